@@ -1,0 +1,82 @@
+"""What every command needs: the settings, the database, the clock, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import typer
+
+from tracker.errors import TrackerError
+
+
+@dataclass
+class AppContext:
+    """Built once per invocation by the main callback; settings and database are lazy."""
+
+    config_path: str | None = None
+    _settings: Any = field(default=None, repr=False)
+    _db: Any = field(default=None, repr=False)
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from tracker.config import load_settings
+
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    @property
+    def db(self):
+        if self._db is None:
+            from tracker.db import open_database
+
+            self._db = open_database(self.settings.db_url)
+        return self._db
+
+    def now(self) -> datetime:
+        from tracker.models import utcnow
+
+        return utcnow()
+
+    def today(self) -> date:
+        from tracker.dates import local_today
+
+        return local_today(self.now(), self.settings.zone)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    """The invocation's context; works for sub-apps run on their own too."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext()
+    return root.obj
+
+
+def print_json(data: Any) -> None:
+    """JSON to stdout: Cyrillic as is, dates in ISO form."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def fail(message: str) -> None:
+    """Raise the error the CLI edge prints as `Error: ...` with exit code 1."""
+    raise TrackerError(message)
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)

@@ -1,0 +1,100 @@
+"""`tracker people ...`: officers, coordinators, the lead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.cli.context import app_context, console, print_json
+from tracker.cli.orgs import read_csv
+
+app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Full name, e.g. \"Пушкарева Е.А.\"."),
+    org: str = typer.Option(..., "--org", help="Organisation (id or name)."),
+    email: str = typer.Option(None, "--email"),
+    telegram: int = typer.Option(None, "--telegram", help="Telegram chat id (usually set by the invite link)."),
+    role: str = typer.Option("officer", "--role", help="officer, coordinator, lead or admin."),
+    locale: str = typer.Option("ru", "--locale", help="ru or en."),
+    timezone: str = typer.Option(None, "--timezone", help="IANA time zone; default: the config's."),
+    channels: str = typer.Option("both", "--channels", help="email, telegram or both."),
+) -> None:
+    """Add a person.
+
+    Example: tracker people add "Иванова М.Н." --org "Город Азов" --email ivanova@example.ru --role coordinator
+    """
+    from tracker.services.orgs import find_organisation
+    from tracker.services.people import add_person
+
+    context = app_context(ctx)
+    with context.db.transaction() as session:
+        organisation = find_organisation(session=session, ref=org)
+        person = add_person(
+            session=session, name=name, organisation=organisation, email=email,
+            telegram_chat_id=telegram, role=role, locale=locale, timezone=timezone,
+            channels=channels,
+        )
+    typer.echo(f"Added person {person.id}: {person.name} ({person.role}, {organisation.name})")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV: name,email,telegram_chat_id,organisation,role."),
+) -> None:
+    """Import people from a CSV file; people already known (by email) are skipped.
+
+    Example: tracker people import people.csv
+    """
+    from tracker.services.people import import_people
+
+    context = app_context(ctx)
+    rows = read_csv(file, ("name", "email", "telegram_chat_id", "organisation", "role"))
+    with context.db.transaction() as session:
+        result = import_people(session=session, rows=rows, source=str(file))
+    typer.echo(f"Imported {result.created} person(s), skipped {result.skipped} existing")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    org: str = typer.Option(None, "--org", help="Only this organisation and those under it."),
+    role: str = typer.Option(None, "--role", help="officer, coordinator, lead or admin."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List people.
+
+    Example: tracker people list --role coordinator
+    """
+    from tracker.enums import Role
+    from tracker.services.orgs import find_organisation, subtree_ids
+    from tracker.services.people import _choice, list_people
+
+    context = app_context(ctx)
+    with context.db.reading() as session:
+        ids = None
+        if org:
+            ids = subtree_ids(session=session, root_id=find_organisation(session=session, ref=org).id)
+        rows = list_people(session=session, organisation_ids=ids,
+                           role=_choice(Role, role, "role") if role else None)
+    if as_json:
+        print_json([
+            {"id": p.id, "name": p.name, "email": p.email, "telegram_chat_id": p.telegram_chat_id,
+             "organisation": o.name, "organisation_id": o.id, "role": str(p.role),
+             "locale": p.locale, "timezone": p.timezone, "channels": str(p.channels),
+             "active": p.active}
+            for p, o in rows
+        ])
+        return
+    from rich.table import Table
+
+    table = Table("ID", "Name", "Role", "Organisation", "Email", "Telegram")
+    for p, o in rows:
+        table.add_row(str(p.id), p.name, str(p.role), o.name, p.email or "",
+                      "yes" if p.telegram_chat_id and p.telegram_active else "")
+    console().print(table)

@@ -1,0 +1,42 @@
+"""`tracker init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.cli.context import app_context
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "default_config.toml"
+
+
+def init(ctx: typer.Context) -> None:
+    """Write a commented config.toml where there is none, and create or upgrade the database.
+
+    Running it again changes nothing.
+
+    Example: tracker init
+    """
+    context = app_context(ctx)
+    target = Path(context.config_path) if context.config_path else Path.cwd() / "config.toml"
+    if target.exists():
+        typer.echo(f"Config exists: {target} (left as it is)")
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+        typer.echo(f"Wrote {target}")
+    context.config_path = str(target)
+    from tracker.db import Database, upgrade
+
+    db = Database(context.settings.db_url)
+    try:
+        changed = upgrade(db)
+    finally:
+        db.dispose()
+    state = "created" if changed else "up to date"
+    typer.echo(f"Database {state}: {context.settings.db_url}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)

@@ -1,0 +1,96 @@
+"""Domain vocabularies. Stored as their string values (portable across databases)."""
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    SCHOOL = "school"
+    OTHER = "other"  # a ministry department, a college, a methodical centre
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    COORDINATOR = "coordinator"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class ChannelPref(StrEnum):
+    """Where a person wants their notifications."""
+
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+    BOTH = "both"
+
+
+class DocumentKind(StrEnum):
+    PROTOCOL = "protocol"  # протокол
+    ORDER = "order"  # приказ
+    DIRECTIVE = "directive"  # распоряжение
+    RESOLUTION = "resolution"  # постановление
+    BOARD_DECISION = "board_decision"  # решение коллегии
+    ROADMAP = "roadmap"  # дорожная карта
+    PLAN = "plan"  # план
+    MANUAL = "manual"  # typed in with `tracker tasks add`
+
+
+class Level(StrEnum):
+    REGIONAL = "regional"
+    MUNICIPAL = "municipal"
+    SCHOOL = "school"
+
+
+class Recurrence(StrEnum):
+    DAILY = "daily"  # ежедневно
+    WEEKLY = "weekly"  # еженедельно
+    MONTHLY = "monthly"  # ежемесячно
+    QUARTERLY = "quarterly"  # ежеквартально
+    YEARLY = "yearly"  # ежегодно
+    CONTINUOUS = "continuous"  # постоянно, в течение периода
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Via(StrEnum):
+    """Through what a change was made."""
+
+    CLI = "cli"
+    BOT = "bot"
+    IMPORT = "import"
+    SCHEDULER = "scheduler"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"
+    EXTENDED = "extended"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_REJECTED = "extension_rejected"
+    EVIDENCE = "evidence"
+    COMMENTED = "commented"
+    REMINDED = "reminded"
+    ESCALATED = "escalated"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"

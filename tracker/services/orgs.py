@@ -1,0 +1,204 @@
+"""Organisations: the hierarchy region → municipality → school or other body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from tracker.enums import OrgKind
+from tracker.errors import InvalidInput, NotFound
+from tracker.models import Organisation, fold
+
+# Russian and English words for kinds, as they appear in directories.
+_KIND_WORDS: dict[str, OrgKind] = {
+    "region": OrgKind.REGION,
+    "регион": OrgKind.REGION,
+    "область": OrgKind.REGION,
+    "край": OrgKind.REGION,
+    "республика": OrgKind.REGION,
+    "municipality": OrgKind.MUNICIPALITY,
+    "муниципалитет": OrgKind.MUNICIPALITY,
+    "городской округ": OrgKind.MUNICIPALITY,
+    "муниципальный район": OrgKind.MUNICIPALITY,
+    "муниципальный округ": OrgKind.MUNICIPALITY,
+    "school": OrgKind.SCHOOL,
+    "школа": OrgKind.SCHOOL,
+    "общеобразовательная организация": OrgKind.SCHOOL,
+    "other": OrgKind.OTHER,
+}
+
+
+def parse_kind(word: str) -> tuple[OrgKind, str | None]:
+    """A kind from a directory word; unknown words make `other` and are kept as category.
+
+    Returns (kind, category): the category keeps the original wording ("городской округ").
+    """
+    key = fold(word)
+    if not key:
+        raise InvalidInput("organisation kind is empty")
+    kind = _KIND_WORDS.get(key)
+    if kind is None:
+        return OrgKind.OTHER, word.strip()
+    return kind, (None if key in OrgKind._value2member_map_ else word.strip())
+
+
+def add_organisation(
+    *,
+    session: Session,
+    name: str,
+    kind: OrgKind | str,
+    parent: Organisation | None = None,
+    category: str | None = None,
+) -> Organisation:
+    """Create an organisation under `parent`.
+
+    :raises InvalidInput: an empty name, or the same name already under that parent.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("organisation name is empty")
+    if isinstance(kind, str) and not isinstance(kind, OrgKind):
+        kind, parsed_category = parse_kind(kind)
+        category = category or parsed_category
+    parent_id = parent.id if parent else None
+    existing = session.exec(
+        select(Organisation).where(
+            Organisation.name_key == fold(name), Organisation.parent_id == parent_id
+        )
+    ).first()
+    if existing:
+        where = f" under {parent.name!r}" if parent else ""
+        raise InvalidInput(f"organisation {name!r} already exists{where} (id {existing.id})")
+    org = Organisation(
+        name=name, name_key=fold(name), kind=kind, category=category, parent_id=parent_id
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def find_organisation(*, session: Session, ref: str | int) -> Organisation:
+    """An organisation by id or by name (case- and `ё`-insensitive).
+
+    :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
+    """
+    if isinstance(ref, int) or str(ref).strip().isdigit():
+        org = session.get(Organisation, int(ref))
+        if org is None:
+            raise NotFound(f"organisation {ref} not found")
+        return org
+    matches = session.exec(select(Organisation).where(Organisation.name_key == fold(ref))).all()
+    if not matches:
+        raise NotFound(f"organisation {ref!r} not found")
+    if len(matches) > 1:
+        ids = ", ".join(str(o.id) for o in matches)
+        raise InvalidInput(f"organisation name {ref!r} is ambiguous (ids {ids}); use the id")
+    return matches[0]
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+
+
+def import_organisations(
+    *, session: Session, rows: Iterable[Mapping[str, str]], parent: str | None = None, source: str
+) -> ImportResult:
+    """Import `name,kind[,parent]` rows. An existing organisation is skipped, not doubled.
+
+    `parent` (the `--parent` option) puts rows without a parent column under that
+    organisation, created as a region if it does not exist.
+
+    :raises InvalidInput: naming the file and line of the first bad row.
+    """
+    result = ImportResult()
+    default_parent: Organisation | None = None
+    if parent:
+        try:
+            default_parent = find_organisation(session=session, ref=parent)
+        except NotFound:
+            default_parent = add_organisation(session=session, name=parent, kind=OrgKind.REGION)
+            result.created += 1
+    for line, row in enumerate(rows, start=2):
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise InvalidInput(f"{source}, line {line}: empty name")
+        kind_word = (row.get("kind") or "").strip()
+        if not kind_word:
+            raise InvalidInput(f"{source}, line {line}: empty kind for {name!r}")
+        owner = default_parent
+        if (row.get("parent") or "").strip():
+            try:
+                owner = find_organisation(session=session, ref=row["parent"].strip())
+            except (NotFound, InvalidInput) as exc:
+                raise InvalidInput(f"{source}, line {line}: parent: {exc}") from None
+        parent_id = owner.id if owner else None
+        exists = session.exec(
+            select(Organisation.id).where(
+                Organisation.name_key == fold(name), Organisation.parent_id == parent_id
+            )
+        ).first()
+        if exists:
+            result.skipped += 1
+            continue
+        add_organisation(session=session, name=name, kind=kind_word, parent=owner)
+        result.created += 1
+    return result
+
+
+def subtree_ids(*, session: Session, root_id: int) -> list[int]:
+    """Ids of `root_id` and everything under it (a recursive CTE, on any database)."""
+    rows = session.connection().execute(
+        text(
+            "WITH RECURSIVE sub(id) AS (SELECT :root UNION ALL "
+            "SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) "
+            "SELECT id FROM sub"
+        ),
+        {"root": root_id},
+    )
+    return [row[0] for row in rows]
+
+
+def ancestors(*, session: Session, org: Organisation) -> list[Organisation]:
+    """The chain from `org` up to the root, `org` first."""
+    chain = [org]
+    seen = {org.id}
+    while chain[-1].parent_id is not None and chain[-1].parent_id not in seen:
+        parent = session.get(Organisation, chain[-1].parent_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        chain.append(parent)
+    return chain
+
+
+def organisation_tree(*, session: Session) -> list[tuple[Organisation, int]]:
+    """Every organisation with its depth, parents before children, names sorted."""
+    orgs = session.exec(select(Organisation)).all()
+    children: dict[int | None, list[Organisation]] = {}
+    for org in orgs:
+        children.setdefault(org.parent_id, []).append(org)
+    out: list[tuple[Organisation, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for org in sorted(children.get(parent_id, []), key=lambda o: o.name_key):
+            out.append((org, depth))
+            walk(org.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def regions(*, session: Session) -> list[Organisation]:
+    return list(session.exec(select(Organisation).where(Organisation.kind == OrgKind.REGION)))
+
+
+def children_of(*, session: Session, parent_id: int, kind: OrgKind | None = None):
+    query = select(Organisation).where(Organisation.parent_id == parent_id)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    return list(session.exec(query.order_by(Organisation.name_key)))

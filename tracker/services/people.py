@@ -1,0 +1,169 @@
+"""People: officers, coordinators, the regional lead, administrators."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, select
+
+from tracker.enums import ChannelPref, Role
+from tracker.errors import InvalidInput, NotFound
+from tracker.models import Organisation, Person, fold
+from tracker.services.orgs import ImportResult, find_organisation
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOCALES = ("ru", "en")
+
+
+def _choice(enum, value, what: str):
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidInput(f"invalid {what} {value!r}: expected one of {allowed}") from None
+
+
+def add_person(
+    *,
+    session: Session,
+    name: str,
+    organisation: Organisation,
+    email: str | None = None,
+    telegram_chat_id: int | None = None,
+    role: Role | str = Role.OFFICER,
+    locale: str = "ru",
+    timezone: str | None = None,
+    channels: ChannelPref | str = ChannelPref.BOTH,
+) -> Person:
+    """Create a person in `organisation`.
+
+    :raises InvalidInput: an empty name, a malformed email, an unknown role, locale or
+        time zone, or an email already in use.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("person name is empty")
+    email = (email or "").strip() or None
+    if email and not _EMAIL.match(email):
+        raise InvalidInput(f"invalid email {email!r} for {name!r}")
+    if email and session.exec(select(Person.id).where(Person.email == email)).first():
+        raise InvalidInput(f"email {email!r} already belongs to another person")
+    if locale not in LOCALES:
+        raise InvalidInput(f"invalid locale {locale!r}: expected one of {', '.join(LOCALES)}")
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(f"unknown time zone {timezone!r} for {name!r}") from None
+    person = Person(
+        name=name,
+        name_key=fold(name),
+        email=email,
+        telegram_chat_id=telegram_chat_id,
+        organisation_id=organisation.id,
+        role=_choice(Role, role, "role"),
+        locale=locale,
+        timezone=timezone or None,
+        channels=_choice(ChannelPref, channels, "channels"),
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def find_person(*, session: Session, ref: str | int) -> Person:
+    """A person by id, email or name (case-insensitive).
+
+    :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
+    """
+    ref_text = str(ref).strip()
+    if ref_text.isdigit():
+        person = session.get(Person, int(ref_text))
+        if person is None:
+            raise NotFound(f"person {ref_text} not found")
+        return person
+    if "@" in ref_text:
+        person = session.exec(select(Person).where(Person.email == ref_text)).first()
+        if person is None:
+            raise NotFound(f"person with email {ref_text!r} not found")
+        return person
+    matches = session.exec(select(Person).where(Person.name_key == fold(ref_text))).all()
+    if not matches:
+        raise NotFound(f"person {ref_text!r} not found")
+    if len(matches) > 1:
+        ids = ", ".join(str(p.id) for p in matches)
+        raise InvalidInput(f"person name {ref_text!r} is ambiguous (ids {ids}); use the id")
+    return matches[0]
+
+
+def _chat_id(value: str, where: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{where}: telegram_chat_id {value!r} is not a number") from None
+
+
+def import_people(
+    *, session: Session, rows: Iterable[Mapping[str, str]], source: str
+) -> ImportResult:
+    """Import `name,email,telegram_chat_id,organisation,role` rows.
+
+    A row whose email (or, without email, name in the same organisation) exists is
+    skipped. :raises InvalidInput: naming the file and line of the first bad row.
+    """
+    result = ImportResult()
+    for line, row in enumerate(rows, start=2):
+        where = f"{source}, line {line}"
+        try:
+            org = find_organisation(session=session, ref=(row.get("organisation") or "").strip())
+        except (NotFound, InvalidInput) as exc:
+            raise InvalidInput(f"{where}: {exc}") from None
+        email = (row.get("email") or "").strip() or None
+        name = (row.get("name") or "").strip()
+        if email:
+            exists = session.exec(select(Person.id).where(Person.email == email)).first()
+        else:
+            exists = session.exec(
+                select(Person.id).where(
+                    Person.name_key == fold(name), Person.organisation_id == org.id
+                )
+            ).first()
+        if exists:
+            result.skipped += 1
+            continue
+        try:
+            add_person(
+                session=session,
+                name=name,
+                organisation=org,
+                email=email,
+                telegram_chat_id=_chat_id(row.get("telegram_chat_id", ""), where),
+                role=(row.get("role") or "officer").strip() or "officer",
+                locale=(row.get("locale") or "ru").strip() or "ru",
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where}: {exc}") from None
+        result.created += 1
+    return result
+
+
+def list_people(
+    *, session: Session, organisation_ids: list[int] | None = None, role: Role | None = None
+) -> list[tuple[Person, Organisation]]:
+    query = select(Person, Organisation).join(
+        Organisation, Organisation.id == Person.organisation_id
+    )
+    if organisation_ids is not None:
+        query = query.where(Person.organisation_id.in_(organisation_ids))
+    if role is not None:
+        query = query.where(Person.role == role)
+    return list(session.exec(query.order_by(Organisation.name_key, Person.name_key)))
+
+
+def person_zone(person: Person, default: str) -> ZoneInfo:
+    return ZoneInfo(person.timezone or default)

@@ -1,0 +1,379 @@
+"""Tasks and their assignments: create, complete, reopen, cancel, extend.
+
+Every change writes its `Event` in the caller's transaction, so the audit log and the
+state never disagree. State changes are conditional `UPDATE ... WHERE status = ...`
+statements: when two people press «Выполнено» at once, the row count says who won.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from tracker.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
+from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.models import (
+    Assignment,
+    Document,
+    Event,
+    Organisation,
+    OutboxItem,
+    OutboxMessage,
+    Person,
+    Task,
+)
+
+
+def record_event(
+    *,
+    session: Session,
+    kind: EventKind,
+    via: Via,
+    at: datetime,
+    assignment_id: int | None = None,
+    task_id: int | None = None,
+    person_id: int | None = None,
+    **details,
+) -> Event:
+    event = Event(
+        kind=kind,
+        via=via,
+        at=at,
+        assignment_id=assignment_id,
+        task_id=task_id,
+        person_id=person_id,
+        details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
+    )
+    session.add(event)
+    return event
+
+
+def add_task(
+    *,
+    session: Session,
+    text: str,
+    organisations: list[Organisation],
+    now: datetime,
+    due: date | None = None,
+    level: Level = Level.MUNICIPAL,
+    person: Person | None = None,
+    label: str | None = None,
+    document: Document | None = None,
+    actor: Person | None = None,
+    via: Via = Via.CLI,
+    due_text: str | None = None,
+) -> tuple[Task, list[Assignment]]:
+    """Create a task and one open assignment per organisation.
+
+    :raises InvalidInput: an empty text or no organisation.
+    """
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("task text is empty")
+    if not organisations:
+        raise InvalidInput("a task needs at least one organisation")
+    task = Task(
+        document_id=document.id if document else None,
+        label=label,
+        text=text,
+        level=level,
+        due_date=due,
+        due_text=due_text,
+        created_at=now,
+    )
+    session.add(task)
+    session.flush()
+    actor_id = actor.id if actor else None
+    record_event(session=session, kind=EventKind.CREATED, via=via, at=now, task_id=task.id,
+                 person_id=actor_id)
+    assignments = [
+        assign(session=session, task=task, organisation=org, person=person, now=now, via=via,
+               actor=actor)
+        for org in organisations
+    ]
+    return task, assignments
+
+
+def assign(
+    *,
+    session: Session,
+    task: Task,
+    organisation: Organisation,
+    now: datetime,
+    person: Person | None = None,
+    due: date | None = None,
+    period: str | None = None,
+    via: Via = Via.CLI,
+    actor: Person | None = None,
+) -> Assignment:
+    """Give `task` to `organisation` (and optionally one responsible person)."""
+    due = due if due is not None else task.due_date
+    assignment = Assignment(
+        task_id=task.id,
+        organisation_id=organisation.id,
+        person_id=person.id if person else None,
+        due_date=due,
+        original_due_date=due,
+        period=period,
+        next_check_at=now,
+        created_at=now,
+    )
+    session.add(assignment)
+    session.flush()
+    record_event(session=session, kind=EventKind.ASSIGNED, via=via, at=now,
+                 assignment_id=assignment.id, task_id=task.id,
+                 person_id=actor.id if actor else None,
+                 organisation=organisation.name, person=person.name if person else None)
+    return assignment
+
+
+def get_assignment(*, session: Session, assignment_id: int) -> Assignment:
+    """:raises NotFound: no assignment with that id."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"assignment {assignment_id} not found")
+    return assignment
+
+
+def cancel_pending_notifications(*, session: Session, assignment_id: int) -> int:
+    """Cancel what is still pending for an assignment; messages left empty are cancelled.
+
+    Returns the number of items cancelled.
+    """
+    message_ids = session.exec(
+        select(OutboxItem.message_id).where(
+            OutboxItem.assignment_id == assignment_id,
+            OutboxItem.status == OutboxStatus.PENDING,
+        )
+    ).all()
+    if not message_ids:
+        return 0
+    result = session.exec(
+        update(OutboxItem)
+        .where(OutboxItem.assignment_id == assignment_id, OutboxItem.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
+    )
+    for message_id in set(message_ids):
+        live = session.exec(
+            select(OutboxItem.id).where(
+                OutboxItem.message_id == message_id, OutboxItem.status == OutboxStatus.PENDING
+            )
+        ).first()
+        if live is None:
+            session.exec(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.CANCELLED)
+            )
+    return result.rowcount
+
+
+def _transition(
+    session: Session, assignment_id: int, expected: AssignmentStatus, **values
+) -> bool:
+    result = session.exec(
+        update(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.status == expected)
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
+def complete(
+    *,
+    session: Session,
+    assignment_id: int,
+    now: datetime,
+    via: Via,
+    actor: Person | None = None,
+    comment: str | None = None,
+) -> Assignment:
+    """Mark an open assignment done and cancel its pending notifications.
+
+    :raises NotFound: unknown id. :raises Conflict: it is not open (already done by
+        someone, or cancelled); the message says by whom and when.
+    """
+    assignment = get_assignment(session=session, assignment_id=assignment_id)
+    comment = (comment or "").strip() or None
+    won = _transition(
+        session, assignment_id, AssignmentStatus.OPEN,
+        status=AssignmentStatus.DONE, completed_at=now, completed_via=via,
+        completed_by_id=actor.id if actor else None, completion_comment=comment,
+        next_check_at=None,
+    )
+    session.refresh(assignment)
+    if not won:
+        raise Conflict(_not_open(session, assignment))
+    cancel_pending_notifications(session=session, assignment_id=assignment_id)
+    record_event(session=session, kind=EventKind.COMPLETED, via=via, at=now,
+                 assignment_id=assignment_id, task_id=assignment.task_id,
+                 person_id=actor.id if actor else None, comment=comment)
+    return assignment
+
+
+def _not_open(session: Session, assignment: Assignment) -> str:
+    if assignment.status == AssignmentStatus.DONE:
+        who = session.get(Person, assignment.completed_by_id) if assignment.completed_by_id else None
+        by = f" by {who.name}" if who else ""
+        when = assignment.completed_at.strftime("%Y-%m-%d %H:%M UTC") if assignment.completed_at else ""
+        return f"assignment {assignment.id} is already done{by} ({when})"
+    return f"assignment {assignment.id} is {assignment.status}"
+
+
+def reopen(
+    *, session: Session, assignment_id: int, now: datetime, via: Via, actor: Person | None = None,
+    reason: str | None = None,
+) -> Assignment:
+    """Reopen a done or cancelled assignment; planning starts afresh.
+
+    :raises NotFound: unknown id. :raises Conflict: it is already open.
+    """
+    assignment = get_assignment(session=session, assignment_id=assignment_id)
+    previous = assignment.status
+    if previous == AssignmentStatus.OPEN:
+        raise Conflict(f"assignment {assignment_id} is already open")
+    if not _transition(
+        session, assignment_id, previous, status=AssignmentStatus.OPEN, completed_at=None,
+        completed_by_id=None, completed_via=None, completion_comment=None, next_check_at=now,
+    ):
+        raise Conflict(f"assignment {assignment_id} changed meanwhile; try again")
+    session.refresh(assignment)
+    record_event(session=session, kind=EventKind.REOPENED, via=via, at=now,
+                 assignment_id=assignment_id, task_id=assignment.task_id,
+                 person_id=actor.id if actor else None, previous=str(previous), reason=reason)
+    return assignment
+
+
+def cancel(
+    *, session: Session, assignment_id: int, now: datetime, via: Via, actor: Person | None = None,
+    reason: str | None = None,
+) -> Assignment:
+    """Cancel an open assignment (withdrawn decision); nothing more is planned for it.
+
+    :raises NotFound: unknown id. :raises Conflict: it is not open.
+    """
+    assignment = get_assignment(session=session, assignment_id=assignment_id)
+    if not _transition(session, assignment_id, AssignmentStatus.OPEN,
+                       status=AssignmentStatus.CANCELLED, next_check_at=None):
+        session.refresh(assignment)
+        raise Conflict(_not_open(session, assignment))
+    session.refresh(assignment)
+    cancel_pending_notifications(session=session, assignment_id=assignment_id)
+    record_event(session=session, kind=EventKind.CANCELLED, via=via, at=now,
+                 assignment_id=assignment_id, task_id=assignment.task_id,
+                 person_id=actor.id if actor else None, reason=reason)
+    return assignment
+
+
+def extend(
+    *,
+    session: Session,
+    assignment_id: int,
+    new_due: date,
+    reason: str,
+    now: datetime,
+    via: Via,
+    actor: Person | None = None,
+) -> Assignment:
+    """Move an open assignment's due date later; the original stays on record.
+
+    Pending notifications planned for the old date are cancelled and the planner looks
+    at the assignment again at once.
+
+    :raises NotFound: unknown id. :raises InvalidInput: no reason, or the new date is
+        not after the current one. :raises Conflict: it is not open.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("an extension needs a reason")
+    assignment = get_assignment(session=session, assignment_id=assignment_id)
+    if assignment.status != AssignmentStatus.OPEN:
+        raise Conflict(_not_open(session, assignment))
+    old = assignment.due_date
+    if old is not None and new_due <= old:
+        raise InvalidInput(
+            f"new due date {new_due.isoformat()} is not after the current {old.isoformat()}"
+        )
+    if not _transition(session, assignment_id, AssignmentStatus.OPEN, due_date=new_due,
+                       extensions=Assignment.extensions + 1, next_check_at=now):
+        raise Conflict(f"assignment {assignment_id} changed meanwhile; try again")
+    session.refresh(assignment)
+    cancel_pending_notifications(session=session, assignment_id=assignment_id)
+    record_event(session=session, kind=EventKind.EXTENDED, via=via, at=now,
+                 assignment_id=assignment_id, task_id=assignment.task_id,
+                 person_id=actor.id if actor else None,
+                 old_due=old, new_due=new_due, reason=reason)
+    return assignment
+
+
+@dataclass
+class AssignmentView:
+    """An assignment with what is shown next to it."""
+
+    assignment: Assignment
+    task: Task
+    organisation: Organisation
+    person: Person | None
+    document: Document | None
+
+    def is_overdue(self, today: date) -> bool:
+        a = self.assignment
+        return a.status == AssignmentStatus.OPEN and a.due_date is not None and a.due_date < today
+
+
+def list_assignments(
+    *,
+    session: Session,
+    today: date,
+    status: str | None = None,
+    organisation_ids: list[int] | None = None,
+    person_id: int | None = None,
+    due_before: date | None = None,
+    limit: int | None = None,
+) -> list[AssignmentView]:
+    """Assignments, soonest due first (no due date last).
+
+    `status` is open, done, cancelled or overdue (open and due before `today`).
+    :raises InvalidInput: an unknown status.
+    """
+    query = (
+        select(Assignment, Task, Organisation, Person, Document)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(Organisation, Organisation.id == Assignment.organisation_id)
+        .outerjoin(Person, Person.id == Assignment.person_id)
+        .outerjoin(Document, Document.id == Task.document_id)
+    )
+    if status == "overdue":
+        query = query.where(Assignment.status == AssignmentStatus.OPEN,
+                            Assignment.due_date < today)
+    elif status:
+        try:
+            query = query.where(Assignment.status == AssignmentStatus(status))
+        except ValueError:
+            raise InvalidInput(
+                f"invalid status {status!r}: expected open, done, overdue or cancelled"
+            ) from None
+    if organisation_ids is not None:
+        query = query.where(Assignment.organisation_id.in_(organisation_ids))
+    if person_id is not None:
+        query = query.where(Assignment.person_id == person_id)
+    if due_before is not None:
+        query = query.where(Assignment.due_date < due_before)
+    query = query.order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+    if limit:
+        query = query.limit(limit)
+    return [AssignmentView(*row) for row in session.exec(query)]
+
+
+def assignment_events(*, session: Session, assignment_id: int) -> list[tuple[Event, Person | None]]:
+    query = (
+        select(Event, Person)
+        .outerjoin(Person, Person.id == Event.person_id)
+        .where(Event.assignment_id == assignment_id)
+        .order_by(Event.at, Event.id)
+    )
+    return list(session.exec(query))
