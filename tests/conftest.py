@@ -1,0 +1,79 @@
+"""Shared fixtures: a fresh SQLite file per test, a config beside it, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MUNICIPALITIES_CSV = Path(__file__).resolve().parents[1] / "tracker" / "data" / "rostov-oblast-municipalities.csv"
+NOW = datetime(2021, 8, 13, 6, 0, tzinfo=timezone.utc)  # 09:00 in Moscow
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No test sees the developer's config, secrets or working directory."""
+    for name in list(os.environ):
+        if name.startswith("TRACKER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def config_path(tmp_path) -> Path:
+    """A minimal config.toml in tmp_path; the database is tmp_path/tracker.db."""
+    path = tmp_path / "config.toml"
+    path.write_text('timezone = "Europe/Moscow"\nlocale = "ru"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(config_path):
+    from tracker.config import load_settings
+
+    return load_settings(config_path)
+
+
+@pytest.fixture
+def db(settings):
+    from tracker.db import open_database
+
+    database = open_database(settings.db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def cli(config_path):
+    """Run `tracker --config <tmp config> ARGS...`; returns the click Result."""
+    from tracker.cli.main import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, ["--config", str(config_path), *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def region(db):
+    """The Rostov region with its 55 municipalities; returns the region organisation."""
+    import csv
+
+    from tracker.services.orgs import import_organisations
+
+    rows = list(csv.DictReader(MUNICIPALITIES_CSV.read_text(encoding="utf-8-sig").splitlines()))
+    with db.transaction() as session:
+        import_organisations(session=session, rows=rows, parent="Ростовская область",
+                             source=str(MUNICIPALITIES_CSV))
+    from sqlmodel import select
+
+    from tracker.models import Organisation
+
+    with db.reading() as session:
+        return session.exec(select(Organisation).where(Organisation.kind == "region")).one()
