@@ -154,7 +154,7 @@ def subtree_ids(*, session: Session, root_id: int) -> list[int]:
     """Ids of `root_id` and everything under it (a recursive CTE, on any database)."""
     rows = session.connection().execute(
         text(
-            "WITH RECURSIVE sub(id) AS (SELECT :root UNION ALL "
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id = :root UNION ALL "
             "SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) "
             "SELECT id FROM sub"
         ),

@@ -136,13 +136,14 @@ def import_people(
         if exists:
             result.skipped += 1
             continue
+        chat_id = _chat_id(row.get("telegram_chat_id", ""), where)
         try:
             add_person(
                 session=session,
                 name=name,
                 organisation=org,
                 email=email,
-                telegram_chat_id=_chat_id(row.get("telegram_chat_id", ""), where),
+                telegram_chat_id=chat_id,
                 role=(row.get("role") or "officer").strip() or "officer",
                 locale=(row.get("locale") or "ru").strip() or "ru",
             )
