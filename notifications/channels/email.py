@@ -1,0 +1,385 @@
+"""The email channel: builds one MIME message per `Message` and sends it by SMTP.
+
+`build_email()` is pure (no I/O, no aiosmtplib), so the file channel writes `.eml`
+files with exactly what SMTP would carry. `EmailChannel` sends with aiosmtplib over a
+small pool of reused connections; aiosmtplib is imported only when a connection opens.
+
+Errors become `ChannelError`s the outbox acts on:
+
+- transient (retry with backoff): connection refused or dropped, timeouts (per socket
+  operation and the whole-batch `batch_timeout`), any 4xx reply;
+- permanent (stop, tell the coordinator): a 5xx refusal of the recipient or of the
+  message's content, an address that cannot be used;
+- configuration (`config_error=True`, not permanent): authentication failures, a
+  refused sender, an untrusted certificate, a server without STARTTLS or AUTH. The
+  first one is logged once, and every later `notify()` of the pass raises it again
+  at once without touching the server, so a wrong password never becomes a retry storm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import ssl
+from datetime import UTC, datetime
+from email import errors as email_errors
+from email import policy as email_policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from notifications import i18n
+from notifications.calendar import build_calendar
+from notifications.channels.base import ChannelError
+from notifications.message import ChannelKind, Message, MessageKind
+from notifications.render import render_email
+
+if TYPE_CHECKING:
+    from aiosmtplib import SMTP
+
+    from tracker.config import EmailSettings
+
+logger = logging.getLogger(__name__)
+
+# Kinds whose items get a calendar attachment: the officer's own deadlines.
+CALENDAR_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.DIGEST})
+FALLBACK_DOMAIN = "tracker.local"
+# 7-bit transfer encodings (base64 for Cyrillic bodies, RFC 2047 headers): old relays
+# without 8BITMIME accept it, and every client decodes it.
+POLICY = email_policy.SMTP.clone(cte_type="7bit")
+
+
+def message_domain(sender: str) -> str:
+    """The domain for Message-IDs and calendar UIDs: the sender's, if it looks real."""
+    domain = sender.rpartition("@")[2].strip().lower()
+    return domain if "." in domain else FALLBACK_DOMAIN
+
+
+def message_id(key: str, domain: str) -> str:
+    """A Message-ID derived from the outbox key: a re-send carries the same one."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def build_email(message: Message, settings: EmailSettings, *, now: datetime | None = None):
+    """The complete email for `message` (an `email.message.EmailMessage`), without I/O.
+
+    `now` is the `Date` header and the calendar's DTSTAMP; by default the message's
+    planned time `message.context["planned_at"]` (an aware datetime) so that a re-send
+    is byte-for-byte the same, and only without one the current time.
+
+    :raises ValueError: if the recipient has no usable email address.
+    """
+    recipient = message.recipient
+    if not recipient.email:
+        raise ValueError(f"{recipient.name or 'the recipient'} has no email address")
+    stamp = _planned_at(message, now)
+    domain = message_domain(settings.sender)
+    rendered = render_email(message)
+
+    email = EmailMessage(policy=POLICY)
+    email["Subject"] = rendered.subject
+    email["From"] = _address(settings.sender_name, settings.sender)
+    email["To"] = _address(recipient.name, recipient.email)
+    if settings.reply_to:
+        email["Reply-To"] = _address("", settings.reply_to)
+    email["Date"] = format_datetime(stamp)
+    email["Message-ID"] = message_id(message.key, domain)
+    # RFC 3834: automatic replies (vacation notices) must not answer this message.
+    email["Auto-Submitted"] = "auto-generated"
+    # Exchange/Outlook: no out-of-office or read receipts back to the robot.
+    email["X-Auto-Response-Suppress"] = "All"
+    email["X-Tracker-Kind"] = message.kind.value
+    email.set_content(rendered.text)
+    email.add_alternative(rendered.html, subtype="html")
+
+    if message.kind in CALENDAR_KINDS:
+        ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale)
+        if ics is not None:
+            ids = [i.assignment_id for i in message.items if i.due_date]
+            name = f"assignment-{ids[0]}.ics" if len(ids) == 1 else "deadlines.ics"
+            email.add_attachment(
+                ics, maintype="text", subtype="calendar", filename=name,
+                params={"method": "PUBLISH", "charset": "utf-8"},
+            )  # fmt: skip
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition(";")[0].strip().partition("/")
+        email.add_attachment(
+            attachment.data, maintype=maintype or "application",
+            subtype=subtype or "octet-stream", filename=attachment.filename,
+        )  # fmt: skip
+    # Set last: adding parts moves Content-* headers into the first subpart.
+    email["Content-Language"] = i18n.normalize_locale(recipient.locale)
+    return email
+
+
+def _planned_at(message: Message, now: datetime | None) -> datetime:
+    stamp = now or message.context.get("planned_at")
+    if not isinstance(stamp, datetime):
+        stamp = datetime.now(UTC)  # the only clock read: a message without a plan
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def _address(name: str, addr: str) -> Address:
+    try:
+        return Address(display_name=" ".join((name or "").split()), addr_spec=addr.strip())
+    except (ValueError, IndexError, email_errors.HeaderParseError) as exc:
+        raise ValueError(f"invalid email address {addr!r}: {exc}") from None
+
+
+class _Connection:
+    """One pooled SMTP session and how many messages it has carried."""
+
+    def __init__(self) -> None:
+        self.client: SMTP | None = None
+        self.sent = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.client is not None and self.client.is_connected
+
+    def drop(self) -> None:
+        """Close without QUIT: after an error the session state is unknown."""
+        if self.client is not None:
+            self.client.close()
+        self.client, self.sent = None, 0
+
+    async def quit(self) -> None:
+        """Close politely (QUIT); a server that already left is fine."""
+        if self.is_open:
+            # Closing anyway: a failed QUIT has nothing left to report.
+            with contextlib.suppress(Exception):
+                await self.client.quit(timeout=5)
+        self.drop()
+
+
+class EmailChannel:
+    """Sends `Message`s by SMTP over up to `settings.pool_size` reused connections.
+
+    `notify()` returns the server's reply to the message ("250 OK ..."), or raises
+    `ChannelError` (see the module docstring). A delivery pass begins with the first
+    `notify()`, which starts the `batch_timeout` clock, and ends with `aclose()`, which
+    closes the connections and clears the deadline and any configuration error, so the
+    same object can serve the next pass. Safe for concurrent `notify()` calls.
+    """
+
+    kind = ChannelKind.EMAIL
+
+    def __init__(self, settings: EmailSettings, *, password: str | None = None) -> None:
+        self.settings = settings
+        if password is None and settings.password is not None:
+            password = settings.password.get_secret_value()
+        self._password = password
+        self._idle: asyncio.LifoQueue[_Connection] | None = None
+        self._deadline: float | None = None
+        self._config_error: ChannelError | None = None
+        self._tls: ssl.SSLContext | None = None
+        self.connections_opened = 0  # since creation; tests and the benchmark read it
+
+    @property
+    def server(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
+    async def notify(self, message: Message) -> str:
+        """Send `message` to its recipient; the server's reply, or `ChannelError`."""
+        if self._config_error is not None:
+            raise self._config_error
+        if not self.settings.host:
+            raise self._fail_config("no SMTP server configured: set smtp.host")
+        try:
+            email = build_email(message, self.settings)
+        except ValueError as exc:
+            raise ChannelError(
+                f"cannot email {message.recipient.name}: {exc}", permanent=True
+            ) from None
+        loop = asyncio.get_running_loop()
+        if self._deadline is None:
+            self._deadline = loop.time() + self.settings.batch_timeout
+        try:
+            async with asyncio.timeout_at(self._deadline):
+                connection = await self._acquire()
+                try:
+                    return await self._send(connection, email, message.recipient.email)
+                finally:
+                    self._idle.put_nowait(connection)
+        except TimeoutError:
+            raise ChannelError(
+                f"email batch timeout of {self.settings.batch_timeout:g} s reached "
+                f"sending via {self.server}"
+            ) from None
+
+    async def aclose(self) -> None:
+        """End the pass: QUIT every open connection, forget the deadline and errors."""
+        idle, self._idle = self._idle, None
+        while idle is not None and not idle.empty():
+            await idle.get_nowait().quit()
+        self._deadline = None
+        self._config_error = None
+
+    async def _acquire(self) -> _Connection:
+        if self._idle is None:
+            # Created lazily: a queue belongs to the loop that first waits on it.
+            self._idle = asyncio.LifoQueue()
+            for _ in range(self.settings.pool_size):
+                self._idle.put_nowait(_Connection())
+        # LIFO: sequential sends keep using the connection that is already open.
+        return await self._idle.get()
+
+    async def _send(self, connection: _Connection, email: EmailMessage, to: str) -> str:
+        from aiosmtplib import SMTPServerDisconnected
+
+        for attempt in (1, 2):
+            try:
+                if not connection.is_open:
+                    await self._connect(connection)
+                _, reply = await connection.client.send_message(
+                    email, sender=self.settings.sender, recipients=[to]
+                )
+            except SMTPServerDisconnected as exc:
+                # An idle timeout or a per-session limit on the server's side: reopen
+                # and resend once. The message was not accepted (no 250 was read).
+                connection.drop()
+                if attempt == 1:
+                    logger.info("SMTP %s dropped the connection (%s); resending", self.server, exc)
+                    continue
+                raise self._classify(exc, to) from None
+            except asyncio.CancelledError:
+                connection.drop()  # the batch deadline hit mid-command: session unusable
+                raise
+            except Exception as exc:
+                if not _session_survives(exc):
+                    connection.drop()
+                raise self._classify(exc, to) from None
+            connection.sent += 1
+            if connection.sent >= self.settings.recycle_after:
+                await connection.quit()  # providers cap messages per session
+            return f"250 {reply}"
+        raise AssertionError("unreachable")
+
+    async def _connect(self, connection: _Connection) -> None:
+        from aiosmtplib import SMTP
+
+        s = self.settings
+        if s.user and self._password is None:
+            raise self._fail_config(
+                f"smtp.user is {s.user!r} but no password is set (TRACKER_SMTP__PASSWORD)"
+            )
+        client = SMTP(
+            hostname=s.host,
+            port=s.port,
+            local_hostname=s.local_hostname or None,
+            timeout=s.timeout,
+            use_tls=s.tls == "tls",
+            start_tls=s.tls == "starttls",  # never None: None means opportunistic
+            tls_context=self._tls_context() if s.tls != "none" else None,
+        )
+        connection.client = client
+        self.connections_opened += 1
+        await client.connect()
+        if s.user:
+            if client.is_ehlo_or_helo_needed:
+                await client.ehlo()
+            if not client.supports_extension("auth"):
+                raise self._fail_config(
+                    f"SMTP server {self.server} does not offer AUTH for user {s.user}"
+                    + (" without TLS; set smtp.tls" if s.tls == "none" else "")
+                )
+            # One login per connection; aiosmtplib tries each advertised mechanism in
+            # turn, because some servers advertise mechanisms they do not support.
+            await client.login(s.user, self._password)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # Built once: loading the system CA store per connection costs milliseconds.
+        if self._tls is None:
+            context = ssl.create_default_context()
+            if self.settings.ca_file:
+                path = Path(self.settings.ca_file).expanduser()
+                try:
+                    context.load_verify_locations(cafile=str(path))
+                except (OSError, ssl.SSLError) as exc:
+                    raise self._fail_config(f"cannot load smtp.ca_file {path}: {exc}") from None
+            if not self.settings.validate_certs:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            self._tls = context
+        return self._tls
+
+    def _fail_config(self, text: str) -> ChannelError:
+        """Latch a configuration error for the rest of the pass and log it once."""
+        if self._config_error is None:
+            self._config_error = ChannelError(text, config_error=True)
+            logger.error("email channel stopped for this pass: %s", text)
+        return self._config_error
+
+    def _classify(self, exc: BaseException, to: str) -> ChannelError:
+        """Map an aiosmtplib (or socket) exception to a `ChannelError`."""
+        import aiosmtplib as smtp
+
+        s, where = self.settings, self.server
+        if isinstance(exc, ChannelError):
+            return exc
+        if isinstance(exc, smtp.SMTPAuthenticationError):
+            return self._fail_config(
+                f"SMTP authentication failed for user {s.user} at {where}: {_reply(exc)}"
+            )
+        if isinstance(exc, smtp.SMTPSenderRefused) and exc.code >= 500:
+            return self._fail_config(
+                f"SMTP server {where} refused sender {s.sender}: {_reply(exc)}"
+            )
+        if isinstance(exc, smtp.SMTPRecipientsRefused) and exc.recipients:
+            exc = exc.recipients[0]
+        if isinstance(exc, smtp.SMTPRecipientRefused):
+            if exc.code >= 500:
+                return ChannelError(
+                    f"{where} refused recipient {to}: {_reply(exc)}", permanent=True
+                )
+            return ChannelError(f"{where} deferred recipient {to}: {_reply(exc)}")
+        if isinstance(exc, smtp.SMTPNotSupported):
+            return self._fail_config(f"SMTP server {where}: {exc}")
+        if (cert := _cert_error(exc)) is not None:
+            return self._fail_config(
+                f"TLS certificate of {where} not trusted ({cert.verify_message}); "
+                "check smtp.host, or set smtp.ca_file for a private CA"
+            )
+        if isinstance(exc, smtp.SMTPResponseException):
+            if 400 <= exc.code < 500:
+                return ChannelError(f"{where} deferred the message to {to}: {_reply(exc)}")
+            if isinstance(exc, smtp.SMTPDataError):
+                return ChannelError(
+                    f"{where} rejected the message to {to}: {_reply(exc)}", permanent=True
+                )
+            return self._fail_config(f"SMTP server {where} refused the session: {_reply(exc)}")
+        if isinstance(exc, smtp.SMTPTimeoutError | TimeoutError):
+            return ChannelError(f"SMTP server {where} timed out: {exc}")
+        if isinstance(exc, smtp.SMTPException | OSError):
+            return ChannelError(f"cannot reach SMTP server {where}: {exc}")
+        if isinstance(exc, ValueError):  # aiosmtplib refuses CR/LF in addresses
+            return ChannelError(f"cannot email {to}: {exc}", permanent=True)
+        return ChannelError(f"unexpected error sending via {where}: {exc!r}")
+
+
+def _session_survives(exc: BaseException) -> bool:
+    """Whether the connection is still usable after `exc`: a refused recipient or message
+    leaves a clean session (aiosmtplib sends RSET), anything else leaves it unknown."""
+    from aiosmtplib import SMTPDataError, SMTPRecipientRefused, SMTPRecipientsRefused
+
+    return isinstance(exc, SMTPRecipientsRefused | SMTPRecipientRefused | SMTPDataError)
+
+
+def _reply(exc: Any) -> str:
+    return f"{exc.code} {exc.message}".strip()
+
+
+def _cert_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
