@@ -42,8 +42,8 @@ def build_calendar(
 
     :param dtstamp: when the message was planned (aware; naive is taken as UTC).
     :param domain: the right-hand side of the UIDs, e.g. the sender's domain.
-    :param alarm_days: the alarm fires this many days before the due date, at 00:00
-        of the all-day event's date minus the offset (clients show it that morning).
+    :param alarm_days: the alarm fires this many days before the start of the event
+        (the due date's midnight, in the officer's calendar time zone).
     :returns: the `.ics` bytes (UTF-8, CRLF), or None if no item has a due date.
     """
     from icalendar import Alarm, Calendar, Event

@@ -201,11 +201,12 @@ class EmailChannel:
             self._deadline = loop.time() + self.settings.batch_timeout
         try:
             async with asyncio.timeout_at(self._deadline):
-                connection = await self._acquire()
+                idle = self._pool()
+                connection = await idle.get()
                 try:
                     return await self._send(connection, email, message.recipient.email)
                 finally:
-                    self._idle.put_nowait(connection)
+                    idle.put_nowait(connection)
         except TimeoutError:
             raise ChannelError(
                 f"email batch timeout of {self.settings.batch_timeout:g} s reached "
@@ -213,21 +214,24 @@ class EmailChannel:
             ) from None
 
     async def aclose(self) -> None:
-        """End the pass: QUIT every open connection, forget the deadline and errors."""
+        """End the pass: QUIT every open connection, forget the deadline and errors.
+
+        Call it once the pass's `notify()` calls have returned."""
         idle, self._idle = self._idle, None
         while idle is not None and not idle.empty():
             await idle.get_nowait().quit()
         self._deadline = None
         self._config_error = None
 
-    async def _acquire(self) -> _Connection:
+    def _pool(self) -> asyncio.LifoQueue[_Connection]:
+        """The idle connections. LIFO, so sequential sends keep using the one that is open;
+        unopened slots connect on first use, so a slow trickle never opens a second one."""
         if self._idle is None:
             # Created lazily: a queue belongs to the loop that first waits on it.
             self._idle = asyncio.LifoQueue()
             for _ in range(self.settings.pool_size):
                 self._idle.put_nowait(_Connection())
-        # LIFO: sequential sends keep using the connection that is already open.
-        return await self._idle.get()
+        return self._idle
 
     async def _send(self, connection: _Connection, email: EmailMessage, to: str) -> str:
         from aiosmtplib import SMTPServerDisconnected
@@ -241,7 +245,8 @@ class EmailChannel:
                 )
             except SMTPServerDisconnected as exc:
                 # An idle timeout or a per-session limit on the server's side: reopen
-                # and resend once. The message was not accepted (no 250 was read).
+                # and resend once. Had the server taken the message before dropping,
+                # the copy carries the same Message-ID, so mail clients fold the two.
                 connection.drop()
                 if attempt == 1:
                     logger.info("SMTP %s dropped the connection (%s); resending", self.server, exc)
