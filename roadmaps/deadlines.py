@@ -1,0 +1,534 @@
+"""Deadlines in Russian official text: "в срок до 20 августа 2021 года", "ежемесячно", "I квартал".
+
+A pure module (no I/O, no database): text in, `Deadline` values out. The grammar is a regular
+expression compiled once at import (`roadmaps._dateforms.MASTER`); this module decides what
+each match *means*.
+
+What counts as a deadline
+-------------------------
+In running text a date is a deadline only behind a deadline keyword: "до", "в срок до",
+"не позднее", "к", "срок исполнения –", "в течение", "до конца", "не позднее чем за N дней до".
+A date that names an event ("протокол от 12.03.2021", "приказ ... от 10.06.2021 № 194") is
+never one. Spans are deadlines behind "в"/"во" ("в сентябре 2021 года", "во II полугодии",
+"в 2022 г.") unless the span ended before the document's `reference` date: "В 2021 году ... был
+проведен мониторинг" in a 2022 protocol states the past. Academic years behind a bare "в"
+("в 2021-2022 учебном году") are not deadlines in running text: in real protocols that phrase
+frames the work ("дальнейшая работа в 2021-2022 учебном году") rather than dating it; "в течение
+2021-2022 учебного года" is one. "на 2021-2022 учебный год" names the period a plan covers
+and "за 2021/22 учебный год" the period a report covers: periods (see `find_period`), never
+deadlines. In a "Срок" cell (`cell=True`) bare forms count too ("сентябрь 2021", "15.09.2021").
+
+How dates resolve
+-----------------
+* A date, month or quarter without a year is the first one that does not end before the
+  *anchor*: `period.start` when a period is inherited, else `reference`; with neither it is
+  skipped (we do not guess a year).
+* "до конца года/квартала/месяца/учебного года" is the one containing `reference` (or
+  `period.start` when there is no reference).
+* Months, quarters, half-years, years, academic years and ranges: `due` is the last day,
+  `start` the first. "до конца ..." and "не позднее ..." give only `due`.
+* "до/к" + a span ("до сентября 2021", "к 2025 году") means *before* it: the day before it
+  starts, flagged `approximate` because usage is loose.
+* Relative durations ("в течение месяца", "в 10-дневный срок", "за 5 рабочих дней до ...") count
+  from `reference`, are `approximate` (working days skip weekends, not holidays), and are
+  skipped without a reference.
+* Recurrence words (ежедневно, еженедельно, ежемесячно, ежеквартально, ежегодно, постоянно,
+  "в течение года") join a time expression right next to them ("ежемесячно в течение 2022
+  года"); alone they take the inherited `period`, or have `due=None` without one. "в течение
+  года" (no number) is CONTINUOUS over the inherited period, not the reference's calendar year,
+  because the plan's year is often an academic one.
+* An impossible date ("31 февраля 2022", "32.01.2022", month 13, "III полугодие") raises
+  `DeadlineError` naming the phrase: never a silent guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from re import Match
+
+from roadmaps import _dateforms as F
+from tracker.enums import Recurrence
+
+__all__ = ["Deadline", "DeadlineError", "Period", "find_deadlines", "find_period", "parse_deadline"]
+
+
+class DeadlineError(ValueError):
+    """An impossible date such as "31 февраля 2022"; the message quotes the phrase."""
+
+    def __init__(self, phrase: str, reason: str = "no such date") -> None:
+        super().__init__(f"impossible date in {phrase!r}: {reason}")
+        self.phrase = phrase
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of time a phrase names, e.g. "на 2021-2022 учебный год" (both ends included)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline phrase found in a text.
+
+    `due` is the deadline (the END of a month/quarter/year/range/period); None only for a
+    recurrence without any known period. `text` is the phrase exactly as written and
+    `text == source[span[0]:span[1]]`. `start` is the start of the period the phrase names.
+    `approximate` marks genuinely fuzzy reads (relative durations, "до сентября").
+    """
+
+    due: date | None
+    text: str
+    span: tuple[int, int]
+    start: date | None = None
+    recurrence: Recurrence | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one matched atom means. `spanlike` readings may take a recurrence word after them."""
+
+    due: date | None
+    start: date | None = None
+    recurrence: Recurrence | None = None
+    approximate: bool = False
+    spanlike: bool = False
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    reference: date | None
+    period: Period | None
+
+    @property
+    def anchor(self) -> date | None:
+        """Where a date without a year starts looking: the inherited period, else the document."""
+        return self.period.start if self.period else self.reference
+
+    @property
+    def now(self) -> date | None:
+        """What "текущего/до конца года" is relative to: the document, else the period."""
+        return self.reference or (self.period.start if self.period else None)
+
+
+_RECURRENCE_WORDS = {
+    "ежедневно": Recurrence.DAILY,
+    "еженедельно": Recurrence.WEEKLY,
+    "ежемесячно": Recurrence.MONTHLY,
+    "ежеквартально": Recurrence.QUARTERLY,
+    "ежегодно": Recurrence.YEARLY,
+}
+_SPAN_KINDS = frozenset(
+    {"A_month", "A_mrange", "A_quarter", "A_half", "A_year", "A_years", "A_acad", "A_drange"}
+)
+_PERIOD_KINDS = _SPAN_KINDS | {"A_range"}
+_REC_KINDS = frozenset({"A_rec", "A_dayof"})
+
+
+def _kw_class(kw: str | None) -> str | None:
+    """The role of a keyword: by, nlt (не позднее), before (за), end, in, during, on, event..."""
+    if kw is None:
+        return None
+    words = " ".join(kw.lower().replace("ё", "е").split())
+    if words == "за" or words.endswith(" за"):
+        return "before"
+    if "позд" in words or "позж" in words:
+        return "nlt"
+    if words in ("до конца", "до окончания", "к концу", "к окончанию"):
+        return "end"
+    if words.startswith("в течени") or words == "в период":
+        return "during"
+    return {
+        "до": "by", "к": "by", "в срок до": "by", "в срок": "by",
+        "в": "in", "во": "in", "на": "on", "по": "through", "от": "event",
+    }.get(words, "event")
+
+
+# --- resolving the pieces of a match ----------------------------------------------------------
+
+
+def _check_day(phrase: str, day: int, month: int, year: int | None) -> None:
+    if not 1 <= month <= 12:
+        raise DeadlineError(phrase, f"month {month}")
+    longest = 29 if month == 2 and year is None else F.calendar.monthrange(year or 2000, month)[1]
+    if not 1 <= day <= longest:
+        raise DeadlineError(phrase, f"day {day} of month {month}")
+
+
+def _roll(phrase: str, day: int, month: int, anchor: date) -> date:
+    """The first `day.month` on or after `anchor` (29 February waits for a leap year)."""
+    for year in range(anchor.year, anchor.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= anchor:
+            return candidate
+    raise DeadlineError(phrase)
+
+
+def _day(m: Match, t: str, ctx: _Ctx, phrase: str, borrow: date | None = None) -> date | None:
+    """The date of `_date(t)` groups; `borrow` fills a partial first half of a range."""
+    day = int(m.group(t + "d"))
+    numeric, word = m.group(t + "m"), m.group(t + "w")
+    year_text = m.group(t + "y") or m.group(t + "Y")
+    if numeric is not None:
+        if year_text is None and len(numeric) < 2:
+            return None  # "до 3.5" is a number, not 3 May: a yearless date needs "03.05"
+        month = int(numeric)
+    elif word is not None:
+        month = F.month_num(word)
+        if month is None:
+            return None
+    elif borrow is not None:
+        month = borrow.month
+    else:
+        return None
+    year = F.year_of(year_text) if year_text else None
+    _check_day(phrase, day, month, year)
+    if year is None and borrow is not None:
+        year = borrow.year if month <= borrow.month else borrow.year - 1
+    if year is not None:
+        return date(year, month, day)
+    return _roll(phrase, day, month, ctx.anchor) if ctx.anchor else None
+
+
+def _first_span(bounds, anchor: date | None) -> tuple[date, date] | None:
+    """`bounds(year)` for the first year whose span does not end before `anchor`."""
+    if anchor is None:
+        return None
+    this = bounds(anchor.year)
+    return this if this[1] >= anchor else bounds(anchor.year + 1)
+
+
+def _range(m: Match, first: str, last: str, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
+    end = _day(m, last, ctx, phrase)
+    if end is None:
+        return None
+    start = _day(m, first, ctx, phrase, borrow=end)
+    if start is None:
+        return None
+    if start > end:
+        raise DeadlineError(phrase, "the range ends before it starts")
+    return start, end
+
+
+def _bounds(kind: str, m: Match, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
+    """First and last day of a span atom; None when it cannot be placed (no year, no anchor)."""
+    g = m.group
+    if kind == "A_year":
+        year = int(g("yr"))
+        return date(year, 1, 1), date(year, 12, 31)
+    if kind == "A_years":
+        first, last = int(g("ys1")), int(g("ys2"))
+        if first > last:
+            raise DeadlineError(phrase, "the years run backwards")
+        return date(first, 1, 1), date(last, 12, 31)
+    if kind == "A_acad":
+        first, second = int(g("ac1")), F.year_of(g("ac2"))
+        if second != first + 1:
+            raise DeadlineError(phrase, "an academic year spans two consecutive years")
+        return F.academic_bounds(first)
+    if kind in ("A_quarter", "A_half"):
+        t = "q" if kind == "A_quarter" else "h"
+        number = F.ordinal(g(t + "n"))
+        if number is None:
+            return None
+        if kind == "A_half" and number > 2:
+            raise DeadlineError(phrase, "a year has two half-years")
+        fn = F.quarter_bounds if kind == "A_quarter" else F.half_bounds
+        year = g(t + "y")
+        if year:
+            return fn(int(year), number)
+        return _first_span(lambda y: fn(y, number), ctx.anchor)
+    if kind == "A_month":
+        month = F.month_num(g("mo"))
+        if month is None:
+            return None
+        if g("moy"):
+            year = int(g("moy"))
+            return date(year, month, 1), F.month_end(year, month)
+        return _first_span(lambda y: (date(y, month, 1), F.month_end(y, month)), ctx.anchor)
+    if kind == "A_mrange":
+        first, last = F.month_num(g("ma")), F.month_num(g("mb"))
+        if first is None or last is None:
+            return None
+        wraps = first > last  # "сентябрь – май": the second month is in the next year
+        if g("mby"):
+            end_year = int(g("mby"))
+        elif g("may"):
+            end_year = int(g("may")) + wraps
+        else:
+            found = _first_span(lambda y: (date(y, last, 1), F.month_end(y, last)), ctx.anchor)
+            if found is None:
+                return None
+            end_year = found[1].year
+        start_year = int(g("may")) if g("may") else end_year - wraps
+        start, end = date(start_year, first, 1), F.month_end(end_year, last)
+        if start > end:
+            raise DeadlineError(phrase, "the range ends before it starts")
+        return start, end
+    if kind == "A_drange":
+        return _range(m, "c", "e", ctx, phrase)
+    if kind == "A_range":
+        return _range(m, "a", "b", ctx, phrase)
+    return None
+
+
+def _after(reference: date, n: int, unit: str, working: bool) -> date:
+    unit = unit.lower()
+    if unit.startswith("недел"):
+        return reference + timedelta(weeks=n)
+    if unit.startswith("месяц") or unit.startswith("месячн"):
+        return F.add_months(reference, n)
+    if working:
+        return F.add_working_days(reference, n)
+    return reference + timedelta(days=n)
+
+
+def _current(unit: str, ctx: _Ctx) -> tuple[date, date] | None:
+    """The year/quarter/month/academic year containing `ctx.now` (for "до конца года")."""
+    now = ctx.now
+    if unit == "периода":
+        return (ctx.period.start, ctx.period.end) if ctx.period else None
+    if now is None:
+        return None
+    if "уч" in unit:
+        return F.academic_containing(now)
+    if unit.endswith("года"):
+        return date(now.year, 1, 1), date(now.year, 12, 31)
+    if unit == "квартала":
+        return F.quarter_bounds(now.year, (now.month - 1) // 3 + 1)
+    if unit == "полугодия":
+        return F.half_bounds(now.year, 1 if now.month <= 6 else 2)
+    if unit == "месяца":
+        return date(now.year, now.month, 1), F.month_end(now.year, now.month)
+    monday = now - timedelta(days=now.weekday())  # недели
+    return monday, monday + timedelta(days=6)
+
+
+_CUR_RELATIVE = {"квартала": (3, "месяц"), "полугодия": (6, "месяц"), "месяца": (1, "месяц"),
+                 "недели": (1, "недел")}
+
+
+def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
+    """ "года", "учебного года", "квартала"... after "в течение" or "до конца"."""
+    unit = " ".join(m.group("cur").lower().replace("уч.", "учебного ").split())
+    if kwc == "end":
+        found = _current(unit, ctx)
+        return _Reading(found[1]) if found else None
+    if kwc != "during":
+        return None
+    if unit in _CUR_RELATIVE:  # "в течение месяца": from the document's date, loosely
+        if ctx.reference is None:
+            return None
+        n, what = _CUR_RELATIVE[unit]
+        return _Reading(_after(ctx.reference, n, what, False), approximate=True)
+    if ctx.period:
+        span = (ctx.period.start, ctx.period.end)
+    elif unit != "года" and unit != "периода":
+        span = _current(unit, ctx)  # "в течение учебного года": the current one
+    else:
+        span = None
+    if span is None:
+        return _Reading(None, recurrence=Recurrence.CONTINUOUS, spanlike=True)
+    return _Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
+
+
+def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
+    """A recurrence word (with its reporting day), over the inherited period if there is one."""
+    if kind == "A_rec":
+        word = " ".join(m.group("recw").lower().split())
+        recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
+    else:  # "до 5 числа каждого месяца" with no recurrence word
+        whose = f"{m.group('fo') or ''} {m.group('fp') or ''}".lower()
+        recurrence = Recurrence.QUARTERLY if "квартал" in whose else Recurrence.MONTHLY
+    if ctx.period:
+        return _Reading(ctx.period.end, ctx.period.start, recurrence)
+    return _Reading(None, recurrence=recurrence)
+
+
+def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+    """The meaning of one match, or None when it is not a deadline (see the module docstring).
+
+    `strong`: the text is a "Срок" cell, or follows "Срок:" or a recurrence word, so bare
+    forms count.
+    """
+    kind = m.lastgroup or ""
+    kwc = _kw_class(m.group("kw"))
+    strong = strong or m.group("srok") is not None
+    phrase = m.group()
+    if kwc == "event" or (kwc == "before" and kind != "A_rel"):
+        return None
+    if kind in _REC_KINDS:
+        if kind == "A_dayof" and kwc not in ("by", "nlt"):
+            return None
+        return _recurring(m, kind, ctx)
+    if kind == "A_cur":
+        return _cur(m, kwc, ctx)
+    if kind in ("A_dur", "A_dur2"):
+        if ctx.reference is None or kwc != ("during" if kind == "A_dur" else "in"):
+            return None
+        if kind == "A_dur":
+            n, unit, working = F.count(m.group("dn")), m.group("du"), bool(m.group("dk"))
+        else:
+            words = m.group("d2w").lower()
+            n = F.count(m.group("d2n")) if m.group("d2n") else F.count(words) if words else 1
+            unit, working = m.group("d2u"), False
+        if n is None:
+            return None
+        working = working and "рабоч" in (m.group("dk") or "").lower()
+        return _Reading(_after(ctx.reference, n, unit, working), approximate=True)
+    if kind == "A_rel":  # "не позднее чем за 10 дней до 1 сентября"
+        if kwc != "before" and not strong:
+            return None
+        target, n = _day(m, "r", ctx, phrase), F.count(m.group("rn"))
+        if target is None or n is None:
+            return None
+        working = "рабоч" in (m.group("rk") or "").lower()
+        return _Reading(_after(target, -n, m.group("ru"), working), approximate=working)
+    if kind == "A_date":
+        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))):
+            return None
+        due = _day(m, "p", ctx, phrase)
+        return _Reading(due) if due else None
+    if kind == "A_range":  # "с ... по ...": its own keyword
+        found = _bounds(kind, m, ctx, phrase)
+        return _Reading(found[1], found[0], spanlike=True) if found else None
+    if kind not in _SPAN_KINDS:
+        return None
+    if kind == "A_year" and m.group("yrs") is None and not strong:
+        return None  # a bare 2021 in running text is a number, not a year
+    if kwc is None and not strong:
+        return None
+    if kwc in ("on", "through") and not strong:
+        return None
+    if kwc == "in" and kind == "A_acad" and not strong:
+        return None
+    found = _bounds(kind, m, ctx, phrase)
+    if found is None:
+        return None
+    start, end = found
+    if kwc == "in" and not strong and ctx.reference and end < ctx.reference:
+        return None  # "В 2021 году ... был проведен" in a 2022 document: the past
+    if kwc == "end" or kwc == "nlt":
+        return _Reading(end)
+    if kwc == "by":
+        return _Reading(start - timedelta(days=1), approximate=True)
+    return _Reading(end, start, spanlike=True)
+
+
+def _read_safely(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+    """`_read`, with calendar overflow (year 0, year 10000) reported as an impossible date."""
+    try:
+        return _read(m, ctx, strong)
+    except DeadlineError:
+        raise
+    except (ValueError, OverflowError) as exc:
+        raise DeadlineError(m.group(), str(exc)) from None
+
+
+def _after_event_word(text: str, start: int) -> bool:
+    """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`."""
+    before = text[max(0, start - 12) : start].rstrip()
+    return before.endswith("№") or before.lower() in ("с", "c") or before[-2:].lower() in (
+        " с", " c", "(с", "(c")
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def find_deadlines(
+    text: str, *, reference: date | None = None, period: Period | None = None, cell: bool = False
+) -> list[Deadline]:
+    """All deadline phrases in `text`, in order.
+
+    `reference` is the document's date: a date without a year is the first such date on or
+    after it; with no reference and no period such a date is skipped. `period` is inherited
+    from a parent item ("на 2021-2022 учебный год"): recurring phrases keep it (due =
+    period.end, start = period.start) and yearless dates resolve within/after period.start.
+    `cell=True`: the whole text is a "Срок" column or a "Срок:" field, so bare dates, months
+    and years count as deadlines.
+
+    :raises DeadlineError: for an impossible date in a deadline position.
+    """
+    if not text or not F.HINT.search(text):
+        return []
+    ctx = _Ctx(reference, period)
+    hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
+    merged_last = False
+    for m in F.MASTER.finditer(text):
+        s, e = m.span()
+        if m.group("kw") is None and m.group("srok") is None and _after_event_word(text, s):
+            continue
+        kind = m.lastgroup
+        joins = bool(hits) and F.JOINABLE_GAP.match(text, hits[-1][1], s) is not None
+        reading = _read_safely(m, ctx, cell)
+        follows_word = joins and hits[-1][3] and not merged_last
+        if reading is None and follows_word and kind not in _REC_KINDS:
+            reading = _read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
+        if reading is None:
+            continue
+        is_word = kind in _REC_KINDS
+        if follows_word and not is_word:  # "ежемесячно в течение 2022 года"
+            ps, _, word, _ = hits.pop()
+            hits.append((ps, e, replace(reading, recurrence=word.recurrence), False))
+            merged_last = True
+            continue
+        if joins and is_word and not merged_last and hits[-1][2].spanlike and not hits[-1][3]:
+            ps, _, span, _ = hits.pop()  # "в течение 2022 года ежемесячно"
+            hits.append((ps, e, replace(span, recurrence=reading.recurrence), False))
+            merged_last = True
+            continue
+        hits.append((s, e, reading, is_word))
+        merged_last = False
+    return [
+        Deadline(r.due, text[s:e], (s, e), r.start, r.recurrence, r.approximate)
+        for s, e, r, _ in hits
+    ]
+
+
+def parse_deadline(
+    text: str, *, reference: date | None = None, period: Period | None = None, cell: bool = False
+) -> Deadline | None:
+    """The last deadline in `text` (the effective one: later wording amends earlier), or None.
+
+    :raises DeadlineError: as `find_deadlines`.
+    """
+    found = find_deadlines(text, reference=reference, period=period, cell=cell)
+    return found[-1] if found else None
+
+
+def find_period(text: str, *, reference: date | None = None) -> Period | None:
+    """The first period a heading or parent item names for its children, or None.
+
+    "на 2021-2022 учебный год" and "в 2021-2022 учебном году" (2021-09-01..2022-08-31),
+    "на 2022 год", "в I квартале 2022 года", "с 10.01.2022 по 21.01.2022", a bare
+    "2021/2022 учебный год". Spans behind "за" (a report's period), "от", "до", "по" are not
+    periods for children. A quarter or month without a year resolves from `reference`.
+
+    :raises DeadlineError: for an impossible date in such a phrase.
+    """
+    if not text or not F.HINT.search(text):
+        return None
+    ctx = _Ctx(reference, None)
+    for m in F.MASTER.finditer(text):
+        kind = m.lastgroup or ""
+        if kind not in _PERIOD_KINDS:
+            continue
+        if _kw_class(m.group("kw")) not in (None, "in", "during", "on"):
+            continue
+        if kind == "A_year" and m.group("yrs") is None:
+            continue
+        try:
+            found = _bounds(kind, m, ctx, m.group())
+        except DeadlineError:
+            raise
+        except (ValueError, OverflowError) as exc:
+            raise DeadlineError(m.group(), str(exc)) from None
+        if found is not None:
+            return Period(*found)
+    return None
