@@ -1,0 +1,99 @@
+"""The default channel: messages written to files, so everything works on a fresh machine.
+
+Emails become `.eml` files in the outbox folder, exactly what SMTP would carry (built
+by the email channel's `build_email`); open them with any mail client. Telegram
+messages become JSON lines in `telegram.log` in the same folder.
+
+Writes are atomic: an `.eml` is written to a temporary file and renamed, and its name
+comes from the message key, so a re-send after a crash overwrites the file instead of
+adding a second one. A log line is appended with one `write()` of a complete line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from notifications.channels.base import ChannelError
+from notifications.message import ChannelKind, Message
+
+if TYPE_CHECKING:
+    from tracker.config import EmailSettings
+
+TELEGRAM_LOG = "telegram.log"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(key: str) -> str:
+    """A portable file name for a message key (`m:p5:email:2021-08-13T06:00Z`)."""
+    safe = _UNSAFE.sub("_", key).strip("_")[:120]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    return f"{safe}-{digest}.eml"
+
+
+class FileChannel:
+    """Writes messages of `kind` into `directory`; `notify()` returns where it wrote."""
+
+    def __init__(self, directory: str | os.PathLike, *, kind: ChannelKind = ChannelKind.EMAIL,
+                 email_settings: EmailSettings | None = None) -> None:
+        self.directory = Path(directory)
+        self.kind = kind
+        if email_settings is None:
+            from tracker.config import EmailSettings
+
+            email_settings = EmailSettings()
+        self.email_settings = email_settings
+
+    async def notify(self, message: Message) -> str:
+        """Write `message`; a full disk or a missing address raises `ChannelError`."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if message.channel == ChannelKind.TELEGRAM:
+                return self._write_telegram(message)
+            return self._write_email(message)
+        except ValueError as exc:  # no usable address
+            raise ChannelError(str(exc), permanent=True) from None
+        except OSError as exc:
+            raise ChannelError(f"cannot write to {self.directory}: {exc.strerror or exc}",
+                               config_error=True) from None
+
+    def _write_email(self, message: Message) -> str:
+        from notifications.channels.email import build_email
+
+        email = build_email(message, self.email_settings)
+        target = self.directory / file_name(message.key)
+        temporary = target.with_suffix(".eml.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(email.as_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+        return f"written {target.name}"
+
+    def _write_telegram(self, message: Message) -> str:
+        from notifications.render import render_email
+
+        if message.recipient.telegram_chat_id is None:
+            raise ValueError(f"{message.recipient.name} has no Telegram chat")
+        rendered = render_email(message)
+        line = json.dumps({
+            "key": message.key, "chat_id": message.recipient.telegram_chat_id,
+            "person_id": message.recipient.person_id, "kind": str(message.kind),
+            "assignments": [item.assignment_id for item in message.items],
+            "text": f"{rendered.subject}\n\n{rendered.text}",
+        }, ensure_ascii=False)
+        path = self.directory / TELEGRAM_LOG
+        # O_APPEND with one write keeps lines whole even with two processes writing.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (line + "\n").encode("utf-8"))
+        finally:
+            os.close(fd)
+        return f"appended to {TELEGRAM_LOG}"
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,128 @@
+"""Outbox rows (or unsaved drafts) to `Message`s a channel can deliver.
+
+Reads, never writes: one query for the recipients and one for the items' assignments,
+tasks, organisations and documents. "Days left" counts from the recipient's local date
+at `now`, so a message retried the next morning says "через 2 дня", not "через 3 дня".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from notifications.message import ChannelKind, Item, Message, MessageKind, Recipient, Rule
+from notifications.outbox import Draft, _chunks, message_kind, pending_items
+from roadmaps.titles import document_title
+from tracker.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a message is made of before its texts are rendered."""
+
+    key: str
+    person_id: int
+    channel: ChannelKind
+    kind: MessageKind
+    items: tuple[tuple[int, str, int, date | None], ...]  # assignment, rule, step, due
+    payload: dict
+    message_id: int | None = None
+
+
+def outgoing_of_row(session: Session, row: OutboxMessage) -> Outgoing:
+    """The outbox message `row` with its items still pending."""
+    items = tuple(pending_items(session, row.id))
+    kind = MessageKind(row.kind)
+    if items and kind in (MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
+                          MessageKind.DIGEST):
+        kind = message_kind(rule for _, rule, _, _ in items)  # some may have been cancelled
+    return Outgoing(row.key, row.person_id, ChannelKind(row.channel), kind, items,
+                    json.loads(row.payload or "{}"), row.id)
+
+
+def outgoing_of_draft(draft: Draft) -> Outgoing:
+    items = tuple((p.assignment_id, str(p.rule), p.step, p.due_date) for p in draft.items)
+    return Outgoing(draft.key, draft.person_id, draft.channel, draft.kind, items,
+                    {"planned_at": draft.slot.isoformat()})
+
+
+def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
+            default_zone: str, escalation_roles: Sequence[str] = ()) -> list[Message | None]:
+    """One `Message` per `outgoing`, in order; None where the recipient is gone.
+
+    `escalation_roles[i]` names the audience of ladder step i ("coordinator", "lead");
+    escalation messages carry it as `context["role"]`.
+    """
+    people = _people(session, {o.person_id for o in outgoing})
+    details = _details(session, {a for o in outgoing for a, *_ in o.items})
+    messages: list[Message | None] = []
+    for out in outgoing:
+        person = people.get(out.person_id)
+        if person is None:
+            messages.append(None)
+            continue
+        zone_name = person.timezone or default_zone
+        today = now.astimezone(_zone(zone_name, default_zone)).date()
+        recipient = Recipient(person.id, person.name, person.email, person.telegram_chat_id,
+                              person.locale or "ru", zone_name)
+        items = []
+        for assignment_id, rule, step, due in out.items:
+            d = details.get(assignment_id)
+            if d is None:
+                continue
+            task, org, owner, document = d
+            items.append(Item(
+                assignment_id=assignment_id, text=task.text, due_date=due,
+                days_left=(due - today).days if due else None, rule=Rule(rule),
+                organisation=org.name, label=task.label,
+                document=document_title(document) if document else None,
+                owner=owner, step=step,
+            ))
+        context = dict(out.payload)
+        if "planned_at" in context:
+            context["planned_at"] = datetime.fromisoformat(context["planned_at"])
+        steps = [step for _, rule, step, _ in out.items if rule == Rule.ESCALATION]
+        if steps:
+            top = max(steps)
+            context.setdefault("step", top)
+            if top < len(escalation_roles):
+                context.setdefault("role", escalation_roles[top])
+        messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
+                                recipient=recipient, items=tuple(items), context=context,
+                                today=today))
+    return messages
+
+
+def _zone(name: str, default: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, Person]:
+    found: dict[int, Person] = {}
+    for chunk in _chunks(sorted(ids)):
+        for person in session.scalars(select(Person).where(Person.id.in_(chunk))):
+            found[person.id] = person
+    return found
+
+
+def _details(session: Session, ids: set[int]) -> dict[int, tuple]:
+    found: dict[int, tuple] = {}
+    for chunk in _chunks(sorted(ids)):
+        query = (select(Assignment.id, Task, Organisation, Person.name, Document)
+                 .join(Task, Task.id == Assignment.task_id)
+                 .join(Organisation, Organisation.id == Assignment.organisation_id)
+                 .outerjoin(Person, Person.id == Assignment.person_id)
+                 .outerjoin(Document, Document.id == Task.document_id)
+                 .where(Assignment.id.in_(chunk)))
+        for id_, task, org, owner, document in session.execute(query):
+            found[id_] = (task, org, owner, document)
+    return found

@@ -1,0 +1,275 @@
+"""The delivery loop: one pass plans, records and delivers. The only place that talks to
+both the database and the channels.
+
+A pass (`tick`) at `now`:
+
+1. creates the occurrences of recurring tasks that fall within the horizon;
+2. reads the open assignments whose next check has come, in batches, plans them
+   (`notifications.planner.plan`, pure) and records each batch in one transaction
+   (`notifications.outbox.record`);
+3. claims pending messages in batches and hands each to its channel, marking it sent
+   or failed in a short transaction of its own right after the channel answered.
+
+Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
+open while a channel talks to a server. Between two messages the loop checks `stop`,
+so a shutdown finishes the message in flight and gives the rest of the claim back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import update
+
+from notifications import outbox
+from notifications.channels.base import Channel, ChannelError
+from notifications.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_row
+from notifications.loading import due_batches, load_directory
+from notifications.message import ChannelKind, Message
+from notifications.planner import Planned, plan
+from notifications.policy import Policy
+from tracker.enums import OutboxStatus
+from tracker.models import OutboxMessage, Person
+
+logger = logging.getLogger("tracker.delivery")
+
+PLAN_BATCH = 5000
+
+
+@dataclass
+class Delivery:
+    """One delivery attempt, as logged."""
+
+    message_id: int
+    person_id: int
+    channel: ChannelKind
+    kind: str
+    assignments: list[int]
+    outcome: OutboxStatus  # SENT, PENDING (retry later), FAILED, CANCELLED
+    reply: str
+    seconds: float
+    message: Message | None = None  # kept only when the caller asks (`keep_messages`)
+
+
+@dataclass
+class TickReport:
+    occurrences: int = 0
+    assignments_checked: int = 0
+    planned: int = 0
+    skipped: int = 0
+    messages_recorded: int = 0
+    deliveries: list[Delivery] = field(default_factory=list)
+    drafts: list[Outgoing] = field(default_factory=list)  # dry run: what would be recorded
+    plan_seconds: float = 0.0
+    deliver_seconds: float = 0.0
+
+    @property
+    def sent(self) -> int:
+        return sum(d.outcome == OutboxStatus.SENT for d in self.deliveries)
+
+    @property
+    def failed(self) -> int:
+        return sum(d.outcome == OutboxStatus.FAILED for d in self.deliveries)
+
+
+async def tick(
+    db,
+    settings,
+    channels: Mapping[ChannelKind, Channel],
+    *,
+    now: datetime,
+    worker: str,
+    dry_run: bool = False,
+    stop: asyncio.Event | None = None,
+    keep_messages: bool = False,
+) -> TickReport:
+    """One planning and delivery pass as of `now` (aware UTC).
+
+    With `dry_run` nothing is written and nothing sent: `report.drafts` lists the
+    messages the pass would record.
+    """
+    report = TickReport()
+    started = time.perf_counter()
+    await asyncio.to_thread(plan_pass, db, settings, now=now, report=report, dry_run=dry_run)
+    report.plan_seconds = time.perf_counter() - started
+    if dry_run:
+        return report
+    started = time.perf_counter()
+    await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
+                  keep_messages=keep_messages)
+    report.deliver_seconds = time.perf_counter() - started
+    return report
+
+
+def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool = False) -> None:
+    """Steps 1 and 2 of a pass (synchronous; run it in a thread)."""
+    if not dry_run:
+        from notifications.occurrences import create_occurrences
+
+        report.occurrences = create_occurrences(db, settings, now=now)
+    policy = Policy.from_settings(settings)
+    directory = None
+    would: list[Planned] = []
+    with db.reading() as session:
+        batches = due_batches(session, now=now, size=PLAN_BATCH)
+        for batch in batches:
+            if directory is None:
+                directory = load_directory(session)
+            report.assignments_checked += len(batch)
+            result = plan(batch, directory, policy, now)
+            report.planned += len(result.due)
+            report.skipped += len(result.skipped)
+            if dry_run:
+                would.extend(result.due)
+                continue
+            with db.transaction() as writer:
+                recorded = outbox.record(writer, result, now=now,
+                                         seen={a.id: a for a in batch})
+            report.messages_recorded += recorded.messages_created
+    if dry_run:
+        report.drafts = [outgoing_of_draft(d) for d in outbox.group(would)]
+
+
+async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
+                  worker: str, report: TickReport, stop: asyncio.Event | None = None,
+                  keep_messages: bool = False) -> None:
+    """Step 3 of a pass: claim and deliver what is pending and due at `now`."""
+    cfg = settings.outbox
+    broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
+    await asyncio.to_thread(_in_transaction, db, outbox.release_stale, now=now,
+                            stale_seconds=cfg.stale_claim_seconds)
+    try:
+        while not _stopping(stop):
+            usable = [kind for kind in channels if kind not in broken]
+            if not usable:
+                break
+            ids = await asyncio.to_thread(_in_transaction, db, outbox.claim, worker=worker,
+                                          now=now, limit=cfg.batch_size, channels=usable)
+            if not ids:
+                break
+            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, now)
+            for position, (message_id, row, message) in enumerate(batch):
+                if _stopping(stop):
+                    await asyncio.to_thread(_release_all, db, [m for m, _, _ in batch[position:]])
+                    return
+                if row.channel in broken:
+                    await asyncio.to_thread(_release_all, db, [message_id])
+                    continue
+                delivery = await _deliver_one(db, settings, channels, message_id, row, message,
+                                              now=now, broken=broken)
+                if keep_messages:
+                    delivery.message = message
+                report.deliveries.append(delivery)
+    finally:
+        for channel in channels.values():
+            try:
+                await channel.aclose()
+            except Exception:  # closing must not hide the pass's outcome
+                logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+def _stopping(stop: asyncio.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def _in_transaction(db, function, *args, **kwargs):
+    with db.transaction() as session:
+        return function(session, *args, **kwargs)
+
+
+def _release_all(db, ids: list[int]) -> None:
+    with db.transaction() as session:
+        for message_id in ids:
+            outbox.release(session, message_id)
+
+
+def _compose_claimed(db, settings, ids: list[int], now: datetime):
+    from sqlmodel import select
+
+    with db.reading() as session:
+        rows = {row.id: row for row in session.exec(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
+        outgoing = [outgoing_of_row(session, rows[i]) for i in ids]
+        messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
+                           escalation_roles=[s.notify for s in settings.reminders.escalation])
+    return [(i, o, m) for i, o, m in zip(ids, outgoing, messages, strict=True)]
+
+
+async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
+                       message: Message | None, *, now: datetime,
+                       broken: set[ChannelKind]) -> Delivery:
+    assignments = [a for a, *_ in row.items]
+    delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
+                        OutboxStatus.CANCELLED, "", 0.0)
+    if message is None or not message.items:
+        await asyncio.to_thread(_in_transaction, db, outbox.cancel_empty, message_id)
+        delivery.reply = "nothing left to send"
+        _log(delivery)
+        return delivery
+    channel = channels[row.channel]
+    started = time.perf_counter()
+    try:
+        delivery.reply = await channel.notify(message)
+    except ChannelError as exc:
+        delivery.seconds = time.perf_counter() - started
+        delivery.reply = str(exc)
+        if exc.config_error:
+            broken.add(row.channel)
+        failure = await asyncio.to_thread(_record_failure, db, settings, message_id, row, exc,
+                                          now)
+        delivery.outcome = failure.status
+    except Exception as exc:  # a bug in a channel: retry later rather than lose the message
+        delivery.seconds = time.perf_counter() - started
+        delivery.reply = f"{type(exc).__name__}: {exc}"
+        logger.exception("channel %s raised unexpectedly", row.channel)
+        failure = await asyncio.to_thread(
+            _record_failure, db, settings, message_id, row, ChannelError(delivery.reply), now)
+        delivery.outcome = failure.status
+    else:
+        delivery.seconds = time.perf_counter() - started
+        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=now,
+                                reply=delivery.reply or "")
+        delivery.outcome = OutboxStatus.SENT
+    _log(delivery)
+    return delivery
+
+
+def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelError,
+                    now: datetime) -> outbox.Failure:
+    cfg = settings.outbox
+    with db.transaction() as session:
+        if exc.new_chat_id is not None and row.person_id is not None:
+            session.execute(update(Person).where(Person.id == row.person_id)
+                            .values(telegram_chat_id=exc.new_chat_id))
+            return outbox.mark_failed(session, message_id, error=str(exc), now=now,
+                                      retry_after=0, count_attempt=False,
+                                      max_attempts=cfg.max_attempts)
+        if exc.disable_telegram and row.person_id is not None:
+            session.execute(update(Person).where(Person.id == row.person_id)
+                            .values(telegram_active=False))
+        if exc.config_error:
+            return outbox.mark_failed(session, message_id, error=str(exc), now=now,
+                                      count_attempt=False, max_attempts=cfg.max_attempts,
+                                      backoff_seconds=cfg.backoff_seconds,
+                                      backoff_max_seconds=cfg.backoff_max_seconds)
+        return outbox.mark_failed(
+            session, message_id, error=str(exc), now=now, permanent=exc.permanent,
+            retry_after=exc.retry_after, max_attempts=cfg.max_attempts,
+            backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds)
+
+
+def _log(d: Delivery) -> None:
+    items = f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"
+    verb = {OutboxStatus.SENT: "delivered", OutboxStatus.PENDING: "will retry",
+            OutboxStatus.FAILED: "failed", OutboxStatus.CANCELLED: "cancelled"}[d.outcome]
+    logger.info("%s message %d (%s, %s) to person %s via %s in %.2fs: %s", verb, d.message_id,
+                d.kind, items, d.person_id, d.channel, d.seconds, _one_line(d.reply))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:300]

@@ -1,0 +1,550 @@
+"""The outbox: every planned notice is written down before anything is sent.
+
+Two tables carry it. An `OutboxItem` is one planned notice (assignment, rule, step,
+due date, recipient, channel) under its idempotency key, so a notice planned twice is
+stored once. An `OutboxMessage` is what actually goes out: one message per person,
+channel and send slot, listing all of that person's items (a digest), so an officer
+with five deadlines gets one email at 09:00, not five.
+
+Life of a message::
+
+    pending --claim--> sending --mark_sent--> sent
+       ^                  |  \\--mark_failed (transient)--> pending (later)
+       |                  |   \\-mark_failed (permanent / attempts used up)--> failed
+       +--stale claim-----+                                  (coordinator told)
+    pending --all items cancelled--> cancelled      (skipped: superseded in catch-up)
+
+Claiming is an `UPDATE ... WHERE status = 'pending'` inside a writing transaction
+(`BEGIN IMMEDIATE` on SQLite, `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two service
+processes never take the same message. A process that dies while sending leaves a
+`sending` row; after `stale_claim_seconds` it returns to `pending` and is sent again.
+That is the one duplicate the design allows: a crash after the server accepted a
+message and before it was marked sent, at most one message per crash.
+
+All functions take the caller's session and `now`; none reads the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, insert, select, update
+from sqlmodel import Session
+
+from notifications.directory import AssignmentInfo, channels_of
+from notifications.message import ChannelKind, MessageKind, Rule
+from notifications.planner import Planned, PlanResult
+from tracker.enums import AssignmentStatus, EventKind, OutboxStatus, Role, Via
+from tracker.errors import Conflict, NotFound
+from tracker.models import Assignment, Event, Organisation, OutboxItem, OutboxMessage, Person
+
+_CHUNK = 500  # bound parameters per IN (...) list; SQLite allows 32766, PostgreSQL 65535
+_KIND_OF_RULE = {
+    Rule.BEFORE: MessageKind.REMINDER,
+    Rule.OVERDUE: MessageKind.OVERDUE,
+    Rule.ESCALATION: MessageKind.ESCALATION,
+}
+
+
+def _chunks(values: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """`moment` as aware UTC (raw SQL on SQLite hands back naive UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def message_kind(rules: Iterable[str]) -> MessageKind:
+    """REMINDER, OVERDUE or ESCALATION when all items share one rule, else DIGEST."""
+    kinds = {_KIND_OF_RULE[Rule(rule)] for rule in rules}
+    return kinds.pop() if len(kinds) == 1 else MessageKind.DIGEST
+
+
+def message_key(person_id: int, channel: str, slot: datetime) -> str:
+    """The key of the message for one person, channel and send slot."""
+    return f"m:p{person_id}:{channel}:{slot.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+@dataclass
+class Draft:
+    """A message before it is stored: one person, one channel, the items at one slot."""
+
+    person_id: int
+    channel: ChannelKind
+    slot: datetime  # the latest send slot among the items, aware UTC
+    items: list[Planned] = field(default_factory=list)
+
+    @property
+    def kind(self) -> MessageKind:
+        return message_kind(p.rule for p in self.items)
+
+    @property
+    def key(self) -> str:
+        return message_key(self.person_id, self.channel, self.slot)
+
+
+def group(planned: Iterable[Planned]) -> list[Draft]:
+    """One draft per (person, channel), ordered by person id then channel.
+
+    A pass normally finds every item of a person at one slot (the send time). After
+    downtime the survivors of catch-up may come from several slots; they still go out
+    as one message, keyed by the latest slot, rather than as a burst.
+    """
+    drafts: dict[tuple[int, str], Draft] = {}
+    for p in planned:
+        draft = drafts.get((p.person_id, p.channel))
+        if draft is None:
+            draft = drafts[(p.person_id, p.channel)] = Draft(p.person_id, p.channel, p.send_at)
+        draft.items.append(p)
+        draft.slot = max(draft.slot, p.send_at)
+    for draft in drafts.values():
+        draft.items.sort(key=lambda p: (p.due_date, p.assignment_id, p.rule, p.step))
+    return [drafts[k] for k in sorted(drafts)]
+
+
+@dataclass
+class RecordReport:
+    messages_created: int = 0
+    messages_extended: int = 0  # items added to a message still pending for the slot
+    items_recorded: int = 0
+    items_skipped: int = 0
+    items_ignored: int = 0  # recorded before (same key), or the assignment changed meanwhile
+
+
+def record(
+    session: Session,
+    result: PlanResult,
+    *,
+    now: datetime,
+    seen: Mapping[int, AssignmentInfo] | None = None,
+) -> RecordReport:
+    """Store a planning result: due items as pending messages, superseded ones as skipped,
+    and each assignment's next check.
+
+    Items whose key exists already are ignored, so recording a result twice changes
+    nothing. With `seen` (the assignments as the planner saw them), an assignment that
+    changed since it was loaded (completed, extended, re-planned by another process) is
+    left alone: its items are dropped and its next check kept, so the next pass plans
+    it afresh. Call inside a writing transaction (`BEGIN IMMEDIATE` on SQLite makes the
+    check-then-insert safe against a second process).
+    """
+    report = RecordReport()
+    changed = _changed(session, seen) if seen is not None else set()
+    due = [p for p in result.due if p.assignment_id not in changed]
+    skipped = [p for p in result.skipped if p.assignment_id not in changed]
+    report.items_ignored += len(result.due) + len(result.skipped) - len(due) - len(skipped)
+
+    existing = _existing_keys(session, [p.key for p in due + skipped])
+    fresh_due = [p for p in due if p.key not in existing]
+    fresh_skipped = [p for p in skipped if p.key not in existing]
+    report.items_ignored += len(due) + len(skipped) - len(fresh_due) - len(fresh_skipped)
+
+    for drafts, status in ((group(fresh_due), OutboxStatus.PENDING),
+                           (group(fresh_skipped), OutboxStatus.SKIPPED)):
+        if drafts:
+            _store(session, drafts, status, now=now, report=report)
+    report.items_recorded = len(fresh_due)
+    report.items_skipped = len(fresh_skipped)
+
+    _set_next_checks(session, result.next_check, seen, changed)
+    return report
+
+
+def _changed(session: Session, seen: Mapping[int, AssignmentInfo]) -> set[int]:
+    """Ids among `seen` whose status, due date or next check differ from what was seen."""
+    changed: set[int] = set()
+    ids = list(seen)
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Assignment.id, Assignment.status, Assignment.due_date,
+                   Assignment.next_check_at).where(Assignment.id.in_(chunk))
+        )
+        found = set()
+        for id_, status, due, next_check in rows:
+            found.add(id_)
+            info = seen[id_]
+            if (status != info.status or due != info.due_date
+                    or aware(next_check) != aware(info.last_checked)):
+                changed.add(id_)
+        changed.update(set(chunk) - found)
+    return changed
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(session.scalars(select(OutboxItem.key).where(OutboxItem.key.in_(chunk))))
+    return found
+
+
+def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: datetime,
+           report: RecordReport) -> None:
+    prefix = "m:" if status == OutboxStatus.PENDING else "s:"
+    keyed = {prefix + d.key[2:]: d for d in drafts}
+    # A pending message for the same slot takes the new items (a task added at 08:59
+    # joins the 09:00 digest); any other status means that one is gone, use a new key.
+    targets: dict[str, int] = {}
+    taken: set[str] = set()
+    for chunk in _chunks(list(keyed)):
+        for id_, key, row_status in session.execute(
+            select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.status)
+            .where(OutboxMessage.key.in_(chunk))
+        ):
+            if row_status == status == OutboxStatus.PENDING:
+                targets[key] = id_
+            else:
+                taken.add(key)
+    new_rows = []
+    key_of: dict[str, str] = {}
+    for base, draft in keyed.items():
+        if base in targets:
+            continue
+        key = _free_key(session, base) if base in taken else base
+        key_of[base] = key
+        new_rows.append({
+            "key": key, "person_id": draft.person_id, "channel": str(draft.channel),
+            "kind": str(draft.kind), "status": status,
+            "payload": json.dumps({"planned_at": draft.slot.isoformat()}),
+            "attempts": 0, "next_attempt_at": draft.slot, "created_at": now,
+        })
+    if new_rows:
+        inserted = session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, OutboxMessage.key,
+                                            sort_by_parameter_order=True),
+            new_rows,
+        )
+        by_key = {key: id_ for id_, key in inserted}
+        for base, key in key_of.items():
+            targets[base] = by_key[key]
+        report.messages_created += len(new_rows)
+    items = []
+    for base, draft in keyed.items():
+        for p in draft.items:
+            items.append({
+                "key": p.key, "message_id": targets[base], "assignment_id": p.assignment_id,
+                "rule": str(p.rule), "step": p.step, "due_date": p.due_date, "status": status,
+            })
+    session.execute(insert(OutboxItem), items)
+    extended = [targets[b] for b in keyed if b not in key_of]
+    report.messages_extended += len(extended)
+    for message_id in extended:
+        _refresh_kind(session, message_id)
+
+
+def _free_key(session: Session, base: str) -> str:
+    used = set(session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.like(base.replace("%", r"\%") + ":%",
+                                                                 escape="\\"))
+    ))
+    number = 2
+    while f"{base}:{number}" in used:
+        number += 1
+    return f"{base}:{number}"
+
+
+def _refresh_kind(session: Session, message_id: int) -> None:
+    rules = session.scalars(
+        select(OutboxItem.rule).where(OutboxItem.message_id == message_id,
+                                      OutboxItem.status == OutboxStatus.PENDING)
+    ).all()
+    if rules:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                        .values(kind=str(message_kind(rules))))
+
+
+def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None],
+                     seen: Mapping[int, AssignmentInfo] | None, changed: set[int]) -> None:
+    rows = [{"b_id": id_, "b_next": at} for id_, at in next_check.items() if id_ not in changed]
+    if not rows:
+        return
+    from sqlalchemy import bindparam
+
+    statement = (update(Assignment.__table__)
+                 .where(Assignment.__table__.c.id == bindparam("b_id"))
+                 .values(next_check_at=bindparam("b_next")))
+    session.connection().execute(statement, rows)
+
+
+# --- claiming and outcomes ---------------------------------------------------------
+
+
+def release_stale(session: Session, *, now: datetime, stale_seconds: float) -> int:
+    """Return `sending` claims older than `stale_seconds` to pending (their process died).
+
+    Returns how many were released.
+    """
+    cutoff = now - timedelta(seconds=stale_seconds)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+    )
+    return result.rowcount
+
+
+def claim(session: Session, *, worker: str, now: datetime, limit: int,
+          channels: Iterable[str] | None = None, exclude: Iterable[int] = ()) -> list[int]:
+    """Take up to `limit` pending messages due at `now` for `worker`; their ids, oldest first.
+
+    Only rows still pending at the `UPDATE` are taken, and the `RETURNING` list says
+    which: under `BEGIN IMMEDIATE` (SQLite) or `SKIP LOCKED` (PostgreSQL) no two
+    workers ever get the same id. `channels` limits the claim to those channels.
+    """
+    query = (select(OutboxMessage.id)
+             .where(OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+             .limit(limit))
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_([str(c) for c in channels]))
+    exclude = list(exclude)
+    if exclude:
+        query = query.where(OutboxMessage.id.not_in(exclude))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    won = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+    ).all()
+    return sorted(won, key=ids.index)
+
+
+def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "") -> bool:
+    """Record a delivery: the message and its pending items are sent, one REMINDED or
+    ESCALATED event per item. False if the message was no longer ours to mark (cancelled
+    or already sent by another worker after a stale claim)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id,
+               OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+        .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+    )
+    if result.rowcount != 1:
+        return False
+    message = session.get(OutboxMessage, message_id)
+    items = session.execute(
+        select(OutboxItem.id, OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step)
+        .where(OutboxItem.message_id == message_id, OutboxItem.status == OutboxStatus.PENDING)
+    ).all()
+    session.execute(update(OutboxItem)
+                    .where(OutboxItem.message_id == message_id,
+                           OutboxItem.status == OutboxStatus.PENDING)
+                    .values(status=OutboxStatus.SENT))
+    if message.kind == MessageKind.FAILURE:
+        return True
+    events = []
+    for _, assignment_id, rule, step in items:
+        kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
+        events.append({
+            "kind": kind, "assignment_id": assignment_id, "via": Via.SCHEDULER, "at": now,
+            "details": json.dumps({"recipient_id": message.person_id, "channel": message.channel,
+                                   "rule": rule, "step": step, "message_id": message_id,
+                                   "reply": reply[:200]}, ensure_ascii=False),
+        })
+    if events:
+        session.execute(insert(Event), events)
+    return True
+
+
+@dataclass
+class Failure:
+    """What `mark_failed` decided."""
+
+    status: OutboxStatus  # PENDING (retry later) or FAILED
+    next_attempt_at: datetime | None = None
+    coordinators_told: int = 0
+
+
+def backoff(attempts: int, *, base: float, cap: float) -> float:
+    """Seconds before the next attempt after `attempts` tries: base * 2**(attempts-1), capped."""
+    return min(cap, base * 2 ** max(0, attempts - 1))
+
+
+def mark_failed(
+    session: Session,
+    message_id: int,
+    *,
+    error: str,
+    now: datetime,
+    permanent: bool = False,
+    retry_after: float | None = None,
+    max_attempts: int = 8,
+    backoff_seconds: float = 60,
+    backoff_max_seconds: float = 3600,
+    count_attempt: bool = True,
+) -> Failure:
+    """Record a failed attempt.
+
+    A transient error puts the message back to pending after an exponential backoff
+    (or the server's `retry_after`), until `max_attempts` is used up. A permanent error,
+    or the last attempt, fails the message and its items, and records a FAILURE message
+    to the recipient's coordinators (once per failed message; never for a failure
+    notice itself). `count_attempt=False` gives the attempt back (the channel was not
+    even tried, e.g. it is misconfigured).
+    """
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"outbox message {message_id} not found")
+    attempts = message.attempts if count_attempt else max(0, message.attempts - 1)
+    error = error[:1000]
+    if not permanent and attempts < max_attempts:
+        wait = retry_after if retry_after is not None else backoff(
+            attempts, base=backoff_seconds, cap=backoff_max_seconds)
+        at = now + timedelta(seconds=wait)
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id,
+                   OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+            .values(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error,
+                    attempts=attempts, claimed_by=None, claimed_at=None)
+        )
+        return Failure(OutboxStatus.PENDING, at)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id,
+               OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+        .values(status=OutboxStatus.FAILED, last_error=error, attempts=attempts,
+                claimed_by=None, claimed_at=None)
+    )
+    if result.rowcount != 1:
+        return Failure(OutboxStatus(message.status))
+    session.execute(update(OutboxItem)
+                    .where(OutboxItem.message_id == message_id,
+                           OutboxItem.status == OutboxStatus.PENDING)
+                    .values(status=OutboxStatus.FAILED))
+    told = 0 if message.kind == MessageKind.FAILURE else _tell_coordinators(
+        session, message, error=error, now=now)
+    return Failure(OutboxStatus.FAILED, coordinators_told=told)
+
+
+def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
+                       now: datetime) -> int:
+    from notifications.loading import person_info
+
+    person = session.get(Person, message.person_id) if message.person_id else None
+    if person is None:
+        return 0
+    coordinators = _coordinators_of(session, person)
+    items = session.execute(
+        select(OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step, OutboxItem.due_date)
+        .where(OutboxItem.message_id == message.id)
+    ).all()
+    address = person.email if message.channel == ChannelKind.EMAIL else (
+        str(person.telegram_chat_id) if person.telegram_chat_id else None)
+    payload = {
+        "planned_at": now.isoformat(), "failed_message_id": message.id,
+        "failed_person": person.name, "failed_address": address,
+        "failed_channel": message.channel, "failed_kind": message.kind, "error": error,
+    }
+    told = 0
+    for coordinator in coordinators:
+        for channel in channels_of(person_info(coordinator)):
+            key = f"f:m{message.id}:p{coordinator.id}:{channel}"
+            if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                continue
+            row = OutboxMessage(key=key, person_id=coordinator.id, channel=str(channel),
+                                kind=MessageKind.FAILURE, payload=json.dumps(payload),
+                                next_attempt_at=now, created_at=now)
+            session.add(row)
+            session.flush()
+            session.add_all(
+                OutboxItem(key=f"{key}:a{a}:{rule}:{step}", message_id=row.id, assignment_id=a,
+                           rule=rule, step=step, due_date=due)
+                for a, rule, step, due in items
+            )
+            told += 1
+    return told
+
+
+def _coordinators_of(session: Session, person: Person) -> list[Person]:
+    """Active coordinators of the person's organisation or its nearest ancestor with any;
+    a coordinator whose own message failed is told by the coordinators above."""
+    org_id = person.organisation_id
+    seen: set[int] = set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        found = session.scalars(
+            select(Person).where(Person.organisation_id == org_id,
+                                 Person.role == Role.COORDINATOR, Person.active.is_(True),
+                                 Person.id != person.id)
+            .order_by(Person.id)
+        ).all()
+        if found:
+            return list(found)
+        org_id = session.scalar(select(Organisation.parent_id).where(Organisation.id == org_id))
+    return []
+
+
+def release(session: Session, message_id: int) -> None:
+    """Give a claimed message back untouched (the service stopped before sending it)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None,
+                attempts=OutboxMessage.attempts - 1)
+    )
+
+
+def cancel_empty(session: Session, message_id: int) -> None:
+    """Cancel a claimed message none of whose items is pending any more."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id,
+               OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None, claimed_at=None)
+    )
+
+
+def retry(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:
+    """Put a failed message (and its failed items) back to pending, due at once.
+
+    :raises NotFound: unknown id. :raises Conflict: the message is not failed.
+    """
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"outbox message {message_id} not found")
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"outbox message {message_id} is {message.status}, not failed")
+    session.execute(update(OutboxItem)
+                    .where(OutboxItem.message_id == message_id,
+                           OutboxItem.status == OutboxStatus.FAILED)
+                    .values(status=OutboxStatus.PENDING))
+    session.refresh(message)
+    return message
+
+
+def pending_items(session: Session, message_id: int) -> list[tuple[int, str, int, date | None]]:
+    """(assignment id, rule, step, due date) of the message's pending items, in order."""
+    return [tuple(row) for row in session.execute(
+        select(OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step, OutboxItem.due_date)
+        .where(and_(OutboxItem.message_id == message_id,
+                    OutboxItem.status == OutboxStatus.PENDING))
+        .order_by(OutboxItem.due_date, OutboxItem.assignment_id, OutboxItem.id)
+    )]
+
+
+def open_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Which of `ids` are open assignments."""
+    found: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        found.update(session.scalars(select(Assignment.id).where(
+            Assignment.id.in_(chunk), Assignment.status == AssignmentStatus.OPEN)))
+    return found

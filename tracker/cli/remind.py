@@ -1,0 +1,185 @@
+"""`tracker run`, `tracker remind`, `tracker outbox list|retry` and `tracker demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from tracker.cli.context import app_context, print_json
+
+outbox_app = typer.Typer(no_args_is_help=True, help="Inspect and retry outgoing messages.")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    for noisy in ("apscheduler", "httpx", "aiosmtplib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run(
+    ctx: typer.Context,
+    tick_seconds: float = typer.Option(60, "--tick-seconds", min=0.1,
+                                       help="Seconds between planning and delivery passes."),
+    once: bool = typer.Option(False, "--once", help="Run one pass and exit."),
+) -> None:
+    """Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.
+
+    Example: tracker run
+    """
+    from notifications.channels.registry import build_channels
+    from tracker.service import Service
+
+    context = app_context(ctx)
+    settings, db = context.settings, context.db
+    _logging()
+    service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds)
+    asyncio.run(service.serve(once=once))
+
+
+def remind(
+    ctx: typer.Context,
+    at: str = typer.Option(None, "--at", help='Local time to act as, e.g. "2021-08-13 09:00".'),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Record and send nothing; show what "
+                                 "would go out."),
+    as_json: bool = typer.Option(False, "--json", help="Print the messages as JSON."),
+) -> None:
+    """Run one planning and delivery pass now (or as if at --at).
+
+    Example: tracker remind --at "2021-08-13 09:00" --dry-run
+    """
+    from notifications.channels.registry import build_channels
+    from notifications.delivery import tick
+    from tracker.dates import parse_datetime
+    from tracker.service import worker_name
+
+    context = app_context(ctx)
+    settings, db = context.settings, context.db
+    now = parse_datetime(at, settings.zone, what="--at") if at else context.now()
+    if not as_json:
+        _logging()
+    report = asyncio.run(tick(db, settings, build_channels(settings), now=now,
+                              worker=worker_name(), dry_run=dry_run, keep_messages=True))
+    rows = _dry_rows(db, settings, report, now) if dry_run else _sent_rows(report)
+    if as_json:
+        print_json([{k: v for k, v in row.items() if k != "outcome"} for row in rows])
+        return
+    from tracker.dates import format_local
+
+    when = format_local(now, settings.zone)
+    verb = "would be sent" if dry_run else "sent"
+    plural = "" if len(rows) == 1 else "s"
+    typer.echo(f"{when} ({settings.timezone}): {report.planned} notices planned, "
+               f"{report.skipped} skipped as superseded; {len(rows)} message{plural} {verb}")
+    for row in rows:
+        ids = ", ".join(str(i) for i in row["assignments"])
+        state = "" if dry_run else f"[{row['outcome']}] "
+        typer.echo(f"  {state}{row['channel']} to {row['person']} (person {row['person_id']}): "
+                   f"{row['kind']}, assignments {ids}: {row['subject']}")
+
+
+def _subject(message) -> str:
+    from notifications.render import render_email
+
+    return render_email(message).subject if message is not None else ""
+
+
+def _sent_rows(report) -> list[dict]:
+    rows = []
+    for d in report.deliveries:
+        message = d.message
+        rows.append({
+            "person": message.recipient.name if message else "", "person_id": d.person_id,
+            "channel": str(d.channel), "kind": d.kind, "assignments": d.assignments,
+            "subject": _subject(message), "outcome": str(d.outcome),
+        })
+    return rows
+
+
+def _dry_rows(db, settings, report, now) -> list[dict]:
+    from notifications.compose import compose
+
+    with db.reading() as session:
+        messages = compose(session, report.drafts, now=now, default_zone=settings.timezone,
+                           escalation_roles=[s.notify for s in settings.reminders.escalation])
+    return [{
+        "person": m.recipient.name if m else "", "person_id": d.person_id,
+        "channel": str(d.channel), "kind": str(d.kind),
+        "assignments": [a for a, *_ in d.items], "subject": _subject(m),
+    } for d, m in zip(report.drafts, messages, strict=True)]
+
+
+@outbox_app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    status: str = typer.Option(None, "--status", help="pending, sending, sent, failed, "
+                               "skipped or cancelled."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Newest first, at most this many."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List outgoing messages, newest first.
+
+    Example: tracker outbox list --status failed
+    """
+    from notifications.outbox_view import list_messages
+
+    context = app_context(ctx)
+    with context.db.reading() as session:
+        rows = list_messages(session, status=status, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No messages.")
+        return
+    from tracker.dates import format_local
+
+    zone = context.settings.zone
+    for row in rows:
+        error = f"  error: {row['last_error']}" if row["last_error"] else ""
+        when = format_local(row["sent_at"] or row["next_attempt_at"], zone)
+        typer.echo(f"{row['id']:>6}  {row['status']:<9} {row['channel']:<8} {row['kind']:<10} "
+                   f"{row['person']} (person {row['person_id']}), {row['items']} items, "
+                   f"attempts {row['attempts']}, "
+                   f"{when}{error}")
+
+
+@outbox_app.command("retry")
+def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Send a failed message again at the next pass.
+
+    Example: tracker outbox retry 12
+    """
+    from notifications.outbox import retry
+
+    context = app_context(ctx)
+    with context.db.transaction() as session:
+        retry(session, message_id, now=context.now())
+    typer.echo(f"Message {message_id} will be sent again at the next pass.")
+
+
+def demo(
+    ctx: typer.Context,
+    directory: Path = typer.Option(Path("demo"), "--dir", help="Folder for the demo's config, "
+                                   "database and outbox (created; must be empty or a demo)."),
+    days: int = typer.Option(None, "--days", min=1, help="Days to walk (default: past the "
+                             "last deadline)."),
+) -> None:
+    """Show the whole product on sample data: region, protocols, a few months of reminders.
+
+    Example: tracker demo
+    """
+    from tracker.demo import run_demo
+
+    run_demo(directory, days=days)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("remind")(remind)
+    app.command("demo")(demo)
+    app.add_typer(outbox_app, name="outbox")

@@ -1,0 +1,168 @@
+"""`tracker run`: the long-running service.
+
+One asyncio loop carries an APScheduler 3 `AsyncIOScheduler` with an in-memory job
+store (the database, not pickled jobs, is the source of truth) and, when configured,
+the Telegram bot. Jobs:
+
+* the tick, every `tick_seconds` (60 by default), first at start-up: plan, record,
+  deliver (`notifications.delivery.tick`); `max_instances=1, coalesce=True,
+  misfire_grace_time=None`, so a slow pass delays the next one instead of stacking;
+* the digests of coordinators and leads, on the crons of `[digests]` in the config's
+  time zone. Each run first inserts `ScheduledRun(kind, period)` under its unique
+  constraint; a restart, or a second service, finds the row and skips the run.
+
+SIGTERM and SIGINT set a stop flag: the pass in flight finishes the message it is
+sending, gives the rest of its claim back, and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import os
+import signal
+import socket
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from tracker.models import ScheduledRun, utcnow
+
+logger = logging.getLogger("tracker.service")
+
+
+def worker_name() -> str:
+    """Who holds a claim: host and process id (never reused while the process lives)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Service:
+    """The scheduler, the tick and the digests over one database."""
+
+    def __init__(self, settings, db, channels, *, tick_seconds: float = 60, worker=None):
+        self.settings = settings
+        self.db = db
+        self.channels = channels
+        self.tick_seconds = tick_seconds
+        self.worker = worker or worker_name()
+        self.stop = asyncio.Event()
+        self._busy = asyncio.Lock()
+        self.ticks = 0
+
+    async def run_tick(self) -> None:
+        """One pass at the current time; errors are logged, the next tick tries again."""
+        from notifications.delivery import tick
+
+        if self.stop.is_set():
+            return
+        async with self._busy:
+            try:
+                report = await tick(self.db, self.settings, self.channels, now=utcnow(),
+                                    worker=self.worker, stop=self.stop)
+            except Exception:
+                logger.exception("tick failed; the next one will try again")
+                return
+            self.ticks += 1
+            if report.planned or report.deliveries:
+                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed "
+                            "(plan %.2fs, delivery %.2fs)", report.assignments_checked,
+                            report.planned, report.skipped, report.sent, report.failed,
+                            report.plan_seconds, report.deliver_seconds)
+
+    async def run_digest(self, kind: str) -> None:
+        """Record the run of `kind` for this period, then build and record the digests."""
+        now = utcnow()
+        period = now.astimezone(self.settings.zone).strftime("%Y-%m-%dT%H:%M")
+        if not await asyncio.to_thread(claim_run, self.db, kind, period, now):
+            logger.info("digest %s for %s already ran; skipped", kind, period)
+            return
+        try:
+            from tracker.reports.digests import run_digests
+        except ModuleNotFoundError:
+            logger.warning("digest %s: tracker.reports.digests is not installed", kind)
+            return
+        async with self._busy:
+            try:
+                result = run_digests(self.db, self.settings, kind, now)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("digest %s for %s failed", kind, period)
+                return
+        await asyncio.to_thread(finish_run, self.db, kind, period, utcnow())
+        logger.info("digest %s for %s recorded", kind, period)
+
+    async def serve(self, *, once: bool = False) -> None:
+        """Run until stopped (or one tick with `once`)."""
+        if once:
+            await self.run_tick()
+            return
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self._on_signal, signum)
+        zone = self.settings.zone
+        scheduler = AsyncIOScheduler(timezone=zone)
+        options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        scheduler.add_job(self.run_tick, IntervalTrigger(seconds=self.tick_seconds),
+                          id="tick", next_run_time=datetime.now(UTC), **options)
+        digests = self.settings.digests
+        for kind, cron, enabled in (("coordinator", digests.coordinator_cron,
+                                     digests.coordinator_enabled),
+                                    ("lead", digests.lead_cron, digests.lead_enabled)):
+            if enabled:
+                scheduler.add_job(self.run_digest, CronTrigger.from_crontab(cron, timezone=zone),
+                                  args=[kind], id=f"digest-{kind}", **options)
+        scheduler.start()
+        stop_bot = await self._start_bot()
+        logger.info("service started as %s: tick every %gs", self.worker, self.tick_seconds)
+        try:
+            await self.stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            async with self._busy:  # the pass in flight finishes its message
+                pass
+            if stop_bot is not None:
+                result = stop_bot()
+                if inspect.isawaitable(result):
+                    await result
+            logger.info("service stopped")
+
+    def _on_signal(self, signum: int) -> None:
+        logger.info("received %s; stopping after the message in flight",
+                    signal.Signals(signum).name)
+        self.stop.set()
+
+    async def _start_bot(self):
+        if self.settings.telegram.token is None:
+            return None
+        try:
+            from tracker.bot.app import start_bot
+        except ModuleNotFoundError:
+            return None
+        return await start_bot(self.db, self.settings)
+
+
+def claim_run(db, kind: str, period: str, now: datetime) -> bool:
+    """Insert the (kind, period) run; False if it exists (ran before, or runs elsewhere)."""
+    try:
+        with db.transaction() as session:
+            session.add(ScheduledRun(kind=kind, period=period, started_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def finish_run(db, kind: str, period: str, now: datetime) -> None:
+    from sqlalchemy import update
+
+    with db.transaction() as session:
+        session.execute(update(ScheduledRun)
+                        .where(ScheduledRun.kind == kind, ScheduledRun.period == period)
+                        .values(finished_at=now))
