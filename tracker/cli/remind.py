@@ -17,8 +17,11 @@ outbox_app = typer.Typer(no_args_is_help=True, help="Inspect and retry outgoing 
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
-    for noisy in ("apscheduler", "httpx", "aiosmtplib"):
+    for noisy in ("httpx", "aiosmtplib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached" is the design (a slow pass
+    # delays the next), not a problem worth a line every tick.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 def run(
@@ -54,12 +57,11 @@ def remind(
     """
     from notifications.channels.registry import build_channels
     from notifications.delivery import tick
-    from tracker.dates import parse_datetime
     from tracker.service import worker_name
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
-    now = parse_datetime(at, settings.zone, what="--at") if at else context.now()
+    now = _parse_at(at, settings) if at else context.now()
     if not as_json:
         _logging()
     report = asyncio.run(tick(db, settings, build_channels(settings), now=now,
@@ -80,6 +82,17 @@ def remind(
         state = "" if dry_run else f"[{row['outcome']}] "
         typer.echo(f"  {state}{row['channel']} to {row['person']} (person {row['person_id']}): "
                    f"{row['kind']}, assignments {ids}: {row['subject']}")
+
+
+def _parse_at(value: str, settings):
+    from tracker.dates import parse_datetime
+    from tracker.errors import InvalidInput
+
+    try:
+        return parse_datetime(value, settings.zone, what="--at")
+    except InvalidInput:
+        raise InvalidInput(f'invalid --at {value!r}: expected "YYYY-MM-DD HH:MM" '
+                           f"(local time, {settings.timezone})") from None
 
 
 def _subject(message) -> str:
