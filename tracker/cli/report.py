@@ -1,0 +1,157 @@
+"""`tracker report overdue|discipline`: the figures in the terminal or in a file.
+
+Both commands compute the same figures (tracker.reports.figures); `overdue` puts the
+most overdue first, `discipline` the lowest share done on time first. Files are written
+to a temporary name beside the target and renamed when complete, so an interrupted or
+failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from tracker.cli.context import app_context
+
+report_app = typer.Typer(
+    help="Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, HTML).",
+    no_args_is_help=True,
+)
+
+AS_OF = typer.Option(None, "--as-of", help="Date of the figures: 2021-08-20 or 20.08.2021 "
+                     "(default: today in the configured time zone).")
+BY = typer.Option("organisation", "--by", help="Rows: organisation (rolled up the hierarchy), "
+                  "document, person or level.")
+ORG = typer.Option(None, "--org", help="Only this organisation and everything under it "
+                   "(id or name).")
+FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv, xlsx or html.")
+OUT = typer.Option(None, "--out", "-o", help="Write to this file (required for xlsx).")
+DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
+                         "Excel expects).")
+DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
+                     "(0: every level).")
+
+
+@report_app.command("overdue")
+def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
+            fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+            depth: int = DEPTH) -> None:
+    """Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the
+    average delay and the oldest due date, per organisation, document, person or level.
+
+    Example: tracker report overdue --as-of 20.08.2021 --format xlsx --out overdue.xlsx
+    """
+    _run(ctx, "overdue", as_of, by, org, fmt, out, delimiter, depth)
+
+
+@report_app.command("discipline")
+def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
+               fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+               depth: int = DEPTH) -> None:
+    """Executive discipline («исполнительская дисциплина»): the share done on time, the
+    lowest first, with done late, overdue and extensions.
+
+    Example: tracker report discipline --by person --org "Город Азов" --format csv
+    """
+    _run(ctx, "discipline", as_of, by, org, fmt, out, delimiter, depth)
+
+
+def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None:
+    from tracker.dates import parse_date
+    from tracker.errors import InvalidInput
+    from tracker.reports.figures import GroupBy
+    from tracker.reports.report import Format
+
+    app = app_context(ctx)
+    try:
+        fmt = Format(fmt)
+    except ValueError:
+        raise InvalidInput(
+            f"invalid format {fmt!r}: expected table, json, csv, xlsx or html") from None
+    try:
+        GroupBy(by)
+    except ValueError:
+        raise InvalidInput(
+            f"invalid --by {by!r}: expected organisation, document, person or level") from None
+    if len(delimiter) != 1:
+        raise InvalidInput(f"invalid --delimiter {delimiter!r}: expected one character")
+    if depth < 0:
+        raise InvalidInput(f"invalid --depth {depth}: expected 0 or more")
+    if fmt == Format.XLSX and out is None:
+        raise InvalidInput("--format xlsx needs --out FILE")
+    if fmt == Format.TABLE and out is not None:
+        raise InvalidInput("--out needs --format json, csv, xlsx or html")
+    if out is not None and not out.parent.resolve().is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
+    day = parse_date(as_of_text, what="--as-of date") if as_of_text else app.today()
+    settings = app.settings
+    report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
+    if fmt == Format.TABLE:
+        from tracker.reports.table import print_table
+
+        print_table(report)
+        return
+    data = _render(report, fmt, delimiter)
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    _write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    done = "Written" if report.locale == "en" else "Отчёт записан"
+    typer.echo(f"{done}: {out}")
+
+
+def _build(app, kind, day, by, org_ref, depth, fmt, settings):
+    from tracker.reports.report import Format, build_report
+    from tracker.services.orgs import find_organisation
+
+    with app.db.reading() as session:
+        root_id = find_organisation(session=session, ref=org_ref).id if org_ref else None
+        report = build_report(
+            session=session, kind=kind, as_of=day, root_org_id=root_id, by=by,
+            zone=settings.zone, all_views=fmt in (Format.XLSX, Format.HTML, Format.JSON),
+            locale=settings.locale, generated_at=app.now(),
+            depth=depth or None,
+        )
+    return report
+
+
+def _render(report, fmt, delimiter):
+    from tracker.reports.report import Format
+
+    if fmt == Format.JSON:
+        from tracker.reports.export_text import to_json
+
+        return to_json(report)
+    if fmt == Format.CSV:
+        from tracker.reports.export_text import csv_bytes
+
+        return csv_bytes(report, delimiter=delimiter)
+    if fmt == Format.XLSX:
+        from tracker.reports.export_xlsx import xlsx_bytes
+
+        return xlsx_bytes(report)
+    from tracker.reports.export_html import to_html
+
+    return to_html(report)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,7 @@
+"""Reports: overdue summaries and executive discipline («исполнительская дисциплина»).
+
+`figures` computes every figure in SQL; `report` bundles the views of one report;
+`export_*` write it as CSV, JSON, XLSX or HTML; `digests` turns it into the weekly
+messages of the lead and the coordinators. The bot's `/overdue` calls `figures`
+directly: `organisation_figures`, `totals`, `decision_progress`, `oldest_overdue`.
+"""

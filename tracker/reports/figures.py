@@ -1,0 +1,678 @@
+"""Executive-discipline figures («исполнительская дисциплина»), computed in SQL.
+
+Every figure is an aggregate (`SUM(CASE ...)`, `MIN`) over assignments; nothing loads
+the assignment rows into Python, so a report over a million assignments costs a few
+scans, not a million objects. Organisation figures are rolled up the hierarchy with a
+recursive CTE (each row organisation with all its descendants): a municipality
+includes its schools. The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
+
+Definitions, for an as-of date D in the report's zone (default Europe/Moscow):
+
+- An assignment counts if it was created by the end of D, is not cancelled (a
+  withdrawn decision is nobody's failure; cancelling keeps no date, so it is excluded
+  on every date) and belongs to an actionable task.
+- Done by D: status done and `completed_at` before the end of D. An assignment done
+  after D was open at D; one reopened since counts as open.
+- The deadline is the one in force: `due_date`, after extensions («исполнено с
+  нарушением срока» is judged against the deadline in force). Extensions are reported
+  separately (`extensions`: EXTENDED events up to D). An extension granted after D
+  already moves the deadline in a report as of D: the schema keeps only the current
+  due date on the row.
+- done_on_time: done by D on or before the due date (its local completion day), or
+  done without a due date. done_late: done by D after the due date.
+- open: not done by D and not yet due (due on D or later, or no due date).
+- overdue: not done by D and due before D; overdue_7 / overdue_30: more than 7 / 30
+  days past the due date. days_overdue = D - due_date.
+- avg_days_late: mean days past the due date over done_late (completion day - due)
+  and overdue (D - due) items.
+- discipline: done_on_time / (done_on_time + done_late + overdue), the share done on
+  time of the assignments whose outcome is known; None when there are none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlmodel import Session
+
+from tracker.enums import AssignmentStatus, EventKind, Level, OrgKind
+from tracker.errors import InvalidInput, NotFound
+from tracker.models import Assignment, Document, Event, Organisation, Person, Task
+from tracker.reports.sqlfuncs import days_between, local_date
+
+DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
+
+_A = Assignment.__table__
+_T = Task.__table__
+_O = Organisation.__table__
+_E = Event.__table__
+
+
+class GroupBy(StrEnum):
+    ORGANISATION = "organisation"
+    DOCUMENT = "document"
+    PERSON = "person"
+    LEVEL = "level"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one group (an organisation rolled up, a document, a person, a level)
+    or of the whole scope (`totals`). `key` identifies the group: an organisation,
+    document or person id (None: "no document" / "nobody named"), or a level value."""
+
+    key: int | str | None
+    name: str
+    assigned: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    open: int = 0
+    overdue: int = 0
+    overdue_7: int = 0
+    overdue_30: int = 0
+    extensions: int = 0
+    days_late_total: int = 0  # over done_late and overdue items
+    late_items: int = 0  # done_late + overdue
+    oldest_due: date | None = None  # the earliest due date among overdue items
+    as_of: date | None = None
+    detail: str | None = None  # organisation kind; a person's organisation; a document title
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def discipline(self) -> float | None:
+        decided = self.done_on_time + self.done_late + self.overdue
+        return self.done_on_time / decided if decided else None
+
+    @property
+    def avg_days_late(self) -> float | None:
+        return self.days_late_total / self.late_items if self.late_items else None
+
+    @property
+    def oldest_days(self) -> int | None:
+        """Days past the due date of the oldest overdue item."""
+        if self.oldest_due is None or self.as_of is None:
+            return None
+        return (self.as_of - self.oldest_due).days
+
+    def as_dict(self) -> dict:
+        """Every figure, JSON-ready apart from dates."""
+        avg = self.avg_days_late
+        share = self.discipline
+        return {
+            "key": self.key,
+            "name": self.name,
+            "detail": self.detail,
+            "assigned": self.assigned,
+            "done": self.done,
+            "done_on_time": self.done_on_time,
+            "done_late": self.done_late,
+            "open": self.open,
+            "overdue": self.overdue,
+            "overdue_7": self.overdue_7,
+            "overdue_30": self.overdue_30,
+            "avg_days_late": round(avg, 2) if avg is not None else None,
+            "oldest_due": self.oldest_due,
+            "oldest_days": self.oldest_days,
+            "extensions": self.extensions,
+            "discipline": round(share, 4) if share is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class DecisionProgress:
+    """One decision (task) across the organisations it was given to."""
+
+    task_id: int
+    label: str | None
+    text: str
+    document: str | None
+    due_date: date | None
+    total: int
+    done: int
+    done_on_time: int
+    overdue: int
+    org_kind: str | None  # the kind shared by all its organisations, else None
+    pending_count: int
+    pending: list[str] = field(default_factory=list)  # names, alphabetical, up to a limit
+
+    def phrase(self, locale: str = "ru") -> str:
+        """'13 из 55 муниципалитетов' / '13 of 55 municipalities'."""
+        if locale == "en":
+            word = _EN_WORDS.get(self.org_kind or "", "organisations")
+            return f"{self.done} of {self.total} {word}"
+        one, many = _RU_GENITIVE.get(self.org_kind or "", ("организации", "организаций"))
+        n = self.total
+        word = one if n % 10 == 1 and n % 100 != 11 else many
+        return f"{self.done} из {n} {word}"
+
+    def as_dict(self, locale: str = "ru") -> dict:
+        return {
+            "task_id": self.task_id,
+            "label": self.label,
+            "text": self.text,
+            "document": self.document,
+            "due_date": self.due_date,
+            "total": self.total,
+            "done": self.done,
+            "done_on_time": self.done_on_time,
+            "overdue": self.overdue,
+            "progress": self.phrase(locale),
+            "pending_count": self.pending_count,
+            "pending": self.pending,
+        }
+
+
+_RU_GENITIVE = {
+    OrgKind.MUNICIPALITY: ("муниципалитета", "муниципалитетов"),
+    OrgKind.SCHOOL: ("школы", "школ"),
+    OrgKind.REGION: ("региона", "регионов"),
+}
+_EN_WORDS = {OrgKind.MUNICIPALITY: "municipalities", OrgKind.SCHOOL: "schools",
+             OrgKind.REGION: "regions"}
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue assignment, as listed in 'the oldest overdue items'."""
+
+    assignment_id: int
+    task_id: int
+    label: str | None
+    text: str
+    organisation: str
+    owner: str | None
+    document: str | None
+    due_date: date
+    days_overdue: int
+    extensions: int
+
+    def as_dict(self) -> dict:
+        return {
+            "assignment_id": self.assignment_id,
+            "task_id": self.task_id,
+            "label": self.label,
+            "text": self.text,
+            "organisation": self.organisation,
+            "owner": self.owner,
+            "document": self.document,
+            "due_date": self.due_date,
+            "days_overdue": self.days_overdue,
+            "extensions": self.extensions,
+        }
+
+
+# --- the SQL ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The as-of date turned into what the SQL compares with."""
+
+    as_of: date
+    cutoff: datetime  # the end of `as_of` in the zone, as aware UTC
+    zone_name: str
+    offset_seconds: int
+
+    @classmethod
+    def of(cls, as_of: date, zone: ZoneInfo | None) -> _Window:
+        if not isinstance(as_of, date) or isinstance(as_of, datetime):
+            raise InvalidInput(f"as-of must be a date, got {as_of!r}")
+        zone = zone or DEFAULT_ZONE
+        end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=zone)
+        offset = datetime.combine(as_of, time(12), tzinfo=zone).utcoffset() or timedelta(0)
+        return cls(as_of, end.astimezone(UTC), zone.key, int(offset.total_seconds()))
+
+
+def _conditions(w: _Window):
+    a = _A.c
+    day = literal(w.as_of, Date())
+    done = and_(a.status == AssignmentStatus.DONE, a.completed_at.is_not(None),
+                a.completed_at < w.cutoff)
+    not_done = or_(a.status != AssignmentStatus.DONE, a.completed_at.is_(None),
+                   a.completed_at >= w.cutoff)
+    completed_on = local_date(a.completed_at, literal(w.zone_name), literal(w.offset_seconds))
+    late = and_(done, a.due_date.is_not(None), completed_on > a.due_date)
+    overdue = and_(not_done, a.due_date < day)
+    return {
+        "done": done,
+        "on_time": and_(done, or_(a.due_date.is_(None), completed_on <= a.due_date)),
+        "late": late,
+        "open": and_(not_done, or_(a.due_date.is_(None), a.due_date >= day)),
+        "overdue": overdue,
+        "overdue_7": and_(not_done, a.due_date < literal(w.as_of - timedelta(days=7), Date())),
+        "overdue_30": and_(not_done, a.due_date < literal(w.as_of - timedelta(days=30), Date())),
+        "late_days": case((late, days_between(completed_on, a.due_date)),
+                          (overdue, days_between(day, a.due_date)), else_=0),
+    }
+
+
+def _count(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _extensions(w: _Window):
+    """EXTENDED events up to the end of the as-of date, per assignment."""
+    return (
+        select(_E.c.assignment_id, func.count().label("n"))
+        .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.is_not(None),
+               _E.c.at < w.cutoff)
+        .group_by(_E.c.assignment_id)
+        .subquery("ext")
+    )
+
+
+_MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
+             "overdue_30", "extensions", "days_late_total", "late_items")
+
+
+def _measure_columns(w: _Window, ext) -> list:
+    c = _conditions(w)
+    return [
+        func.count().label("assigned"),
+        _count(c["on_time"]).label("done_on_time"),
+        _count(c["late"]).label("done_late"),
+        _count(c["open"]).label("open"),
+        _count(c["overdue"]).label("overdue"),
+        _count(c["overdue_7"]).label("overdue_7"),
+        _count(c["overdue_30"]).label("overdue_30"),
+        func.coalesce(func.sum(ext.c.n), 0).label("extensions"),
+        func.sum(c["late_days"]).label("days_late_total"),
+        _count(or_(c["late"], c["overdue"])).label("late_items"),
+        func.min(case((c["overdue"], _A.c.due_date), else_=None)).label("oldest_due"),
+    ]
+
+
+def _subtree(root_id: int):
+    """SELECT of the ids of `root_id` and everything under it (recursive CTE)."""
+    sub = select(_O.c.id).where(_O.c.id == root_id).cte("subtree", recursive=True)
+    child = _O.alias("child")
+    sub = sub.union_all(select(child.c.id).where(child.c.parent_id == sub.c.id))
+    return select(sub.c.id)
+
+
+def _base(w: _Window, ext, root_org_id: int | None, columns: list):
+    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
+    query = (
+        select(*columns)
+        .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
+                     .outerjoin(ext, ext.c.assignment_id == _A.c.id))
+        .where(_A.c.status != AssignmentStatus.CANCELLED, _A.c.created_at < w.cutoff,
+               _T.c.actionable.is_(True))
+    )
+    if root_org_id is not None:
+        query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))
+    return query
+
+
+def _figures(key, name, row, as_of: date, detail: str | None = None) -> Figures:
+    values = {m: int(row[m] or 0) for m in _MEASURES}
+    return Figures(key=key, name=name, oldest_due=row["oldest_due"], as_of=as_of,
+                   detail=detail, **values)
+
+
+def _check_root(session: Session, root_org_id: int | None) -> Organisation | None:
+    if root_org_id is None:
+        return None
+    org = session.get(Organisation, root_org_id)
+    if org is None:
+        raise NotFound(f"organisation {root_org_id} not found")
+    return org
+
+
+def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
+           zone: ZoneInfo | None = None) -> Figures:
+    """The figures of everything in scope: `root_org_id` and below, or all organisations.
+
+    :raises NotFound: an unknown organisation id.
+    """
+    root = _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    ext = _extensions(w)
+    row = session.connection().execute(_base(w, ext, root_org_id, _measure_columns(w, ext)))
+    name = root.name if root else ""
+    return _figures(root_org_id, name, row.mappings().one(), as_of)
+
+
+def row_organisations(*, session: Session, root_org_id: int | None,
+                      depth: int | None = 1) -> list[Organisation]:
+    """The organisations an organisation view has a rolled-up row for.
+
+    `depth` levels below the root (1: its direct subordinates; None: every descendant).
+    Without a root, the root is the only top-level organisation (the region); with
+    several top-level organisations they are the rows at depth 1. An organisation with
+    nothing under it is its own row.
+    """
+    return _rows_and_root(session, root_org_id, depth)[0]
+
+
+def _rows_and_root(session: Session, root_org_id: int | None,
+                   depth: int | None) -> tuple[list[Organisation], Organisation | None]:
+    orgs = list(session.scalars(select(Organisation)))
+    by_parent: dict[int | None, list[Organisation]] = {}
+    for org in orgs:
+        by_parent.setdefault(org.parent_id, []).append(org)
+    remaining = depth - 1 if depth else None
+    if root_org_id is None:
+        tops = by_parent.get(None, [])
+        if len(tops) != 1:
+            return _descend(by_parent, tops, remaining, []), None
+        root_org_id = tops[0].id
+    root = next(o for o in orgs if o.id == root_org_id)
+    rows = _descend(by_parent, by_parent.get(root_org_id, []), remaining, [])
+    return (rows, root) if rows else ([root], None)
+
+
+def _descend(by_parent, level: list, remaining: int | None, out: list) -> list:
+    """Organisations `remaining` levels below `level` (None: `level` and all below)."""
+    if remaining is None:
+        for org in level:
+            out.append(org)
+            _descend(by_parent, by_parent.get(org.id, []), None, out)
+        return out
+    for _ in range(remaining):
+        level = [child for org in level for child in by_parent.get(org.id, [])]
+    out.extend(level)
+    return out
+
+
+def organisation_figures(
+    *,
+    session: Session,
+    as_of: date,
+    root_org_id: int | None = None,
+    by: GroupBy | str = GroupBy.ORGANISATION,
+    zone: ZoneInfo | None = None,
+    depth: int | None = 1,
+) -> list[Figures]:
+    """Figures per group, the worst first (most overdue, then most overdue > 30 and > 7
+    days, then the lowest discipline). Groups with nothing assigned are left out.
+
+    `by`: organisation (rolled up; rows as in `row_organisations(depth=...)`),
+    document, person (None: assignments given to an organisation without a person),
+    or level (the task's level: regional, municipal, school).
+
+    :raises NotFound: an unknown organisation id. :raises InvalidInput: an unknown `by`.
+    """
+    try:
+        by = GroupBy(by)
+    except ValueError:
+        raise InvalidInput(
+            f"invalid grouping {by!r}: expected organisation, document, person or level"
+        ) from None
+    root = _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    if by == GroupBy.ORGANISATION:
+        rows = _by_organisation(session, w, root, depth)
+    else:
+        rows = _by_column(session, w, root_org_id, by)
+    return sort_worst_first(rows)
+
+
+def sort_worst_first(rows: list[Figures]) -> list[Figures]:
+    def key(f: Figures):
+        share = f.discipline
+        return (-f.overdue, -f.overdue_30, -f.overdue_7, 2.0 if share is None else share,
+                f.name.casefold())
+
+    return sorted(rows, key=key)
+
+
+def sort_least_disciplined(rows: list[Figures]) -> list[Figures]:
+    """The lowest discipline first (groups without a known outcome last)."""
+    def key(f: Figures):
+        share = f.discipline
+        return (2.0 if share is None else share, -f.overdue, f.name.casefold())
+
+    return sorted(rows, key=key)
+
+
+OWN_SUFFIX_RU = " (собственные поручения)"
+
+
+def _by_organisation(session: Session, w: _Window, root: Organisation | None,
+                     depth: int | None) -> list[Figures]:
+    """Rolled-up rows, plus a row for the root's own assignments (those given to the
+    root itself, not to anything under it) when it has any, so rows add up to totals."""
+    orgs, own = _rows_and_root(session, root.id if root else None, depth)
+    if not orgs:
+        return []
+    ext = _extensions(w)
+    measures = _measure_columns(w, ext)
+    # First per organisation (a million rows -> one row per organisation) ...
+    leaf = (
+        _base(w, ext, root.id if root else None, [_A.c.organisation_id.label("org_id"),
+                                                  *measures])
+        .group_by(_A.c.organisation_id)
+        .subquery("leaf")
+    )
+    # ... then each row organisation with everything under it: the closure. The root's
+    # own row joins the closure unexpanded (expand = 0): itself only.
+    anchor = select(_O.c.id.label("ancestor_id"), _O.c.id.label("org_id"),
+                    case((_O.c.id.in_([o.id for o in orgs]), 1), else_=0).label("expand"))
+    ids = [o.id for o in orgs] + ([own.id] if own else [])
+    closure = anchor.where(_O.c.id.in_(ids)).cte("closure", recursive=True)
+    child = _O.alias("child")
+    closure = closure.union_all(
+        select(closure.c.ancestor_id, child.c.id, literal(1))
+        .where(child.c.parent_id == closure.c.org_id, closure.c.expand == 1)
+    )
+    query = (
+        select(closure.c.ancestor_id,
+               *[func.sum(leaf.c[m]).label(m) for m in _MEASURES],
+               func.min(leaf.c.oldest_due).label("oldest_due"))
+        .select_from(closure.join(leaf, leaf.c.org_id == closure.c.org_id))
+        .group_by(closure.c.ancestor_id)
+    )
+    by_id = {o.id: o for o in orgs}
+    out = []
+    for row in session.connection().execute(query).mappings():
+        if not row["assigned"]:
+            continue
+        org = by_id.get(row["ancestor_id"])
+        if org is None:  # the root's own assignments
+            out.append(_figures(own.id, own.name + OWN_SUFFIX_RU, row, w.as_of, detail="own"))
+        else:
+            out.append(_figures(org.id, org.name, row, w.as_of, detail=str(org.kind)))
+    return out
+
+
+def _by_column(session: Session, w: _Window, root_org_id: int | None,
+               by: GroupBy) -> list[Figures]:
+    column = {
+        GroupBy.DOCUMENT: _T.c.document_id,
+        GroupBy.PERSON: _A.c.person_id,
+        GroupBy.LEVEL: _T.c.level,
+    }[by]
+    ext = _extensions(w)
+    query = _base(w, ext, root_org_id,
+                  [column.label("group_key"), *_measure_columns(w, ext)]).group_by(column)
+    rows = list(session.connection().execute(query).mappings())
+    names = _group_names(session, by, [r["group_key"] for r in rows])
+    out = []
+    for row in rows:
+        name, detail = names.get(row["group_key"], (str(row["group_key"]), None))
+        out.append(_figures(row["group_key"], name, row, w.as_of, detail=detail))
+    return out
+
+
+def _group_names(session: Session, by: GroupBy, keys: list) -> dict:
+    """Display name and detail of each group key."""
+    from roadmaps.titles import document_title
+
+    ids = [k for k in keys if k is not None]
+    if by == GroupBy.DOCUMENT:
+        names = {None: ("Без документа", None)}
+        for doc in session.scalars(select(Document).where(Document.id.in_(ids))):
+            names[doc.id] = (document_title(doc), doc.title)
+        return names
+    if by == GroupBy.PERSON:
+        names = {None: ("Исполнитель не назначен", None)}
+        query = (select(Person.id, Person.name, Organisation.name)
+                 .join(Organisation, Organisation.id == Person.organisation_id)
+                 .where(Person.id.in_(ids)))
+        for pid, name, org_name in session.exec(query):
+            names[pid] = (name, org_name)
+        return names
+    return {str(level): (LEVEL_NAMES_RU[level], None) for level in Level}
+
+
+LEVEL_NAMES_RU = {
+    Level.REGIONAL: "Региональный уровень",
+    Level.MUNICIPAL: "Муниципальный уровень",
+    Level.SCHOOL: "Уровень образовательных организаций",
+}
+
+
+# --- decisions and overdue items ---------------------------------------------------------
+
+
+def decision_progress(
+    *,
+    session: Session,
+    as_of: date,
+    root_org_id: int | None = None,
+    zone: ZoneInfo | None = None,
+    pending_limit: int | None = 50,
+) -> list[DecisionProgress]:
+    """Per decision (task) in scope: how many of its assignments are done by `as_of`,
+    and which organisations have not (alphabetical, at most `pending_limit` names each;
+    None: all; `pending_count` is always the full number). Ordered by due date (none
+    last), then document and label.
+
+    :raises NotFound: an unknown organisation id.
+    """
+    from roadmaps.titles import document_title
+
+    _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    query = (
+        _base(w, ext, root_org_id, [
+            _A.c.task_id,
+            func.count().label("total"),
+            _count(c["done"]).label("done"),
+            _count(c["on_time"]).label("done_on_time"),
+            _count(c["overdue"]).label("overdue"),
+            func.min(org.c.kind).label("kind_min"),
+            func.max(org.c.kind).label("kind_max"),
+        ])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .group_by(_A.c.task_id)
+    )
+    stats = {r["task_id"]: r for r in session.connection().execute(query).mappings()}
+    if not stats:
+        return []
+    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(list(stats))))}
+    doc_ids = {t.document_id for t in tasks.values() if t.document_id}
+    docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
+    pending = _pending_names(session, w, root_org_id, pending_limit)
+    out = []
+    for task_id, r in stats.items():
+        task = tasks[task_id]
+        doc = docs.get(task.document_id)
+        out.append(DecisionProgress(
+            task_id=task_id, label=task.label, text=task.text,
+            document=document_title(doc) if doc else None, due_date=task.due_date,
+            total=r["total"], done=int(r["done"] or 0),
+            done_on_time=int(r["done_on_time"] or 0), overdue=int(r["overdue"] or 0),
+            org_kind=r["kind_min"] if r["kind_min"] == r["kind_max"] else None,
+            pending_count=r["total"] - int(r["done"] or 0),
+            pending=pending.get(task_id, []),
+        ))
+    out.sort(key=lambda d: (d.due_date is None, d.due_date or date.max, d.document or "",
+                            _label_key(d.label), d.task_id))
+    return out
+
+
+def _label_key(label: str | None) -> tuple:
+    parts = (label or "").replace(",", ".").split(".")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def _pending_names(session: Session, w: _Window, root_org_id: int | None,
+                   limit: int | None) -> dict[int, list[str]]:
+    """Names of organisations not done by `as_of`, per task (a window function keeps the
+    first `limit` of each task in SQL)."""
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    rank = func.row_number().over(partition_by=_A.c.task_id,
+                                  order_by=(org.c.name_key, org.c.id)).label("rank")
+    inner = (
+        _base(w, ext, root_org_id, [_A.c.task_id, org.c.name, rank])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .where(or_(c["open"], c["overdue"]))
+        .subquery("pending")
+    )
+    query = select(inner.c.task_id, inner.c.name)
+    if limit is not None:
+        query = query.where(inner.c.rank <= limit)
+    query = query.order_by(inner.c.task_id, inner.c.rank)
+    out: dict[int, list[str]] = {}
+    for task_id, name in session.connection().execute(query):
+        out.setdefault(task_id, []).append(name)
+    return out
+
+
+def oldest_overdue(
+    *,
+    session: Session,
+    as_of: date,
+    root_org_id: int | None = None,
+    limit: int | None = 10,
+    zone: ZoneInfo | None = None,
+) -> list[OverdueItem]:
+    """The overdue assignments in scope, the longest overdue first (at most `limit`;
+    None: all).
+
+    :raises NotFound: an unknown organisation id.
+    """
+    from roadmaps.titles import document_title
+
+    _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    person = Person.__table__.alias("owner")
+    doc = Document.__table__.alias("doc")
+    query = (
+        _base(w, ext, root_org_id, [
+            _A.c.id, _A.c.task_id, _T.c.label, _T.c.text, org.c.name.label("org_name"),
+            person.c.name.label("owner"), doc.c.kind, doc.c.number, doc.c.date,
+            doc.c.id.label("doc_id"), _A.c.due_date, func.coalesce(ext.c.n, 0).label("ext"),
+        ])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .outerjoin(person, person.c.id == _A.c.person_id)
+        .outerjoin(doc, doc.c.id == _T.c.document_id)
+        .where(c["overdue"])
+        .order_by(_A.c.due_date, _A.c.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    for r in session.connection().execute(query).mappings():
+        title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None
+        out.append(OverdueItem(
+            assignment_id=r["id"], task_id=r["task_id"], label=r["label"], text=r["text"],
+            organisation=r["org_name"], owner=r["owner"], document=title,
+            due_date=r["due_date"], days_overdue=(w.as_of - r["due_date"]).days,
+            extensions=int(r["ext"]),
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class _DocRow:
+    kind: str
+    number: str | None
+    date: date | None

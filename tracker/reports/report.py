@@ -1,0 +1,243 @@
+"""One report: the figures of a scope as of a date, in every view, ready for an exporter.
+
+Column labels live here too, in Russian (default) and English, so the table, CSV,
+XLSX and HTML say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from tracker.reports import figures as fg
+from tracker.reports.figures import DecisionProgress, Figures, GroupBy, OverdueItem
+
+
+class ReportKind(StrEnum):
+    OVERDUE = "overdue"  # the worst (most overdue) first
+    DISCIPLINE = "discipline"  # the lowest share done on time first
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a key of Figures.as_dict()
+    ru: str
+    en: str
+    kind: str = "int"  # int, share, float, date, text
+
+    def label(self, locale: str) -> str:
+        return self.en if locale == "en" else self.ru
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Наименование", "Name", "text"),
+    Column("assigned", "Поручено", "Assigned"),
+    Column("done_on_time", "Исполнено в срок", "Done on time"),
+    Column("done_late", "Исполнено с нарушением срока", "Done late"),
+    Column("open", "В работе, срок не наступил", "Open, not yet due"),
+    Column("overdue", "Просрочено", "Overdue"),
+    Column("overdue_7", "Просрочено > 7 дн.", "Overdue > 7 days"),
+    Column("overdue_30", "Просрочено > 30 дн.", "Overdue > 30 days"),
+    Column("avg_days_late", "Среднее опоздание, дн.", "Average days late", "float"),
+    Column("oldest_due", "Самый ранний просроченный срок", "Oldest overdue due date", "date"),
+    Column("oldest_days", "Дней просрочки (макс.)", "Days overdue (max)"),
+    Column("extensions", "Переносов срока", "Extensions"),
+    Column("discipline", "Исполнительская дисциплина", "Discipline", "share"),
+)
+OVERDUE_KEYS = frozenset({"overdue", "overdue_7", "overdue_30", "oldest_due", "oldest_days"})
+
+GROUP_TITLES = {
+    GroupBy.ORGANISATION: ("Организации", "Organisations"),
+    GroupBy.DOCUMENT: ("Документы", "Documents"),
+    GroupBy.PERSON: ("Исполнители", "People"),
+    GroupBy.LEVEL: ("Уровни", "Levels"),
+}
+
+DECISION_COLUMNS: tuple[Column, ...] = (
+    Column("document", "Документ", "Document", "text"),
+    Column("label", "Пункт", "Item", "text"),
+    Column("text", "Поручение", "Decision", "text"),
+    Column("due_date", "Срок", "Due", "date"),
+    Column("progress", "Исполнено", "Done", "text"),
+    Column("overdue", "Просрочено", "Overdue"),
+    Column("pending", "Не исполнили", "Not done by", "text"),
+)
+
+OVERDUE_ITEM_COLUMNS: tuple[Column, ...] = (
+    Column("assignment_id", "№", "ID"),
+    Column("organisation", "Организация", "Organisation", "text"),
+    Column("owner", "Исполнитель", "Owner", "text"),
+    Column("document", "Документ", "Document", "text"),
+    Column("label", "Пункт", "Item", "text"),
+    Column("text", "Поручение", "Decision", "text"),
+    Column("due_date", "Срок", "Due", "date"),
+    Column("days_overdue", "Дней просрочки", "Days overdue"),
+    Column("extensions", "Переносов", "Extensions"),
+)
+
+TEXT = {
+    "ru": {
+        "title_overdue": "Просроченные поручения",
+        "title_discipline": "Исполнительская дисциплина",
+        "as_of": "по состоянию на",
+        "scope_all": "Все организации",
+        "totals": "Итого",
+        "decisions": "Исполнение поручений",
+        "oldest": "Самые давние просрочки",
+        "chart": "Просрочено по организациям",
+        "generated": "Сформировано",
+        "summary": "Сводка",
+        "none": "Нет данных.",
+    },
+    "en": {
+        "title_overdue": "Overdue assignments",
+        "title_discipline": "Executive discipline",
+        "as_of": "as of",
+        "scope_all": "All organisations",
+        "totals": "Total",
+        "decisions": "Decisions",
+        "oldest": "Oldest overdue items",
+        "chart": "Overdue by organisation",
+        "generated": "Generated",
+        "summary": "Summary",
+        "none": "No data.",
+    },
+}
+
+
+def text(locale: str, key: str) -> str:
+    return TEXT.get(locale, TEXT["ru"])[key]
+
+
+@dataclass
+class Report:
+    """Everything an exporter writes. `views` holds the primary view (`by`) first."""
+
+    kind: ReportKind
+    as_of: date
+    by: GroupBy
+    scope: str
+    scope_id: int | None
+    totals: Figures
+    views: dict[GroupBy, list[Figures]]
+    decisions: list[DecisionProgress]
+    oldest: list[OverdueItem]
+    locale: str = "ru"
+    generated_at: datetime | None = None
+    zone: str = "Europe/Moscow"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[Figures]:
+        return self.views[self.by]
+
+    @property
+    def title(self) -> str:
+        return text(self.locale, f"title_{self.kind}")
+
+    def as_dict(self) -> dict:
+        """Every figure of every view (the JSON export)."""
+        return {
+            "report": str(self.kind),
+            "as_of": self.as_of,
+            "scope": self.scope,
+            "scope_id": self.scope_id,
+            "by": str(self.by),
+            "generated_at": self.generated_at,
+            "totals": self.totals.as_dict(),
+            "rows": [r.as_dict() for r in self.rows],
+            "views": {str(k): [r.as_dict() for r in v] for k, v in self.views.items()},
+            "decisions": [d.as_dict(self.locale) for d in self.decisions],
+            "oldest": [i.as_dict() for i in self.oldest],
+        }
+
+
+def build_report(
+    *,
+    session: Session,
+    kind: ReportKind | str,
+    as_of: date,
+    root_org_id: int | None = None,
+    by: GroupBy | str = GroupBy.ORGANISATION,
+    zone: ZoneInfo | None = None,
+    all_views: bool = False,
+    oldest_limit: int | None = 20,
+    pending_limit: int | None = 50,
+    locale: str = "ru",
+    generated_at: datetime | None = None,
+    depth: int | None = 1,
+) -> Report:
+    """Compute a report. `all_views` adds the other groupings (for XLSX and HTML);
+    `depth` is the organisation rows' depth below the scope (see `row_organisations`).
+
+    :raises NotFound: unknown organisation. :raises InvalidInput: unknown `by` or kind.
+    """
+    from tracker.errors import InvalidInput
+
+    try:
+        kind = ReportKind(kind)
+    except ValueError:
+        raise InvalidInput(f"invalid report {kind!r}: expected overdue or discipline") from None
+    by = _group(by)
+    total = fg.totals(session=session, as_of=as_of, root_org_id=root_org_id, zone=zone)
+    order = [by, *[g for g in GroupBy if g != by]] if all_views else [by]
+    views = {}
+    for group in order:
+        rows = fg.organisation_figures(session=session, as_of=as_of, root_org_id=root_org_id,
+                                       by=group, zone=zone, depth=depth)
+        if kind == ReportKind.DISCIPLINE:
+            rows = fg.sort_least_disciplined(rows)
+        views[group] = rows
+    return Report(
+        kind=kind, as_of=as_of, by=by,
+        scope=total.name or _single_top(session) or text(locale, "scope_all"),
+        scope_id=root_org_id, totals=total,
+        views=views,
+        decisions=fg.decision_progress(session=session, as_of=as_of, root_org_id=root_org_id,
+                                       zone=zone, pending_limit=pending_limit),
+        oldest=fg.oldest_overdue(session=session, as_of=as_of, root_org_id=root_org_id,
+                                 limit=oldest_limit, zone=zone),
+        locale=locale, generated_at=generated_at, zone=(zone or fg.DEFAULT_ZONE).key,
+    )
+
+
+def _single_top(session: Session) -> str | None:
+    """The name of the only top-level organisation (the region), if there is one."""
+    from sqlalchemy import select
+
+    from tracker.models import Organisation
+
+    tops = session.scalars(select(Organisation.name).where(Organisation.parent_id.is_(None))
+                           .limit(2)).all()
+    return tops[0] if len(tops) == 1 else None
+
+
+def _group(by: GroupBy | str) -> GroupBy:
+    from tracker.errors import InvalidInput
+
+    try:
+        return GroupBy(by)
+    except ValueError:
+        raise InvalidInput(
+            f"invalid grouping {by!r}: expected organisation, document, person or level"
+        ) from None
+
+
+def cell(row: dict, column: Column):
+    """The value a file shows in a column (lists joined)."""
+    value = row.get(column.key)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value

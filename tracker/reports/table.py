@@ -1,0 +1,89 @@
+"""The terminal view of a report: a rich table, the worst first, overdue figures in red."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from tracker.reports.figures import Figures
+from tracker.reports.report import GROUP_TITLES, Report, ReportKind, text
+
+# (figure, ru header, en header); the overdue report leads with lateness, the
+# discipline report with outcomes.
+_OVERDUE = (
+    ("assigned", "Поручено", "Assigned"),
+    ("overdue", "Просрочено", "Overdue"),
+    ("overdue_7", ">7 дн.", ">7 d"),
+    ("overdue_30", ">30 дн.", ">30 d"),
+    ("avg_days_late", "Ср. опоздание", "Avg late"),
+    ("oldest_due", "Самый давний срок", "Oldest due"),
+    ("discipline", "Дисциплина", "Discipline"),
+)
+_DISCIPLINE = (
+    ("assigned", "Поручено", "Assigned"),
+    ("done_on_time", "В срок", "On time"),
+    ("done_late", "С нарушением", "Late"),
+    ("overdue", "Просрочено", "Overdue"),
+    ("open", "В работе", "Open"),
+    ("extensions", "Переносов", "Extended"),
+    ("discipline", "Дисциплина", "Discipline"),
+)
+_RED = {"overdue", "overdue_7", "overdue_30", "oldest_due"}
+
+
+def format_share(share: float | None, locale: str) -> str:
+    if share is None:
+        return "—"
+    value = f"{share * 100:.1f}"
+    return f"{value.replace('.', ',')} %" if locale == "ru" else f"{value}%"
+
+
+def format_value(key: str, f: Figures, locale: str) -> str:
+    if key == "discipline":
+        return format_share(f.discipline, locale)
+    if key == "avg_days_late":
+        avg = f.avg_days_late
+        if avg is None:
+            return "—"
+        return f"{avg:.1f}".replace(".", ",") if locale == "ru" else f"{avg:.1f}"
+    if key == "oldest_due":
+        return f.oldest_due.strftime("%d.%m.%Y") if f.oldest_due else "—"
+    return str(getattr(f, key))
+
+
+def build_table(report: Report) -> Table:
+    locale = report.locale
+    columns = _OVERDUE if report.kind == ReportKind.OVERDUE else _DISCIPLINE
+    ru, en = GROUP_TITLES[report.by]
+    title = (f"{report.title}: {report.scope}, {text(locale, 'as_of')} "
+             f"{report.as_of:%d.%m.%Y}")
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=True, title_justify="left")
+    table.add_column(en if locale == "en" else ru, footer=text(locale, "totals"))
+    for key, ru_header, en_header in columns:
+        table.add_column(en_header if locale == "en" else ru_header, justify="right",
+                         footer=format_value(key, report.totals, locale))
+    for row in report.rows:
+        cells = [row.name]
+        for key, _, _ in columns:
+            value = format_value(key, row, locale)
+            if key in _RED and getattr(row, "overdue", 0) and value not in ("0", "—"):
+                value = f"[bold red]{value}[/]"
+            cells.append(value)
+        table.add_row(*cells)
+    if not report.rows:
+        table.caption = text(locale, "none")
+    return table
+
+
+def print_table(report: Report, console: Console | None = None) -> None:
+    console = console or Console(highlight=False, soft_wrap=False, width=_width())
+    console.print(build_table(report))
+
+
+def _width() -> int | None:
+    import shutil
+    import sys
+
+    # Piped output (and tests) get a fixed width wide enough for every column.
+    return None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
