@@ -455,7 +455,7 @@ def find_deadlines(
 
     :raises DeadlineError: for an impossible date in a deadline position.
     """
-    if not text or not F.HINT.search(text):
+    if not text:
         return []
     ctx = _Ctx(reference, period)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
@@ -512,7 +512,7 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
 
     :raises DeadlineError: for an impossible date in such a phrase.
     """
-    if not text or not F.HINT.search(text):
+    if not text:
         return None
     ctx = _Ctx(reference, None)
     for m in F.MASTER.finditer(text):
