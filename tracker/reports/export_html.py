@@ -1,0 +1,180 @@
+"""The HTML export: one self-contained file (inline CSS and SVG, no scripts, fonts or
+images from elsewhere), so it opens without the internet and prints on A4.
+
+Contents: the totals, an SVG bar chart of overdue items by organisation, a table per
+view, the per-decision progress (with CSS bars) and the oldest overdue items. Every
+text from the database is escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from tracker.reports.figures import Figures, GroupBy
+from tracker.reports.report import (
+    COLUMNS,
+    GROUP_TITLES,
+    OVERDUE_KEYS,
+    Report,
+    text,
+)
+from tracker.reports.table import format_share
+
+CHART_ROWS = 25  # organisations shown in the chart, the most overdue first
+
+_CSS = """
+body{font-family:Arial,Helvetica,sans-serif;color:#1f2933;margin:24px;font-size:13px}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;color:#1f3a5f}
+p.meta{color:#52606d;margin:0 0 16px}
+table{border-collapse:collapse;width:100%;margin:0 0 12px}
+th,td{border:1px solid #d9dce1;padding:4px 6px;vertical-align:top}
+th{background:#eef1f5;text-align:left;font-size:12px}
+td.n{text-align:right;white-space:nowrap}td.bad{color:#b91c1c;font-weight:bold;background:#fdecec}
+tr.total td{font-weight:bold;background:#f7f8fa}
+.bar{background:#e5e7eb;height:10px;width:120px;display:inline-block;vertical-align:middle}
+.bar span{background:#2f855a;height:10px;display:block}
+svg text{font-family:Arial,Helvetica,sans-serif;font-size:11px}
+@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:10px}
+h2{break-after:avoid}tr,svg{break-inside:avoid}}
+"""
+
+
+def to_html(report: Report) -> str:
+    locale = report.locale
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(locale)}"><head><meta charset="utf-8">',
+        f"<title>{escape(report.title)}: {escape(report.scope)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{escape(report.title)}: {escape(report.scope)}</h1>",
+        f'<p class="meta">{escape(text(locale, "as_of"))} {report.as_of:%d.%m.%Y}</p>',
+        f"<h2>{escape(text(locale, 'totals'))}</h2>",
+        _figures_table([report.totals], locale, totals=None, first=text(locale, "totals")),
+    ]
+    orgs = report.views.get(GroupBy.ORGANISATION)
+    if orgs:
+        parts += [f"<h2>{escape(text(locale, 'chart'))}</h2>", overdue_chart(orgs)]
+    for group, rows in report.views.items():
+        ru, en = GROUP_TITLES[group]
+        parts += [f"<h2>{escape(en if locale == 'en' else ru)}</h2>",
+                  _figures_table(rows, locale, totals=report.totals)]
+    parts += [f"<h2>{escape(text(locale, 'decisions'))}</h2>", _decisions(report)]
+    parts += [f"<h2>{escape(text(locale, 'oldest'))}</h2>", _oldest(report)]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _figures_table(rows: list[Figures], locale: str, *, totals: Figures | None,
+                   first: str | None = None) -> str:
+    head = "".join(f"<th>{escape(c.label(locale))}</th>" for c in COLUMNS)
+    body = [_figures_row(r.as_dict(), locale, first) for r in rows]
+    if totals is not None:
+        total = totals.as_dict() | {"name": text(locale, "totals")}
+        body.append(_figures_row(total, locale, None, css="total"))
+    if not rows:
+        return f"<p>{escape(text(locale, 'none'))}</p>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _figures_row(row: dict, locale: str, first: str | None, css: str = "") -> str:
+    cells = []
+    for column in COLUMNS:
+        value = row.get(column.key)
+        if column.key == "name":
+            cells.append(f"<td>{escape(first or str(value))}</td>")
+            continue
+        shown = _show(value, column.kind, locale)
+        bad = column.key in OVERDUE_KEYS and row.get("overdue") and value not in (None, 0)
+        cells.append(f'<td class="n{" bad" if bad else ""}">{escape(shown)}</td>')
+    klass = f' class="{css}"' if css else ""
+    return f"<tr{klass}>{''.join(cells)}</tr>"
+
+
+def _show(value, kind: str, locale: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "share":
+        return format_share(value, locale)
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        shown = f"{value:.1f}"
+        return shown.replace(".", ",") if locale == "ru" else shown
+    return str(value)
+
+
+def overdue_chart(rows: list[Figures]) -> str:
+    """A horizontal SVG bar chart of overdue items per organisation (the most first)."""
+    rows = sorted((r for r in rows if r.overdue), key=lambda r: (-r.overdue, r.name))
+    rows = rows[:CHART_ROWS]
+    if not rows:
+        return "<p>—</p>"
+    label_w, bar_w, row_h = 260, 380, 18
+    peak = max(r.overdue for r in rows)
+    height = row_h * len(rows) + 4
+    bars = []
+    for i, r in enumerate(rows):
+        y = i * row_h + 2
+        width = max(1, round(bar_w * r.overdue / peak))
+        name = r.name if len(r.name) <= 42 else r.name[:41] + "…"
+        bars.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(name)}</text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{width}" height="{row_h - 6}" '
+            f'fill="#c53030"><title>{escape(r.name)}: {r.overdue}</title></rect>'
+            f'<text x="{label_w + width + 4}" y="{y + 12}">{r.overdue}</text>'
+        )
+    return (f'<svg role="img" width="{label_w + bar_w + 40}" '
+            f'height="{height}" viewBox="0 0 {label_w + bar_w + 40} {height}">'
+            + "".join(bars) + "</svg>")
+
+
+def _decisions(report: Report) -> str:
+    locale = report.locale
+    if not report.decisions:
+        return f"<p>{escape(text(locale, 'none'))}</p>"
+    from tracker.reports.report import DECISION_COLUMNS
+
+    head = "".join(f"<th>{escape(c.label(locale))}</th>" for c in DECISION_COLUMNS)
+    body = []
+    for d in report.decisions:
+        share = d.done / d.total if d.total else 0
+        pending = ", ".join(d.pending)
+        if d.pending_count > len(d.pending):
+            more = d.pending_count - len(d.pending)
+            pending += f" … (+{more})"
+        bad = ' class="n bad"' if d.overdue else ' class="n"'
+        body.append(
+            "<tr>"
+            f"<td>{escape(d.document or '—')}</td><td>{escape(d.label or '')}</td>"
+            f"<td>{escape(d.text)}</td>"
+            f'<td class="n">{escape(_show(d.due_date, "date", locale))}</td>'
+            f'<td class="n">{escape(d.phrase(locale))} '
+            f'<span class="bar"><span style="width:{round(share * 100)}%"></span></span></td>'
+            f"<td{bad}>{d.overdue}</td><td>{escape(pending)}</td>"
+            "</tr>"
+        )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _oldest(report: Report) -> str:
+    locale = report.locale
+    if not report.oldest:
+        return f"<p>{escape(text(locale, 'none'))}</p>"
+    from tracker.reports.report import OVERDUE_ITEM_COLUMNS
+
+    head = "".join(f"<th>{escape(c.label(locale))}</th>" for c in OVERDUE_ITEM_COLUMNS)
+    body = []
+    for item in report.oldest:
+        row = item.as_dict()
+        cells = []
+        for column in OVERDUE_ITEM_COLUMNS:
+            shown = escape(_show(row.get(column.key), column.kind, locale))
+            if column.key == "days_overdue":
+                cells.append(f'<td class="n bad">{shown}</td>')
+            elif column.kind in ("int", "date"):
+                cells.append(f'<td class="n">{shown}</td>')
+            else:
+                cells.append(f"<td>{shown}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
