@@ -1,0 +1,436 @@
+"""Who does an item: owner names matched to the directory, and the level rules.
+
+Pure: works over in-memory `OrgInfo`/`PersonInfo` lists (the importer loads them once
+per document), so matching is table-testable without a database.
+
+Matching tolerates Russian case endings and initials. Every word is reduced to a set of
+candidate stems (the word itself and the word without each common ending), and two
+words are the same when their sets meet: "Пушкаревой" and "Пушкарева" share
+"пушкарев", "отделу" and "Отдел" share "отдел". Abbreviations such as "г." stand for
+their word. A person is a surname plus initials ("Пушкаревой Е.А.", "Е.А. Пушкарева");
+an organisation matches when all its words occur in the owner text (or, for a short
+form such as "Таганрогский механический колледж", when all the text's words occur in
+the organisation's name). Two equally good candidates are ambiguous: such an owner is
+reported unmatched with the reason, never guessed.
+
+Where the text names no owner (or names only owners the directory does not know), the
+level decides (`resolve`): regional items go to the regional owner, municipal items to
+every municipality of the region, school items to every school of the region, or of
+the municipality named. Unmatched owner names are always returned, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tracker.enums import Level, OrgKind
+from tracker.models import fold
+
+# Case endings of nouns, adjectives and surnames, longest first.
+_ENDINGS = (
+    "иями", "иям", "иях", "ием", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией",
+    "ой", "ей", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ым", "им",
+    "ам", "ям", "ах", "ях", "ом", "ем", "ую", "юю", "ов", "ев", "ия", "ию", "ии",
+    "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й",
+)
+_MIN_STEM = 3
+# Abbreviations written in owner names, as the word they stand for.
+_ABBREVIATIONS = {"г": "город", "гор": "город", "р-н": "район", "р-на": "район",
+                  "обл": "область", "мо": "муниципальное образование"}
+# Words that carry no identity in an organisation's name.
+_STOPWORDS = {"и", "в", "на", "по", "при", "с", "для", "к", "о", "об"}
+_WORD = re.compile(r"[0-9a-zа-я]+(?:-[0-9a-zа-я]+)*")
+_UPPER = "А-ЯЁ"
+_LOWER = "а-яё"
+_SURNAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_INITIALS = rf"[{_UPPER}]\.\s?(?:[{_UPPER}]\.?)?"
+# "Пушкаревой Е.А.", "Пушкарева Е. А", "Е.А. Пушкарева"
+_PERSON_AFTER = re.compile(rf"(?P<surname>{_SURNAME})\s+(?P<initials>{_INITIALS})")
+_PERSON_BEFORE = re.compile(rf"(?P<initials>{_INITIALS})\s*(?P<surname>{_SURNAME})")
+_NAME = rf"[{_UPPER}][{_LOWER}]+"
+_FULL_NAME = re.compile(rf"^\s*({_SURNAME})\s+({_NAME})(?:\s+({_NAME}))?\s*$")
+
+
+# Warnings shown in the preview, by locale.
+MESSAGES = {
+    "ru": {
+        "unknown": "исполнитель «{name}» не найден в справочнике",
+        "ambiguous": "исполнитель «{name}» неоднозначен: {candidates}",
+        "no_schools_of": "в справочнике нет школ организации «{org}»: поручено ей самой",
+        "no_schools": "в справочнике нет школ: поручено муниципалитетам",
+        "nobody": "некому поручить: {problem}",
+    },
+    "en": {
+        "unknown": "owner «{name}» is not in the directory",
+        "ambiguous": "owner «{name}» is ambiguous: {candidates}",
+        "no_schools_of": "the directory lists no schools of «{org}»: assigned to it",
+        "no_schools": "the directory lists no schools: assigned to the municipalities",
+        "nobody": "nobody to assign it to: {problem}",
+    },
+}
+PROBLEMS = {
+    "ru": {
+        "no_region": "в справочнике нет региона; сначала импортируйте организации",
+        "many_regions": "в справочнике несколько регионов; укажите import.region в конфигурации",
+        "bad_region": "регион import.region «{name}» не найден в справочнике",
+        "bad_owner": "import.regional_owner «{name}» не найден в справочнике",
+    },
+    "en": {
+        "no_region": "the directory has no region; import the organisations first",
+        "many_regions": "the directory has several regions; set import.region in the config",
+        "bad_region": "import.region «{name}» is not a region in the directory",
+        "bad_owner": "import.regional_owner «{name}» is not in the directory",
+    },
+}
+
+
+class OwnerGroup(StrEnum):
+    """An addressee naming a whole class of organisations."""
+
+    ALL_MUNICIPALITIES = "all_municipalities"
+    ALL_SCHOOLS = "all_schools"
+
+
+# Addressees naming a class of organisations, over folded text: "Руководителям
+# общеобразовательных организаций", "Муниципальным органам управления образованием",
+# "органов местного самоуправления, осуществляющих управление в сфере образования".
+# Plural forms only: "школы № 5" is one school, "школам" are all of them.
+_GROUPS: tuple[tuple[OwnerGroup, re.Pattern[str]], ...] = (
+    (OwnerGroup.ALL_SCHOOLS, re.compile(
+        r"общеобразовательн(?:ые|ых|ым|ыми) (?:организаци|учреждени)"
+        r"|образовательн(?:ые|ых|ым|ыми) (?:организаци|учреждени)(?:й|и|ям|ями) общего"
+        r"|\bшкол(?:ам|ами|ах)\b|\bвсе школы\b|\b(?:руководител|директор)\w* (?:оо|оу|школ)\b"
+    )),
+    (OwnerGroup.ALL_MUNICIPALITIES, re.compile(
+        r"муниципальн\w* орган\w*.{0,40}образовани"
+        r"|местного самоуправления.{0,80}образовани"
+        r"|муниципальн(?:ым|ых|ые|ыми) образовани(?:ям|й|ями|ях)"
+        r"|\bмоуо\b|\bмуниципалитет(?:ам|ы|ов|ами)\b"
+    )),
+)
+
+
+def stems(word: str) -> frozenset[str]:
+    """The word (folded) and each form of it without a common case ending."""
+    word = fold(word)
+    out = {word}
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            out.add(word[: -len(ending)])
+    return frozenset(out)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text` with abbreviations expanded, quotes and dots dropped."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        out.extend(_ABBREVIATIONS.get(word, word).split())
+    return out
+
+
+def _key(text: str) -> list[frozenset[str]]:
+    return [stems(w) for w in words(text) if w not in _STOPWORDS]
+
+
+def _covers(haystack: Sequence[frozenset[str]], needle: Sequence[frozenset[str]]) -> bool:
+    """Every word of `needle` has a same word in `haystack`."""
+    return bool(needle) and all(any(n & h for h in haystack) for n in needle)
+
+
+def _initials(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha()).upper().replace("Ё", "Е")
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    name: str
+    kind: OrgKind
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    name: str
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """One assignment to make: an organisation and, when named, its responsible person."""
+
+    organisation_id: int
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OwnerMatch:
+    """What one owner name matched: a person, organisations or a group."""
+
+    text: str
+    person_id: int | None = None
+    organisation_ids: tuple[int, ...] = ()
+    group: OwnerGroup | None = None
+
+
+@dataclass
+class Resolution:
+    """The targets of one item, and what could not be matched (with the reason)."""
+
+    targets: list[Target] = field(default_factory=list)
+    matched: list[OwnerMatch] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    by_rule: bool = False  # the level rule chose the targets
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The config's level rules, already resolved to ids (see `Directory.rules`)."""
+
+    default_level: Level = Level.MUNICIPAL
+    region_id: int | None = None
+    regional_owner_id: int | None = None
+    problem: str | None = None  # why the region is unknown, shown when a rule needs it
+
+
+@dataclass(frozen=True)
+class _PersonKey:
+    person: PersonInfo
+    surname: frozenset[str]
+    initials: str
+
+
+def _person_key(person: PersonInfo) -> _PersonKey | None:
+    """Directory names are "Фамилия И.О.", "И.О. Фамилия" or "Фамилия Имя Отчество"."""
+    name = " ".join(person.name.split())
+    for pattern in (_PERSON_AFTER, _PERSON_BEFORE):
+        m = pattern.fullmatch(name.rstrip("."))
+        if m is None:
+            m = pattern.fullmatch(name)
+        if m:
+            return _PersonKey(person, stems(m["surname"]), _initials(m["initials"]))
+    m = _FULL_NAME.match(name)
+    if m:
+        initials = "".join(part[0] for part in m.groups()[1:] if part)
+        return _PersonKey(person, stems(m[1]), _initials(initials))
+    parts = name.split()
+    if parts:
+        return _PersonKey(person, stems(parts[0]), "")
+    return None
+
+
+class Directory:
+    """The organisations and people owners are matched against."""
+
+    def __init__(
+        self, orgs: Iterable[OrgInfo], people: Iterable[PersonInfo] = (), *, locale: str = "ru"
+    ) -> None:
+        self.locale = locale if locale in MESSAGES else "ru"
+        self.orgs = {o.id: o for o in orgs}
+        self.people = {p.id: p for p in people}
+        self._org_keys = [(o, _key(o.name)) for o in self.orgs.values()]
+        self._person_keys = [k for p in self.people.values() if (k := _person_key(p))]
+        self._children: dict[int | None, list[OrgInfo]] = {}
+        for org in sorted(self.orgs.values(), key=lambda o: (fold(o.name), o.id)):
+            self._children.setdefault(org.parent_id, []).append(org)
+
+    # -- the hierarchy -------------------------------------------------------------------
+
+    def descendants(self, root_id: int, kind: OrgKind) -> list[OrgInfo]:
+        """Organisations of `kind` anywhere under `root_id`, in name order."""
+        out: list[OrgInfo] = []
+        stack = [root_id]
+        seen = {root_id}
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                if child.id in seen:
+                    continue
+                seen.add(child.id)
+                if child.kind == kind:
+                    out.append(child)
+                stack.append(child.id)
+        return sorted(out, key=lambda o: (fold(o.name), o.id))
+
+    def rules(self, *, default_level: Level, region: str = "", regional_owner: str = "") -> Rules:
+        """Resolve the config's names: the region (named, else the only one) and the
+        regional owner (named, else the region). A name that matches nothing or several
+        organisations becomes `Rules.problem`, reported when a rule needs it."""
+        text = PROBLEMS[self.locale]
+        problem = None
+        region_id = None
+        regions = [o for o in self.orgs.values() if o.kind == OrgKind.REGION]
+        if region:
+            found = [o for o in regions if fold(o.name) == fold(region)]
+            if len(found) == 1:
+                region_id = found[0].id
+            else:
+                problem = text["bad_region"].format(name=region)
+        elif len(regions) == 1:
+            region_id = regions[0].id
+        else:
+            problem = text["many_regions" if regions else "no_region"]
+        owner_id = region_id
+        if regional_owner:
+            found = [o for o in self.orgs.values() if fold(o.name) == fold(regional_owner)]
+            if len(found) == 1:
+                owner_id = found[0].id
+            else:
+                owner_id = None
+                problem = text["bad_owner"].format(name=regional_owner)
+        return Rules(default_level, region_id, owner_id, problem)
+
+    # -- matching one name ----------------------------------------------------------------
+
+    def match(self, text: str) -> OwnerMatch | str:
+        """What `text` names, or why it matches nothing: a warning for the preview."""
+        msg = MESSAGES[self.locale]
+        persons = self._match_people(text)
+        if persons:
+            if len(persons) > 1:
+                names = ", ".join(sorted(self.people[p].name for p in persons))
+                return msg["ambiguous"].format(name=text, candidates=names)
+            person = self.people[persons[0]]
+            return OwnerMatch(text, person_id=person.id,
+                              organisation_ids=(person.organisation_id,))
+        group = _group(text)
+        orgs = self._match_orgs(text)
+        if group is not None and (isinstance(orgs, list) or not orgs):
+            return OwnerMatch(text, group=group)
+        if isinstance(orgs, list):
+            names = "; ".join(sorted(o.name for o in orgs)[:3])
+            more = f" (+{len(orgs) - 3})" if len(orgs) > 3 else ""
+            return msg["ambiguous"].format(name=text, candidates=names + more)
+        if orgs:
+            return OwnerMatch(text, organisation_ids=(orgs.id,))
+        return msg["unknown"].format(name=text)
+
+    def _match_people(self, text: str) -> list[int]:
+        found: list[int] = []
+        for pattern in (_PERSON_AFTER, _PERSON_BEFORE):
+            for m in pattern.finditer(text):
+                surname, initials = stems(m["surname"]), _initials(m["initials"])
+                hits = [k.person.id for k in self._person_keys
+                        if k.surname & surname
+                        and (not k.initials or not initials
+                             or k.initials.startswith(initials) or initials.startswith(k.initials))]
+                found.extend(h for h in hits if h not in found)
+            if found:
+                return found
+        m = _FULL_NAME.match(text)
+        if m:
+            surname = stems(m[1])
+            initials = _initials("".join(p[0] for p in m.groups()[1:] if p))
+            found = [k.person.id for k in self._person_keys
+                     if k.surname & surname and k.initials and k.initials == initials]
+        return found
+
+    def _match_orgs(self, text: str) -> OrgInfo | list[OrgInfo] | None:
+        """The best organisation: the longest name fully contained in the text; failing
+        that, the organisation whose name contains all the text's words (two or more).
+        Several equally good candidates come back as a list (ambiguous)."""
+        key = _key(text)
+        if not key:
+            return None
+        best: list[OrgInfo] = []
+        best_len = 0
+        for org, org_key in self._org_keys:
+            if _covers(key, org_key):
+                if len(org_key) > best_len:
+                    best, best_len = [org], len(org_key)
+                elif len(org_key) == best_len:
+                    best.append(org)
+        if not best and len(key) >= 2:
+            best = [org for org, org_key in self._org_keys if _covers(org_key, key)]
+        if len(best) > 1:
+            return best
+        return best[0] if best else None
+
+    # -- one item -------------------------------------------------------------------------
+
+    def resolve(self, owners: Sequence[str], level: Level | None, rules: Rules) -> Resolution:
+        """The targets of an item with these owner names at this level.
+
+        Named owners that match win. A named municipality at the school level stands for
+        its schools. With no owner matched, the level rule decides; the unmatched names
+        are kept in `Resolution.unmatched` (and a warning) either way.
+        """
+        level = level or rules.default_level
+        result = Resolution()
+        for name in owners:
+            found = self.match(name)
+            if isinstance(found, str):
+                result.unmatched.append(name)
+                result.warnings.append(found)
+            else:
+                result.matched.append(found)
+        for found in result.matched:
+            if found.group is not None:
+                self._add_group(result, found.group, rules)
+            elif found.person_id is not None:
+                _add(result, Target(found.organisation_ids[0], found.person_id))
+            else:
+                for org_id in found.organisation_ids:
+                    self._add_org(result, org_id, level)
+        if not result.targets and not result.matched:
+            result.by_rule = True
+            self._add_rule(result, level, rules)
+        return result
+
+    def _add_org(self, result: Resolution, org_id: int, level: Level) -> None:
+        org = self.orgs[org_id]
+        if level == Level.SCHOOL and org.kind in (OrgKind.MUNICIPALITY, OrgKind.REGION):
+            schools = self.descendants(org.id, OrgKind.SCHOOL)
+            if schools:
+                for school in schools:
+                    _add(result, Target(school.id))
+                return
+            result.warnings.append(MESSAGES[self.locale]["no_schools_of"].format(org=org.name))
+        _add(result, Target(org.id))
+
+    def _add_group(self, result: Resolution, group: OwnerGroup, rules: Rules) -> None:
+        if rules.region_id is None:
+            result.warnings.append(self._nobody(rules))
+            return
+        if group == OwnerGroup.ALL_SCHOOLS:
+            schools = self.descendants(rules.region_id, OrgKind.SCHOOL)
+            if schools:
+                for school in schools:
+                    _add(result, Target(school.id))
+                return
+            # The directory may list only municipalities: they pass the item on.
+            result.warnings.append(MESSAGES[self.locale]["no_schools"])
+        for org in self.descendants(rules.region_id, OrgKind.MUNICIPALITY):
+            _add(result, Target(org.id))
+
+    def _nobody(self, rules: Rules) -> str:
+        problem = rules.problem or PROBLEMS[self.locale]["no_region"]
+        return MESSAGES[self.locale]["nobody"].format(problem=problem)
+
+    def _add_rule(self, result: Resolution, level: Level, rules: Rules) -> None:
+        if level == Level.REGIONAL:
+            if rules.regional_owner_id is None:
+                result.warnings.append(self._nobody(rules))
+                return
+            _add(result, Target(rules.regional_owner_id))
+        elif level == Level.MUNICIPAL:
+            self._add_group(result, OwnerGroup.ALL_MUNICIPALITIES, rules)
+        else:
+            self._add_group(result, OwnerGroup.ALL_SCHOOLS, rules)
+
+
+def _add(result: Resolution, target: Target) -> None:
+    if target not in result.targets:
+        result.targets.append(target)
+
+
+def _group(text: str) -> OwnerGroup | None:
+    folded = fold(text)
+    for group, pattern in _GROUPS:
+        if pattern.search(folded):
+            return group
+    return None

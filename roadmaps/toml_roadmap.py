@@ -1,0 +1,229 @@
+"""A roadmap typed in by hand, as TOML, read into the same `ParsedDocument` as a protocol.
+
+The format is documented in docs/roadmap-toml.md; roadmaps/examples/roadmap_example.toml
+is a complete example. In short::
+
+    [document]
+    kind = "roadmap"            # or "дорожная карта", "протокол", "приказ", ...
+    number = "141-Пр"
+    date = 2022-03-03           # a TOML date or "03.03.2022"
+    title = "..."
+    period = "на 2022 год"      # optional: the period recurring items run in
+
+    [[items]]
+    label = "1.1"
+    text = "Разработать ..."
+    level = "regional"          # regional | municipal | school (or региональный, ...)
+    due = 2022-04-25            # a TOML date or a phrase: "до 25 апреля", "ежемесячно"
+    owners = ["Пушкарева Е.А."]
+
+Every mistake is one `DocumentError` naming the file and the item ("items[3]").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadline
+from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
+from tracker.enums import DocumentKind, Level, Recurrence
+
+_KINDS = {
+    "протокол": DocumentKind.PROTOCOL,
+    "приказ": DocumentKind.ORDER,
+    "распоряжение": DocumentKind.DIRECTIVE,
+    "постановление": DocumentKind.RESOLUTION,
+    "решение коллегии": DocumentKind.BOARD_DECISION,
+    "дорожная карта": DocumentKind.ROADMAP,
+    "план": DocumentKind.PLAN,
+}
+_LEVELS = {
+    "региональный": Level.REGIONAL,
+    "муниципальный": Level.MUNICIPAL,
+    "школьный": Level.SCHOOL,
+    "школа": Level.SCHOOL,
+    "ОО": Level.SCHOOL,
+}
+_RECURRENCES = {
+    "ежедневно": Recurrence.DAILY,
+    "еженедельно": Recurrence.WEEKLY,
+    "ежемесячно": Recurrence.MONTHLY,
+    "ежеквартально": Recurrence.QUARTERLY,
+    "ежегодно": Recurrence.YEARLY,
+    "постоянно": Recurrence.CONTINUOUS,
+}
+_DOCUMENT_KEYS = {"kind", "number", "date", "title", "issuer", "chair", "secretary", "period"}
+_ITEM_KEYS = {"label", "text", "level", "due", "start", "recurrence", "owners", "owner",
+              "actionable"}
+
+
+class _Fail(Exception):
+    """A problem inside one table; `parse_toml` adds the file name."""
+
+
+def _word(value: Any, table: dict, enum, where: str, key: str):
+    if not isinstance(value, str):
+        raise _Fail(f"{where}{key} must be a string, not {value!r}")
+    word = " ".join(value.split()).casefold().replace("ё", "е")
+    if word in enum._value2member_map_:
+        return enum(word)
+    if word in table:
+        return table[word]
+    allowed = ", ".join([m.value for m in enum] + list(table))
+    raise _Fail(f"{where}{key} {value!r} is not one of: {allowed}")
+
+
+def _date(value: Any, where: str, key: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    raise _Fail(f"{where}{key} {value!r} is not a date (2022-03-03 or 03.03.2022)")
+
+
+def _text(value: Any, where: str, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, int)):
+        raise _Fail(f"{where}{key} must be text, not {value!r}")
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _owners(raw: dict, where: str) -> list[str]:
+    value = raw.get("owners", raw.get("owner", []))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Fail(f"{where}owners must be a list of names")
+    return [" ".join(v.split()) for v in value if v.strip()]
+
+
+def _item(raw: Any, index: int, reference: date | None, period: Period | None) -> ParsedItem:
+    where = f"items[{index}]: "
+    if not isinstance(raw, dict):
+        raise _Fail(f"{where}must be a table")
+    unknown = sorted(set(raw) - _ITEM_KEYS)
+    if unknown:
+        expected = ", ".join(sorted(_ITEM_KEYS))
+        raise _Fail(f"{where}unknown key {unknown[0]!r} (expected: {expected})")
+    text = _text(raw.get("text"), where, "text")
+    if not text:
+        raise _Fail(f"{where}text is missing")
+    actionable = raw.get("actionable", True)
+    if not isinstance(actionable, bool):
+        raise _Fail(f"{where}actionable must be true or false")
+    level = _word(raw["level"], _LEVELS, Level, where, "level") if "level" in raw else None
+    recurrence = (_word(raw["recurrence"], _RECURRENCES, Recurrence, where, "recurrence")
+                  if "recurrence" in raw else None)
+    start = _date(raw["start"], where, "start") if "start" in raw else None
+    due, due_text = None, None
+    warnings: list[str] = []
+    value = raw.get("due")
+    if isinstance(value, (date, datetime)):
+        due = _date(value, where, "due")
+    elif isinstance(value, str) and value.strip():
+        due_text = " ".join(value.split())
+        try:
+            found = parse_deadline(due_text, reference=reference, period=period, cell=True)
+        except DeadlineError as exc:
+            raise _Fail(f"{where}due: {exc}") from None
+        if found is None:
+            raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
+        due, start = found.due, start or found.start
+        recurrence = recurrence or found.recurrence
+        if found.approximate:
+            warnings.append(f"срок «{due_text}» понят приблизительно: {due:%d.%m.%Y}")
+    elif value is not None:
+        raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
+    if recurrence is not None and due is None and period is not None:
+        start, due = start or period.start, period.end
+    return ParsedItem(
+        label=_text(raw.get("label"), where, "label"), text=text, level=level,
+        actionable=actionable, due=due, due_text=due_text, start=start,
+        recurrence=recurrence, owners=_owners(raw, where), warnings=warnings, line=index,
+    )
+
+
+def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> ParsedDocument:
+    """A hand-written roadmap as a `ParsedDocument`.
+
+    `ParsedItem.line` is the item's number in the file (1-based), TOML keeping no lines.
+
+    :raises DocumentError: bad TOML, an unknown key or value, an unreadable due date, or no
+        items; one line naming `source`.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DocumentError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return _document(data, source, content_hash)
+    except _Fail as exc:
+        raise DocumentError(f"{source}: {exc}") from None
+
+
+def _document(data: dict, source: str, content_hash: str) -> ParsedDocument:
+    unknown = sorted(set(data) - {"document", "items"})
+    if unknown:
+        raise _Fail(f"unknown table {unknown[0]!r} (expected [document] and [[items]])")
+    head = data.get("document")
+    if not isinstance(head, dict):
+        raise _Fail("the [document] table is missing")
+    unknown = sorted(set(head) - _DOCUMENT_KEYS)
+    if unknown:
+        raise _Fail(f"document: unknown key {unknown[0]!r} "
+                    f"(expected: {', '.join(sorted(_DOCUMENT_KEYS))})")
+    where = "document: "
+    kind = _word(head.get("kind", "roadmap"), _KINDS, DocumentKind, where, "kind")
+    doc_date = _date(head["date"], where, "date") if "date" in head else None
+    period = None
+    if "period" in head:
+        phrase = _text(head["period"], where, "period") or ""
+        try:
+            period = find_period(phrase, reference=doc_date)
+        except DeadlineError as exc:
+            raise _Fail(f"{where}period: {exc}") from None
+        if period is None:
+            raise _Fail(f"{where}period {phrase!r} names no period (e.g. \"на 2022 год\")")
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise _Fail("no [[items]]: a roadmap needs at least one item")
+    parsed = [_item(raw, i, doc_date, period) for i, raw in enumerate(items, start=1)]
+    return ParsedDocument(
+        source=source, kind=kind, number=_text(head.get("number"), where, "number"),
+        date=doc_date, title=_text(head.get("title"), where, "title"),
+        issuer=_text(head.get("issuer"), where, "issuer"),
+        chair=_text(head.get("chair"), where, "chair"),
+        secretary=_text(head.get("secretary"), where, "secretary"),
+        items=parsed, content_hash=content_hash, warnings=[],
+    )
+
+
+def parse_toml_file(path: Path, *, max_bytes: int = 20_000_000) -> ParsedDocument:
+    """Read and parse a roadmap file; its hash is the SHA-256 of its bytes.
+
+    :raises DocumentError: unreadable, too large, not UTF-8, or as `parse_toml`.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"{path}: file is too large ({size} bytes, limit {max_bytes})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError(f"{path}: not UTF-8 text; save the roadmap as UTF-8") from None
+    return parse_toml(text, source=str(path), content_hash=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,266 @@
+"""`tracker import FILE...`: protocols, orders and roadmaps into tasks.
+
+Each file is parsed, previewed (a table, the number of assignments) and written only
+after `--yes` or a «да» at the prompt, each in its own transaction. One bad file does
+not stop the others; the exit code is 1 if any failed, and each failure is one line
+`Error: <file>: <what>` on stderr. Messages follow the config's locale (ru by default).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from tracker.cli.context import app_context, print_json
+
+TEXTS = {
+    "ru": {
+        "summary": "{file}: {document}. Пунктов: {items}, поручений: {actionable}; "
+                   "будет создано назначений: {assignments}",
+        "already": "{file}: уже импортирован как документ {id}; ничего не изменено",
+        "dry_run": "{file}: пробный запуск, ничего не записано",
+        "confirm": "Импортировать {file}?",
+        "refused": "{file}: не импортирован, ничего не записано",
+        "no_stdin": "{file}: нет ответа на вопрос (ввод закрыт) — считаю это отказом, "
+                    "ничего не записано; добавьте --yes",
+        "imported": "{file}: импортирован как документ {id}: задач {tasks}, "
+                    "назначений {assignments}",
+        "statement": "не поручение",
+        "columns": ("№", "Уровень", "Текст", "Срок", "Повтор", "Исполнитель", "Замечания"),
+        "document": "{kind}{number}{date}",
+        "number": " № {number}",
+        "date": " от {date:%d.%m.%Y}",
+        "warnings": "Замечания к документу: {warnings}",
+        "kinds": {"protocol": "Протокол", "order": "Приказ", "directive": "Распоряжение",
+                  "resolution": "Постановление", "board_decision": "Решение коллегии",
+                  "roadmap": "Дорожная карта", "plan": "План", "manual": "Документ"},
+        "levels": {"regional": "региональный", "municipal": "муниципальный",
+                   "school": "школьный"},
+        "recurrences": {"daily": "ежедневно", "weekly": "еженедельно",
+                        "monthly": "ежемесячно", "quarterly": "ежеквартально",
+                        "yearly": "ежегодно", "continuous": "постоянно"},
+    },
+    "en": {
+        "summary": "{file}: {document}. Items: {items}, actionable: {actionable}; "
+                   "assignments to create: {assignments}",
+        "already": "{file}: already imported as document {id}; nothing changed",
+        "dry_run": "{file}: dry run, nothing written",
+        "confirm": "Import {file}?",
+        "refused": "{file}: not imported, nothing written",
+        "no_stdin": "{file}: no answer (input is closed), taken as no; nothing written; "
+                    "pass --yes",
+        "imported": "{file}: imported as document {id}: {tasks} tasks, "
+                    "{assignments} assignments",
+        "statement": "statement",
+        "columns": ("No.", "Level", "Text", "Due", "Repeats", "Owner", "Warnings"),
+        "document": "{kind}{number}{date}",
+        "number": " No. {number}",
+        "date": " of {date:%d.%m.%Y}",
+        "warnings": "Document warnings: {warnings}",
+        "kinds": {"protocol": "Protocol", "order": "Order", "directive": "Directive",
+                  "resolution": "Resolution", "board_decision": "Board decision",
+                  "roadmap": "Roadmap", "plan": "Plan", "manual": "Document"},
+        "levels": {"regional": "regional", "municipal": "municipal", "school": "school"},
+        "recurrences": {"daily": "daily", "weekly": "weekly", "monthly": "monthly",
+                        "quarterly": "quarterly", "yearly": "yearly",
+                        "continuous": "continuous"},
+    },
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+
+
+def import_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="Protocols, orders, roadmaps: .txt, .docx "
+                                       "or a hand-written roadmap .toml."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the preview; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON (writes only "
+                                 "with --yes)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Import without asking."),
+) -> None:
+    """Import decisions and their deadlines from documents into tasks.
+
+    Shows what each file holds and how many assignments it will create, then asks.
+    Importing the same file twice changes nothing.
+
+    Example: tracker import protocol.docx roadmap.toml --yes
+    """
+    context = app_context(ctx)
+    settings = context.settings
+    texts = TEXTS.get(settings.locale, TEXTS["ru"])
+    failed = False
+    parsed_files: list[tuple[Path, Any]] = []
+    for path in files:
+        try:
+            parsed_files.append((path, read_document(path, settings)))
+        except Exception as exc:
+            failed |= _report(path, exc)
+    if as_json:
+        print_json([parse_json(path, parsed) for path, parsed in parsed_files])
+    for path, parsed in parsed_files:
+        try:
+            _import_one(context, texts, path, parsed, dry_run=dry_run or (as_json and not yes),
+                        yes=yes, quiet=as_json)
+        except Exception as exc:
+            failed |= _report(path, exc)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report(path: Path, exc: Exception) -> bool:
+    """Print one `Error: <file>: <what>` line; re-raise what is not a user error."""
+    from roadmaps.parsed import DocumentError
+    from tracker.errors import TrackerError
+
+    if not isinstance(exc, (DocumentError, TrackerError, OSError)):
+        raise exc
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for prefix in (str(path), path.name):
+        if message.startswith(prefix):
+            message = message[len(prefix):].lstrip(" :,")
+            break
+    typer.echo(f"Error: {path}: {message}", err=True)
+    return True
+
+
+def read_document(path: Path, settings):
+    """The parse of one file: `.toml` is a hand-written roadmap, anything else a document.
+
+    :raises DocumentError: one line naming the file.
+    """
+    limit = int(settings.import_.max_file_mb * 1_000_000)
+    if path.suffix.casefold() == ".toml":
+        from roadmaps.toml_roadmap import parse_toml_file
+
+        return parse_toml_file(path, max_bytes=limit)
+    from roadmaps.parser import parse_file
+
+    return parse_file(path, max_bytes=limit)
+
+
+def parse_json(path: Path, parsed) -> dict[str, Any]:
+    """The `--json` shape of one file's parse."""
+    return {
+        "file": str(path),
+        "document": {
+            "kind": str(parsed.kind),
+            "number": parsed.number,
+            "date": parsed.date.isoformat() if parsed.date else None,
+            "title": parsed.title,
+        },
+        "items": [
+            {
+                "label": item.label,
+                "text": item.text,
+                "level": str(item.level) if item.level else None,
+                "actionable": item.actionable,
+                "due": item.due.isoformat() if item.due else None,
+                "due_text": item.due_text,
+                "recurrence": str(item.recurrence) if item.recurrence else None,
+                "owners": list(item.owners),
+                "warnings": list(item.warnings),
+            }
+            for item in parsed.items
+        ],
+    }
+
+
+def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
+                quiet: bool) -> None:
+    from roadmaps.importer import import_document, preview
+    from tracker.errors import InvalidInput
+
+    settings = context.settings
+    say = (lambda line: typer.echo(line, err=True)) if quiet else typer.echo
+    with context.db.reading() as session:
+        plan = preview(parsed, session=session, settings=settings)
+    if plan.existing_id is not None:
+        say(texts["already"].format(file=path, id=plan.existing_id))
+        return
+    if not quiet:
+        _print_table(texts, plan)
+    say(texts["summary"].format(
+        file=path, document=_describe(texts, parsed), items=len(plan.items),
+        actionable=sum(1 for p in plan.items if p.actionable), assignments=plan.assignments,
+    ))
+    if plan.warnings:
+        say(texts["warnings"].format(warnings="; ".join(plan.warnings)))
+    if plan.problems:
+        raise InvalidInput(plan.problems[0])
+    if dry_run:
+        say(texts["dry_run"].format(file=path))
+        return
+    if not yes and not _confirm(texts, path, say):
+        return
+    with context.db.transaction() as session:
+        outcome = import_document(parsed, session=session, settings=settings,
+                                  now=context.now())
+    if outcome.already:
+        say(texts["already"].format(file=path, id=outcome.document_id))
+    else:
+        say(texts["imported"].format(file=path, id=outcome.document_id, tasks=outcome.tasks,
+                                     assignments=outcome.assignments))
+
+
+def _confirm(texts, path: Path, say) -> bool:
+    """Ask; a closed input (no terminal, nothing piped) counts as no and says so."""
+    try:
+        if sys.stdin is None or sys.stdin.closed:
+            raise EOFError
+        answer = typer.confirm(texts["confirm"].format(file=path), default=False)
+    except (typer.Abort, EOFError):
+        typer.echo("")
+        say(texts["no_stdin"].format(file=path))
+        return False
+    if not answer:
+        say(texts["refused"].format(file=path))
+    return answer
+
+
+def _describe(texts, parsed) -> str:
+    kind = texts["kinds"].get(str(parsed.kind), str(parsed.kind))
+    number = texts["number"].format(number=parsed.number) if parsed.number else ""
+    when = texts["date"].format(date=parsed.date) if parsed.date else ""
+    title = f" «{parsed.title}»" if parsed.title else ""
+    return texts["document"].format(kind=kind, number=number, date=when) + title
+
+
+def _print_table(texts, plan) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for column in texts["columns"]:
+        table.add_column(column, overflow="fold")
+    for row in plan.items:
+        item = row.item
+        if not item.actionable:
+            level = texts["statement"]
+        else:
+            level = texts["levels"].get(str(row.level), str(row.level))
+        recurrence = (texts["recurrences"].get(str(item.recurrence), str(item.recurrence))
+                      if item.recurrence else "")
+        owners = ", ".join(row.owners)
+        warnings = list(row.warnings)
+        table.add_row(
+            item.label or "",
+            level,
+            _shorten(item.text, 160),
+            f"{item.due:%d.%m.%Y}" if item.due else "",
+            recurrence,
+            owners if item.actionable else "",
+            "; ".join(warnings),
+            style=None if item.actionable else "dim",
+        )
+    # A wide console: the table is read, not piped; rich wraps what does not fit.
+    Console(highlight=False, width=max(120, Console().width)).print(table)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
