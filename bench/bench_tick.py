@@ -1,0 +1,152 @@
+"""Benchmark of one delivery pass (`notifications.delivery.tick`) on a SQLite file.
+
+For each size it builds a synthetic region (Core executemany inserts): one region,
+1,000 schools with an officer each, 55 municipal coordinators and a lead, and `size`
+open assignments due far in the future (next check in a month). It then times:
+
+* a tick when nothing is due;
+* a tick when 10,000 assignments (or all, if fewer) fall due: plan + record, then
+  delivery of the resulting messages to a null channel (one transaction per message,
+  as in production);
+* a second tick right after (nothing due again).
+
+and reports the traced peak of Python memory during the due tick (tracemalloc) and the
+process's max RSS.
+
+    python bench/bench_tick.py --sizes 10000,100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, update
+
+NOW = datetime(2021, 8, 13, 6, 0, 30, tzinfo=UTC)  # Friday, 09:00:30 in Moscow
+DUE_SOON = date(2021, 8, 16)  # Monday: its "3 days before" reminder is today
+SCHOOLS = 1000
+
+
+class NullChannel:
+    def __init__(self, kind):
+        self.kind = kind
+        self.count = 0
+
+    async def notify(self, message) -> str:
+        self.count += 1
+        return "ok"
+
+    async def aclose(self) -> None:
+        return None
+
+
+def build(folder: Path, size: int, due: int):
+    from tracker.config import load_settings
+    from tracker.db import open_database
+    from tracker.models import Assignment, Organisation, Person, Task
+
+    (folder / "config.toml").write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
+    settings = load_settings(folder / "config.toml")
+    db = open_database(settings.db_url)
+    created = NOW - timedelta(days=60)
+    later = NOW + timedelta(days=30)
+    with db.engine.begin() as c:
+        c.execute(insert(Organisation), [{"id": 1, "name": "Область", "name_key": "область",
+                                          "kind": "region", "parent_id": None}])
+        c.execute(insert(Organisation), [
+            {"id": 2 + m, "name": f"Район {m}", "name_key": f"район {m}",
+             "kind": "municipality", "parent_id": 1} for m in range(55)])
+        c.execute(insert(Organisation), [
+            {"id": 100 + s, "name": f"Школа {s}", "name_key": f"школа {s}", "kind": "school",
+             "parent_id": 2 + s % 55} for s in range(SCHOOLS)])
+        people = [{"name": "Руководитель", "name_key": "руководитель", "email": "lead@example.ru",
+                   "organisation_id": 1, "role": "lead", "channels": "email"}]
+        people += [{"name": f"Координатор {m}", "name_key": f"координатор {m}",
+                    "email": f"c{m}@example.ru", "organisation_id": 2 + m,
+                    "role": "coordinator", "channels": "email"} for m in range(55)]
+        people += [{"name": f"Исполнитель {s}", "name_key": f"исполнитель {s}",
+                    "email": f"o{s}@example.ru", "organisation_id": 100 + s, "role": "officer",
+                    "channels": "email"} for s in range(SCHOOLS)]
+        c.execute(insert(Person), [{"locale": "ru", "active": True, "telegram_active": True,
+                                    **p} for p in people])
+        tasks = (size + SCHOOLS - 1) // SCHOOLS
+        c.execute(insert(Task), [{"id": t + 1, "text": f"Поручение {t}", "level": "school",
+                                  "due_date": date(2021, 12, 1), "actionable": True,
+                                  "created_at": created} for t in range(tasks)])
+        rows = []
+        for n in range(size):
+            rows.append({"task_id": n // SCHOOLS + 1, "organisation_id": 100 + n % SCHOOLS,
+                         "due_date": date(2021, 12, 1), "original_due_date": date(2021, 12, 1),
+                         "status": "open", "extensions": 0, "next_check_at": later,
+                         "created_at": created})
+            if len(rows) == 50_000:
+                c.execute(insert(Assignment), rows)
+                rows = []
+        if rows:
+            c.execute(insert(Assignment), rows)
+    return settings, db
+
+
+def make_due(db, count: int) -> None:
+    from tracker.models import Assignment
+
+    with db.engine.begin() as c:
+        c.execute(update(Assignment).where(Assignment.id <= count)
+                  .values(due_date=DUE_SOON, next_check_at=NOW - timedelta(minutes=1)))
+
+
+async def timed_tick(db, settings, channels, *, trace: bool = False):
+    from notifications.delivery import tick
+
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    report = await tick(db, settings, channels, now=NOW, worker="bench")
+    seconds = time.perf_counter() - started
+    peak = 0
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return seconds, report, peak
+
+
+def run(size: int, due: int) -> None:
+    from notifications.message import ChannelKind
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        settings, db = build(Path(tmp), size, due)
+        built = time.perf_counter() - started
+        channels = {kind: NullChannel(kind) for kind in ChannelKind}
+        idle, _, _ = asyncio.run(timed_tick(db, settings, channels))
+        make_due(db, due)
+        busy, report, peak = asyncio.run(timed_tick(db, settings, channels, trace=True))
+        after, _, _ = asyncio.run(timed_tick(db, settings, channels))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{size:>9,} assignments (built in {built:5.1f}s): idle tick {idle * 1000:7.1f} ms; "
+              f"{due:,} due: {busy:6.2f}s (plan+record {report.plan_seconds:5.2f}s, "
+              f"deliver {report.deliver_seconds:5.2f}s, {report.sent:,} messages), "
+              f"next tick {after * 1000:6.1f} ms; traced peak {peak / 2**20:6.1f} MiB, "
+              f"max RSS {rss:6.0f} MiB", flush=True)
+        db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="comma-separated assignment counts")
+    parser.add_argument("--due", type=int, default=10_000, help="assignments falling due")
+    args = parser.parse_args()
+    for size in (int(s) for s in args.sizes.split(",")):
+        run(size, min(args.due, size))
+
+
+if __name__ == "__main__":
+    main()
