@@ -17,12 +17,13 @@ is a complete example. In short::
     due = 2022-04-25            # a TOML date or a phrase: "до 25 апреля", "ежемесячно"
     owners = ["Пушкарева Е.А."]
 
-Every mistake is one `DocumentError` naming the file and the item ("items[3]").
+Every mistake is one `DocumentError` naming the file and the line of the item.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -59,6 +60,9 @@ _RECURRENCES = {
 _DOCUMENT_KEYS = {"kind", "number", "date", "title", "issuer", "chair", "secretary", "period"}
 _ITEM_KEYS = {"label", "text", "level", "due", "start", "recurrence", "owners", "owner",
               "actionable"}
+
+
+_ITEMS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*items[ \t]*\]\]", re.MULTILINE)
 
 
 class _Fail(Exception):
@@ -109,8 +113,8 @@ def _owners(raw: dict, where: str) -> list[str]:
     return [" ".join(v.split()) for v in value if v.strip()]
 
 
-def _item(raw: Any, index: int, reference: date | None, period: Period | None) -> ParsedItem:
-    where = f"items[{index}]: "
+def _item(raw: Any, line: int, reference: date | None, period: Period | None) -> ParsedItem:
+    where = f"line {line}: "
     if not isinstance(raw, dict):
         raise _Fail(f"{where}must be a table")
     unknown = sorted(set(raw) - _ITEM_KEYS)
@@ -151,14 +155,14 @@ def _item(raw: Any, index: int, reference: date | None, period: Period | None) -
     return ParsedItem(
         label=_text(raw.get("label"), where, "label"), text=text, level=level,
         actionable=actionable, due=due, due_text=due_text, start=start,
-        recurrence=recurrence, owners=_owners(raw, where), warnings=warnings, line=index,
+        recurrence=recurrence, owners=_owners(raw, where), warnings=warnings, line=line,
     )
 
 
 def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> ParsedDocument:
     """A hand-written roadmap as a `ParsedDocument`.
 
-    `ParsedItem.line` is the item's number in the file (1-based), TOML keeping no lines.
+    `ParsedItem.line` is the line of the item's `[[items]]` header.
 
     :raises DocumentError: bad TOML, an unknown key or value, an unreadable due date, or no
         items; one line naming `source`.
@@ -168,12 +172,13 @@ def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> 
     except tomllib.TOMLDecodeError as exc:
         raise DocumentError(f"{source}: not valid TOML: {exc}") from None
     try:
-        return _document(data, source, content_hash)
+        lines = [text.count("\n", 0, m.start()) + 1 for m in _ITEMS_HEADER.finditer(text)]
+        return _document(data, source, content_hash, lines)
     except _Fail as exc:
         raise DocumentError(f"{source}: {exc}") from None
 
 
-def _document(data: dict, source: str, content_hash: str) -> ParsedDocument:
+def _document(data: dict, source: str, content_hash: str, lines: list[int]) -> ParsedDocument:
     unknown = sorted(set(data) - {"document", "items"})
     if unknown:
         raise _Fail(f"unknown table {unknown[0]!r} (expected [document] and [[items]])")
@@ -199,7 +204,9 @@ def _document(data: dict, source: str, content_hash: str) -> ParsedDocument:
     items = data.get("items")
     if not isinstance(items, list) or not items:
         raise _Fail("no [[items]]: a roadmap needs at least one item")
-    parsed = [_item(raw, i, doc_date, period) for i, raw in enumerate(items, start=1)]
+    if len(lines) != len(items):  # inline `items = [...]`: number them instead
+        lines = list(range(1, len(items) + 1))
+    parsed = [_item(raw, line, doc_date, period) for line, raw in zip(lines, items, strict=True)]
     return ParsedDocument(
         source=source, kind=kind, number=_text(head.get("number"), where, "number"),
         date=doc_date, title=_text(head.get("title"), where, "title"),

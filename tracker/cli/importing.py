@@ -236,8 +236,14 @@ def _print_table(texts, plan) -> None:
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
-    for column in texts["columns"]:
-        table.add_column(column, overflow="fold")
+    label, level, text, due, repeats, owner, warnings = texts["columns"]
+    table.add_column(label, no_wrap=True)
+    table.add_column(level, no_wrap=True)
+    table.add_column(text, ratio=3, min_width=30, overflow="fold")
+    table.add_column(due, no_wrap=True)
+    table.add_column(repeats, no_wrap=True)
+    table.add_column(owner, ratio=1, min_width=24, overflow="fold")
+    table.add_column(warnings, ratio=2, min_width=20, overflow="fold")
     for row in plan.items:
         item = row.item
         if not item.actionable:
@@ -247,7 +253,6 @@ def _print_table(texts, plan) -> None:
         recurrence = (texts["recurrences"].get(str(item.recurrence), str(item.recurrence))
                       if item.recurrence else "")
         owners = ", ".join(row.owners)
-        warnings = list(row.warnings)
         table.add_row(
             item.label or "",
             level,
@@ -255,11 +260,11 @@ def _print_table(texts, plan) -> None:
             f"{item.due:%d.%m.%Y}" if item.due else "",
             recurrence,
             owners if item.actionable else "",
-            "; ".join(warnings),
+            "; ".join(row.warnings),
             style=None if item.actionable else "dim",
         )
     # A wide console: the table is read, not piped; rich wraps what does not fit.
-    Console(highlight=False, width=max(120, Console().width)).print(table)
+    Console(highlight=False, width=max(140, Console().width)).print(table)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -1,0 +1,169 @@
+"""`tracker import`: preview, confirmation, --dry-run, --json, --yes, batches with bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MUNICIPALITIES_CSV
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "roadmaps" / "examples"
+SUMMARY = ("roadmap.toml: Дорожная карта № 141-Пр от 25.08.2021 «Дорожная карта мероприятий по "
+           "развитию профессиональной ориентации обучающихся на 2021-2022 учебный год». "
+           "Пунктов: 5, поручений: 4; будет создано назначений: 112")
+
+
+@pytest.fixture
+def directory(cli):
+    result = cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def roadmap(tmp_path) -> str:
+    shutil.copy(EXAMPLES / "roadmap_example.toml", tmp_path / "roadmap.toml")
+    return "roadmap.toml"  # the tests run in tmp_path
+
+
+def _rows(tmp_path, sql: str) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "tracker.db") as connection:
+        return connection.execute(sql).fetchall()
+
+
+def _counts(tmp_path) -> tuple[int, ...]:
+    return tuple(_rows(tmp_path, f"SELECT count(*) FROM {table}")[0][0]
+                 for table in ("document", "task", "assignment", "event"))
+
+
+def test_dry_run_shows_the_preview_and_writes_nothing(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == [SUMMARY, "roadmap.toml: пробный запуск, ничего не записано"]
+    table = "\n".join(lines[:-2])
+    for cell in ("№", "Уровень", "Текст", "Срок", "Повтор", "Исполнитель", "Замечания",
+                 "региональный", "муниципальный", "не поручение", "15.09.2021", "ежемесячно",
+                 "Ростовская область", "все муниципалитеты (55)"):
+        assert cell in table, cell
+    assert "исполнитель «Пушкарева" in table
+    assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_yes_imports_and_the_second_time_changes_nothing(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        SUMMARY, "roadmap.toml: импортирован как документ 1: задач 5, назначений 112"]
+    assert _counts(tmp_path) == (1, 5, 112, 117)
+    again = cli("import", roadmap, "--yes")
+    assert again.exit_code == 0
+    assert again.stdout == "roadmap.toml: уже импортирован как документ 1; ничего не изменено\n"
+    assert _counts(tmp_path) == (1, 5, 112, 117)
+
+
+def test_prompt_yes_imports(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-3:] == [
+        SUMMARY, "Импортировать roadmap.toml? [y/N]: y",
+        "roadmap.toml: импортирован как документ 1: задач 5, назначений 112"]
+    assert _counts(tmp_path)[0] == 1
+
+
+def test_prompt_refusal_writes_nothing(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, input="n\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-3:] == [
+        SUMMARY, "Импортировать roadmap.toml? [y/N]: n",
+        "roadmap.toml: не импортирован, ничего не записано"]
+    assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_no_stdin_counts_as_no_and_says_so(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "roadmap.toml: нет ответа на вопрос (ввод закрыт) — считаю это отказом, ничего не "
+        "записано; добавьте --yes")
+    assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_json_prints_the_parse_and_writes_nothing(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["file"] for d in data] == ["roadmap.toml"]
+    assert data[0]["document"] == {
+        "kind": "roadmap", "number": "141-Пр", "date": "2021-08-25",
+        "title": "Дорожная карта мероприятий по развитию профессиональной ориентации "
+                 "обучающихся на 2021-2022 учебный год"}
+    items = data[0]["items"]
+    assert items[1] == {
+        "label": "2",
+        "text": "Разработать муниципальные модели по профориентации на основе региональной модели",
+        "level": "municipal", "actionable": True, "due": "2021-10-01",
+        "due_text": "в срок до 1 октября 2021 года", "recurrence": None, "owners": [],
+        "warnings": []}
+    assert [(i["label"], i["due"], i["recurrence"], i["actionable"], i["owners"])
+            for i in items] == [
+        ("1", "2021-09-15", None, True, []),
+        ("2", "2021-10-01", None, True, []),
+        ("3", "2022-08-31", "monthly", True, []),
+        ("4", "2021-11-30", None, True, ["Пушкарева Е.А."]),
+        ("5", None, None, False, []),
+    ]
+    assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_json_with_yes_also_imports_keeping_stdout_json(cli, directory, roadmap, tmp_path):
+    result = cli("import", roadmap, "--json", "--yes")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 1
+    assert result.stderr.splitlines()[-1] == (
+        "roadmap.toml: импортирован как документ 1: задач 5, назначений 112")
+    assert _counts(tmp_path)[0] == 1
+
+
+def test_batch_with_bad_files_imports_the_good_one_and_exits_1(cli, directory, roadmap,
+                                                                tmp_path):
+    Path("broken.toml").write_text('[document]\nkind = "протокол"\n[[items]]\nlabel = "1"\n',
+                                   encoding="utf-8")
+    Path("wrong.toml").write_text('[[items]]\ntext = "x"\ndue = "31 февраля 2022"\n'
+                                  '[document]\ndate = 2022-01-01\n', encoding="utf-8")
+    result = cli("import", "broken.toml", "missing.toml", roadmap, "wrong.toml", "--yes")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: broken.toml: line 3: text is missing",
+        "Error: missing.toml: cannot read: No such file or directory",
+        "Error: wrong.toml: line 1: due: impossible date in '31 февраля 2022': day 31 of "
+        "month 2",
+    ]
+    assert result.stdout.splitlines()[-1] == (
+        "roadmap.toml: импортирован как документ 1: задач 5, назначений 112")
+    assert _counts(tmp_path)[0] == 1
+
+
+def test_nobody_to_assign_is_one_error_line(cli, roadmap, tmp_path):
+    result = cli("import", roadmap, "--yes")  # an empty directory: no region
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: roadmap.toml: line 12: item 1: nobody to assign it to (некому "
+        "поручить: в справочнике нет региона; сначала импортируйте организации)\n")
+    assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_english_locale(cli, directory, roadmap, config_path):
+    config_path.write_text('timezone = "Europe/Moscow"\nlocale = "en"\n', encoding="utf-8")
+    result = cli("import", roadmap, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "roadmap.toml: Roadmap No. 141-Пр of 25.08.2021 «Дорожная карта мероприятий по "
+        "развитию профессиональной ориентации обучающихся на 2021-2022 учебный год». "
+        "Items: 5, actionable: 4; assignments to create: 112",
+        "roadmap.toml: dry run, nothing written"]
+    assert "statement" in result.stdout
+    assert "all municipalities (55)" in result.stdout
