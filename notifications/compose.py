@@ -8,6 +8,7 @@ at `now`, so a message retried the next morning says "через 2 дня", not 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from notifications.message import ChannelKind, Item, Message, MessageKind, Recipient, Rule
+from notifications.message import (
+    Attachment,
+    ChannelKind,
+    Item,
+    Message,
+    MessageKind,
+    Recipient,
+    Rule,
+)
 from notifications.outbox import Draft, _chunks, message_kind, pending_items
 from roadmaps.titles import document_title
 from tracker.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
@@ -95,8 +104,25 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
                 context.setdefault("role", escalation_roles[top])
         messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
                                 recipient=recipient, items=tuple(items), context=context,
-                                today=today))
+                                today=today, attachments=_attachments(context)))
     return messages
+
+
+def _attachments(context: dict) -> tuple[Attachment, ...]:
+    """The report file a digest's payload names (`attachment`: path, filename,
+    content_type), read now; a file gone missing drops the attachment, not the message."""
+    spec = context.pop("attachment", None)
+    if not isinstance(spec, dict) or not spec.get("path"):
+        return ()
+    try:
+        with open(spec["path"], "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return ()
+    filename = spec.get("filename") or os.path.basename(spec["path"])
+    content_type = spec.get("content_type") or "application/octet-stream"
+    context["attachment_name"] = filename
+    return (Attachment(filename, content_type, data),)
 
 
 def _zone(name: str, default: str) -> ZoneInfo:

@@ -30,7 +30,7 @@ from notifications import outbox
 from notifications.channels.base import Channel, ChannelError
 from notifications.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_row
 from notifications.loading import due_batches, load_directory
-from notifications.message import ChannelKind, Message
+from notifications.message import ChannelKind, Message, MessageKind
 from notifications.planner import Planned, plan
 from notifications.policy import Policy
 from tracker.enums import OutboxStatus
@@ -188,6 +188,10 @@ def _release_all(db, ids: list[int]) -> None:
             outbox.release(session, message_id)
 
 
+# Summaries carry figures (their payload), not items: they are sent even with no items.
+_SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DIGEST})
+
+
 def _compose_claimed(db, settings, ids: list[int], now: datetime):
     from sqlmodel import select
 
@@ -206,7 +210,7 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
     assignments = [a for a, *_ in row.items]
     delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
                         OutboxStatus.CANCELLED, "", 0.0)
-    if message is None or not message.items:
+    if message is None or (not message.items and row.kind not in _SUMMARY_KINDS):
         await asyncio.to_thread(_in_transaction, db, outbox.cancel_empty, message_id)
         delivery.reply = "nothing left to send"
         _log(delivery)

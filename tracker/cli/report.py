@@ -2,15 +2,12 @@
 
 Both commands compute the same figures (tracker.reports.figures); `overdue` puts the
 most overdue first, `discipline` the lowest share done on time first. Files are written
-to a temporary name beside the target and renamed when complete, so an interrupted or
-failed export never leaves half a file.
+through `write_atomically`: an interrupted or failed export never leaves half a file.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
@@ -103,7 +100,9 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
         else:
             sys.stdout.write(data)
         return
-    _write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    from tracker.reports.files import write_atomically
+
+    write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
     done = "Written" if report.locale == "en" else "Отчёт записан"
     typer.echo(f"{done}: {out}")
 
@@ -141,17 +140,3 @@ def _render(report, fmt, delimiter):
     from tracker.reports.export_html import to_html
 
     return to_html(report)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
