@@ -1,8 +1,10 @@
 """Every report figure, checked by hand against tests/report_dataset.py, as of several dates
-and across the hierarchy roll-up."""
+and across the hierarchy roll-up. Runs on SQLite, and on PostgreSQL too when
+TRACKER_TEST_PG_URL points at a scratch database (`.ci/start-postgres`)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -29,6 +31,30 @@ def F(assigned, on_time, late, open_, overdue, o7, o30, ext, days, items, oldest
 
 
 AUG13, AUG20, JUL10 = date(2021, 8, 13), date(2021, 8, 20), date(2021, 7, 10)
+
+
+PG_URL = os.environ.get("TRACKER_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="TRACKER_TEST_PG_URL not set")])])
+def db(request, settings):
+    """The same SQL on both databases: SQLite in tmp_path, or a fresh PostgreSQL schema."""
+    from sqlalchemy import create_engine, text
+
+    from tracker.db import open_database
+
+    url = settings.db_url
+    if request.param == "postgres":
+        engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = PG_URL
+    database = open_database(url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
