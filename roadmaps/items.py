@@ -1,0 +1,375 @@
+"""Decision items: what an item is (action or statement), whom and which level it concerns,
+and when it is due.
+
+The rules, each because Russian official writing does it this way:
+
+* Statements are kept but not actionable: "принять к сведению", "считать удовлетворительным",
+  "Контроль за исполнением ... возложить на ...", approvals ("Утвердить", "Одобрить",
+  "Признать", "Отметить", "Согласиться", "Снять с контроля"), "вступает в силу", and the
+  sub-items of an intro that lists results ("... позволили:", "достигнуты следующие
+  результаты:"). "Ознакомиться" is an action: an addressee must read something.
+* An item ending with ":" that has sub-items is an intro, not a task of its own: its
+  sub-items carry the action. Its addressee ("Рекомендовать руководителям ОО:"), its deadline
+  ("В срок до 1 сентября обеспечить:") and its period ("разработать на 2021-2022 учебный
+  год:") pass to the sub-items; a sub-item with no deadline of its own is due at the end of
+  the inherited period.
+* Level headings ("на региональном уровне:") and addressee headings in the dative
+  ("Руководителям общеобразовательных организаций:") set the level and the owner of the items
+  under them until the next heading.
+* An item holding several deadlines ("... (до 10 марта) и ... (до 25 апреля)") is split into
+  one item per deadline, labelled "2 (1)", "2 (2)". When the parts are not separate actions
+  ("Представить отчёт до 10 марта, до 10 июня") every part keeps the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
+from roadmaps.parsed import DocumentError, ParsedItem
+from tracker.enums import Level
+
+__all__ = ["Context", "RawItem", "finish_items", "heading_of", "is_statement", "level_of",
+           "split_owners", "take_owner_fields", "text_owner"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every item of a document shares."""
+
+    source: str
+    reference: date | None  # the document date: resolves dates without a year
+    period: Period | None = None  # the document's own period ("План ... на 2022 год")
+
+
+@dataclass
+class RawItem:
+    """An item as collected from text or a table row, before deadlines are read."""
+
+    label: str | None
+    text: str
+    line: int
+    level: Level | None = None
+    owners: list[str] = field(default_factory=list)
+    parent: RawItem | None = None
+    children: int = 0
+    due_cells: list[str] = field(default_factory=list)  # "Срок" columns: the last is the due
+    start_cells: list[str] = field(default_factory=list)  # "Срок начала" columns
+
+    @property
+    def is_intro(self) -> bool:
+        return self.children > 0 and self.text.rstrip().endswith(":")
+
+
+_STATEMENT = re.compile(
+    r"к\s+сведению"
+    r"|\bсчитать\b.*?\b(?:удовлетвор|неудовлетвор|утративш|выполненн|исполненн|завершенн|снят"
+    r"|эффективн|достаточн|приемлем)"
+    r"|контроль\s+(?:за|над)\s+(?:ходом\s+)?(?:исполнени|выполнени|реализаци)"
+    r"|контроль\s+.*?\b(?:возложить|возлагаю|оставляю|оставить)\b"
+    r"|^(?:утвердить|одобрить|признать|отметить|согласиться|поддержать|снять\s+с\s+контроля"
+    r"|принять\s+(?:прилагаем|к\s+исполнению|за\s+основу|информацию))\b"
+    r"|вступает\s+в\s+(?:законную\s+)?силу",
+    re.IGNORECASE,
+)
+_RESULTS_INTRO = re.compile(
+    r"(?:позволил[иоа]?|достигнут[ыо]?|получен[ыо]?|отмечен[ыо]?|сложилась|следующие\s+"
+    r"(?:результаты|итоги|показатели))[^:]*:\s*$",
+    re.IGNORECASE,
+)
+_LEVEL_HEADING = (
+    (re.compile(r"регионал\w*\s+уровн|уровн\w*\s+(?:субъект|регион)|областн\w+\s+уровн", re.I),
+     Level.REGIONAL),
+    (re.compile(r"муниципал\w*\s+уровн|уровн\w*\s+(?:муниципал|район)|районн\w+\s+уровн", re.I),
+     Level.MUNICIPAL),
+    (re.compile(r"(?:школьн|институциональн)\w*\s+уровн|уровн\w*\s+(?:образовательн|"
+                r"общеобразоват|школ|ОО\b|ОУ\b|организаци|учреждени)", re.I), Level.SCHOOL),
+)
+_LEVEL_WORDS = (
+    (re.compile(r"орган\w*\s+(?:местного\s+самоуправления|управления\s+образованием)|\bМОУО"
+                r"|\bОМСУ|\bМО\b|муниципальн\w+\s+(?:орган|образовани|район|округ|служб)"
+                r"|(?:отдел|управлени|комитет)\w*\s+(?:по\s+)?образовани|администраци\w*\s+"
+                r"(?:муниципальн|район|город)|главам?\s+администрац", re.I), Level.MUNICIPAL),
+    (re.compile(r"общеобразовательн|образовательн\w+\s+(?:организаци|учреждени)|школ|гимнази"
+                r"|лице[йя]|\bОО\b|\bОУ\b|\bДОУ\b|\bООО?\b|директор|педагог|учител|классн\w+\s"
+                r"+руководител", re.I), Level.SCHOOL),
+    (re.compile(r"министерств|регионал|областн|\bРИПК|институт\w*\s+развития|\bГБУ|\bГАУ|\bГКУ"
+                r"|департамент", re.I), Level.REGIONAL),
+)
+_DATIVE_FIRST = re.compile(
+    r"^(?:[А-ЯЁ][а-яё]+(?:ам|ям|у|ю|ому|ему|ым|им)|[А-ЯЁ]{2,}[А-ЯЁа-яё]*)(?:\s|:|$)")
+_OWNER_FIELD = re.compile(
+    r"(?:^|(?<=[\s.;,(]))(?:ответственн\w*(?:\s+исполнител\w*)?|отв\.|исполнител[ьи])"
+    r"\s*(?:за\s+исполнение\s*)?[:\-–—]\s*(?P<who>[^()]+?)"
+    r"(?=\s*[.;]?\s*(?:срок\w*\b|\)|$))",
+    re.IGNORECASE,
+)
+_OWNER_PAREN = re.compile(r"\(\s*(?:отв\.?|ответственн\w*)\s*[:\-–—]?\s*(?P<who>[^)]+)\)",
+                          re.IGNORECASE)
+_ASSIGN = re.compile(r"^(?:рекомендовать|поручить|обязать|предложить|просить)\s+(?P<who>.+)$",
+                     re.IGNORECASE)
+_DATIVE_HEAD = re.compile(
+    r"^(?:руководител|директор|начальник|заведующ|заместител|специалист|педагог|учител|классн"
+    r"|отдел|управлени|министерств|комитет|департамент|орган|администраци|глав|ответственн"
+    r"|муниципальн|образовательн|общеобразовательн)\w*(?:ам|ям|у|ю|ому|ему|ым|им)$",
+    re.IGNORECASE,
+)
+_NOT_VERB = re.compile(r"(?:ость|асть|сеть|ласти|ности|асти|сти|ти)$")
+_STI_VERBS = re.compile(r"(?:вести|нести|обрести|расти)$")
+_WORD = re.compile(r"[А-Яа-яЁё]+")
+
+
+def is_infinitive(word: str) -> bool:
+    """A rough test for a Russian infinitive: "провести", "разработать", "ознакомиться"."""
+    w = word.lower()
+    if w.endswith(("ть", "ться", "чь")):
+        return not w.endswith(("ость", "асть", "сеть", "есть"))
+    return bool(_STI_VERBS.search(w))
+
+
+def has_action(text: str) -> bool:
+    return any(is_infinitive(w) for w in _WORD.findall(text))
+
+
+def is_statement(text: str) -> bool:
+    """Whether an item's text records a fact or an approval rather than ordering work."""
+    return bool(_STATEMENT.search(text.strip()))
+
+
+def level_of(text: str) -> Level | None:
+    """The level a heading or an owner names, or None."""
+    for pattern, level in _LEVEL_HEADING + _LEVEL_WORDS:
+        if pattern.search(text):
+            return level
+    return None
+
+
+def heading_of(text: str) -> tuple[Level | None, str | None] | None:
+    """(level, owner) when an unnumbered line is a level or addressee heading, else None.
+
+    "на региональном уровне:" -> (REGIONAL, None); "Руководителям ОО:" -> (SCHOOL,
+    "Руководителям ОО"). A heading ends with ":" (or is a short table section row, which
+    the caller passes with `table=True` semantics by checking level words itself).
+    """
+    body = text.strip()
+    if not body.endswith(":") or len(body) > 200:
+        return None
+    body = body.rstrip(":").strip()
+    for pattern, level in _LEVEL_HEADING:
+        if pattern.search(body) and len(body) < 120:
+            return level, None
+    first = body.split()[0] if body.split() else ""
+    if _DATIVE_FIRST.match(body) and not is_infinitive(first):
+        return level_of(body), body
+    return None
+
+
+def take_owner_fields(text: str) -> tuple[str, list[str]]:
+    """Strip "Ответственный: ...", "Отв.: ...", "(отв. ...)", "Исполнитель: ..." out of an
+    item's text; return the rest and the owners named there."""
+    owners: list[str] = []
+    for pattern in (_OWNER_PAREN, _OWNER_FIELD):
+        while (m := pattern.search(text)) is not None:
+            owners.extend(split_owners(m.group("who")))
+            text = (text[: m.start()].rstrip(" ,;–—-") + " " + text[m.end():].lstrip(" .;")).strip()
+    return " ".join(text.split()), owners
+
+
+def split_owners(value: str) -> list[str]:
+    """"Иванова И.И., отдел образования; РИПК" -> three names (commas inside brackets stay)."""
+    parts, depth, current = [], 0, []
+    for ch in value:
+        depth += ch in "(«" and 1 or ch in ")»" and -1 or 0
+        if ch in ",;\n" and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip(" .–—-") for p in parts if p.strip(" .–—-")]
+
+
+def text_owner(text: str) -> str | None:
+    """The addressee named in an item's own words: "Поручить отделу образования подготовить
+    ..." or "Ознакомиться руководителям ОУ с приказом ..." -> the dative phrase."""
+    m = _ASSIGN.match(text.strip())
+    words = text.strip().rstrip(":").split()
+    if m:
+        phrase = []
+        for word in m.group("who").split():
+            if is_infinitive(word.strip(",.:;")):
+                break
+            phrase.append(word)
+            if word.endswith((":", ",")):
+                break
+        found = " ".join(phrase).strip(" ,:;")
+        return found or None
+    if len(words) > 2 and is_infinitive(words[0]) and _DATIVE_HEAD.match(words[1]):
+        phrase = []
+        for word in words[1:]:
+            if word.lower() in ("с", "со", "в", "во", "по", "до", "к", "на", "о", "об", "при") \
+                    or is_infinitive(word.strip(",.;")):
+                break
+            phrase.append(word)
+            if word.endswith((",", ";")):
+                break
+        return " ".join(phrase).strip(" ,;") or None
+    return None
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    """What an intro passes to its sub-items."""
+
+    period: Period | None
+    deadline: Deadline | None
+    period_text: str | None
+
+
+def finish_items(raws: list[RawItem], ctx: Context) -> list[ParsedItem]:
+    """Turn collected items into `ParsedItem`s: deadlines, inheritance, splitting, flags.
+
+    :raises DocumentError: "<source>, line N: impossible date «...»".
+    """
+    inherited: dict[int, _Inherited] = {}
+    out: list[ParsedItem] = []
+    for raw in raws:
+        parent = raw.parent
+        from_parent = inherited.get(id(parent)) if parent is not None else None
+        period = (from_parent.period if from_parent else None) or ctx.period
+        deadlines = _deadlines(raw, ctx, period)
+        if raw.children:
+            own_period = _period(raw, ctx)
+            inherited[id(raw)] = _Inherited(
+                period=own_period[0] if own_period else period,
+                deadline=deadlines[-1] if deadlines else (from_parent and from_parent.deadline),
+                period_text=own_period[1] if own_period else (from_parent and
+                                                              from_parent.period_text),
+            )
+        out.extend(_make(raw, deadlines, from_parent, ctx))
+    return out
+
+
+def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> list[Deadline]:
+    try:
+        if raw.due_cells or raw.start_cells:
+            found = [d for cell in raw.due_cells for d in find_deadlines(
+                cell, reference=ctx.reference, period=period, cell=True)]
+            starts = [d for cell in raw.start_cells for d in find_deadlines(
+                cell, reference=ctx.reference, period=period, cell=True)]
+            if starts and found and len(found) == 1:
+                first = starts[0]
+                found = [_with_start(found[0], first.start or first.due)]
+            return found
+        return find_deadlines(raw.text, reference=ctx.reference, period=period)
+    except DeadlineError as exc:
+        raise DocumentError(
+            f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
+
+
+def _with_start(deadline: Deadline, start: date | None) -> Deadline:
+    from dataclasses import replace
+    return replace(deadline, start=start)
+
+
+def _period(raw: RawItem, ctx: Context) -> tuple[Period, str] | None:
+    """The period an intro names and the phrase as written (the shortest text that names it)."""
+    try:
+        period = find_period(raw.text, reference=ctx.reference)
+    except DeadlineError as exc:
+        raise DocumentError(
+            f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
+    if period is None:
+        return None
+    text = raw.text
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    begin = next((s for s in reversed(starts)
+                  if find_period(text[s:], reference=ctx.reference) == period), 0)
+    ends = [m.end() for m in re.finditer(r"\S+", text) if m.end() > begin]
+    end = next((e for e in ends if find_period(text[begin:e], reference=ctx.reference)
+                == period), len(text))
+    before = re.search(r"(?:\bна|\bв|\bво|в\s+течение)\s+$", text[:begin], re.IGNORECASE)
+    if before:  # keep the preposition: "на 2021-2022 учебный год"
+        begin = before.start()
+    return period, text[begin:end].rstrip(" :;,.")
+
+
+def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | None,
+          ctx: Context) -> list[ParsedItem]:
+    text = " ".join(raw.text.split())
+    results_parent = raw.parent is not None and _RESULTS_INTRO.search(raw.parent.text)
+    actionable = not (raw.is_intro or is_statement(text) or results_parent
+                      or _RESULTS_INTRO.search(text))
+    owners = list(raw.owners)
+    if raw.level is None and owners:
+        level = next((lv for lv in map(level_of, owners) if lv), None)
+    else:
+        level = raw.level
+    parts = _split(text, deadlines) if actionable and len(deadlines) > 1 else None
+    if parts is None:
+        deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
+        parts = [text]
+    items = []
+    for index, (part, deadline) in enumerate(zip(parts, deadlines or [None], strict=False)):
+        label = raw.label if len(parts) == 1 else (
+            f"{raw.label} ({index + 1})" if raw.label else None)
+        item = ParsedItem(
+            label=label, text=part, level=level, actionable=bool(actionable), due=None,
+            due_text=None, start=None, recurrence=None, owners=list(owners), warnings=[],
+            line=raw.line, parent_label=raw.parent.label if raw.parent else None,
+        )
+        if deadline is not None:
+            item.due, item.due_text = deadline.due, deadline.text
+            item.start, item.recurrence = deadline.start, deadline.recurrence
+            if deadline.approximate:
+                item.warnings.append(f"approximate deadline «{deadline.text}»: check it")
+        elif from_parent is not None and from_parent.deadline is not None:
+            inherited = from_parent.deadline
+            item.due, item.due_text = inherited.due, inherited.text
+            item.start, item.recurrence = inherited.start, inherited.recurrence
+        elif from_parent is not None and from_parent.period is not None:
+            item.due, item.start = from_parent.period.end, from_parent.period.start
+            item.due_text = from_parent.period_text
+        if item.actionable and item.due is None and item.recurrence is None:
+            item.warnings.append("no deadline found")
+        items.append(item)
+    return items
+
+
+_SEPARATORS = (re.compile(r"\s*;\s*"), re.compile(r",?\s+(?:а\s+также|и)\s+"),
+               re.compile(r"\s*,\s*"))
+
+
+def _split(text: str, deadlines: list[Deadline]) -> list[str] | None:
+    """One text per deadline, cut at the conjunction between them, or None when the
+    deadlines cannot be told apart (same date, no separator)."""
+    if len({(d.due, d.recurrence) for d in deadlines}) < len(deadlines):
+        return None
+    # "Провести X (до 10 марта) и Y (до 25 апреля)": the deadline closes its clause, cut at
+    # the first separator after it. "До 10 марта провести X, до 20 марта Y": it opens its
+    # clause, cut at the last separator before the next deadline.
+    closes = has_action(text[: deadlines[0].span[0]])
+    cuts = []
+    for a, b in zip(deadlines, deadlines[1:], strict=False):
+        gap = text[a.span[1]: b.span[0]]
+        cut = None
+        for sep in _SEPARATORS:
+            found = list(sep.finditer(gap))
+            if found:
+                m = found[0] if closes else found[-1]
+                cut = (a.span[1] + m.start(), a.span[1] + m.end())
+                break
+        if cut is None:
+            return None
+        cuts.append(cut)
+    parts, pos = [], 0
+    for start, end in cuts:
+        parts.append(text[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    parts = [p.strip(" ,;.") for p in parts]
+    if all(has_action(p) for p in parts):
+        return [p[:1].upper() + p[1:] for p in parts]
+    return [text] * len(deadlines)

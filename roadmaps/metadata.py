@@ -1,0 +1,231 @@
+"""Document metadata from the header and signature lines: kind, number, date, title,
+issuer, chair and secretary.
+
+Only the *header* (the lines before the first decision section) is searched for the number
+and the date, and only lines shaped like a requisite ("Протокол № 1", "15.06.2021 № 556",
+"от 3 марта 2022 года № 141-Пр", "Дата проведения: 15.06.2021 г."): a preamble such as
+"В соответствии с приказом от 11.03.2021 № 194" cites another document and must not be read
+as this one's number. Chair and secretary are searched everywhere, because protocols sign
+at the bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from roadmaps.parsed import DocumentError
+from tracker.enums import DocumentKind
+
+__all__ = ["Metadata", "despace", "read_metadata", "MONTHS"]
+
+MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}
+_MONTH_WORD = r"(?:январ|феврал|март|апрел|ма|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
+
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4}|\d{2})(?![\d])")
+_WORD_DATE = re.compile(r"«?(\d{1,2})»?\s+(" + _MONTH_WORD + r")\s+(\d{4})", re.IGNORECASE)
+_NUMBER = re.compile(r"(?:№|N)\s*([0-9][0-9A-Za-zА-Яа-яЁё/\-.]*[0-9A-Za-zА-Яа-яЁё])"
+                     r"|(?:№|N)\s*([0-9])\b")
+_BARE_NUMBER = re.compile(r"^\d{1,4}(?:[-/][0-9A-Za-zА-Яа-яЁё]{1,6})?$")
+_DATE_FIELD = re.compile(r"^(?:дата(?:\s+\w+)?\s*:|от\s|«?\d{1,2}»?[\s.])", re.IGNORECASE)
+
+# Kind words as the first word of a header line, in the order they are tried.
+_KINDS = [
+    (re.compile(r"^протокол\b", re.I), DocumentKind.PROTOCOL),
+    (re.compile(r"^приказ\b", re.I), DocumentKind.ORDER),
+    (re.compile(r"^распоряжение\b", re.I), DocumentKind.DIRECTIVE),
+    (re.compile(r"^постановление\b", re.I), DocumentKind.RESOLUTION),
+    (re.compile(r"^(?:решение\s+(?:\w+\s+)?коллегии|коллегия)\b", re.I),
+     DocumentKind.BOARD_DECISION),
+    (re.compile(r"^(?:«|\")?дорожная\s+карта\b", re.I), DocumentKind.ROADMAP),
+    (re.compile(r"^план(?:-график)?\b", re.I), DocumentKind.PLAN),
+]
+# What the decision marker says about the kind when the header names none.
+MARKER_KINDS = {
+    "приказываю": DocumentKind.ORDER,
+    "постановляю": DocumentKind.RESOLUTION,
+    "постановляет": DocumentKind.RESOLUTION,
+    "решает": DocumentKind.BOARD_DECISION,
+    "решила": DocumentKind.BOARD_DECISION,
+    "обязываю": DocumentKind.DIRECTIVE,
+    "предлагаю": DocumentKind.DIRECTIVE,
+}
+_ISSUER_WORDS = re.compile(
+    r"министерств|администраци|отдел|управлени|департамент|комитет|коллеги|учреждени|"
+    r"организаци|\b(?:МБУ|МКУ|ГБУ|ГАУ|ГБОУ|МБОУ|МАОУ|ГБПОУ)\b|школ|гимнази|лице|правительств",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?"
+    r"|[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+)
+_ROLE = {
+    "chair": re.compile(
+        r"^(?:председатель(?:ствующий)?|председательствовал[аи]?)\b\s*[:\-–—]?\s*(.*)$",
+        re.IGNORECASE),
+    "secretary": re.compile(r"^секретарь\b\s*[:\-–—]?\s*(.*)$", re.IGNORECASE),
+}
+_TITLE_START = re.compile(r"^(?:об?|обо)\s", re.IGNORECASE)
+_AGENDA = re.compile(r"^повестка(?:\s+дня)?\s*:?\s*(.*)$", re.IGNORECASE)
+_ITEM_LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s*")
+
+
+@dataclass
+class Metadata:
+    kind: DocumentKind | None
+    number: str | None
+    date: date | None
+    title: str | None
+    issuer: str | None
+    chair: str | None
+    secretary: str | None
+
+
+def despace(line: str) -> str:
+    """"П Р И К А З Ы В А Ю:" -> "ПРИКАЗЫВАЮ:": letter-spaced words are common in headings."""
+    if re.fullmatch(r"(?:[А-ЯЁа-яё]\s){3,}[А-ЯЁа-яё][\s:]*", line.strip()):
+        return re.sub(r"(?<=[А-ЯЁа-яё])\s(?=[А-ЯЁа-яё])", "", line.strip())
+    return line
+
+
+def read_metadata(lines: list[str], header_end: int, *, source: str) -> Metadata:
+    """Metadata from `lines` (the whole document, 0-based); the header is `lines[:header_end]`.
+
+    :raises DocumentError: for an impossible document date.
+    """
+    header = [despace(line).strip() for line in lines[:header_end]]
+    kind_at, kind = _kind(header)
+    number, when = _number_and_date(header, kind_at, source)
+    return Metadata(
+        kind=kind,
+        number=number,
+        date=when,
+        title=_title(header, kind_at),
+        issuer=_issuer(header, kind_at),
+        chair=_person(lines, "chair"),
+        secretary=_person(lines, "secretary"),
+    )
+
+
+def _kind(header: list[str]) -> tuple[int | None, DocumentKind | None]:
+    for index, line in enumerate(header[:40]):
+        for pattern, kind in _KINDS:
+            if pattern.match(line):
+                return index, kind
+    return None, None
+
+
+def parse_date(text: str, *, source: str, line: int | None = None) -> date | None:
+    """The first written date in `text` ("15.06.2021", "11.04. 2022 г.", "3 марта 2022 года").
+
+    :raises DocumentError: for a date that does not exist.
+    """
+    found = []
+    m = _NUMERIC_DATE.search(text)
+    if m:
+        year = int(m.group(3))
+        found.append((m.start(), int(m.group(1)), int(m.group(2)),
+                      year + 2000 if year < 100 else year, m.group()))
+    m = _WORD_DATE.search(text)
+    if m:
+        month = next(n for stem, n in MONTHS.items() if m.group(2).lower().startswith(stem))
+        found.append((m.start(), int(m.group(1)), month, int(m.group(3)), m.group()))
+    if not found:
+        return None
+    _, day, month, year, written = min(found)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        where = f"{source}, line {line}" if line else source
+        raise DocumentError(f"{where}: impossible date «{written.strip()}»") from None
+
+
+def _number_and_date(header: list[str], kind_at: int | None, source: str):
+    number = when = None
+    date_at = None
+    start = kind_at or 0
+    for index in range(start, min(len(header), start + 15)):
+        line = header[index]
+        requisite = index == kind_at or _DATE_FIELD.match(line) or line.startswith(("№", "N "))
+        if not requisite or (len(line) > 90 and index != kind_at):
+            continue
+        m = _NUMBER.search(line)
+        if number is None and m:
+            number = (m.group(1) or m.group(2)).rstrip(".")
+        if when is None:
+            when = parse_date(line, source=source, line=index + 1)
+            date_at = index if when else None
+    if number is None and date_at is not None:
+        # Forms put "дата ____ № ____" in two cells; rendered as text the number is a bare
+        # line beside the date ("11.04. 2022 г." then "21").
+        for index in range(date_at + 1, min(len(header), date_at + 4)):
+            if header[index] and _BARE_NUMBER.match(header[index]):
+                number = header[index]
+                break
+            if header[index]:
+                break
+    return number, when
+
+
+def _title(header: list[str], kind_at: int | None) -> str | None:
+    if kind_at is not None:
+        parts = []
+        for line in header[kind_at + 1:]:
+            if not line or _DATE_FIELD.match(line) or line.startswith("№"):
+                break
+            parts.append(line)
+        if parts and parts[0][:1].islower():  # "ПРОТОКОЛ" / "заседания рабочей группы ..."
+            return " ".join(" ".join(parts).split())
+    for index, line in enumerate(header):
+        if _TITLE_START.match(line) and len(line) < 400:
+            parts = [line]
+            for more in header[index + 1:]:
+                if not more:
+                    break
+                parts.append(more)
+            return " ".join(" ".join(parts).split())
+    for index, line in enumerate(header):
+        m = _AGENDA.match(line)
+        if m:
+            rest = [m.group(1)] if m.group(1) else []
+            rest += [ln for ln in header[index + 1:index + 4] if ln][:1]
+            agenda = " ".join(_ITEM_LABEL.sub("", part) for part in rest).strip()
+            return agenda or None
+    return None
+
+
+def _issuer(header: list[str], kind_at: int | None) -> str | None:
+    if not kind_at:
+        return None
+    above = [line for line in header[:kind_at] if line]
+    named = [line for line in above if _ISSUER_WORDS.search(line)]
+    if not named:
+        return None
+    return " ".join(" ".join(above[above.index(named[0]):]).split())
+
+
+def _person(lines: list[str], role: str) -> str | None:
+    """The name after "Председатель:"/"Секретарь:", or on the next lines of a signature."""
+    pattern = _ROLE[role]
+    fallback = None
+    for index, raw in enumerate(lines):
+        m = pattern.match(raw.strip())
+        if not m:
+            continue
+        value = m.group(1).strip()
+        if value:
+            person = _PERSON.search(value)
+            return person.group() if person else value
+        if fallback is None:
+            for nxt in lines[index + 1:index + 8]:
+                person = _PERSON.search(nxt)
+                if person:
+                    fallback = person.group()
+                    break
+                if nxt.strip() and not _PERSON.search(nxt):
+                    break
+    return fallback

@@ -1,0 +1,69 @@
+"""What the importer reads out of a document: pure data, no behaviour.
+
+`ParsedDocument` and its `ParsedItem`s are the contract between the parser
+(`roadmaps.parser`), the database importer and the CLI's JSON output; field names are
+part of that contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tracker.enums import DocumentKind, Level, Recurrence
+
+__all__ = ["DocumentError", "ParsedDocument", "ParsedItem"]
+
+
+class DocumentError(Exception):
+    """A file that cannot be imported. The message is one line that names the file, says what
+    is wrong and, where it helps, the line: "protocol.txt, line 12: impossible date «...»"."""
+
+
+@dataclass
+class ParsedItem:
+    """One decision item (a future task, or a statement kept for the preview).
+
+    `label` is the number as written without its closing dot or bracket ("1.1", "3.5", "а");
+    bullets and unnumbered paragraphs have None. When one item holds several actions with
+    their own deadlines it is split and the parts are labelled "2 (1)", "2 (2)".
+    `level` is None when no heading or addressee sets it (the importer applies its default).
+    `actionable` is False for statements ("принять к сведению", approvals, results).
+    `owners` are names exactly as written; matching them is the importer's job.
+    `line` is the 1-based line of the item's first line in the (rendered) text.
+    """
+
+    label: str | None
+    text: str
+    level: Level | None
+    actionable: bool
+    due: date | None
+    due_text: str | None
+    start: date | None
+    recurrence: Recurrence | None
+    owners: list[str]
+    warnings: list[str]
+    line: int
+    parent_label: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """A whole document: its metadata and its decision items in document order."""
+
+    source: str
+    kind: DocumentKind
+    number: str | None
+    date: date | None
+    title: str | None
+    issuer: str | None
+    chair: str | None
+    secretary: str | None
+    items: list[ParsedItem] = field(default_factory=list)
+    content_hash: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def actionable_items(self) -> list[ParsedItem]:
+        """The items that become tasks."""
+        return [item for item in self.items if item.actionable]
