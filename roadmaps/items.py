@@ -69,23 +69,27 @@ _STATEMENT = re.compile(
     r"|эффективн|достаточн|приемлем)"
     r"|контроль\s+(?:за|над)\s+(?:ходом\s+)?(?:исполнени|выполнени|реализаци)"
     r"|контроль\s+.*?\b(?:возложить|возлагаю|оставляю|оставить)\b"
-    r"|^(?:утвердить|одобрить|признать|отметить|согласиться|поддержать|снять\s+с\s+контроля"
+    r"|^(?:признать|отметить|согласиться|поддержать|снять\s+с\s+контроля"
     r"|принять\s+(?:прилагаем|к\s+исполнению|за\s+основу|информацию))\b"
     r"|вступает\s+в\s+(?:законную\s+)?силу",
     re.IGNORECASE,
 )
+# The document approving something ("Утвердить прилагаемый план") is a statement; a plan row
+# "Утвердить муниципальные планы-графики | 15.09.2021 | МОУО" orders someone to approve.
+_APPROVAL = re.compile(r"^(?:утвердить|одобрить)\b", re.IGNORECASE)
 _RESULTS_INTRO = re.compile(
     r"(?:позволил[иоа]?|достигнут[ыо]?|получен[ыо]?|отмечен[ыо]?|сложилась|следующие\s+"
     r"(?:результаты|итоги|показатели))[^:]*:\s*$",
     re.IGNORECASE,
 )
+_LEVEL = r"уров(?:ень|н\w*)"  # "уровень", "уровне", "уровня"
 _LEVEL_HEADING = (
-    (re.compile(r"регионал\w*\s+уровн|уровн\w*\s+(?:субъект|регион)|областн\w+\s+уровн", re.I),
-     Level.REGIONAL),
-    (re.compile(r"муниципал\w*\s+уровн|уровн\w*\s+(?:муниципал|район)|районн\w+\s+уровн", re.I),
-     Level.MUNICIPAL),
-    (re.compile(r"(?:школьн|институциональн)\w*\s+уровн|уровн\w*\s+(?:образовательн|"
-                r"общеобразоват|школ|ОО\b|ОУ\b|организаци|учреждени)", re.I), Level.SCHOOL),
+    (re.compile(rf"регионал\w*\s+{_LEVEL}|{_LEVEL}\s+(?:субъект|регион)|областн\w+\s+{_LEVEL}",
+                re.I), Level.REGIONAL),
+    (re.compile(rf"муниципал\w*\s+{_LEVEL}|{_LEVEL}\s+(?:муниципал|район)|районн\w+\s+{_LEVEL}",
+                re.I), Level.MUNICIPAL),
+    (re.compile(rf"(?:школьн|институциональн)\w*\s+{_LEVEL}|{_LEVEL}\s+(?:образовательн"
+                r"|общеобразоват|школ|ОО\b|ОУ\b|организаци|учреждени)", re.I), Level.SCHOOL),
 )
 _LEVEL_WORDS = (
     (re.compile(r"орган\w*\s+(?:местного\s+самоуправления|управления\s+образованием)|\bМОУО"
@@ -102,8 +106,8 @@ _DATIVE_FIRST = re.compile(
     r"^(?:[А-ЯЁ][а-яё]+(?:ам|ям|у|ю|ому|ему|ым|им)|[А-ЯЁ]{2,}[А-ЯЁа-яё]*)(?:\s|:|$)")
 _OWNER_FIELD = re.compile(
     r"(?:^|(?<=[\s.;,(]))(?:ответственн\w*(?:\s+исполнител\w*)?|отв\.|исполнител[ьи])"
-    r"\s*(?:за\s+исполнение\s*)?[:\-–—]\s*(?P<who>[^()]+?)"
-    r"(?=\s*[.;]?\s*(?:срок\w*\b|\)|$))",
+    r"(?:\s+за\s+[а-яё]+)?\s*[:\-–—]\s*(?P<who>[^()]+?)"
+    r"(?=\s*;?\s*срок\w*\b|\s*\)|\s*$)",
     re.IGNORECASE,
 )
 _OWNER_PAREN = re.compile(r"\(\s*(?:отв\.?|ответственн\w*)\s*[:\-–—]?\s*(?P<who>[^)]+)\)",
@@ -119,6 +123,8 @@ _DATIVE_HEAD = re.compile(
 _NOT_VERB = re.compile(r"(?:ость|асть|сеть|ласти|ности|асти|сти|ти)$")
 _STI_VERBS = re.compile(r"(?:вести|нести|обрести|расти)$")
 _WORD = re.compile(r"[А-Яа-яЁё]+")
+_PARTICIPLE = re.compile(r"^(?:[а-яё]+(?:ющ|ящ|вш|емы|имы|анн|енн)[а-яё]*|в\s+т\.\s?ч\.|в\s+том"
+                         r"\s+числе|подведомственн)", re.IGNORECASE)
 
 
 def is_infinitive(word: str) -> bool:
@@ -188,7 +194,20 @@ def split_owners(value: str) -> list[str]:
         else:
             current.append(ch)
     parts.append("".join(current))
-    return [p.strip(" .–—-") for p in parts if p.strip(" .–—-")]
+    names: list[str] = []
+    for part in map(_clean_owner, parts):
+        if names and _PARTICIPLE.match(part):  # "Органы ..., осуществляющие управление ..."
+            names[-1] = f"{names[-1]}, {part}"
+        elif part:
+            names.append(part)
+    return names
+
+
+def _clean_owner(name: str) -> str:
+    name = " ".join(name.split()).strip(" ,;–—-")
+    if name.endswith(".") and not re.search(r"(?:^|[\s.])[А-ЯЁA-Z]\.$", name):
+        name = name[:-1].rstrip()  # a sentence's full stop, not an initial's
+    return name
 
 
 def text_owner(text: str) -> str | None:
@@ -206,6 +225,14 @@ def text_owner(text: str) -> str | None:
                 break
         found = " ".join(phrase).strip(" ,:;")
         return found or None
+    if len(words) > 2 and _DATIVE_HEAD.match(words[0]):
+        # "Руководителям ОО обеспечить явку ...": the addressee comes first.
+        phrase = []
+        for word in words:
+            if is_infinitive(word.strip(",.;")):
+                return " ".join(phrase).strip(" ,;") or None
+            phrase.append(word)
+        return None
     if len(words) > 2 and is_infinitive(words[0]) and _DATIVE_HEAD.match(words[1]):
         phrase = []
         for word in words[1:]:
@@ -300,7 +327,8 @@ def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | Non
           ctx: Context) -> list[ParsedItem]:
     text = " ".join(raw.text.split())
     results_parent = raw.parent is not None and _RESULTS_INTRO.search(raw.parent.text)
-    actionable = not (raw.is_intro or is_statement(text) or results_parent
+    approval = _APPROVAL.match(text) and not (deadlines or raw.owners)
+    actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
                       or _RESULTS_INTRO.search(text))
     owners = list(raw.owners)
     if raw.level is None and owners:

@@ -18,7 +18,7 @@ from datetime import date
 from roadmaps.parsed import DocumentError
 from tracker.enums import DocumentKind
 
-__all__ = ["Metadata", "despace", "read_metadata", "MONTHS"]
+__all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "despace", "header_kind", "read_metadata"]
 
 MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
@@ -69,6 +69,10 @@ _ROLE = {
         re.IGNORECASE),
     "secretary": re.compile(r"^секретарь\b\s*[:\-–—]?\s*(.*)$", re.IGNORECASE),
 }
+_APPROVED_BY = re.compile(r"^(?:приложение\s*(?:№\s*\d+\s*)?)?(?:к\s+|утвержден\w*\s+)"
+                          r"(?:приказ|распоряжени|постановлени|решени|протокол)", re.IGNORECASE)
+_APPENDIX = re.compile(r"^(?:приложение|к\s|утвержден|согласован|\(?в\s+редакции)",
+                       re.IGNORECASE)
 _TITLE_START = re.compile(r"^(?:об?|обо)\s", re.IGNORECASE)
 _AGENDA = re.compile(r"^повестка(?:\s+дня)?\s*:?\s*(.*)$", re.IGNORECASE)
 _ITEM_LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s*")
@@ -98,7 +102,7 @@ def read_metadata(lines: list[str], header_end: int, *, source: str) -> Metadata
     :raises DocumentError: for an impossible document date.
     """
     header = [despace(line).strip() for line in lines[:header_end]]
-    kind_at, kind = _kind(header)
+    kind_at, kind = header_kind(header)
     number, when = _number_and_date(header, kind_at, source)
     return Metadata(
         kind=kind,
@@ -111,8 +115,11 @@ def read_metadata(lines: list[str], header_end: int, *, source: str) -> Metadata
     )
 
 
-def _kind(header: list[str]) -> tuple[int | None, DocumentKind | None]:
-    for index, line in enumerate(header[:40]):
+def header_kind(lines: list[str]) -> tuple[int | None, DocumentKind | None]:
+    """The index of the line naming the document's kind ("ПРИКАЗ", "Протокол № 1") and
+    the kind, looked for among the first 40 lines; (None, None) when none does."""
+    for index, raw in enumerate(lines[:40]):
+        line = despace(raw).strip()
         for pattern, kind in _KINDS:
             if pattern.match(line):
                 return index, kind
@@ -168,18 +175,36 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
                 break
             if header[index]:
                 break
+    if when is None and kind_at:
+        # An appendix ("Приложение к приказу от 20.08.2021 № 700", then "ДОРОЖНАЯ КАРТА")
+        # is dated by the act approving it: dates without a year resolve from there.
+        for index in range(kind_at):
+            if _APPROVED_BY.match(header[index]):
+                when = parse_date(header[index], source=source, line=index + 1)
+                m = _NUMBER.search(header[index])
+                if when and m and number is None:
+                    number = (m.group(1) or m.group(2)).rstrip(".")
+                if when:
+                    break
     return number, when
 
 
+def _continuation(header: list[str], kind_at: int | None) -> str | None:
+    """The lower-case lines right under the kind: "ПРОТОКОЛ" / "заседания рабочей группы"."""
+    if kind_at is None:
+        return None
+    parts = []
+    for line in header[kind_at + 1:]:
+        if not line or _DATE_FIELD.match(line) or line.startswith("№"):
+            break
+        parts.append(line)
+    if parts and parts[0][:1].islower():
+        return " ".join(" ".join(parts).split())
+    return None
+
+
 def _title(header: list[str], kind_at: int | None) -> str | None:
-    if kind_at is not None:
-        parts = []
-        for line in header[kind_at + 1:]:
-            if not line or _DATE_FIELD.match(line) or line.startswith("№"):
-                break
-            parts.append(line)
-        if parts and parts[0][:1].islower():  # "ПРОТОКОЛ" / "заседания рабочей группы ..."
-            return " ".join(" ".join(parts).split())
+    """"О/Об ..." (an order's title), else the words under the kind, else the agenda."""
     for index, line in enumerate(header):
         if _TITLE_START.match(line) and len(line) < 400:
             parts = [line]
@@ -188,6 +213,11 @@ def _title(header: list[str], kind_at: int | None) -> str | None:
                     break
                 parts.append(more)
             return " ".join(" ".join(parts).split())
+    continuation = _continuation(header, kind_at)
+    if continuation:
+        return continuation
+    if kind_at is not None and len(header[kind_at].split()) > 2:
+        return header[kind_at]  # "План мероприятий на 2022 год" on one line
     for index, line in enumerate(header):
         m = _AGENDA.match(line)
         if m:
@@ -199,13 +229,18 @@ def _title(header: list[str], kind_at: int | None) -> str | None:
 
 
 def _issuer(header: list[str], kind_at: int | None) -> str | None:
-    if not kind_at:
+    """The body named above the kind ("МИНИСТЕРСТВО ... ОБЛАСТИ" / "ПРИКАЗ"), or, for a
+    board's decision, under it ("РЕШЕНИЕ КОЛЛЕГИИ" / "министерства ...")."""
+    if kind_at is None:
         return None
-    above = [line for line in header[:kind_at] if line]
+    above = [line for line in header[:kind_at] if line and not _APPENDIX.match(line)]
     named = [line for line in above if _ISSUER_WORDS.search(line)]
-    if not named:
-        return None
-    return " ".join(" ".join(above[above.index(named[0]):]).split())
+    if named:
+        return " ".join(" ".join(above[above.index(named[0]):]).split())
+    under = _continuation(header, kind_at)
+    if under and _ISSUER_WORDS.match(under) and not _TITLE_START.match(under):
+        return under
+    return None
 
 
 def _person(lines: list[str], role: str) -> str | None:

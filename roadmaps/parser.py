@@ -33,7 +33,7 @@ from roadmaps.items import (
     take_owner_fields,
     text_owner,
 )
-from roadmaps.metadata import MARKER_KINDS, despace, read_metadata
+from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_document
 from tracker.enums import DocumentKind
@@ -68,6 +68,9 @@ _TERMINATOR = re.compile(
 _QUESTION = re.compile(r"^(?:об?|обо)\s+[а-яё]|^по\s+(?:\w+\s+)?вопрос", re.IGNORECASE)
 _NAME_ONLY = re.compile(r"^(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?"
                         r"[А-ЯЁ]\.?)$")
+_FIRST_POINT = re.compile(r"^1[.)]\s*[А-ЯЁа-яё]")
+_MARKERLESS_KINDS = (DocumentKind.ORDER, DocumentKind.DIRECTIVE, DocumentKind.RESOLUTION,
+                     DocumentKind.BOARD_DECISION)
 _FIELD = re.compile(r"^(?:ответственн\w*|отв\.|исполнител[ьи]|срок\w*)(?:\s+\w+)?\s*[:\-–—]",
                     re.IGNORECASE)
 
@@ -108,7 +111,7 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     found_tables = _find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
-    sections = _sections(lines, in_table)
+    sections = _sections(lines, in_table) or _implicit_section(lines, in_table)
     if not sections and not found_tables:
         raise DocumentError(f"{source}: no decision section found "
                             "(РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table)")
@@ -164,6 +167,18 @@ def _sections(lines: list[str], skip: set[int]) -> list[_Section]:
     return found
 
 
+def _implicit_section(lines: list[str], skip: set[int]) -> list[_Section]:
+    """Orders and directives often list their points with no "ПРИКАЗЫВАЮ:" before them: for
+    a document whose header names such a kind, the section starts at its point "1."."""
+    kind_at, kind = header_kind(lines)
+    if kind not in _MARKERLESS_KINDS:
+        return []
+    for index in range(kind_at + 1, len(lines)):
+        if index not in skip and _FIRST_POINT.match(lines[index].strip()):
+            return [_Section(index, "", False, "")]
+    return []
+
+
 def _document_period(title: str | None):
     if not title:
         return None
@@ -211,6 +226,8 @@ def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> 
             continue
         label, body, bullet = _split_label(line)
         if label is None and not bullet:
+            if line[:1].isupper() and (_TERMINATOR.match(line) or _NAME_ONLY.match(line)):
+                break  # "ГОЛОСОВАЛИ: ...", "Председатель ...", a signature under the last item
             if current is not None and (_FIELD.match(line) and not blank
                                         or not blank and not heading_of(line)
                                         or line[:1].islower() and not heading_of(line)):
