@@ -262,7 +262,9 @@ def _write_task(session: Session, document: Document, planned: PreviewItem, now:
     )
     session.add(task)
     session.flush()
+    details = {"document": document.id, "line": item.line}
+    if planned.unmatched:  # kept so the names are not lost: nobody in the directory had them
+        details["unmatched"] = planned.unmatched
     record_event(session=session, kind=EventKind.CREATED, via=via, at=now, task_id=task.id,
-                 document=document.id, line=item.line,
-                 unmatched=planned.unmatched or None)
+                 **details)
     return task

@@ -167,3 +167,48 @@ def test_english_locale(cli, directory, roadmap, config_path):
         "roadmap.toml: dry run, nothing written"]
     assert "statement" in result.stdout
     assert "all municipalities (55)" in result.stdout
+
+
+# -- the seed documents ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed(tmp_path) -> str:
+    shutil.copy(EXAMPLES / "working_group_protocol.txt", tmp_path / "protocol.txt")
+    return "protocol.txt"
+
+
+def test_seed_json(cli, seed, tmp_path):
+    result = cli("import", seed, "--json")
+    assert result.exit_code == 0, result.output
+    [data] = json.loads(result.stdout)
+    assert data["file"] == "protocol.txt"
+    assert data["document"]["kind"] == "protocol"
+    assert data["document"]["date"] == "2022-04-11"
+    model = next(i for i in data["items"]
+                 if i["text"].startswith("Разработать (описать) региональную модель"))
+    assert (model["level"], model["actionable"], model["due"], model["recurrence"]) == (
+        "regional", True, "2021-08-20", None)
+    assert model["due_text"] == "в срок до 20 августа 2021 года"
+    assert data["items"][0]["actionable"] is False
+    assert all(set(i) == {"label", "text", "level", "actionable", "due", "due_text",
+                          "recurrence", "owners", "warnings"} for i in data["items"])
+    assert not (tmp_path / "tracker.db").exists()  # the parse alone needs no database
+
+
+def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
+    Path("binary.txt").write_bytes(b"\x00\x01\x02binary\xff")
+    Path("empty.txt").write_bytes(b"")
+    Path("minutes.txt").write_text("Протокол № 5\n\nСлушали: всё хорошо.\n", encoding="utf-8")
+    result = cli("import", "binary.txt", "empty.txt", seed, "minutes.txt", "--yes")
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert [e.split(":")[1].strip() for e in errors] == ["binary.txt", "empty.txt", "minutes.txt"]
+    assert all(e.startswith("Error: ") for e in errors)
+    assert "no decision section" in errors[2]
+    assert result.stdout.splitlines()[-1] == (
+        "protocol.txt: импортирован как документ 1: задач 17, назначений 393")
+    assert _rows(tmp_path, "SELECT count(*) FROM task WHERE actionable = 0") == [(2,)]
+    again = cli("import", seed, "--yes")
+    assert again.stdout == "protocol.txt: уже импортирован как документ 1; ничего не изменено\n"
+    assert _counts(tmp_path) == (1, 17, 393, 17 + 393)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from roadmaps.importer import import_document, preview
 from roadmaps.parsed import ParsedDocument, ParsedItem
 from roadmaps.toml_roadmap import parse_toml_file
 from tests.conftest import NOW
-from tracker.enums import DocumentKind, Level, OrgKind, Recurrence
+from tracker.enums import AssignmentStatus, DocumentKind, EventKind, Level, OrgKind, Recurrence
 from tracker.errors import InvalidInput
 from tracker.models import Assignment, Document, Event, Organisation, Person, Task
 from tracker.services.orgs import add_organisation
@@ -65,6 +66,90 @@ def _municipality_ids(db, region) -> set[int]:
     with db.reading() as session:
         return set(session.exec(select(Organisation.id).where(
             Organisation.parent_id == region.id, Organisation.kind == OrgKind.MUNICIPALITY)))
+
+
+# -- the seed documents ------------------------------------------------------------------------
+
+
+def test_working_group_protocol_imports_by_level(db, settings, region):
+    from roadmaps.parser import parse_file
+
+    parsed = parse_file(WORKING_GROUP)
+    outcome = _import(db, settings, parsed)
+    assert not outcome.already
+    tasks = _tasks(db, outcome.document_id)
+    assert outcome.tasks == len(parsed.items) == len(tasks)
+
+    model = next(t for text, t in tasks.items()
+                 if text.startswith("Разработать (описать) региональную модель"))
+    task, assignments = model
+    assert (task.level, task.due_date, task.actionable) == (Level.REGIONAL, date(2021, 8, 20), True)
+    assert [(a.organisation_id, a.due_date, a.status) for a in assignments] == [
+        (region.id, date(2021, 8, 20), AssignmentStatus.OPEN)]
+
+    rmo = next(t for text, t in tasks.items() if text.startswith(
+        "Создать на уровне муниципальных образований") and "районные методические" in text)
+    task, assignments = rmo
+    assert (task.level, task.due_date) == (Level.MUNICIPAL, date(2021, 9, 1))
+    assert len(assignments) == 55
+    assert {a.organisation_id for a in assignments} == _municipality_ids(db, region)
+    assert {a.due_date for a in assignments} == {date(2021, 9, 1)}
+
+    noted = next(t for text, t in tasks.items() if text.startswith("Информацию принять"))
+    assert noted[0].actionable is False and noted[1] == []
+
+    with db.reading() as session:
+        document = session.get(Document, outcome.document_id)
+        assert document.kind == DocumentKind.PROTOCOL
+        assert document.content_hash == parsed.content_hash
+        created = session.exec(select(func.count()).select_from(Event).where(
+            Event.kind == EventKind.CREATED)).one()
+        assigned = session.exec(select(func.count()).select_from(Event).where(
+            Event.kind == EventKind.ASSIGNED)).one()
+    assert created == outcome.tasks
+    assert assigned == outcome.assignments == sum(len(a) for _, a in tasks.values())
+
+
+def test_director_meeting_protocol_imports(db, settings, region):
+    from roadmaps.parser import parse_file
+
+    parsed = parse_file(DIRECTOR_MEETING)
+    outcome = _import(db, settings, parsed)
+    tasks = _tasks(db, outcome.document_id)
+    assert outcome.tasks == len(parsed.items) == len(tasks)
+    results = [t for text, (t, _) in tasks.items() if text.startswith("Повысить охват")]
+    assert [t.actionable for t in results] == [False]
+    for task, assignments in tasks.values():
+        assert bool(assignments) == task.actionable, task.text
+
+
+@pytest.mark.parametrize("path", [WORKING_GROUP, DIRECTOR_MEETING, ROADMAP])
+def test_same_file_twice_changes_nothing(db, settings, region, path):
+    from roadmaps.parser import parse_file
+
+    read = parse_toml_file if path.suffix == ".toml" else parse_file
+    first = _import(db, settings, read(path))
+    before = _counts(db)
+    again = _import(db, settings, read(path))
+    assert again.already and again.document_id == first.document_id
+    assert (again.tasks, again.assignments) == (0, 0)
+    assert _counts(db) == before
+    with db.reading() as session:
+        plan = preview(read(path), session=session, settings=settings)
+    assert plan.existing_id == first.document_id
+
+
+def test_a_failing_item_rolls_back_the_whole_document(db, settings, region):
+    from roadmaps.parser import parse_file
+
+    parsed = parse_file(WORKING_GROUP)
+    # The last item fails in the database, after every other item was written.
+    broken = replace(parsed.items[-1], due="2021-13-45")
+    parsed.items[-1] = broken
+    before = _counts(db)
+    with pytest.raises(Exception, match="date"):
+        _import(db, settings, parsed)
+    assert _counts(db) == before
 
 
 # -- hand-built documents ----------------------------------------------------------------------
@@ -136,15 +221,6 @@ def test_actionable_item_nobody_can_take_is_refused_before_writing(db, settings)
     assert str(error.value) == (
         "test.txt, line 12: item 3: nobody to assign it to (некому поручить: в справочнике "
         "несколько регионов; укажите import.region в конфигурации)")
-    assert _counts(db) == before
-
-
-def test_same_roadmap_twice_changes_nothing(db, settings, region):
-    first = _import(db, settings, parse_toml_file(ROADMAP))
-    before = _counts(db)
-    again = _import(db, settings, parse_toml_file(ROADMAP))
-    assert again.already and again.document_id == first.document_id
-    assert (again.tasks, again.assignments) == (0, 0)
     assert _counts(db) == before
 
 

@@ -80,8 +80,8 @@ def import_command(
     files: list[Path] = typer.Argument(..., help="Protocols, orders, roadmaps: .txt, .docx "
                                        "or a hand-written roadmap .toml."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the preview; write nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON (writes only "
-                                 "with --yes)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON; with --yes "
+                                 "also import (messages then go to stderr)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Import without asking."),
 ) -> None:
     """Import decisions and their deadlines from documents into tasks.
@@ -103,10 +103,11 @@ def import_command(
             failed |= _report(path, exc)
     if as_json:
         print_json([parse_json(path, parsed) for path, parsed in parsed_files])
+        if not yes or dry_run:  # the parse alone: no directory, no database needed
+            parsed_files = []
     for path, parsed in parsed_files:
         try:
-            _import_one(context, texts, path, parsed, dry_run=dry_run or (as_json and not yes),
-                        yes=yes, quiet=as_json)
+            _import_one(context, texts, path, parsed, dry_run=dry_run, yes=yes, quiet=as_json)
         except Exception as exc:
             failed |= _report(path, exc)
     if failed:
