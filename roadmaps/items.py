@@ -289,7 +289,9 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> list[Deadli
             if starts and found and len(found) == 1:
                 first = starts[0]
                 found = [_with_start(found[0], first.start or first.due)]
-            return found
+            if found:
+                return found
+            # An empty "Срок" cell: the deadline may be written in the action itself.
         return find_deadlines(raw.text, reference=ctx.reference, period=period)
     except DeadlineError as exc:
         raise DocumentError(

@@ -323,7 +323,9 @@ def _cells(line: str) -> list[str] | None:
     text = line.strip()
     if "\t" in line.strip("\n"):
         cells = line.strip("\n").split("\t")
-    elif text.startswith("|") and text.endswith("|") and text.count("|") >= 3:
+    elif line.startswith("|") and text.endswith("|") and text.count("|") >= 3:
+        # Markdown "| a | b |" starts at the margin; a rendered row whose first cell is empty
+        # starts with " | " and keeps that cell.
         cells = text[1:-1].split("|")
     elif " | " in text or text.count("|") >= 2:
         cells = text.split("|")

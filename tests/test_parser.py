@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_text
@@ -396,3 +398,25 @@ def test_markdown_table_with_a_two_row_header():
     item = parse_text(text).items[0]
     assert (item.label, item.start, item.due, item.owners) == (
         "1", date(2022, 3, 1), date(2022, 3, 15), ["РИПК"])
+
+
+_PIECES = [
+    "ПРОТОКОЛ № 1", "ПРИКАЗЫВАЮ:", "РЕШИЛИ:", "1.", "1.1.", "3.5 ", "- ", "• ", "а) ", ":",
+    "на региональном уровне:", "Руководителям ОО:", "Провести семинар", " до 10 марта",
+    " (до 31 февраля)", " и ", "; ", "Ответственный: Иванова И.И.", "Отв.: ", "Срок: ",
+    "на 2021-2022 учебный год", "ежемесячно", "от 15.06.2021 № 556", " | ", "\t",
+    "№ п/п | Мероприятие | Срок | Ответственный", "Региональный уровень", "\n", "\n\n",
+    "Председатель", "СЛУШАЛИ:", "О ходе", "15.06.2021", "41.13.2021", "«", "»", "(", ")",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=8), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_parser_never_crashes(pieces):
+    """Any text either parses or raises a one-line DocumentError."""
+    try:
+        doc = parse_text("".join(pieces), source="fuzz.txt")
+    except DocumentError as exc:
+        assert str(exc).startswith("fuzz.txt") and "\n" not in str(exc)
+    else:
+        assert all(item.line >= 1 for item in doc.items)
