@@ -174,3 +174,59 @@ def test_merged_header_cell_over_two_date_columns(tmp_path):
     item = parse_file(path).items[0]
     assert (item.text, item.start, item.due, item.owners) == (
         "Провести смотр-конкурс", date(2022, 3, 1), date(2022, 3, 31), ["Отдел образования"])
+
+
+def _multilevel_list(document) -> int:
+    """Add a Word list "1." / "1.1." / "а)" to the document's numbering; return its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate([("decimal", "%1."), ("decimal", "%1.%2."),
+                                         ("russianLower", "%3)")]))
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def _numbered(document, text: str, num_id: int, level: int):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
+        "</w:numPr>"))
+    return paragraph
+
+
+def test_word_auto_numbering_gives_the_labels(tmp_path):
+    document = docx.Document()
+    for line in ["ПРИКАЗ", "01.03.2022 № 15", "ПРИКАЗЫВАЮ:"]:
+        document.add_paragraph(line)
+    num_id = _multilevel_list(document)
+    _numbered(document, "Отделу образования:", num_id, 0)
+    _numbered(document, "провести семинар до 10 марта;", num_id, 1)
+    _numbered(document, "подготовить отчёт:", num_id, 1)
+    _numbered(document, "по школам до 20 марта;", num_id, 2)
+    _numbered(document, "Контроль за исполнением приказа оставляю за собой.", num_id, 0)
+    document.add_paragraph("Уже без номера", style="List Bullet")
+    path = tmp_path / "order.docx"
+    document.save(path)
+    text = docx_to_text(path.read_bytes())
+    assert "\n1.1. провести семинар" in text and "\nа) по школам" in text
+    assert "\n2. Контроль" in text and "\n• Уже без номера" in text
+    doc = parse_file(path)
+    assert [(i.label, i.parent_label, i.actionable, i.due) for i in doc.items][:5] == [
+        ("1", None, False, None),
+        ("1.1", "1", True, date(2022, 3, 10)),
+        ("1.2", "1", False, None),
+        ("а", "1.2", True, date(2022, 3, 20)),
+        ("2", None, False, None),
+    ]
+    assert doc.items[1].owners == ["Отделу образования"]
