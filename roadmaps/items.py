@@ -60,7 +60,10 @@ class RawItem:
 
     @property
     def is_intro(self) -> bool:
-        return self.children > 0 and self.text.rstrip().endswith(":")
+        """An item that only introduces its sub-items: "... обеспечить:", or an addressee
+        with no action of its own ("2. Отделу образования" over 2.1, 2.2)."""
+        return self.children > 0 and (self.text.rstrip().endswith(":")
+                                      or not has_action(self.text))
 
 
 _STATEMENT = re.compile(
@@ -332,11 +335,7 @@ def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | Non
     approval = _APPROVAL.match(text) and not (deadlines or raw.owners)
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
                       or _RESULTS_INTRO.search(text))
-    owners = list(raw.owners)
-    if raw.level is None and owners:
-        level = next((lv for lv in map(level_of, owners) if lv), None)
-    else:
-        level = raw.level
+    owners, level = list(raw.owners), raw.level
     parts = _split(text, deadlines) if actionable and len(deadlines) > 1 else None
     if parts is None:
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier

@@ -228,7 +228,7 @@ def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> 
         if label is None and not bullet:
             if line[:1].isupper() and (_TERMINATOR.match(line) or _NAME_ONLY.match(line)):
                 break  # "ГОЛОСОВАЛИ: ...", "Председатель ...", a signature under the last item
-            if current is not None and (_FIELD.match(line) and not blank
+            if current is not None and (_FIELD.match(line)
                                         or not blank and not heading_of(line)
                                         or line[:1].islower() and not heading_of(line)):
                 current.text += " " + line
@@ -290,24 +290,27 @@ def _roman_heading(line: str):
 
 
 def _assign_owners(raws: list[RawItem]) -> None:
-    """Owners written in an item win; else the parent's; else the heading's addressee."""
+    """Owners written in an item win; else the parent's; else the heading's addressee.
+    Level: the heading's, else the parent's, else the one its owners name."""
     for raw in raws:
         text, named = take_owner_fields(raw.text)
         raw.text = text
         if not named and not raw.due_cells:
             found = text_owner(text)
             named = [found] if found else []
-        if not named and raw.text.rstrip().endswith(":") and raw.children:
-            head = heading_of(raw.text)  # "2. Руководителям ОО:" addresses its sub-items
+        if not named and raw.is_intro:
+            head = heading_of(raw.text.rstrip(":") + ":")  # "2. Руководителям ОО:" -> 2.x
             if head is not None and head[1]:
                 named = [head[1]]
         if named:
             raw.owners = named
         elif raw.parent is not None and raw.parent.owners:
             raw.owners = list(raw.parent.owners)
+        raw.owners = [o for part in raw.owners for o in split_owners(part)]
         if raw.level is None and raw.parent is not None and raw.parent.level is not None:
             raw.level = raw.parent.level
-        raw.owners = [o for part in raw.owners for o in split_owners(part)]
+        if raw.level is None:  # the addressee's level: "Отделу образования" is municipal
+            raw.level = next((lv for lv in map(level_of, raw.owners) if lv), None)
 
 
 # --- tables -----------------------------------------------------------------------------------

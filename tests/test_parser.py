@@ -420,3 +420,18 @@ def test_parser_never_crashes(pieces):
         assert str(exc).startswith("fuzz.txt") and "\n" not in str(exc)
     else:
         assert all(item.line >= 1 for item in doc.items)
+
+
+def test_addressee_parent_without_colon_and_field_after_blank_line():
+    text = ("ПРИКАЗ\n\n01.03.2022 № 9\n\nПРИКАЗЫВАЮ:\n\n"
+            "1. Отделу образования Администрации района\n"
+            "1.1. Провести семинар для заместителей директоров до 10 марта.\n\n"
+            "Ответственный: Сидорова А.А.\n\n"
+            "1.2. Подготовить аналитическую справку до 20 марта.\n")
+    items = parse_text(text).items
+    assert [(i.label, i.actionable, i.owners, i.level) for i in items] == [
+        ("1", False, ["Отделу образования Администрации района"], Level.MUNICIPAL),
+        ("1.1", True, ["Сидорова А.А."], Level.MUNICIPAL),
+        ("1.2", True, ["Отделу образования Администрации района"], Level.MUNICIPAL),
+    ]
+    assert items[1].text == "Провести семинар для заместителей директоров до 10 марта."
