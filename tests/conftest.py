@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-MUNICIPALITIES_CSV = Path(__file__).resolve().parents[1] / "tracker" / "data" / "rostov-oblast-municipalities.csv"
-NOW = datetime(2021, 8, 13, 6, 0, tzinfo=timezone.utc)  # 09:00 in Moscow
+MUNICIPALITIES_CSV = (Path(__file__).resolve().parents[1] / "tracker" / "data"
+                      / "rostov-oblast-municipalities.csv")
+NOW = datetime(2021, 8, 13, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,9 @@ def test_help_lists_the_commands(cli):
 
 
 def test_every_command_has_help_with_an_example(cli):
-    from tracker.cli.main import app
     import typer
+
+    from tracker.cli.main import app
 
     group = typer.main.get_command(app)
     missing = []
@@ -136,7 +137,8 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
          "Error: invalid due date '31.02.2022': day is out of range for month\n"),
         (("tasks", "add", "X", "--due", "завтра", "--org", "Город Азов"),
          "Error: invalid due date 'завтра': expected YYYY-MM-DD or DD.MM.YYYY\n"),
-        (("tasks", "add", "X", "--org", "Атлантида"), "Error: organisation 'Атлантида' not found\n"),
+        (("tasks", "add", "X", "--org", "Атлантида"),
+         "Error: organisation 'Атлантида' not found\n"),
         (("tasks", "add", "X", "--org", "Город Азов", "--level", "federal"),
          "Error: invalid level 'federal': expected one of regional, municipal, school\n"),
         (("tasks", "list", "--status", "late"),
@@ -186,7 +188,8 @@ def test_people_import_and_list(cli, tmp_path):
     assert (result.exit_code, result.output) == (
         1, f"Error: {broken}, line 3: telegram_chat_id 'abc' is not a number\n")
     # The whole file is one transaction: the good first row was not kept either.
-    assert all(p["name"] != "Новый Н.Н." for p in json.loads(cli("people", "list", "--json").output))
+    people = json.loads(cli("people", "list", "--json").output)
+    assert all(p["name"] != "Новый Н.Н." for p in people)
 
 
 def test_cyrillic_name_search_folds_case(cli):

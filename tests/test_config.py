@@ -72,9 +72,11 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
     [
         ("[smtp]\nstarttls = true\n", "unknown setting smtp.starttls"),
         ("colour = 1\n", "unknown setting colour"),
-        ('timezone = "Mars/Olympus"\n', "invalid setting timezone: unknown time zone 'Mars/Olympus'"),
+        ('timezone = "Mars/Olympus"\n',
+         "invalid setting timezone: unknown time zone 'Mars/Olympus'"),
         ('[smtp]\nport = "abc"\n', "invalid setting smtp.port: Input should be a valid integer"),
-        ('[smtp]\ntls = "maybe"\n', "invalid setting smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
+        ('[smtp]\ntls = "maybe"\n',
+         "invalid setting smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
         ('[reminders]\nescalation = [{after = "x", notify = "lead"}]\n',
          'invalid setting reminders.escalation.0.after: expected a number of days such as "3d"'),
         ('[reminders]\nescalation = [{after = "3d", notify = "boss"}]\n',

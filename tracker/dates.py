@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
@@ -41,7 +41,7 @@ def parse_datetime(value: str, zone: ZoneInfo, *, what: str = "time") -> datetim
             clock = time.fromisoformat(time_part.strip())
         except ValueError:
             raise InvalidInput(f"invalid {what} {value!r}: expected HH:MM after the date") from None
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def local_today(now: datetime, zone: ZoneInfo) -> date:
@@ -54,7 +54,7 @@ def format_local(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite hands back naive UTC through raw SQL
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 

@@ -7,7 +7,7 @@ enums, so the same schema migrates on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -39,7 +39,7 @@ metadata: MetaData = SQLModel.metadata
 
 def utcnow() -> datetime:
     """The current time, aware UTC. Only edges (CLI, bot, delivery loop) call this."""
-    return datetime.now(timezone.utc)
+    return datetime.now(dt.UTC)
 
 
 def fold(text: str) -> str:

@@ -30,7 +30,8 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     columns = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in required if c not in columns]
     if missing:
-        raise InvalidInput(f"{path}: missing column(s) {', '.join(missing)} (has: {', '.join(columns) or 'none'})")
+        has = ", ".join(columns) or "none"
+        raise InvalidInput(f"{path}: missing column(s) {', '.join(missing)} (has: {has})")
     return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
 
 
@@ -38,7 +39,9 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="CSV with columns name,kind[,parent]."),
-    parent: str = typer.Option(None, "--parent", help="Put rows without a parent under this organisation (created as a region if missing)."),
+    parent: str = typer.Option(
+        None, "--parent",
+        help="Put rows without a parent under this organisation (created as a region if missing)."),
 ) -> None:
     """Import organisations from a CSV file; existing ones are skipped.
 
@@ -57,7 +60,8 @@ def import_(
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Organisation name."),
-    kind: str = typer.Option("other", "--kind", help="region, municipality, school, other (or a Russian word)."),
+    kind: str = typer.Option("other", "--kind",
+                             help="region, municipality, school, other (or a Russian word)."),
     parent: str = typer.Option(None, "--parent", help="Parent organisation (id or name)."),
 ) -> None:
     """Add one organisation.

@@ -18,7 +18,8 @@ def add(
     name: str = typer.Argument(..., help="Full name, e.g. \"Пушкарева Е.А.\"."),
     org: str = typer.Option(..., "--org", help="Organisation (id or name)."),
     email: str = typer.Option(None, "--email"),
-    telegram: int = typer.Option(None, "--telegram", help="Telegram chat id (usually set by the invite link)."),
+    telegram: int = typer.Option(None, "--telegram",
+                                 help="Telegram chat id (usually set by the invite link)."),
     role: str = typer.Option("officer", "--role", help="officer, coordinator, lead or admin."),
     locale: str = typer.Option("ru", "--locale", help="ru or en."),
     timezone: str = typer.Option(None, "--timezone", help="IANA time zone; default: the config's."),
@@ -26,7 +27,7 @@ def add(
 ) -> None:
     """Add a person.
 
-    Example: tracker people add "Иванова М.Н." --org "Город Азов" --email ivanova@example.ru --role coordinator
+    Example: tracker people add "Иванова М.Н." --org "Город Азов" --email iv@azov.ru
     """
     from tracker.services.orgs import find_organisation
     from tracker.services.people import add_person
@@ -79,7 +80,8 @@ def list_(
     with context.db.reading() as session:
         ids = None
         if org:
-            ids = subtree_ids(session=session, root_id=find_organisation(session=session, ref=org).id)
+            root = find_organisation(session=session, ref=org)
+            ids = subtree_ids(session=session, root_id=root.id)
         rows = list_people(session=session, organisation_ids=ids,
                            role=_choice(Role, role, "role") if role else None)
     if as_json:

@@ -10,7 +10,8 @@ import typer
 
 from tracker.cli.context import app_context, console, print_json
 
-app = typer.Typer(help="Tasks (assignments): add, list, complete, reopen, extend.", no_args_is_help=True)
+app = typer.Typer(help="Tasks (assignments): add, list, complete, reopen, extend.",
+                  no_args_is_help=True)
 
 
 def _view_json(view, today) -> dict:
@@ -49,7 +50,8 @@ def add(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="What has to be done."),
     due: str = typer.Option(None, "--due", help="Due date: 2021-08-20 or 20.08.2021."),
-    org: list[str] = typer.Option(..., "--org", help="Organisation (id or name); repeat for several."),
+    org: list[str] = typer.Option(..., "--org",
+                                  help="Organisation (id or name); repeat for several."),
     person: str = typer.Option(None, "--person", help="Responsible person (id, email or name)."),
     level: str = typer.Option("municipal", "--level", help="regional, municipal or school."),
     label: str = typer.Option(None, "--label", help="Reference label, e.g. 3.2."),
@@ -102,7 +104,8 @@ def list_(
     with context.db.reading() as session:
         ids = None
         if org:
-            ids = subtree_ids(session=session, root_id=find_organisation(session=session, ref=org).id)
+            root = find_organisation(session=session, ref=org)
+            ids = subtree_ids(session=session, root_id=root.id)
         person_id = find_person(session=session, ref=person).id if person else None
         views = list_assignments(session=session, today=today, status=status,
                                  organisation_ids=ids, person_id=person_id, due_before=before,
@@ -141,8 +144,8 @@ def show(
     Example: tracker tasks show 12
     """
     from tracker.dates import format_local
-    from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
     from tracker.models import Document, Organisation, Person, Task
+    from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
 
     context = app_context(ctx)
     today = context.today()
@@ -172,7 +175,8 @@ def show(
         f"Organisation: {view.organisation.name}",
         f"Responsible:  {data['person'] or '—'}",
         f"Due:          {a.due_date.strftime('%d.%m.%Y') if a.due_date else '—'}"
-        + (f" (originally {a.original_due_date:%d.%m.%Y})" if a.original_due_date != a.due_date and a.original_due_date else ""),
+        + (f" (originally {a.original_due_date:%d.%m.%Y})"
+           if a.original_due_date and a.original_due_date != a.due_date else ""),
         f"Status:       {'overdue' if data['overdue'] else a.status}",
     ]
     if a.completed_at:

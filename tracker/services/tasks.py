@@ -217,9 +217,11 @@ def complete(
 
 def _not_open(session: Session, assignment: Assignment) -> str:
     if assignment.status == AssignmentStatus.DONE:
-        who = session.get(Person, assignment.completed_by_id) if assignment.completed_by_id else None
+        by_id = assignment.completed_by_id
+        who = session.get(Person, by_id) if by_id else None
         by = f" by {who.name}" if who else ""
-        when = assignment.completed_at.strftime("%Y-%m-%d %H:%M UTC") if assignment.completed_at else ""
+        at = assignment.completed_at
+        when = at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
         return f"assignment {assignment.id} is already done{by} ({when})"
     return f"assignment {assignment.id} is {assignment.status}"
 
