@@ -37,6 +37,7 @@ class Rule(StrEnum):
     BEFORE = "before"  # N days before the due date (offset in the key)
     OVERDUE = "overdue"  # repeat to the owner while overdue
     ESCALATION = "escalation"  # a ladder step (step index in the key)
+    NOTICE = "notice"  # the item a notice is about (an extension request or decision)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from tracker.models import Assignment, Event, Organisation, OutboxItem, OutboxMe
 
 _CHUNK = 500  # bound parameters per IN (...) list; SQLite allows 32766, PostgreSQL 65535
 _KIND_OF_RULE = {
+    Rule.NOTICE: MessageKind.EXTENSION,
     Rule.BEFORE: MessageKind.REMINDER,
     Rule.OVERDUE: MessageKind.OVERDUE,
     Rule.ESCALATION: MessageKind.ESCALATION,
@@ -343,8 +344,8 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
                     .where(OutboxItem.message_id == message_id,
                            OutboxItem.status == OutboxStatus.PENDING)
                     .values(status=OutboxStatus.SENT))
-    if message.kind == MessageKind.FAILURE:
-        return True
+    if message.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
+        return True  # notices about an item, not reminders of it
     events = []
     for _, assignment_id, rule, step in items:
         kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
