@@ -41,7 +41,10 @@ def worker_name() -> str:
 class Service:
     """The scheduler, the tick and the digests over one database."""
 
-    def __init__(self, settings, db, channels, *, tick_seconds: float = 60, worker=None):
+    def __init__(self, settings, db, channels, *, tick_seconds: float = 60, worker=None,
+                 bot: bool = True):
+        self.bot = bot
+        self._scheduler = None
         self.settings = settings
         self.db = db
         self.channels = channels
@@ -120,6 +123,7 @@ class Service:
                 scheduler.add_job(self.run_digest, CronTrigger.from_crontab(cron, timezone=zone),
                                   args=[kind], id=f"digest-{kind}", **options)
         scheduler.start()
+        self._scheduler = scheduler
         stop_bot = await self._start_bot()
         logger.info("service started as %s: tick every %gs", self.worker, self.tick_seconds)
         try:
@@ -134,19 +138,22 @@ class Service:
                     await result
             logger.info("service stopped")
 
+    def wake(self) -> None:
+        """Run the tick now instead of at its next interval (the bot recorded a notice)."""
+        if self._scheduler is not None and not self.stop.is_set():
+            self._scheduler.modify_job("tick", next_run_time=datetime.now(UTC))
+
     def _on_signal(self, signum: int) -> None:
         logger.info("received %s; stopping after the message in flight",
                     signal.Signals(signum).name)
         self.stop.set()
 
     async def _start_bot(self):
-        if self.settings.telegram.token is None:
+        if not self.bot or self.settings.telegram.token is None:
             return None
-        try:
-            from tracker.bot.app import start_bot
-        except ModuleNotFoundError:
-            return None
-        return await start_bot(self.db, self.settings)
+        from tracker.bot.app import start_bot
+
+        return await start_bot(self.db, self.settings, kick=self.wake)
 
 
 def claim_run(db, kind: str, period: str, now: datetime) -> bool:

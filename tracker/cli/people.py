@@ -100,3 +100,64 @@ def list_(
         table.add_row(str(p.id), p.name, str(p.role), o.name, p.email or "",
                       "yes" if p.telegram_chat_id and p.telegram_active else "")
     console().print(table)
+
+
+@app.command("invite")
+def invite(
+    ctx: typer.Context,
+    person: str = typer.Argument(..., help="Person (id, email or name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Make a one-time Telegram invite: a code and the deep link that binds the chat.
+
+    The code is stored only as a hash, works once and expires after
+    telegram.invite_ttl_days (7 by default).
+
+    Example: tracker people invite "Иванова М.Н."
+    """
+    from tracker.dates import format_local
+    from tracker.services.invites import create_invite, deep_link
+    from tracker.services.people import find_person
+
+    context = app_context(ctx)
+    settings, now = context.settings, context.now()
+    username = settings.telegram.bot_username or _bot_username(settings)
+    with context.db.transaction() as session:
+        found = find_person(session=session, ref=person)
+        code = create_invite(session=session, person=found, now=now,
+                             ttl_days=settings.telegram.invite_ttl_days)
+        name = found.name
+    from datetime import timedelta
+
+    expires = now + timedelta(days=settings.telegram.invite_ttl_days)
+    link = deep_link(username, code) if username else None
+    if as_json:
+        print_json({"person": name, "code": code, "link": link, "expires_at": expires})
+        return
+    typer.echo(f"Invite for {name}, valid until {format_local(expires, settings.zone)}:")
+    typer.echo(f"  code: {code}")
+    if link:
+        typer.echo(f"  link: {link}")
+    else:
+        typer.echo("  (set telegram.bot_username or TRACKER_TELEGRAM__TOKEN for the link; "
+                   f"meanwhile send the bot: /start {code})")
+
+
+def _bot_username(settings) -> str:
+    """Ask the Bot API who the bot is (only when a token is set); empty if unreachable."""
+    if settings.telegram.token is None:
+        return ""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    async def ask() -> str:
+        bot = Bot(settings.telegram.token.get_secret_value(), base_url=settings.telegram.api_url)
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except (TelegramError, OSError):
+        return ""

@@ -29,6 +29,8 @@ def run(
     tick_seconds: float = typer.Option(60, "--tick-seconds", min=0.1,
                                        help="Seconds between planning and delivery passes."),
     once: bool = typer.Option(False, "--once", help="Run one pass and exit."),
+    no_bot: bool = typer.Option(False, "--no-bot",
+                                help="Leave the Telegram bot to `tracker bot`."),
 ) -> None:
     """Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.
 
@@ -40,7 +42,8 @@ def run(
     context = app_context(ctx)
     settings, db = context.settings, context.db
     _logging()
-    service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds)
+    service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds,
+                      bot=not no_bot)
     asyncio.run(service.serve(once=once))
 
 

@@ -1,0 +1,144 @@
+"""Building and running the bot inside an asyncio loop shared with the scheduler.
+
+`start_bot` does what `Application.run_polling` would, minus taking over the loop and
+the signals: `initialize`, `set_my_commands`, `start`, `updater.start_polling`; the
+returned coroutine function undoes it in reverse order. `tracker run` calls it next to
+the scheduler; `tracker bot` runs it alone (`run_bot`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from tracker.models import utcnow
+
+logger = logging.getLogger("tracker.bot")
+
+
+def build_application(db, settings, *, clock: Callable = utcnow,
+                      kick: Callable[[], None] | None = None):
+    """The python-telegram-bot `Application` with every handler registered.
+
+    `clock` gives the current time (tests fix it); `kick` is called after the bot
+    recorded messages for the outbox (extension notices) so they go out promptly.
+    """
+    from telegram.ext import (
+        AIORateLimiter,
+        Application,
+        CallbackQueryHandler,
+        CommandHandler,
+        MessageHandler,
+        filters,
+    )
+
+    from tracker.bot import handlers
+
+    cfg = settings.telegram
+    if cfg.token is None:
+        from tracker.errors import ConfigError
+
+        raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
+    token = cfg.token.get_secret_value()
+    redact_token(token)
+    application = (
+        Application.builder().token(token).base_url(cfg.api_url).base_file_url(cfg.file_url)
+        .rate_limiter(AIORateLimiter(overall_max_rate=cfg.rate_per_second,
+                                     group_max_rate=cfg.group_per_minute))
+        .get_updates_read_timeout(cfg.poll_timeout + 10)
+        .concurrent_updates(False)  # one update at a time: a user's steps stay in order
+        .build()
+    )
+    application.bot_data.update(db=db, settings=settings, clock=clock, kick=kick)
+    commands = [("start", handlers.start), ("help", handlers.help_command),
+                ("tasks", handlers.tasks), ("overdue", handlers.overdue),
+                ("done", handlers.done), ("settings", handlers.settings_command)]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(MessageHandler(filters.Document.ALL | filters.PHOTO,
+                                           handlers.on_file))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def register_commands(application) -> None:
+    """The command menu, in Russian by default and in English for English clients."""
+    from telegram import BotCommand
+
+    from tracker.bot.texts import COMMANDS
+
+    for locale, language_code in (("ru", None), ("en", "en")):
+        await application.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in COMMANDS[locale]],
+            language_code=language_code)
+
+
+async def start_bot(db, settings, *, clock: Callable = utcnow,
+                    kick: Callable[[], None] | None = None) -> Callable[[], Awaitable[None]]:
+    """Start polling in the running loop; returns the coroutine function that stops it."""
+    application = build_application(db, settings, clock=clock, kick=kick)
+    await application.initialize()
+    await register_commands(application)
+    await application.start()
+    await application.updater.start_polling(
+        timeout=settings.telegram.poll_timeout,
+        allowed_updates=["message", "callback_query"])
+    logger.info("bot @%s polling", application.bot.username)
+
+    async def stop() -> None:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        logger.info("bot stopped")
+
+    return stop
+
+
+async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
+    """`tracker bot`: the bot alone, with a delivery pass whenever it recorded a notice
+    (the scheduler, in another process, sends everything else)."""
+    from notifications.channels.registry import build_channels
+    from notifications.delivery import TickReport, deliver
+    from tracker.service import worker_name
+
+    wake = asyncio.Event()
+    stop_bot = await start_bot(db, settings, kick=wake.set)
+    try:
+        while not stop_event.is_set():
+            waiter = asyncio.ensure_future(wake.wait())
+            stopper = asyncio.ensure_future(stop_event.wait())
+            await asyncio.wait({waiter, stopper}, timeout=60,
+                               return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+            if wake.is_set():
+                wake.clear()
+                await deliver(db, settings, build_channels(settings), now=utcnow(),
+                              worker=worker_name(), report=TickReport(), stop=stop_event)
+    finally:
+        await stop_bot()
+
+
+class _Redact(logging.Filter):
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        return True
+
+
+def redact_token(token: str) -> None:
+    """Keep the bot token out of every log: httpx logs request URLs (which carry it) at
+    INFO, so it is quieted to WARNING, and every root handler scrubs the token."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if not any(isinstance(f, _Redact) and f.secret == token for f in handler.filters):
+            handler.addFilter(_Redact(token))

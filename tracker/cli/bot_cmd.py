@@ -1,0 +1,44 @@
+"""`tracker bot`: the Telegram bot on its own (`tracker run` also runs it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+import typer
+
+from tracker.cli.context import app_context
+
+
+def bot(ctx: typer.Context) -> None:
+    """Run only the Telegram bot (long polling) until Ctrl-C or SIGTERM.
+
+    Use it when the scheduler runs elsewhere (`tracker run --no-bot`): only one process
+    may poll a bot token. Needs TRACKER_TELEGRAM__TOKEN.
+
+    Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot
+    """
+    from tracker.bot.app import run_bot
+    from tracker.cli.remind import _logging
+    from tracker.errors import ConfigError
+
+    context = app_context(ctx)
+    settings, db = context.settings, context.db
+    if settings.telegram.token is None:
+        raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
+    _logging()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        await run_bot(db, settings, stop_event=stop)
+
+    asyncio.run(main())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("bot")(bot)
