@@ -256,6 +256,7 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
         if exc.disable_telegram and row.person_id is not None:
             session.execute(update(Person).where(Person.id == row.person_id)
                             .values(telegram_active=False))
+            outbox.fall_back_to_email(session, message_id, now=now)
         if exc.config_error:
             return outbox.mark_failed(session, message_id, error=str(exc), now=now,
                                       count_attempt=False, max_attempts=cfg.max_attempts,

@@ -27,6 +27,7 @@ All functions take the caller's session and `now`; none reads the clock.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -468,6 +469,49 @@ def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
             )
             told += 1
     return told
+
+
+FALLBACK_SUFFIX = ":email-fallback"
+
+
+def fall_back_to_email(session: Session, message_id: int, *, now: datetime) -> int | None:
+    """Record a copy of a Telegram message on the email channel, due at `now`: the
+    chat is gone (blocked, deleted) and the person should still hear about the items.
+
+    The copy has the key `<key>:email-fallback`, the same kind and payload, and pending
+    copies of the message's items (keys with the same suffix). Nothing is recorded, and
+    None returned, when the message is not a Telegram one, the person is inactive or
+    has no email, the copy exists already (so calling twice is harmless), or the person
+    gets this message by email anyway (the email twin of its key exists: a person with
+    both channels must not get the same email twice). Returns the new message's id.
+    """
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.channel != ChannelKind.TELEGRAM or message.person_id is None:
+        return None
+    person = session.get(Person, message.person_id)
+    if person is None or not person.active or not person.email:
+        return None
+    key = message.key + FALLBACK_SUFFIX
+    # Keys end with, or contain, ":<channel>" (m:p5:telegram:..., digest:...:p5:telegram).
+    twin = re.sub(r":telegram(?=:|$)", ":email", message.key, count=1)
+    taken = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key.in_([key, twin])))
+    if taken is not None:
+        return None
+    row = OutboxMessage(key=key, person_id=message.person_id, channel=ChannelKind.EMAIL,
+                        kind=message.kind, subject=message.subject, payload=message.payload,
+                        next_attempt_at=now, created_at=now)
+    session.add(row)
+    session.flush()
+    items = session.scalars(select(OutboxItem).where(OutboxItem.message_id == message_id)
+                            .order_by(OutboxItem.id)).all()
+    session.add_all(
+        OutboxItem(key=item.key + FALLBACK_SUFFIX, message_id=row.id,
+                   assignment_id=item.assignment_id, rule=item.rule, step=item.step,
+                   due_date=item.due_date, status=OutboxStatus.PENDING)
+        for item in items
+    )
+    session.flush()
+    return row.id
 
 
 def _coordinators_of(session: Session, person: Person) -> list[Person]:
