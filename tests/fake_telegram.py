@@ -53,8 +53,10 @@ class FakeBotAPI:
     """Start with `with FakeBotAPI() as fake:`; `fake.api_url` goes into the config."""
 
     def __init__(self, *, token: str = "123456:TEST-TOKEN", enforce_limits: bool = False,
-                 overall_per_second: int = 30, per_chat_interval: float = 1.0) -> None:
+                 overall_per_second: int = 30, per_chat_interval: float = 1.0,
+                 max_hold: float = 0.3) -> None:
         self.token = token
+        self.max_hold = max_hold  # longest a getUpdates is held open: short keeps tests quick
         self.enforce_limits = enforce_limits
         self.overall_per_second = overall_per_second
         self.per_chat_interval = per_chat_interval
@@ -336,7 +338,7 @@ class FakeBotAPI:
     def _api_getUpdates(self, call: Call) -> list[dict]:
         offset = _int(call.params.get("offset")) or 0
         timeout = float(call.params.get("timeout") or 0)
-        deadline = time.monotonic() + min(timeout, 2.0)  # short polls keep tests quick
+        deadline = time.monotonic() + min(timeout, self.max_hold)
         with self._cond:
             while self._updates and self._updates[0]["update_id"] < offset:
                 self._updates.popleft()
