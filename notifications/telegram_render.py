@@ -114,11 +114,13 @@ def split_html(text: str, limit: int = MAX_CHUNK) -> list[str]:
         for piece in [line] if units(line) <= limit else _cut_line(line, limit):
             if current and units("\n".join([*current, piece])) > limit:
                 blank = max((i for i, ln in enumerate(current) if not ln.strip()), default=0)
-                carry = current[blank + 1:] if blank else []
-                chunks.append("\n".join(current[:blank] if blank else current))
-                current = carry if units("\n".join([*carry, piece])) <= limit else []
-                if carry and not current:
-                    chunks.append("\n".join(carry))
+                rest = current[blank + 1:]
+                if blank and units("\n".join([*rest, piece])) <= limit:
+                    chunks.append("\n".join(current[:blank]))
+                    current = rest
+                else:
+                    chunks.append("\n".join(current))
+                    current = []
             current.append(piece)
     chunks.append("\n".join(current))
     return [chunk.strip("\n") for chunk in chunks if chunk.strip()]
