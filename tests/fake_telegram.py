@@ -69,6 +69,7 @@ class FakeBotAPI:
         self._sends: deque[float] = deque()  # times of accepted sends, last second
         self._last_by_chat: dict[int, float] = {}
         self.rejected_429 = 0
+        self.unauthorized = 0  # requests refused for a wrong token (not in `calls`)
         self.chat_types: dict[int, str] = defaultdict(lambda: "private")
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
@@ -97,7 +98,9 @@ class FakeBotAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: `stop()` waits up to one interval for the loop to end.
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -249,6 +252,8 @@ class FakeBotAPI:
         path = request.path.split("?", 1)[0]
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
+            with self._cond:
+                self.unauthorized += 1
             self._reply(request, 401, {"ok": False, "error_code": 401,
                                        "description": "Unauthorized"})
             return

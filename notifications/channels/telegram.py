@@ -66,19 +66,31 @@ def scrub(text: str, token: str | None = None) -> str:
 class _ScrubTokens(logging.Filter):
     """Rewrites a log record's message without bot tokens (httpx logs request URLs)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = scrub(message)
+        cleaned = message
+        for token in self.tokens:
+            cleaned = cleaned.replace(token, "<token>")
+        cleaned = scrub(cleaned)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
 
 
-def install_log_scrubber() -> None:
-    """Put the token filter on the `httpx` logger once per process."""
+def install_log_scrubber(token: str | None = None) -> None:
+    """Put the token filter on the `httpx` logger (once per process) and teach it
+    `token`, which may not look like a real one (tests, a local Bot API server)."""
     target = logging.getLogger("httpx")
-    if not any(isinstance(f, _ScrubTokens) for f in target.filters):
-        target.addFilter(_ScrubTokens())
+    scrubber = next((f for f in target.filters if isinstance(f, _ScrubTokens)), None)
+    if scrubber is None:
+        scrubber = _ScrubTokens()
+        target.addFilter(scrubber)
+    if token:
+        scrubber.tokens.add(token)
 
 
 def retry_seconds(value: int | float | timedelta) -> float:
@@ -114,7 +126,7 @@ class TelegramChannel:
         self.timeout = timeout
         self.document_timeout = document_timeout
         self._config_error: ChannelError | None = None
-        install_log_scrubber()
+        install_log_scrubber(self._token)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramChannel:
