@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from bot_world import (
     COORDINATOR,
     LEAD,
@@ -16,43 +15,13 @@ from bot_world import (
     OFFICER,
     OUTSIDER,
     BotWorld,
-    build_directory,
 )
-from fake_telegram import FakeBotAPI
 from sqlmodel import select
 
 from tracker.enums import AssignmentStatus, EventKind, Via
 from tracker.models import Assignment, Event, Person
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def world(tmp_path, monkeypatch):
-    from tracker.bot.app import start_bot
-    from tracker.config import load_settings
-    from tracker.db import open_database
-
-    fake = FakeBotAPI()
-    fake.start()
-    config = tmp_path / "config.toml"
-    config.write_text(f'[telegram]\napi_url = "{fake.api_url}"\nfile_url = "{fake.file_url}"\n'
-                      'poll_timeout = 1\nallowed_groups = [-500]\n', encoding="utf-8")
-    monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
-    settings = load_settings(config)
-    db = open_database(settings.db_url)
-    w = BotWorld(fake, db, settings, build_directory(db))
-
-    def kick() -> None:
-        w.kicks += 1
-
-    stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
-    try:
-        yield w
-    finally:
-        await stop()
-        fake.stop()
-        db.dispose()
 
 
 def _assignment(w: BotWorld, key: str) -> Assignment:
