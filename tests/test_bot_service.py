@@ -108,3 +108,70 @@ def test_tracker_run_sends_a_reminder_and_a_press_completes_it(tmp_path):
     assert "bot @roadmap_test_bot polling" in output
     assert fake.token not in output
     assert fake.token.split(":")[1] not in output
+
+
+def _seed_pair(db_url: str) -> int:
+    """An officer and their coordinator, both on Telegram only; one assignment due in
+    30 days (nothing to remind yet)."""
+    db = open_database(db_url)
+    today = utcnow().astimezone(ZoneInfo("Europe/Moscow")).date()
+    with db.transaction() as session:
+        region = add_organisation(session=session, name="Ростовская область", kind="region")
+        azov = add_organisation(session=session, name="Город Азов", kind="municipality",
+                                parent=region)
+        officer = add_person(session=session, name="Иванов И.И.", organisation=azov,
+                             telegram_chat_id=CHAT, channels="telegram")
+        add_person(session=session, name="Петрова А.А.", organisation=azov, role="coordinator",
+                   telegram_chat_id=COORDINATOR_CHAT, channels="telegram")
+        _, [assignment] = add_task(session=session, text="Разработать план", organisations=[azov],
+                                   person=officer, now=utcnow(), due=today + timedelta(days=30))
+        assignment_id = assignment.id
+    db.dispose()
+    return assignment_id
+
+
+COORDINATOR_CHAT = 202
+
+
+@pytest.mark.slow
+def test_tracker_bot_alone_delivers_the_extension_notices_it_records(tmp_path):
+    with FakeBotAPI() as fake:
+        config = _config(tmp_path, fake)
+        db_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        open_database(db_url).dispose()
+        aid = _seed_pair(db_url)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+        env["TRACKER_TELEGRAM__TOKEN"] = fake.token
+        log = tmp_path / "bot.log"
+        new_due = (utcnow().astimezone(ZoneInfo("Europe/Moscow")).date() + timedelta(days=45))
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from tracker.cli.main import run; run()", "--config",
+                 str(config), "bot"], stdout=out, stderr=out, env=env)
+            try:
+                fake.wait_for("setMyCommands", count=2, timeout=30)
+                fake.press(CHAT, f"move:{aid}")
+                fake.wait_for("sendMessage", chat_id=CHAT, timeout=15)
+                fake.say(CHAT, new_due.strftime("%d.%m.%Y"))
+                fake.wait_for("sendMessage", chat_id=CHAT, count=2, timeout=15)
+                fake.say(CHAT, "Ждём результаты мониторинга")
+                [notice] = fake.wait_for("sendMessage", chat_id=COORDINATOR_CHAT, timeout=15)
+                [row] = notice.params["reply_markup"]["inline_keyboard"]
+                assert [b["text"] for b in row] == ["✅ Согласовать", "❌ Отклонить"]
+                assert "Ждём результаты мониторинга" in notice.params["text"]
+                fake.press(COORDINATOR_CHAT, row[0]["callback_data"])
+                # The officer hears of the decision through the outbox, at once.
+                fake.wait_for("sendMessage", chat_id=CHAT, count=4, timeout=15)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                code = process.wait(timeout=30)
+    output = log.read_text(encoding="utf-8")
+    assert code == 0, output
+    texts = [c.params["text"] for c in fake.sent("sendMessage", CHAT)]
+    assert texts[2].startswith("📅 Запрос на перенос срока поручения")
+    assert new_due.strftime("%d.%m.%Y") in texts[3]
+    db = open_database(db_url)
+    with db.reading() as session:
+        assert session.get(Assignment, aid).due_date == new_due
+    db.dispose()
+    assert fake.token not in output
