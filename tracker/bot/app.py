@@ -33,7 +33,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
         filters,
     )
 
-    from tracker.bot import handlers
+    from tracker.bot import commands, presses, replies
 
     cfg = settings.telegram
     if cfg.token is None:
@@ -51,16 +51,15 @@ def build_application(db, settings, *, clock: Callable = utcnow,
         .build()
     )
     application.bot_data.update(db=db, settings=settings, clock=clock, kick=kick)
-    commands = [("start", handlers.start), ("help", handlers.help_command),
-                ("tasks", handlers.tasks), ("overdue", handlers.overdue),
-                ("done", handlers.done), ("settings", handlers.settings_command)]
-    for name, callback in commands:
+    for name, callback in (("start", commands.start), ("help", commands.help_command),
+                           ("tasks", commands.tasks), ("overdue", commands.overdue),
+                           ("done", commands.done), ("settings", commands.settings_command)):
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(handlers.on_button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(CallbackQueryHandler(presses.on_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, replies.on_text))
     application.add_handler(MessageHandler(filters.Document.ALL | filters.PHOTO,
-                                           handlers.on_file))
-    application.add_error_handler(handlers.on_error)
+                                           replies.on_file))
+    application.add_error_handler(replies.on_error)
     return application
 
 

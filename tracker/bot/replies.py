@@ -1,0 +1,138 @@
+"""Plain messages and files: the answers to what the bot asked for, and the error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import date
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from tracker.bot import actions
+from tracker.bot.common import (
+    Context,
+    allowed_chat,
+    complete_and_answer,
+    db_of,
+    kick,
+    locale_of,
+    now_of,
+    refusal,
+    today_of,
+    who_of,
+)
+from tracker.bot.texts import esc, t
+from tracker.dates import parse_date
+from tracker.errors import Conflict, InvalidInput, TrackerError
+
+logger = logging.getLogger("tracker.bot")
+
+async def on_text(update: Update, context: Context) -> None:
+    """A plain message: the answer to what the bot asked for, if it asked."""
+    if not allowed_chat(update, context) or (who := await who_of(update, context)) is None:
+        return
+    message = update.effective_message
+    waiting = context.user_data.get("await")
+    if not waiting:
+        if message.chat.type == ChatType.PRIVATE:
+            await message.reply_html(t(who.locale, "unknown_text"))
+        return
+    text = " ".join(message.text.split())
+    step, assignment_id = waiting["step"], waiting["id"]
+    if step == "done":
+        context.user_data.pop("await", None)
+        await complete_and_answer(update, context, who, assignment_id, text, origin=waiting)
+    elif step == "note":
+        context.user_data.pop("await", None)
+        await _answer(update, context, who, assignment_id, actions.comment, text, "noted")
+    elif step == "date":
+        try:
+            new_due = parse_date(text)
+        except InvalidInput:
+            await message.reply_html(t(who.locale, "bad_date", text=esc(text)))
+            return
+        waiting.update(step="reason", new_due=new_due)
+        await message.reply_html(t(who.locale, "ask_reason", due=new_due.strftime("%d.%m.%Y")))
+    elif step == "reason":
+        context.user_data.pop("await", None)
+        await _request_extension(update, context, who, assignment_id, waiting["new_due"], text)
+
+
+async def _answer(update, context, who, assignment_id, action, value, key) -> None:
+    try:
+        await asyncio.to_thread(action, db_of(context), update.effective_user.id, assignment_id,
+                                value, now_of(context))
+    except TrackerError as exc:
+        await update.effective_message.reply_html(refusal(exc, who.locale, assignment_id))
+        return
+    await update.effective_message.reply_html(t(who.locale, key, id=assignment_id))
+
+
+async def _request_extension(update, context, who, assignment_id: int, new_due: date,
+                             reason: str) -> None:
+    message = update.effective_message
+    due = new_due.strftime("%d.%m.%Y")
+    try:
+        approved, deciders = await asyncio.to_thread(
+            actions.request_extension, db_of(context), update.effective_user.id, assignment_id,
+            new_due, reason, today_of(context, who), now_of(context))
+    except Conflict as exc:
+        key = "ext_waiting" if "waiting" in str(exc) else (
+            "ext_nobody" if "nobody" in str(exc) else "not_open")
+        await message.reply_html(t(who.locale, key, id=assignment_id))
+        return
+    except TrackerError as exc:
+        await message.reply_html(refusal(exc, who.locale, assignment_id))
+        return
+    kick(context)
+    if approved:
+        await message.reply_html(t(who.locale, "ext_done_self", id=assignment_id, due=due))
+    else:
+        await message.reply_html(t(who.locale, "ext_sent", id=assignment_id, due=due,
+                                   to=esc(", ".join(deciders))))
+
+
+async def on_file(update: Update, context: Context) -> None:
+    """A document or photo: evidence for the assignment being completed, or for the one
+    whose message it replies to, or for the one completed last."""
+    if not allowed_chat(update, context) or (who := await who_of(update, context)) is None:
+        return
+    message = update.effective_message
+    if message.document is not None:
+        evidence = (message.document.file_id, message.document.file_name,
+                    message.document.mime_type)
+    else:
+        photo = message.photo[-1]  # the largest size
+        evidence = (photo.file_id, "photo.jpg", "image/jpeg")
+    waiting = context.user_data.get("await") or {}
+    if waiting.get("step") == "done":
+        context.user_data.pop("await", None)
+        await complete_and_answer(update, context, who, waiting["id"], message.caption, evidence,
+                        origin=waiting)
+        return
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    assignment_id = context.chat_data.get("replies", {}).get(replied) or \
+        context.user_data.get("last_done")
+    if assignment_id is None:
+        await message.reply_html(t(who.locale, "evidence_where"))
+        return
+    try:
+        await asyncio.to_thread(actions.add_evidence, db_of(context), update.effective_user.id,
+                                assignment_id, evidence, now_of(context))
+    except TrackerError as exc:
+        await message.reply_html(refusal(exc, who.locale, assignment_id))
+        return
+    await message.reply_html(t(who.locale, "evidence_saved", id=assignment_id,
+                               name=esc(evidence[1] or evidence[0])))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error (never the token: see `app.redact_token`) and apologise once."""
+    logger.error("bot update failed: %s: %s", type(context.error).__name__, context.error,
+                 exc_info=not isinstance(context.error, TelegramError))
+    if isinstance(update, Update) and update.effective_message is not None:
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_html(t(locale_of(update, context), "error"))
