@@ -269,7 +269,10 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
 
 
 def _log(d: Delivery) -> None:
-    items = f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"
+    shown = ",".join(str(a) for a in d.assignments[:10])
+    more = f",+{len(d.assignments) - 10}" if len(d.assignments) > 10 else ""
+    items = (f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"
+             + (f": assignment {shown}{more}" if d.assignments else ""))
     verb = {OutboxStatus.SENT: "delivered", OutboxStatus.PENDING: "will retry",
             OutboxStatus.FAILED: "failed", OutboxStatus.CANCELLED: "cancelled"}[d.outcome]
     logger.info("%s message %d (%s, %s) to person %s via %s in %.2fs: %s", verb, d.message_id,
