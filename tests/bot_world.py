@@ -9,6 +9,7 @@ a coordinator of Город Азов (202), the regional lead (303), an officer 
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -77,3 +78,35 @@ def build_directory(db) -> dict:
                 "officer": officer.id, "coordinator": coordinator.id, "lead": lead.id,
                 "other": other.id, "new": new.id, "own": own[0].id, "late_azov": late[0].id,
                 "late_bataysk": late[1].id}
+
+
+@asynccontextmanager
+async def running_bot(folder, monkeypatch, *, database_url: str = ""):
+    """The bot polling a fresh `FakeBotAPI`, over the directory above, at `NOW`."""
+    from fake_telegram import FakeBotAPI
+
+    from tracker.bot.app import start_bot
+    from tracker.config import load_settings
+    from tracker.db import open_database
+
+    fake = FakeBotAPI()
+    fake.start()
+    config = folder / "config.toml"
+    config.write_text(f'database_url = "{database_url}"\n[telegram]\napi_url = "{fake.api_url}"\n'
+                      f'file_url = "{fake.file_url}"\npoll_timeout = 1\nallowed_groups = [-500]\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
+    settings = load_settings(config)
+    db = open_database(settings.db_url)
+    w = BotWorld(fake, db, settings, build_directory(db))
+
+    def kick() -> None:
+        w.kicks += 1
+
+    stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
+    try:
+        yield w
+    finally:
+        await stop()
+        fake.stop()
+        db.dispose()

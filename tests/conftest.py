@@ -84,30 +84,7 @@ def region(db):
 @pytest_asyncio.fixture
 async def world(tmp_path, monkeypatch):
     """A running bot (tests/bot_world.py) over a fake Bot API and a fresh SQLite file."""
-    from bot_world import NOW, BotWorld, build_directory
-    from fake_telegram import FakeBotAPI
+    from bot_world import running_bot
 
-    from tracker.bot.app import start_bot
-    from tracker.config import load_settings
-    from tracker.db import open_database
-
-    fake = FakeBotAPI()
-    fake.start()
-    config = tmp_path / "config.toml"
-    config.write_text(f'[telegram]\napi_url = "{fake.api_url}"\nfile_url = "{fake.file_url}"\n'
-                      'poll_timeout = 1\nallowed_groups = [-500]\n', encoding="utf-8")
-    monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
-    settings = load_settings(config)
-    db = open_database(settings.db_url)
-    w = BotWorld(fake, db, settings, build_directory(db))
-
-    def kick() -> None:
-        w.kicks += 1
-
-    stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
-    try:
+    async with running_bot(tmp_path, monkeypatch) as w:
         yield w
-    finally:
-        await stop()
-        fake.stop()
-        db.dispose()

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -101,3 +101,41 @@ def test_subtree_and_dates_on_postgres(pg):
     with pg.reading() as session:
         assert len(subtree_ids(session=session, root_id=region.id)) == 3
         assert len(subtree_ids(session=session, root_id=town.id)) == 2
+
+
+@pytest.mark.asyncio
+async def test_bot_flows_on_postgres(pg_url, tmp_path, monkeypatch):
+    """Linking, /tasks, completing by button, /overdue and an approved extension, on
+    PostgreSQL: nothing in the bot is tied to SQLite."""
+    from bot_world import COORDINATOR, LEAD, OFFICER, running_bot
+    from sqlmodel import select
+
+    from tracker.models import Assignment, ExtensionRequest, Person
+    from tracker.services.invites import create_invite
+
+    async with running_bot(tmp_path, monkeypatch, database_url=pg_url) as w:
+        with w.db.transaction() as session:
+            code = create_invite(session=session, person=session.get(Person, w.ids["new"]),
+                                 now=datetime.now(UTC), ttl_days=7)
+        w.fake.say(606, f"/start {code}")
+        w.fake.say(OFFICER, "/tasks")
+        w.fake.press(OFFICER, f"done:{w.ids['own']}")
+        await w.idle()
+        w.fake.press(OFFICER, f"skip:{w.ids['own']}")
+        w.fake.say(LEAD, "/overdue")
+        w.fake.press(COORDINATOR, f"move:{w.ids['late_azov']}")
+        await w.idle()
+        w.fake.say(COORDINATOR, "01.09.2021")
+        await w.idle()
+        w.fake.say(COORDINATOR, "Ремонт")
+        await w.idle()
+        with w.db.reading() as session:
+            request = session.exec(select(ExtensionRequest)).one()
+        w.fake.press(LEAD, f"extok:{request.id}")
+        await w.idle()
+        assert (await w.replies(606, 0))[0].startswith("Здравствуйте, Бойко Б.Б.!")
+        assert (await w.replies(LEAD, 0))[0].startswith("⏰ <b>Просрочено: 2</b>")
+        with w.db.reading() as session:
+            assert session.get(Person, w.ids["new"]).telegram_chat_id == 606
+            assert session.get(Assignment, w.ids["own"]).status == "done"
+            assert session.get(Assignment, w.ids["late_azov"]).due_date == date(2021, 9, 1)
