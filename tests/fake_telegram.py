@@ -158,9 +158,18 @@ class FakeBotAPI:
         return self._queue({"message": message})
 
     def send_file(self, chat_id: int, *, file_name: str = "отчёт.pdf", photo: bool = False,
-                  caption: str | None = None, user_id: int | None = None) -> str:
-        """Queue a document (or a photo) from the user; returns its file id."""
+                  caption: str | None = None, user_id: int | None = None,
+                  reply_to: int | None = None, reply_markup: dict | None = None) -> str:
+        """Queue a document (or a photo) from the user; returns its file id. With
+        `reply_to`, it answers that bot message (carrying `reply_markup`, as Telegram
+        does for a bot message with buttons)."""
         message = self._incoming(chat_id, user_id)
+        if reply_to is not None:
+            replied = {"message_id": reply_to, "date": int(time.time()),
+                       "chat": self._chat(chat_id), "text": "…", "from": self._bot_user()}
+            if reply_markup is not None:
+                replied["reply_markup"] = reply_markup
+            message["reply_to_message"] = replied
         file_id = f"FILE{next(self._file_ids)}"
         if photo:
             message["photo"] = [{"file_id": file_id, "file_unique_id": f"u{file_id}",

@@ -102,6 +102,24 @@ async def test_a_photo_sent_in_reply_after_completion_is_evidence_too(world):
     assert len(_events(world, "own", EventKind.EVIDENCE)) == 1
 
 
+async def test_a_file_in_reply_to_a_reminder_is_evidence_for_its_assignment(world):
+    aid = world.ids["late_azov"]
+    markup = {"inline_keyboard": [[{"text": "✅ Выполнено", "callback_data": f"done:{aid}"},
+                                   {"text": "💬 Комментарий", "callback_data": f"note:{aid}"}]]}
+    world.fake.send_file(COORDINATOR, file_name="справка.docx", reply_to=4321,
+                         reply_markup=markup)
+    assert await world.replies(COORDINATOR, 0) == [
+        f"📎 Файл «справка.docx» сохранён как подтверждение по поручению #{aid}."]
+    with world.db.reading() as session:
+        [evidence] = session.exec(select(Evidence)).all()
+    assert (evidence.assignment_id, evidence.person_id) == (aid, world.ids["coordinator"])
+    # Someone without rights over it gets a refusal, and nothing is stored.
+    world.fake.send_file(STRANGER_OFFICER, reply_to=4321, reply_markup=markup)
+    assert await world.replies(STRANGER_OFFICER, 0) == [f"Недостаточно прав для поручения #{aid}."]
+    with world.db.reading() as session:
+        assert len(session.exec(select(Evidence)).all()) == 1
+
+
 async def test_a_file_out_of_the_blue_says_how_to_attach_it(world):
     world.fake.send_file(OFFICER)
     assert await world.replies(OFFICER, 0) == [

@@ -11,6 +11,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from notifications import telegram_buttons as buttons
+from notifications.telegram_buttons import Action
 from tracker.bot import actions
 from tracker.bot.common import (
     Context,
@@ -110,12 +112,12 @@ async def on_file(update: Update, context: Context) -> None:
     waiting = context.user_data.get("await") or {}
     if waiting.get("step") == "done":
         context.user_data.pop("await", None)
-        await complete_and_answer(update, context, who, waiting["id"], message.caption, evidence,
-                        origin=waiting)
+        await complete_and_answer(update, context, who, waiting["id"], message.caption,
+                                  evidence, origin=waiting)
         return
-    replied = message.reply_to_message.message_id if message.reply_to_message else None
-    assignment_id = context.chat_data.get("replies", {}).get(replied) or \
-        context.user_data.get("last_done")
+    assignment_id = _replied_assignment(message.reply_to_message, context)
+    if assignment_id is None:
+        assignment_id = context.user_data.get("last_done")
     if assignment_id is None:
         await message.reply_html(t(who.locale, "evidence_where"))
         return
@@ -127,6 +129,20 @@ async def on_file(update: Update, context: Context) -> None:
         return
     await message.reply_html(t(who.locale, "evidence_saved", id=assignment_id,
                                name=esc(evidence[1] or evidence[0])))
+
+
+def _replied_assignment(replied, context: Context) -> int | None:
+    """The assignment of the bot message a file replies to: the one whose buttons it
+    carries (a reminder, a /tasks card), or the one a "done" confirmation was about."""
+    if replied is None:
+        return None
+    if replied.reply_markup is not None:
+        ids = {parsed.id for row in replied.reply_markup.inline_keyboard for b in row
+               if (parsed := buttons.parse(b.callback_data)) is not None
+               and parsed.action in (Action.DONE, Action.NOTE, Action.MOVE)}
+        if len(ids) == 1:
+            return ids.pop()
+    return context.chat_data.get("replies", {}).get(replied.message_id)
 
 
 async def on_error(update: object, context: Context) -> None:
