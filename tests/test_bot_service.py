@@ -23,6 +23,7 @@ from tracker.services.people import add_person
 from tracker.services.tasks import add_task
 
 CHAT = 101
+COORDINATOR_CHAT = 202
 
 
 def _config(folder, fake: FakeBotAPI):
@@ -44,9 +45,9 @@ poll_timeout = 1
     return path
 
 
-def _seed(db_url: str) -> int:
-    """An officer on Telegram only, with one assignment due in 3 days (Moscow), so the
-    reminder of 3 days before fell due at 00:00 today."""
+def _seed(db_url: str, *, due_in: int, coordinator: bool = False) -> int:
+    """An officer on Telegram only (and, with `coordinator`, their coordinator, Telegram
+    only too), with one assignment due in `due_in` days (Moscow)."""
     db = open_database(db_url)
     today = utcnow().astimezone(ZoneInfo("Europe/Moscow")).date()
     with db.transaction() as session:
@@ -55,10 +56,14 @@ def _seed(db_url: str) -> int:
                                 parent=region)
         officer = add_person(session=session, name="Иванов И.И.", organisation=azov,
                              telegram_chat_id=CHAT, channels="telegram")
+        if coordinator:
+            add_person(session=session, name="Петрова А.А.", organisation=azov,
+                       role="coordinator", telegram_chat_id=COORDINATOR_CHAT,
+                       channels="telegram")
         _, [assignment] = add_task(session=session, text="Провести совещание с директорами",
                                    organisations=[azov], person=officer, label="1.1",
                                    now=utcnow() - timedelta(days=5),
-                                   due=today + timedelta(days=3))
+                                   due=today + timedelta(days=due_in))
         assignment_id = assignment.id
     db.dispose()
     return assignment_id
@@ -70,7 +75,8 @@ def test_tracker_run_sends_a_reminder_and_a_press_completes_it(tmp_path):
         config = _config(tmp_path, fake)
         db_url = f"sqlite:///{tmp_path / 'tracker.db'}"
         open_database(db_url).dispose()  # the schema
-        aid = _seed(db_url)
+        # The reminder of 3 days before fell due at 00:00 today.
+        aid = _seed(db_url, due_in=3)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
         env["TRACKER_TELEGRAM__TOKEN"] = fake.token
         log = tmp_path / "service.log"
@@ -110,36 +116,13 @@ def test_tracker_run_sends_a_reminder_and_a_press_completes_it(tmp_path):
     assert fake.token.split(":")[1] not in output
 
 
-def _seed_pair(db_url: str) -> int:
-    """An officer and their coordinator, both on Telegram only; one assignment due in
-    30 days (nothing to remind yet)."""
-    db = open_database(db_url)
-    today = utcnow().astimezone(ZoneInfo("Europe/Moscow")).date()
-    with db.transaction() as session:
-        region = add_organisation(session=session, name="Ростовская область", kind="region")
-        azov = add_organisation(session=session, name="Город Азов", kind="municipality",
-                                parent=region)
-        officer = add_person(session=session, name="Иванов И.И.", organisation=azov,
-                             telegram_chat_id=CHAT, channels="telegram")
-        add_person(session=session, name="Петрова А.А.", organisation=azov, role="coordinator",
-                   telegram_chat_id=COORDINATOR_CHAT, channels="telegram")
-        _, [assignment] = add_task(session=session, text="Разработать план", organisations=[azov],
-                                   person=officer, now=utcnow(), due=today + timedelta(days=30))
-        assignment_id = assignment.id
-    db.dispose()
-    return assignment_id
-
-
-COORDINATOR_CHAT = 202
-
-
 @pytest.mark.slow
 def test_tracker_bot_alone_delivers_the_extension_notices_it_records(tmp_path):
     with FakeBotAPI() as fake:
         config = _config(tmp_path, fake)
         db_url = f"sqlite:///{tmp_path / 'tracker.db'}"
         open_database(db_url).dispose()
-        aid = _seed_pair(db_url)
+        aid = _seed(db_url, due_in=30, coordinator=True)  # nothing to remind yet
         env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
         env["TRACKER_TELEGRAM__TOKEN"] = fake.token
         log = tmp_path / "bot.log"
