@@ -17,7 +17,7 @@ from sqlmodel import Session
 from notifications.directory import AssignmentInfo, Directory, OrgInfo, PersonInfo
 from notifications.outbox import aware
 from tracker.enums import AssignmentStatus, ChannelPref, OrgKind, Role
-from tracker.models import Assignment, Organisation, Person
+from tracker.models import Assignment, Organisation, Person, live_assignments
 
 
 def person_info(p: Person) -> PersonInfo:
@@ -56,7 +56,8 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
     while True:
         query = (select(a.id, a.status, a.due_date, a.organisation_id, a.person_id,
                         a.created_at, a.next_check_at)
-                 .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now)
+                 .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
+                        live_assignments())
                  .order_by(a.next_check_at, a.id)
                  .limit(size))
         if after is not None:

@@ -232,3 +232,19 @@ class ScheduledRun(SQLModel, table=True):
     period: str = Field(max_length=40)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+def live_assignments():
+    """SQL condition: the assignment is a live one, not the template of a recurring task.
+
+    A recurring task ("ежемесячно") keeps one assignment per organisation with no
+    `period`: it names who the task is given to, and `create_occurrences` copies it into
+    one assignment per period. Only those occurrences are planned, listed and counted;
+    the template would count the same work twice. Recurring tasks are few, so the
+    subquery is small on any database.
+    """
+    from sqlalchemy import or_, select
+
+    a = Assignment.__table__.c
+    recurring = select(Task.__table__.c.id).where(Task.__table__.c.recurrence.is_not(None))
+    return or_(a.period.is_not(None), a.task_id.not_in(recurring))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.enums import AssignmentStatus, ChannelPref, EventKind, Role, Via
 from tracker.errors import Conflict, NotFound
-from tracker.models import Assignment, Evidence, Organisation, Person
+from tracker.models import Assignment, Evidence, Organisation, Person, live_assignments
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def open_cards(db, user_id: int, *, limit: int) -> tuple[list[Card], int]:
             mine = or_(Assignment.person_id == person.id,
                        and_(Assignment.person_id.is_(None),
                             Assignment.organisation_id == person.organisation_id))
-        where = and_(Assignment.status == AssignmentStatus.OPEN, mine)
+        where = and_(Assignment.status == AssignmentStatus.OPEN, mine, live_assignments())
         count = session.scalar(select(func.count()).select_from(Assignment).where(where))
         rows = session.execute(
             select(Assignment, Task, Organisation, Document)

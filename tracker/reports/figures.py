@@ -41,7 +41,15 @@ from sqlmodel import Session
 
 from tracker.enums import AssignmentStatus, EventKind, Level, OrgKind
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import Assignment, Document, Event, Organisation, Person, Task
+from tracker.models import (
+    Assignment,
+    Document,
+    Event,
+    Organisation,
+    Person,
+    Task,
+    live_assignments,
+)
 from tracker.reports.sqlfuncs import days_between, local_date
 
 DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
@@ -304,7 +312,7 @@ def _base(w: _Window, ext, root_org_id: int | None, columns: list):
         .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
                      .outerjoin(ext, ext.c.assignment_id == _A.c.id))
         .where(_A.c.status != AssignmentStatus.CANCELLED, _A.c.created_at < w.cutoff,
-               _T.c.actionable.is_(True))
+               _T.c.actionable.is_(True), live_assignments())
     )
     if root_org_id is not None:
         query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))

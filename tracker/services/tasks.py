@@ -25,6 +25,7 @@ from tracker.models import (
     OutboxMessage,
     Person,
     Task,
+    live_assignments,
 )
 
 
@@ -348,6 +349,7 @@ def list_assignments(
         .join(Organisation, Organisation.id == Assignment.organisation_id)
         .outerjoin(Person, Person.id == Assignment.person_id)
         .outerjoin(Document, Document.id == Task.document_id)
+        .where(live_assignments())
     )
     if status == "overdue":
         query = query.where(Assignment.status == AssignmentStatus.OPEN,
