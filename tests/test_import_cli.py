@@ -212,3 +212,14 @@ def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
     again = cli("import", seed, "--yes")
     assert again.stdout == "protocol.txt: уже импортирован как документ 1; ничего не изменено\n"
     assert _counts(tmp_path) == (1, 17, 393, 17 + 393)
+
+
+def test_json_gives_items_without_a_level_heading_the_configured_default(cli, config_path):
+    Path("order.txt").write_text(
+        "ПРИКАЗ\n15.06.2021 № 556\nО проведении мониторинга\n\nПРИКАЗЫВАЮ:\n"
+        "1. Провести мониторинг в срок до 20 августа 2021 года.\n", encoding="utf-8")
+    [item] = json.loads(cli("import", "order.txt", "--json").stdout)[0]["items"]
+    assert (item["level"], item["due"]) == ("municipal", "2021-08-20")
+    config_path.write_text('[import]\ndefault_level = "regional"\n', encoding="utf-8")
+    [item] = json.loads(cli("import", "order.txt", "--json").stdout)[0]["items"]
+    assert item["level"] == "regional"

@@ -102,7 +102,8 @@ def import_command(
         except Exception as exc:
             failed |= _report(path, exc)
     if as_json:
-        print_json([parse_json(path, parsed) for path, parsed in parsed_files])
+        print_json([parse_json(path, parsed, default_level=settings.import_.default_level)
+                    for path, parsed in parsed_files])
         if not yes or dry_run:  # the parse alone: no directory, no database needed
             parsed_files = []
     for path, parsed in parsed_files:
@@ -145,8 +146,10 @@ def read_document(path: Path, settings):
     return parse_file(path, max_bytes=limit)
 
 
-def parse_json(path: Path, parsed) -> dict[str, Any]:
-    """The `--json` shape of one file's parse."""
+def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
+    """The `--json` shape of one file's parse. An item under no level heading gets
+    `default_level` (the config's), as the import would give it; `owners` are the names
+    the document gives (empty: the config's rules by level decide)."""
     return {
         "file": str(path),
         "document": {
@@ -159,7 +162,8 @@ def parse_json(path: Path, parsed) -> dict[str, Any]:
             {
                 "label": item.label,
                 "text": item.text,
-                "level": str(item.level) if item.level else None,
+                "level": str(item.level or default_level) if item.level or default_level
+                else None,
                 "actionable": item.actionable,
                 "due": item.due.isoformat() if item.due else None,
                 "due_text": item.due_text,
