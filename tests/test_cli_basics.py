@@ -53,6 +53,9 @@ def test_municipalities_sample_imports_as_55_under_one_region(cli):
     assert result.output == "Imported 56 organisation(s), skipped 0 existing\n"
     again = cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
     assert again.output == "Imported 0 organisation(s), skipped 55 existing\n"
+    # Without --parent the rows have no parent: still the same organisations, not 55 more.
+    bare = cli("org", "import", str(MUNICIPALITIES_CSV))
+    assert bare.output == "Imported 0 organisation(s), skipped 55 existing\n"
     orgs = json.loads(cli("org", "list", "--json").output)
     regions = [o for o in orgs if o["kind"] == "region"]
     assert [r["name"] for r in regions] == ["Ростовская область"]

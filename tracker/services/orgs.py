@@ -111,7 +111,8 @@ def import_organisations(
     """Import `name,kind[,parent]` rows. An existing organisation is skipped, not doubled.
 
     `parent` (the `--parent` option) puts rows without a parent column under that
-    organisation, created as a region if it does not exist.
+    organisation, created as a region if it does not exist. A row left without a parent
+    is skipped when an organisation of that name exists anywhere.
 
     :raises InvalidInput: naming the file and line of the first bad row.
     """
@@ -137,11 +138,12 @@ def import_organisations(
             except (NotFound, InvalidInput) as exc:
                 raise InvalidInput(f"{source}, line {line}: parent: {exc}") from None
         parent_id = owner.id if owner else None
-        exists = session.exec(
-            select(Organisation.id).where(
-                Organisation.name_key == fold(name), Organisation.parent_id == parent_id
-            )
-        ).first()
+        same_name = select(Organisation.id).where(Organisation.name_key == fold(name))
+        if owner is not None:
+            same_name = same_name.where(Organisation.parent_id == parent_id)
+        # A row with no parent names an organisation already in the directory anywhere:
+        # importing the same file again without --parent must not double the directory.
+        exists = session.exec(same_name).first()
         if exists:
             result.skipped += 1
             continue
