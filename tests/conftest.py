@@ -57,7 +57,8 @@ def cli(config_path):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):
-        return runner.invoke(app, ["--config", str(config_path), *args], input=input)
+        return runner.invoke(app, ["--config", str(config_path), *args], input=input,
+                             prog_name="tracker")
 
     return invoke
 

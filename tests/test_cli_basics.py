@@ -204,3 +204,15 @@ def test_cyrillic_name_search_folds_case(cli):
 def test_default_database_is_beside_the_config(cli, config_path: Path):
     _setup(cli)
     assert (config_path.parent / "tracker.db").exists()
+
+
+def test_usage_mistakes_are_one_line_with_exit_code_2(cli):
+    missing = cli("tasks", "extend", "1", "--to", "2021-09-01")
+    assert (missing.exit_code, missing.output) == (
+        2, "Error: tracker tasks extend: Missing option '--reason'. "
+           "(see tracker tasks extend --help)\n")
+    unknown = cli("nonsense")
+    assert (unknown.exit_code, unknown.output) == (
+        2, "Error: tracker: No such command 'nonsense'. (see tracker --help)\n")
+    assert cli("tasks", "show", "abc").output.count("\n") == 1
+    assert cli("org").output.startswith("Usage: tracker org")  # no arguments: the help

@@ -15,7 +15,32 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 class _Group(TyperGroup):
-    """Prints `TrackerError`s as one line on stderr and exits 1, never a traceback."""
+    """Prints `TrackerError`s as one line on stderr and exits 1, never a traceback;
+    usage mistakes (a missing option, a bad value) as one line too, with exit code 2."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:  # `tracker org`: the help, as usual
+            exc.show()
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+            typer.echo(f"Error: {where}{exc.format_message()} "
+                       f"(see {exc.ctx.command_path if exc.ctx else 'tracker'} --help)",
+                       err=True)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx):
         try:
