@@ -1,6 +1,7 @@
 """Outbox rows (or unsaved drafts) to `Message`s a channel can deliver.
 
-Reads, never writes: one query for the recipients and one for the items' assignments,
+Reads, never writes: one query for the pending items of a batch of outbox rows
+(`outgoing_of_rows`), one for the recipients and one for the items' assignments,
 tasks, organisations and documents. "Days left" counts from the recipient's local date
 at `now`, so a message retried the next morning says "через 2 дня", not "через 3 дня".
 """
@@ -26,7 +27,7 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox import Draft, _chunks, message_kind, pending_items
+from notifications.outbox import Draft, _chunks, message_kind, pending_items_of
 from roadmaps.titles import document_title
 from tracker.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
 
@@ -46,7 +47,16 @@ class Outgoing:
 
 def outgoing_of_row(session: Session, row: OutboxMessage) -> Outgoing:
     """The outbox message `row` with its items still pending."""
-    items = tuple(pending_items(session, row.id))
+    return outgoing_of_rows(session, [row])[0]
+
+
+def outgoing_of_rows(session: Session, rows: Sequence[OutboxMessage]) -> list[Outgoing]:
+    """`outgoing_of_row` for many rows, in order, reading all their items in one go."""
+    items_of = pending_items_of(session, [row.id for row in rows])
+    return [_outgoing(row, tuple(items_of.get(row.id, ()))) for row in rows]
+
+
+def _outgoing(row: OutboxMessage, items: tuple) -> Outgoing:
     kind = MessageKind(row.kind)
     if items and kind in (MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
                           MessageKind.DIGEST):

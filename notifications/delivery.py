@@ -28,7 +28,7 @@ from sqlalchemy import update
 
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError
-from notifications.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_row
+from notifications.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_rows
 from notifications.loading import due_batches, load_directory
 from notifications.message import ChannelKind, Message, MessageKind
 from notifications.planner import Planned, plan
@@ -198,7 +198,7 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime):
     with db.reading() as session:
         rows = {row.id: row for row in session.exec(
             select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
-        outgoing = [outgoing_of_row(session, rows[i]) for i in ids]
+        outgoing = outgoing_of_rows(session, [rows[i] for i in ids])
         messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
                            escalation_roles=[s.notify for s in settings.reminders.escalation])
     return [(i, o, m) for i, o, m in zip(ids, outgoing, messages, strict=True)]

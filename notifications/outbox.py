@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from notifications.directory import AssignmentInfo, channels_of
@@ -236,8 +236,7 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
     session.execute(insert(OutboxItem), items)
     extended = [targets[b] for b in keyed if b not in key_of]
     report.messages_extended += len(extended)
-    for message_id in extended:
-        _refresh_kind(session, message_id)
+    _refresh_kinds(session, extended)
 
 
 def _free_key(session: Session, base: str) -> str:
@@ -251,14 +250,24 @@ def _free_key(session: Session, base: str) -> str:
     return f"{base}:{number}"
 
 
-def _refresh_kind(session: Session, message_id: int) -> None:
-    rules = session.scalars(
-        select(OutboxItem.rule).where(OutboxItem.message_id == message_id,
-                                      OutboxItem.status == OutboxStatus.PENDING)
-    ).all()
-    if rules:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                        .values(kind=str(message_kind(rules))))
+def _refresh_kinds(session: Session, message_ids: Sequence[int]) -> None:
+    """Set each message's kind from the rules of its pending items (some were just added):
+    one read per chunk of messages and one executemany UPDATE."""
+    from sqlalchemy import bindparam
+
+    i, m = OutboxItem.__table__.c, OutboxMessage.__table__.c
+    rules: dict[int, list[str]] = {}
+    for chunk in _chunks(list(message_ids)):
+        for message_id, rule in session.execute(
+            select(i.message_id, i.rule)
+            .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
+        ):
+            rules.setdefault(message_id, []).append(rule)
+    rows = [{"b_id": id_, "b_kind": str(message_kind(found))} for id_, found in rules.items()]
+    if rows:
+        session.connection().execute(
+            update(OutboxMessage.__table__).where(m.id == bindparam("b_id"))
+            .values(kind=bindparam("b_kind")), rows)
 
 
 def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None],
@@ -327,37 +336,42 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "") -> bool:
     """Record a delivery: the message and its pending items are sent, one REMINDED or
     ESCALATED event per item. False if the message was no longer ours to mark (cancelled
-    or already sent by another worker after a stale claim)."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id,
-               OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+    or already sent by another worker after a stale claim).
+
+    Three statements: the message's UPDATE ... RETURNING, the items' UPDATE ...
+    RETURNING, and one executemany INSERT of the events (Core, no ORM bookkeeping).
+    """
+    m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
+    connection = session.connection()
+    marked = connection.execute(
+        update(OutboxMessage.__table__)
+        .where(m.id == message_id, m.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
         .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-    )
-    if result.rowcount != 1:
+        .returning(m.kind, m.person_id, m.channel)
+    ).first()
+    if marked is None:
         return False
-    message = session.get(OutboxMessage, message_id)
-    items = session.execute(
-        select(OutboxItem.id, OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step)
-        .where(OutboxItem.message_id == message_id, OutboxItem.status == OutboxStatus.PENDING)
+    kind, person_id, channel = marked
+    items = connection.execute(
+        update(OutboxItem.__table__)
+        .where(i.message_id == message_id, i.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENT)
+        .returning(i.id, i.assignment_id, i.rule, i.step)
     ).all()
-    session.execute(update(OutboxItem)
-                    .where(OutboxItem.message_id == message_id,
-                           OutboxItem.status == OutboxStatus.PENDING)
-                    .values(status=OutboxStatus.SENT))
-    if message.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
+    if kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
         return True  # notices about an item, not reminders of it
     events = []
-    for _, assignment_id, rule, step in items:
-        kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
+    for _, assignment_id, rule, step in sorted(items):  # item order, as before
+        event_kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
         events.append({
-            "kind": kind, "assignment_id": assignment_id, "via": Via.SCHEDULER, "at": now,
-            "details": json.dumps({"recipient_id": message.person_id, "channel": message.channel,
+            "kind": event_kind, "assignment_id": assignment_id, "task_id": None,
+            "person_id": None, "via": Via.SCHEDULER, "at": now,
+            "details": json.dumps({"recipient_id": person_id, "channel": channel,
                                    "rule": rule, "step": step, "message_id": message_id,
                                    "reply": reply[:200]}, ensure_ascii=False),
         })
     if events:
-        session.execute(insert(Event), events)
+        connection.execute(insert(Event.__table__), events)
     return True
 
 
@@ -578,12 +592,23 @@ def retry(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:
 
 def pending_items(session: Session, message_id: int) -> list[tuple[int, str, int, date | None]]:
     """(assignment id, rule, step, due date) of the message's pending items, in order."""
-    return [tuple(row) for row in session.execute(
-        select(OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step, OutboxItem.due_date)
-        .where(and_(OutboxItem.message_id == message_id,
-                    OutboxItem.status == OutboxStatus.PENDING))
-        .order_by(OutboxItem.due_date, OutboxItem.assignment_id, OutboxItem.id)
-    )]
+    return pending_items_of(session, [message_id]).get(message_id, [])
+
+
+def pending_items_of(session: Session, message_ids: Iterable[int]
+                     ) -> dict[int, list[tuple[int, str, int, date | None]]]:
+    """`pending_items` of many messages at once (one query per chunk of ids); a message
+    with no pending item is absent."""
+    i = OutboxItem.__table__.c
+    found: dict[int, list[tuple[int, str, int, date | None]]] = {}
+    for chunk in _chunks(list(message_ids)):
+        for message_id, assignment_id, rule, step, due in session.execute(
+            select(i.message_id, i.assignment_id, i.rule, i.step, i.due_date)
+            .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
+            .order_by(i.message_id, i.due_date, i.assignment_id, i.id)
+        ):
+            found.setdefault(message_id, []).append((assignment_id, rule, step, due))
+    return found
 
 
 def open_ids(session: Session, ids: Iterable[int]) -> set[int]:
