@@ -4,17 +4,20 @@ by the normal outbox delivery with the XLSX report attached."""
 from __future__ import annotations
 
 import json
+import logging
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from notifications.channels.registry import build_channels
 from notifications.message import ChannelKind
 from tests import report_dataset
 from tracker.enums import ChannelPref, OutboxStatus, Role
-from tracker.models import OutboxMessage, Person, fold
+from tracker.models import OutboxMessage, Person, ScheduledRun, fold
 from tracker.reports.digests import run_digests
+from tracker.service import Service
 
 FRIDAY = report_dataset.msk(2021, 8, 13, 9, 0)
 
@@ -139,3 +142,20 @@ async def test_delivered_by_the_outbox_with_the_report_attached(db, settings, da
     await tick(db, settings, channels, now=FRIDAY.replace(hour=10), worker="test")
     assert len([m for c in channels.values() for m in c.sent if m.kind == "lead_summary"]) == 2
 
+
+@pytest.mark.asyncio
+async def test_a_digest_runs_once_per_period_across_restarts(db, settings, data, caplog):
+    def service() -> Service:
+        return Service(settings, db, build_channels(settings), bot=False, clock=lambda: FRIDAY)
+
+    with caplog.at_level(logging.INFO, logger="tracker.service"):
+        await service().run_digest("lead")
+        await service().run_digest("lead")  # restarted within the same minute
+    assert [r.getMessage() for r in caplog.records] == [
+        "digest lead for 2021-08-13T09:00 recorded",
+        "digest lead for 2021-08-13T09:00 already ran; skipped"]
+    with db.reading() as session:
+        [run] = session.scalars(select(ScheduledRun)).all()
+    assert (run.kind, run.period) == ("lead", "2021-08-13T09:00")
+    assert run.finished_at is not None
+    assert len(_messages(db, "lead_summary")) == 2  # email and Telegram, once each

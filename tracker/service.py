@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import os
 import signal
@@ -42,8 +41,9 @@ class Service:
     """The scheduler, the tick and the digests over one database."""
 
     def __init__(self, settings, db, channels, *, tick_seconds: float = 60, worker=None,
-                 bot: bool = True):
+                 bot: bool = True, clock=utcnow):
         self.bot = bot
+        self.clock = clock  # the one place the service reads the time (tests fix it)
         self._scheduler = None
         self.settings = settings
         self.db = db
@@ -62,7 +62,7 @@ class Service:
             return
         async with self._busy:
             try:
-                report = await tick(self.db, self.settings, self.channels, now=utcnow(),
+                report = await tick(self.db, self.settings, self.channels, now=self.clock(),
                                     worker=self.worker, stop=self.stop)
             except Exception:
                 logger.exception("tick failed; the next one will try again")
@@ -76,25 +76,20 @@ class Service:
 
     async def run_digest(self, kind: str) -> None:
         """Record the run of `kind` for this period, then build and record the digests."""
-        now = utcnow()
+        now = self.clock()
         period = now.astimezone(self.settings.zone).strftime("%Y-%m-%dT%H:%M")
         if not await asyncio.to_thread(claim_run, self.db, kind, period, now):
             logger.info("digest %s for %s already ran; skipped", kind, period)
             return
-        try:
-            from tracker.reports.digests import run_digests
-        except ModuleNotFoundError:
-            logger.warning("digest %s: tracker.reports.digests is not installed", kind)
-            return
+        from tracker.reports.digests import run_digests
+
         async with self._busy:
             try:
-                result = run_digests(self.db, self.settings, kind, now)
-                if inspect.isawaitable(result):
-                    await result
+                await run_digests(self.db, self.settings, kind, now)
             except Exception:
                 logger.exception("digest %s for %s failed", kind, period)
                 return
-        await asyncio.to_thread(finish_run, self.db, kind, period, utcnow())
+        await asyncio.to_thread(finish_run, self.db, kind, period, self.clock())
         logger.info("digest %s for %s recorded", kind, period)
 
     async def serve(self, *, once: bool = False) -> None:
@@ -133,9 +128,7 @@ class Service:
             async with self._busy:  # the pass in flight finishes its message
                 pass
             if stop_bot is not None:
-                result = stop_bot()
-                if inspect.isawaitable(result):
-                    await result
+                await stop_bot()
             logger.info("service stopped")
 
     def wake(self) -> None:
