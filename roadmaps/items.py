@@ -341,11 +341,10 @@ def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | Non
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
         parts = [text]
     items = []
-    for index, (part, deadline) in enumerate(zip(parts, deadlines or [None], strict=False)):
-        label = raw.label if len(parts) == 1 else (
-            f"{raw.label} ({index + 1})" if raw.label else None)
+    # Each action of the item is a task of its own, under the item's label as written.
+    for part, deadline in zip(parts, deadlines or [None], strict=False):
         item = ParsedItem(
-            label=label, text=part, level=level, actionable=bool(actionable), due=None,
+            label=raw.label, text=part, level=level, actionable=bool(actionable), due=None,
             due_text=None, start=None, recurrence=None, owners=list(owners), warnings=[],
             line=raw.line, parent_label=raw.parent.label if raw.parent else None,
         )

@@ -82,8 +82,8 @@ def test_docx_roadmap_items(tmp_path):
     got = [(i.label, i.level, i.start, i.due, i.recurrence) for i in doc.items]
     assert got == [
         ("1", Level.REGIONAL, date(2021, 7, 1), date(2021, 8, 20), None),
-        ("2 (1)", Level.REGIONAL, None, date(2021, 10, 1), None),
-        ("2 (2)", Level.REGIONAL, None, date(2021, 12, 1), None),
+        ("2", Level.REGIONAL, None, date(2021, 10, 1), None),
+        ("2", Level.REGIONAL, None, date(2021, 12, 1), None),
         ("3", Level.MUNICIPAL, date(2021, 9, 1), date(2022, 8, 31), Recurrence.MONTHLY),
         ("4", Level.MUNICIPAL, None, date(2021, 9, 15), None),
     ]

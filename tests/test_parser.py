@@ -200,13 +200,13 @@ def test_item_with_two_deadlines_becomes_two_items():
     assert first.line == second.line == 18
 
 
-def test_numbered_two_deadline_item_gets_part_labels():
+def test_numbered_two_deadline_item_is_two_tasks_under_its_label_as_written():
     text = ("ПРИКАЗ\n\n01.02.2022 № 5\n\nПРИКАЗЫВАЮ:\n"
             "2. До 10 марта провести мониторинг, до 20 марта представить его результаты.\n")
     items = parse_text(text).items
     assert [(i.label, i.text, i.due) for i in items] == [
-        ("2 (1)", "До 10 марта провести мониторинг", date(2022, 3, 10)),
-        ("2 (2)", "До 20 марта представить его результаты", date(2022, 3, 20)),
+        ("2", "До 10 марта провести мониторинг", date(2022, 3, 10)),
+        ("2", "До 20 марта представить его результаты", date(2022, 3, 20)),
     ]
 
 
@@ -215,7 +215,7 @@ def test_one_action_with_several_dates_keeps_its_text():
             "1. Представить отчёт до 10 марта, до 10 июня.\n")
     items = parse_text(text).items
     assert [(i.label, i.due) for i in items] == [
-        ("1 (1)", date(2022, 3, 10)), ("1 (2)", date(2022, 6, 10))]
+        ("1", date(2022, 3, 10)), ("1", date(2022, 6, 10))]
     assert {i.text for i in items} == {"Представить отчёт до 10 марта, до 10 июня."}
 
 
