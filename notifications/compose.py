@@ -95,12 +95,11 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
             d = details.get(assignment_id)
             if d is None:
                 continue
-            task, org, owner, document = d
+            text, label, organisation, owner, document = d
             items.append(Item(
-                assignment_id=assignment_id, text=task.text, due_date=due,
+                assignment_id=assignment_id, text=text, due_date=due,
                 days_left=(due - today).days if due else None, rule=Rule(rule),
-                organisation=org.name, label=task.label,
-                document=document_title(document) if document else None,
+                organisation=organisation, label=label, document=document,
                 owner=owner, step=step,
             ))
         context = dict(out.payload)
@@ -151,14 +150,33 @@ def _people(session: Session, ids: set[int]) -> dict[int, Person]:
 
 
 def _details(session: Session, ids: set[int]) -> dict[int, tuple]:
+    """Per assignment: (task text, task label, organisation name, owner name, document
+    title); plain columns, not ORM entities (a batch of messages has thousands)."""
+    a, t, o, p, d = (Assignment.__table__.c, Task.__table__.c, Organisation.__table__.c,
+                     Person.__table__.c, Document.__table__.c)
     found: dict[int, tuple] = {}
+    titles: dict[int, str] = {}
     for chunk in _chunks(sorted(ids)):
-        query = (select(Assignment.id, Task, Organisation, Person.name, Document)
-                 .join(Task, Task.id == Assignment.task_id)
-                 .join(Organisation, Organisation.id == Assignment.organisation_id)
-                 .outerjoin(Person, Person.id == Assignment.person_id)
-                 .outerjoin(Document, Document.id == Task.document_id)
-                 .where(Assignment.id.in_(chunk)))
-        for id_, task, org, owner, document in session.execute(query):
-            found[id_] = (task, org, owner, document)
+        query = (select(a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date)
+                 .select_from(Assignment.__table__)
+                 .join(Task.__table__, t.id == a.task_id)
+                 .join(Organisation.__table__, o.id == a.organisation_id)
+                 .outerjoin(Person.__table__, p.id == a.person_id)
+                 .outerjoin(Document.__table__, d.id == t.document_id)
+                 .where(a.id.in_(chunk)))
+        for id_, text, label, org, owner, doc_id, kind, number, day in session.execute(query):
+            title = None
+            if doc_id is not None:
+                title = titles.get(doc_id)
+                if title is None:
+                    title = titles[doc_id] = document_title(
+                        _DocumentRef(kind, number, day))
+            found[id_] = (text, label, org, owner, title)
     return found
+
+
+@dataclass(frozen=True)
+class _DocumentRef:
+    kind: str
+    number: str | None
+    date: date | None

@@ -333,31 +333,41 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
     return sorted(won, key=ids.index)
 
 
+def _sent_statements():
+    """mark_sent's statements, built once (a delivery pass runs them per message)."""
+    from sqlalchemy import bindparam
+
+    m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
+    message = (update(OutboxMessage.__table__)
+               .where(m.id == bindparam("b_message"),
+                      m.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
+               .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
+               .returning(m.kind, m.person_id, m.channel))
+    items = (update(OutboxItem.__table__)
+             .where(i.message_id == bindparam("b_message"), i.status == OutboxStatus.PENDING)
+             .values(status=OutboxStatus.SENT)
+             .returning(i.id, i.assignment_id, i.rule, i.step))
+    return message, items, insert(Event.__table__)
+
+
+_SENT_MESSAGE, _SENT_ITEMS, _INSERT_EVENTS = _sent_statements()
+
+
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "") -> bool:
     """Record a delivery: the message and its pending items are sent, one REMINDED or
     ESCALATED event per item. False if the message was no longer ours to mark (cancelled
     or already sent by another worker after a stale claim).
 
-    Three statements: the message's UPDATE ... RETURNING, the items' UPDATE ...
-    RETURNING, and one executemany INSERT of the events (Core, no ORM bookkeeping).
+    Three statements, built once: the message's UPDATE ... RETURNING, the items'
+    UPDATE ... RETURNING, and one executemany INSERT of the events (Core, no ORM
+    bookkeeping: this runs once per delivered message).
     """
-    m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
     connection = session.connection()
-    marked = connection.execute(
-        update(OutboxMessage.__table__)
-        .where(m.id == message_id, m.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
-        .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-        .returning(m.kind, m.person_id, m.channel)
-    ).first()
+    marked = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
     if marked is None:
         return False
     kind, person_id, channel = marked
-    items = connection.execute(
-        update(OutboxItem.__table__)
-        .where(i.message_id == message_id, i.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENT)
-        .returning(i.id, i.assignment_id, i.rule, i.step)
-    ).all()
+    items = connection.execute(_SENT_ITEMS, {"b_message": message_id}).all()
     if kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
         return True  # notices about an item, not reminders of it
     events = []
@@ -371,7 +381,7 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
                                    "reply": reply[:200]}, ensure_ascii=False),
         })
     if events:
-        connection.execute(insert(Event.__table__), events)
+        connection.execute(_INSERT_EVENTS, events)
     return True
 
 
