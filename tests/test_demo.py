@@ -1,35 +1,175 @@
-"""`tracker demo` runs end to end in a temporary folder."""
+"""`tracker demo`: what it builds, sends and prints, re-runs, and which folders it refuses.
+
+The full demo runs once for the module (it is meant to take seconds); the re-run walks a
+few days only.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+MODEL = "Разработать (описать) региональную модель организации системы профориентации"
+METHOD_UNIONS = "Создать на уровне муниципальных образований/образовательных организаций"
 
 
-def test_demo_runs_and_produces_messages(tmp_path):
-    from typer.testing import CliRunner
-
+def _demo(folder, *args):
     from tracker.cli.main import app
+
+    return CliRunner().invoke(app, ["demo", "--dir", str(folder), *args])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """(folder, CLI result) of one full demo, with no TRACKER_* variable set."""
+    folder = tmp_path_factory.mktemp("walk") / "demo"
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("TRACKER_")]:
+            patch.delenv(name)
+        result = _demo(folder)
+    assert result.exit_code == 0, result.output
+    return folder, result
+
+
+@pytest.fixture
+def session(demo):
+    from tracker.db import open_database
+
+    db = open_database(f"sqlite:///{demo[0] / 'tracker.db'}")
+    with db.reading() as session:
+        yield session
+    db.dispose()
+
+
+def test_both_seed_protocols_are_imported(session):
+    from tracker.models import Document
+
+    documents = session.execute(select(Document.kind, Document.number, Document.date)
+                                .order_by(Document.date)).all()
+    assert documents == [("protocol", "1", date(2021, 6, 15)),
+                         ("protocol", "21", date(2022, 4, 11))]
+
+
+def test_regional_item_goes_to_the_region_and_municipal_item_to_all_55(session):
+    from tracker.models import Assignment, Organisation, Task
+
+    model = session.execute(select(Task).where(Task.text.startswith(MODEL))).scalar_one()
+    assert (model.due_date, model.level) == (date(2021, 8, 20), "regional")
+    owners = session.execute(select(Organisation.kind, Assignment.created_at)
+                             .join(Assignment, Assignment.organisation_id == Organisation.id)
+                             .where(Assignment.task_id == model.id)).all()
+    assert [kind for kind, _ in owners] == ["region"]
+    # Created on the first protocol's date (10:00 in Moscow): the walk starts there.
+    assert owners[0][1].isoformat().startswith("2021-06-15T07:00")
+
+    unions = session.execute(select(Task).where(Task.text.startswith(METHOD_UNIONS))
+                             ).scalar_one()
+    assert (unions.due_date, unions.level) == (date(2021, 9, 1), "municipal")
+    kinds = session.execute(select(Organisation.kind, func.count(Assignment.id))
+                            .join(Assignment, Assignment.organisation_id == Organisation.id)
+                            .where(Assignment.task_id == unions.id)
+                            .group_by(Organisation.kind)).all()
+    assert kinds == [("municipality", 55)]
+
+
+def test_messages_are_written_to_the_outbox(demo, session):
+    from tracker.enums import ChannelPref
+    from tracker.models import OutboxMessage, Person
+
+    outbox = demo[0] / "outbox"
+    emails = list(outbox.glob("*.eml"))
+    assert len(emails) > 100
+    chats = set(session.scalars(select(Person.telegram_chat_id).where(
+        Person.channels == ChannelPref.TELEGRAM)))
+    assert chats  # the demo has Telegram people, so the log has lines for them
+    lines = [json.loads(line) for line in
+             (outbox / "telegram.log").read_text(encoding="utf-8").splitlines()]
+    assert lines and {line["chat_id"] for line in lines} <= chats
+    sent = session.scalar(select(func.count()).select_from(OutboxMessage)
+                          .where(OutboxMessage.status == "sent"))
+    assert sent == len(emails) + len(lines)
+    kinds = set(session.scalars(select(OutboxMessage.kind).distinct()))
+    assert {"reminder", "overdue", "escalation"} <= kinds
+
+
+def test_officers_complete_assignments_during_the_walk(session):
+    from tracker.models import Assignment
+
+    done = session.execute(select(Assignment.completed_at, Assignment.completed_via)
+                           .where(Assignment.status == "done")).all()
+    total = session.scalar(select(func.count()).select_from(Assignment))
+    assert 0 < len(done) < total
+    assert {via for _, via in done} == {"bot", "cli"}
+    days = {at.date() for at, _ in done}
+    assert min(days) > date(2021, 6, 15) and max(days) <= date(2022, 9, 14)
+
+
+def test_summary_lines_match_the_database(demo, session):
+    from tracker.models import Assignment
+
+    folder, result = demo
+    as_of = date(2022, 9, 14)  # two weeks past the last deadline, 31.08.2022
+    total = session.scalar(select(func.count()).select_from(Assignment))
+    done = session.scalar(select(func.count()).select_from(Assignment)
+                          .where(Assignment.status == "done"))
+    overdue = session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.status == "open", Assignment.due_date < as_of))
+    outbox = folder / "outbox"
+    emails = len(list(outbox.glob("*.eml")))
+    telegrams = len((outbox / "telegram.log").read_text(encoding="utf-8").splitlines())
+    lines = result.stdout.splitlines()
+    assert re.search(r"Просроченные поручения: Ростовская область, по состоянию на 14\.09\.2022",
+                     result.stdout)
+    assert f"Overdue on 14.09.2022: {overdue} of {total} assignments; {done} done." in lines
+    assert (f"Sent {emails + telegrams} messages: {emails} emails as .eml files in {outbox}, "
+            f"{telegrams} Telegram messages in {outbox / 'telegram.log'}.") in lines
+    assert lines[-1] == (f"Explore: cd {folder} && tracker tasks list --status overdue; "
+                         "tracker report overdue; tracker outbox list")
+    assert overdue > 0 and total == 998
+
+
+def test_a_second_run_starts_afresh_and_keeps_other_files(tmp_path):
+    from tracker.db import open_database
+    from tracker.models import Document
 
     folder = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--dir", str(folder)])
+    assert _demo(folder, "--days", "3").exit_code == 0
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    result = _demo(folder, "--days", "70")
     assert result.exit_code == 0, result.output
-    assert "Просрочено на" in result.output
-    emails = list((folder / "outbox").glob("*.eml"))
-    assert len(emails) > 100
-    lines = (folder / "outbox" / "telegram.log").read_text(encoding="utf-8").splitlines()
-    assert lines and json.loads(lines[0])["chat_id"] >= 100000
-    assert (folder / "tracker.db").exists() and (folder / "config.toml").exists()
+    assert "Overdue on 24.08.2021: " in result.stdout
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+    db = open_database(f"sqlite:///{folder / 'tracker.db'}")
+    try:
+        with db.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Document)) == 2
+    finally:
+        db.dispose()
+    assert list((folder / "outbox").glob("*.eml"))
 
 
-def test_demo_refuses_a_folder_in_use(tmp_path):
-    from typer.testing import CliRunner
-
-    from tracker.cli.main import app
-
-    (tmp_path / "demo").mkdir()
-    (tmp_path / "demo" / "notes.txt").write_text("mine")
-    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
+@pytest.mark.parametrize("occupied", ["folder", "file"])
+def test_a_folder_that_is_not_a_demo_is_refused(tmp_path, occupied):
+    target = tmp_path / "demo"
+    if occupied == "folder":
+        target.mkdir()
+        (target / "config.toml").write_text("# mine", encoding="utf-8")
+        expected = f"Error: {target} is not empty and holds no demo; remove it or choose " \
+                   "another --dir\n"
+    else:
+        target.write_text("# mine", encoding="utf-8")
+        expected = f"Error: {target} is not a folder; choose another --dir\n"
+    result = _demo(target)
     assert result.exit_code == 1
-    assert result.output == (f"Error: {tmp_path / 'demo'} is not empty; remove it or choose "
-                             "another --dir\n")
-    assert (tmp_path / "demo" / "notes.txt").read_text() == "mine"
+    assert result.output == expected
+    if occupied == "folder":
+        assert sorted(p.name for p in target.iterdir()) == ["config.toml"]
+        assert (target / "config.toml").read_text(encoding="utf-8") == "# mine"
+    else:
+        assert target.read_text(encoding="utf-8") == "# mine"

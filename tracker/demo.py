@@ -1,13 +1,30 @@
 """`tracker demo`: the whole product on sample data, in a folder of its own, in seconds.
 
-It creates a config and a database, loads the Rostov region (55 municipalities, shipped
-as package data) with generated people (an officer and a coordinator per municipality,
-a regional officer and the regional lead, all with made-up @example.ru addresses),
-enters the decisions of the regional order of 15.06.2021 (from the seed protocol of
-11.04.2022), then walks the calendar day by day from the order's date to two weeks
-past the last deadline, running the real planner and delivery at 09:00 each day while
-officers complete their tasks on the way (pseudo-random, but the same every run). It
-ends with the overdue summary and where the messages are.
+`run_demo(folder)`:
+
+1. prepares `folder`: created if missing; an empty folder is used as is; a folder holding
+   a previous demo (it has the `.tracker-demo` marker) starts afresh: the previous
+   config, database and outbox are removed, nothing else is touched; any other
+   non-empty folder is refused (`InvalidInput`) and left as it was;
+2. writes `config.toml` (the embedded defaults) and creates the SQLite database beside it.
+   The demo pins what would let it reach outside the folder, whatever the environment
+   says: the database is `tracker.db` there, no SMTP server and no Telegram token, so
+   emails become `.eml` files and Telegram messages lines of `telegram.log` in `outbox/`;
+3. loads the Rostov region (its 55 municipalities, shipped as package data) with made-up
+   people: an officer and a coordinator per municipality (a third of the officers have
+   Telegram), a regional officer and the regional lead;
+4. imports both seed protocols (`roadmaps/examples`, package data) with the same functions
+   `tracker import --yes` uses, as of 10:00 on the earliest protocol's date (15.06.2021:
+   the working group's protocol of 11.04.2022 restates the decisions of the order of that
+   day, with deadlines in 2021), so the planner plans every assignment from that moment;
+5. walks the calendar one day at a time up to `days` days, by default two weeks past the
+   last deadline, running the real pass (`notifications.delivery.tick`: planner, outbox,
+   file channels) at the send time of each day; reminders, overdue notices and
+   escalations all fall at that time, so nothing is due in between. At 13:00 some
+   officers mark their assignments done (`tracker.services.tasks.complete`) on a day
+   drawn for each assignment beforehand from a seeded generator: the same every run;
+6. prints the real overdue report as of the last day walked (by document), the totals
+   line and where the messages are, and returns those figures (`DemoResult`).
 """
 
 from __future__ import annotations
@@ -16,89 +33,252 @@ import asyncio
 import csv
 import random
 import shutil
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import roadmaps
 from tracker.errors import InvalidInput
 
 DATA = Path(__file__).with_name("data") / "rostov-oblast-municipalities.csv"
+PROTOCOLS = tuple(Path(roadmaps.__file__).with_name("examples") / name for name in (
+    "protocol_director_meeting.txt", "working_group_protocol.txt"))
 REGION = "Ростовская область"
-ORDER = {"number": "556", "date": date(2021, 6, 15),
-         "title": "Об управленческих решениях по итогам мониторинга системы работы по "
-                  "самоопределению и профессиональной ориентации обучающихся"}
-# (label, level, text, due) from the seed protocol's list of decisions of order № 556.
-DECISIONS = [
-    ("1", "regional", "Разработать на 2021-2022 учебный год «Дорожную карту мероприятий по "
-     "развитию профессиональной ориентации обучающихся и содействию трудоустройству "
-     "выпускников»", date(2021, 8, 20)),
-    ("2", "regional", "Разработать (описать) региональную модель организации системы "
-     "профориентации", date(2021, 8, 20)),
-    ("3", "regional", "Подготовить методические рекомендации по организации "
-     "профориентационной деятельности в образовательных организациях Ростовской области",
-     date(2021, 8, 31)),
-    ("4", "regional", "Составить реестр существующих в Ростовской области практик "
-     "профориентационной направленности", date(2021, 10, 1)),
-    ("5", "municipal", "Разработать (описать) муниципальные модели по профориентации на основе "
-     "региональной модели", date(2021, 9, 15)),
-    ("6", "municipal", "Создать на уровне муниципальных образований районные методические "
-     "объединения по профориентации", date(2021, 9, 1)),
-    ("7", "municipal", "Провести совещания с руководителями муниципальных образовательных "
-     "организаций, методическими службами по итогам анализа показателей", date(2021, 9, 15)),
-]
+MARKER = ".tracker-demo"
+# What a demo writes into its folder; a re-run removes exactly these.
+OWN = ("config.toml", "tracker.db", "tracker.db-wal", "tracker.db-shm", "tracker.db-journal",
+       "outbox")
+PAST_LAST_DEADLINE = 14  # days walked after the last deadline, by default
 _SURNAMES = ["Иванова", "Петров", "Смирнова", "Кузнецов", "Попова", "Васильев", "Соколова",
              "Михайлов", "Новикова", "Фёдоров", "Морозова", "Волков", "Алексеева", "Лебедев"]
 _INITIALS = ["А. В.", "Е. Н.", "О. С.", "И. П.", "Н. А.", "Т. М.", "С. Г.", "Л. И."]
 
 
-def run_demo(folder: Path, *, days: int | None = None, progress: bool = True) -> dict:
-    """Build the demo in `folder` and walk the calendar; returns the figures shown.
+@dataclass
+class DemoResult:
+    """What the demo printed: the last day walked and the figures as of that day."""
 
-    :raises InvalidInput: if `folder` exists and is not empty (nothing is overwritten).
+    folder: Path
+    last_day: date
+    documents: int
+    assignments: int
+    done: int  # completed during the walk
+    overdue: int  # open with a due date before `last_day`
+    sent: int  # messages delivered by the ticks
+    emails: int  # .eml files in `outbox`
+    telegrams: int  # lines of `outbox/telegram.log`
+    outbox: Path
+
+
+def run_demo(folder: Path, *, days: int | None = None, progress: bool = True) -> DemoResult:
+    """Build the demo in `folder`, walk `days` days (default: past the last deadline).
+
+    :raises InvalidInput: `folder` is a file, or a non-empty folder that holds no demo.
     """
-    folder = Path(folder).resolve()
-    if folder.exists() and any(folder.iterdir()):
-        raise InvalidInput(f"{folder} is not empty; remove it or choose another --dir")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = prepare_folder(Path(folder))
     try:
         return _run(folder, days=days, progress=progress)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # nothing half-built left behind
+        _remove_own(folder)  # nothing half-built left behind; the marker stays
         raise
 
 
-def _run(folder: Path, *, days: int | None, progress: bool) -> dict:
+def prepare_folder(folder: Path) -> Path:
+    """Make `folder` ready for a fresh demo and mark it as one; returns it resolved.
+
+    :raises InvalidInput: a file, or a non-empty folder without the demo marker.
+    """
+    folder = folder.resolve()
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder; choose another --dir")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not (folder / MARKER).is_file():
+            raise InvalidInput(f"{folder} is not empty and holds no demo; remove it or choose "
+                               "another --dir")
+        _remove_own(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text(
+        "Made by `tracker demo`. Running it again here removes config.toml, tracker.db and "
+        "outbox/ and starts afresh.\n", encoding="utf-8")
+    return folder
+
+
+def _remove_own(folder: Path) -> None:
+    for name in OWN:
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
     from notifications.channels.registry import build_channels
-    from notifications.delivery import tick
     from tracker.config import load_settings
     from tracker.db import open_database
 
     default = Path(__file__).with_name("default_config.toml").read_text(encoding="utf-8")
     (folder / "config.toml").write_text(default, encoding="utf-8")
-    settings = load_settings(folder / "config.toml")
+    settings = load_settings(folder / "config.toml", database_url="", smtp={"host": ""},
+                             telegram={"token": None}, outbox={"directory": "outbox"})
     db = open_database(settings.db_url)
-    zone = settings.zone
     try:
-        start = datetime.combine(ORDER["date"], time(10, 0), tzinfo=zone)
-        assignment_ids = _populate(db, now=start)
-        last_due = max(d for *_, d in DECISIONS)
-        total_days = days or (last_due - ORDER["date"]).days + 15
+        with db.transaction() as session:
+            _populate(session)
+        first = min(_protocol_date(path, settings) for path in PROTOCOLS)
+        start = datetime.combine(first, time(10, 0), tzinfo=settings.zone)
+        documents = _import_protocols(db, settings, start.astimezone(UTC))
+        plan = _completion_plan(db, first)
+        deadlines = [due for due, _ in plan.values() if due is not None]
+        total_days = days or (max(deadlines) - first).days + PAST_LAST_DEADLINE
         channels = build_channels(settings)
-        rng = random.Random(2021)
-        sent = 0
-        bar, task_id = _progress(progress, total_days)
-        for offset in range(1, total_days + 1):
-            day = ORDER["date"] + timedelta(days=offset)
-            moment = datetime.combine(day, settings.reminders.send_time, tzinfo=zone)
-            report = asyncio.run(tick(db, settings, channels, now=moment, worker="demo"))
-            sent += report.sent
-            _complete_some(db, rng, assignment_ids, day, moment + timedelta(hours=4))
-            if bar:
-                bar.update(task_id, advance=1, description=f"{day:%d.%m.%Y}: {sent} sent")
-        if bar:
-            bar.stop()
-        return _summary(db, settings, folder, day, sent)
+        sent, last_day = asyncio.run(_walk(db, settings, channels, plan, first, total_days,
+                                           progress))
+        return _summary(db, settings, folder, last_day, sent, documents)
     finally:
         db.dispose()
+
+
+def _populate(session) -> None:
+    """The region, its municipalities and their people."""
+    from sqlmodel import select
+
+    from tracker.models import Organisation
+    from tracker.services.orgs import import_organisations
+    from tracker.services.people import add_person
+
+    rows = list(csv.DictReader(DATA.read_text(encoding="utf-8-sig").splitlines()))
+    import_organisations(session=session, rows=rows, parent=REGION, source=DATA.name)
+    region = session.exec(select(Organisation).where(Organisation.name == REGION)).one()
+    municipalities = session.exec(select(Organisation).where(
+        Organisation.parent_id == region.id).order_by(Organisation.id)).all()
+    add_person(session=session, name="Ковалёва Марина Игоревна", organisation=region,
+               email="lead@example.ru", role="lead", channels="email")
+    add_person(session=session, name="Зайцев Андрей Олегович", organisation=region,
+               email="region.officer@example.ru", channels="email")
+    for n, org in enumerate(municipalities):
+        telegram = n % 3 == 0  # a third use the Telegram bot only
+        add_person(
+            session=session, organisation=org, email=f"officer{n + 1}@example.ru",
+            name=f"{_SURNAMES[n % len(_SURNAMES)]} {_INITIALS[n % len(_INITIALS)]}",
+            telegram_chat_id=100000 + n if telegram else None,
+            channels="telegram" if telegram else "email")
+        add_person(session=session, organisation=org, email=f"coordinator{n + 1}@example.ru",
+                   name=f"{_SURNAMES[(n + 5) % len(_SURNAMES)]} "
+                        f"{_INITIALS[(n + 3) % len(_INITIALS)]}",
+                   role="coordinator", channels="email")
+
+
+def _protocol_date(path: Path, settings) -> date:
+    from tracker.cli.importing import read_document
+
+    parsed = read_document(path, settings)
+    if parsed.date is None:
+        raise InvalidInput(f"{path}: the seed protocol has no date")
+    return parsed.date
+
+
+def _import_protocols(db, settings, now: datetime) -> int:
+    """Import every seed protocol as `tracker import --yes` does, created at `now`."""
+    from roadmaps.importer import import_document
+    from tracker.cli.importing import read_document
+
+    for path in PROTOCOLS:
+        parsed = read_document(path, settings)
+        with db.transaction() as session:
+            import_document(parsed, session=session, settings=settings, now=now)
+    return len(PROTOCOLS)
+
+
+# How the officers of an organisation work: (share of the organisations, first and last
+# day they mark an item done, counted from its due date).
+HABITS = ((0.35, -20, -8), (0.40, -7, 0), (0.20, 1, 12), (0.05, 10, 60))
+
+
+def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | None]]:
+    """{assignment id: (due date, the day its officer marks it done or None: never)}.
+
+    Drawn once from a seeded generator (the same every run): each organisation gets one
+    of the `HABITS`, each dated assignment a day in its habit's range; undated work
+    ("продолжать работу") is done within the year, or never by one in three.
+    """
+    from sqlalchemy import select
+
+    from tracker.models import Assignment
+
+    rng = random.Random(2021)
+    with db.reading() as session:
+        rows = session.execute(select(Assignment.id, Assignment.due_date,
+                                      Assignment.organisation_id).order_by(Assignment.id)).all()
+    habits: dict[int, tuple[float, int, int]] = {}
+    plan: dict[int, tuple[date | None, date | None]] = {}
+    for assignment_id, due, org_id in rows:
+        if org_id not in habits:
+            habits[org_id] = rng.choices(HABITS, weights=[h[0] for h in HABITS])[0]
+        _, early, late = habits[org_id]
+        if due is None:
+            day = None if rng.random() < 1 / 3 else first + timedelta(days=rng.randint(30, 365))
+        else:
+            day = due + timedelta(days=rng.randint(early, late))
+        plan[assignment_id] = (due, max(day, first + timedelta(days=1)) if day else None)
+    return plan
+
+
+async def _walk(db, settings, channels, plan, first: date, total_days: int,
+                progress: bool) -> tuple[int, date]:
+    """Tick at the send time of each day after `first`; returns (messages sent, last day)."""
+    from notifications.delivery import tick
+
+    officers = _officers_of(db)
+    by_day: dict[date, list[int]] = {}
+    for assignment_id, (_, day) in plan.items():
+        if day is not None:
+            by_day.setdefault(day, []).append(assignment_id)
+    sent, day = 0, first
+    bar, task = _progress(progress, total_days)
+    for offset in range(1, total_days + 1):
+        day = first + timedelta(days=offset)
+        moment = datetime.combine(day, settings.reminders.send_time, tzinfo=settings.zone)
+        report = await tick(db, settings, channels, now=moment.astimezone(UTC), worker="demo")
+        sent += report.sent
+        if by_day.get(day):
+            _complete(db, by_day[day], officers, (moment + timedelta(hours=4)).astimezone(UTC))
+        if bar:
+            bar.update(task, advance=1, description=f"{day:%d.%m.%Y}: {sent} sent")
+    if bar:
+        bar.stop()
+    return sent, day
+
+
+def _officers_of(db) -> dict[int, tuple[int, bool]]:
+    """{assignment id: (the officer of its organisation, whether they use Telegram)}."""
+    from sqlalchemy import select
+
+    from tracker.enums import Role
+    from tracker.models import Assignment, Person
+
+    with db.reading() as session:
+        rows = session.execute(
+            select(Assignment.id, Person.id, Person.telegram_chat_id)
+            .join(Person, Person.organisation_id == Assignment.organisation_id)
+            .where(Person.role == Role.OFFICER)).all()
+    return {a: (p, chat is not None) for a, p, chat in rows}
+
+
+def _complete(db, ids: list[int], officers, when: datetime) -> None:
+    """The officers mark these assignments done (those still open), in one transaction."""
+    from tracker.enums import AssignmentStatus, Via
+    from tracker.models import Assignment, Person
+    from tracker.services.tasks import complete
+
+    with db.transaction() as session:
+        for assignment_id in ids:
+            if session.get(Assignment, assignment_id).status != AssignmentStatus.OPEN:
+                continue
+            person_id, telegram = officers[assignment_id]
+            complete(session=session, assignment_id=assignment_id, now=when,
+                     via=Via.BOT if telegram else Via.CLI, actor=session.get(Person, person_id),
+                     comment="Исполнено (демонстрация)")
 
 
 def _progress(enabled: bool, total: int):
@@ -113,106 +293,32 @@ def _progress(enabled: bool, total: int):
     return bar, bar.add_task("Demo", total=total)
 
 
-def _populate(db, *, now: datetime) -> list[int]:
-    from tracker.enums import DocumentKind, Level
-    from tracker.models import Document, Organisation
-    from tracker.services.orgs import import_organisations
-    from tracker.services.people import add_person
-    from tracker.services.tasks import add_task
-
-    rows = list(csv.DictReader(DATA.read_text(encoding="utf-8-sig").splitlines()))
-    ids: list[int] = []
-    with db.transaction() as session:
-        import_organisations(session=session, rows=rows, parent=REGION, source=str(DATA))
-        from sqlmodel import select
-
-        region = session.exec(select(Organisation).where(Organisation.kind == "region")).one()
-        municipalities = session.exec(select(Organisation).where(
-            Organisation.parent_id == region.id).order_by(Organisation.id)).all()
-        add_person(session=session, name="Ковалёва Марина Игоревна", organisation=region,
-                   email="lead@example.ru", role="lead", channels="email")
-        add_person(session=session, name="Зайцев Андрей Олегович", organisation=region,
-                   email="region.officer@example.ru", channels="email")
-        for n, org in enumerate(municipalities):
-            officer = f"{_SURNAMES[n % len(_SURNAMES)]} {_INITIALS[n % len(_INITIALS)]}"
-            coordinator = (f"{_SURNAMES[(n + 5) % len(_SURNAMES)]} "
-                           f"{_INITIALS[(n + 3) % len(_INITIALS)]}")
-            telegram = n % 3 == 0  # a third of the officers linked the Telegram bot
-            add_person(session=session, name=officer, organisation=org,
-                       email=f"officer{n + 1}@example.ru",
-                       telegram_chat_id=100000 + n if telegram else None,
-                       channels="both" if telegram else "email")
-            add_person(session=session, name=coordinator, organisation=org,
-                       email=f"coordinator{n + 1}@example.ru", role="coordinator",
-                       channels="email")
-        document = Document(kind=DocumentKind.ORDER, number=ORDER["number"], date=ORDER["date"],
-                            title=ORDER["title"], issuer="Минобразование Ростовской области",
-                            source="demo")
-        session.add(document)
-        session.flush()
-        for label, level, text, due in DECISIONS:
-            targets = [region] if level == "regional" else list(municipalities)
-            _, assignments = add_task(session=session, text=text, organisations=targets,
-                                      now=now, due=due, level=Level(level), label=label,
-                                      document=document)
-            ids.extend(a.id for a in assignments)
-    return ids
-
-
-def _complete_some(db, rng: random.Random, ids: list[int], day: date, when: datetime) -> None:
-    """Officers finish work as deadlines approach; some never do."""
-    from tracker.enums import AssignmentStatus, Via
-    from tracker.models import Assignment
-    from tracker.services.tasks import complete
-
-    with db.transaction() as session:
-        for assignment_id in ids:
-            assignment = session.get(Assignment, assignment_id)
-            if assignment.status != AssignmentStatus.OPEN:
-                continue
-            days_left = (assignment.due_date - day).days
-            chance = 0.0 if days_left > 21 else 0.03 if days_left >= 0 else 0.012
-            if rng.random() < chance:
-                complete(session=session, assignment_id=assignment_id, now=when, via=Via.CLI,
-                         comment="Исполнено (демонстрация)")
-
-
-def _summary(db, settings, folder: Path, last_day: date, sent: int) -> dict:
+def _summary(db, settings, folder: Path, last_day: date, sent: int,
+             documents: int) -> DemoResult:
     from rich.console import Console
-    from rich.table import Table
-    from sqlalchemy import func, select
 
-    from tracker.enums import AssignmentStatus
-    from tracker.models import Assignment, Organisation
+    from tracker.reports.figures import GroupBy
+    from tracker.reports.report import build_report
+    from tracker.reports.table import print_table
 
     with db.reading() as session:
-        rows = session.execute(
-            select(Organisation.name, func.count())
-            .join(Assignment, Assignment.organisation_id == Organisation.id)
-            .where(Assignment.status == AssignmentStatus.OPEN, Assignment.due_date < last_day)
-            .group_by(Organisation.name).order_by(func.count().desc(), Organisation.name)
-        ).all()
-        total = session.scalar(select(func.count()).select_from(Assignment))
-        done = session.scalar(select(func.count()).select_from(Assignment).where(
-            Assignment.status == AssignmentStatus.DONE))
+        report = build_report(session=session, kind="overdue", as_of=last_day,
+                              by=GroupBy.DOCUMENT, zone=settings.zone, locale=settings.locale)
+    print_table(report)
+    totals = report.totals
     outbox = settings.resolve(settings.outbox.directory)
-    emails = len(list(outbox.glob("*.eml")))
     log = outbox / "telegram.log"
-    telegrams = len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
-    overdue = sum(n for _, n in rows)
-    console = Console(highlight=False)
-    table = Table(title=f"Просрочено на {last_day:%d.%m.%Y}: {overdue} из {total} поручений "
-                        f"(исполнено {done})")
-    table.add_column("Организация")
-    table.add_column("Просрочено", justify="right")
-    for name, count in rows[:15]:
-        table.add_row(name, str(count))
-    if len(rows) > 15:
-        table.add_row(f"… ещё {len(rows) - 15}", str(sum(n for _, n in rows[15:])))
-    console.print(table)
-    console.print(f"Sent {sent} messages: {emails} emails as .eml files in {outbox}, "
-                  f"{telegrams} Telegram messages in {log}.")
+    result = DemoResult(
+        folder=folder, last_day=last_day, documents=documents, assignments=totals.assigned,
+        done=totals.done, overdue=totals.overdue, sent=sent,
+        emails=len(list(outbox.glob("*.eml"))),
+        telegrams=len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0,
+        outbox=outbox)
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"Overdue on {last_day:%d.%m.%Y}: {result.overdue} of {result.assignments} "
+                  f"assignments; {result.done} done.")
+    console.print(f"Sent {sent} messages: {result.emails} emails as .eml files in {outbox}, "
+                  f"{result.telegrams} Telegram messages in {log}.")
     console.print(f"Explore: cd {folder} && tracker tasks list --status overdue; "
-                  "tracker outbox list")
-    return {"sent": sent, "emails": emails, "telegrams": telegrams, "overdue": overdue,
-            "total": total, "done": done, "outbox": str(outbox)}
+                  "tracker report overdue; tracker outbox list")
+    return result
