@@ -36,7 +36,7 @@ from roadmaps.owners import Directory, OrgInfo, PersonInfo, Resolution, Rules, T
 from tracker.enums import EventKind, Level, OrgKind, Via
 from tracker.errors import InvalidInput
 from tracker.models import Document, Organisation, Person, Task
-from tracker.services.tasks import assign, record_event
+from tracker.services.tasks import AssignTarget, assign_many, record_event
 
 if TYPE_CHECKING:
     from roadmaps.parsed import ParsedDocument, ParsedItem
@@ -125,10 +125,13 @@ def content_hash(parsed: ParsedDocument) -> str:
 
 def load_directory(*, session: Session, locale: str = "ru") -> Directory:
     """Every organisation and active person, for owner matching."""
-    orgs = [OrgInfo(o.id, o.name, OrgKind(o.kind), o.parent_id)
-            for o in session.exec(select(Organisation))]
-    people = [PersonInfo(p.id, p.name, p.organisation_id)
-              for p in session.exec(select(Person).where(Person.active == True))]  # noqa: E712
+    # Plain columns, not entities: this runs once per imported document.
+    orgs = [OrgInfo(id_, name, OrgKind(kind), parent_id) for id_, name, kind, parent_id in
+            session.exec(select(Organisation.id, Organisation.name, Organisation.kind,
+                                Organisation.parent_id))]
+    people = [PersonInfo(id_, name, org_id) for id_, name, org_id in
+              session.exec(select(Person.id, Person.name, Person.organisation_id)
+                           .where(Person.active == True))]  # noqa: E712
     return Directory(orgs, people, locale=locale)
 
 
@@ -221,26 +224,38 @@ def import_document(
             select(Document.id).where(Document.content_hash == plan.content_hash)
         ).one()
         return ImportOutcome(existing, already=True)
-    orgs: dict[int, Organisation] = {}
-    people: dict[int, Person] = {}
+    org_names, person_names = _names(session, plan)
     outcome = ImportOutcome(document.id)
     for planned_item in plan.items:
         task = _write_task(session, document, planned_item, now, via)
         outcome.tasks += 1
         if not planned_item.actionable:
             continue
-        for target in planned_item.targets:
-            org = orgs.get(target.organisation_id) or session.get(
-                Organisation, target.organisation_id)
-            orgs[org.id] = org
-            person = None
-            if target.person_id is not None:
-                person = people.get(target.person_id) or session.get(Person, target.person_id)
-                people[person.id] = person
-            assign(session=session, task=task, organisation=org, person=person, now=now,
-                   via=via)
-            outcome.assignments += 1
+        # A municipal item fans out to every municipality: one bulk insert per item.
+        targets = [AssignTarget(t.organisation_id, org_names[t.organisation_id], t.person_id,
+                                person_names[t.person_id] if t.person_id is not None else None)
+                   for t in planned_item.targets]
+        outcome.assignments += len(assign_many(session=session, task=task, targets=targets,
+                                               now=now, via=via))
     return outcome
+
+
+def _names(session: Session, plan: Preview) -> tuple[dict[int, str], dict[int, str]]:
+    """The names of every organisation and person the plan assigns to."""
+    org_ids = {t.organisation_id for p in plan.items if p.actionable for t in p.targets}
+    person_ids = {t.person_id for p in plan.items if p.actionable for t in p.targets
+                  if t.person_id is not None}
+    return (_names_of(session, Organisation, org_ids), _names_of(session, Person, person_ids))
+
+
+def _names_of(session: Session, model, ids: set[int], chunk: int = 500) -> dict[int, str]:
+    ordered = sorted(ids)
+    names: dict[int, str] = {}
+    for start in range(0, len(ordered), chunk):
+        for id_, name in session.exec(select(model.id, model.name)
+                                      .where(model.id.in_(ordered[start:start + chunk]))):
+            names[id_] = name
+    return names
 
 
 def _write_task(session: Session, document: Document, planned: PreviewItem, now: datetime,

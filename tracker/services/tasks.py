@@ -8,10 +8,12 @@ statements: when two people press «Выполнено» at once, the row count 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from tracker.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
@@ -91,12 +93,46 @@ def add_task(
     actor_id = actor.id if actor else None
     record_event(session=session, kind=EventKind.CREATED, via=via, at=now, task_id=task.id,
                  person_id=actor_id)
-    assignments = [
-        assign(session=session, task=task, organisation=org, person=person, now=now, via=via,
-               actor=actor)
-        for org in organisations
-    ]
+    # One flush for all the assignments (a multi-row INSERT), then their events in one
+    # executemany: the rows are those `assign` writes one by one.
+    assignments = [_new_assignment(task, org.id, person.id if person else None, now=now)
+                   for org in organisations]
+    session.add_all(assignments)
+    session.flush()
+    _insert_assigned_events(
+        session, task_id=task.id, now=now, via=via, actor_id=actor_id,
+        rows=[(a.id, org.name, person.name if person else None)
+              for a, org in zip(assignments, organisations, strict=True)])
     return task, assignments
+
+
+def _new_assignment(task: Task, organisation_id: int, person_id: int | None, *,
+                    now: datetime, due: date | None = None,
+                    period: str | None = None) -> Assignment:
+    due = due if due is not None else task.due_date
+    return Assignment(task_id=task.id, organisation_id=organisation_id, person_id=person_id,
+                      due_date=due, original_due_date=due, period=period, next_check_at=now,
+                      created_at=now)
+
+
+def _assigned_details(organisation: str, person: str | None) -> str:
+    return json.dumps({"organisation": organisation, "person": person},
+                      ensure_ascii=False, default=str)
+
+
+def _insert_assigned_events(session: Session, *, task_id: int, now: datetime, via: Via,
+                            actor_id: int | None,
+                            rows: Sequence[tuple[int, str, str | None]]) -> None:
+    """One ASSIGNED event per (assignment id, organisation name, person name), as
+    `record_event` writes it, in one executemany INSERT."""
+    if not rows:
+        return
+    session.connection().execute(insert(Event.__table__), [
+        {"kind": EventKind.ASSIGNED, "via": via, "at": now, "assignment_id": assignment_id,
+         "task_id": task_id, "person_id": actor_id,
+         "details": _assigned_details(organisation, person)}
+        for assignment_id, organisation, person in rows
+    ])
 
 
 def assign(
@@ -111,18 +147,11 @@ def assign(
     via: Via = Via.CLI,
     actor: Person | None = None,
 ) -> Assignment:
-    """Give `task` to `organisation` (and optionally one responsible person)."""
-    due = due if due is not None else task.due_date
-    assignment = Assignment(
-        task_id=task.id,
-        organisation_id=organisation.id,
-        person_id=person.id if person else None,
-        due_date=due,
-        original_due_date=due,
-        period=period,
-        next_check_at=now,
-        created_at=now,
-    )
+    """Give `task` to `organisation` (and optionally one responsible person).
+
+    For many organisations at once use `assign_many` (same rows and events)."""
+    assignment = _new_assignment(task, organisation.id, person.id if person else None,
+                                 now=now, due=due, period=period)
     session.add(assignment)
     session.flush()
     record_event(session=session, kind=EventKind.ASSIGNED, via=via, at=now,
@@ -130,6 +159,61 @@ def assign(
                  person_id=actor.id if actor else None,
                  organisation=organisation.name, person=person.name if person else None)
     return assignment
+
+
+class AssignTarget(NamedTuple):
+    """Who gets an assignment, by id, with the names its ASSIGNED event records."""
+
+    organisation_id: int
+    organisation_name: str
+    person_id: int | None = None
+    person_name: str | None = None
+
+
+def assign_many(
+    *,
+    session: Session,
+    task: Task,
+    targets: Sequence[AssignTarget],
+    now: datetime,
+    due: date | None = None,
+    period: str | None = None,
+    via: Via = Via.CLI,
+    actor: Person | None = None,
+) -> list[int]:
+    """`assign` for each target, in bulk: one executemany INSERT of the assignments
+    (RETURNING their ids) and one of their ASSIGNED events. No ORM objects are made;
+    returns the new assignment ids in the order of `targets`.
+
+    Anything pending in the session is flushed first, so events keep their order.
+    """
+    if not targets:
+        return []
+    session.flush()
+    due = due if due is not None else task.due_date
+    a = Assignment.__table__.c
+    rows = [{"task_id": task.id, "organisation_id": t.organisation_id,
+             "person_id": t.person_id, "due_date": due, "original_due_date": due,
+             "period": period, "status": AssignmentStatus.OPEN, "extensions": 0,
+             "next_check_at": now, "created_at": now}
+            for t in targets]
+    keys = [(t.organisation_id, t.person_id) for t in targets]
+    connection = session.connection()
+    if len(set(keys)) == len(keys):
+        # One multi-row INSERT; RETURNING order is not promised, so match by the key.
+        returned = connection.execute(
+            insert(Assignment.__table__).returning(a.id, a.organisation_id, a.person_id), rows)
+        by_key = {(org, person): id_ for id_, org, person in returned}
+        ids = [by_key[key] for key in keys]
+    else:  # the same target twice: let SQLAlchemy keep the order (row by row on SQLite)
+        ids = list(connection.execute(
+            insert(Assignment.__table__).returning(a.id, sort_by_parameter_order=True), rows
+        ).scalars())
+    _insert_assigned_events(
+        session, task_id=task.id, now=now, via=via, actor_id=actor.id if actor else None,
+        rows=[(id_, t.organisation_name, t.person_name)
+              for id_, t in zip(ids, targets, strict=True)])
+    return ids
 
 
 def get_assignment(*, session: Session, assignment_id: int) -> Assignment:
