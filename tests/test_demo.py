@@ -129,8 +129,8 @@ def test_summary_lines_match_the_database(demo, session):
     assert f"Overdue on 14.09.2022: {overdue} of {total} assignments; {done} done." in lines
     assert (f"Sent {emails + telegrams} messages: {emails} emails as .eml files in {outbox}, "
             f"{telegrams} Telegram messages in {outbox / 'telegram.log'}.") in lines
-    assert lines[-1] == (f"Explore: cd {folder} && tracker tasks list --status overdue; "
-                         "tracker report overdue; tracker outbox list")
+    assert lines[-1] == (f"Explore: cd {folder} && tracker report overdue --as-of 14.09.2022; "
+                         "tracker tasks list --status overdue; tracker outbox list")
     assert overdue > 0 and total == 998
 
 

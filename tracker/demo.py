@@ -11,8 +11,8 @@
    says: the database is `tracker.db` there, no SMTP server and no Telegram token, so
    emails become `.eml` files and Telegram messages lines of `telegram.log` in `outbox/`;
 3. loads the Rostov region (its 55 municipalities, shipped as package data) with made-up
-   people: an officer and a coordinator per municipality (a third of the officers have
-   Telegram), a regional officer and the regional lead;
+   people: an officer and a coordinator per municipality (a third of the officers use
+   the Telegram bot only, the rest email), a regional officer and the regional lead;
 4. imports both seed protocols (`roadmaps/examples`, package data) with the same functions
    `tracker import --yes` uses, as of 10:00 on the earliest protocol's date (15.06.2021:
    the working group's protocol of 11.04.2022 restates the decisions of the order of that
@@ -125,9 +125,10 @@ def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
     try:
         with db.transaction() as session:
             _populate(session)
-        first = min(_protocol_date(path, settings) for path in PROTOCOLS)
+        protocols = _read_protocols(settings)
+        first = min(parsed.date for parsed in protocols)
         start = datetime.combine(first, time(10, 0), tzinfo=settings.zone)
-        documents = _import_protocols(db, settings, start.astimezone(UTC))
+        documents = _import(db, settings, protocols, start.astimezone(UTC))
         plan = _completion_plan(db, first)
         deadlines = [due for due, _ in plan.values() if due is not None]
         total_days = days or (max(deadlines) - first).days + PAST_LAST_DEADLINE
@@ -169,37 +170,44 @@ def _populate(session) -> None:
                    role="coordinator", channels="email")
 
 
-def _protocol_date(path: Path, settings) -> date:
+def _read_protocols(settings) -> list:
+    """The parses of the seed protocols, read as `tracker import` reads a file.
+
+    :raises InvalidInput: a seed protocol without a date (the walk starts from it).
+    """
     from tracker.cli.importing import read_document
 
-    parsed = read_document(path, settings)
-    if parsed.date is None:
-        raise InvalidInput(f"{path}: the seed protocol has no date")
-    return parsed.date
+    protocols = [read_document(path, settings) for path in PROTOCOLS]
+    for path, parsed in zip(PROTOCOLS, protocols, strict=True):
+        if parsed.date is None:
+            raise InvalidInput(f"{path}: the seed protocol has no date")
+    return protocols
 
 
-def _import_protocols(db, settings, now: datetime) -> int:
-    """Import every seed protocol as `tracker import --yes` does, created at `now`."""
+def _import(db, settings, protocols: list, now: datetime) -> int:
+    """Import each parse as `tracker import --yes` does, created at `now`; returns how
+    many documents were written."""
     from roadmaps.importer import import_document
-    from tracker.cli.importing import read_document
 
-    for path in PROTOCOLS:
-        parsed = read_document(path, settings)
+    written = 0
+    for parsed in protocols:
         with db.transaction() as session:
-            import_document(parsed, session=session, settings=settings, now=now)
-    return len(PROTOCOLS)
+            outcome = import_document(parsed, session=session, settings=settings, now=now)
+        written += not outcome.already
+    return written
 
 
 # How the officers of an organisation work: (share of the organisations, first and last
-# day they mark an item done, counted from its due date).
-HABITS = ((0.35, -20, -8), (0.40, -7, 0), (0.20, 1, 12), (0.05, 10, 60))
+# day they mark an item done, counted from its due date, chance an item is never done).
+HABITS = ((0.35, -20, -8, 0.0), (0.40, -7, 0, 0.0), (0.20, 1, 12, 0.0), (0.05, 10, 60, 0.25))
 
 
 def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | None]]:
     """{assignment id: (due date, the day its officer marks it done or None: never)}.
 
     Drawn once from a seeded generator (the same every run): each organisation gets one
-    of the `HABITS`, each dated assignment a day in its habit's range; undated work
+    of the `HABITS`, each dated assignment a day in its habit's range (or never, by the
+    habit's chance); undated work
     ("продолжать работу") is done within the year, or never by one in three.
     """
     from sqlalchemy import select
@@ -210,16 +218,16 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
     with db.reading() as session:
         rows = session.execute(select(Assignment.id, Assignment.due_date,
                                       Assignment.organisation_id).order_by(Assignment.id)).all()
-    habits: dict[int, tuple[float, int, int]] = {}
+    habits: dict[int, tuple[float, int, int, float]] = {}
     plan: dict[int, tuple[date | None, date | None]] = {}
     for assignment_id, due, org_id in rows:
         if org_id not in habits:
             habits[org_id] = rng.choices(HABITS, weights=[h[0] for h in HABITS])[0]
-        _, early, late = habits[org_id]
+        _, early, late, never = habits[org_id]
         if due is None:
             day = None if rng.random() < 1 / 3 else first + timedelta(days=rng.randint(30, 365))
         else:
-            day = due + timedelta(days=rng.randint(early, late))
+            day = None if rng.random() < never else due + timedelta(rng.randint(early, late))
         plan[assignment_id] = (due, max(day, first + timedelta(days=1)) if day else None)
     return plan
 
@@ -267,17 +275,21 @@ def _officers_of(db) -> dict[int, tuple[int, bool]]:
 
 def _complete(db, ids: list[int], officers, when: datetime) -> None:
     """The officers mark these assignments done (those still open), in one transaction."""
+    from sqlalchemy import select
+
     from tracker.enums import AssignmentStatus, Via
     from tracker.models import Assignment, Person
     from tracker.services.tasks import complete
 
     with db.transaction() as session:
-        for assignment_id in ids:
-            if session.get(Assignment, assignment_id).status != AssignmentStatus.OPEN:
-                continue
+        still_open = session.scalars(select(Assignment.id).where(
+            Assignment.id.in_(ids), Assignment.status == AssignmentStatus.OPEN)).all()
+        people = {p.id: p for p in session.scalars(select(Person).where(
+            Person.id.in_({officers[i][0] for i in still_open})))}
+        for assignment_id in still_open:
             person_id, telegram = officers[assignment_id]
             complete(session=session, assignment_id=assignment_id, now=when,
-                     via=Via.BOT if telegram else Via.CLI, actor=session.get(Person, person_id),
+                     via=Via.BOT if telegram else Via.CLI, actor=people[person_id],
                      comment="Исполнено (демонстрация)")
 
 
@@ -319,6 +331,6 @@ def _summary(db, settings, folder: Path, last_day: date, sent: int,
                   f"assignments; {result.done} done.")
     console.print(f"Sent {sent} messages: {result.emails} emails as .eml files in {outbox}, "
                   f"{result.telegrams} Telegram messages in {log}.")
-    console.print(f"Explore: cd {folder} && tracker tasks list --status overdue; "
-                  "tracker report overdue; tracker outbox list")
+    console.print(f"Explore: cd {folder} && tracker report overdue --as-of {last_day:%d.%m.%Y}; "
+                  "tracker tasks list --status overdue; tracker outbox list")
     return result
