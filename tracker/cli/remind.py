@@ -185,7 +185,7 @@ def demo(
     days: int = typer.Option(None, "--days", min=1, help="Days to walk (default: past the "
                              "last deadline)."),
 ) -> None:
-    """Show the whole product on sample data: region, protocols, a few months of reminders.
+    """Show the whole product: the Rostov region, two real protocols, a year of reminders.
 
     Example: tracker demo
     """
