@@ -12,13 +12,15 @@ Every item becomes a `Task`, statements too ("принять к сведению
 no assignments), so the document stays complete on record. An actionable item gets one
 assignment per target that `roadmaps.owners` resolves; an actionable item with no
 target at all (the directory has no region, say) is an error before anything is
-written.
+written. Assignments count from the document's date (`decided_at`), not from the day
+it was imported.
 
 Recurring items ("ежемесячно в течение 2022 года") keep `Task.recurrence` and the period
-they run in (`period_start`, `period_end`), and get ordinary assignments (period None,
-due at the end of the period) that name their owners. The per-period occurrences are
-not created here: `notifications.occurrences.create_occurrences` makes them as each
-period comes within the reminder horizon, for the organisations of those assignments.
+they run in (`period_start`, `period_end`), and get template assignments (period None)
+that name their owners; they are never planned or counted themselves
+(`tracker.models.live_assignments`). The per-period occurrences are not created here:
+`notifications.occurrences.create_occurrences` makes them as each period comes within
+the reminder horizon, for the organisations of those templates.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -226,6 +229,7 @@ def import_document(
         return ImportOutcome(existing, already=True)
     org_names, person_names = _names(session, plan)
     outcome = ImportOutcome(document.id)
+    began = decided_at(parsed.date, settings.zone, now)
     for planned_item in plan.items:
         task = _write_task(session, document, planned_item, now, via)
         outcome.tasks += 1
@@ -236,8 +240,21 @@ def import_document(
                                 person_names[t.person_id] if t.person_id is not None else None)
                    for t in planned_item.targets]
         outcome.assignments += len(assign_many(session=session, task=task, targets=targets,
-                                               now=now, via=via))
+                                               now=now, via=via, began=began))
     return outcome
+
+
+def decided_at(day: date | None, zone: ZoneInfo, now: datetime) -> datetime:
+    """When a document's assignments begin: the start of its date in `zone` (aware UTC),
+    or `now` for an undated document or one dated in the future.
+
+    A protocol of 15.06.2021 imported today is tracked from 15.06.2021, so a report as
+    of 01.10.2021 shows what was overdue then; the planner still sends only the latest
+    notice that applies (catch-up), not the year of reminders it "missed".
+    """
+    if day is None:
+        return now
+    return min(now, datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC))
 
 
 def _names(session: Session, plan: Preview) -> tuple[dict[int, str], dict[int, str]]:

@@ -223,3 +223,20 @@ def test_json_gives_items_without_a_level_heading_the_configured_default(cli, co
     config_path.write_text('[import]\ndefault_level = "regional"\n', encoding="utf-8")
     [item] = json.loads(cli("import", "order.txt", "--json").stdout)[0]["items"]
     assert item["level"] == "regional"
+
+
+def test_a_past_document_imported_today_counts_from_its_date(cli, directory, seed, tmp_path):
+    """The protocol of 11.04.2022 imported now: a report as of a day in 2022 shows what
+    was overdue then, and nothing the day before the protocol."""
+    assert cli("import", seed, "--yes").exit_code == 0
+    assert {r[0] for r in _rows(tmp_path, "SELECT date(created_at) FROM assignment")} == {
+        "2022-04-10"}  # midnight in Moscow is 21:00 UTC the day before
+    expected = _rows(tmp_path, "SELECT count(*) FROM assignment a JOIN task t ON t.id = a.task_id"
+                               " WHERE t.actionable AND a.due_date < '2022-05-01'")[0][0]
+    assert expected > 0
+    totals = json.loads(cli("report", "overdue", "--as-of", "01.05.2022", "--format",
+                            "json").output)["totals"]
+    assert totals["overdue"] == expected
+    before = json.loads(cli("report", "overdue", "--as-of", "10.04.2022", "--format",
+                            "json").output)["totals"]
+    assert before["assigned"] == 0

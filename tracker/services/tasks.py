@@ -180,10 +180,15 @@ def assign_many(
     period: str | None = None,
     via: Via = Via.CLI,
     actor: Person | None = None,
+    began: datetime | None = None,
 ) -> list[int]:
     """`assign` for each target, in bulk: one executemany INSERT of the assignments
     (RETURNING their ids) and one of their ASSIGNED events. No ORM objects are made;
     returns the new assignment ids in the order of `targets`.
+
+    `began` (default `now`) is when the assignments count from: reports as of a date
+    count them from then, and the planner first looks at them as of then. An imported
+    document's decisions begin on the document's date; the events stay at `now`.
 
     Anything pending in the session is flushed first, so events keep their order.
     """
@@ -195,7 +200,7 @@ def assign_many(
     rows = [{"task_id": task.id, "organisation_id": t.organisation_id,
              "person_id": t.person_id, "due_date": due, "original_due_date": due,
              "period": period, "status": AssignmentStatus.OPEN, "extensions": 0,
-             "next_check_at": now, "created_at": now}
+             "next_check_at": began or now, "created_at": began or now}
             for t in targets]
     keys = [(t.organisation_id, t.person_id) for t in targets]
     connection = session.connection()
