@@ -54,8 +54,9 @@ class FakeBotAPI:
 
     def __init__(self, *, token: str = "123456:TEST-TOKEN", enforce_limits: bool = False,
                  overall_per_second: int = 30, per_chat_interval: float = 1.0,
-                 max_hold: float = 0.3) -> None:
+                 max_hold: float = 0.3, port: int = 0) -> None:
         self.token = token
+        self.requested_port = port  # 0: any free port
         self.max_hold = max_hold  # longest a getUpdates is held open: short keeps tests quick
         self.enforce_limits = enforce_limits
         self.overall_per_second = overall_per_second
@@ -96,7 +97,8 @@ class FakeBotAPI:
             def log_message(self, *args) -> None:  # keep test output clean
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ThreadingHTTPServer.allow_reuse_address = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.requested_port), Handler)
         self._server.daemon_threads = True
         # A short poll interval: `stop()` waits up to one interval for the loop to end.
         self._thread = threading.Thread(target=self._server.serve_forever,

@@ -28,3 +28,43 @@ async def test_wake_runs_the_tick_at_once(settings, db):
         service.stop.set()
         await running
     service.wake()  # after stopping: harmless, nothing scheduled
+
+
+@pytest.mark.asyncio
+async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkeypatch, caplog):
+    import logging
+    import socket
+
+    from fake_telegram import FakeBotAPI
+
+    from tracker.config import load_settings
+    from tracker.db import open_database
+
+    with socket.socket() as probe:  # a port nothing listens on, yet
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake = FakeBotAPI(port=port)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[telegram]\napi_url = "http://127.0.0.1:{port}/bot"\n'
+                      'poll_timeout = 1\n', encoding="utf-8")
+    monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
+    settings = load_settings(config)
+    db = open_database(settings.db_url)
+    service = Service(settings, db, build_channels(settings), tick_seconds=3600)
+    service.bot_retry_seconds = 0.2
+    with caplog.at_level(logging.WARNING, logger="tracker.service"):
+        running = asyncio.create_task(service.serve())
+        try:
+            async with asyncio.timeout(10):
+                while service.ticks < 1 or not caplog.records:
+                    await asyncio.sleep(0.02)
+            assert caplog.records[0].getMessage().startswith("bot not started (NetworkError")
+            fake.start()  # Telegram comes back: the next try starts the bot
+            await asyncio.to_thread(fake.wait_for, "setMyCommands", count=2, timeout=10)
+            await asyncio.to_thread(fake.wait_for, "getUpdates", timeout=10)
+        finally:
+            service.stop.set()
+            await running
+            fake.stop()
+            db.dispose()
+    assert fake.token not in caplog.text

@@ -44,6 +44,7 @@ class Service:
                  bot: bool = True, clock=utcnow):
         self.bot = bot
         self.clock = clock  # the one place the service reads the time (tests fix it)
+        self.bot_retry_seconds = 60.0  # between tries to reach Telegram at start-up
         self._scheduler = None
         self.settings = settings
         self.db = db
@@ -119,7 +120,7 @@ class Service:
                                   args=[kind], id=f"digest-{kind}", **options)
         scheduler.start()
         self._scheduler = scheduler
-        stop_bot = await self._start_bot()
+        bot = asyncio.create_task(self._keep_bot()) if self._wants_bot() else None
         logger.info("service started as %s: tick every %gs", self.worker, self.tick_seconds)
         try:
             await self.stop.wait()
@@ -127,8 +128,8 @@ class Service:
             scheduler.shutdown(wait=False)
             async with self._busy:  # the pass in flight finishes its message
                 pass
-            if stop_bot is not None:
-                await stop_bot()
+            if bot is not None:
+                await bot  # it sees the stop flag and shuts the bot down
             logger.info("service stopped")
 
     def wake(self) -> None:
@@ -141,12 +142,28 @@ class Service:
                     signal.Signals(signum).name)
         self.stop.set()
 
-    async def _start_bot(self):
-        if not self.bot or self.settings.telegram.token is None:
-            return None
+    def _wants_bot(self) -> bool:
+        return self.bot and self.settings.telegram.token is not None
+
+    async def _keep_bot(self) -> None:
+        """Run the bot until the service stops. Telegram unreachable at start-up (or a
+        refused token) must not stop reminders by email: log it and try again later."""
+        from telegram.error import TelegramError
+
         from tracker.bot.app import start_bot
 
-        return await start_bot(self.db, self.settings, kick=self.wake)
+        stop_bot = None
+        while stop_bot is None and not self.stop.is_set():
+            try:
+                stop_bot = await start_bot(self.db, self.settings, kick=self.wake)
+            except (TelegramError, OSError) as exc:
+                logger.warning("bot not started (%s: %s); next try in %gs",
+                               type(exc).__name__, exc, self.bot_retry_seconds)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), self.bot_retry_seconds)
+        if stop_bot is not None:
+            await self.stop.wait()
+            await stop_bot()
 
 
 def claim_run(db, kind: str, period: str, now: datetime) -> bool:

@@ -79,12 +79,18 @@ async def start_bot(db, settings, *, clock: Callable = utcnow,
                     kick: Callable[[], None] | None = None) -> Callable[[], Awaitable[None]]:
     """Start polling in the running loop; returns the coroutine function that stops it."""
     application = build_application(db, settings, clock=clock, kick=kick)
-    await application.initialize()
-    await register_commands(application)
-    await application.start()
-    await application.updater.start_polling(
-        timeout=settings.telegram.poll_timeout,
-        allowed_updates=["message", "callback_query"])
+    try:
+        await application.initialize()  # getMe: fails when Telegram is unreachable
+        await register_commands(application)
+        await application.start()
+        await application.updater.start_polling(
+            timeout=settings.telegram.poll_timeout,
+            allowed_updates=["message", "callback_query"])
+    except BaseException:
+        if application.running:
+            await application.stop()
+        await application.shutdown()  # a no-op if it never initialised
+        raise
     logger.info("bot @%s polling", application.bot.username)
 
     async def stop() -> None:
