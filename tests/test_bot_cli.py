@@ -75,3 +75,19 @@ def test_a_token_in_the_config_file_is_refused(cli, config_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: {config_path}: telegram.token must not be in the file; "
                              "set TRACKER_TELEGRAM__TOKEN\n")
+
+
+def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config_path.write_text(f'[telegram]\napi_url = "http://127.0.0.1:{port}/bot"\n',
+                           encoding="utf-8")
+    monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", "123456:SECRET-token")
+    result = cli("bot")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: cannot start the bot at http://127.0.0.1:{port}/bot: NetworkError: ")
+    assert result.output.count("\n") == 1 and "SECRET" not in result.output

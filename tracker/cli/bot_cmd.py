@@ -37,7 +37,17 @@ def bot(ctx: typer.Context) -> None:
                 loop.add_signal_handler(signum, stop.set)
         await run_bot(db, settings, stop_event=stop)
 
-    asyncio.run(main())
+    from telegram.error import TelegramError
+
+    from notifications.channels.telegram import scrub
+    from tracker.errors import TrackerError
+
+    try:
+        asyncio.run(main())
+    except (TelegramError, OSError) as exc:
+        token = settings.telegram.token.get_secret_value()
+        raise TrackerError(f"cannot start the bot at {settings.telegram.api_url}: "
+                           f"{scrub(f'{type(exc).__name__}: {exc}', token)}") from None
 
 
 def register(app: typer.Typer) -> None:
