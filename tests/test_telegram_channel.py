@@ -176,7 +176,7 @@ async def test_a_wrong_token_is_a_config_error_latched_for_the_pass(fake):
 @pytest.mark.asyncio
 async def test_the_token_never_reaches_the_logs(fake, caplog):
     channel = channel_for(fake)
-    # At INFO even if an earlier test (the bot's redact_token) quieted httpx to WARNING.
+    # At INFO even if an earlier test (the CLI's logging set-up) quieted httpx to WARNING.
     with caplog.at_level(logging.INFO), caplog.at_level(logging.INFO, logger="httpx"):
         await channel.notify(reminder())
         await channel.aclose()

@@ -82,13 +82,17 @@ class _ScrubTokens(logging.Filter):
 
 
 def install_log_scrubber(token: str | None = None) -> None:
-    """Put the token filter on the `httpx` logger (once per process) and teach it
-    `token`, which may not look like a real one (tests, a local Bot API server)."""
+    """Put the token filter on the `httpx` logger and on the root logger's handlers
+    (once per process; records of every logger pass those) and teach it `token`, which
+    may not look like a real one (tests, a local Bot API server)."""
     target = logging.getLogger("httpx")
     scrubber = next((f for f in target.filters if isinstance(f, _ScrubTokens)), None)
     if scrubber is None:
         scrubber = _ScrubTokens()
         target.addFilter(scrubber)
+    for handler in logging.getLogger().handlers:
+        if scrubber not in handler.filters:
+            handler.addFilter(scrubber)
     if token:
         scrubber.tokens.add(token)
 

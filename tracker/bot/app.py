@@ -33,6 +33,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
         filters,
     )
 
+    from notifications.channels.telegram import install_log_scrubber
     from tracker.bot import commands, presses, replies
 
     cfg = settings.telegram
@@ -41,7 +42,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
 
         raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
     token = cfg.token.get_secret_value()
-    redact_token(token)
+    install_log_scrubber(token)  # the token is in every request URL
     application = (
         Application.builder().token(token).base_url(cfg.api_url).base_file_url(cfg.file_url)
         .rate_limiter(AIORateLimiter(overall_max_rate=cfg.rate_per_second,
@@ -125,25 +126,3 @@ async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
                               worker=worker_name(), report=TickReport(), stop=stop_event)
     finally:
         await stop_bot()
-
-
-class _Redact(logging.Filter):
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "<token>"), None
-        return True
-
-
-def redact_token(token: str) -> None:
-    """Keep the bot token out of every log: httpx logs request URLs (which carry it) at
-    INFO, so it is quieted to WARNING, and every root handler scrubs the token."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if not any(isinstance(f, _Redact) and f.secret == token for f in handler.filters):
-            handler.addFilter(_Redact(token))

@@ -146,7 +146,7 @@ def _replied_assignment(replied, context: Context) -> int | None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the error (never the token: see `app.redact_token`) and apologise once."""
+    """Log the error (never the token: see `install_log_scrubber`) and apologise once."""
     logger.error("bot update failed: %s: %s", type(context.error).__name__, context.error,
                  exc_info=not isinstance(context.error, TelegramError))
     if isinstance(update, Update) and update.effective_message is not None:
