@@ -172,20 +172,30 @@ CLAIMER = textwrap.dedent(
 )
 
 
-def test_three_processes_claiming_never_share_a_message(db, settings):
+def claimed_by_three_processes(db, url: str, count: int = 300) -> list[int]:
+    """Record `count` pending messages, let three processes claim them all at once;
+    every id any of them won (a duplicate would appear twice)."""
     from tracker.models import utcnow
 
     world = build_world(db)
     with db.transaction() as session:
-        for n in range(300):
+        for n in range(count):
             session.add(OutboxMessage(key=f"m:test:{n}", person_id=world.officer_id,
                                       channel="email", kind="reminder",
                                       next_attempt_at=at(1), created_at=utcnow()))
-    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, settings.db_url,
-                               at(13).isoformat(), f"w{n}"], stdout=subprocess.PIPE, text=True)
-             for n in range(3)]
-    outputs = [p.communicate(timeout=60)[0].strip() for p in procs]
-    won = [int(x) for out in outputs for x in out.split(",") if x]
+    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, url, at(13).isoformat(),
+                               f"w{n}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for n in range(3)]
+    won = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        won.extend(int(x) for x in out.strip().split(",") if x)
+    return won
+
+
+def test_three_processes_claiming_never_share_a_message(db, settings):
+    won = claimed_by_three_processes(db, settings.db_url)
     assert len(won) == 300 and len(set(won)) == 300
 
 

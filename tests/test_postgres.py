@@ -143,24 +143,7 @@ async def test_bot_flows_on_postgres(pg_url, tmp_path, monkeypatch):
 
 def test_three_processes_claiming_on_postgres_never_share_a_message(pg):
     """The claim's `FOR UPDATE SKIP LOCKED` path: concurrent claimers split the rows."""
-    from reminder_world import at, build_world
-    from test_outbox import CLAIMER
+    from test_outbox import claimed_by_three_processes
 
-    from tracker.models import OutboxMessage, utcnow
-
-    world = build_world(pg)
-    with pg.transaction() as session:
-        for n in range(300):
-            session.add(OutboxMessage(key=f"m:test:{n}", person_id=world.officer_id,
-                                      channel="email", kind="reminder",
-                                      next_attempt_at=at(1), created_at=utcnow()))
-    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, pg.url, at(2).isoformat(),
-                               f"w{n}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for n in range(3)]
-    claimed = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        claimed.append([int(i) for i in out.strip().split(",") if i])
-    everything = [i for ids in claimed for i in ids]
-    assert len(everything) == len(set(everything)) == 300
+    won = claimed_by_three_processes(pg, pg.url)
+    assert len(won) == len(set(won)) == 300
