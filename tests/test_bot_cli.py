@@ -91,3 +91,52 @@ def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monke
     assert result.output.startswith(
         f"Error: cannot start the bot at http://127.0.0.1:{port}/bot: NetworkError: ")
     assert result.output.count("\n") == 1 and "SECRET" not in result.output
+
+
+def _request(db, ids, key: str, new_due) -> int:
+    from bot_world import NOW
+
+    from tracker.models import Person
+    from tracker.services.extensions import request_extension
+
+    with db.transaction() as session:
+        officer = session.get(Person, ids["officer"])
+        return request_extension(session=session, assignment_id=ids[key], actor=officer,
+                                 new_due=new_due, reason="Школы на ремонте", today=NOW.date(),
+                                 now=NOW).id
+
+
+def test_extension_requests_are_listed_and_decided_at_the_command_line(cli, db):
+    from datetime import date
+
+    from bot_world import build_directory
+
+    from tracker.models import Assignment, OutboxMessage
+
+    ids = build_directory(db)
+    first = _request(db, ids, "own", date(2021, 9, 3))
+    second = _request(db, ids, "late_azov", date(2021, 9, 10))
+    listed = json.loads(cli("extensions", "list", "--json").output)
+    assert [(r["id"], r["assignment_id"], r["requested_by"], r["new_due"], r["status"])
+            for r in listed] == [
+        (second, ids["late_azov"], "Иванов И.И.", "2021-09-10", "pending"),
+        (first, ids["own"], "Иванов И.И.", "2021-09-03", "pending")]
+    approved = cli("extensions", "approve", str(first))
+    assert (approved.exit_code, approved.output) == (
+        0, f"Extension request {first} approved: assignment {ids['own']} now due 03.09.2021\n")
+    rejected = cli("extensions", "reject", str(second))
+    assert rejected.output == (f"Extension request {second} rejected: assignment "
+                               f"{ids['late_azov']} keeps its due date\n")
+    again = cli("extensions", "reject", str(first))
+    assert (again.exit_code, again.output) == (
+        1, f"Error: extension request {first} was already approved\n")
+    unknown = cli("extensions", "approve", "999")
+    assert (unknown.exit_code, unknown.output) == (1, "Error: extension request 999 not found\n")
+    assert cli("extensions", "list").output == "No extension requests (pending)\n"
+    with db.reading() as session:
+        assert session.get(Assignment, ids["own"]).due_date == date(2021, 9, 3)
+        assert session.get(Assignment, ids["late_azov"]).due_date == date(2021, 8, 10)
+        told = session.scalars(select(OutboxMessage.payload).where(
+            OutboxMessage.person_id == ids["officer"])).all()
+    assert sorted(json.loads(p)["status"] for p in told) == [
+        "approved", "approved", "rejected", "rejected"]  # by email and Telegram each

@@ -102,6 +102,7 @@ _OPTIONAL: list[tuple[str, str, str]] = [
     ("tracker.cli.remind", "register", "remind"),
     ("tracker.cli.email_cmd", "email_app", "email"),
     ("tracker.cli.bot_cmd", "register", "bot"),
+    ("tracker.cli.extensions", "app", "extensions"),
     ("tracker.cli.report", "report_app", "report"),
 ]
 

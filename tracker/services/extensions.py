@@ -90,9 +90,10 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
     return request
 
 
-def decide_extension(*, session: Session, request_id: int, actor: Person, approve: bool,
-                     now: datetime, via: Via = Via.BOT) -> ExtensionRequest:
-    """Approve or reject a pending request and tell the requester.
+def decide_extension(*, session: Session, request_id: int, actor: Person | None,
+                     approve: bool, now: datetime, via: Via = Via.BOT) -> ExtensionRequest:
+    """Approve or reject a pending request and tell the requester. `actor` None is the
+    administrator at the command line, who may decide any request.
 
     :raises NotFound: unknown request. :raises PermissionDenied: `actor` is not a
         coordinator, lead or admin over the assignment, or decides their own request.
@@ -102,15 +103,19 @@ def decide_extension(*, session: Session, request_id: int, actor: Person, approv
     if request is None:
         raise NotFound(f"extension request {request_id} not found")
     assignment = get_assignment(session=session, assignment_id=request.assignment_id)
-    own = request.requested_by_id == actor.id and actor.role not in (Role.LEAD, Role.ADMIN)
-    if actor.role not in _DECIDERS or own or not can_act(session=session, person=actor,
-                                                         assignment=assignment):
-        raise PermissionDenied(f"{actor.name} may not decide extension request {request_id}")
+    if actor is not None:
+        own = request.requested_by_id == actor.id and actor.role not in (Role.LEAD,
+                                                                         Role.ADMIN)
+        if actor.role not in _DECIDERS or own or not can_act(session=session, person=actor,
+                                                             assignment=assignment):
+            raise PermissionDenied(
+                f"{actor.name} may not decide extension request {request_id}")
     status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     won = session.exec(update(ExtensionRequest)
                        .where(ExtensionRequest.id == request_id,
                               ExtensionRequest.status == ExtensionStatus.PENDING)
-                       .values(status=status, decided_by_id=actor.id, decided_at=now))
+                       .values(status=status, decided_by_id=actor.id if actor else None,
+                               decided_at=now))
     session.refresh(request)
     if won.rowcount != 1:
         who = session.get(Person, request.decided_by_id) if request.decided_by_id else None
@@ -123,12 +128,12 @@ def decide_extension(*, session: Session, request_id: int, actor: Person, approv
     else:
         record_event(session=session, kind=EventKind.EXTENSION_REJECTED, via=via, at=now,
                      assignment_id=assignment.id, task_id=assignment.task_id,
-                     person_id=actor.id, request_id=request_id)
+                     person_id=actor.id if actor else None, request_id=request_id)
     requester = session.get(Person, request.requested_by_id) if request.requested_by_id else None
     if requester is not None:
         requester_name = requester.name
         payload = _payload(request, assignment, str(status), requested_by=requester_name,
-                           decided_by=actor.name, old_due=old_due)
+                           decided_by=actor.name if actor else None, old_due=old_due)
         _record_notice(session, requester, request, assignment, payload, now=now)
     return request
 
@@ -192,3 +197,18 @@ def _record_notice(session: Session, person: Person, request: ExtensionRequest,
         session.add(OutboxItem(key=f"{key}:a{assignment.id}", message_id=row.id,
                                assignment_id=assignment.id, rule=Rule.NOTICE, step=0,
                                due_date=assignment.due_date))
+
+
+def list_requests(*, session: Session, status: ExtensionStatus | None = None):
+    """(request, assignment, task, organisation, requester) rows, the newest first."""
+    from tracker.models import Task
+
+    query = (select(ExtensionRequest, Assignment, Task, Organisation, Person)
+             .join(Assignment, Assignment.id == ExtensionRequest.assignment_id)
+             .join(Task, Task.id == Assignment.task_id)
+             .join(Organisation, Organisation.id == Assignment.organisation_id)
+             .outerjoin(Person, Person.id == ExtensionRequest.requested_by_id)
+             .order_by(ExtensionRequest.created_at.desc(), ExtensionRequest.id.desc()))
+    if status is not None:
+        query = query.where(ExtensionRequest.status == status)
+    return list(session.exec(query))
