@@ -341,3 +341,21 @@ def test_build_email_refuses_a_recipient_without_address():
 def test_message_domain():
     assert message_domain("Tracker@Edu.Example.RU") == "edu.example.ru"
     assert message_domain("tracker@localhost") == "tracker.local"
+
+
+@pytest.mark.parametrize("locale, line", [
+    ("ru", "Решение: кнопки «Согласовать» / «Отклонить» в Telegram-боте или команды "
+           "tracker extensions approve 7 / tracker extensions reject 7"),
+    ("en", "To decide: the Approve / Reject buttons in the Telegram bot, or "
+           "tracker extensions approve 7 / tracker extensions reject 7"),
+])
+def test_an_extension_request_says_how_to_decide_it(locale, line):
+    context = {"status": "requested", "request_id": 7, "new_due": date(2021, 9, 3),
+               "requested_by": "Иванов И.И.", "reason": "Ремонт"}
+    rendered = render_email(make_message(MessageKind.EXTENSION, locale=locale,
+                                         context=context))
+    assert line in rendered.text.splitlines()
+    assert "<code>tracker extensions approve 7</code>" in rendered.html
+    decided = render_email(make_message(MessageKind.EXTENSION, locale=locale,
+                                        context={**context, "status": "approved"}))
+    assert "extensions approve" not in decided.text
