@@ -14,6 +14,12 @@ Usage:
 
 Times are the best of ``--repeat`` runs (wall clock, ``time.perf_counter``); the import time
 includes compiling the grammar's one regular expression.
+
+Measured on the 2-core machine, quiet (`python bench/bench_deadlines.py`): import 98 ms;
+deadline lines 68 µs a call (14,700/s), plain lines 50 µs (20,000/s), cells 34 µs
+(29,900/s); a 4,641-character protocol with 30 deadlines in 3.8 ms (1.2 M chars/s).
+About half of a call is the one regex scan over the text; dateparser, for comparison,
+takes about 3 ms a call.
 """
 
 from __future__ import annotations
