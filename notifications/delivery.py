@@ -26,7 +26,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from notifications import outbox
+from notifications import failures, outbox
 from notifications.channels.base import Channel, ChannelError
 from notifications.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_rows
 from notifications.loading import due_batches, load_directory
@@ -244,25 +244,25 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
 
 
 def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelError,
-                    now: datetime) -> outbox.Failure:
+                    now: datetime) -> failures.Failure:
     cfg = settings.outbox
     with db.transaction() as session:
         if exc.new_chat_id is not None and row.person_id is not None:
             session.execute(update(Person).where(Person.id == row.person_id)
                             .values(telegram_chat_id=exc.new_chat_id))
-            return outbox.mark_failed(session, message_id, error=str(exc), now=now,
+            return failures.mark_failed(session, message_id, error=str(exc), now=now,
                                       retry_after=0, count_attempt=False,
                                       max_attempts=cfg.max_attempts)
         if exc.disable_telegram and row.person_id is not None:
             session.execute(update(Person).where(Person.id == row.person_id)
                             .values(telegram_active=False))
-            outbox.fall_back_to_email(session, message_id, now=now)
+            failures.fall_back_to_email(session, message_id, now=now)
         if exc.config_error:
-            return outbox.mark_failed(session, message_id, error=str(exc), now=now,
+            return failures.mark_failed(session, message_id, error=str(exc), now=now,
                                       count_attempt=False, max_attempts=cfg.max_attempts,
                                       backoff_seconds=cfg.backoff_seconds,
                                       backoff_max_seconds=cfg.backoff_max_seconds)
-        return outbox.mark_failed(
+        return failures.mark_failed(
             session, message_id, error=str(exc), now=now, permanent=exc.permanent,
             retry_after=exc.retry_after, max_attempts=cfg.max_attempts,
             backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds)

@@ -12,7 +12,7 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from notifications import outbox
+from notifications import failures, outbox
 from notifications.loading import due_batches, load_directory
 from notifications.message import MessageKind
 from notifications.planner import plan
@@ -214,7 +214,7 @@ def test_stale_claims_return_to_pending(db, settings):
 
 
 def test_backoff_doubles_and_is_capped():
-    assert [outbox.backoff(n, base=60, cap=600) for n in (1, 2, 3, 4, 5)] == [
+    assert [failures.backoff(n, base=60, cap=600) for n in (1, 2, 3, 4, 5)] == [
         60, 120, 240, 480, 600]
 
 
@@ -227,7 +227,7 @@ def test_transient_failures_retry_then_fail_and_tell_the_coordinator(db, setting
     for _ in range(3):
         with db.transaction() as session:
             [message_id] = outbox.claim(session, worker="w", now=now, limit=10)
-            failure = outbox.mark_failed(session, message_id, error="451 try later", now=now,
+            failure = failures.mark_failed(session, message_id, error="451 try later", now=now,
                                          max_attempts=3, backoff_seconds=60)
         if failure.status == OutboxStatus.PENDING:
             waits.append((failure.next_attempt_at - now).total_seconds())
@@ -250,9 +250,9 @@ def test_permanent_failure_stops_at_once_and_reports_once(db, settings):
     _plan_and_record(db, settings, at(13))
     with db.transaction() as session:
         [message_id] = outbox.claim(session, worker="w", now=at(13), limit=10)
-        failure = outbox.mark_failed(session, message_id, error="550 no such user",
+        failure = failures.mark_failed(session, message_id, error="550 no such user",
                                      now=at(13), permanent=True)
-        again = outbox.mark_failed(session, message_id, error="550", now=at(13),
+        again = failures.mark_failed(session, message_id, error="550", now=at(13),
                                    permanent=True)
     assert failure.status == OutboxStatus.FAILED and failure.coordinators_told == 2
     assert again.coordinators_told == 0
@@ -311,10 +311,10 @@ def test_retry_puts_a_failed_message_back(db, settings):
     _plan_and_record(db, settings, at(13))
     with db.transaction() as session:
         [message_id] = outbox.claim(session, worker="w", now=at(13), limit=10)
-        outbox.mark_failed(session, message_id, error="550", now=at(13), permanent=True)
+        failures.mark_failed(session, message_id, error="550", now=at(13), permanent=True)
     with db.transaction() as session:
-        message = outbox.retry(session, message_id, now=at(14))
+        message = failures.retry(session, message_id, now=at(14))
     assert (message.status, message.attempts) == ("pending", 0)
     assert [i.status for i in _items(db, message_id)] == ["pending"]
     with db.transaction() as session, pytest.raises(Conflict):
-        outbox.retry(session, message_id, now=at(14))
+        failures.retry(session, message_id, now=at(14))

@@ -15,7 +15,7 @@ Errors become `ChannelError`s the outbox acts on:
   outbox stores the id and sends again in the same pass;
 - `Forbidden` (blocked, kicked, deactivated) and `BadRequest` "chat not found":
   permanent with `disable_telegram`, so the person's Telegram is switched off and the
-  message falls back to email (`outbox.fall_back_to_email`);
+  message falls back to email (`failures.fall_back_to_email`);
 - `InvalidToken` (401/404 on the token): `config_error`, latched for the pass like the
   email channel's: every later `notify()` raises it at once without a request;
 - any other `BadRequest`: permanent (the same request cannot succeed);

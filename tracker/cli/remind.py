@@ -170,7 +170,7 @@ def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metav
 
     Example: tracker outbox retry 12
     """
-    from notifications.outbox import retry
+    from notifications.failures import retry
 
     context = app_context(ctx)
     with context.db.transaction() as session:
