@@ -140,6 +140,7 @@ def measure(label: str, function) -> None:
 
 def run(size: int, keep: Path | None) -> None:
     from tracker.reports import figures as fg
+    from tracker.reports import progress
     from tracker.reports.export_html import to_html
     from tracker.reports.export_text import csv_bytes, to_json
     from tracker.reports.export_xlsx import xlsx_bytes
@@ -174,8 +175,8 @@ def run(size: int, keep: Path | None) -> None:
     measure("by person", q(fg.organisation_figures, by="person"))
     measure("by document", q(fg.organisation_figures, by="document"))
     measure("by level", q(fg.organisation_figures, by="level"))
-    measure("decision progress", q(fg.decision_progress))
-    measure("oldest overdue (10)", q(fg.oldest_overdue))
+    measure("decision progress", q(progress.decision_progress))
+    measure("oldest overdue (10)", q(progress.oldest_overdue))
     measure("one municipality: totals", q(fg.totals, root_org_id=2))
 
     def report(fmt: str):

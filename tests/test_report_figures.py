@@ -11,12 +11,8 @@ import pytest
 
 from tests import report_dataset
 from tracker.errors import InvalidInput, NotFound
-from tracker.reports.figures import (
-    decision_progress,
-    oldest_overdue,
-    organisation_figures,
-    totals,
-)
+from tracker.reports.figures import organisation_figures, totals
+from tracker.reports.progress import decision_progress, oldest_overdue
 
 FIELDS = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
           "overdue_30", "extensions", "days_late_total", "late_items", "oldest_due")

@@ -282,7 +282,7 @@ class OverdueView:
     total: int
     scope: str | None  # the coordinator's organisation; None: the whole region
     rows: list[tuple[str, int, int]]  # (organisation, overdue, overdue > 30 days)
-    oldest: list  # figures.OverdueItem
+    oldest: list  # progress.OverdueItem
 
 
 def overdue(db, user_id: int, *, today: date, zone: ZoneInfo, rows: int = 15,
@@ -290,7 +290,7 @@ def overdue(db, user_id: int, *, today: date, zone: ZoneInfo, rows: int = 15,
     """The overdue figures the person oversees (None for an officer): a coordinator's
     organisation and below, the region for a lead or admin, grouped by organisation,
     the worst first; the same SQL figures as `tracker report overdue`."""
-    from tracker.reports import figures
+    from tracker.reports import figures, progress
 
     with db.reading() as session:
         person = _actor(session, user_id)
@@ -301,7 +301,7 @@ def overdue(db, user_id: int, *, today: date, zone: ZoneInfo, rows: int = 15,
         total = figures.totals(session=session, as_of=today, root_org_id=root, zone=zone)
         groups = figures.organisation_figures(session=session, as_of=today, root_org_id=root,
                                               zone=zone)
-        items = figures.oldest_overdue(session=session, as_of=today, root_org_id=root,
+        items = progress.oldest_overdue(session=session, as_of=today, root_org_id=root,
                                        limit=oldest, zone=zone)
         return OverdueView(total.overdue, scope,
                            [(f.name, f.overdue, f.overdue_30) for f in groups if f.overdue][:rows],

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from tracker.reports import figures as fg
-from tracker.reports.figures import DecisionProgress, Figures, GroupBy, OverdueItem
+from tracker.reports import progress
+from tracker.reports.figures import Figures, GroupBy
+from tracker.reports.progress import DecisionProgress, OverdueItem
 
 
 class ReportKind(StrEnum):
@@ -205,9 +207,9 @@ def build_report(
         scope=total.name or _single_top(session) or text(locale, "scope_all"),
         scope_id=root_org_id, totals=total,
         views=views,
-        decisions=fg.decision_progress(session=session, as_of=as_of, root_org_id=root_org_id,
+        decisions=progress.decision_progress(session=session, as_of=as_of, root_org_id=root_org_id,
                                        zone=zone, pending_limit=pending_limit),
-        oldest=fg.oldest_overdue(session=session, as_of=as_of, root_org_id=root_org_id,
+        oldest=progress.oldest_overdue(session=session, as_of=as_of, root_org_id=root_org_id,
                                  limit=oldest_limit, zone=zone),
         locale=locale, generated_at=generated_at, zone=(zone or fg.DEFAULT_ZONE).key,
     )

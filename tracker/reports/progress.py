@@ -1,0 +1,257 @@
+"""Per-decision progress ("13 из 55 муниципалитетов", and who has not done it) and the
+oldest overdue items, computed in SQL over the same counted assignments and as-of
+window as `tracker.reports.figures` (see its docstring for the definitions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from tracker.enums import OrgKind
+from tracker.models import Document, Person, Task
+from tracker.reports.figures import (
+    _A,
+    _O,
+    _T,
+    _base,
+    _check_root,
+    _conditions,
+    _count,
+    _extensions,
+    _Window,
+)
+
+
+@dataclass(frozen=True)
+class DecisionProgress:
+    """One decision (task) across the organisations it was given to."""
+
+    task_id: int
+    label: str | None
+    text: str
+    document: str | None
+    due_date: date | None
+    total: int
+    done: int
+    done_on_time: int
+    overdue: int
+    org_kind: str | None  # the kind shared by all its organisations, else None
+    pending_count: int
+    pending: list[str] = field(default_factory=list)  # names, alphabetical, up to a limit
+
+    def phrase(self, locale: str = "ru") -> str:
+        """'13 из 55 муниципалитетов' / '13 of 55 municipalities'."""
+        if locale == "en":
+            word = _EN_WORDS.get(self.org_kind or "", "organisations")
+            return f"{self.done} of {self.total} {word}"
+        one, many = _RU_GENITIVE.get(self.org_kind or "", ("организации", "организаций"))
+        n = self.total
+        word = one if n % 10 == 1 and n % 100 != 11 else many
+        return f"{self.done} из {n} {word}"
+
+    def as_dict(self, locale: str = "ru") -> dict:
+        return {
+            "task_id": self.task_id,
+            "label": self.label,
+            "text": self.text,
+            "document": self.document,
+            "due_date": self.due_date,
+            "total": self.total,
+            "done": self.done,
+            "done_on_time": self.done_on_time,
+            "overdue": self.overdue,
+            "progress": self.phrase(locale),
+            "pending_count": self.pending_count,
+            "pending": self.pending,
+        }
+
+
+_RU_GENITIVE = {
+    OrgKind.MUNICIPALITY: ("муниципалитета", "муниципалитетов"),
+    OrgKind.SCHOOL: ("школы", "школ"),
+    OrgKind.REGION: ("региона", "регионов"),
+}
+_EN_WORDS = {OrgKind.MUNICIPALITY: "municipalities", OrgKind.SCHOOL: "schools",
+             OrgKind.REGION: "regions"}
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue assignment, as listed in 'the oldest overdue items'."""
+
+    assignment_id: int
+    task_id: int
+    label: str | None
+    text: str
+    organisation: str
+    owner: str | None
+    document: str | None
+    due_date: date
+    days_overdue: int
+    extensions: int
+
+    def as_dict(self) -> dict:
+        return {
+            "assignment_id": self.assignment_id,
+            "task_id": self.task_id,
+            "label": self.label,
+            "text": self.text,
+            "organisation": self.organisation,
+            "owner": self.owner,
+            "document": self.document,
+            "due_date": self.due_date,
+            "days_overdue": self.days_overdue,
+            "extensions": self.extensions,
+        }
+
+
+# --- the SQL ----------------------------------------------------------------------------
+
+
+def decision_progress(
+    *,
+    session: Session,
+    as_of: date,
+    root_org_id: int | None = None,
+    zone: ZoneInfo | None = None,
+    pending_limit: int | None = 50,
+) -> list[DecisionProgress]:
+    """Per decision (task) in scope: how many of its assignments are done by `as_of`,
+    and which organisations have not (alphabetical, at most `pending_limit` names each;
+    None: all; `pending_count` is always the full number). Ordered by due date (none
+    last), then document and label.
+
+    :raises NotFound: an unknown organisation id.
+    """
+    from roadmaps.titles import document_title
+
+    _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    query = (
+        _base(w, ext, root_org_id, [
+            _A.c.task_id,
+            func.count().label("total"),
+            _count(c["done"]).label("done"),
+            _count(c["on_time"]).label("done_on_time"),
+            _count(c["overdue"]).label("overdue"),
+            func.min(org.c.kind).label("kind_min"),
+            func.max(org.c.kind).label("kind_max"),
+        ])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .group_by(_A.c.task_id)
+    )
+    stats = {r["task_id"]: r for r in session.connection().execute(query).mappings()}
+    if not stats:
+        return []
+    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(list(stats))))}
+    doc_ids = {t.document_id for t in tasks.values() if t.document_id}
+    docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
+    pending = _pending_names(session, w, root_org_id, pending_limit)
+    out = []
+    for task_id, r in stats.items():
+        task = tasks[task_id]
+        doc = docs.get(task.document_id)
+        out.append(DecisionProgress(
+            task_id=task_id, label=task.label, text=task.text,
+            document=document_title(doc) if doc else None, due_date=task.due_date,
+            total=r["total"], done=int(r["done"] or 0),
+            done_on_time=int(r["done_on_time"] or 0), overdue=int(r["overdue"] or 0),
+            org_kind=r["kind_min"] if r["kind_min"] == r["kind_max"] else None,
+            pending_count=r["total"] - int(r["done"] or 0),
+            pending=pending.get(task_id, []),
+        ))
+    out.sort(key=lambda d: (d.due_date is None, d.due_date or date.max, d.document or "",
+                            _label_key(d.label), d.task_id))
+    return out
+
+
+def _label_key(label: str | None) -> tuple:
+    parts = (label or "").replace(",", ".").split(".")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def _pending_names(session: Session, w: _Window, root_org_id: int | None,
+                   limit: int | None) -> dict[int, list[str]]:
+    """Names of organisations not done by `as_of`, per task (a window function keeps the
+    first `limit` of each task in SQL)."""
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    rank = func.row_number().over(partition_by=_A.c.task_id,
+                                  order_by=(org.c.name_key, org.c.id)).label("rank")
+    inner = (
+        _base(w, ext, root_org_id, [_A.c.task_id, org.c.name, rank])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .where(or_(c["open"], c["overdue"]))
+        .subquery("pending")
+    )
+    query = select(inner.c.task_id, inner.c.name)
+    if limit is not None:
+        query = query.where(inner.c.rank <= limit)
+    query = query.order_by(inner.c.task_id, inner.c.rank)
+    out: dict[int, list[str]] = {}
+    for task_id, name in session.connection().execute(query):
+        out.setdefault(task_id, []).append(name)
+    return out
+
+
+def oldest_overdue(
+    *,
+    session: Session,
+    as_of: date,
+    root_org_id: int | None = None,
+    limit: int | None = 10,
+    zone: ZoneInfo | None = None,
+) -> list[OverdueItem]:
+    """The overdue assignments in scope, the longest overdue first (at most `limit`;
+    None: all).
+
+    :raises NotFound: an unknown organisation id.
+    """
+    from roadmaps.titles import document_title
+
+    _check_root(session, root_org_id)
+    w = _Window.of(as_of, zone)
+    c = _conditions(w)
+    ext = _extensions(w)
+    org = _O.alias("org")
+    person = Person.__table__.alias("owner")
+    doc = Document.__table__.alias("doc")
+    query = (
+        _base(w, ext, root_org_id, [
+            _A.c.id, _A.c.task_id, _T.c.label, _T.c.text, org.c.name.label("org_name"),
+            person.c.name.label("owner"), doc.c.kind, doc.c.number, doc.c.date,
+            doc.c.id.label("doc_id"), _A.c.due_date, func.coalesce(ext.c.n, 0).label("ext"),
+        ])
+        .join(org, org.c.id == _A.c.organisation_id)
+        .outerjoin(person, person.c.id == _A.c.person_id)
+        .outerjoin(doc, doc.c.id == _T.c.document_id)
+        .where(c["overdue"])
+        .order_by(_A.c.due_date, _A.c.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    for r in session.connection().execute(query).mappings():
+        title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None
+        out.append(OverdueItem(
+            assignment_id=r["id"], task_id=r["task_id"], label=r["label"], text=r["text"],
+            organisation=r["org_name"], owner=r["owner"], document=title,
+            due_date=r["due_date"], days_overdue=(w.as_of - r["due_date"]).days,
+            extensions=int(r["ext"]),
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class _DocRow:
+    kind: str
+    number: str | None
+    date: date | None
