@@ -92,6 +92,20 @@ def _actor(session, user_id: int) -> Person:
     return person_by_chat(session=session, chat_id=user_id)
 
 
+def _acting(session, user_id: int, assignment_id: int) -> tuple[Person, Assignment]:
+    """The user's person and the assignment, once it is checked that they may act on it.
+
+    :raises NotFound: unknown user or assignment. :raises PermissionDenied: not theirs.
+    """
+    from tracker.services.permissions import require_can_act
+    from tracker.services.tasks import get_assignment
+
+    person = _actor(session, user_id)
+    assignment = get_assignment(session=session, assignment_id=assignment_id)
+    require_can_act(session=session, person=person, assignment=assignment)
+    return person, assignment
+
+
 def open_cards(db, user_id: int, *, limit: int) -> tuple[list[Card], int]:
     """The person's open assignments, the soonest due first (at most `limit`), and how
     many there are. An officer's are theirs by name or their organisation's unnamed
@@ -133,13 +147,8 @@ def check_can_act(db, user_id: int, assignment_id: int) -> Done | None:
     :raises NotFound: unknown user or assignment. :raises PermissionDenied: not theirs.
     :raises Conflict: the assignment is cancelled.
     """
-    from tracker.services.permissions import require_can_act
-    from tracker.services.tasks import get_assignment
-
     with db.reading() as session:
-        person = _actor(session, user_id)
-        assignment = get_assignment(session=session, assignment_id=assignment_id)
-        require_can_act(session=session, person=person, assignment=assignment)
+        person, assignment = _acting(session, user_id, assignment_id)
         return _state(session, assignment)
 
 
@@ -158,14 +167,10 @@ def complete(db, user_id: int, assignment_id: int, comment: str | None, now: dat
     """Mark done with the channel `bot`; pressing twice, or after someone else, returns
     the earlier completion (`already=True`) instead of failing. `evidence` is
     (file id, file name, MIME type) of a report sent with the comment."""
-    from tracker.services.permissions import require_can_act
     from tracker.services.tasks import complete as complete_assignment
-    from tracker.services.tasks import get_assignment
 
     with db.transaction() as session:
-        person = _actor(session, user_id)
-        assignment = get_assignment(session=session, assignment_id=assignment_id)
-        require_can_act(session=session, person=person, assignment=assignment)
+        person, assignment = _acting(session, user_id, assignment_id)
         earlier = _state(session, assignment)
         if earlier is not None:
             return earlier
@@ -186,13 +191,8 @@ def complete(db, user_id: int, assignment_id: int, comment: str | None, now: dat
 def add_evidence(db, user_id: int, assignment_id: int, evidence: tuple[str, str | None,
                  str | None], now: datetime) -> None:
     """Keep a report file or photo with the assignment (done or open)."""
-    from tracker.services.permissions import require_can_act
-    from tracker.services.tasks import get_assignment
-
     with db.transaction() as session:
-        person = _actor(session, user_id)
-        assignment = get_assignment(session=session, assignment_id=assignment_id)
-        require_can_act(session=session, person=person, assignment=assignment)
+        person, assignment = _acting(session, user_id, assignment_id)
         _store_evidence(session, person, assignment, evidence, now)
 
 
@@ -209,13 +209,10 @@ def _store_evidence(session, person: Person, assignment: Assignment, evidence, n
 
 def comment(db, user_id: int, assignment_id: int, text: str, now: datetime) -> None:
     """Record a comment on an assignment (it stays as it is)."""
-    from tracker.services.permissions import require_can_act
-    from tracker.services.tasks import get_assignment, record_event
+    from tracker.services.tasks import record_event
 
     with db.transaction() as session:
-        person = _actor(session, user_id)
-        assignment = get_assignment(session=session, assignment_id=assignment_id)
-        require_can_act(session=session, person=person, assignment=assignment)
+        person, assignment = _acting(session, user_id, assignment_id)
         record_event(session=session, kind=EventKind.COMMENTED, via=Via.BOT, at=now,
                      assignment_id=assignment_id, task_id=assignment.task_id,
                      person_id=person.id, comment=text)

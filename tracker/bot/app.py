@@ -116,8 +116,7 @@ async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
         while not stop_event.is_set():
             waiter = asyncio.ensure_future(wake.wait())
             stopper = asyncio.ensure_future(stop_event.wait())
-            await asyncio.wait({waiter, stopper}, timeout=60,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             stopper.cancel()
             if wake.is_set():

@@ -26,7 +26,8 @@ from tracker.bot.common import (
 )
 from tracker.bot.texts import esc, t
 from tracker.enums import ChannelPref
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import NotFound
+from tracker.services.invites import InviteExpired, InviteUsed
 
 logger = logging.getLogger("tracker.bot")
 TASKS_SHOWN = 10
@@ -44,8 +45,8 @@ async def start(update: Update, context: Context) -> None:
         except NotFound:
             await update.effective_message.reply_html(t(locale, "code_unknown"))
             return
-        except InvalidInput as exc:
-            key = "code_expired" if "expired" in str(exc) else "code_used"
+        except (InviteUsed, InviteExpired) as exc:
+            key = "code_expired" if isinstance(exc, InviteExpired) else "code_used"
             await update.effective_message.reply_html(t(locale, key))
             return
         logger.info("Telegram linked for person %s", who.id)

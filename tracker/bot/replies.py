@@ -29,6 +29,7 @@ from tracker.bot.common import (
 from tracker.bot.texts import esc, t
 from tracker.dates import parse_date
 from tracker.errors import Conflict, InvalidInput, TrackerError
+from tracker.services.extensions import NobodyToDecide, RequestWaiting
 
 logger = logging.getLogger("tracker.bot")
 
@@ -82,8 +83,8 @@ async def _request_extension(update, context, who, assignment_id: int, new_due: 
             actions.request_extension, db_of(context), update.effective_user.id, assignment_id,
             new_due, reason, today_of(context, who), now_of(context))
     except Conflict as exc:
-        key = "ext_waiting" if "waiting" in str(exc) else (
-            "ext_nobody" if "nobody" in str(exc) else "not_open")
+        key = ("ext_waiting" if isinstance(exc, RequestWaiting) else
+               "ext_nobody" if isinstance(exc, NobodyToDecide) else "not_open")
         await message.reply_html(t(who.locale, key, id=assignment_id))
         return
     except TrackerError as exc:

@@ -38,6 +38,14 @@ from tracker.services.tasks import extend, get_assignment, record_event
 _DECIDERS = (Role.COORDINATOR, Role.LEAD, Role.ADMIN)
 
 
+class RequestWaiting(Conflict):
+    """An extension request for the assignment already waits for a decision."""
+
+
+class NobodyToDecide(Conflict):
+    """No coordinator, lead or admin is there to decide an extension."""
+
+
 def request_extension(*, session: Session, assignment_id: int, actor: Person, new_due: date,
                       reason: str, today: date, now: datetime,
                       via: Via = Via.BOT) -> ExtensionRequest:
@@ -46,7 +54,7 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
     :raises NotFound: unknown assignment. :raises PermissionDenied: `actor` may not act
         on it. :raises InvalidInput: no reason, or the date is not after the current due
         date and today. :raises Conflict: it is not open, a request already waits, or
-        nobody is there to decide.
+        nobody is there to decide (`RequestWaiting`, `NobodyToDecide`).
     """
     assignment = get_assignment(session=session, assignment_id=assignment_id)
     if not can_act(session=session, person=actor, assignment=assignment):
@@ -63,8 +71,8 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
         ExtensionRequest.assignment_id == assignment_id,
         ExtensionRequest.status == ExtensionStatus.PENDING)).first()
     if waiting is not None:
-        raise Conflict(f"extension request {waiting} for assignment {assignment_id} "
-                       "is still waiting for a decision")
+        raise RequestWaiting(f"extension request {waiting} for assignment {assignment_id} "
+                             "is still waiting for a decision")
     request = ExtensionRequest(assignment_id=assignment_id, requested_by_id=actor.id,
                                new_due_date=new_due, reason=reason, created_at=now)
     if actor.role in (Role.LEAD, Role.ADMIN):
@@ -77,7 +85,7 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
         return request
     deciders = approvers(session=session, assignment=assignment, exclude=actor.id)
     if not deciders:
-        raise Conflict(f"nobody can approve an extension of assignment {assignment_id}")
+        raise NobodyToDecide(f"nobody can approve an extension of assignment {assignment_id}")
     session.add(request)
     session.flush()
     record_event(session=session, kind=EventKind.EXTENSION_REQUESTED, via=via, at=now,

@@ -19,6 +19,15 @@ from sqlmodel import Session, select
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Person, TelegramInvite
 
+
+class InviteUsed(InvalidInput):
+    """The invite code was redeemed before."""
+
+
+class InviteExpired(InvalidInput):
+    """The invite code is past its expiry."""
+
+
 # Deep-link payloads allow A-Za-z0-9_- and 64 characters; 16 random bytes make 22.
 _CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -51,7 +60,7 @@ def redeem_invite(*, session: Session, code: str, chat_id: int, now: datetime) -
     A chat bound to someone else before is unbound from them first (one chat, one
     person); the invite's `used_at` is the record of the link.
 
-    :raises NotFound: unknown code. :raises InvalidInput: used or expired.
+    :raises NotFound: unknown code. :raises InviteUsed, InviteExpired: (`InvalidInput`s).
     """
     if not _CODE.match(code or ""):
         raise NotFound("invite code not found")
@@ -60,17 +69,17 @@ def redeem_invite(*, session: Session, code: str, chat_id: int, now: datetime) -
     if invite is None:
         raise NotFound("invite code not found")
     if invite.used_at is not None:
-        raise InvalidInput("invite code was already used")
+        raise InviteUsed("invite code was already used")
     expires = invite.expires_at
     if expires.tzinfo is None:  # SQLite returns naive UTC through some paths
         expires = expires.replace(tzinfo=now.tzinfo)
     if expires <= now:
-        raise InvalidInput("invite code has expired")
+        raise InviteExpired("invite code has expired")
     burnt = session.exec(update(TelegramInvite)
                          .where(TelegramInvite.id == invite.id, TelegramInvite.used_at.is_(None))
                          .values(used_at=now))
     if burnt.rowcount != 1:
-        raise InvalidInput("invite code was already used")
+        raise InviteUsed("invite code was already used")
     session.exec(update(Person).where(Person.telegram_chat_id == chat_id,
                                       Person.id != invite.person_id)
                  .values(telegram_chat_id=None))
