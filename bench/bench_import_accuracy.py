@@ -1,0 +1,283 @@
+"""Accuracy of the document import on the corpus of real documents, and the parse speed.
+
+The corpus (`bench/corpus/manifest.toml`, see `bench/corpus/README.md`) keys each real
+public document by hand: its due dates, recurrences and dated phrases that are no due dates.
+This benchmark reads every file with the project's reader (`roadmaps.readers.read_document`),
+parses it with the project's parser (`roadmaps.parser.parse_text`, what `tracker import
+--json` runs) and compares the due dates of the actionable items against the key:
+
+- a found due date matches a key date when they are equal, multiset matching per document
+  (a date keyed twice must be found twice);
+- recall = matched / keyed, precision = matched / found, per kind, per format and overall,
+  separately for the train and the test split;
+- a document the reader cannot read, or the parser refuses ("no decision section found"),
+  counts as refused and is listed; its keyed dates count as missed.
+
+Recurrences are compared the same way on their canonical value (yearly, monthly, ...).
+
+Speed, parse only (the texts already read): documents a second for .txt and .docx, pages a
+second for .pdf, against a floor measured in the same run: one pass of a date-finding
+regular expression over the same texts.
+
+The files are not in git. They are looked for in $TRACKER_CORPUS_DIR, then ../shared/corpus
+(beside the repository), then /work/corpus/files; with none there the benchmark says so in
+one line and exits 2.
+
+The test split is scored only at the end of the work and never tuned on: run with
+`--split train` while working.
+
+Measured on main at 293388a (2-core machine shared with other work):
+
+    python bench/bench_import_accuracy.py
+        (figures: see the report of the corpus helper; filled in below)
+
+Usage:
+    python bench/bench_import_accuracy.py                 # both splits
+    python bench/bench_import_accuracy.py --split train   # while working
+    python bench/bench_import_accuracy.py --verbose       # per-document misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "bench" / "corpus" / "manifest.toml"
+sys.path.insert(0, str(ROOT))
+
+_DATE_FLOOR = re.compile(
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл"
+    r"|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+def corpus_dir() -> Path | None:
+    """The first existing corpus folder: $TRACKER_CORPUS_DIR, ../shared/corpus or
+    /work/corpus/files.
+    """
+    candidates = []
+    if os.environ.get("TRACKER_CORPUS_DIR"):
+        candidates.append(Path(os.environ["TRACKER_CORPUS_DIR"]))
+    candidates += [ROOT.parent / "shared" / "corpus", Path("/work/corpus/files")]
+    for candidate in candidates:
+        if candidate.is_dir() and any(candidate.iterdir()):
+            return candidate
+    return None
+
+
+def load_manifest(path: Path = MANIFEST) -> list[dict]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)["document"]
+
+
+@dataclass
+class Score:
+    """Keyed, found and matched counts of one group of documents."""
+
+    keyed: int = 0
+    found: int = 0
+    matched: int = 0
+    documents: int = 0
+    refused: int = 0
+
+    def add(self, other: Score) -> None:
+        self.keyed += other.keyed
+        self.found += other.found
+        self.matched += other.matched
+        self.documents += other.documents
+        self.refused += other.refused
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.keyed if self.keyed else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.found if self.found else None
+
+
+@dataclass
+class Outcome:
+    """One document's result."""
+
+    entry: dict
+    text: str | None = None
+    pages: int = 0
+    refused: str | None = None  # the reader's or parser's one-line error
+    found: list[date] = field(default_factory=list)
+    found_recurrences: list[str] = field(default_factory=list)
+    dates: Score = field(default_factory=Score)
+    recurrences: Score = field(default_factory=Score)
+    missed: list[date] = field(default_factory=list)
+    extra: list[date] = field(default_factory=list)
+
+
+def _match(keyed: list, found: list) -> tuple[Score, list, list]:
+    keyed_count, found_count = Counter(keyed), Counter(found)
+    matched = keyed_count & found_count
+    score = Score(keyed=len(keyed), found=len(found), matched=sum(matched.values()))
+    missed = sorted((keyed_count - matched).elements())
+    extra = sorted((found_count - matched).elements())
+    return score, missed, extra
+
+
+def _read(path: Path) -> tuple[str, bytes]:
+    from roadmaps.readers import read_document
+
+    result = read_document(path)
+    if isinstance(result, tuple):
+        return result[0], result[1]
+    return result, path.read_bytes()
+
+
+def evaluate(entry: dict, folder: Path) -> Outcome:
+    """Read, parse and score one manifest entry."""
+    from roadmaps.parsed import DocumentError
+    from roadmaps.parser import parse_text
+
+    outcome = Outcome(entry=entry)
+    path = folder / entry["file"]
+    keyed = [date.fromisoformat(value) for value in entry["due_dates"]]
+    keyed_rec = [value.split(":", 1)[0].strip() for value in entry["recurrences"]]
+    found: list[date] = []
+    found_rec: list[str] = []
+    if not path.is_file():
+        outcome.refused = f"{entry['file']}: missing from {folder}"
+    else:
+        try:
+            text, raw = _read(path)
+            outcome.text = text
+            if entry["format"] == "pdf":
+                outcome.pages = max(1, len(_PDF_PAGE.findall(raw)))
+            parsed = parse_text(text, source=path.name)
+        except DocumentError as exc:
+            outcome.refused = str(exc)
+        except Exception as exc:  # a crash is a refusal too, and must be seen
+            outcome.refused = f"{entry['file']}: {type(exc).__name__}: {exc}"
+        else:
+            for item in parsed.items:
+                if not item.actionable:
+                    continue
+                if item.due is not None:
+                    found.append(item.due)
+                if item.recurrence is not None:
+                    found_rec.append(str(item.recurrence))
+    outcome.found, outcome.found_recurrences = found, found_rec
+    outcome.dates, outcome.missed, outcome.extra = _match(keyed, found)
+    outcome.recurrences, _, _ = _match(keyed_rec, found_rec)
+    outcome.dates.documents = outcome.recurrences.documents = 1
+    outcome.dates.refused = outcome.recurrences.refused = int(outcome.refused is not None)
+    return outcome
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:5.2f}"
+
+
+def _table(title: str, groups: dict[str, Score]) -> list[str]:
+    lines = [f"  {title:<22} {'docs':>4} {'refused':>7} {'keyed':>5} {'found':>5} "
+             f"{'match':>5} {'recall':>6} {'prec.':>6}"]
+    for name, score in groups.items():
+        lines.append(f"  {name:<22} {score.documents:>4} {score.refused:>7} {score.keyed:>5} "
+                     f"{score.found:>5} {score.matched:>5} {_fmt(score.recall):>6} "
+                     f"{_fmt(score.precision):>6}")
+    return lines
+
+
+def report(outcomes: list[Outcome], split: str, *, verbose: bool) -> list[str]:
+    """The printed table of one split."""
+    chosen = [o for o in outcomes if o.entry["split"] == split]
+    by_kind: dict[str, Score] = {}
+    by_format: dict[str, Score] = {}
+    total, rec_total = Score(), Score()
+    for outcome in chosen:
+        by_kind.setdefault(outcome.entry["kind"], Score()).add(outcome.dates)
+        by_format.setdefault(outcome.entry["format"], Score()).add(outcome.dates)
+        total.add(outcome.dates)
+        rec_total.add(outcome.recurrences)
+    lines = [f"== split {split}: {len(chosen)} documents =="]
+    lines += _table("due dates by kind", dict(sorted(by_kind.items())))
+    lines += _table("due dates by format", dict(sorted(by_format.items())))
+    lines += _table("due dates overall", {"all": total})
+    lines += _table("recurrences overall", {"all": rec_total})
+    refused = [o for o in chosen if o.refused]
+    lines.append(f"  refused: {len(refused)} of {len(chosen)}")
+    lines += [f"    {o.entry['id']} ({o.entry['format']}): {o.refused}" for o in refused]
+    if verbose:
+        for outcome in chosen:
+            if outcome.missed or outcome.extra:
+                lines.append(f"    {outcome.entry['id']} {outcome.entry['file']}: missed "
+                             f"{[d.isoformat() for d in outcome.missed]} extra "
+                             f"{[d.isoformat() for d in outcome.extra]}")
+    return lines
+
+
+def speed(outcomes: list[Outcome], *, rounds: int) -> list[str]:
+    """Parse-only throughput of the read texts, with a regex-scan floor."""
+    from roadmaps.parsed import DocumentError
+    from roadmaps.parser import parse_text
+
+    lines = ["== parse speed (texts already read) =="]
+    groups = {
+        "txt+docx": ([o.text for o in outcomes if o.text and o.entry["format"] in ("txt", "docx")],
+                     "documents"),
+        "pdf": ([o.text for o in outcomes if o.text and o.entry["format"] == "pdf"], "pages"),
+    }
+    pdf_pages = sum(o.pages for o in outcomes if o.text and o.entry["format"] == "pdf")
+    for name, (texts, unit) in groups.items():
+        if not texts:
+            lines.append(f"  {name}: no readable documents")
+            continue
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for text in texts:
+                with contextlib.suppress(DocumentError):
+                    parse_text(text)
+        parse_s = time.perf_counter() - start
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for text in texts:
+                _DATE_FLOOR.findall(text)
+        floor_s = time.perf_counter() - start
+        count = (len(texts) if unit == "documents" else pdf_pages) * rounds
+        lines.append(f"  {name}: {count / parse_s:,.0f} {unit}/s parse "
+                     f"({len(texts)} documents x {rounds}); floor (date regex scan) "
+                     f"{count / floor_s:,.0f} {unit}/s; parse/floor time ratio "
+                     f"{parse_s / floor_s:,.1f}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=["train", "test", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=20, help="parse rounds for the timing")
+    parser.add_argument("--verbose", action="store_true", help="list per-document misses")
+    args = parser.parse_args(argv)
+    folder = corpus_dir()
+    if folder is None:
+        print("no corpus files: set TRACKER_CORPUS_DIR or place them in ../shared/corpus "
+              "or /work/corpus/files (see bench/corpus/README.md)")
+        return 2
+    entries = load_manifest()
+    outcomes = [evaluate(entry, folder) for entry in entries]
+    splits = ["train", "test"] if args.split == "both" else [args.split]
+    print(f"corpus: {folder} ({len(entries)} documents in the manifest)")
+    for split in splits:
+        print("\n".join(report(outcomes, split, verbose=args.verbose)))
+    print("\n".join(speed([o for o in outcomes if o.entry["split"] in splits],
+                          rounds=args.rounds)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
