@@ -60,8 +60,9 @@ def test_ids_and_files_are_unique(documents):
 
 
 def test_split_follows_the_rule_and_is_about_a_fifth(documents):
-    order = sorted(documents, key=lambda d: (d["kind"], hashlib.sha256(d["id"].encode())
-                                            .hexdigest()))
+    # Stratified: documents without and with due dates, then by kind, then by sha256(id).
+    order = sorted(documents, key=lambda d: (bool(d["due_dates"]), d["kind"],
+                                             hashlib.sha256(d["id"].encode()).hexdigest()))
     expected = {d["id"]: "test" if i % 5 == 2 else "train" for i, d in enumerate(order)}
     assert {d["id"]: d["split"] for d in documents} == expected
     share = sum(d["split"] == "test" for d in documents) / len(documents)
