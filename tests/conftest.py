@@ -94,12 +94,13 @@ async def world(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's /usr/bin/chromium) for every test that opens a page
-    the way a person would. Skips only outside CI when Chromium or Playwright is missing."""
+    the way a person would (see tests/pages.py). Skips only outside CI when Chromium or
+    Playwright is missing."""
     import shutil
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401
     except ImportError:
         if os.environ.get("CI"):
             raise
@@ -108,10 +109,8 @@ def browser():
         if os.environ.get("CI"):
             raise RuntimeError("chromium is missing (apt-get install chromium)")
         pytest.skip("chromium is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
+    from tests.pages import Chromium
+
+    chromium = Chromium(executable)
+    yield chromium
+    chromium.close()

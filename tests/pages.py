@@ -11,8 +11,11 @@ pdftotext.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,15 +44,83 @@ _WIDER = """(width) => {
 }"""
 
 
-def wider_than(page, width: int) -> list[str]:
-    return page.evaluate(_WIDER, width)
+class Chromium:
+    """One headless Chromium driven by Playwright's sync API in a thread of its own: the
+    sync API runs an event loop in the thread that starts it, which would break every
+    asyncio test after it if that were the tests' thread."""
 
+    def __init__(self, executable: str):
+        self._jobs: queue.Queue = queue.Queue()
+        self._ready: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, args=(executable,), daemon=True)
+        self._thread.start()
+        error = self._ready.get(timeout=120)
+        if error is not None:
+            raise error
 
-def open_page(browser, html: str, width: int, *, media: str = "screen"):
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    page.emulate_media(media=media)
-    page.set_content(html, wait_until="load")
-    return page
+    def _serve(self, executable: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            playwright = sync_playwright().start()
+            browser = playwright.chromium.launch(
+                executable_path=executable,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"])
+        except BaseException as exc:  # handed to the test that asked for a browser
+            self._ready.put(exc)
+            return
+        self._ready.put(None)
+        while (job := self._jobs.get()) is not None:
+            work, answer = job
+            try:
+                answer.put((True, work(browser)))
+            except BaseException as exc:
+                answer.put((False, exc))
+        browser.close()
+        playwright.stop()
+
+    def run(self, work: Callable):
+        """`work(browser)` in the browser's thread; its result, or its exception raised."""
+        answer: queue.Queue = queue.Queue()
+        self._jobs.put((work, answer))
+        ok, value = answer.get(timeout=120)
+        if not ok:
+            raise value
+        return value
+
+    def page(self, html: str, width: int, script: str, *args, media: str = "screen"):
+        """Open `html` at `width` CSS pixels (`media` screen or print) and return what
+        `script` (a JS function) returns for `args`."""
+
+        def work(browser):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            try:
+                page.emulate_media(media=media)
+                page.set_content(html, wait_until="load")
+                return page.evaluate(script, *args)
+            finally:
+                page.close()
+
+        return self.run(work)
+
+    def wider_than(self, html: str, width: int, *, media: str = "screen") -> list[str]:
+        return self.page(html, width, _WIDER, width, media=media)
+
+    def screenshot(self, html: str, width: int, path: Path) -> None:
+        def work(browser):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            try:
+                page.set_content(html, wait_until="load")
+                page.screenshot(path=str(path), full_page=True)
+            finally:
+                page.close()
+
+        self.run(work)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=60)
 
 
 def _program(name: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests import report_dataset
-from tests.pages import open_page, pdf_page_size, pdf_text, print_to_pdf, wider_than
+from tests.pages import pdf_page_size, pdf_text, print_to_pdf
 from tracker.reports.export_html import to_html
 from tracker.reports.report import build_report
 
@@ -42,23 +42,15 @@ def page_html(tmp_path_factory):
 
 
 def test_fits_a_360px_phone(browser, page_html):
-    page = open_page(browser, page_html, 360)
-    try:
-        assert wider_than(page, 360) == []
-        # The long decision text wraps instead of running on: its cell is not one line.
-        height = page.evaluate("""() => [...document.querySelectorAll('td.t')]
-            .find(td => td.textContent.startsWith('Обеспечить')).getBoundingClientRect().height""")
-        assert height > 40
-    finally:
-        page.close()
+    assert browser.wider_than(page_html, 360) == []
+    # The long decision text wraps instead of running on: its cell is not one line.
+    height = browser.page(page_html, 360, """() => [...document.querySelectorAll('td.t')]
+        .find(td => td.textContent.startsWith('Обеспечить')).getBoundingClientRect().height""")
+    assert height > 40
 
 
 def test_printed_a4_landscape_nothing_clipped(browser, page_html, tmp_path):
-    page = open_page(browser, page_html, A4_LANDSCAPE_CONTENT_PX, media="print")
-    try:
-        assert wider_than(page, A4_LANDSCAPE_CONTENT_PX) == []
-    finally:
-        page.close()
+    assert browser.wider_than(page_html, A4_LANDSCAPE_CONTENT_PX, media="print") == []
     html_path = tmp_path / "report.html"
     html_path.write_text(page_html, encoding="utf-8")
     pdf = print_to_pdf(html_path, tmp_path / "report.pdf")
