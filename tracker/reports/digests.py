@@ -125,7 +125,10 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
     report = build_report(session=session, kind="overdue", as_of=as_of,
                           root_org_id=root_org_id, zone=settings.zone, all_views=True,
                           locale=settings.locale, generated_at=now)
-    context = digest_context(report)
+    from notifications import contacts
+
+    who = contacts.responsible(session, [i.assignment_id for i in report.oldest[:WORST]])
+    context = digest_context(report, who)
     try:
         context["attachment"] = _write_attachment(settings, kind, report)
     except OSError as exc:  # a full disk costs the attachment, not the digest
@@ -133,8 +136,22 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
     return context
 
 
-def digest_context(report) -> dict:
-    """The figures of a report as the digest templates read them (see render.py)."""
+def digest_context(report, who: dict | None = None) -> dict:
+    """The figures of a report as the digest templates read them (see render.py).
+
+    `who` (`notifications.contacts.responsible` of the oldest items) adds to each oldest
+    item its responsible people (`owner_contact`) and coordinators (`coordinator`) with
+    their contacts."""
+    from notifications import contacts
+
+    who = who or {}
+    oldest = []
+    for item in report.oldest[:WORST]:
+        row = item.as_dict()
+        answer = who.get(item.assignment_id)
+        row["owner_contact"] = contacts.owner_line(answer, report.locale)
+        row["coordinator"] = contacts.coordinator_line(answer, report.locale)
+        oldest.append(row)
     start = report.as_of - timedelta(days=6)
     decisions = sorted(report.decisions,
                        key=lambda d: (d.done / d.total if d.total else 1, -d.overdue))
@@ -147,7 +164,7 @@ def digest_context(report) -> dict:
         "organisations": [r.as_dict() for r in report.rows[:WORST]],
         "organisations_total": len(report.rows),
         "limit": WORST,
-        "oldest": [i.as_dict() for i in report.oldest[:WORST]],
+        "oldest": oldest,
         "decisions": [
             {"label": d.label, "text": d.text, "done": d.done, "total": d.total,
              "progress": d.phrase(report.locale), "document": d.document}
