@@ -64,6 +64,9 @@ class RemindersSettings(_Section):
     send_time: time = time(9, 0)
     working_days_only: bool = True
     overdue_repeat_days: int = Field(3, ge=1)
+    overdue_dense_days: int = Field(10, ge=1)
+    overdue_sparse_days: int = Field(5, ge=1)
+    overdue_stop_days: int = Field(40, ge=0)
     escalation: list[EscalationStep] = [
         EscalationStep(after="3d", notify="coordinator"),
         EscalationStep(after="7d", notify="lead"),
