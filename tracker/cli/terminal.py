@@ -80,3 +80,18 @@ class _Sink:
 
     def isatty(self) -> bool:
         return False
+
+
+def emit_text(text: str) -> None:
+    """Plain text as it is (no re-wrapping), through the pager when taller than the
+    terminal (TTY only)."""
+    if not text.endswith("\n"):
+        text += "\n"
+    height = shutil.get_terminal_size((MAX_WIDTH, 24)).lines
+    if should_page(text, is_tty=sys.stdout.isatty(), height=height):
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()

@@ -117,9 +117,45 @@ def _key(kind: str, as_of: date, person_id: int, channel: str) -> str:
     return f"digest:{kind}:{as_of.isoformat()}:p{person_id}:{channel}"
 
 
+def preview_digests(db, settings, kind: str, now: datetime) -> list:
+    """The digests of `kind` as of `now`, one `Message` per recipient and channel, as they
+    would be sent; nothing is recorded and no report file is written.
+
+    :raises ValueError: an unknown kind.
+    """
+    from notifications.compose import Outgoing, compose
+    from notifications.directory import channels_of
+    from notifications.loading import person_info
+    from notifications.message import ChannelKind, MessageKind
+
+    if kind not in _KINDS:
+        raise ValueError(f"unknown digest kind {kind!r}: expected lead or coordinator")
+    kind = _KINDS[kind]
+    as_of = now.astimezone(settings.zone).date()
+    role = Role.LEAD if kind == LEAD_SUMMARY else Role.COORDINATOR
+    with db.reading() as session:
+        people = session.scalars(
+            select(Person).where(Person.role == role, Person.active.is_(True))
+            .order_by(Person.id)).all()
+        payloads: dict = {}
+        outgoing = []
+        for p in people:
+            root = None if role == Role.LEAD else p.organisation_id
+            if root not in payloads:
+                payloads[root] = _payload(session, settings, kind, as_of, root, now,
+                                          attach=False)
+            for channel in channels_of(person_info(p)):
+                payload = json.loads(json.dumps(payloads[root], default=_json_default))
+                outgoing.append(Outgoing(_key(kind, as_of, p.id, str(channel)), p.id,
+                                         ChannelKind(channel), MessageKind(kind), (), payload))
+        messages = compose(session, outgoing, now=now, default_zone=settings.timezone)
+    return [m for m in messages if m is not None]
+
+
 def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
-             now: datetime) -> dict:
-    """The template context of one scope; also writes the scope's XLSX report."""
+             now: datetime, attach: bool = True) -> dict:
+    """The template context of one scope; also writes the scope's XLSX report (unless
+    `attach` is off)."""
     from tracker.reports.report import build_report
 
     report = build_report(session=session, kind="overdue", as_of=as_of,
@@ -129,6 +165,8 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
 
     who = contacts.responsible(session, [i.assignment_id for i in report.oldest[:WORST]])
     context = digest_context(report, who)
+    if not attach:
+        return context
     try:
         context["attachment"] = _write_attachment(settings, kind, report)
     except OSError as exc:  # a full disk costs the attachment, not the digest
