@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from tests.test_contacts import _world
 
@@ -30,7 +31,11 @@ def test_send_records_once_and_delivers(cli, db, tmp_path):
     from tracker.models import OutboxMessage
 
     _world(db)
-    first = cli("digest", "send", "--kind", "lead", "--as-of", "01.09.2021")
+    previous = os.umask(0o022)
+    try:
+        first = cli("digest", "send", "--kind", "lead", "--as-of", "01.09.2021")
+    finally:
+        os.umask(previous)
     assert first.exit_code == 0, first.output
     assert first.stdout == "Записано сообщений: 1; отправлено: 1, не доставлено: 0.\n"
     again = cli("digest", "send", "--kind", "lead", "--as-of", "01.09.2021")
@@ -40,3 +45,5 @@ def test_send_records_once_and_delivers(cli, db, tmp_path):
         assert row.kind == "lead_summary" and row.status == "sent"
         assert json.loads(row.payload)["as_of"] == "2021-09-01"
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+    (attachment,) = (tmp_path / "outbox" / "reports").glob("*.xlsx")
+    assert attachment.stat().st_mode & 0o777 == 0o644  # the umask's, not 0600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -87,15 +88,21 @@ def test_json_carries_every_figure(cli, data):
 
 def test_csv_to_file(cli, data, tmp_path):
     out = tmp_path / "отчёт.csv"
-    result = cli("report", "overdue", "--as-of", "13.08.2021", "--by", "document",
-                 "--format", "csv", "--out", str(out))
+    previous = os.umask(0o022)
+    try:
+        result = cli("report", "overdue", "--as-of", "13.08.2021", "--by", "document",
+                     "--format", "csv", "--out", str(out))
+    finally:
+        os.umask(previous)
+    # The umask's permissions, as any file a person saves: -rw-r--r--, not -rw-------.
+    assert out.stat().st_mode & 0o777 == 0o644
     assert result.exit_code == 0, result.output
     assert result.output == f"Отчёт записан: {out}\n"
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[1] == ["Приказ № 600 от 10.06.2021", "2", "0", "0", "0", "2", "2", "1", "25",
-                       "04.07.2021", "40", "0", "0"]
+                       "04.07.2021", "40", "0", "0,0%"]
     assert rows[-1][0] == "Итого"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -151,10 +151,10 @@ def test_csv_round_trip_with_cyrillic(report):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0][0] == "Наименование" and rows[0][-1] == "Исполнительская дисциплина"
     assert rows[1] == ["Батайск", "3", "0", "1", "0", "2", "1", "1", "15,67", "04.07.2021",
-                       "40", "0", "0"]
+                       "40", "0", "0,0%"]
     assert rows[3][0] == "Ромашковская область (собственные поручения)"
     assert rows[4] == ["Итого", "9", "1", "2", "2", "4", "2", "1", "10,17", "04.07.2021",
-                       "40", "1", "0,1429"]
+                       "40", "1", "14,3%"]  # a percentage, not 0,1429
     tab = csv_bytes(report, delimiter="\t").decode("utf-8-sig")
     assert tab.splitlines()[1].split("\t")[0] == "Батайск"
 
