@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from sqlmodel import select
+
 from notifications import contacts
 from notifications.compose import Outgoing, compose
 from notifications.message import ChannelKind, MessageKind
@@ -77,7 +79,7 @@ def test_a_reminder_to_the_officer_does_not_list_contacts(db):
     with db.reading() as s:
         from tracker.models import Person
 
-        officer = s.query(Person).filter_by(name="Петрова Е. Н.").one().id
+        officer = s.exec(select(Person).where(Person.name == "Петрова Е. Н.")).one().id
     out = Outgoing("rem:1", officer, ChannelKind.EMAIL, MessageKind.REMINDER,
                    ((ids["named"], "before", 3, date(2021, 8, 20)),), {})
     with db.reading() as s:
@@ -93,7 +95,7 @@ def test_the_lead_summary_names_contacts_of_the_oldest_items(db, settings):
     ids = _world(db)
     record_digests(db, settings, "lead_summary", NOW)
     with db.reading() as s:
-        row = s.query(OutboxMessage).filter_by(person_id=ids["lead"]).one()
+        row = s.exec(select(OutboxMessage).where(OutboxMessage.person_id == ids["lead"])).one()
         payload = json.loads(row.payload)
     oldest = {o["text"]: o for o in payload["oldest"]}
     assert oldest["Провести совещание"]["owner_contact"].startswith(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from sqlmodel import select
+
 from tests.test_contacts import _world
 
 
@@ -21,7 +23,7 @@ def test_preview_shows_each_recipient_and_records_nothing(cli, db):
     coordinators = cli("digest", "preview", "--kind", "coordinator").stdout
     assert "Кому: Волков И. П. <volkov@region.example.ru>" in coordinators
     with db.reading() as s:
-        assert s.query(OutboxMessage).count() == 0
+        assert s.exec(select(OutboxMessage)).all() == []
     bad = cli("digest", "preview", "--kind", "boss")
     assert bad.exit_code == 1 and "expected lead or coordinator" in bad.output
     assert bad.output.count("\n") == 1
@@ -41,7 +43,7 @@ def test_send_records_once_and_delivers(cli, db, tmp_path):
     again = cli("digest", "send", "--kind", "lead", "--as-of", "01.09.2021")
     assert again.stdout == "Записано сообщений: 0; отправлено: 0, не доставлено: 0.\n"
     with db.reading() as s:
-        (row,) = s.query(OutboxMessage).all()
+        (row,) = s.exec(select(OutboxMessage)).all()
         assert row.kind == "lead_summary" and row.status == "sent"
         assert json.loads(row.payload)["as_of"] == "2021-09-01"
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

@@ -32,7 +32,8 @@ def _ru_messages():
                                  context=KIND_CONTEXT.get(kind))
 
 
-@pytest.mark.parametrize(("kind", "message"), list(_ru_messages()), ids=str)
+@pytest.mark.parametrize(("kind", "message"), list(_ru_messages()),
+                         ids=[kind.value for kind, _ in _ru_messages()])
 def test_emails_and_telegram_texts_are_russian(kind, message):
     email = render_email(message)
     for part in (email.subject, email.text, visible_text(email.html)):

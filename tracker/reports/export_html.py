@@ -44,7 +44,7 @@ th{font-size:12px}}
 @media print{@page{size:A4 landscape;margin:10mm}
 body{margin:0;font-size:8.5pt}h1{font-size:14pt}h2{font-size:11pt;break-after:avoid}
 .scroll{overflow:visible}table{table-layout:auto;width:100%}
-th{font-size:7.5pt;min-width:0;hyphens:auto;overflow-wrap:anywhere}
+th{font-size:7.5pt;min-width:0;hyphens:auto}
 th,td{padding:2px 3px}td.n{white-space:normal}td.t{min-width:0}
 thead{display:table-header-group}tr,svg{break-inside:avoid}}
 """
