@@ -10,7 +10,7 @@ DTSTAMP is passed in, nothing reads the clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from notifications import i18n
 from notifications.message import Item
@@ -37,13 +37,17 @@ def build_calendar(
     domain: str,
     locale: str = "ru",
     alarm_days: int = 1,
+    alarm_time: time | None = None,
 ) -> bytes | None:
     """An iCalendar (METHOD:PUBLISH) with one event per item that has a due date.
 
     :param dtstamp: when the message was planned (aware; naive is taken as UTC).
     :param domain: the right-hand side of the UIDs, e.g. the sender's domain.
-    :param alarm_days: the alarm fires this many days before the start of the event
-        (the due date's midnight, in the officer's calendar time zone).
+    :param alarm_days: the alarm fires this many days before the due date ...
+    :param alarm_time: ... at this wall-clock time (the reminders' send time), not at
+        midnight; None: at the start of that day. The trigger is relative to the event's
+        start (the due date's midnight in the officer's calendar), e.g. -PT15H for 09:00
+        the day before.
     :returns: the `.ics` bytes (UTF-8, CRLF), or None if no item has a due date.
     """
     from icalendar import Alarm, Calendar, Event
@@ -72,7 +76,9 @@ def build_calendar(
         event.add("categories", ["Deadline" if locale == "en" else "Срок исполнения"])
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("trigger", timedelta(days=-alarm_days))
+        offset = timedelta(hours=alarm_time.hour, minutes=alarm_time.minute) \
+            if alarm_time else timedelta(0)
+        alarm.add("trigger", timedelta(days=-alarm_days) + offset)
         alarm.add("description", _summary(item, locale))
         event.add_component(alarm)
         calendar.add_component(event)

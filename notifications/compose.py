@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
+from notifications import contacts
 from notifications.message import (
     Attachment,
     ChannelKind,
@@ -30,6 +31,8 @@ from notifications.message import (
 from notifications.outbox import Draft, _chunks, message_kind, pending_items_of
 from roadmaps.titles import document_title
 from tracker.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
+
+_WITH_CONTACTS = frozenset({MessageKind.ESCALATION, MessageKind.COORDINATOR_DIGEST})
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
     """
     people = _people(session, {o.person_id for o in outgoing})
     details = _details(session, {a for o in outgoing for a, *_ in o.items})
+    # Escalations and coordinators' digests say who answers for each item and how to
+    # reach them and their coordinator (the officer's own reminders need not).
+    who = contacts.responsible(session, {a for o in outgoing if o.kind in _WITH_CONTACTS
+                                         for a, *_ in o.items})
     messages: list[Message | None] = []
     for out in outgoing:
         person = people.get(out.person_id)
@@ -96,11 +103,16 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
             if d is None:
                 continue
             text, label, organisation, owner, document = d
+            answer = who.get(assignment_id) if out.kind in _WITH_CONTACTS else None
+            if answer is not None and owner is None and answer.owners:
+                owner = ", ".join(c.name for c in answer.owners)  # the ones reminded
             items.append(Item(
                 assignment_id=assignment_id, text=text, due_date=due,
                 days_left=(due - today).days if due else None, rule=Rule(rule),
                 organisation=organisation, label=label, document=document,
                 owner=owner, step=step,
+                owner_contact=contacts.owner_line(answer, recipient.locale),
+                coordinator=contacts.coordinator_line(answer, recipient.locale),
             ))
         context = dict(out.payload)
         if "planned_at" in context:

@@ -7,8 +7,10 @@ local calendar day, sent at `policy.send_time` in each recipient's own time zone
   day that is not a working day moves to the working day before it, and two reminders
   landing on one day collapse into the one nearer the due date;
 * overdue repeats to the owner (rule OVERDUE, step 1, 2, ...): the first on the first
-  working day after the due date, then every `overdue_repeat_days` working days, for as
-  long as the assignment stays open;
+  working day after the due date, then every `overdue_repeat_days` working days up to
+  `overdue_dense_days` overdue, then every `overdue_sparse_days` working days, and none
+  after `overdue_stop_days` (see `Policy.overdue_repeat_offset`): a year-old item is not
+  repeated to its owner forever, the escalation ladder and the digests carry it;
 * escalations (rule ESCALATION, step = index in the ladder) `after_days` working days
   after the due date, to the people of the rung's audience.
 
@@ -146,18 +148,19 @@ class _Schedule:
         """Overdue repeats from the first on or after `low` to the first after `high`,
         plus the last one before `low` when `carry` is set."""
         calendar = self.calendar
-        every = self.policy.overdue_repeat_days
+        policy = self.policy
 
         def last_by(day: date) -> int:  # number of the last repeat on or before `day`
-            count = calendar.working_days_between(due, day)
-            return (count - 1) // every + 1 if count >= 1 else 0
+            return policy.overdue_repeats_by(calendar.working_days_between(due, day))
 
         first = last_by(low - _DAY) + (0 if carry else 1)
+        stop = policy.last_overdue_repeat
+        end = last_by(high) + 1 if stop is None else min(last_by(high) + 1, stop)
         notices = []
-        for number in range(max(1, first), last_by(high) + 2):
+        for number in range(max(1, first), end + 1):
             day = self._overdue_day.get((due, number))
             if day is None:
-                day = calendar.add_working_days(due, 1 + (number - 1) * every)
+                day = calendar.add_working_days(due, policy.overdue_repeat_offset(number))
                 self._overdue_day[(due, number)] = day
             notices.append(_Notice(Rule.OVERDUE, number, day, Audience.OWNER))
         return notices

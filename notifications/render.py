@@ -84,6 +84,8 @@ class ItemView:
     overdue: bool
     done_bot: str  # "/done 42"
     done_cli: str  # "tracker tasks done 42"
+    owner_contact: str | None = None  # escalations and digests: "Иванова А. В., a@x.ru"
+    coordinator: str | None = None
 
 
 def item_view(item: Item, locale: str) -> ItemView:
@@ -103,6 +105,8 @@ def item_view(item: Item, locale: str) -> ItemView:
         overdue=item.days_left is not None and item.days_left < 0,
         done_bot=f"/done {item.assignment_id}",
         done_cli=f"tracker tasks done {item.assignment_id}",
+        owner_contact=item.owner_contact,
+        coordinator=item.coordinator,
     )
 
 

@@ -89,3 +89,28 @@ async def world(tmp_path, monkeypatch):
 
     async with running_bot(tmp_path, monkeypatch) as w:
         yield w
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's /usr/bin/chromium) for every test that opens a page
+    the way a person would (see tests/pages.py). Skips only outside CI when Chromium or
+    Playwright is missing."""
+    import shutil
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed")
+    if not Path(executable).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    from tests.pages import Chromium
+
+    chromium = Chromium(executable)
+    yield chromium
+    chromium.close()

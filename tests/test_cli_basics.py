@@ -126,7 +126,7 @@ def test_list_filters(cli):
     assert ids("--due-before", "2021-09-01") == [1]
     assert ids("--person", "Иванова М.Н.") == []
     table = cli("tasks", "list").output
-    assert "overdue" in table and "Город Батайск" in table
+    assert "просрочено на" in table and "Город Батайск" in table
 
 
 def test_bad_inputs_are_one_line_errors(cli, tmp_path):

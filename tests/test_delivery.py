@@ -73,6 +73,11 @@ async def test_file_channel_writes_eml_and_telegram_log(db, settings, tmp_path):
     record = json.loads(line)
     assert record["chat_id"] == 555 and record["kind"] == "escalation"
     assert record["person_id"] == world.coordinator_id
+    # What Telegram would get: the bot's HTML text and its buttons, not the email's text.
+    assert record["parse_mode"] == "HTML" and "<b>" in record["text"]
+    assert "Представить отчёт № 1" in record["text"] and ".ics" not in record["text"]
+    assert record["buttons"] and record["buttons"][0][0]["text"].startswith("✅")
+    assert record["buttons"][0][0]["callback_data"]
 
 
 @pytest.mark.asyncio

@@ -98,6 +98,39 @@ def test_messages_are_written_to_the_outbox(demo, session):
     assert {"reminder", "overdue", "escalation"} <= kinds
 
 
+def test_telegram_log_holds_what_telegram_would_show(demo):
+    lines = [json.loads(line) for line in
+             (demo[0] / "outbox" / "telegram.log").read_text(encoding="utf-8").splitlines()]
+    reminders = [r for r in lines if r["kind"] in ("reminder", "overdue")]
+    assert reminders
+    for record in lines:
+        assert record["parse_mode"] == "HTML" and record["chunks"]
+        assert record["text"] == "\n\n".join(record["chunks"])
+        # The bot's wording, not the email's: no calendar attachment, no "in the bot".
+        assert ".ics" not in record["text"] and "в Telegram-боте" not in record["text"]
+    for record in reminders:
+        assert "<b>" in record["text"]
+        first = record["assignments"][0]
+        labels = [b["text"] for b in record["buttons"][0]]
+        assert labels[0].startswith("✅ Выполнено"), labels
+        assert all(b["callback_data"] and str(first) in b["callback_data"]
+                   for b in record["buttons"][0])
+
+
+def test_every_report_view_has_content(demo):
+    """Officers are named on most assignments: the by-person report has people, not
+    only «Исполнитель не назначен»."""
+    result = CliRunner().invoke(__import__("tracker.cli.main", fromlist=["app"]).app, [
+        "--config", str(demo[0] / "config.toml"), "report", "discipline", "--by", "person",
+        "--as-of", "14.09.2022", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    named = [r for r in rows if r["key"] is not None]
+    assert len(named) >= 40
+    nobody = [r for r in rows if r["key"] is None]
+    assert nobody and nobody[0]["assigned"] < 400
+
+
 def test_officers_complete_assignments_during_the_walk(session):
     from tracker.models import Assignment
 
@@ -126,11 +159,13 @@ def test_summary_lines_match_the_database(demo, session):
     lines = result.stdout.splitlines()
     assert re.search(r"Просроченные поручения: Ростовская область, по состоянию на 14\.09\.2022",
                      result.stdout)
-    assert f"Overdue on 14.09.2022: {overdue} of {total} assignments; {done} done." in lines
-    assert (f"Sent {emails + telegrams} messages: {emails} emails as .eml files in {outbox}, "
-            f"{telegrams} Telegram messages in {outbox / 'telegram.log'}.") in lines
-    assert lines[-1] == (f"Explore: cd {folder} && tracker report overdue --as-of 14.09.2022; "
-                         "tracker tasks list --status overdue; tracker outbox list")
+    # The closing lines are Russian, as the rest of the screen.
+    assert f"Просрочено на 14.09.2022: {overdue} из {total} поручений; исполнено {done}." in lines
+    assert (f"Отправлено сообщений: {emails + telegrams}. Писем: {emails} (файлы .eml в "
+            f"{outbox}), сообщений в Telegram: {telegrams} (в {outbox / 'telegram.log'}).") in lines
+    assert lines[-1] == (f"Дальше: cd {folder} && tracker report overdue --as-of 14.09.2022; "
+                         "tracker tasks list --status overdue --as-of 14.09.2022; "
+                         "tracker outbox list")
     assert overdue > 0 and total == 998
 
 
@@ -143,7 +178,7 @@ def test_a_second_run_starts_afresh_and_keeps_other_files(tmp_path):
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     result = _demo(folder, "--days", "70")
     assert result.exit_code == 0, result.output
-    assert "Overdue on 24.08.2021: " in result.stdout
+    assert "Просрочено на 24.08.2021: " in result.stdout
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
     db = open_database(f"sqlite:///{folder / 'tracker.db'}")
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -17,17 +18,26 @@ def data(db):
 
 
 def _lines(output: str) -> list[str]:
-    return [line.rstrip() for line in output.splitlines() if line.strip()]
+    """The title, the header (its wrapped lines joined into one), the rule, the rows."""
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    rule = next(i for i, line in enumerate(lines) if line.strip().startswith("─"))
+    return [lines[0], " ".join(" ".join(lines[1:rule]).split()), *lines[rule:]]
 
 
 def test_overdue_table(cli, data):
-    result = cli("report", "overdue", "--as-of", "13.08.2021")
+    narrow = cli("report", "overdue", "--as-of", "13.08.2021")
+    assert narrow.exit_code == 0, narrow.output
+    assert max(len(line) for line in narrow.output.splitlines()) <= 100
+    assert "Ромашковская область (собственные поручения)" not in narrow.output  # it wraps
+    result = cli("report", "overdue", "--as-of", "13.08.2021", "--wide")
     assert result.exit_code == 0, result.output
+    assert "Ромашковская область (собственные поручения)" in result.output
     lines = _lines(result.output)
     assert lines[0] == "Просроченные поручения: Ромашковская область, по состоянию на 13.08.2021"
-    assert lines[1].split() == ["Организации", "Поручено", "Просрочено", ">7", "дн.", ">30",
-                                "дн.", "Ср.", "опоздание", "Самый", "давний", "срок",
-                                "Дисциплина"]
+    # The figure headers wrap (">7 / дн." above each other) so that the table fits.
+    assert set(lines[1].split()) == {"Организации", "Поручено", "Просрочено", ">7", "дн.",
+                                     ">30", "Ср.", "опоздание", "Самый", "давний", "срок",
+                                     "Дисциплина"}
     assert lines[3].split() == ["Батайск", "3", "2", "1", "1", "15,7", "04.07.2021", "0,0",
                                 "%"]
     assert lines[4].split() == ["Город", "Азов", "5", "2", "1", "0", "4,7", "03.08.2021",
@@ -47,7 +57,7 @@ def test_same_day_in_both_date_forms(cli, data):
 
 
 def test_discipline_by_person_table(cli, data):
-    result = cli("report", "discipline", "--as-of", "13.08.2021", "--by", "person")
+    result = cli("report", "discipline", "--as-of", "13.08.2021", "--by", "person", "--wide")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in _lines(result.output)[3:6]]
     assert rows == [
@@ -78,15 +88,21 @@ def test_json_carries_every_figure(cli, data):
 
 def test_csv_to_file(cli, data, tmp_path):
     out = tmp_path / "отчёт.csv"
-    result = cli("report", "overdue", "--as-of", "13.08.2021", "--by", "document",
-                 "--format", "csv", "--out", str(out))
+    previous = os.umask(0o022)
+    try:
+        result = cli("report", "overdue", "--as-of", "13.08.2021", "--by", "document",
+                     "--format", "csv", "--out", str(out))
+    finally:
+        os.umask(previous)
+    # The umask's permissions, as any file a person saves: -rw-r--r--, not -rw-------.
+    assert out.stat().st_mode & 0o777 == 0o644
     assert result.exit_code == 0, result.output
     assert result.output == f"Отчёт записан: {out}\n"
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[1] == ["Приказ № 600 от 10.06.2021", "2", "0", "0", "0", "2", "2", "1", "25",
-                       "04.07.2021", "40", "0", "0"]
+                       "04.07.2021", "40", "0", "0,0%"]
     assert rows[-1][0] == "Итого"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -48,7 +48,8 @@ def test_xlsx_sheets_header_panes_filter_highlight_dates(report, tmp_path):
     assert ws.auto_filter.ref == "A1:M4"
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert [r[0] for r in rows] == ["Батайск", "Город Азов",
-                                    "Ромашковская область (собственные поручения)"]
+                                    "Ромашковская область (собственные поручения)", "Итого"]
+    assert rows[-1][1:6] == [9, 1, 2, 2, 4]  # the «Итого» row: the report's totals
     bataysk = rows[0]
     assert bataysk[1:8] == [3, 0, 1, 0, 2, 1, 1]
     assert bataysk[9] == datetime(2021, 7, 4)  # a real date
@@ -62,13 +63,21 @@ def test_xlsx_sheets_header_panes_filter_highlight_dates(report, tmp_path):
     assert ws.column_dimensions["A"].width >= len("Ромашковская область (собственные поручения)")
 
     decisions = wb["Исполнение поручений"]
+    assert [c.value for c in decisions[1]] == [
+        "Документ", "Пункт", "Поручение", "Срок", "Исполнено", "Всего организаций",
+        "Доля исполненных", "Просрочено", "Не исполнили"]
     values = [[c.value for c in row] for row in decisions.iter_rows(min_row=2)]
     t2 = next(v for v in values if v[1] == "2")
     assert t2[0] == "Протокол № 1 от 01.06.2021"
     assert t2[3] == datetime(2021, 8, 10)
-    assert t2[4] == "1 из 3 школ" and t2[5] == 2 and t2[6] == "Школа № 1, Школа № 3"
+    # Progress as numbers (it sums and sorts), not "1 из 3 школ" as text.
+    assert t2[4:8] == [1, 3, pytest.approx(1 / 3), 2] and t2[8] == "Школа № 1, Школа № 3"
+    assert values[-1][0] == "Итого"
+    assert values[-1][4] == sum(v[4] for v in values[:-1])
+    assert values[-1][5] == sum(v[5] for v in values[:-1])
     oldest = wb["Самые давние просрочки"]
-    assert [c.value for c in oldest["H"]][1:] == [40, 10, 3, 3]
+    assert [c.value for c in oldest["H"]][1:] == [40, 10, 3, 3, 40]
+    assert oldest["A6"].value == "Итого"
     assert oldest.freeze_panes == "B2" and oldest.auto_filter.ref == "A1:I5"
 
 
@@ -142,10 +151,10 @@ def test_csv_round_trip_with_cyrillic(report):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0][0] == "Наименование" and rows[0][-1] == "Исполнительская дисциплина"
     assert rows[1] == ["Батайск", "3", "0", "1", "0", "2", "1", "1", "15,67", "04.07.2021",
-                       "40", "0", "0"]
+                       "40", "0", "0,0%"]
     assert rows[3][0] == "Ромашковская область (собственные поручения)"
     assert rows[4] == ["Итого", "9", "1", "2", "2", "4", "2", "1", "10,17", "04.07.2021",
-                       "40", "1", "0,1429"]
+                       "40", "1", "14,3%"]  # a percentage, not 0,1429
     tab = csv_bytes(report, delimiter="\t").decode("utf-8-sig")
     assert tab.splitlines()[1].split("\t")[0] == "Батайск"
 

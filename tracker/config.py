@@ -64,6 +64,9 @@ class RemindersSettings(_Section):
     send_time: time = time(9, 0)
     working_days_only: bool = True
     overdue_repeat_days: int = Field(3, ge=1)
+    overdue_dense_days: int = Field(10, ge=1)
+    overdue_sparse_days: int = Field(5, ge=1)
+    overdue_stop_days: int = Field(40, ge=0)
     escalation: list[EscalationStep] = [
         EscalationStep(after="3d", notify="coordinator"),
         EscalationStep(after="7d", notify="lead"),
@@ -111,7 +114,9 @@ class EmailSettings(_Section):
     sender_name: str = "Контроль исполнения"
     user: str = ""
     password: SecretStr | None = None  # from TRACKER_SMTP__PASSWORD only
-    reply_to: str = ""
+    reply_to: str = ""  # empty: replies go to `sender` (the Reply-To header is always set)
+    # The right-hand side of Message-IDs and calendar UIDs; empty: the sender's domain.
+    message_domain: str = ""
     validate_certs: bool = True
     ca_file: str = ""  # extra CA bundle (a self-signed relay)
     timeout: float = Field(30, gt=0)  # per socket operation
@@ -119,6 +124,16 @@ class EmailSettings(_Section):
     pool_size: int = Field(2, ge=1, le=16)
     recycle_after: int = Field(100, ge=1)  # messages per connection
     local_hostname: str = "localhost"
+
+
+    @field_validator("message_domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*"
+                                      r"[a-z0-9])?)+", value):
+            raise ValueError(f"expected a domain name such as edu.example.ru, got {value!r}")
+        return value
 
 
 class TelegramSettings(_Section):

@@ -129,6 +129,7 @@ def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
         first = min(parsed.date for parsed in protocols)
         start = datetime.combine(first, time(10, 0), tzinfo=settings.zone)
         documents = _import(db, settings, protocols, start.astimezone(UTC))
+        _name_officers(db, start.astimezone(UTC))
         plan = _completion_plan(db, first)
         deadlines = [due for due, _ in plan.values() if due is not None]
         total_days = days or (max(deadlines) - first).days + PAST_LAST_DEADLINE
@@ -197,6 +198,32 @@ def _import(db, settings, protocols: list, now: datetime) -> int:
     return written
 
 
+def _name_officers(db, now: datetime) -> None:
+    """The coordinators name their officer as the responsible person of their
+    organisation's assignments, as they would after an import, except in every fifth
+    municipality (so the by-person report has named people and «not named» too)."""
+    from sqlalchemy import select
+
+    from tracker.enums import Role, Via
+    from tracker.models import Assignment, Person
+    from tracker.services.tasks import set_responsible
+
+    with db.transaction() as session:
+        people = session.execute(select(Person).where(Person.role.in_(
+            [Role.OFFICER, Role.COORDINATOR])).order_by(Person.id)).scalars().all()
+        officers = {p.organisation_id: p for p in people if p.role == Role.OFFICER}
+        coordinators = {p.organisation_id: p for p in people if p.role == Role.COORDINATOR}
+        ids: dict[int, list[int]] = {}
+        for assignment_id, org_id in session.execute(
+                select(Assignment.id, Assignment.organisation_id).order_by(Assignment.id)):
+            ids.setdefault(org_id, []).append(assignment_id)
+        for n, (org_id, officer) in enumerate(sorted(officers.items())):
+            if n % 5 == 4 or org_id not in ids:
+                continue
+            set_responsible(session=session, assignment_ids=ids[org_id], person=officer,
+                            now=now, via=Via.CLI, actor=coordinators.get(org_id))
+
+
 # How the officers of an organisation work: (share of the organisations, first and last
 # day they mark an item done, counted from its due date, chance an item is never done).
 HABITS = ((0.35, -20, -8, 0.0), (0.40, -7, 0, 0.0), (0.20, 1, 12, 0.0), (0.05, 10, 60, 0.25))
@@ -252,7 +279,8 @@ async def _walk(db, settings, channels, plan, first: date, total_days: int,
         if by_day.get(day):
             _complete(db, by_day[day], officers, (moment + timedelta(hours=4)).astimezone(UTC))
         if bar:
-            bar.update(task, advance=1, description=f"{day:%d.%m.%Y}: {sent} sent")
+            bar.update(task, advance=1, description=f"{day:%d.%m.%Y}: {sent} "
+                       + ("sent" if settings.locale == "en" else "отправлено"))
     if bar:
         bar.stop()
     return sent, day
@@ -305,18 +333,34 @@ def _progress(enabled: bool, total: int):
     return bar, bar.add_task("Demo", total=total)
 
 
+# The closing lines, in the configured language.
+_CLOSING = {
+    "ru": ("Просрочено на {day}: {overdue} из {total} поручений; исполнено {done}.",
+           "Отправлено сообщений: {sent}. Писем: {emails} (файлы .eml в {outbox}), "
+           "сообщений в Telegram: {telegrams} (в {log}).",
+           "Дальше: cd {folder} && tracker report overdue --as-of {day}; "
+           "tracker tasks list --status overdue --as-of {day}; tracker outbox list"),
+    "en": ("Overdue on {day}: {overdue} of {total} assignments; {done} done.",
+           "Sent {sent} messages: {emails} emails as .eml files in {outbox}, "
+           "{telegrams} Telegram messages in {log}.",
+           "Explore: cd {folder} && tracker report overdue --as-of {day}; "
+           "tracker tasks list --status overdue --as-of {day}; tracker outbox list"),
+}
+
+
 def _summary(db, settings, folder: Path, last_day: date, sent: int,
              documents: int) -> DemoResult:
     from rich.console import Console
 
+    from tracker.cli.terminal import emit
     from tracker.reports.figures import GroupBy
     from tracker.reports.report import build_report
-    from tracker.reports.table import print_table
+    from tracker.reports.table import build_table
 
     with db.reading() as session:
         report = build_report(session=session, kind="overdue", as_of=last_day,
                               by=GroupBy.DOCUMENT, zone=settings.zone, locale=settings.locale)
-    print_table(report)
+    emit([build_table(report)])
     totals = report.totals
     outbox = settings.resolve(settings.outbox.directory)
     log = outbox / "telegram.log"
@@ -327,10 +371,10 @@ def _summary(db, settings, folder: Path, last_day: date, sent: int,
         telegrams=len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0,
         outbox=outbox)
     console = Console(highlight=False, soft_wrap=True)
-    console.print(f"Overdue on {last_day:%d.%m.%Y}: {result.overdue} of {result.assignments} "
-                  f"assignments; {result.done} done.")
-    console.print(f"Sent {sent} messages: {result.emails} emails as .eml files in {outbox}, "
-                  f"{result.telegrams} Telegram messages in {log}.")
-    console.print(f"Explore: cd {folder} && tracker report overdue --as-of {last_day:%d.%m.%Y}; "
-                  "tracker tasks list --status overdue; tracker outbox list")
+    words = _CLOSING["en" if settings.locale == "en" else "ru"]
+    fields = dict(day=f"{last_day:%d.%m.%Y}", overdue=result.overdue, total=result.assignments,
+                  done=result.done, sent=sent, emails=result.emails, outbox=outbox,
+                  telegrams=result.telegrams, log=log, folder=folder)
+    for line in words:
+        console.print(line.format(**fields), markup=False)
     return result

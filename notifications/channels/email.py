@@ -78,15 +78,15 @@ def build_email(message: Message, settings: EmailSettings, *, now: datetime | No
     if not recipient.email:
         raise ValueError(f"{recipient.name or 'the recipient'} has no email address")
     stamp = _planned_at(message, now)
-    domain = message_domain(settings.sender)
+    domain = getattr(settings, "message_domain", "") or message_domain(settings.sender)
     rendered = render_email(message)
 
     email = EmailMessage(policy=POLICY)
     email["Subject"] = rendered.subject
     email["From"] = _address(settings.sender_name, settings.sender)
     email["To"] = _address(recipient.name, recipient.email)
-    if settings.reply_to:
-        email["Reply-To"] = _address("", settings.reply_to)
+    # Always a Reply-To (a client otherwise guesses); the footer asks not to reply.
+    email["Reply-To"] = _address("", settings.reply_to or settings.sender)
     email["Date"] = format_datetime(stamp)
     email["Message-ID"] = message_id(message.key, domain)
     # RFC 3834: automatic replies (vacation notices) must not answer this message.
@@ -98,7 +98,8 @@ def build_email(message: Message, settings: EmailSettings, *, now: datetime | No
     email.add_alternative(rendered.html, subtype="html")
 
     if message.kind in CALENDAR_KINDS:
-        ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale)
+        ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale,
+                             alarm_time=_local_time(stamp, recipient.timezone))
         if ics is not None:
             ids = [i.assignment_id for i in message.items if i.due_date]
             name = f"assignment-{ids[0]}.ics" if len(ids) == 1 else "deadlines.ics"
@@ -115,6 +116,18 @@ def build_email(message: Message, settings: EmailSettings, *, now: datetime | No
     # Set last: adding parts moves Content-* headers into the first subpart.
     email["Content-Language"] = i18n.normalize_locale(recipient.locale)
     return email
+
+
+def _local_time(stamp: datetime, zone_name: str | None):
+    """The wall-clock time of `stamp` where the recipient lives: the send time of the
+    planned message, which the calendar alarm repeats the day before the deadline."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(zone_name or "Europe/Moscow")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Europe/Moscow")
+    return stamp.astimezone(zone).time().replace(second=0, microsecond=0)
 
 
 def _planned_at(message: Message, now: datetime | None) -> datetime:

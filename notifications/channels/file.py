@@ -2,7 +2,10 @@
 
 Emails become `.eml` files in the outbox folder, exactly what SMTP would carry (built
 by the email channel's `build_email`); open them with any mail client. Telegram
-messages become JSON lines in `telegram.log` in the same folder.
+messages become JSON lines in `telegram.log` in the same folder, holding what the bot
+would send (`notifications.telegram_render`): the HTML texts (`chunks`, one per Telegram
+message, and `text`, all of them), `parse_mode` and the inline keyboard's `buttons`
+(rows of {text, callback_data}) — not the email's wording.
 
 Writes are atomic: an `.eml` is written to a temporary file and renamed, and its name
 comes from the message key, so a re-send after a crash overwrites the file instead of
@@ -75,16 +78,21 @@ class FileChannel:
         return f"written {target.name}"
 
     def _write_telegram(self, message: Message) -> str:
-        from notifications.render import render_email
+        from notifications.telegram_render import render_telegram
 
         if message.recipient.telegram_chat_id is None:
             raise ValueError(f"{message.recipient.name} has no Telegram chat")
-        rendered = render_email(message)
+        rendered = render_telegram(message)
+        keyboard = rendered.reply_markup.inline_keyboard if rendered.reply_markup else ()
         line = json.dumps({
             "key": message.key, "chat_id": message.recipient.telegram_chat_id,
             "person_id": message.recipient.person_id, "kind": str(message.kind),
             "assignments": [item.assignment_id for item in message.items],
-            "text": f"{rendered.subject}\n\n{rendered.text}",
+            "parse_mode": "HTML",
+            "text": "\n\n".join(rendered.chunks),
+            "chunks": list(rendered.chunks),
+            "buttons": [[{"text": b.text, "callback_data": b.callback_data} for b in row]
+                        for row in keyboard],
         }, ensure_ascii=False)
         path = self.directory / TELEGRAM_LOG
         # O_APPEND with one write keeps lines whole even with two processes writing.

@@ -8,6 +8,7 @@ not stop the others; the exit code is 1 if any failed, and each failure is one l
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ TEXTS = {
                     "назначений {assignments}",
         "statement": "не поручение",
         "columns": ("№", "Уровень", "Текст", "Срок", "Повтор", "Исполнитель", "Замечания"),
+        "warning_words": "ru",
         "document": "{kind}{number}{date}",
         "number": " № {number}",
         "date": " от {date:%d.%m.%Y}",
@@ -56,6 +58,7 @@ TEXTS = {
                     "{assignments} assignments",
         "statement": "statement",
         "columns": ("No.", "Level", "Text", "Due", "Repeats", "Owner", "Warnings"),
+        "warning_words": "en",
         "document": "{kind}{number}{date}",
         "number": " No. {number}",
         "date": " of {date:%d.%m.%Y}",
@@ -195,7 +198,8 @@ def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
         actionable=sum(1 for p in plan.items if p.actionable), assignments=plan.assignments,
     ))
     if plan.warnings:
-        say(texts["warnings"].format(warnings="; ".join(plan.warnings)))
+        say(texts["warnings"].format(warnings="; ".join(
+            _warning(w, texts["warning_words"]) for w in plan.warnings)))
     if plan.problems:
         raise InvalidInput(plan.problems[0])
     if dry_run:
@@ -237,18 +241,21 @@ def _describe(texts, parsed) -> str:
 
 
 def _print_table(texts, plan) -> None:
-    from rich.console import Console
+    """The preview, at most 100 columns wide (tracker.cli.terminal): the repeat goes under
+    the due date, long texts wrap inside their columns."""
+    from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(show_lines=False, header_style="bold")
+    from tracker.cli.terminal import emit
+
+    table = Table(show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     label, level, text, due, repeats, owner, warnings = texts["columns"]
     table.add_column(label, no_wrap=True)
     table.add_column(level, no_wrap=True)
-    table.add_column(text, ratio=3, min_width=30, overflow="fold")
-    table.add_column(due, no_wrap=True)
-    table.add_column(repeats, no_wrap=True)
-    table.add_column(owner, ratio=1, min_width=24, overflow="fold")
-    table.add_column(warnings, ratio=2, min_width=20, overflow="fold")
+    table.add_column(f"{text} ({warnings.lower()})", ratio=3, min_width=24)
+    table.add_column(f"{due}, {repeats.lower()}", no_wrap=True)
+    table.add_column(owner, ratio=1, min_width=23)
     for row in plan.items:
         item = row.item
         if not item.actionable:
@@ -257,19 +264,41 @@ def _print_table(texts, plan) -> None:
             level = texts["levels"].get(str(row.level), str(row.level))
         recurrence = (texts["recurrences"].get(str(item.recurrence), str(item.recurrence))
                       if item.recurrence else "")
+        when = f"{item.due:%d.%m.%Y}" if item.due else ""
         owners = ", ".join(row.owners)
+        shown = escape(_shorten(item.text, 160))
+        if row.warnings:  # under the text, so that the table needs no sixth column
+            notes = "; ".join(_warning(w, texts["warning_words"]) for w in row.warnings)
+            shown += f"\n[yellow]⚠ {escape(notes)}[/]"
         table.add_row(
             item.label or "",
             level,
-            _shorten(item.text, 160),
-            f"{item.due:%d.%m.%Y}" if item.due else "",
-            recurrence,
-            owners if item.actionable else "",
-            "; ".join(row.warnings),
+            shown,
+            "\n".join(x for x in (when, recurrence) if x),
+            escape(owners) if item.actionable else "",
             style=None if item.actionable else "dim",
         )
-    # A wide console: the table is read, not piped; rich wraps what does not fit.
-    Console(highlight=False, width=max(140, Console().width)).print(table)
+    emit([table])
+
+
+# The parser's warnings are English; a Russian screen shows them in Russian.
+_WARNINGS_RU = (
+    (re.compile(r"^no deadline found$"), "срок не найден"),
+    (re.compile(r"^approximate deadline «(.*)»: check it$"), r"срок «\1» понят приблизительно: "
+                                                          "проверьте"),
+    (re.compile(r"^the decision section has no items$"), "в решающей части нет пунктов"),
+    (re.compile(r"^no document date found: dates without a year are not resolved$"),
+     "дата документа не найдена: даты без года не определены"),
+)
+
+
+def _warning(text: str, locale: str) -> str:
+    if locale == "en":
+        return text
+    for pattern, russian in _WARNINGS_RU:
+        if pattern.match(text):
+            return pattern.sub(russian, text)
+    return text
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.context import app_context, console, print_json
+from tracker.cli.context import app_context, print_json
 from tracker.cli.orgs import read_csv
 
 app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_help=True)
@@ -66,9 +66,11 @@ def list_(
     ctx: typer.Context,
     org: str = typer.Option(None, "--org", help="Only this organisation and those under it."),
     role: str = typer.Option(None, "--role", help="officer, coordinator, lead or admin."),
+    wide: bool = typer.Option(False, "--wide", help="Every name whole, however wide."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List people.
+    """List people. The table fits 100 columns (long names cut with "…"; --wide: whole);
+    long output goes through a pager on a terminal.
 
     Example: tracker people list --role coordinator
     """
@@ -93,13 +95,26 @@ def list_(
             for p, o in rows
         ])
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table("ID", "Name", "Role", "Organisation", "Email", "Telegram")
+    from tracker.cli.terminal import cut, emit
+    from tracker.cli.wording import value, word
+
+    locale = context.settings.locale
+    if not rows:
+        typer.echo(word("no_people", locale))
+        return
+    limit = 10_000 if wide else None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for key in ("id", "name", "role", "organisation", "email", "telegram"):
+        table.add_column(word(key, locale), justify="right" if key == "id" else "left",
+                         no_wrap=True)
     for p, o in rows:
-        table.add_row(str(p.id), p.name, str(p.role), o.name, p.email or "",
-                      "yes" if p.telegram_chat_id and p.telegram_active else "")
-    console().print(table)
+        table.add_row(str(p.id), cut(p.name, limit or 22), value("role", p.role, locale),
+                      cut(o.name, limit or 20), cut(p.email or "", limit or 20),
+                      word("yes", locale) if p.telegram_chat_id and p.telegram_active else "")
+    emit([table], wide=wide)
 
 
 @app.command("invite")

@@ -29,6 +29,8 @@ FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv, xlsx or
 OUT = typer.Option(None, "--out", "-o", help="Write to this file (required for xlsx).")
 DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
                          "Excel expects).")
+WIDE = typer.Option(False, "--wide", help="The table as wide as its names (default: at most "
+                    "100 columns, long names wrap).")
 DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
                      "(0: every level).")
 
@@ -36,28 +38,28 @@ DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels belo
 @report_app.command("overdue")
 def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
             fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
-            depth: int = DEPTH) -> None:
+            depth: int = DEPTH, wide: bool = WIDE) -> None:
     """Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the
     average delay and the oldest due date, per organisation, document, person or level.
 
     Example: tracker report overdue --as-of 20.08.2021 --format xlsx --out overdue.xlsx
     """
-    _run(ctx, "overdue", as_of, by, org, fmt, out, delimiter, depth)
+    _run(ctx, "overdue", as_of, by, org, fmt, out, delimiter, depth, wide)
 
 
 @report_app.command("discipline")
 def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
                fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
-               depth: int = DEPTH) -> None:
+               depth: int = DEPTH, wide: bool = WIDE) -> None:
     """Executive discipline («исполнительская дисциплина»): the share done on time, the
     lowest first, with done late, overdue and extensions.
 
     Example: tracker report discipline --by person --org "Город Азов" --format csv
     """
-    _run(ctx, "discipline", as_of, by, org, fmt, out, delimiter, depth)
+    _run(ctx, "discipline", as_of, by, org, fmt, out, delimiter, depth, wide)
 
 
-def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None:
+def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=False) -> None:
     from tracker.dates import parse_date
     from tracker.errors import InvalidInput
     from tracker.reports.figures import GroupBy
@@ -88,9 +90,12 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
     settings = app.settings
     report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
     if fmt == Format.TABLE:
-        from tracker.reports.table import print_table
+        from tracker.cli.terminal import WIDE as WIDE_COLUMNS
+        from tracker.cli.terminal import emit, width
+        from tracker.reports.table import build_table
 
-        print_table(report)
+        # 100 columns at most (--wide: as wide as it takes); paged on a terminal
+        emit([build_table(report, WIDE_COLUMNS if wide else width())], wide=wide)
         return
     data = _render(report, fmt, delimiter)
     if out is None:

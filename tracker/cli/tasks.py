@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.context import app_context, console, print_json
+from tracker.cli.context import app_context, print_json
 
 app = typer.Typer(help="Tasks (assignments): add, list, complete, reopen, extend.",
                   no_args_is_help=True)
@@ -79,6 +79,26 @@ def add(
     typer.echo(f"Added task {task.id} with {len(assignments)} assignment(s): {ids}")
 
 
+AS_OF = typer.Option(None, "--as-of", help="Count overdue as of this date: 2021-08-20 or "
+                     "20.08.2021 (default: today in the configured time zone).")
+WIDE = typer.Option(False, "--wide", help="Every text whole, however wide the table gets.")
+SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
+
+
+def _today(context, as_of: str | None):
+    from tracker.dates import parse_date
+
+    return parse_date(as_of, what="--as-of date") if as_of else context.today()
+
+
+def _state(a, overdue: bool, today, locale: str) -> str:
+    from tracker.cli.wording import value, word
+
+    if overdue:
+        return word("overdue_days", locale, days=(today - a.due_date).days)
+    return value("status", a.status, locale)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -87,19 +107,26 @@ def list_(
     person: str = typer.Option(None, "--person", help="Responsible person."),
     due_before: str = typer.Option(None, "--due-before", help="Only due before this date."),
     limit: int = typer.Option(None, "--limit", help="At most this many rows."),
+    as_of: str = AS_OF,
+    wide: bool = WIDE,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List assignments, soonest due first; overdue ones stand out.
+    """List assignments, soonest due first; overdue ones stand out. The table fits 100
+    columns (long texts cut with "…"; --wide: whole); long output goes through a pager on
+    a terminal.
 
-    Example: tracker tasks list --status overdue --org "Город Азов"
+    Example: tracker tasks list --status overdue --org "Город Азов" --as-of 14.09.2022
     """
+    from tracker.cli.terminal import MAX_WIDTH, cut, emit
+    from tracker.cli.wording import word
     from tracker.dates import parse_date
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import find_person
     from tracker.services.tasks import list_assignments
 
     context = app_context(ctx)
-    today = context.today()
+    today = _today(context, as_of)
+    locale = context.settings.locale
     before = parse_date(due_before, what="--due-before date") if due_before else None
     with context.db.reading() as session:
         ids = None
@@ -114,41 +141,55 @@ def list_(
         print_json([_view_json(v, today) for v in views])
         return
     if not views:
-        typer.echo("No tasks match.")
+        typer.echo(word("no_tasks", locale))
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table("ID", "Label", "Task", "Organisation", "Due", "Status")
+    rows = []
     for v in views:
         a = v.assignment
         overdue = v.is_overdue(today)
-        state = f"overdue {(today - a.due_date).days} d" if overdue else str(a.status)
-        table.add_row(str(a.id), v.task.label or "", _short(v.task.text), v.organisation.name,
-                      a.due_date.strftime("%d.%m.%Y") if a.due_date else "—", state,
-                      style="bold red" if overdue else None)
-    console().print(table)
-
-
-def _short(text: str, width: int = 70) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+        rows.append(([str(a.id), v.task.label or "", v.task.text, v.organisation.name,
+                      a.due_date.strftime("%d.%m.%Y") if a.due_date else "—",
+                      _state(a, overdue, today, locale)], overdue))
+    headers = [word(k, locale) for k in ("id", "label", "task", "organisation", "due", "status")]
+    if not wide:  # texts cut so that the whole table fits MAX_WIDTH columns
+        caps = {1: 8, 3: 20}
+        widths = [max([len(headers[i])] + [len(cut(r[i], caps.get(i, 10_000))) for r, _ in rows])
+                  for i in range(len(headers))]
+        task_width = max(MAX_WIDTH - 3 * len(headers) - (sum(widths) - widths[2]), 16)
+        caps[2] = task_width
+        rows = [([cut(c, caps.get(i, 10_000)) for i, c in enumerate(r)], overdue)
+                for r, overdue in rows]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="right" if i == 0 else "left", no_wrap=True)
+    for r, overdue in rows:
+        table.add_row(*r, style="bold red" if overdue else None)
+    emit([table], wide=wide)
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
     assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
+    as_of: str = AS_OF,
+    wide: bool = typer.Option(False, "--wide", help="List every reminder, not the latest "
+                              f"{SHOWN_REMINDERS}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show one assignment with its history.
+    """Show one assignment with its history: who was reminded and when, who changed what.
 
     Example: tracker tasks show 12
     """
-    from tracker.dates import format_local
+    from sqlalchemy import select
+
     from tracker.models import Document, Organisation, Person, Task
     from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
 
     context = app_context(ctx)
-    today = context.today()
+    today = _today(context, as_of)
     with context.db.reading() as session:
         a = get_assignment(session=session, assignment_id=assignment_id)
         task = session.get(Task, a.task_id)
@@ -158,36 +199,85 @@ def show(
             session.get(Document, task.document_id) if task.document_id else None,
         )
         events = assignment_events(session=session, assignment_id=assignment_id)
+        wanted = {_recipient_id(e) for e, _ in events} - {None}
+        names = dict(session.execute(select(Person.id, Person.name)
+                                     .where(Person.id.in_(sorted(wanted)))).all()) if wanted else {}
     data = _view_json(view, today)
     data["events"] = [
         {"kind": str(e.kind), "at": e.at, "via": str(e.via), "by": p.name if p else None,
-         "details": e.details}
+         "to": names.get(_recipient_id(e)), "details": e.details}
         for e, p in events
     ]
     if as_json:
         print_json(data)
         return
-    zone = context.settings.zone
+    from tracker.cli.terminal import emit
+
+    emit([_show_text(view, data, events, names, today, context.settings, wide)], wide=True)
+
+
+def _recipient_id(event) -> int | None:
+    import json
+
+    if not event.details or str(event.kind) not in ("reminded", "escalated"):
+        return None
+    try:
+        found = json.loads(event.details).get("recipient_id")
+    except (ValueError, AttributeError):
+        return None
+    return found if isinstance(found, int) else None
+
+
+def _show_text(view, data, events, names, today, settings, wide: bool) -> str:
+    from rich.markup import escape
+
+    from tracker.cli.wording import value, word
+    from tracker.dates import format_local
+
+    a, task, locale, zone = view.assignment, view.task, settings.locale, settings.zone
+
+    def field(key: str, shown: str) -> str:
+        return f"{word(key, locale) + ':':<15}{shown}"
+
+    due = a.due_date.strftime("%d.%m.%Y") if a.due_date else "—"
+    if a.original_due_date and a.original_due_date != a.due_date:
+        due += f" ({word('f_originally', locale, date=f'{a.original_due_date:%d.%m.%Y}')})"
     lines = [
-        f"Assignment {a.id} (task {task.id}{', ' + task.label if task.label else ''})",
-        f"Task:         {task.text}",
-        f"Document:     {data['document'] or '—'}",
-        f"Organisation: {view.organisation.name}",
-        f"Responsible:  {data['person'] or '—'}",
-        f"Due:          {a.due_date.strftime('%d.%m.%Y') if a.due_date else '—'}"
-        + (f" (originally {a.original_due_date:%d.%m.%Y})"
-           if a.original_due_date and a.original_due_date != a.due_date else ""),
-        f"Status:       {'overdue' if data['overdue'] else a.status}",
+        word("assignment", locale, id=a.id, task=task.id,
+             label=", " + task.label if task.label else ""),
+        field("f_task", task.text),
+        field("f_document", data["document"] or "—"),
+        field("f_organisation", view.organisation.name),
+        field("f_responsible", data["person"] or word("nobody", locale)),
+        field("f_due", due),
+        field("f_status", _state(a, data["overdue"], today, locale)),
     ]
     if a.completed_at:
-        lines.append(f"Completed:    {format_local(a.completed_at, zone)} via {a.completed_via}")
+        lines.append(field("f_completed", f"{format_local(a.completed_at, zone)}, "
+                                          f"{value('via', a.completed_via, locale)}"))
     if a.completion_comment:
-        lines.append(f"Comment:      {a.completion_comment}")
-    lines.append("History:")
-    for e, p in events:
-        who = f" by {p.name}" if p else ""
-        lines.append(f"  {format_local(e.at, zone)}  {e.kind} via {e.via}{who}")
-    typer.echo("\n".join(lines))
+        lines.append(field("f_comment", a.completion_comment))
+    lines.append(word("history", locale))
+    reminders = [i for i, (e, _) in enumerate(events) if str(e.kind) == "reminded"]
+    hidden = set() if wide else set(reminders[:-SHOWN_REMINDERS])
+    summarised = False
+    for i, (e, p) in enumerate(events):
+        if i in hidden:
+            if not summarised:
+                first, last = events[min(hidden)][0].at, events[max(hidden)][0].at
+                lines.append("  " + word("older", locale, n=len(hidden),
+                                         first=format_local(first, zone)[:10],
+                                         last=format_local(last, zone)[:10]))
+                summarised = True
+            continue
+        parts = [value("event", e.kind, locale), value("via", e.via, locale)]
+        recipient = names.get(_recipient_id(e))
+        if recipient:
+            parts.append(word("to", locale, names=recipient))
+        if p:
+            parts.append(word("by", locale, name=p.name))
+        lines.append(f"  {format_local(e.at, zone)}  {', '.join(parts)}")
+    return escape("\n".join(lines))
 
 
 @app.command("done")

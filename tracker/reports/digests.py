@@ -117,15 +117,56 @@ def _key(kind: str, as_of: date, person_id: int, channel: str) -> str:
     return f"digest:{kind}:{as_of.isoformat()}:p{person_id}:{channel}"
 
 
+def preview_digests(db, settings, kind: str, now: datetime) -> list:
+    """The digests of `kind` as of `now`, one `Message` per recipient and channel, as they
+    would be sent; nothing is recorded and no report file is written.
+
+    :raises ValueError: an unknown kind.
+    """
+    from notifications.compose import Outgoing, compose
+    from notifications.directory import channels_of
+    from notifications.loading import person_info
+    from notifications.message import ChannelKind, MessageKind
+
+    if kind not in _KINDS:
+        raise ValueError(f"unknown digest kind {kind!r}: expected lead or coordinator")
+    kind = _KINDS[kind]
+    as_of = now.astimezone(settings.zone).date()
+    role = Role.LEAD if kind == LEAD_SUMMARY else Role.COORDINATOR
+    with db.reading() as session:
+        people = session.scalars(
+            select(Person).where(Person.role == role, Person.active.is_(True))
+            .order_by(Person.id)).all()
+        payloads: dict = {}
+        outgoing = []
+        for p in people:
+            root = None if role == Role.LEAD else p.organisation_id
+            if root not in payloads:
+                payloads[root] = _payload(session, settings, kind, as_of, root, now,
+                                          attach=False)
+            for channel in channels_of(person_info(p)):
+                payload = json.loads(json.dumps(payloads[root], default=_json_default))
+                outgoing.append(Outgoing(_key(kind, as_of, p.id, str(channel)), p.id,
+                                         ChannelKind(channel), MessageKind(kind), (), payload))
+        messages = compose(session, outgoing, now=now, default_zone=settings.timezone)
+    return [m for m in messages if m is not None]
+
+
 def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
-             now: datetime) -> dict:
-    """The template context of one scope; also writes the scope's XLSX report."""
+             now: datetime, attach: bool = True) -> dict:
+    """The template context of one scope; also writes the scope's XLSX report (unless
+    `attach` is off)."""
     from tracker.reports.report import build_report
 
     report = build_report(session=session, kind="overdue", as_of=as_of,
                           root_org_id=root_org_id, zone=settings.zone, all_views=True,
                           locale=settings.locale, generated_at=now)
-    context = digest_context(report)
+    from notifications import contacts
+
+    who = contacts.responsible(session, [i.assignment_id for i in report.oldest[:WORST]])
+    context = digest_context(report, who)
+    if not attach:
+        return context
     try:
         context["attachment"] = _write_attachment(settings, kind, report)
     except OSError as exc:  # a full disk costs the attachment, not the digest
@@ -133,8 +174,22 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
     return context
 
 
-def digest_context(report) -> dict:
-    """The figures of a report as the digest templates read them (see render.py)."""
+def digest_context(report, who: dict | None = None) -> dict:
+    """The figures of a report as the digest templates read them (see render.py).
+
+    `who` (`notifications.contacts.responsible` of the oldest items) adds to each oldest
+    item its responsible people (`owner_contact`) and coordinators (`coordinator`) with
+    their contacts."""
+    from notifications import contacts
+
+    who = who or {}
+    oldest = []
+    for item in report.oldest[:WORST]:
+        row = item.as_dict()
+        answer = who.get(item.assignment_id)
+        row["owner_contact"] = contacts.owner_line(answer, report.locale)
+        row["coordinator"] = contacts.coordinator_line(answer, report.locale)
+        oldest.append(row)
     start = report.as_of - timedelta(days=6)
     decisions = sorted(report.decisions,
                        key=lambda d: (d.done / d.total if d.total else 1, -d.overdue))
@@ -147,7 +202,7 @@ def digest_context(report) -> dict:
         "organisations": [r.as_dict() for r in report.rows[:WORST]],
         "organisations_total": len(report.rows),
         "limit": WORST,
-        "oldest": [i.as_dict() for i in report.oldest[:WORST]],
+        "oldest": oldest,
         "decisions": [
             {"label": d.label, "text": d.text, "done": d.done, "total": d.total,
              "progress": d.phrase(report.locale), "document": d.document}

@@ -24,19 +24,29 @@ from tracker.reports.table import format_share
 CHART_ROWS = 25  # organisations shown in the chart, the most overdue first
 
 _CSS = """
-body{font-family:Arial,Helvetica,sans-serif;color:#1f2933;margin:24px;font-size:13px}
+body{font-family:Arial,"Liberation Sans",Helvetica,sans-serif;color:#1f2933;margin:24px;
+font-size:13px;overflow-wrap:break-word}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;color:#1f3a5f}
 p.meta{color:#52606d;margin:0 0 16px}
-table{border-collapse:collapse;width:100%;margin:0 0 12px}
+.scroll{overflow-x:auto;max-width:100%;margin:0 0 12px}
+table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #d9dce1;padding:4px 6px;vertical-align:top}
-th{background:#eef1f5;text-align:left;font-size:12px}
+th{background:#eef1f5;text-align:left;font-size:12px;min-width:4em}
 td.n{text-align:right;white-space:nowrap}td.bad{color:#b91c1c;font-weight:bold;background:#fdecec}
+td.t{min-width:14em}
 tr.total td{font-weight:bold;background:#f7f8fa}
-.bar{background:#e5e7eb;height:10px;width:120px;display:inline-block;vertical-align:middle}
+.bar{background:#e5e7eb;height:10px;width:100px;max-width:100%;display:block;margin-top:3px}
 .bar span{background:#2f855a;height:10px;display:block}
-svg text{font-family:Arial,Helvetica,sans-serif;font-size:11px}
-@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:10px}
-h2{break-after:avoid}tr,svg{break-inside:avoid}}
+svg{max-width:100%;height:auto}
+svg text{font-family:Arial,"Liberation Sans",Helvetica,sans-serif;font-size:11px}
+@media (max-width:600px){body{margin:8px;font-size:14px}h1{font-size:18px}
+th{font-size:12px}}
+@media print{@page{size:A4 landscape;margin:10mm}
+body{margin:0;font-size:8.5pt}h1{font-size:14pt}h2{font-size:11pt;break-after:avoid}
+.scroll{overflow:visible}table{table-layout:auto;width:100%}
+th{font-size:7.5pt;min-width:0;hyphens:auto}
+th,td{padding:2px 3px}td.n{white-space:normal}td.t{min-width:0}
+thead{display:table-header-group}tr,svg{break-inside:avoid}}
 """
 
 
@@ -45,6 +55,7 @@ def to_html(report: Report) -> str:
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(locale)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(report.title)}: {escape(report.scope)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{escape(report.title)}: {escape(report.scope)}</h1>",
@@ -74,7 +85,7 @@ def _figures_table(rows: list[Figures], locale: str, *, totals: Figures | None,
         body.append(_figures_row(total, locale, None, css="total"))
     if not rows:
         return f"<p>{escape(text(locale, 'none'))}</p>"
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _boxed(head, body)
 
 
 def _figures_row(row: dict, locale: str, first: str | None, css: str = "") -> str:
@@ -82,13 +93,21 @@ def _figures_row(row: dict, locale: str, first: str | None, css: str = "") -> st
     for column in COLUMNS:
         value = row.get(column.key)
         if column.key == "name":
-            cells.append(f"<td>{escape(first or str(value))}</td>")
+            cells.append(f'<td class="t">{escape(first or str(value))}</td>')
             continue
         shown = _show(value, column.kind, locale)
         bad = column.key in OVERDUE_KEYS and row.get("overdue") and value not in (None, 0)
         cells.append(f'<td class="n{" bad" if bad else ""}">{escape(shown)}</td>')
     klass = f' class="{css}"' if css else ""
     return f"<tr{klass}>{''.join(cells)}</tr>"
+
+
+def _boxed(head: str, body: list[str]) -> str:
+    """A table in a box of its own that scrolls sideways on a narrow screen (the page
+    itself never gets wider than the screen); printed, the box is open and the table
+    fits the page width."""
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _show(value, kind: str, locale: str) -> str:
@@ -147,14 +166,14 @@ def _decisions(report: Report) -> str:
         body.append(
             "<tr>"
             f"<td>{escape(d.document or '—')}</td><td>{escape(d.label or '')}</td>"
-            f"<td>{escape(d.text)}</td>"
+            f'<td class="t">{escape(d.text)}</td>'
             f'<td class="n">{escape(_show(d.due_date, "date", locale))}</td>'
             f'<td class="n">{escape(d.phrase(locale))} '
             f'<span class="bar"><span style="width:{round(share * 100)}%"></span></span></td>'
             f"<td{bad}>{d.overdue}</td><td>{escape(pending)}</td>"
             "</tr>"
         )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _boxed(head, body)
 
 
 def _oldest(report: Report) -> str:
@@ -175,6 +194,7 @@ def _oldest(report: Report) -> str:
             elif column.kind in ("int", "date"):
                 cells.append(f'<td class="n">{shown}</td>')
             else:
-                cells.append(f"<td>{shown}</td>")
+                css = ' class="t"' if column.key == "text" else ""
+                cells.append(f"<td{css}>{shown}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _boxed(head, body)

@@ -3,7 +3,8 @@
 CSV is written for Excel as Russian offices have it: UTF-8 with a BOM (without it Excel
 shows Cyrillic as mojibake), `;` as the separator (Excel's default where the decimal
 separator is a comma), decimals with a comma and dates as DD.MM.YYYY in the Russian
-locale. It holds one view (the rows of `--by`) and a closing total row. JSON carries
+locale, discipline as a percentage ("33,3%", which Excel reads as the number 0,333 shown
+as a percentage). It holds one view (the rows of `--by`) and a closing total row. JSON carries
 every figure of every view computed, with ISO dates.
 """
 
@@ -43,10 +44,13 @@ def _csv_value(value: Any, column: Column, locale: str, delimiter: str) -> str:
         return ""
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y") if locale == "ru" else value.isoformat()
+    comma = locale == "ru" and delimiter != ","  # a comma decimal unless it separates
+    if column.kind == "share" and isinstance(value, (int, float)):
+        number = f"{value * 100:.1f}"
+        return (number.replace(".", ",") if comma else number) + "%"
     if isinstance(value, float):
         number = f"{value:.4f}".rstrip("0").rstrip(".")
-        # A comma decimal only where the separator is not itself a comma.
-        return number.replace(".", ",") if locale == "ru" and delimiter != "," else number
+        return number.replace(".", ",") if comma else number
     return str(value)
 
 

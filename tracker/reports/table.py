@@ -52,16 +52,31 @@ def format_value(key: str, f: Figures, locale: str) -> str:
     return str(getattr(f, key))
 
 
-def build_table(report: Report) -> Table:
+def build_table(report: Report, width: int = 100) -> Table:
+    """The report as a rich table at most `width` columns wide: each figure column as
+    wide as its longest value or header word (headers wrap), the names get the rest
+    (longer names wrap)."""
     locale = report.locale
     columns = _OVERDUE if report.kind == ReportKind.OVERDUE else _DISCIPLINE
     ru, en = GROUP_TITLES[report.by]
     title = (f"{report.title}: {report.scope}, {text(locale, 'as_of')} "
              f"{report.as_of:%d.%m.%Y}")
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=True, title_justify="left")
-    table.add_column(en if locale == "en" else ru, footer=text(locale, "totals"))
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=True, title_justify="left",
+                  pad_edge=False)
+    figures = []
     for key, ru_header, en_header in columns:
-        table.add_column(en_header if locale == "en" else ru_header, justify="right",
+        header = en_header if locale == "en" else ru_header
+        values = [format_value(key, r, locale) for r in [*report.rows, report.totals]]
+        figures.append((key, header, max([len(w) for w in header.split()]
+                                         + [len(v) for v in values])))
+    longest = max([len(r.name) for r in report.rows] + [len(text(locale, "totals"))])
+    room = width - sum(w + 3 for _, _, w in figures) - 1  # 3: padding and separator
+    name_width = max(min(longest, room), 12)
+    table.add_column(en if locale == "en" else ru, footer=text(locale, "totals"),
+                     min_width=name_width, max_width=name_width)
+    for key, header, column_width in figures:
+        table.add_column(header, justify="right", min_width=column_width,
+                         max_width=column_width,
                          footer=format_value(key, report.totals, locale))
     for row in report.rows:
         cells = [row.name]

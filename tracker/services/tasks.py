@@ -229,6 +229,26 @@ def get_assignment(*, session: Session, assignment_id: int) -> Assignment:
     return assignment
 
 
+def set_responsible(*, session: Session, assignment_ids: Sequence[int], person: Person,
+                    now: datetime, via: Via = Via.CLI, actor: Person | None = None) -> int:
+    """Make `person` the responsible person of the open assignments among `assignment_ids`
+    of `person`'s own organisation (others are left alone); one ASSIGNED event each, with
+    the person's name. Returns how many changed."""
+    rows = session.exec(select(Assignment).where(
+        Assignment.id.in_(list(assignment_ids)), Assignment.status == AssignmentStatus.OPEN,
+        Assignment.organisation_id == person.organisation_id)).all()
+    changed = 0
+    for assignment in rows:
+        if assignment.person_id == person.id:
+            continue
+        assignment.person_id = person.id
+        record_event(session=session, kind=EventKind.ASSIGNED, via=via, at=now,
+                     assignment_id=assignment.id, person_id=actor.id if actor else None,
+                     person=person.name)
+        changed += 1
+    return changed
+
+
 def cancel_pending_notifications(*, session: Session, assignment_id: int) -> int:
     """Cancel what is still pending for an assignment; messages left empty are cancelled.
 

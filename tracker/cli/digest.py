@@ -1,0 +1,127 @@
+"""`tracker digest preview|send`: the weekly digests on demand.
+
+`preview` prints what each recipient would get (the email text, or the Telegram text for
+people reached there), recording and writing nothing. `send` records the digests as the
+service's weekly job does (once per kind, day and recipient: a second run records
+nothing new) and delivers what is pending in the outbox now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from tracker.cli.context import app_context
+
+app = typer.Typer(help="Weekly digests: preview or send the lead's summary and the "
+                  "coordinators' digests.", no_args_is_help=True)
+
+KIND = typer.Option(..., "--kind", help="lead (the region's summary for its leads) or "
+                    "coordinator (each coordinator's organisation).")
+AS_OF = typer.Option(None, "--as-of", help="Date of the figures: 2021-08-20 or 20.08.2021 "
+                     "(default: today in the configured time zone).")
+
+_TEXTS = {
+    "ru": {"to": "Кому: {name} <{address}> ({channel})", "subject": "Тема: {subject}",
+           "none": "Получателей нет: нет активных людей с ролью «{role}».",
+           "recorded": "Записано сообщений: {recorded}; отправлено: {sent}, не доставлено: "
+                       "{failed}.",
+           "roles": {"lead": "руководитель", "coordinator": "координатор"},
+           "channels": {"email": "эл. почта", "telegram": "Telegram"}},
+    "en": {"to": "To: {name} <{address}> ({channel})", "subject": "Subject: {subject}",
+           "none": "Nobody to send to: no active person with the role {role!r}.",
+           "recorded": "Messages recorded: {recorded}; sent: {sent}, failed: {failed}.",
+           "roles": {"lead": "lead", "coordinator": "coordinator"},
+           "channels": {"email": "email", "telegram": "Telegram"}},
+}
+
+
+def _check_kind(kind: str) -> str:
+    from tracker.errors import InvalidInput
+
+    if kind not in ("lead", "coordinator"):
+        raise InvalidInput(f"invalid --kind {kind!r}: expected lead or coordinator")
+    return kind
+
+
+def _moment(context, as_of: str | None):
+    """The send time of the --as-of day (or of today), as aware UTC."""
+    from datetime import UTC, datetime
+
+    from tracker.dates import parse_date
+
+    settings = context.settings
+    day = parse_date(as_of, what="--as-of date") if as_of else context.today()
+    local = datetime.combine(day, settings.reminders.send_time, tzinfo=settings.zone)
+    return local.astimezone(UTC)
+
+
+@app.command("preview")
+def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
+    """Show each recipient's digest as it would be sent; nothing is recorded or sent.
+
+    Example: tracker digest preview --kind lead --as-of 14.09.2022
+    """
+    from notifications.message import ChannelKind
+    from notifications.render import render_email
+    from notifications.telegram_render import render_telegram
+    from tracker.cli.terminal import emit_text
+    from tracker.reports.digests import preview_digests
+
+    context = app_context(ctx)
+    kind = _check_kind(kind)
+    texts = _TEXTS.get(context.settings.locale, _TEXTS["ru"])
+    messages = preview_digests(context.db, context.settings, kind, _moment(context, as_of))
+    if not messages:
+        typer.echo(texts["none"].format(role=texts["roles"][kind]))
+        return
+    parts = []
+    for message in messages:
+        r = message.recipient
+        email = render_email(message)
+        if message.channel == ChannelKind.TELEGRAM:
+            address, body = f"chat {r.telegram_chat_id}", "\n".join(
+                _plain(c) for c in render_telegram(message).chunks)
+        else:
+            address, body = r.email, email.text
+        parts += [texts["to"].format(name=r.name, address=address,
+                                     channel=texts["channels"][str(message.channel)]),
+                  texts["subject"].format(subject=email.subject), "", body.rstrip(), "",
+                  "─" * 60]
+    emit_text("\n".join(parts))
+
+
+def _plain(html_text: str) -> str:
+    """A Telegram HTML text as a terminal shows it: tags dropped, entities decoded."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+@app.command("send")
+def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
+    """Record the digests (once per day and recipient, as the weekly job does) and deliver
+    what is pending in the outbox now.
+
+    Example: tracker digest send --kind coordinator
+    """
+    from notifications.channels.registry import build_channels
+    from notifications.delivery import TickReport, deliver
+    from tracker.reports.digests import record_digests
+    from tracker.service import worker_name
+
+    context = app_context(ctx)
+    kind = _check_kind(kind)
+    settings, db = context.settings, context.db
+    texts = _TEXTS.get(settings.locale, _TEXTS["ru"])
+    moment = _moment(context, as_of)
+    recorded = record_digests(db, settings, "lead_summary" if kind == "lead"
+                              else "coordinator_digest", moment)
+    report = TickReport()
+    now = max(moment, context.now())  # an --as-of in the past is deliverable now
+    asyncio.run(deliver(db, settings, build_channels(settings), now=now, worker=worker_name(),
+                        report=report))
+    typer.echo(texts["recorded"].format(recorded=recorded, sent=report.sent,
+                                        failed=report.failed))
