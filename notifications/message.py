@@ -64,6 +64,8 @@ class Item:
     document: str | None = None  # "Протокол № 1 от 15.06.2021"
     owner: str | None = None  # who is responsible (for escalations)
     step: int | None = None  # reminder offset in days, or escalation step index
+    # One-time web links for this recipient: ("complete"|"extend"|"approve"|"reject", url).
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ class ItemView:
     overdue: bool
     done_bot: str  # "/done 42"
     done_cli: str  # "tracker tasks done 42"
+    links: dict  # {"complete": url, "extend": url, "approve": url, "reject": url}; may be empty
 
 
 def item_view(item: Item, locale: str) -> ItemView:
@@ -103,6 +104,7 @@ def item_view(item: Item, locale: str) -> ItemView:
         overdue=item.days_left is not None and item.days_left < 0,
         done_bot=f"/done {item.assignment_id}",
         done_cli=f"tracker tasks done {item.assignment_id}",
+        links=dict(item.links),
     )
 
 

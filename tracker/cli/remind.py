@@ -67,8 +67,11 @@ def remind(
     now = _parse_at(at, settings) if at else context.now()
     if not as_json:
         _logging()
+    from tracker.services.web_links import link_maker
+
     report = asyncio.run(tick(db, settings, build_channels(settings), now=now,
-                              worker=worker_name(), dry_run=dry_run, keep_messages=True))
+                              worker=worker_name(), dry_run=dry_run, keep_messages=True,
+                              links=link_maker(settings)))
     rows = _dry_rows(db, settings, report, now) if dry_run else _sent_rows(report)
     if as_json:
         print_json([{k: v for k, v in row.items() if k != "outcome"} for row in rows])

@@ -1,0 +1,80 @@
+"""One-time web links in outgoing messages.
+
+`link_maker(settings)` returns the function the delivery loop calls on every composed
+message (None when `[web] base_url` is empty): for each item of a reminder, overdue
+notice, escalation or digest it creates two tokens bound to the recipient and the
+assignment, «Отметить выполненным» (`complete`) and «Запросить перенос срока»
+(`extend`); an extension request waiting for the recipient's decision gets «Согласовать»
+/ «Отклонить» (`approve` / `reject`) bound to the request. The tokens are written in the
+session the loop gives (before the message is sent); only their hashes are stored, so a
+retried message gets fresh links and the old ones expire unused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from notifications.message import Message, MessageKind
+from tracker.enums import TokenAction
+from tracker.services.web_tokens import TokenSpec, create_tokens
+
+_TASK_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
+                         MessageKind.DIGEST})
+
+
+def action_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/a/{token}"
+
+
+def sign_in_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/signin/{token}"
+
+
+def link_maker(settings):
+    """The delivery loop's `links` callable, or None without `[web] base_url`."""
+    base = settings.web.base_url
+    if not base:
+        return None
+    ttl = timedelta(days=settings.web.action_ttl_days)
+
+    def add_links(session: Session, message: Message, now: datetime) -> Message:
+        return with_links(session=session, message=message, now=now, base_url=base, ttl=ttl)
+
+    return add_links
+
+
+def _actions(message: Message) -> tuple[TokenAction, ...]:
+    if message.kind in _TASK_KINDS:
+        return (TokenAction.COMPLETE, TokenAction.EXTEND)
+    if message.kind == MessageKind.EXTENSION:
+        status = message.context.get("status")
+        if status == "requested" and isinstance(message.context.get("request_id"), int):
+            return (TokenAction.APPROVE, TokenAction.REJECT)
+        if status in ("approved", "rejected"):
+            return (TokenAction.COMPLETE, TokenAction.EXTEND)
+    return ()
+
+
+def with_links(*, session: Session, message: Message, now: datetime, base_url: str,
+               ttl: timedelta) -> Message:
+    """`message` with `links` on each item (tokens written in `session`)."""
+    actions = _actions(message)
+    person_id = message.recipient.person_id
+    if not actions or person_id is None or not message.items:
+        return message
+    request_id = message.context.get("request_id")
+    specs = []
+    for item in message.items:
+        for action in actions:
+            decision = action in (TokenAction.APPROVE, TokenAction.REJECT)
+            specs.append(TokenSpec(person_id, action, assignment_id=item.assignment_id,
+                                   request_id=request_id if decision else None))
+    tokens = iter(create_tokens(session=session, specs=specs, now=now, ttl=ttl))
+    items = tuple(
+        replace(item, links=tuple((str(action), action_url(base_url, next(tokens)))
+                                  for action in actions))
+        for item in message.items)
+    return replace(message, items=items)
