@@ -104,6 +104,7 @@ _OPTIONAL: list[tuple[str, str, str]] = [
     ("tracker.cli.bot_cmd", "register", "bot"),
     ("tracker.cli.extensions", "app", "extensions"),
     ("tracker.cli.report", "report_app", "report"),
+    ("tracker.cli.web_cmd", "web_app", "web"),
 ]
 
 _register()

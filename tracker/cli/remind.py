@@ -31,6 +31,8 @@ def run(
     once: bool = typer.Option(False, "--once", help="Run one pass and exit."),
     no_bot: bool = typer.Option(False, "--no-bot",
                                 help="Leave the Telegram bot to `tracker bot`."),
+    web: bool = typer.Option(False, "--web", help="Serve the web workspace in the same "
+                             "process ([web] host and port)."),
 ) -> None:
     """Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.
 
@@ -44,7 +46,24 @@ def run(
     _logging()
     service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds,
                       bot=not no_bot)
-    asyncio.run(service.serve(once=once))
+    if not web:
+        asyncio.run(service.serve(once=once))
+        return
+    from tracker.errors import TrackerError
+    from tracker.web.serve import serve_until
+
+    async def both() -> None:
+        pages = asyncio.create_task(serve_until(settings, db, service.stop))
+        try:
+            await service.serve(once=once)
+        finally:
+            service.stop.set()
+            await pages
+
+    try:
+        asyncio.run(both())
+    except OSError as exc:
+        raise TrackerError(str(exc)) from None
 
 
 def remind(
