@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
+from web_world import build, csrf_of
 
 from tracker.enums import AssignmentStatus, EventKind, TokenAction, Via
 from tracker.models import ActionToken, Assignment, Event, Evidence, ExtensionRequest
-from web_world import build, csrf_of
 
 
 @pytest.fixture

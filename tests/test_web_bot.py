@@ -24,9 +24,9 @@ async def test_web_link_only_when_configured_and_private(world):
     url = re.search(r"http://testserver/signin/[A-Za-z0-9_-]{43}", reply).group(0)
 
     from starlette.testclient import TestClient
+    from web_world import csrf_of
 
     from tracker.web.app import create_app
-    from web_world import csrf_of
 
     app = create_app(world.settings, world.db, clock=lambda: __import__(
         "bot_world").NOW)

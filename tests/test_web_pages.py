@@ -4,11 +4,11 @@
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
+from web_world import build, csrf_of
 
 from tracker.enums import AssignmentStatus, EventKind, ExtensionStatus, Via
 from tracker.models import Assignment, Event, Evidence, ExtensionRequest, WebSession
 from tracker.web import security
-from web_world import build, csrf_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -45,8 +45,8 @@ class World:
 
     def sign_in(self, client, person: str) -> None:
         """Sign `client` in as `person` through a real sign-in link."""
-        from tracker.services.web_sessions import create_sign_in
         from tracker.models import Person
+        from tracker.services.web_sessions import create_sign_in
 
         with self.db.transaction() as session:
             token = create_sign_in(session=session, person=session.get(Person,
