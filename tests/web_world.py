@@ -65,12 +65,12 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def build(settings, db) -> World:
+def build(settings, db, *, now: datetime = NOW, due: date = date(2021, 8, 10)) -> World:
     from tracker.services.orgs import add_organisation
     from tracker.services.people import add_person
     from tracker.services.tasks import add_task
 
-    world = World(settings, db)
+    world = World(settings, db, now=now)
     with db.transaction() as session:
         region = add_organisation(session=session, name="Ростовская область",
                                   kind=OrgKind.REGION)
@@ -91,8 +91,8 @@ def build(settings, db) -> World:
         session.flush()
         _, (a_azov, a_bataisk) = add_task(
             session=session, text="Провести совещание с руководителями школ",
-            organisations=[azov, bataisk], now=NOW - timedelta(days=30),
-            due=date(2021, 8, 10), label="2.1")
+            organisations=[azov, bataisk], now=now - timedelta(days=30),
+            due=due, label="2.1")
         a_azov.person_id = people["officer"].id
         session.add(a_azov)
         session.flush()
