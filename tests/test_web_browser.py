@@ -27,9 +27,9 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from web_world import build
 
 from tracker.models import utcnow
-from web_world import build
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--lang=ru", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -92,8 +92,8 @@ def site(tmp_path_factory):
 
     from tracker.config import load_settings
     from tracker.db import open_database
-    from tracker.services.tasks import add_task
     from tracker.models import Organisation, Person
+    from tracker.services.tasks import add_task
 
     folder = tmp_path_factory.mktemp("site")
     smtp_port, web_port = _port(), _port()
@@ -146,11 +146,11 @@ coordinator_enabled = false
 
 
 def _deliver(settings, db) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     from notifications.channels.registry import build_channels
     from notifications.delivery import tick
     from tracker.services.web_links import link_maker
-
-    from concurrent.futures import ThreadPoolExecutor
 
     # A thread of its own: Playwright's sync API keeps an event loop in this one.
     with ThreadPoolExecutor(1) as pool:

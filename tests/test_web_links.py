@@ -11,10 +11,10 @@ from email import policy
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
+from web_world import NOW, build, csrf_of
 
 from tracker.enums import AssignmentStatus, TokenAction
 from tracker.models import ActionToken, Assignment, Person
-from web_world import NOW, build, csrf_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 LINK = re.compile(r"http://tracker\.example/a/[A-Za-z0-9_-]{43}")

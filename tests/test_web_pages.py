@@ -237,3 +237,32 @@ def test_english_pages(world, app):
         world.sign_in(c, "officer")
         page = c.get("/my")
         assert "My tasks" in page.text and 'lang="en"' in page.text
+
+
+def test_dashboard_totals_are_the_reports_totals(world, app):
+    """The dashboard sums its rows; the sum is `tracker report`'s totals, and a change
+    (a task done) is seen at once despite the cache."""
+    from tracker.models import utcnow  # noqa: F401
+    from tracker.reports import figures
+    from tracker.web import dashboard_figures
+
+    def both():
+        with world.db.reading() as session:
+            rows, total = dashboard_figures.dashboard(
+                session=session, as_of=world.now.date(), root_org_id=None,
+                zone=world.settings.zone, only={})
+            real = figures.totals(session=session, as_of=world.now.date(),
+                                  zone=world.settings.zone)
+        return total, real
+
+    total, real = both()
+    assert (total.assigned, total.overdue, total.done_on_time, total.oldest_due) == (
+        real.assigned, real.overdue, real.done_on_time, real.oldest_due) == (2, 2, 0,
+                                                                            real.oldest_due)
+    from tracker.enums import Via
+    from tracker.services.tasks import complete
+
+    with world.db.transaction() as session:
+        complete(session=session, assignment_id=world.ids["azov"], now=world.now, via=Via.WEB)
+    total, real = both()
+    assert total.overdue == real.overdue == 1 and total.done_late == real.done_late == 1

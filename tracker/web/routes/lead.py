@@ -22,7 +22,7 @@ from tracker.reports.progress import decision_progress
 from tracker.services import extensions
 from tracker.services.orgs import subtree_ids
 from tracker.services.permissions import can_act
-from tracker.web import forms
+from tracker.web import dashboard_figures, forms
 from tracker.web.common import WebError, page, parse_int, require_person, state
 
 
@@ -69,10 +69,9 @@ def _dashboard(request: Request):
             if scope is not None and org_id not in subtree_ids(session=session, root_id=scope):
                 raise WebError(403, "err_forbidden")
         only = {"document_id": document_id, "level": level}
-        rows = figures.organisation_figures(session=session, as_of=as_of, root_org_id=root,
-                                            zone=web.settings.zone, only=only)
-        total = figures.totals(session=session, as_of=as_of, root_org_id=root,
-                               zone=web.settings.zone, only=only)
+        rows, total = dashboard_figures.dashboard(session=session, as_of=as_of,
+                                                  root_org_id=root, zone=web.settings.zone,
+                                                  only=only)
         documents = list(session.exec(select(Document).order_by(Document.date, Document.id)))
         orgs = figures.row_organisations(session=session, root_org_id=scope)
     return dict(person=person, rows=rows, total=total, documents=documents, orgs=orgs,
