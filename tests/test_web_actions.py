@@ -152,3 +152,13 @@ def test_wrong_method_and_security_headers(client):
     assert "script-src" not in headers["content-security-policy"]  # default-src 'none'
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_link_of_a_task_done_elsewhere_says_so(world, client):
+    from tracker.services.tasks import complete
+
+    token = world.token("officer", TokenAction.COMPLETE)
+    with world.db.transaction() as session:
+        complete(session=session, assignment_id=world.ids["azov"], now=world.now, via=Via.BOT)
+    page = client.get(f"/a/{token}")
+    assert page.status_code == 409 and "уже не в работе: исполнено" in page.text

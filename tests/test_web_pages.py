@@ -266,3 +266,11 @@ def test_dashboard_totals_are_the_reports_totals(world, app):
         complete(session=session, assignment_id=world.ids["azov"], now=world.now, via=Via.WEB)
     total, real = both()
     assert total.overdue == real.overdue == 1 and total.done_late == real.done_late == 1
+
+
+def test_my_tasks_of_a_coordinator_cover_their_organisation(world, app):
+    with client_of(app) as coord:
+        world.sign_in(coord, "coord")
+        page = coord.get("/my").text
+        assert page.count('class="task is-overdue"') == 1 and "Город Азов" in page
+        assert "Город Батайск" not in page

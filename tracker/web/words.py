@@ -142,8 +142,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "err_date_early": ("Новый срок должен быть позже {date}.",
                        "The new due date must be after {date}."),
     "err_reason": ("Укажите обоснование переноса срока.", "Give a reason for the extension."),
-    "err_not_open": ("Поручение уже не в работе: {status}.", "The task is no longer open: "
-                     "{status}."),
+    "err_not_open": ("Поручение уже не в работе: {state}.", "The task is no longer open: "
+                     "{state}."),
     "err_waiting": ("Запрос на перенос срока уже ожидает решения.",
                     "An extension request already awaits a decision."),
     "err_nobody": ("Некому согласовать перенос срока: обратитесь к администратору.",

@@ -37,10 +37,26 @@ def _resolve(request: Request, token: str):
     return found, view, requester
 
 
+def _check_state(found, view, locale: str | None) -> None:
+    """A task link whose task is closed, or a decision link whose request is decided
+    (in the bot, say): say so at once instead of showing a form that cannot work."""
+    from tracker.enums import AssignmentStatus, ExtensionStatus
+    from tracker.web.words import words
+
+    action = TokenAction(found.token.action)
+    if action in (TokenAction.COMPLETE, TokenAction.EXTEND) and (
+            view.assignment.status != AssignmentStatus.OPEN):
+        status = words(locale)(f"st_{view.assignment.status}")
+        raise WebError(409, "err_not_open", state=status)
+    if found.request is not None and found.request.status != ExtensionStatus.PENDING:
+        raise WebError(409, "err_decided")
+
+
 async def action_page(request: Request):
     token = request.path_params["token"]
     found, view, requester = await run_in_threadpool(_resolve, request, token)
     web = state(request)
+    _check_state(found, view, found.person.locale)
     floor = max(d for d in (view.assignment.due_date, web.today()) if d is not None)
     return page(request, "action.html", person=None, locale=found.person.locale,
                 action=str(found.token.action), view=view, token=token,

@@ -15,24 +15,41 @@ from tracker.enums import Role, Via
 from tracker.models import Evidence
 from tracker.services import evidence as evidence_files
 from tracker.services import extensions, tasks, web_actions
+from tracker.services.orgs import subtree_ids
 from tracker.services.permissions import can_act
 from tracker.web import forms
 from tracker.web.common import WebError, page, parse_int, require_person, state
 from tracker.web.queries import assignment_view, events_of, evidence_of, pending_request
 
+MY_LIMIT = 300
+
 
 def _my(request: Request):
+    """As the bot's /tasks: an officer's (and a lead's) open assignments by name or their
+    organisation's unnamed ones; a coordinator's everything open in their organisation
+    and below. Soonest due first."""
     web = state(request)
     with web.db.reading() as session:
         person = require_person(request, session)
-        if person.role == Role.OFFICER:
-            views = [v for v in tasks.list_assignments(
-                session=session, today=web.today(), status="open",
-                organisation_ids=[person.organisation_id])
-                if v.assignment.person_id in (None, person.id)]
+        today = web.today()
+        if person.role == Role.COORDINATOR:
+            views = tasks.list_assignments(
+                session=session, today=today, status="open", limit=MY_LIMIT,
+                organisation_ids=subtree_ids(session=session, root_id=person.organisation_id))
         else:
-            views = tasks.list_assignments(session=session, today=web.today(), status="open",
-                                           person_id=person.id)
+            own = tasks.list_assignments(session=session, today=today, status="open",
+                                         organisation_ids=[person.organisation_id],
+                                         limit=MY_LIMIT)
+            named = tasks.list_assignments(session=session, today=today, status="open",
+                                           person_id=person.id, limit=MY_LIMIT)
+            seen, views = set(), []
+            for v in [*named, *own]:
+                if v.assignment.id in seen or v.assignment.person_id not in (None, person.id):
+                    continue
+                seen.add(v.assignment.id)
+                views.append(v)
+            views.sort(key=lambda v: (v.assignment.due_date is None,
+                                      v.assignment.due_date or today, v.assignment.id))
     return person, views
 
 
