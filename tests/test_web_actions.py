@@ -162,3 +162,22 @@ def test_link_of_a_task_done_elsewhere_says_so(world, client):
         complete(session=session, assignment_id=world.ids["azov"], now=world.now, via=Via.BOT)
     page = client.get(f"/a/{token}")
     assert page.status_code == 409 and "уже не в работе: исполнено" in page.text
+
+
+def test_chunked_oversized_body_is_cut_off(world, client):
+    world.settings.web.max_upload_mb = 1
+    app = world.app()  # the limit is read when the app is made
+    token = world.token("officer", TokenAction.COMPLETE)
+    with TestClient(app, base_url="http://testserver") as c:
+        c.get(f"/a/{token}")
+
+        def body():  # no Content-Length: sent chunked
+            yield (b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"'
+                   b"\r\nContent-Type: application/pdf\r\n\r\n")
+            for _ in range(80):
+                yield b"x" * 65536
+
+        reply = c.post(f"/a/{token}", content=body(),
+                       headers={"content-type": "multipart/form-data; boundary=zz"})
+    assert reply.status_code == 413 and "Файл больше 1 МБ" in reply.text
+    assert _status(world) == AssignmentStatus.OPEN

@@ -35,6 +35,30 @@ class _Headers(BaseHTTPMiddleware):
         return response
 
 
+class _BodyLimit:
+    """Refuses a request body past the upload limit while it streams in (a chunked
+    upload has no Content-Length to check up front): a 413 page, nothing parsed."""
+
+    def __init__(self, app, limit: int, mb: str) -> None:
+        self.app, self.limit, self.mb = app, limit, mb
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise WebError(413, "err_file_large", mb=self.mb)
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def create_app(settings, db, *, clock=None, mailer=None) -> Starlette:
     """The app over `db`; `clock` returns aware UTC now (default: the real clock);
     `mailer` sends sign-in links (default: the configured email channel)."""
@@ -49,7 +73,9 @@ def create_app(settings, db, *, clock=None, mailer=None) -> Starlette:
     app = Starlette(
         routes=[*actions.routes, *auth.routes, *tasks.routes, *lead.routes,
                 Mount("/static", StaticFiles(directory=STATIC), name="static")],
-        middleware=[Middleware(_Headers)],
+        middleware=[Middleware(_Headers),
+                    Middleware(_BodyLimit, limit=web.limits.max_bytes + 3 * 1024 * 1024,
+                               mb=f"{settings.web.max_upload_mb:g}")],
         exception_handlers={WebError: errors.on_web_error, TrackerError: errors.on_domain_error,
                             HTTPException: errors.on_http_error, Exception: errors.on_crash},
     )
