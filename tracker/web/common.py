@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from notifications import i18n
-from tracker.dates import local_today
+from tracker.dates import format_local, local_today
 from tracker.models import Person
 from tracker.services.evidence import Limits
 from tracker.web import security
@@ -111,10 +111,25 @@ def page(request: Request, template: str, *, status: int = 200, locale: str | No
         t=t, locale=locale, person=person, request=request,
         csrf=security.csrf_token(web.secret, csrf_value(request)),
         fmt_date=lambda d: i18n.format_date(d, locale) if d else "",
-        fmt_short=lambda d: i18n.format_date_short(d) if d else "",
+        fmt_short=lambda d: i18n.format_date_short(_as_date(d)) if _as_date(d) else "",
         days=lambda n: i18n.days_phrase(n, locale), today=web.today(),
+        when=lambda moment: format_local(moment, web.settings.zone),
         percent=lambda share: _percent(share, locale), doc_title=_doc_title, **variables)
     return HTMLResponse(html, status_code=status)
+
+
+def _as_date(value) -> date | None:
+    """Dates, datetimes and ISO strings (from event details) as dates."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def _doc_title(document) -> str:
