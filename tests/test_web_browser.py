@@ -203,6 +203,7 @@ def test_officer_completes_from_the_email_and_asks_for_more_time(site, tmp_path)
     assert "Мои поручения" in mine
     assert "Провести совещание" not in mine and "Представить отчёт" in mine
     assert page.locator("li.task.is-overdue").count() == 1
+    _shot(site, page, "my.png")
     # More time for the other task, from the same email.
     page.goto(_link(text, "Запросить перенос срока", 1))
     new_due = date.today() + timedelta(days=20)
@@ -210,6 +211,9 @@ def test_officer_completes_from_the_email_and_asks_for_more_time(site, tmp_path)
     page.fill("textarea[name=reason]", "Письмо министерства № 15")
     page.click("button[type=submit]")
     assert "отправлен координатору" in page.inner_text("h1")
+    page.goto(f"{site['base']}/assignments/{site['world'].ids['second']}")
+    assert "Письмо министерства № 15" in page.inner_text("main")  # waiting, and in the log
+    _shot(site, page, "assignment.png")
     context.close()
 
 

@@ -65,7 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "original_due": ("Первоначальный срок", "Original due date"),
     "extensions_n": ("Переносов срока", "Extensions"),
     "history": ("История", "History"),
-    "evidence": ("Подтверждения", "Evidence"),
+    "evidence": ("Подтверждения и комментарии", "Evidence and comments"),
     "comments": ("Комментарии", "Comments"),
     "waiting_request": ("Ожидает решения запрос на перенос до {date}: {reason}",
                         "A request to move the deadline to {date} awaits a decision: {reason}"),
