@@ -3,13 +3,12 @@ what it sends, and a sign-in link must not be kept anywhere)."""
 
 from __future__ import annotations
 
+from notifications.i18n import normalize_locale
 from notifications.message import ChannelKind, Message, MessageKind, Recipient
-from tracker.web.words import words
 
 
 def sign_in_message(person, url: str, minutes: int) -> Message:
-    t = words(person.locale)
-    en = t("app") == "Roadmap Tracker"
+    en = normalize_locale(person.locale) == "en"
     subject = "Sign-in link" if en else "Ссылка для входа"
     text = (f"{person.name},\n\n"
             + (f"your one-time sign-in link (valid {minutes} minutes):\n{url}\n\n"
