@@ -274,3 +274,20 @@ def test_my_tasks_of_a_coordinator_cover_their_organisation(world, app):
         page = coord.get("/my").text
         assert page.count('class="task is-overdue"') == 1 and "Город Азов" in page
         assert "Город Батайск" not in page
+
+
+def test_an_extension_request_wakes_the_delivery_loop(world):
+    from tracker.web.app import create_app
+
+    kicks = []
+    app = create_app(world.settings, world.db, clock=world.clock, mailer=world.mailer,
+                     kick=lambda: kicks.append(1))
+    with client_of(app) as officer:
+        world.sign_in(officer, "officer")
+        aid = world.ids["azov"]
+        csrf = csrf_of(officer.get(f"/assignments/{aid}").text)
+        officer.post(f"/assignments/{aid}/comment", data={"csrf": csrf, "comment": "x"})
+        assert kicks == []
+        officer.post(f"/assignments/{aid}/extend",
+                     data={"csrf": csrf, "new_due": "01.09.2021", "reason": "Письмо"})
+        assert kicks == [1]

@@ -53,7 +53,7 @@ def run(
     from tracker.web.serve import serve_until
 
     async def both() -> None:
-        pages = asyncio.create_task(serve_until(settings, db, service.stop))
+        pages = asyncio.create_task(serve_until(settings, db, service.stop, kick=service.wake))
         try:
             await service.serve(once=once)
         finally:

@@ -59,9 +59,10 @@ class _BodyLimit:
         await self.app(scope, limited, send)
 
 
-def create_app(settings, db, *, clock=None, mailer=None) -> Starlette:
+def create_app(settings, db, *, clock=None, mailer=None, kick=None) -> Starlette:
     """The app over `db`; `clock` returns aware UTC now (default: the real clock);
-    `mailer` sends sign-in links (default: the configured email channel)."""
+    `mailer` sends sign-in links (default: the configured email channel); `kick` wakes
+    the delivery loop when a notice was recorded (`tracker run --web`)."""
     from tracker.models import utcnow
     from tracker.web.mail import email_sender
     from tracker.web.routes import actions, auth, lead, tasks
@@ -69,7 +70,7 @@ def create_app(settings, db, *, clock=None, mailer=None) -> Starlette:
     web = WebState(settings=settings, db=db, secret=security.load_secret(settings),
                    clock=clock or utcnow, evidence_dir=security.evidence_dir(settings),
                    sign_in_limit=security.RateLimit(settings.web.sign_in_per_hour),
-                   mailer=mailer or email_sender(settings))
+                   mailer=mailer or email_sender(settings), kick=kick)
     app = Starlette(
         routes=[*actions.routes, *auth.routes, *tasks.routes, *lead.routes,
                 Mount("/static", StaticFiles(directory=STATIC), name="static")],

@@ -41,6 +41,7 @@ class WebState:
     evidence_dir: Path
     sign_in_limit: security.RateLimit
     mailer: Any = None  # async (person, url) -> None: sends a sign-in link
+    kick: Any = None  # () -> None: run the delivery pass now (beside the scheduler)
     env: Environment = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +54,11 @@ class WebState:
         web = self.settings.web
         return Limits(self.evidence_dir, int(web.max_upload_mb * 1024 * 1024),
                       tuple(t.lower().lstrip(".") for t in web.upload_types))
+
+    def wake(self) -> None:
+        """A notice was recorded (an extension asked for or decided): send it now."""
+        if self.kick is not None:
+            self.kick()
 
     def now(self) -> datetime:
         return self.clock()

@@ -11,12 +11,12 @@ logger = logging.getLogger("tracker.web")
 
 
 def _server(settings, db, *, host: str | None = None, port: int | None = None,
-            quiet_signals: bool = False):
+            quiet_signals: bool = False, kick=None):
     import uvicorn
 
     from tracker.web.app import create_app
 
-    config = uvicorn.Config(create_app(settings, db), host=host or settings.web.host,
+    config = uvicorn.Config(create_app(settings, db, kick=kick), host=host or settings.web.host,
                             port=port or settings.web.port, lifespan="off",
                             log_level="info", access_log=False, server_header=False,
                             proxy_headers=False)
@@ -39,9 +39,9 @@ async def serve(settings, db, *, host: str | None = None, port: int | None = Non
     await _run(server)
 
 
-async def serve_until(settings, db, stop: asyncio.Event) -> None:
-    """Serve until `stop` is set (the service's stop flag)."""
-    server = _server(settings, db, quiet_signals=True)
+async def serve_until(settings, db, stop: asyncio.Event, *, kick=None) -> None:
+    """Serve until `stop` is set (the service's stop flag); `kick` wakes its tick."""
+    server = _server(settings, db, quiet_signals=True, kick=kick)
     task = asyncio.create_task(_run(server))
     waiter = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)

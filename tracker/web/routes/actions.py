@@ -107,6 +107,8 @@ async def action_post(request: Request):
                                 days=web.settings.web.session_days)
 
     session_id = await run_in_threadpool(run)
+    if action != TokenAction.COMPLETE:
+        web.wake()
     response = page(request, "action_done.html", person=found.person, message=message,
                     params=t_params, view=view)
     set_session(response, web, session_id)

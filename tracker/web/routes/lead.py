@@ -141,6 +141,7 @@ async def decide(request: Request):
             burn_request_tokens(session=session, request_id=request_id, now=web.now())
 
     await run_in_threadpool(run)
+    web.wake()
     return RedirectResponse("/extensions", status_code=303)
 
 

@@ -127,6 +127,8 @@ async def assignment_post(request: Request):
                                      person=person, upload=upload, limits=web.limits, now=now)
 
     await run_in_threadpool(run)
+    if action == "extend":
+        web.wake()
     target = "/my" if action == "done" else f"/assignments/{assignment_id}"
     return RedirectResponse(target, status_code=303)
 
