@@ -133,3 +133,31 @@ def test_telegram_text_links_each_item():
         text = "".join(render_telegram(message).chunks)
         assert '<a href="http://x/a/1">' in text and words in text
         assert '<a href="http://x/a/2">' in text and "/done 5" not in text
+
+
+def test_weekly_summary_links_its_oldest_overdue(world):
+    from datetime import date, timedelta
+
+    from notifications.message import ChannelKind, Message, MessageKind, Recipient
+    from notifications.render import render_email
+    from tracker.services.web_links import with_links
+
+    oldest = [{"assignment_id": world.ids["bataisk"], "label": "2.1", "text": "Провести",
+               "organisation": "Город Батайск", "owner": None, "document": None,
+               "due_date": "2021-08-10", "days_overdue": 3}]
+    message = Message(key="s", kind=MessageKind.LEAD_SUMMARY, channel=ChannelKind.EMAIL,
+                      recipient=Recipient(world.ids["lead"], "Руководитель Р.Р.",
+                                          "lead@example.ru"),
+                      context={"scope": "Ростовская область", "oldest": oldest,
+                               "totals": {"assigned": 2}}, today=date(2021, 8, 13))
+    with world.db.transaction() as session:
+        linked = with_links(session=session, message=message, now=NOW,
+                            base_url="http://tracker.example", ttl=timedelta(days=14))
+    rendered = render_email(linked)
+    assert "Отметить выполненным: http://tracker.example/a/" in rendered.text
+    assert "tracker tasks done" not in rendered.text
+    assert ">Запросить перенос срока</a>" in rendered.html
+    path = LINK.search(rendered.text).group(0).removeprefix("http://tracker.example")
+    with TestClient(world.app(), base_url="http://tracker.example") as client:
+        page = client.get(path)  # the lead may act on any assignment
+        assert page.status_code == 200 and "Город Батайск" in page.text

@@ -23,6 +23,8 @@ from tracker.services.web_tokens import TokenSpec, create_tokens
 
 _TASK_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
                          MessageKind.DIGEST})
+# Weekly summaries carry no items but list the oldest overdue assignments in `oldest`.
+_SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DIGEST})
 
 
 def action_url(base_url: str, token: str) -> str:
@@ -60,9 +62,12 @@ def _actions(message: Message) -> tuple[TokenAction, ...]:
 
 def with_links(*, session: Session, message: Message, now: datetime, base_url: str,
                ttl: timedelta) -> Message:
-    """`message` with `links` on each item (tokens written in `session`)."""
-    actions = _actions(message)
+    """`message` with `links` on each item (tokens written in `session`); a weekly
+    summary gets them on each of its `oldest` entries (`context["oldest"][i]["links"]`)."""
     person_id = message.recipient.person_id
+    if message.kind in _SUMMARY_KINDS and person_id is not None:
+        return _summary_links(session, message, person_id, now, base_url, ttl)
+    actions = _actions(message)
     if not actions or person_id is None or not message.items:
         return message
     request_id = message.context.get("request_id")
@@ -78,3 +83,22 @@ def with_links(*, session: Session, message: Message, now: datetime, base_url: s
                                   for action in actions))
         for item in message.items)
     return replace(message, items=items)
+
+
+def _summary_links(session: Session, message: Message, person_id: int, now: datetime,
+                   base_url: str, ttl: timedelta) -> Message:
+    oldest = message.context.get("oldest")
+    if not isinstance(oldest, list):
+        return message
+    entries = [o for o in oldest if isinstance(o, dict) and isinstance(o.get("assignment_id"),
+                                                                        int)]
+    actions = (TokenAction.COMPLETE, TokenAction.EXTEND)
+    specs = [TokenSpec(person_id, action, assignment_id=o["assignment_id"])
+             for o in entries for action in actions]
+    tokens = iter(create_tokens(session=session, specs=specs, now=now, ttl=ttl))
+    linked = {id(o): {str(a): action_url(base_url, next(tokens)) for a in actions}
+              for o in entries}
+    context = {**message.context,
+               "oldest": [{**o, "links": linked[id(o)]} if id(o) in linked else o
+                          for o in oldest]}
+    return replace(message, context=context)
