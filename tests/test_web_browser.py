@@ -258,6 +258,10 @@ def test_lead_signs_in_by_email_and_sees_the_overdue_municipality(site):
     assert row.count() == 1 and "Город Батайск" in row.inner_text()
     assert "Город Азов" in page.inner_text("table.figures")
     _shot(site, page, "dashboard.png")
+    page.emulate_media(media="print")  # printable: the table without filters and buttons
+    assert not page.locator("form.filters").is_visible()
+    assert page.locator("table.figures").is_visible()
+    page.emulate_media(media="screen")
     page.set_viewport_size({"width": 360, "height": 740})
     _shot(site, page, "dashboard-phone.png")
     page.close()

@@ -67,3 +67,15 @@ def test_sessions_expire_and_end(world):
         session.add(person)
         session.flush()
         assert web_sessions.person_of(session=session, session_id=sid, now=NOW) is None
+
+
+def test_expired_tokens_and_sessions_are_purged(world):
+    keep = world.token("officer", TokenAction.COMPLETE)
+    world.token("officer", TokenAction.COMPLETE, ttl=timedelta(days=1))
+    with world.db.transaction() as session:
+        person = session.get(Person, world.ids["officer"])
+        web_sessions.open_session(session=session, person=person, now=NOW, days=1)
+        assert web_tokens.purge(session=session, before=NOW + timedelta(days=2)) == 2
+    with world.db.reading() as session:
+        assert [r.token_hash for r in session.exec(select(ActionToken))] == [
+            web_tokens.token_hash(keep)]

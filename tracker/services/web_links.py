@@ -19,7 +19,9 @@ from sqlmodel import Session
 
 from notifications.message import Message, MessageKind
 from tracker.enums import TokenAction
-from tracker.services.web_tokens import TokenSpec, create_tokens
+from tracker.services.web_tokens import TokenSpec, create_tokens, purge
+
+PURGE_AFTER = timedelta(days=30)  # expired links and sessions are deleted this long after
 
 _TASK_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
                          MessageKind.DIGEST})
@@ -41,8 +43,12 @@ def link_maker(settings):
     if not base:
         return None
     ttl = timedelta(days=settings.web.action_ttl_days)
+    purged: list[datetime] = []
 
     def add_links(session: Session, message: Message, now: datetime) -> Message:
+        if not purged or now - purged[-1] >= timedelta(hours=1):  # hygiene, hourly
+            purge(session=session, before=now - PURGE_AFTER)
+            purged.append(now)
         return with_links(session=session, message=message, now=now, base_url=base, ttl=ttl)
 
     return add_links

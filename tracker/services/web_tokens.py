@@ -141,3 +141,15 @@ def find_live(*, session: Session, token: str) -> ActionToken | None:
 def require_action(row: ActionToken, *actions: TokenAction) -> None:
     if row.action not in {str(a) for a in actions}:
         raise NotFound("link not found")
+
+
+def purge(*, session: Session, before: datetime) -> int:
+    """Delete tokens and sessions that expired before `before` (kept a while after
+    expiry so a late click still says "expired", not "not found"). Returns how many."""
+    from sqlalchemy import delete
+
+    from tracker.models import WebSession
+
+    tokens = session.exec(delete(ActionToken).where(ActionToken.expires_at < before))
+    sessions = session.exec(delete(WebSession).where(WebSession.expires_at < before))
+    return tokens.rowcount + sessions.rowcount
