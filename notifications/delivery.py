@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +39,10 @@ from tracker.models import OutboxMessage, Person
 logger = logging.getLogger("tracker.delivery")
 
 PLAN_BATCH = 5000
+
+# Adds one-time web links to a composed message, writing their tokens in the session it
+# is given (tracker.services.web_links makes one; this layer cannot import services).
+LinkMaker = Callable[[object, Message, datetime], Message]
 
 
 @dataclass
@@ -87,6 +91,7 @@ async def tick(
     dry_run: bool = False,
     stop: asyncio.Event | None = None,
     keep_messages: bool = False,
+    links: LinkMaker | None = None,
 ) -> TickReport:
     """One planning and delivery pass as of `now` (aware UTC).
 
@@ -101,7 +106,7 @@ async def tick(
         return report
     started = time.perf_counter()
     await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
-                  keep_messages=keep_messages)
+                  keep_messages=keep_messages, links=links)
     report.deliver_seconds = time.perf_counter() - started
     return report
 
@@ -137,7 +142,7 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
 
 async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
                   worker: str, report: TickReport, stop: asyncio.Event | None = None,
-                  keep_messages: bool = False) -> None:
+                  keep_messages: bool = False, links: LinkMaker | None = None) -> None:
     """Step 3 of a pass: claim and deliver what is pending and due at `now`."""
     cfg = settings.outbox
     broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
@@ -152,7 +157,7 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                                           now=now, limit=cfg.batch_size, channels=usable)
             if not ids:
                 break
-            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, now)
+            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, now, links)
             for position, (message_id, row, message) in enumerate(batch):
                 if _stopping(stop):
                     await asyncio.to_thread(_release_all, db, [m for m, _, _ in batch[position:]])
@@ -192,7 +197,8 @@ def _release_all(db, ids: list[int]) -> None:
 _SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DIGEST})
 
 
-def _compose_claimed(db, settings, ids: list[int], now: datetime):
+def _compose_claimed(db, settings, ids: list[int], now: datetime,
+                     links: LinkMaker | None = None):
     from sqlmodel import select
 
     with db.reading() as session:
@@ -201,6 +207,9 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime):
         outgoing = outgoing_of_rows(session, [rows[i] for i in ids])
         messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
                            escalation_roles=[s.notify for s in settings.reminders.escalation])
+    if links is not None:
+        with db.transaction() as session:
+            messages = [links(session, m, now) if m is not None else None for m in messages]
     return [(i, o, m) for i, o, m in zip(ids, outgoing, messages, strict=True)]
 
 

@@ -68,6 +68,8 @@ class Item:
     # the coordinators with their contacts, "Иванова А. В., ivanova@x.ru"; None: not shown.
     owner_contact: str | None = None
     coordinator: str | None = None
+    # One-time web links for this recipient: ("complete"|"extend"|"approve"|"reject", url).
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

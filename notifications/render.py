@@ -84,6 +84,7 @@ class ItemView:
     overdue: bool
     done_bot: str  # "/done 42"
     done_cli: str  # "tracker tasks done 42"
+    links: dict  # {"complete": url, "extend": url, "approve": url, "reject": url}; may be empty
     owner_contact: str | None = None  # escalations and digests: "Иванова А. В., a@x.ru"
     coordinator: str | None = None
 
@@ -107,6 +108,7 @@ def item_view(item: Item, locale: str) -> ItemView:
         done_cli=f"tracker tasks done {item.assignment_id}",
         owner_contact=item.owner_contact,
         coordinator=item.coordinator,
+        links=dict(item.links),
     )
 
 

@@ -149,6 +149,33 @@ class TelegramSettings(_Section):
     poll_timeout: int = Field(10, ge=0)
 
 
+class WebSettings(_Section):
+    """The web workspace (`tracker web`). The session secret is a secret: only from
+    TRACKER_WEB__SECRET, else generated once and kept beside the database (0600)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # Public address used in links in emails and Telegram messages; empty: no links.
+    base_url: str = ""
+    secret: SecretStr | None = None  # from TRACKER_WEB__SECRET only
+    action_ttl_days: int = Field(14, ge=1)  # «Отметить выполненным» links in messages
+    sign_in_ttl_minutes: int = Field(30, ge=1)
+    session_days: int = Field(14, ge=1)
+    max_upload_mb: float = Field(10, gt=0)
+    upload_types: list[str] = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg",
+                               "jpeg", "png", "txt", "zip"]
+    evidence_dir: str = "evidence"  # beside the database
+    sign_in_per_hour: int = Field(5, ge=1)  # sign-in links asked per address and per client
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"expected http(s)://host[:port][/path], got {value!r}")
+        return value
+
+
 class Settings(BaseSettings):
     """The whole configuration. Build it with `load_settings`."""
 
@@ -168,6 +195,7 @@ class Settings(BaseSettings):
     import_: ImportSettings = Field(ImportSettings(), alias="import")
     smtp: EmailSettings = EmailSettings()
     telegram: TelegramSettings = TelegramSettings()
+    web: WebSettings = WebSettings()
 
     # Where the file was found; relative paths in it are relative to its folder.
     config_path: Path | None = Field(None, exclude=True)
@@ -219,7 +247,7 @@ class Settings(BaseSettings):
 # pydantic-settings has no per-instance toml path; pass it through this slot.
 _current_toml: dict[str, Any] = {}
 
-_SECRET_KEYS = {("smtp", "password"), ("telegram", "token")}
+_SECRET_KEYS = {("smtp", "password"), ("telegram", "token"), ("web", "secret")}
 
 
 def find_config(explicit: str | Path | None = None) -> Path | None:

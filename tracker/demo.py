@@ -263,6 +263,7 @@ async def _walk(db, settings, channels, plan, first: date, total_days: int,
                 progress: bool) -> tuple[int, date]:
     """Tick at the send time of each day after `first`; returns (messages sent, last day)."""
     from notifications.delivery import tick
+    from tracker.services.web_links import link_maker
 
     officers = _officers_of(db)
     by_day: dict[date, list[int]] = {}
@@ -274,7 +275,8 @@ async def _walk(db, settings, channels, plan, first: date, total_days: int,
     for offset in range(1, total_days + 1):
         day = first + timedelta(days=offset)
         moment = datetime.combine(day, settings.reminders.send_time, tzinfo=settings.zone)
-        report = await tick(db, settings, channels, now=moment.astimezone(UTC), worker="demo")
+        report = await tick(db, settings, channels, now=moment.astimezone(UTC), worker="demo",
+                            links=link_maker(settings))
         sent += report.sent
         if by_day.get(day):
             _complete(db, by_day[day], officers, (moment + timedelta(hours=4)).astimezone(UTC))

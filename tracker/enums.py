@@ -64,6 +64,17 @@ class Via(StrEnum):
     BOT = "bot"
     IMPORT = "import"
     SCHEDULER = "scheduler"
+    WEB = "web"
+
+
+class TokenAction(StrEnum):
+    """What a one-time web link does; a token is good for exactly one."""
+
+    COMPLETE = "complete"  # «Отметить выполненным»
+    EXTEND = "extend"  # «Запросить перенос срока»
+    APPROVE = "approve"  # «Согласовать» an extension request
+    REJECT = "reject"  # «Отклонить» it
+    SIGN_IN = "sign_in"  # a one-time sign-in link
 
 
 class EventKind(StrEnum):

@@ -23,6 +23,7 @@ from tracker.enums import (
     OutboxStatus,
     Recurrence,
     Role,
+    TokenAction,
     Via,
 )
 
@@ -186,6 +187,33 @@ class TelegramInvite(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionToken(SQLModel, table=True):
+    """A one-time web link: bound to one person, one action and (for the task actions)
+    one assignment or extension request. Only the SHA-256 of the token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    action: TokenAction = Field(sa_type=String(16))
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="extensionrequest.id")
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries the random id (signed); the row holds its
+    SHA-256, so a copy of the database signs nobody in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(max_length=64, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None  # signed out
 
 
 class OutboxMessage(SQLModel, table=True):

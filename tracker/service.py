@@ -58,13 +58,15 @@ class Service:
     async def run_tick(self) -> None:
         """One pass at the current time; errors are logged, the next tick tries again."""
         from notifications.delivery import tick
+        from tracker.services.web_links import link_maker
 
         if self.stop.is_set():
             return
         async with self._busy:
             try:
                 report = await tick(self.db, self.settings, self.channels, now=self.clock(),
-                                    worker=self.worker, stop=self.stop)
+                                    worker=self.worker, stop=self.stop,
+                                    links=link_maker(self.settings))
             except Exception:
                 logger.exception("tick failed; the next one will try again")
                 return

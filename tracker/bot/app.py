@@ -34,7 +34,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
     )
 
     from notifications.channels.telegram import install_log_scrubber
-    from tracker.bot import commands, presses, replies
+    from tracker.bot import commands, presses, replies, web_link
 
     cfg = settings.telegram
     if cfg.token is None:
@@ -54,7 +54,8 @@ def build_application(db, settings, *, clock: Callable = utcnow,
     application.bot_data.update(db=db, settings=settings, clock=clock, kick=kick)
     for name, callback in (("start", commands.start), ("help", commands.help_command),
                            ("tasks", commands.tasks), ("overdue", commands.overdue),
-                           ("done", commands.done), ("settings", commands.settings_command)):
+                           ("done", commands.done), ("settings", commands.settings_command),
+                           ("web", web_link.web)):
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(presses.on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, replies.on_text))

@@ -105,6 +105,7 @@ _OPTIONAL: list[tuple[str, str, str]] = [
     ("tracker.cli.extensions", "app", "extensions"),
     ("tracker.cli.report", "report_app", "report"),
     ("tracker.cli.digest", "app", "digest"),
+    ("tracker.cli.web_cmd", "web_app", "web"),
 ]
 
 _register()

@@ -31,6 +31,8 @@ def run(
     once: bool = typer.Option(False, "--once", help="Run one pass and exit."),
     no_bot: bool = typer.Option(False, "--no-bot",
                                 help="Leave the Telegram bot to `tracker bot`."),
+    web: bool = typer.Option(False, "--web", help="Serve the web workspace in the same "
+                             "process ([web] host and port)."),
 ) -> None:
     """Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.
 
@@ -44,7 +46,24 @@ def run(
     _logging()
     service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds,
                       bot=not no_bot)
-    asyncio.run(service.serve(once=once))
+    if not web:
+        asyncio.run(service.serve(once=once))
+        return
+    from tracker.errors import TrackerError
+    from tracker.web.serve import serve_until
+
+    async def both() -> None:
+        pages = asyncio.create_task(serve_until(settings, db, service.stop, kick=service.wake))
+        try:
+            await service.serve(once=once)
+        finally:
+            service.stop.set()
+            await pages
+
+    try:
+        asyncio.run(both())
+    except OSError as exc:
+        raise TrackerError(str(exc)) from None
 
 
 def remind(
@@ -67,8 +86,11 @@ def remind(
     now = _parse_at(at, settings) if at else context.now()
     if not as_json:
         _logging()
+    from tracker.services.web_links import link_maker
+
     report = asyncio.run(tick(db, settings, build_channels(settings), now=now,
-                              worker=worker_name(), dry_run=dry_run, keep_messages=True))
+                              worker=worker_name(), dry_run=dry_run, keep_messages=True,
+                              links=link_maker(settings)))
     rows = _dry_rows(db, settings, report, now) if dry_run else _sent_rows(report)
     if as_json:
         print_json([{k: v for k, v in row.items() if k != "outcome"} for row in rows])

@@ -219,8 +219,11 @@ def _subtree(root_id: int):
     return select(sub.c.id)
 
 
-def _base(w: _Window, ext, root_org_id: int | None, columns: list):
-    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
+def _base(w: _Window, ext, root_org_id: int | None, columns: list,
+          only: dict | None = None):
+    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext).
+
+    `only` narrows to one document (`document_id`) and/or level (`level`)."""
     query = (
         select(*columns)
         .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
@@ -230,6 +233,9 @@ def _base(w: _Window, ext, root_org_id: int | None, columns: list):
     )
     if root_org_id is not None:
         query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))
+    for column, value in (only or {}).items():
+        if value is not None:
+            query = query.where(_T.c[column] == value)
     return query
 
 
@@ -249,7 +255,7 @@ def _check_root(session: Session, root_org_id: int | None) -> Organisation | Non
 
 
 def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
-           zone: ZoneInfo | None = None) -> Figures:
+           zone: ZoneInfo | None = None, only: dict | None = None) -> Figures:
     """The figures of everything in scope: `root_org_id` and below, or all organisations.
 
     :raises NotFound: an unknown organisation id.
@@ -257,7 +263,8 @@ def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
     root = _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)
     ext = _extensions(w)
-    row = session.connection().execute(_base(w, ext, root_org_id, _measure_columns(w, ext)))
+    row = session.connection().execute(_base(w, ext, root_org_id, _measure_columns(w, ext),
+                                             only))
     name = root.name if root else ""
     return _figures(root_org_id, name, row.mappings().one(), as_of)
 
@@ -312,6 +319,7 @@ def organisation_figures(
     by: GroupBy | str = GroupBy.ORGANISATION,
     zone: ZoneInfo | None = None,
     depth: int | None = 1,
+    only: dict | None = None,
 ) -> list[Figures]:
     """Figures per group, the worst first (most overdue, then most overdue > 30 and > 7
     days, then the lowest discipline). Groups with nothing assigned are left out.
@@ -331,9 +339,9 @@ def organisation_figures(
     root = _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)
     if by == GroupBy.ORGANISATION:
-        rows = _by_organisation(session, w, root, depth)
+        rows = _by_organisation(session, w, root, depth, only)
     else:
-        rows = _by_column(session, w, root_org_id, by)
+        rows = _by_column(session, w, root_org_id, by, only)
     return sort_worst_first(rows)
 
 
@@ -359,7 +367,7 @@ OWN_SUFFIX_RU = " (собственные поручения)"
 
 
 def _by_organisation(session: Session, w: _Window, root: Organisation | None,
-                     depth: int | None) -> list[Figures]:
+                     depth: int | None, only: dict | None = None) -> list[Figures]:
     """Rolled-up rows, plus a row for the root's own assignments (those given to the
     root itself, not to anything under it) when it has any, so rows add up to totals."""
     orgs, own = _rows_and_root(session, root.id if root else None, depth)
@@ -370,7 +378,7 @@ def _by_organisation(session: Session, w: _Window, root: Organisation | None,
     # First per organisation (a million rows -> one row per organisation) ...
     leaf = (
         _base(w, ext, root.id if root else None, [_A.c.organisation_id.label("org_id"),
-                                                  *measures])
+                                                  *measures], only)
         .group_by(_A.c.organisation_id)
         .subquery("leaf")
     )
@@ -406,7 +414,7 @@ def _by_organisation(session: Session, w: _Window, root: Organisation | None,
 
 
 def _by_column(session: Session, w: _Window, root_org_id: int | None,
-               by: GroupBy) -> list[Figures]:
+               by: GroupBy, only: dict | None = None) -> list[Figures]:
     column = {
         GroupBy.DOCUMENT: _T.c.document_id,
         GroupBy.PERSON: _A.c.person_id,
@@ -414,7 +422,7 @@ def _by_column(session: Session, w: _Window, root_org_id: int | None,
     }[by]
     ext = _extensions(w)
     query = _base(w, ext, root_org_id,
-                  [column.label("group_key"), *_measure_columns(w, ext)]).group_by(column)
+                  [column.label("group_key"), *_measure_columns(w, ext)], only).group_by(column)
     rows = list(session.connection().execute(query).mappings())
     names = _group_names(session, by, [r["group_key"] for r in rows])
     out = []

@@ -119,6 +119,7 @@ def decision_progress(
     root_org_id: int | None = None,
     zone: ZoneInfo | None = None,
     pending_limit: int | None = 50,
+    only: dict | None = None,
 ) -> list[DecisionProgress]:
     """Per decision (task) in scope: how many of its assignments are done by `as_of`,
     and which organisations have not (alphabetical, at most `pending_limit` names each;
@@ -143,7 +144,7 @@ def decision_progress(
             _count(c["overdue"]).label("overdue"),
             func.min(org.c.kind).label("kind_min"),
             func.max(org.c.kind).label("kind_max"),
-        ])
+        ], only)
         .join(org, org.c.id == _A.c.organisation_id)
         .group_by(_A.c.task_id)
     )

@@ -1,0 +1,75 @@
+"""`tracker web`: the web workspace; `tracker web invite PERSON`: a sign-in link."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import typer
+
+from tracker.cli.context import app_context
+
+web_app = typer.Typer(help="The web workspace: pages for officers, coordinators and the lead.",
+                      no_args_is_help=False, invoke_without_command=True)
+
+
+@web_app.callback(invoke_without_command=True)
+def web(ctx: typer.Context,
+        host: str = typer.Option(None, "--host", help="Address to listen on (default: "
+                                 "[web] host, 127.0.0.1)."),
+        port: int = typer.Option(None, "--port", min=1, max=65535,
+                                 help="Port (default: [web] port, 8080).")) -> None:
+    """Serve the web workspace until Ctrl-C or SIGTERM.
+
+    Example: tracker web --port 8080
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.cli.remind import _logging
+    from tracker.errors import TrackerError
+    from tracker.web.serve import serve
+
+    context = app_context(ctx)
+    settings, db = context.settings, context.db
+    _logging()
+    try:
+        asyncio.run(serve(settings, db, host=host, port=port))
+    except OSError as exc:
+        raise TrackerError(str(exc)) from None
+
+
+@web_app.command("invite")
+def invite(ctx: typer.Context,
+           person_ref: str = typer.Argument(..., metavar="PERSON", help="Name, email or id."),
+           show: bool = typer.Option(False, "--print", help="Print the link instead of "
+                                     "emailing it.")) -> None:
+    """Email a person a one-time sign-in link (valid [web] action_ttl_days days).
+
+    Example: tracker web invite "Иванова М.Н."
+    """
+    from tracker.errors import InvalidInput, TrackerError
+    from tracker.services.people import find_person
+    from tracker.services.web_links import sign_in_url
+    from tracker.services.web_sessions import create_sign_in
+    from tracker.web.mail import email_sender
+
+    context = app_context(ctx)
+    settings = context.settings
+    base = settings.web.base_url or f"http://{settings.web.host}:{settings.web.port}"
+    with context.db.transaction() as session:
+        person = find_person(session=session, ref=person_ref)
+        if not show and not person.email:
+            raise InvalidInput(f"{person.name} has no email address; use --print")
+        token = create_sign_in(session=session, person=person, now=context.now(),
+                               ttl=timedelta(days=settings.web.action_ttl_days))
+    url = sign_in_url(base, token)
+    if show:
+        typer.echo(url)
+        return
+    try:
+        asyncio.run(email_sender(settings)(person, url))
+    except Exception as exc:
+        raise TrackerError(f"sign-in link to {person.email} not sent: {exc}") from None
+    ru = settings.locale != "en"
+    typer.echo(f"Ссылка для входа отправлена: {person.name} <{person.email}>" if ru
+               else f"Sign-in link sent to {person.name} <{person.email}>")
