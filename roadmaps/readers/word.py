@@ -1,124 +1,19 @@
-"""Read a document file into plain text: .txt (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
-Windows-1251) and .docx (paragraphs and tables in document order).
+"""Word documents (.docx) through python-docx: paragraphs, auto-numbers and tables in
+document order.
 
-The parser works on text only, so a .docx table is rendered the way people paste tables into
-plain text: one row a line, cells separated by " | ". A cell merged across several columns is
-repeated in each (the columns stay aligned with the header), except a row that is one cell
-across the whole table ("Региональный уровень"), which becomes a line of its own. This is
-what makes a .docx roadmap and its text form import the same.
-
-Every failure is a `DocumentError` with one line naming the file and what is wrong.
+The parser works on text only, so a table is rendered the way people paste tables into
+plain text (see `roadmaps.readers.tables`). This is what makes a .docx roadmap and its text
+form import the same.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from pathlib import Path
 
 from roadmaps.parsed import DocumentError
-
-__all__ = ["CELL_SEPARATOR", "MAX_BYTES", "decode_text", "docx_to_text", "read_document"]
-
-MAX_BYTES = 20_000_000
-CELL_SEPARATOR = " | "
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
-_BINARY_MAGICS = {
-    b"%PDF": "a PDF file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"{\\rtf": "an RTF file",
-}
-# Control characters other than tab, newline, carriage return and form feed: text has none.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-_MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[А-Яа-яЁё])\w+")
-
-
-def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
-    """The text of the document at `path` and its raw bytes (for the content hash).
-
-    .docx files (by content, whatever the suffix) are read with python-docx; anything else
-    must be text in one of the supported encodings.
-
-    :raises DocumentError: missing, unreadable, empty, over `max_bytes`, binary, a legacy
-        .doc, a broken .docx, or text in an encoding we cannot read.
-    """
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
-    if size > max_bytes:
-        raise DocumentError(f"{name}: file is too large ({size:,} bytes; the limit is "
-                            f"{max_bytes:,})")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
-    if raw.startswith(_ZIP_MAGIC):
-        return docx_to_text(raw, name=name), raw
-    return decode_text(raw, name=name), raw
-
-
-def decode_text(raw: bytes, *, name: str = "<text>") -> str:
-    """Decode plain-text bytes: BOMs first, then strict UTF-8, then Windows-1251.
-
-    Windows-1251 decodes almost any byte string, so it is accepted only when the result looks
-    like Russian text (mostly Cyrillic letters, no control characters).
-
-    :raises DocumentError: empty, binary, or not readable in these encodings.
-    """
-    if not raw.strip():
-        raise DocumentError(f"{name}: the file is empty")
-    for magic, what in _BINARY_MAGICS.items():
-        if raw.startswith(magic):
-            raise DocumentError(f"{name}: not a text document ({what}); save it as .txt or .docx")
-    if raw.startswith(_OLE_MAGIC):
-        raise DocumentError(f"{name}: a legacy Word/Excel file (.doc/.xls); save it as .docx")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _strict(raw, "utf-16", name)
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        text = _strict(raw, "utf-8-sig", name)
-    elif b"\x00" in raw:
-        raise DocumentError(f"{name}: a binary file, not a text document")
-    else:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1251", errors="replace")
-            if not _looks_russian(text):
-                raise DocumentError(
-                    f"{name}: cannot decode the text (not UTF-8 or Windows-1251)"
-                ) from None
-    if _CONTROL.search(text):
-        raise DocumentError(f"{name}: a binary file, not a text document")
-    if not text.strip():
-        raise DocumentError(f"{name}: the file is empty")
-    return text
-
-
-def _strict(raw: bytes, encoding: str, name: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:
-        raise DocumentError(f"{name}: cannot decode the text as {encoding}") from None
-
-
-def _looks_russian(text: str) -> bool:
-    """Whether cp1251-decoded text is plausibly Russian rather than some other 8-bit data."""
-    if "\ufffd" in text:  # the few bytes cp1251 leaves undefined
-        return False
-    # Any 8-bit text decodes as cp1251 and its accented letters become Cyrillic ones, so ask
-    # for what Russian text has: letters mostly Cyrillic, and words not mixing the scripts.
-    letters = sum(1 for ch in text if ch.isalpha())
-    cyrillic = len(_CYRILLIC.findall(text))
-    mixed = len(_MIXED_WORD.findall(text))
-    words = max(1, len(text.split()))
-    return cyrillic >= 0.5 * max(letters, 1) and mixed <= 0.05 * words
+from roadmaps.readers.tables import CELL_SEPARATOR, clean_cell
+from roadmaps.readers.zipsafe import open_zip
 
 
 def docx_to_text(raw: bytes, *, name: str = "<docx>") -> str:
@@ -130,6 +25,7 @@ def docx_to_text(raw: bytes, *, name: str = "<docx>") -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    open_zip(raw, name=name, what=".docx")  # refuses a zip bomb before python-docx inflates
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -168,8 +64,7 @@ def _table_lines(table) -> list[str]:
 
 def _cell_text(cell) -> str:
     # Keep the separator unambiguous and the row on one line.
-    text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-    return " ".join(text.replace("|", "/").split())
+    return clean_cell(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
 
 
 _RU_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's russianLower skips ё, й, ъ, ы, ь
