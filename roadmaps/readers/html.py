@@ -18,6 +18,7 @@ _SKIP_CLASS = re.compile(r"breadcrumb|crumbs|share|social|menu|navbar|sidebar|co
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section",
           "article", "main", "blockquote", "pre", "dt", "dd", "dl", "address", "figure",
           "figcaption", "hr", "caption", "form", "fieldset", "center"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
          "source", "track", "wbr", "param"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""",
@@ -156,6 +157,8 @@ class _PageReader(HTMLParser):
             self._text(" ")
         elif tag in _BLOCK:
             self._flush()
+            if tag in _HEADINGS:
+                self.lines.append("")
             self.pre += tag == "pre"
 
     def handle_endtag(self, tag):
@@ -180,6 +183,8 @@ class _PageReader(HTMLParser):
             self.tables[-1].end_cell()
         elif tag in _BLOCK and not self.tables:
             self._flush()
+            if tag in _HEADINGS:  # a heading ends the item above it, as a blank line does
+                self.lines.append("")
             self.pre -= tag == "pre" and self.pre > 0
 
     def handle_data(self, data):

@@ -49,7 +49,8 @@ def _antiword(source: Path, name: str) -> str:
     done = _run(["antiword", "-x", "db", "-m", "UTF-8.txt", str(source)], name)
     if done.returncode != 0 or not done.stdout.strip():
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = why[-1].split(":", 1)[-1].strip() if why else f"exit {done.returncode}"
+        detail = why[-1].replace(str(source), "it").strip() if why else \
+            f"antiword exited with {done.returncode}"
         raise DocumentError(f"{name}: not a readable .doc file ({detail})")
     return docbook_to_text(done.stdout, name=name)
 

@@ -3,8 +3,8 @@
 Ruled tables are found by pdfplumber's table finder and rendered as the " | " rows the
 .docx reader makes (a cell merged across columns repeats its value; a row that is one cell
 across the table is a section line). The text outside tables comes line by line in
-reading order (top to bottom on each page), a wider gap between lines becomes an empty
-line as between paragraphs, and bare page numbers at the top or bottom edge are dropped.
+reading order (top to bottom on each page; a paragraph wrapped over several lines is
+joined by the parser, as in pasted text), and bare page numbers at the top or bottom edge are dropped.
 
 A PDF without a text layer (a scan) is refused with one line: OCR is not supported.
 """
@@ -12,6 +12,7 @@ A PDF without a text layer (a scan) is refused with one line: OCR is not support
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from roadmaps.parsed import DocumentError
@@ -19,6 +20,8 @@ from roadmaps.readers.tables import clean_cell, table_lines
 
 _PAGE_NUMBER = re.compile(r"^(-\s*)?\d{1,4}(\s*-)?$|^(стр\.|страница)\s*\d+(\s*из\s*\d+)?$",
                           re.IGNORECASE)
+# pdfminer logs every oddity of a damaged file as a warning; our one line says enough.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _EDGE = 0.08  # the top and bottom 8 % of a page hold its running header and footer
 
 
@@ -92,14 +95,7 @@ def _page_lines(page) -> tuple[list[str], bool]:
         if rows:
             blocks.append((table.bbox[1], table.bbox[3], ["", *table_lines(rows), ""]))
     blocks.sort(key=lambda block: block[0])
-    lines: list[str] = []
-    previous_bottom, previous_height = None, 0.0
-    for top, bottom, block_lines in blocks:
-        if (previous_bottom is not None and len(block_lines) == 1
-                and top - previous_bottom > 0.8 * previous_height):
-            lines.append("")  # a paragraph gap
-        lines.extend(block_lines)
-        previous_bottom, previous_height = bottom, bottom - top
+    lines = [line for _, _, block_lines in blocks for line in block_lines]
     lines.append("")  # a page break ends a paragraph
     return lines, True
 

@@ -15,13 +15,14 @@ CELL_SEPARATOR = " | "
 # A word hyphenated across the lines of a narrow cell: "Ответствен-" / "ные". Only a short
 # lowercase tail is taken for a broken word; a longer one is a compound ("планы-" / "графики").
 _BROKEN_WORD = re.compile(r"(?<=[а-яё])-\n(?=[а-яё]{1,3}\b)")
+_COMPOUND = re.compile(r"(?<=\w)-\n(?=\w)")
 
 
 def clean_cell(text: str | None) -> str:
     """A cell's text on one line, with the separator made unambiguous."""
     if not text:
         return ""
-    text = _BROKEN_WORD.sub("", text)
+    text = _COMPOUND.sub("-", _BROKEN_WORD.sub("", text))
     return " ".join(text.replace("|", "/").split())
 
 
