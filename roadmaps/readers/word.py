@@ -1,73 +1,170 @@
-"""Word documents (.docx) through python-docx: paragraphs, auto-numbers and tables in
-document order.
+"""Word documents (.docx): word/document.xml read with lxml, paragraphs (with Word's
+automatic numbers) and tables in document order.
 
 The parser works on text only, so a table is rendered the way people paste tables into
-plain text (see `roadmaps.readers.tables`). This is what makes a .docx roadmap and its text
-form import the same.
+plain text (see `roadmaps.readers.tables`): a cell merged across columns (gridSpan) or
+down rows (vMerge) is repeated in each grid position, and a row that is one cell across
+the whole table is a line of its own. This is what makes a .docx roadmap and its text form
+import the same.
+
+python-docx is not used to read: opening a package with it parses every part (the styles
+part alone is often hundreds of KB) and costs ~15 ms a file; only document.xml,
+numbering.xml and, scanned with a regular expression, the styles that number paragraphs
+are read here.
 """
 
 from __future__ import annotations
 
-import io
+import re
 import zipfile
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import CELL_SEPARATOR, clean_cell
 from roadmaps.readers.zipsafe import open_zip
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+_P, _TBL, _TR, _TC, _R, _T = (f"{_W}{tag}" for tag in ("p", "tbl", "tr", "tc", "r", "t"))
+_VAL = f"{_W}val"
+# Containers whose runs are the paragraph's text (a hyperlink, a tracked insertion, a
+# smart tag, a simple field, a content control); deleted text (w:del) is not.
+_RUN_CONTAINERS = {f"{_W}{tag}" for tag in ("hyperlink", "ins", "smartTag", "fldSimple",
+                                            "sdt", "sdtContent", "customXml")}
+_BLOCK_CONTAINERS = {f"{_W}{tag}" for tag in ("sdt", "sdtContent", "customXml")}
+
 
 def docx_to_text(raw: bytes, *, name: str = "<docx>") -> str:
     """Paragraphs and tables of a .docx in document order, tables as " | " rows.
 
-    :raises DocumentError: not a readable .docx, or one with no text at all.
+    :raises DocumentError: not a readable .docx (or a zip bomb), or one with no text at all.
     """
-    import docx  # python-docx is imported lazily: plain-text imports do not need it
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
-    open_zip(raw, name=name, what=".docx")  # refuses a zip bomb before python-docx inflates
+    archive = open_zip(raw, name=name, what=".docx")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"{name}: not a readable .docx file ({exc})") from None
-    except Exception as exc:  # python-docx raises its own PackageNotFoundError and lxml errors
-        raise DocumentError(f"{name}: not a readable .docx file ({type(exc).__name__})") from None
+        root = etree.fromstring(archive.read("word/document.xml"), parser)
+        numbering = _optional(archive, "word/numbering.xml")
+        numbers = _ListNumbers(
+            etree.fromstring(numbering, parser) if numbering else None,
+            _optional(archive, "word/styles.xml") if numbering else b"")
+    except KeyError:
+        raise DocumentError(f"{name}: not a readable .docx file (no word/document.xml)") \
+            from None
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
+        raise DocumentError(f"{name}: not a readable .docx file ({type(exc).__name__})") \
+            from None
+    body = root.find(f"{_W}body")
     lines: list[str] = []
-    numbers = _ListNumbers(document)
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = paragraph.text
-            lines.append(numbers.prefix(paragraph) + text if text.strip() else text)
-        elif tag == "tbl":
-            lines.append("")  # a table is a block of its own, as in a pasted text
-            lines.extend(_table_lines(Table(child, document)))
-            lines.append("")
+    if body is not None:
+        _blocks(body, lines, numbers)
     text = "\n".join(lines)
     if not text.strip():
         raise DocumentError(f"{name}: the document has no text")
     return text
 
 
+def _optional(archive: zipfile.ZipFile, member: str) -> bytes:
+    try:
+        return archive.read(member)
+    except KeyError:
+        return b""
+
+
+def _blocks(parent, lines: list[str], numbers: _ListNumbers) -> None:
+    for child in parent:
+        if child.tag == _P:
+            text = paragraph_text(child)
+            lines.append(numbers.prefix(child) + text if text.strip() else text)
+        elif child.tag == _TBL:
+            lines.append("")  # a table is a block of its own, as in a pasted text
+            lines.extend(_table_lines(child))
+            lines.append("")
+        elif child.tag in _BLOCK_CONTAINERS:
+            _blocks(child, lines, numbers)
+
+
+def paragraph_text(p) -> str:
+    """A paragraph's text as Word shows it: tabs, line breaks, non-breaking hyphens."""
+    parts: list[str] = []
+    _runs(p, parts)
+    return "".join(parts)
+
+
+def _runs(parent, parts: list[str]) -> None:
+    for child in parent:
+        if child.tag == _R:
+            for item in child:
+                tag = item.tag
+                if tag == _T:
+                    parts.append(item.text or "")
+                elif tag in (f"{_W}tab", f"{_W}ptab"):
+                    parts.append("\t")
+                elif tag == f"{_W}br":
+                    if item.get(f"{_W}type", "textWrapping") == "textWrapping":
+                        parts.append("\n")
+                elif tag == f"{_W}cr":
+                    parts.append("\n")
+                elif tag == f"{_W}noBreakHyphen":
+                    parts.append("-")
+        elif child.tag in _RUN_CONTAINERS:
+            _runs(child, parts)
+
+
 def _table_lines(table) -> list[str]:
-    rows = []
-    for row in table.rows:
-        grid = list(row.cells)  # a merged cell comes back once per grid column it spans
-        if len({id(cell._tc) for cell in grid}) == 1:
-            rows.append(_cell_text(grid[0]))  # a section row merged across the whole table
+    rows: list[str] = []
+    above: dict[int, object] = {}  # grid column -> the cell a vMerge continues
+    for tr in table.iter(_TR):
+        if next(tr.iterancestors(_TBL)) is not table:
+            continue  # a row of a nested table: its cell's text is not read, as in Word's copy
+        grid: list[object] = []
+        skip = _int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        grid.extend([None] * skip)
+        for tc in tr.iterchildren(_TC):
+            props = tc.find(f"{_W}tcPr")
+            span = _int(props.find(f"{_W}gridSpan") if props is not None else None, 1)
+            merge = props.find(f"{_W}vMerge") if props is not None else None
+            col = len(grid)
+            if merge is not None and merge.get(_VAL, "continue") == "continue" \
+                    and above.get(col) is not None:
+                cell = above[col]  # merged down: the cell above, repeated
+            else:
+                cell = tc
+            for offset in range(span):
+                grid.append(cell)
+                above[col + offset] = cell
+        cells = [c for c in grid if c is not None]
+        if not cells:
+            continue
+        if len({id(c) for c in grid}) == 1:
+            rows.append(_cell_text(cells[0]))  # a section row merged across the whole table
         else:
             # Repeats are kept so that columns stay aligned with the header row.
-            rows.append(CELL_SEPARATOR.join(_cell_text(cell) for cell in grid))
+            rows.append(CELL_SEPARATOR.join("" if c is None else _cell_text(c) for c in grid))
     return rows
 
 
-def _cell_text(cell) -> str:
+def _int(element, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return int(element.get(_VAL, default))
+    except ValueError:
+        return default
+
+
+def _cell_text(tc) -> str:
     # Keep the separator unambiguous and the row on one line.
-    return clean_cell(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+    texts = (paragraph_text(p).strip() for p in tc.iterchildren(_P))
+    return clean_cell(" ".join(t for t in texts if t))
 
 
 _RU_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's russianLower skips ё, й, ъ, ы, ь
+_STYLE = re.compile(rb"<w:style\b([^>]*)>(.*?)</w:style>", re.DOTALL)
+_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
+_BASED_ON = re.compile(rb'<w:basedOn\s+w:val="([^"]*)"')
+_NUM_ID = re.compile(rb'<w:numId\s+w:val="(\d+)"')
+_ILVL = re.compile(rb'<w:ilvl\s+w:val="(\d+)"')
 
 
 def _roman(n: int) -> str:
@@ -83,20 +180,39 @@ class _ListNumbers:
 
     They are not in the paragraph's text, yet they are the items' labels, so we replay
     Word's counters: one per list and level, a level's counter restarting under a new
-    parent, the label written by the level's own pattern ("%1.%2."). List-style overrides
-    and "start at" values other than 1 are not replayed.
+    parent, the label written by the level's own pattern ("%1.%2."). Numbering set by a
+    paragraph style (and the styles it is based on) counts too. List-style overrides and
+    "start at" values other than 1 are not replayed.
     """
 
-    def __init__(self, document) -> None:
-        try:
-            self._numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            self._numbering = None
+    def __init__(self, numbering, styles: bytes) -> None:
+        self._numbering = numbering
         self._counters: dict[str, list[int]] = {}
+        self._formats: dict[str, list[tuple[str, str]]] = {}
+        # style id -> (based on, (numId, ilvl) or None); the default paragraph style's id
+        self._styles: dict[str, tuple[str | None, tuple[str, int] | None]] = {}
+        self._default: str | None = None
+        for attributes, body in _STYLE.findall(styles) if numbering is not None else ():
+            if b'w:type="paragraph"' not in attributes and b"w:type=" in attributes:
+                continue
+            found = _STYLE_ID.search(attributes)
+            if not found:
+                continue
+            style_id = found.group(1).decode("utf-8", "replace")
+            based = _BASED_ON.search(body)
+            num = _NUM_ID.search(body) if b"<w:numPr" in body else None
+            level = _ILVL.search(body) if num else None
+            self._styles[style_id] = (
+                based.group(1).decode("utf-8", "replace") if based else None,
+                (num.group(1).decode(), int(level.group(1)) if level else 0) if num else None)
+            if b'w:default="1"' in attributes:
+                self._default = style_id
 
-    def prefix(self, paragraph) -> str:
-        found = self._num_pr(paragraph)
-        if found is None or self._numbering is None:
+    def prefix(self, p) -> str:
+        if self._numbering is None:
+            return ""
+        found = self._num_pr(p)
+        if found is None:
             return ""
         num_id, level = found
         formats = self._levels(num_id)
@@ -127,36 +243,39 @@ class _ListNumbers:
             return _roman(value) if fmt == "upperRoman" else _roman(value).lower()
         return str(value)
 
-    @staticmethod
-    def _num_pr(paragraph) -> tuple[str, int] | None:
-        p_pr = paragraph._p.pPr
-        num_pr = p_pr.numPr if p_pr is not None else None
-        style = paragraph.style
-        while num_pr is None and style is not None:  # numbering set by the paragraph style
-            s_pr = style.element.pPr
-            num_pr = s_pr.numPr if s_pr is not None else None
-            style = style.base_style
-        if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
-            return None
-        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        return str(num_pr.numId.val), int(level)
+    def _num_pr(self, p) -> tuple[str, int] | None:
+        p_pr = p.find(f"{_W}pPr")
+        num_pr = p_pr.find(f"{_W}numPr") if p_pr is not None else None
+        if num_pr is not None:
+            num_id = num_pr.find(f"{_W}numId")
+            if num_id is None or num_id.get(_VAL) in (None, "0"):
+                return None
+            return num_id.get(_VAL), _int(num_pr.find(f"{_W}ilvl"), 0)
+        style = p_pr.find(f"{_W}pStyle") if p_pr is not None else None
+        style_id = style.get(_VAL) if style is not None else self._default
+        seen: set[str] = set()
+        while style_id is not None and style_id not in seen:  # numbering set by the style
+            seen.add(style_id)
+            based, numbered = self._styles.get(style_id, (None, None))
+            if numbered is not None:
+                return None if numbered[0] == "0" else numbered
+            style_id = based
+        return None
 
     def _levels(self, num_id: str) -> list[tuple[str, str]]:
-        from docx.oxml.ns import qn
-
-        ns, val = self._numbering, qn("w:val")
-        num = next((n for n in ns.iterchildren(qn("w:num")) if n.get(qn("w:numId")) == num_id),
+        if num_id in self._formats:
+            return self._formats[num_id]
+        ns = self._numbering
+        num = next((n for n in ns.iterchildren(f"{_W}num") if n.get(f"{_W}numId") == num_id),
                    None)
-        ref = num.find(qn("w:abstractNumId")) if num is not None else None
-        if ref is None:
-            return []
-        abstract = next((a for a in ns.iterchildren(qn("w:abstractNum"))
-                         if a.get(qn("w:abstractNumId")) == ref.get(val)), None)
-        if abstract is None:
-            return []
+        ref = num.find(f"{_W}abstractNumId") if num is not None else None
+        abstract = None if ref is None else next(
+            (a for a in ns.iterchildren(f"{_W}abstractNum")
+             if a.get(f"{_W}abstractNumId") == ref.get(_VAL)), None)
         out = []
-        for lvl in abstract.iterchildren(qn("w:lvl")):
-            fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
-            out.append((fmt.get(val) if fmt is not None else "decimal",
-                        text.get(val) if text is not None else ""))
+        for lvl in abstract.iterchildren(f"{_W}lvl") if abstract is not None else ():
+            fmt, text = lvl.find(f"{_W}numFmt"), lvl.find(f"{_W}lvlText")
+            out.append((fmt.get(_VAL) if fmt is not None else "decimal",
+                        text.get(_VAL) if text is not None else ""))
+        self._formats[num_id] = out
         return out
