@@ -83,6 +83,17 @@ def test_pdf_text_is_in_reading_order_around_the_table():
     assert "Наименование мероприятия" not in text.replace("№ п/п | Наименование мероприятия", "")
 
 
+def test_pdf_page_numbers_are_dropped_and_the_document_number_kept():
+    import pdfplumber
+
+    with pdfplumber.open(DOCUMENTS / "protocol.pdf") as pdf:
+        footers = [page.extract_text().splitlines()[-1] for page in pdf.pages]
+    assert footers == ["1", "2", "3", "4"]  # the fixture prints page numbers in the footer
+    lines = read_document(DOCUMENTS / "protocol.pdf")[0].splitlines()
+    assert not {"1", "2", "3", "4"} & set(lines)
+    assert "21" in lines  # the protocol's number, on a line of its own mid-page
+
+
 def test_xlsx_roadmap_finds_the_header_and_honours_merges():
     text, _ = read_document(DOCUMENTS / "roadmap.xlsx")
     lines = text.splitlines()
