@@ -142,11 +142,11 @@ def main() -> None:
             continue
         suffix = path.suffix
         document_text(raw, name=name, suffix=suffix)  # warm up: lazy imports
-        read = _best(lambda raw=raw, s=suffix: document_text(raw, name=name, suffix=s),
+        read = _best(lambda raw=raw, s=suffix, n=name: document_text(raw, name=n, suffix=s),
                      args.reads, args.repeat)
         base = _best(lambda raw=raw, f=floor: f(raw), args.reads, args.repeat)
-        both = _best(lambda raw=raw, s=suffix: parse_text(
-            document_text(raw, name=name, suffix=s), source=name), args.reads, args.repeat)
+        both = _best(lambda raw=raw, s=suffix, n=name: parse_text(
+            document_text(raw, name=n, suffix=s), source=n), args.reads, args.repeat)
         if suffix == ".pdf":
             rate = f"{_pages(raw) / both:,.0f} pages/s"
         else:

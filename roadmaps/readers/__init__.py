@@ -87,7 +87,8 @@ def _read_zip(raw: bytes, name: str, suffix: str) -> str:
     from roadmaps.readers.zipsafe import open_zip, zip_kind
 
     what = suffix if suffix in _ZIP_SUFFIXES else ".docx"
-    kind = zip_kind(open_zip(raw, name=name, what=what)) or _ZIP_SUFFIXES.get(suffix)
+    archive = open_zip(raw, name=name, what=what)
+    kind = zip_kind(archive) or _ZIP_SUFFIXES.get(suffix)
     if kind == "xlsx":
         from roadmaps.readers.xlsx import xlsx_to_text
 
@@ -99,4 +100,4 @@ def _read_zip(raw: bytes, name: str, suffix: str) -> str:
     if kind is None and suffix not in ("", ".txt", ".docx", ".doc"):
         raise DocumentError(f"{name}: a zip archive that is not a .docx, .xlsx or .odt "
                             "document")
-    return docx_to_text(raw, name=name)
+    return docx_to_text(raw, name=name, archive=archive)

@@ -33,21 +33,23 @@ _RUN_CONTAINERS = {f"{_W}{tag}" for tag in ("hyperlink", "ins", "smartTag", "fld
 _BLOCK_CONTAINERS = {f"{_W}{tag}" for tag in ("sdt", "sdtContent", "customXml")}
 
 
-def docx_to_text(raw: bytes, *, name: str = "<docx>") -> str:
+def docx_to_text(raw: bytes, *, name: str = "<docx>", archive: zipfile.ZipFile | None = None
+                 ) -> str:
     """Paragraphs and tables of a .docx in document order, tables as " | " rows.
+    `archive` is `raw` already opened by `roadmaps.readers.zipsafe.open_zip`.
 
     :raises DocumentError: not a readable .docx (or a zip bomb), or one with no text at all.
     """
     from lxml import etree
 
-    archive = open_zip(raw, name=name, what=".docx")
+    archive = archive or open_zip(raw, name=name, what=".docx")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(archive.read("word/document.xml"), parser)
         numbering = _optional(archive, "word/numbering.xml")
         numbers = _ListNumbers(
             etree.fromstring(numbering, parser) if numbering else None,
-            _optional(archive, "word/styles.xml") if numbering else b"")
+            lambda: _optional(archive, "word/styles.xml"))
     except KeyError:
         raise DocumentError(f"{name}: not a readable .docx file (no word/document.xml)") \
             from None
@@ -160,8 +162,6 @@ def _cell_text(tc) -> str:
 
 
 _RU_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's russianLower skips ё, й, ъ, ы, ь
-_STYLE = re.compile(rb"<w:style\b([^>]*)>(.*?)</w:style>", re.DOTALL)
-_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
 _BASED_ON = re.compile(rb'<w:basedOn\s+w:val="([^"]*)"')
 _NUM_ID = re.compile(rb'<w:numId\s+w:val="(\d+)"')
 _ILVL = re.compile(rb'<w:ilvl\s+w:val="(\d+)"')
@@ -181,32 +181,44 @@ class _ListNumbers:
     They are not in the paragraph's text, yet they are the items' labels, so we replay
     Word's counters: one per list and level, a level's counter restarting under a new
     parent, the label written by the level's own pattern ("%1.%2."). Numbering set by a
-    paragraph style (and the styles it is based on) counts too. List-style overrides and
+    paragraph's style (and the styles it is based on) counts too, but not numbering on the
+    default paragraph style (Word's "Normal" never has it). List-style overrides and
     "start at" values other than 1 are not replayed.
     """
 
-    def __init__(self, numbering, styles: bytes) -> None:
+    def __init__(self, numbering, styles) -> None:
         self._numbering = numbering
+        self._read_styles = styles  # the styles part is read when a style is looked up
+        self._styles_part: bytes | None = None
         self._counters: dict[str, list[int]] = {}
         self._formats: dict[str, list[tuple[str, str]]] = {}
-        # style id -> (based on, (numId, ilvl) or None); the default paragraph style's id
+        # style id -> (based on, (numId, ilvl) or None), looked up in the styles part's
+        # bytes on first use: a regular expression over the whole part costs more than
+        # the rest of the reading.
         self._styles: dict[str, tuple[str | None, tuple[str, int] | None]] = {}
-        self._default: str | None = None
-        for attributes, body in _STYLE.findall(styles) if numbering is not None else ():
-            if b'w:type="paragraph"' not in attributes and b"w:type=" in attributes:
-                continue
-            found = _STYLE_ID.search(attributes)
-            if not found:
-                continue
-            style_id = found.group(1).decode("utf-8", "replace")
+
+    def _style(self, style_id: str) -> tuple[str | None, tuple[str, int] | None]:
+        if style_id in self._styles:
+            return self._styles[style_id]
+        xml = self._styles_xml
+        at = xml.find(b'w:styleId="' + style_id.encode("utf-8") + b'"')
+        info: tuple[str | None, tuple[str, int] | None] = (None, None)
+        if at >= 0:
+            body = xml[xml.rfind(b"<w:style", 0, at):xml.find(b"</w:style>", at)]
             based = _BASED_ON.search(body)
             num = _NUM_ID.search(body) if b"<w:numPr" in body else None
             level = _ILVL.search(body) if num else None
-            self._styles[style_id] = (
-                based.group(1).decode("utf-8", "replace") if based else None,
-                (num.group(1).decode(), int(level.group(1)) if level else 0) if num else None)
-            if b'w:default="1"' in attributes:
-                self._default = style_id
+            info = (based.group(1).decode("utf-8", "replace") if based else None,
+                    (num.group(1).decode(), int(level.group(1)) if level else 0)
+                    if num else None)
+        self._styles[style_id] = info
+        return info
+
+    @property
+    def _styles_xml(self) -> bytes:
+        if self._styles_part is None:
+            self._styles_part = self._read_styles()
+        return self._styles_part
 
     def prefix(self, p) -> str:
         if self._numbering is None:
@@ -252,11 +264,13 @@ class _ListNumbers:
                 return None
             return num_id.get(_VAL), _int(num_pr.find(f"{_W}ilvl"), 0)
         style = p_pr.find(f"{_W}pStyle") if p_pr is not None else None
-        style_id = style.get(_VAL) if style is not None else self._default
+        if style is None or b"<w:numPr" not in self._styles_xml:
+            return None  # no style of its own, or no style numbers paragraphs
+        style_id = style.get(_VAL)
         seen: set[str] = set()
         while style_id is not None and style_id not in seen:  # numbering set by the style
             seen.add(style_id)
-            based, numbered = self._styles.get(style_id, (None, None))
+            based, numbered = self._style(style_id)
             if numbered is not None:
                 return None if numbered[0] == "0" else numbered
             style_id = based
