@@ -29,6 +29,9 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _EDGE = 0.08  # the top and bottom 8 % of a page hold its running header and footer
 _RULES = 3  # path objects from which a page may hold a ruled table
 _PDFIUM = threading.Lock()
+# PDFium marks a hyphen it found at a line end with U+0002 or U+FFFE: it is a hyphen.
+_GENERATED_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\uffff]")
 
 
 def pdf_to_text(raw: bytes, *, name: str = "<pdf>") -> str:
@@ -94,6 +97,7 @@ def _pdfium_lines(page) -> list[str]:
         text = text_page.get_text_bounded()
     finally:
         text_page.close()
+    text = _CONTROL.sub("", text.translate(_GENERATED_HYPHENS))
     lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
     if lines and header and _PAGE_NUMBER.match(header) and lines[0] == header:

@@ -102,7 +102,9 @@ def _fill_merges(grid: list[list[str]], merges) -> list[list[str]]:
 
 def _header_row(grid: list[list[str]]) -> int | None:
     for index, row in enumerate(grid[:50]):
-        if sum(1 for cell in set(row) if cell and _HEADER_WORDS.search(cell)) >= 2:
+        # Header cells are short: a long cell that says "срок" is an item's text.
+        if sum(1 for cell in set(row) if cell and len(cell) <= 60
+               and _HEADER_WORDS.search(cell)) >= 2:
             return index
     return None
 
