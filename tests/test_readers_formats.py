@@ -149,6 +149,15 @@ def test_html_tables_repeat_merged_cells():
     ]
 
 
+def test_an_articles_own_header_is_kept():
+    page = ("<html><body><header><nav>Главная</nav>Сайт министерства</header><article>"
+            "<header><h1>ПРИКАЗ № 5</h1></header><p>ПРИКАЗЫВАЮ:</p><p>1. Провести семинар."
+            "</p></article><footer>Контакты</footer></body></html>")
+    text = document_text(page.encode("utf-8"), name="p.html")
+    assert [line for line in text.splitlines() if line] == [
+        "ПРИКАЗ № 5", "ПРИКАЗЫВАЮ:", "1. Провести семинар."]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8_r"])
 def test_text_encodings_are_detected(tmp_path, protocol, encoding):
     text = PROTOCOL_TXT.read_text(encoding="utf-8")

@@ -128,7 +128,10 @@ class _PageReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        skipping = self._skipping() or tag in _SKIP or attributes.get("role") == "navigation" \
+        # An article's own <header> holds its title: only the page's header is furniture.
+        in_article = any(open_tag in ("article", "main") for open_tag, _ in self.stack)
+        skipping = self._skipping() or attributes.get("role") == "navigation" \
+            or (tag in _SKIP and not (tag in ("header", "footer") and in_article)) \
             or bool(_SKIP_CLASS.search(f"{attributes.get('class', '')} "
                                        f"{attributes.get('id', '')}"))
         if tag not in _VOID:
