@@ -76,6 +76,19 @@ def test_a_plan_table_reads_the_same_in_every_format(roadmap, name):
     assert (doc.kind, doc.number, doc.date) == (roadmap.kind, "700", date(2021, 8, 20))
 
 
+def test_pdf_pages_pdfium_cannot_rule_go_through_pdfplumber(monkeypatch, roadmap):
+    import roadmaps.readers.pdf_tables as pdf_tables
+
+    fast = read_document(DOCUMENTS / "roadmap.pdf")[0]
+    monkeypatch.setattr(pdf_tables, "find_tables", lambda *args, **kwargs: None)
+    slow = read_document(DOCUMENTS / "roadmap.pdf")[0]
+    lines = [line.strip() for line in slow.splitlines()]
+    for row in ROADMAP_ROWS:
+        assert row in lines, row
+    assert _comparable(parse_text(slow)) == _comparable(parse_text(fast)) \
+        == _comparable(roadmap)
+
+
 def test_pdf_text_is_in_reading_order_around_the_table():
     text, _ = read_document(DOCUMENTS / "roadmap.pdf")
     assert text.index("ДОРОЖНАЯ КАРТА") < text.index("№ п/п | Наименование") \

@@ -1,15 +1,16 @@
 """PDF documents with a text layer, through pypdfium2 (PDFium) and pdfplumber.
 
-A page without ruling (no path objects, so no ruled table) is read by PDFium, line by line
-in the order of the page's text (about 2 ms a page). A page with ruling goes through
-pdfplumber: its table finder gives the tables, rendered as the " | " rows the .docx reader
-makes (a cell merged across columns repeats its value; a row that is one cell across the
-table is a section line), and the text outside tables comes line by line top to bottom
-(about 40 ms a page). A paragraph wrapped over several lines is joined by the parser, as
-in pasted text; bare page numbers at the top or bottom edge are dropped.
+Each page is read by PDFium: its ruled tables are found by pdfplumber's table-finding
+steps run on the page's rules (`roadmaps.readers.pdf_tables`) and rendered as the " | "
+rows the .docx reader makes (a cell merged across columns or rows repeats its value; a
+row that is one cell across the table is a section line); the text above, between and
+below the tables comes line by line. A page whose ruling is not plain rules and
+rectangles goes through pdfplumber itself (its table finder, then the text outside the
+tables top to bottom), ~20x slower. A paragraph wrapped over several lines is joined by
+the parser, as in pasted text; bare page numbers at the top or bottom edge are dropped.
 
 A PDF without a text layer (a scan) is refused with one line: OCR is not supported.
-PDFium is not thread-safe: documents are read one at a time (as `tracker import` does).
+PDFium is not thread-safe: documents are read one at a time (a lock).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ _PAGE_NUMBER = re.compile(r"^(-\s*)?\d{1,4}(\s*-)?$|^(стр\.|страница)
 # pdfminer logs every oddity of a damaged file as a warning; our one line says enough.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _EDGE = 0.08  # the top and bottom 8 % of a page hold its running header and footer
-_RULES = 3  # path objects from which a page may hold a ruled table
 _PDFIUM = threading.Lock()
 # PDFium marks a hyphen it found at a line end with U+0002 or U+FFFE: it is a hyphen.
 _GENERATED_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
@@ -64,14 +64,13 @@ def _read(raw: bytes) -> tuple[list[str], bool]:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                paths = page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=2)
-                if sum(1 for _, _ in zip(range(_RULES), paths, strict=False)) >= _RULES:
-                    ruled.append(index)
-                    pages.append(index)
-                    continue
                 page_lines = _pdfium_lines(page)
             finally:
                 page.close()
+            if page_lines is None:  # ruling PDFium cannot turn into tables: pdfplumber
+                ruled.append(index)
+                pages.append(index)
+                continue
             any_text |= bool(page_lines)
             pages.append(page_lines)
     finally:
@@ -84,27 +83,50 @@ def _read(raw: bytes) -> tuple[list[str], bool]:
     return lines, any_text
 
 
-def _pdfium_lines(page) -> list[str]:
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text.translate(_GENERATED_HYPHENS)).replace("\r\n", "\n")
+
+
+def _pdfium_lines(page) -> list[str] | None:
+    """The page's lines: text bands top to bottom with its ruled tables between them;
+    None when the page's ruling is not plain rules (the caller uses pdfplumber)."""
+    from roadmaps.readers.pdf_tables import find_tables
+
     text_page = page.get_textpage()
     try:
         if text_page.count_chars() == 0:
             return []
+        tables = find_tables(page, text_page, clean=_clean)
+        if tables is None:
+            return None
         width, height = page.get_size()
         edge = height * _EDGE
         # PDF coordinates grow upwards: the header band is at the top of the page.
         header = text_page.get_text_bounded(0, height - edge, width, height).strip()
         footer = text_page.get_text_bounded(0, 0, width, edge).strip()
-        text = text_page.get_text_bounded()
+        lines: list[str] = []
+        above = 0.0  # top-down: the bottom of the last table
+        for top, bottom, rows in sorted(tables, key=lambda table: table[0]):
+            lines += _band(text_page, width, height, above, top)
+            lines += ["", *table_lines(rows), ""]
+            above = bottom
+        lines += _band(text_page, width, height, above, height)
     finally:
         text_page.close()
-    text = _CONTROL.sub("", text.translate(_GENERATED_HYPHENS))
-    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
-    lines = [line for line in lines if line]
     if lines and header and _PAGE_NUMBER.match(header) and lines[0] == header:
         lines.pop(0)
     if lines and footer and _PAGE_NUMBER.match(footer) and lines[-1] == footer:
         lines.pop()
     return lines
+
+
+def _band(text_page, width: float, height: float, top: float, bottom: float) -> list[str]:
+    """The lines of text between `top` and `bottom` (from the top of the page)."""
+    if bottom - top < 1:
+        return []
+    text = _clean(text_page.get_text_bounded(0, height - bottom, width, height - top))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return [line for line in lines if line]
 
 
 def _plumber_pages(raw: bytes, indexes: list[int]) -> dict[int, list[str]]:
