@@ -6,7 +6,8 @@ parsed (`roadmaps.parser.parse_text`, what `tracker import --dry-run` does):
 
 * .txt: floor `bytes.decode("utf-8")`;
 * .docx, .odt: floor the zipfile read of word/document.xml / content.xml;
-* .pdf: floor pdfplumber's own `extract_text()` of every page (pages/s is the figure);
+* .pdf: floor pdfplumber's own `extract_text()` of every page, and PDFium's plain text of
+  every page (pages/s is the figure);
 * .doc: floor antiword's plain-text run (`antiword -m UTF-8.txt`; ours is its DocBook run);
 * .rtf: floor striprtf alone;
 * .xlsx: floor openpyxl read-only `iter_rows(values_only=True)` over every sheet;
@@ -16,29 +17,33 @@ Usage:
     python bench/bench_readers.py               # best of 5 runs of 20 reads each
     python bench/bench_readers.py --reads 50 --repeat 3
 
-Measured on the 2-core machine shared with seven other jobs (load average 8-10), one run of
+Measured on the 2-core machine shared with seven other jobs (load average 8-11), one run of
 `python bench/bench_readers.py` (read and floor: wall clock per document; ratio = reader /
 floor; the rates are for read + parse, wall clock and, closer to a quiet machine, this
 process's CPU time):
 
     file                  read     floor   ratio  read+parse      per second     (CPU time)
-    protocol.txt         0.10ms   0.01ms   13.45       4.6ms      217 docs/s     428 docs/s
-    roadmap.docx         1.42ms   0.06ms   22.37       4.8ms      206 docs/s     721 docs/s
-    protocol.pdf        18.69ms 442.78ms    0.04      23.2ms    173 pages/s    525 pages/s
-    roadmap.pdf        103.38ms  70.56ms    1.47      68.2ms     15 pages/s     29 pages/s
-    protocol.doc         9.20ms   2.15ms    4.27      15.8ms       63 docs/s              -
-    protocol.odt         1.17ms   0.06ms   19.20       7.6ms      132 docs/s     387 docs/s
-    protocol.rtf         7.99ms   7.69ms    1.04      10.7ms       93 docs/s     110 docs/s
-    roadmap.xlsx         7.69ms   8.24ms    0.93       9.6ms      104 docs/s     229 docs/s
-    protocol_page.html   5.23ms   1.92ms    2.72      13.7ms       73 docs/s     266 docs/s
+    protocol.txt         0.10ms   0.01ms   13.40       5.9ms      170 docs/s     444 docs/s
+    roadmap.docx         1.88ms   0.06ms   31.37       3.9ms      259 docs/s     819 docs/s
+    protocol.pdf        13.52ms 251.02ms    0.05      10.3ms    387 pages/s    590 pages/s
+      vs PDFium text     6.21ms   4.55ms    1.36      10.6ms    378 pages/s    607 pages/s
+    roadmap.pdf          5.38ms  61.98ms    0.09      12.6ms     79 pages/s    284 pages/s
+      vs PDFium text    10.42ms   2.71ms    3.85      13.0ms     77 pages/s    269 pages/s
+    protocol.doc         8.91ms   1.64ms    5.42      27.0ms       37 docs/s              -
+    protocol.odt         1.79ms   0.06ms   30.14      11.1ms       90 docs/s     349 docs/s
+    protocol.rtf        26.41ms  26.40ms    1.00      37.1ms       27 docs/s     108 docs/s
+    roadmap.xlsx        14.05ms  12.42ms    1.13      13.6ms       74 docs/s     214 docs/s
+    protocol_page.html   3.02ms   1.02ms    2.96       9.0ms      112 docs/s     258 docs/s
 
-Text and .docx are above 200 documents a second (the parse of the 5.5 KB protocol, ~2-4
-ms, is most of it; the .docx reader went from 28 ms with python-docx to 1.1-1.4 ms reading
-document.xml with lxml). Pages without ruling go through PDFium at 20x pdfplumber's own
-extract_text (protocol.pdf, 4 pages); a ruled page (a plan table) costs what pdfplumber
-costs (ratio ~1 to its extract_text: parsing the page is 85 % of it), 29 pages/s of CPU,
-11-15 pages/s wall clock on this loaded machine: below 20 pages/s here. The figures are
-noisy (two runs minutes apart differed up to 2x); only the ratios are stable.
+Text and .docx: 444 and 819 documents a second of CPU (170-260 wall clock on this loaded
+machine); the reader is 0.1 ms of the text's 2-6 ms, the rest is the parse of the 5.5 KB
+protocol. The .docx reader went from 28 ms (python-docx) to 1.1-1.9 ms reading
+document.xml with lxml. PDF: a text page costs about what PDFium's plain text does
+(ratio 1.4), 20x less than pdfplumber's extract_text; a ruled page (a plan table) runs
+pdfplumber's table-finding steps on PDFium's rules, 0.09 of pdfplumber's extract_text of
+the same page (pdfplumber's own table finder was 1.1-1.5 of it, 11-15 pages/s). Both are
+far above 20 pages a second. The figures are noisy (two runs minutes apart differed up
+to 2x); the ratios are steadier.
 """
 
 from __future__ import annotations
@@ -73,6 +78,20 @@ def _pdf_floor(raw: bytes) -> object:
         return [page.extract_text() for page in pdf.pages]
 
 
+def _pdfium_floor(raw: bytes) -> object:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(raw)
+    texts = []
+    for page in pdf:
+        text_page = page.get_textpage()
+        texts.append(text_page.get_text_bounded())
+        text_page.close()
+        page.close()
+    pdf.close()
+    return texts
+
+
 def _doc_floor(raw: bytes) -> object:
     with tempfile.NamedTemporaryFile(suffix=".doc") as file:
         file.write(raw)
@@ -103,16 +122,18 @@ def _html_floor(raw: bytes) -> object:
     return parser
 
 
-CASES: list[tuple[str, Callable[[bytes], object]]] = [
-    ("protocol.txt", lambda raw: raw.decode("utf-8")),
-    ("roadmap.docx", _zip_floor("word/document.xml")),
-    ("protocol.pdf", _pdf_floor),
-    ("roadmap.pdf", _pdf_floor),
-    ("protocol.doc", _doc_floor),
-    ("protocol.odt", _zip_floor("content.xml")),
-    ("protocol.rtf", _rtf_floor),
-    ("roadmap.xlsx", _xlsx_floor),
-    ("protocol_page.html", _html_floor),
+CASES: list[tuple[str, str, Callable[[bytes], object]]] = [  # label, file, floor
+    ("protocol.txt", "protocol.txt", lambda raw: raw.decode("utf-8")),
+    ("roadmap.docx", "roadmap.docx", _zip_floor("word/document.xml")),
+    ("protocol.pdf", "protocol.pdf", _pdf_floor),
+    ("  vs PDFium text", "protocol.pdf", _pdfium_floor),
+    ("roadmap.pdf", "roadmap.pdf", _pdf_floor),
+    ("  vs PDFium text", "roadmap.pdf", _pdfium_floor),
+    ("protocol.doc", "protocol.doc", _doc_floor),
+    ("protocol.odt", "protocol.odt", _zip_floor("content.xml")),
+    ("protocol.rtf", "protocol.rtf", _rtf_floor),
+    ("roadmap.xlsx", "roadmap.xlsx", _xlsx_floor),
+    ("protocol_page.html", "protocol_page.html", _html_floor),
 ]
 
 
@@ -142,11 +163,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'file':<22}{'read':>10}{'floor':>10}{'ratio':>8}{'read+parse':>12}"
           f"{'per second':>16}{'(CPU time)':>18}")
-    for name, floor in CASES:
+    for label, name, floor in CASES:
         path = PROTOCOL_TXT if name == "protocol.txt" else DOCUMENTS / name
         raw = path.read_bytes()
         if name.endswith(".doc") and not shutil.which("antiword"):
-            print(f"{name:<22}  skipped: antiword is not installed")
+            print(f"{label:<22}  skipped: antiword is not installed")
             continue
         suffix = path.suffix
         document_text(raw, name=name, suffix=suffix)  # warm up: lazy imports
@@ -163,7 +184,7 @@ def main() -> None:
         unit, count = ("pages/s", _pages(raw)) if suffix == ".pdf" else ("docs/s", 1)
         rate = f"{count / both:,.0f} {unit}"
         cpu_rate = f"{count / cpu:,.0f} {unit}" if cpu else "-"
-        print(f"{name:<22}{read * 1e3:>8.2f}ms{base * 1e3:>8.2f}ms{read / base:>8.2f}"
+        print(f"{label:<22}{read * 1e3:>8.2f}ms{base * 1e3:>8.2f}ms{read / base:>8.2f}"
               f"{both * 1e3:>10.1f}ms{rate:>16}{cpu_rate:>18}")
 
 
