@@ -76,6 +76,23 @@ def test_a_plan_table_reads_the_same_in_every_format(roadmap, name):
     assert (doc.kind, doc.number, doc.date) == (roadmap.kind, "700", date(2021, 8, 20))
 
 
+@pytest.mark.parametrize("name", ["merged.docx", "merged.pdf", "merged.odt", "merged.rtf"])
+def test_a_cell_merged_down_repeats_its_value(name):
+    text, _ = read_document(DOCUMENTS / name)
+    owner = "Органы местного самоуправления"
+    assert f"4. | Утвердить муниципальные планы-графики |  | 15.09.2021 | {owner} | " \
+           "Планы утверждены" in text.splitlines()
+    assert parse_text(text).items[-1].owners == [owner]
+
+
+@needs_antiword
+def test_antiword_does_not_tell_a_cell_merged_down():
+    # A known limit of antiword's DocBook output (LibreOffice's conversion keeps it).
+    lines = read_document(DOCUMENTS / "merged.doc")[0].splitlines()
+    assert "4. | Утвердить муниципальные планы-графики |  | 15.09.2021 |  | Планы утверждены" \
+        in lines
+
+
 def test_pdf_pages_pdfium_cannot_rule_go_through_pdfplumber(monkeypatch, roadmap):
     import roadmaps.readers.pdf_tables as pdf_tables
 

@@ -1,7 +1,10 @@
 """Word 97-2003 documents (.doc) through an external converter: antiword when installed
 (its DocBook output keeps tables as rows and cells), else LibreOffice converting to .docx
 in a temporary directory (then the .docx reader). With neither installed the file is
-refused with one line saying what to install."""
+refused with one line saying what to install.
+
+antiword's output does not mark a cell merged down over rows: the rows below the first
+have that cell empty (LibreOffice's conversion keeps the merge)."""
 
 from __future__ import annotations
 
