@@ -16,6 +16,8 @@ parsed (`roadmaps.parser.parse_text`, what `tracker import --dry-run` does):
 Usage:
     python bench/bench_readers.py               # best of 5 runs of 20 reads each
     python bench/bench_readers.py --reads 50 --repeat 3
+    python bench/bench_readers.py --corpus /work/corpus/files   # also: every file there,
+                                                # read + parse, totals per format
 
 Measured on the 2-core machine shared with seven other jobs (load average 8-11), one run of
 `python bench/bench_readers.py` (read and floor: wall clock per document; ratio = reader /
@@ -156,10 +158,38 @@ def _pages(raw: bytes) -> int:
         return len(pdf.pages)
 
 
+def corpus(folder: Path) -> None:
+    """Read + parse every document under `folder` once; totals per format (a document the
+    parser refuses still counts: its reading is what is timed)."""
+    from roadmaps.parsed import DocumentError
+
+    totals: dict[str, list[float]] = {}  # suffix -> [documents, pages, seconds]
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        raw = path.read_bytes()
+        start = time.perf_counter()
+        try:
+            text = document_text(raw, name=path.name, suffix=path.suffix)
+            parse_text(text, source=path.name)
+        except DocumentError:
+            pass
+        seconds = time.perf_counter() - start
+        pages = _pages(raw) if raw.startswith(b"%PDF-") else 1
+        entry = totals.setdefault(path.suffix.casefold() or "(none)", [0, 0, 0.0])
+        entry[0] += 1
+        entry[1] += pages
+        entry[2] += seconds
+    print(f"\n{'format':<10}{'files':>7}{'pages':>7}{'seconds':>10}{'per second':>18}")
+    for suffix, (files, pages, seconds) in sorted(totals.items()):
+        rate = f"{pages / seconds:,.0f} pages/s" if suffix == ".pdf" else \
+            f"{files / seconds:,.0f} docs/s"
+        print(f"{suffix:<10}{files:>7}{pages:>7}{seconds:>10.2f}{rate:>18}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reads", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, help="also time every document in this folder")
     args = parser.parse_args()
     print(f"{'file':<22}{'read':>10}{'floor':>10}{'ratio':>8}{'read+parse':>12}"
           f"{'per second':>16}{'(CPU time)':>18}")
@@ -186,6 +216,8 @@ def main() -> None:
         cpu_rate = f"{count / cpu:,.0f} {unit}" if cpu else "-"
         print(f"{label:<22}{read * 1e3:>8.2f}ms{base * 1e3:>8.2f}ms{read / base:>8.2f}"
               f"{both * 1e3:>10.1f}ms{rate:>16}{cpu_rate:>18}")
+    if args.corpus:
+        corpus(args.corpus)
 
 
 if __name__ == "__main__":
