@@ -76,6 +76,18 @@ def test_a_plan_table_reads_the_same_in_every_format(roadmap, name):
     assert (doc.kind, doc.number, doc.date) == (roadmap.kind, "700", date(2021, 8, 20))
 
 
+@pytest.mark.parametrize("name", [
+    "numbered.pdf", pytest.param("numbered.doc", marks=needs_antiword), "numbered.odt",
+    "numbered.rtf"])
+def test_word_list_numbers_survive_every_format(name):
+    # The order's items are numbered by Word's "List Number" style, not typed.
+    expected = [(i.label, i.text, i.due) for i in parse_file(DOCUMENTS / "numbered.docx").items]
+    assert [label for label, _, _ in expected] == ["1", "2", "3", None]
+    doc = parse_file(DOCUMENTS / name)
+    assert [(i.label, i.text, i.due) for i in doc.items][:3] == expected[:3]
+    assert (doc.number, doc.date) == ("556", date(2021, 6, 15))
+
+
 @pytest.mark.parametrize("name", ["merged.docx", "merged.pdf", "merged.odt", "merged.rtf"])
 def test_a_cell_merged_down_repeats_its_value(name):
     text, _ = read_document(DOCUMENTS / name)

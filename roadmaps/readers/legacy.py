@@ -8,6 +8,7 @@ have that cell empty (LibreOffice's conversion keeps the merge)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -55,12 +56,36 @@ def _antiword(source: Path, name: str) -> str:
         detail = why[-1].replace(str(source), "it").strip() if why else \
             f"antiword exited with {done.returncode}"
         raise DocumentError(f"{name}: not a readable .doc file ({detail})")
-    return docbook_to_text(done.stdout, name=name)
+    # The DocBook output drops the numbers of Word's numbered lists, which are the items'
+    # labels; antiword's plain text has them, so they are looked up there.
+    plain = _run(["antiword", "-w", "0", "-m", "UTF-8.txt", str(source)], name)
+    labels = list_labels(plain.stdout.decode("utf-8", "replace")) if plain.returncode == 0 \
+        else {}
+    return docbook_to_text(done.stdout, name=name, labels=labels)
 
 
-def docbook_to_text(xml: bytes, *, name: str) -> str:
+_LABELLED = re.compile(r"^\s*((?:\d{1,3}\.)+\d{0,3}|\d{1,3}\)|[а-яa-z]\))\s+(\S.*)$")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())[:60].casefold()
+
+
+def list_labels(plain: str) -> dict[str, str]:
+    """Numbered lines of antiword's plain text: the start of their text -> their label."""
+    labels: dict[str, str] = {}
+    for line in plain.splitlines():
+        found = _LABELLED.match(line)
+        if found:
+            labels.setdefault(_key(found.group(2)), found.group(1))
+    return labels
+
+
+def docbook_to_text(xml: bytes, *, name: str, labels: dict[str, str] | None = None) -> str:
     """antiword's DocBook: <para> a line each, <informaltable> rows as " | " lines. A
-    <tgroup> of one column inside a wider table is a row merged across it (a section row)."""
+    <tgroup> of one column inside a wider table is a row merged across it (a section row).
+    A paragraph of a numbered list gets its label from `labels` (see `list_labels`), else
+    its position in the list; one of a bulleted list a "• "."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -76,8 +101,21 @@ def docbook_to_text(xml: bytes, *, name: str) -> str:
         if element.tag == "informaltable":
             lines.extend(["", *table_lines(_docbook_rows(element)), ""])
         elif next(element.iterancestors("informaltable"), None) is None:
-            lines.append(" ".join("".join(_own_text(element)).split()))
+            text = " ".join("".join(_own_text(element)).split())
+            lines.append(_list_prefix(element, text, labels or {}) + text if text else text)
     return "\n".join(lines)
+
+
+def _list_prefix(para, text: str, labels: dict[str, str]) -> str:
+    item = para.getparent()
+    if item is None or item.tag != "listitem" or item.getparent() is None:
+        return ""
+    if item.getparent().tag == "itemizedlist":
+        return "• "
+    label = labels.get(_key(text))
+    if label is None:  # numbered by a style antiword does not replay: count the items
+        label = f"{sum(1 for _ in item.itersiblings('listitem', preceding=True)) + 1}."
+    return f"{label} "
 
 
 def _own_text(para):

@@ -1,8 +1,10 @@
 """OpenDocument text (.odt): content.xml read with lxml, paragraphs, headings, list items
-and tables in document order, tables as " | " rows (merges repeat their value, as in a
-.docx)."""
+(with the numbers their list styles draw) and tables in document order, tables as " | "
+rows (merges repeat their value, as in a .docx)."""
 
 from __future__ import annotations
+
+import contextlib
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
@@ -14,6 +16,8 @@ OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _P, _H = f"{{{TEXT}}}p", f"{{{TEXT}}}h"
 _S, _TAB, _BR = f"{{{TEXT}}}s", f"{{{TEXT}}}tab", f"{{{TEXT}}}line-break"
 _NOTE = f"{{{TEXT}}}note"
+_LIST, _ITEM = f"{{{TEXT}}}list", f"{{{TEXT}}}list-item"
+STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _TBL, _ROW = f"{{{TABLE}}}table", f"{{{TABLE}}}table-row"
 _CELL, _COVERED = f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"
 
@@ -37,22 +41,109 @@ def odt_to_text(raw: bytes, *, name: str = "<odt>") -> str:
     body = root.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is None:
         raise DocumentError(f"{name}: not a readable .odt file (no text body)")
+    styles = _list_styles(root)
+    with contextlib.suppress(Exception):  # no or a damaged styles part: fewer numbers
+        styles = {**_list_styles(etree.fromstring(archive.read("styles.xml"), parser)),
+                  **styles}
     lines: list[str] = []
-    _walk(body, lines)
+    _walk(body, lines, _Lists(styles))
     text = "\n".join(lines)
     if not text.strip():
         raise DocumentError(f"{name}: the document has no text")
     return text
 
 
-def _walk(element, lines: list[str]) -> None:
+def _walk(element, lines: list[str], lists: _Lists, label: str = "") -> None:
     for child in element:
         if child.tag in (_P, _H):
-            lines.append(_paragraph(child))
+            text = _paragraph(child)
+            lines.append(label + text if text else text)
+            label = ""  # only the first paragraph of a list item carries its number
         elif child.tag == _TBL:
             lines.extend(["", *table_lines(_rows(child)), ""])
-        else:  # lists, sections, list items, soft page breaks: their paragraphs in order
-            _walk(child, lines)
+        elif child.tag == _LIST:
+            lists.enter(child)
+            _walk(child, lines, lists)
+            lists.leave()
+        elif child.tag == _ITEM:
+            _walk(child, lines, lists, lists.next_label())
+        else:  # sections, list headers, soft page breaks: their paragraphs in order
+            _walk(child, lines, lists)
+
+
+_RU_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
+
+
+def _list_styles(root) -> dict[str, dict[int, tuple[str, str, str, int]]]:
+    """List style name -> level -> (format, prefix, suffix, levels shown); format "bullet"
+    for a bullet level."""
+    styles: dict[str, dict[int, tuple[str, str, str, int]]] = {}
+    for style in root.iter(f"{{{TEXT}}}list-style"):
+        levels = {}
+        for level in style:
+            number = int(level.get(f"{{{TEXT}}}level", "1"))
+            if level.tag == f"{{{TEXT}}}list-level-style-bullet":
+                levels[number] = ("bullet", "", "", 1)
+            elif level.tag == f"{{{TEXT}}}list-level-style-number":
+                levels[number] = (level.get(f"{{{STYLE}}}num-format", ""),
+                                  level.get(f"{{{STYLE}}}num-prefix", ""),
+                                  level.get(f"{{{STYLE}}}num-suffix", ""),
+                                  int(level.get(f"{{{TEXT}}}display-levels", "1")))
+        styles[style.get(f"{{{STYLE}}}name", "")] = levels
+    return styles
+
+
+def _format(fmt: str, value: int) -> str:
+    if fmt in ("a", "A"):
+        letter = chr(ord("a") + (value - 1) % 26)
+        return letter if fmt == "a" else letter.upper()
+    if fmt in ("а", "А"):
+        letter = _RU_LETTERS[(value - 1) % len(_RU_LETTERS)]
+        return letter if fmt == "а" else letter.upper()
+    if fmt in ("i", "I"):
+        roman = ""
+        for number, digits in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            while value >= number:
+                roman, value = roman + digits, value - number
+        return roman.lower() if fmt == "i" else roman
+    return str(value)
+
+
+class _Lists:
+    """The numbers LibreOffice draws for list items (they are not in content.xml): one
+    counter per level of each list style, restarted by a new top-level list unless it
+    continues the previous one (text:continue-numbering, text:continue-list)."""
+
+    def __init__(self, styles) -> None:
+        self.styles = styles
+        self.stack: list[str] = []  # the style of each open list, outermost first
+        self.counters: dict[str, list[int]] = {}
+
+    def enter(self, element) -> None:
+        style = element.get(f"{{{TEXT}}}style-name") or (self.stack[-1] if self.stack else "")
+        if not self.stack and element.get(f"{{{TEXT}}}continue-numbering") != "true" \
+                and element.get(f"{{{TEXT}}}continue-list") is None:
+            self.counters[style] = [0] * 10
+        self.stack.append(style)
+
+    def leave(self) -> None:
+        self.stack.pop()
+
+    def next_label(self) -> str:
+        if not self.stack:
+            return ""
+        style, level = self.stack[-1], min(len(self.stack), 10)
+        fmt, prefix, suffix, shown = self.styles.get(style, {}).get(level, ("", "", "", 1))
+        if fmt == "bullet":
+            return "• "
+        counters = self.counters.setdefault(style, [0] * 10)
+        counters[level - 1] += 1
+        counters[level:] = [0] * (10 - level)
+        if not fmt:
+            return ""
+        first = max(level - shown, 0)
+        number = ".".join(_format(fmt, max(n, 1)) for n in counters[first:level])
+        return f"{prefix}{number}{suffix} "
 
 
 def _paragraph(element) -> str:
