@@ -103,6 +103,11 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
 def test_an_unknown_zip_is_not_taken_for_a_document():
     with pytest.raises(DocumentError, match=r"^a\.zip: a zip archive that is not a \.docx"):
         document_text(_zip({"readme.txt": "hello"}), name="a.zip", suffix=".zip")
+    ods = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": "<x/>"})
+    with pytest.raises(DocumentError, match=r"^t\.ods: an OpenDocument spreadsheet \(\.ods\); "
+                                            r"save it as \.xlsx$"):
+        document_text(ods, name="t.ods", suffix=".ods")
 
 
 # --- through the CLI, with a real SQLite file ---

@@ -95,6 +95,8 @@ def _read_zip(raw: bytes, name: str, suffix: str) -> str:
     what = suffix if suffix in _ZIP_SUFFIXES else ".docx"
     archive = open_zip(raw, name=name, what=what)
     kind = zip_kind(archive) or _ZIP_SUFFIXES.get(suffix)
+    if kind == "ods":
+        raise DocumentError(f"{name}: an OpenDocument spreadsheet (.ods); save it as .xlsx")
     if kind == "xlsx":
         from roadmaps.readers.xlsx import xlsx_to_text
 

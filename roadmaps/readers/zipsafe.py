@@ -41,7 +41,8 @@ def open_zip(raw: bytes, *, name: str, what: str) -> zipfile.ZipFile:
 
 
 def zip_kind(archive: zipfile.ZipFile) -> str | None:
-    """"docx", "xlsx", "odt" by the archive's members, or None."""
+    """"docx", "xlsx", "odt" ("ods": a spreadsheet we do not read) by the archive's
+    members, or None."""
     names = set(archive.namelist())
     if "word/document.xml" in names:
         return "docx"
@@ -54,4 +55,6 @@ def zip_kind(archive: zipfile.ZipFile) -> str | None:
             mimetype = b""
         if not mimetype or mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
             return "odt"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
     return None
