@@ -245,3 +245,40 @@ def test_doc_without_a_converter_says_what_to_install(monkeypatch):
         read_document(DOCUMENTS / "protocol.doc")
     assert str(exc.value).startswith("protocol.doc: a Word 97-2003 .doc file needs antiword "
                                      "or LibreOffice to be read: install antiword")
+
+
+def _fake_soffice(tmp_path, monkeypatch, body: str) -> Path:
+    """A stand-in `soffice` on PATH (antiword hidden): CI installs antiword only, so the
+    LibreOffice route is checked with a program that behaves like it on the command line."""
+    import roadmaps.readers.legacy as legacy
+
+    program = tmp_path / "bin" / "soffice"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setattr(legacy.shutil, "which",
+                        lambda name: str(program) if name == "soffice" else None)
+    return program
+
+
+def test_doc_through_libreoffice_when_antiword_is_missing(tmp_path, monkeypatch):
+    log = tmp_path / "args.txt"
+    # Like `soffice --headless --convert-to docx --outdir DIR FILE`: DIR/<stem>.docx.
+    _fake_soffice(tmp_path, monkeypatch, f'''echo "$@" > {log}
+for last; do :; done
+while [ "$1" != "--outdir" ]; do shift; done
+cp {DOCUMENTS / "merged.docx"} "$2/$(basename "$last" .doc).docx"
+''')
+    text, _ = read_document(DOCUMENTS / "protocol.doc")
+    assert text == read_document(DOCUMENTS / "merged.docx")[0]
+    args = log.read_text(encoding="utf-8").split()
+    assert args[0].startswith("-env:UserInstallation=file://")  # a private profile
+    assert args[1:5] == ["--headless", "--convert-to", "docx", "--outdir"]
+
+
+def test_doc_libreoffice_cannot_convert_is_one_line(tmp_path, monkeypatch):
+    _fake_soffice(tmp_path, monkeypatch, "exit 1\n")
+    with pytest.raises(DocumentError) as exc:
+        read_document(DOCUMENTS / "protocol.doc")
+    assert str(exc.value) == ("protocol.doc: not a readable .doc file (LibreOffice could "
+                              "not convert it)")
