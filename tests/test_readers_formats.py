@@ -14,7 +14,7 @@ import pytest
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_file, parse_text
-from roadmaps.readers import CELL_SEPARATOR, document_text, read_document
+from roadmaps.readers import CELL_SEPARATOR, decode_text, document_text, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ROOT / "tests" / "fixtures" / "documents"
@@ -210,6 +210,19 @@ def test_text_encodings_are_detected(tmp_path, protocol, encoding):
     read, _ = read_document(path)
     assert read.lstrip("\ufeff") == text
     assert [i.due for i in parse_file(path).items] == [i.due for i in protocol.items]
+
+
+@pytest.mark.parametrize("line", [
+    "Срок до 1 мая", "ПЕНЗЕНСКАЯ ГОРОДСКАЯ ДУМА", "ВЕСЕННИХ КАНИКУЛ", "26.05.2017 N 716-34/6",
+    "первый этап: отборочный этап - в заочной форме;", "от 19 марта 2003 г. N 305-р",
+])
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_short_lines_and_capitals_decode_in_either_code_page(line, encoding):
+    assert decode_text(line.encode(encoding)) == line
+
+
+def test_a_line_of_digits_and_a_number_sign_is_windows_1251():
+    assert decode_text("26.05.2017 № 716-34/6".encode("cp1251")) == "26.05.2017 № 716-34/6"
 
 
 def test_rtf_code_page_comes_from_ansicpg():
