@@ -13,6 +13,7 @@ Every failure is a `DocumentError` with one line naming the file and what is wro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from roadmaps.parsed import DocumentError
@@ -55,13 +56,12 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes
 
 # Bullets drawn with the Symbol and Wingdings fonts come out of PDF and RTF as private-use
 # code points; they are bullets.
-_SYMBOL_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf0d8\uf0fc\uf076\uf0a8\uf0d7"),
-                                "•")
+_SYMBOL_BULLETS = re.compile("[\uf0b7\uf0a7\uf0d8\uf0fc\uf076\uf0a8\uf0d7]")
 
 
 def document_text(raw: bytes, *, name: str = "<document>", suffix: str = "") -> str:
     """The text of a document's bytes, the format found by content, then by `suffix`."""
-    return strip_furniture(_read(raw, name, suffix.casefold()).translate(_SYMBOL_BULLETS))
+    return strip_furniture(_SYMBOL_BULLETS.sub("•", _read(raw, name, suffix.casefold())))
 
 
 def _read(raw: bytes, name: str, suffix: str) -> str:

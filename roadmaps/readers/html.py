@@ -18,7 +18,7 @@ _SKIP_CLASS = re.compile(r"breadcrumb|crumbs|share|social|menu|navbar|sidebar|co
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section",
           "article", "main", "blockquote", "pre", "dt", "dd", "dl", "address", "figure",
           "figcaption", "hr", "caption", "form", "fieldset", "center"}
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+_ZERO_WIDTH = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
          "source", "track", "wbr", "param"}
@@ -41,7 +41,7 @@ def html_to_text(raw: bytes, *, name: str = "<html>") -> str:
     except (AssertionError, ValueError) as exc:  # html.parser is lenient; this is rare
         raise DocumentError(f"{name}: not a readable HTML page ({exc})") from None
     # Zero-width characters pasted into pages (a BOM mid-text, zero-width spaces) are noise.
-    text = "\n".join(reader.finish()).translate(_ZERO_WIDTH)
+    text = _ZERO_WIDTH.sub("", "\n".join(reader.finish()))
     if not text.strip():
         raise DocumentError(f"{name}: the page has no text")
     return text
