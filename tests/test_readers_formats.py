@@ -295,3 +295,26 @@ def test_doc_libreoffice_cannot_convert_is_one_line(tmp_path, monkeypatch):
         read_document(DOCUMENTS / "protocol.doc")
     assert str(exc.value) == ("protocol.doc: not a readable .doc file (LibreOffice could "
                               "not convert it)")
+
+
+def test_docx_content_controls_are_read_but_not_a_table_of_contents(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def control(gallery: str, text: str):
+        return parse_xml(
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="{gallery}"/>'
+            f"</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>")
+
+    document = docx.Document()
+    document.add_paragraph("ПРИКАЗЫВАЮ:")
+    body = document.element.body
+    body.insert(len(body) - 1, control("Table of Contents", "1.8. Сроки исполнения работ 5"))
+    body.insert(len(body) - 1, control("Cover Pages", "1. Провести семинар до 1 мая 2022 г."))
+    path = tmp_path / "controls.docx"
+    document.save(path)
+    text, _ = read_document(path)
+    assert "Сроки исполнения работ" not in text
+    assert "1. Провести семинар до 1 мая 2022 г." in text.splitlines()

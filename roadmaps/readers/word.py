@@ -82,8 +82,15 @@ def _blocks(parent, lines: list[str], numbers: _ListNumbers) -> None:
             lines.append("")  # a table is a block of its own, as in a pasted text
             lines.extend(_table_lines(child))
             lines.append("")
-        elif child.tag in _BLOCK_CONTAINERS:
+        elif child.tag in _BLOCK_CONTAINERS and not _is_contents(child):
             _blocks(child, lines, numbers)
+
+
+def _is_contents(element) -> bool:
+    """A table of contents in a content control: its lines ("1.8. Сроки ... 5") are
+    headings with page numbers, not items (python-docx skipped every content control)."""
+    gallery = element.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(_VAL) or "").casefold()
 
 
 def paragraph_text(p) -> str:
@@ -116,13 +123,11 @@ def _runs(parent, parts: list[str]) -> None:
 def _table_lines(table) -> list[str]:
     rows: list[str] = []
     above: dict[int, object] = {}  # grid column -> the cell a vMerge continues
-    for tr in table.iter(_TR):
-        if next(tr.iterancestors(_TBL)) is not table:
-            continue  # a row of a nested table: its cell's text is not read, as in Word's copy
+    for tr in _children(table, _TR):  # a nested table's rows are not this table's
         grid: list[object] = []
         skip = _int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
         grid.extend([None] * skip)
-        for tc in tr.iterchildren(_TC):
+        for tc in _children(tr, _TC):
             props = tc.find(f"{_W}tcPr")
             span = _int(props.find(f"{_W}gridSpan") if props is not None else None, 1)
             merge = props.find(f"{_W}vMerge") if props is not None else None
@@ -144,6 +149,15 @@ def _table_lines(table) -> list[str]:
             # Repeats are kept so that columns stay aligned with the header row.
             rows.append(CELL_SEPARATOR.join("" if c is None else _cell_text(c) for c in grid))
     return rows
+
+
+def _children(parent, tag: str):
+    """`parent`'s children with `tag`, looking through content controls and custom XML."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _BLOCK_CONTAINERS:
+            yield from _children(child, tag)
 
 
 def _int(element, default: int) -> int:
