@@ -19,33 +19,46 @@ Usage:
     python bench/bench_readers.py --corpus /work/corpus/files   # also: every file there,
                                                 # read + parse, totals per format
 
-Measured on the 2-core machine shared with seven other jobs (load average 8-11), one run of
-`python bench/bench_readers.py` (read and floor: wall clock per document; ratio = reader /
-floor; the rates are for read + parse, wall clock and, closer to a quiet machine, this
+Measured on the 2-core machine, fairly quiet (load average 2-3), one run of
+`python bench/bench_readers.py --corpus /work/corpus/files` (read and floor: wall clock per
+document; ratio = reader / floor; the rates are for read + parse, wall clock and this
 process's CPU time):
 
     file                  read     floor   ratio  read+parse      per second     (CPU time)
-    protocol.txt         0.10ms   0.01ms   13.40       5.9ms      170 docs/s     444 docs/s
-    roadmap.docx         1.88ms   0.06ms   31.37       3.9ms      259 docs/s     819 docs/s
-    protocol.pdf        13.52ms 251.02ms    0.05      10.3ms    387 pages/s    590 pages/s
-      vs PDFium text     6.21ms   4.55ms    1.36      10.6ms    378 pages/s    607 pages/s
-    roadmap.pdf          5.38ms  61.98ms    0.09      12.6ms     79 pages/s    284 pages/s
-      vs PDFium text    10.42ms   2.71ms    3.85      13.0ms     77 pages/s    269 pages/s
-    protocol.doc         8.91ms   1.64ms    5.42      27.0ms       37 docs/s              -
-    protocol.odt         1.79ms   0.06ms   30.14      11.1ms       90 docs/s     349 docs/s
-    protocol.rtf        26.41ms  26.40ms    1.00      37.1ms       27 docs/s     108 docs/s
-    roadmap.xlsx        14.05ms  12.42ms    1.13      13.6ms       74 docs/s     214 docs/s
-    protocol_page.html   3.02ms   1.02ms    2.96       9.0ms      112 docs/s     258 docs/s
+    protocol.txt         0.12ms   0.01ms   14.81       2.5ms      404 docs/s     454 docs/s
+    roadmap.docx         0.66ms   0.06ms   10.56       1.9ms      531 docs/s     772 docs/s
+    protocol.pdf         7.21ms 194.70ms    0.04       6.9ms    577 pages/s    580 pages/s
+      vs PDFium text     4.51ms   3.11ms    1.45       7.1ms    564 pages/s    572 pages/s
+    roadmap.pdf          3.11ms  29.55ms    0.11       4.5ms    223 pages/s    279 pages/s
+      vs PDFium text     3.21ms   0.75ms    4.29       3.5ms    284 pages/s    289 pages/s
+    protocol.doc         6.40ms   2.31ms    2.77       9.1ms      110 docs/s              -
+    protocol.odt         1.66ms   0.07ms   24.88       3.8ms      264 docs/s     264 docs/s
+    protocol.rtf         6.98ms   6.65ms    1.05       9.2ms      108 docs/s     110 docs/s
+    roadmap.xlsx         3.87ms   3.32ms    1.16       4.5ms      223 docs/s     210 docs/s
+    protocol_page.html   1.81ms   0.53ms    3.42       5.1ms      197 docs/s     250 docs/s
 
-Text and .docx: 444 and 819 documents a second of CPU (170-260 wall clock on this loaded
-machine); the reader is 0.1 ms of the text's 2-6 ms, the rest is the parse of the 5.5 KB
-protocol. The .docx reader went from 28 ms (python-docx) to 1.1-1.9 ms reading
-document.xml with lxml. PDF: a text page costs about what PDFium's plain text does
-(ratio 1.4), 20x less than pdfplumber's extract_text; a ruled page (a plan table) runs
-pdfplumber's table-finding steps on PDFium's rules, 0.09 of pdfplumber's extract_text of
-the same page (pdfplumber's own table finder was 1.1-1.5 of it, 11-15 pages/s). Both are
-far above 20 pages a second. The figures are noisy (two runs minutes apart differed up
-to 2x); the ratios are steadier.
+    the corpus gathered so far (/work/corpus/files, read + parse once each):
+    format      files  pages   seconds        per second
+    .doc            4      4      0.07         60 docs/s
+    .docx           4      4      0.23         18 docs/s   (two of them are 74 K and 214 K
+                                                            characters: 46 + 32 ms reading)
+    .html           9      9      0.15         59 docs/s
+    .odt            1      1      0.00        668 docs/s
+    .pdf            6     14      0.12       112 pages/s
+    .rtf            1      1      0.03         25 docs/s
+    .txt           61     61      0.05      1,237 docs/s
+
+Under load (load average 8-11, seven other jobs) the same fixtures gave 170-217 docs/s
+for text, 206-259 for .docx, 173-387 pages/s for text PDF pages and 77-91 for the ruled
+one (29 pages/s of CPU with pdfplumber's own table finder before, 11-15 wall clock).
+
+Text and .docx are above 200 documents a second on documents of a protocol's size; the
+reader is 0.1-0.7 ms of it, the rest is the parse. The .docx reader went from 28 ms
+(python-docx opening the package) to 0.7-1.9 ms reading document.xml with lxml. PDF: a
+text page costs about what PDFium's plain text does (ratio 1.5), 25x less than
+pdfplumber's extract_text; a ruled page runs pdfplumber's table-finding steps on PDFium's
+rules at 0.1 of pdfplumber's extract_text of the same page. Both are far above 20 pages a
+second. Figures are noisy (runs minutes apart differ up to 2x); the ratios are steadier.
 """
 
 from __future__ import annotations
