@@ -1,4 +1,5 @@
-"""Readers: encodings, .docx, and one clear error for anything that is not a document."""
+"""Readers: encodings, .docx, and one clear error for anything that is not a document
+(the other formats: test_readers_formats.py; bad input: test_readers_bad_input.py)."""
 
 from __future__ import annotations
 
@@ -48,12 +49,13 @@ def test_crlf_line_endings(tmp_path):
     (b"", "order.txt: the file is empty"),
     (b"  \n\r\n\t ", "order.txt: the file is empty"),
     (b"\x00\x01\x02\x03binary\x00data", "order.txt: a binary file, not a text document"),
-    (b"%PDF-1.7\n...", "order.txt: not a text document (a PDF file); save it as .txt or .docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20,
-     "order.txt: a legacy Word/Excel file (.doc/.xls); save it as .docx"),
+    # Read by content whatever the suffix: a PDF, a .doc and a .docx that are broken.
+    (b"%PDF-1.7\n...", "order.txt: not a readable PDF file ("),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
+     "order.txt: not a text document (a PNG image); save it as .txt or .docx"),
     (b"PK\x03\x04broken zip", "order.txt: not a readable .docx file"),
     ("Ça coûte très cher à Genève".encode("latin-1"),
-     "order.txt: cannot decode the text (not UTF-8 or Windows-1251)"),
+     "order.txt: cannot decode the text (not UTF-8, Windows-1251 or KOI8-R)"),
 ])
 def test_it_refuses_what_is_not_a_document(tmp_path, content, message):
     path = tmp_path / "order.txt"
