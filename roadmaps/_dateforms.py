@@ -96,9 +96,13 @@ def _ordinal(t: str, nouns: str) -> str:
 _QUARTER = _ordinal("q", r"кв\.(?!\s*м(?!\w))|кв(?![\w.])|квартал\w*")
 _HALF = _ordinal("h", r"полугоди\w*")
 
+_SROK_NOUN = (r"(?:исполнения|выполнения|представления|предоставления|реализации|проведения"
+              r"|подготовки|готовности|сдачи|направления|окончания|завершения|рассмотрения)")
+# "Срок исполнения:", and "срок готовности проекта программы – 01.09.2022": up to four words
+# between the noun and the dash, which is then required.
 _SROK = (
-    r"(?P<srok>срок(?:и)?(?:\s+(?:исполнения|выполнения|представления|предоставления"
-    r"|реализации|проведения|подготовки))?\s*(?:[:–—-]\s*)?)"
+    rf"(?P<srok>срок(?:и)?(?:\s+{_SROK_NOUN}(?:(?:\s+[а-яё«»\"]+){{1,4}}?\s*[:–—-]\s*|\s*"
+    r"(?:[:–—-]\s*)?)|\s*(?:[:–—-]\s*)?))"
 )
 # Longest first: "в срок до" must win over "в", "до конца" over "до". The event words
 # ("от", "за", "по", "на") are captured too so that their dates are consumed and rejected.
@@ -126,6 +130,9 @@ def _day_of(t: str) -> str:
     )
 
 _ATOMS = [
+    # (один) раз в квартал, 1 раз в полгода, ежеполугодно
+    r"(?P<A_freq>(?:(?:один|1)\s+)?раз\s+в\s+(?P<fu>полгода|полугоди[еия]|квартал|месяц|неделю"
+    r"|год|день|сутки)(?!\w)|ежеполугодно(?!\w))",
     # (не позднее чем за) 10 дней до 1 сентября 2021 г.
     rf"(?P<A_rel>(?P<rn>{_NUM})\s+(?P<rk>(?:рабоч\w*|календарн\w*)\s+)?"
     rf"(?P<ru>дн(?:я|ей)|день|суток|недел[иьюя]|месяц(?:а|ев)?)\s+до\s+{_date('r')})",
@@ -167,7 +174,7 @@ _ATOMS = [
 # Keep it in step with _SROK, _KW and _ATOMS: a missing prefix silently loses a form.
 _STARTS = (
     r"(?=[0-9«\"„“”'‘’i]|в[\s0-9«\"„“'‘ост]|к[\s0-9«\"„“'‘ав]|[сc]\s|ср|се|до|дн|дв|де|не[\sд]"
-    r"|за\s|на\s|по|от[\s0-9]|еж|те|эт|уч|го|пер|пя|ме|ян|фе|ма|ап|ию|ав|ок|но|тр|че|ше|од)"
+    r"|за\s|на\s|по|от[\s0-9]|еж|те|эт|уч|го|пер|пя|ме|ян|фе|ма|ап|ию|ав|ок|но|тр|че|ше|од|ра)"
 )
 
 MASTER = re.compile(
@@ -201,10 +208,20 @@ def count(word: str) -> int | None:
     return NUMBER_WORDS.get(word.lower())
 
 
-def year_of(text: str) -> int:
-    """A 4- or 2-digit year; two digits are 20xx ("15.09.21" is 2021)."""
+def year_of(text: str, pivot: int | None = None) -> int:
+    """A 4- or 2-digit year. Two digits take the century that puts the year within 80 years
+    before to 20 years after `pivot` (the document's year; 2030 without one): in a 2021
+    document "15.09.21" is 2021 and "от 17.03.98" is 1998."""
     value = int(text)
-    return 2000 + value if len(text) <= 2 else value
+    if len(text) > 2:
+        return value
+    pivot = pivot or 2030
+    year = pivot // 100 * 100 + value
+    if year > pivot + 20:
+        year -= 100
+    elif year < pivot - 80:
+        year += 100
+    return year
 
 
 def month_end(year: int, month: int) -> date:

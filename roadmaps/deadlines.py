@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from re import Match
 
+from roadmaps import _context as C
 from roadmaps import _dateforms as F
 from tracker.enums import Recurrence
 
@@ -120,12 +121,19 @@ _RECURRENCE_WORDS = {
     "ежемесячно": Recurrence.MONTHLY,
     "ежеквартально": Recurrence.QUARTERLY,
     "ежегодно": Recurrence.YEARLY,
+    "ежеполугодно": Recurrence.HALF_YEARLY,
 }
 _SPAN_KINDS = frozenset(
     {"A_month", "A_mrange", "A_quarter", "A_half", "A_year", "A_years", "A_acad", "A_drange"}
 )
 _PERIOD_KINDS = _SPAN_KINDS | {"A_range"}
-_REC_KINDS = frozenset({"A_rec", "A_dayof"})
+_RANGE_KINDS = frozenset({"A_range", "A_drange", "A_mrange"})
+_REC_KINDS = frozenset({"A_rec", "A_dayof", "A_freq"})
+_FREQ_UNITS = {"полгода": Recurrence.HALF_YEARLY, "полугодие": Recurrence.HALF_YEARLY,
+               "полугодия": Recurrence.HALF_YEARLY, "полугодии": Recurrence.HALF_YEARLY,
+               "квартал": Recurrence.QUARTERLY, "месяц": Recurrence.MONTHLY,
+               "неделю": Recurrence.WEEKLY, "год": Recurrence.YEARLY, "день": Recurrence.DAILY,
+               "сутки": Recurrence.DAILY}
 
 
 def _kw_class(kw: str | None) -> str | None:
@@ -187,7 +195,8 @@ def _day(m: Match, t: str, ctx: _Ctx, phrase: str, borrow: date | None = None) -
         month = borrow.month
     else:
         return None
-    year = F.year_of(year_text) if year_text else None
+    year = F.year_of(year_text, ctx.reference.year if ctx.reference else None) \
+        if year_text else None
     _check_day(phrase, day, month, year)
     if year is None and borrow is not None:
         year = borrow.year if month <= borrow.month else borrow.year - 1
@@ -251,6 +260,11 @@ def _bounds(kind: str, m: Match, ctx: _Ctx, phrase: str) -> tuple[date, date] | 
         if g("moy"):
             year = int(g("moy"))
             return date(year, month, 1), F.month_end(year, month)
+        if ctx.period and _academic(ctx.period):
+            # "на 2016-2017 учебный год": August-December are its first year, January-July
+            # its second, whatever the document's date.
+            year = ctx.period.start.year + (month < 8)
+            return date(year, month, 1), F.month_end(year, month)
         return _first_span(lambda y: (date(y, month, 1), F.month_end(y, month)), ctx.anchor)
     if kind == "A_mrange":
         first, last = F.month_num(g("ma")), F.month_num(g("mb"))
@@ -276,6 +290,11 @@ def _bounds(kind: str, m: Match, ctx: _Ctx, phrase: str) -> tuple[date, date] | 
     if kind == "A_range":
         return _range(m, "a", "b", ctx, phrase)
     return None
+
+
+def _academic(period: Period) -> bool:
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (
+        9, 1, 8, 31) and period.end.year == period.start.year + 1
 
 
 def _after(reference: date, n: int, unit: str, working: bool) -> date:
@@ -343,6 +362,9 @@ def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
     if kind == "A_rec":
         word = " ".join(m.group("recw").lower().split())
         recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
+    elif kind == "A_freq":
+        unit = (m.group("fu") or "полгода").lower()
+        recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
     else:  # "до 5 числа каждого месяца" with no recurrence word
         whose = f"{m.group('fo') or ''} {m.group('fp') or ''}".lower()
         recurrence = Recurrence.QUARTERLY if "квартал" in whose else Recurrence.MONTHLY
@@ -351,11 +373,11 @@ def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
     return _Reading(None, recurrence=recurrence)
 
 
-def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """The meaning of one match, or None when it is not a deadline (see the module docstring).
 
     `strong`: the text is a "Срок" cell, or follows "Срок:" or a recurrence word, so bare
-    forms count.
+    forms count. `bare`: a full date with no keyword counts ("Открыть лагерь 1 июня").
     """
     kind = m.lastgroup or ""
     kwc = _kw_class(m.group("kw"))
@@ -363,6 +385,9 @@ def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
     phrase = m.group()
     if kwc == "event" or (kwc == "before" and kind != "A_rel"):
         return None
+    if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") \
+            and C.is_past(m.string, m.start()):
+        return None  # "установленных в 2019 году", "по итогам 2022 года": what was done
     if kind in _REC_KINDS:
         if kind == "A_dayof" and kwc not in ("by", "nlt"):
             return None
@@ -391,7 +416,8 @@ def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
         working = "рабоч" in (m.group("rk") or "").lower()
         return _Reading(_after(target, -n, m.group("ru"), working), approximate=working)
     if kind == "A_date":
-        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))):
+        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))
+                or (bare and kwc is None)):
             return None
         due = _day(m, "p", ctx, phrase)
         return _Reading(due) if due else None
@@ -421,10 +447,10 @@ def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
     return _Reading(end, start, spanlike=True)
 
 
-def _read_safely(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+def _read_safely(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """`_read`, with calendar overflow (year 0, year 10000) reported as an impossible date."""
     try:
-        return _read(m, ctx, strong)
+        return _read(m, ctx, strong, bare)
     except DeadlineError:
         raise
     except (ValueError, OverflowError) as exc:
@@ -442,7 +468,8 @@ def _after_event_word(text: str, start: int) -> bool:
 
 
 def find_deadlines(
-    text: str, *, reference: date | None = None, period: Period | None = None, cell: bool = False
+    text: str, *, reference: date | None = None, period: Period | None = None,
+    cell: bool = False, bare: bool = False,
 ) -> list[Deadline]:
     """All deadline phrases in `text`, in order.
 
@@ -451,35 +478,46 @@ def find_deadlines(
     from a parent item ("на 2021-2022 учебный год"): recurring phrases keep it (due =
     period.end, start = period.start) and yearless dates resolve within/after period.start.
     `cell=True`: the whole text is a "Срок" column or a "Срок:" field, so bare dates, months
-    and years count as deadlines.
+    and years count as deadlines. `bare=True`: a date with no keyword counts too (an item
+    that names the day of its event: "Открыть лагерь 1 июня 2022 г."), event dates aside.
+    Times of day next to a date are not dates ("до 12.00 14.03.2022", see `_context`).
 
     :raises DeadlineError: for an impossible date in a deadline position.
     """
     if not text:
         return []
     ctx = _Ctx(reference, period)
+    scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
-    for m in F.MASTER.finditer(text):
+    for m in F.MASTER.finditer(scan):
         s, e = m.span()
-        if m.group("kw") is None and m.group("srok") is None and _after_event_word(text, s):
+        if m.group("kw") is None and m.group("srok") is None and _after_event_word(scan, s):
             continue
         kind = m.lastgroup
-        joins = bool(hits) and F.JOINABLE_GAP.match(text, hits[-1][1], s) is not None
-        reading = _read_safely(m, ctx, cell)
-        follows_word = joins and hits[-1][3] and not merged_last
+        last_is_word = bool(hits) and hits[-1][3] and not merged_last
+        joins = bool(hits) and F.JOINABLE_GAP.match(scan, hits[-1][1], s) is not None
+        reading = _read_safely(m, ctx, cell, bare)
+        follows_word = joins and last_is_word
         if reading is None and follows_word and kind not in _REC_KINDS:
             reading = _read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
         if reading is None:
             continue
         is_word = kind in _REC_KINDS
+        if kind == "A_date" and (tail := C.yearly_tail(scan, e)) is not None:
+            e, reading = tail, replace(reading, recurrence=Recurrence.YEARLY)
+        if not follows_word and last_is_word and kind in _RANGE_KINDS \
+                and C.RANGE_GAP.match(scan, hits[-1][1], s) is not None:
+            follows_word = True  # "еженедельно по вторникам с 10.01 по 28.02": the range bounds it
         if follows_word and not is_word:  # "ежемесячно в течение 2022 года"
             ps, _, word, _ = hits.pop()
             hits.append((ps, e, replace(reading, recurrence=word.recurrence), False))
             merged_last = True
             continue
-        if joins and is_word and not merged_last and hits[-1][2].spanlike and not hits[-1][3]:
-            ps, _, span, _ = hits.pop()  # "в течение 2022 года ежемесячно"
+        if is_word and hits and not merged_last and not hits[-1][3] and (
+                joins and hits[-1][2].spanlike
+                or C.THEN_GAP.match(scan, hits[-1][1], s) is not None):
+            ps, _, span, _ = hits.pop()  # "в течение 2022 года ежемесячно", "до ..., далее – ежегодно"
             hits.append((ps, e, replace(span, recurrence=reading.recurrence), False))
             merged_last = True
             continue

@@ -47,6 +47,7 @@ class Recurrence(StrEnum):
     WEEKLY = "weekly"  # еженедельно
     MONTHLY = "monthly"  # ежемесячно
     QUARTERLY = "quarterly"  # ежеквартально
+    HALF_YEARLY = "half_yearly"  # раз в полгода, ежеполугодно
     YEARLY = "yearly"  # ежегодно
     CONTINUOUS = "continuous"  # постоянно, в течение периода
 
