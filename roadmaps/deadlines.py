@@ -517,7 +517,8 @@ def find_deadlines(
         if is_word and hits and not merged_last and not hits[-1][3] and (
                 joins and hits[-1][2].spanlike
                 or C.THEN_GAP.match(scan, hits[-1][1], s) is not None):
-            ps, _, span, _ = hits.pop()  # "в течение 2022 года ежемесячно", "до ..., далее – ежегодно"
+            # "в течение 2022 года ежемесячно", "до 1 марта 2022 г., далее – ежегодно"
+            ps, _, span, _ = hits.pop()
             hits.append((ps, e, replace(span, recurrence=reading.recurrence), False))
             merged_last = True
             continue

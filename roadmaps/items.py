@@ -31,8 +31,8 @@ from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, 
 from roadmaps.parsed import DocumentError, ParsedItem
 from tracker.enums import Level
 
-__all__ = ["Context", "RawItem", "finish_items", "heading_of", "is_statement", "level_of",
-           "split_owners", "take_owner_fields", "text_owner"]
+__all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
+           "level_of", "split_owners", "take_owner_fields", "text_owner"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class Context:
     source: str
     reference: date | None  # the document date: resolves dates without a year
     period: Period | None = None  # the document's own period ("План ... на 2022 год")
+
+
+@dataclass(frozen=True)
+class CitedAct:
+    """An earlier act a protocol quotes decisions from: "приказом ... от 15.06.2021 № 556"."""
+
+    text: str  # as written, shortened: "приказ от 15.06.2021 № 556"
+    date: date | None
+    number: str | None
 
 
 @dataclass
@@ -57,12 +66,15 @@ class RawItem:
     children: int = 0
     due_cells: list[str] = field(default_factory=list)  # "Срок" columns: the last is the due
     start_cells: list[str] = field(default_factory=list)  # "Срок начала" columns
+    bare_dates: bool = False  # a schedule line: a date with no keyword is its deadline
+    intro_forced: bool = False  # a point whose sub-items carry the action, "Доклад" aside
+    cited: CitedAct | None = None  # the earlier act that made this decision, when quoted
 
     @property
     def is_intro(self) -> bool:
         """An item that only introduces its sub-items: "... обеспечить:", or an addressee
         with no action of its own ("2. Отделу образования" over 2.1, 2.2)."""
-        return self.children > 0 and (self.text.rstrip().endswith(":")
+        return self.children > 0 and (self.intro_forced or self.text.rstrip().endswith(":")
                                       or not has_action(self.text))
 
 
@@ -269,7 +281,7 @@ def finish_items(raws: list[RawItem], ctx: Context) -> list[ParsedItem]:
         parent = raw.parent
         from_parent = inherited.get(id(parent)) if parent is not None else None
         period = (from_parent.period if from_parent else None) or ctx.period
-        deadlines = _deadlines(raw, ctx, period)
+        deadlines, how = _deadlines(raw, ctx, period)
         if raw.children:
             own_period = _period(raw, ctx)
             inherited[id(raw)] = _Inherited(
@@ -278,11 +290,13 @@ def finish_items(raws: list[RawItem], ctx: Context) -> list[ParsedItem]:
                 period_text=own_period[1] if own_period else (from_parent and
                                                               from_parent.period_text),
             )
-        out.extend(_make(raw, deadlines, from_parent, ctx))
+        out.extend(_make(raw, deadlines, how, from_parent, ctx))
     return out
 
 
-def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> list[Deadline]:
+def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[Deadline], str]:
+    """The item's deadlines and how they were found: "cell" (a "Срок" column), "phrase" (a
+    deadline phrase in the text) or "inferred" (a bare date in an item that orders work)."""
     try:
         if raw.due_cells or raw.start_cells:
             found = [d for cell in raw.due_cells for d in find_deadlines(
@@ -293,9 +307,16 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> list[Deadli
                 first = starts[0]
                 found = [_with_start(found[0], first.start or first.due)]
             if found:
-                return found
+                return found, "cell"
             # An empty "Срок" cell: the deadline may be written in the action itself.
-        return find_deadlines(raw.text, reference=ctx.reference, period=period)
+        found = find_deadlines(raw.text, reference=ctx.reference, period=period,
+                               bare=raw.bare_dates)
+        if found:
+            return found, "inferred" if raw.bare_dates else "phrase"
+        if has_action(raw.text) and not raw.children:
+            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due.
+            found = find_deadlines(raw.text, reference=ctx.reference, period=period, bare=True)
+        return found, "inferred"
     except DeadlineError as exc:
         raise DocumentError(
             f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
@@ -328,7 +349,7 @@ def _period(raw: RawItem, ctx: Context) -> tuple[Period, str] | None:
     return period, text[begin:end].rstrip(" :;,.")
 
 
-def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | None,
+def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inherited | None,
           ctx: Context) -> list[ParsedItem]:
     text = " ".join(raw.text.split())
     results_parent = raw.parent is not None and _RESULTS_INTRO.search(raw.parent.text)
@@ -351,17 +372,28 @@ def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | Non
         if deadline is not None:
             item.due, item.due_text = deadline.due, deadline.text
             item.start, item.recurrence = deadline.start, deadline.recurrence
+            item.due_source = how
             if deadline.approximate:
                 item.warnings.append(f"approximate deadline «{deadline.text}»: check it")
         elif from_parent is not None and from_parent.deadline is not None:
             inherited = from_parent.deadline
             item.due, item.due_text = inherited.due, inherited.text
             item.start, item.recurrence = inherited.start, inherited.recurrence
+            item.due_source = "inherited"
         elif from_parent is not None and from_parent.period is not None:
             item.due, item.start = from_parent.period.end, from_parent.period.start
             item.due_text = from_parent.period_text
+            item.due_source = "inherited"
         if item.actionable and item.due is None and item.recurrence is None:
             item.warnings.append("no deadline found")
+        cited = raw.cited or (raw.parent.cited if raw.parent else None)
+        if cited is not None:
+            item.cited_act, item.cited_date, item.cited_number = (cited.text, cited.date,
+                                                                  cited.number)
+        if item.actionable and item.due and ctx.reference and item.due < ctx.reference:
+            item.warnings.append(f"срок {item.due:%d.%m.%Y} раньше даты документа "
+                                 f"{ctx.reference:%d.%m.%Y}" + (f" (решение из: {cited.text})"
+                                                                if cited else ""))
         items.append(item)
     return items
 

@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from roadmaps._dateforms import year_of
+from roadmaps.items import CitedAct
 from roadmaps.parsed import DocumentError
 from tracker.enums import DocumentKind
 
-__all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "despace", "header_kind", "read_metadata"]
+__all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "cited_act", "despace", "header_kind",
+           "read_metadata"]
 
 MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
@@ -42,7 +45,13 @@ _KINDS = [
     (re.compile(r"^(?:решение\s+(?:\w+\s+)?коллегии|коллегия)\b", re.I),
      DocumentKind.BOARD_DECISION),
     (re.compile(r"^(?:«|\")?дорожная\s+карта\b", re.I), DocumentKind.ROADMAP),
+    (re.compile(r"^перечень\s+поручений\b", re.I), DocumentKind.INSTRUCTIONS),
     (re.compile(r"^план(?:-график)?\b", re.I), DocumentKind.PLAN),
+    (re.compile(r"^(?:график|календарь|сроки\s+(?:проведения|представления))\b", re.I),
+     DocumentKind.SCHEDULE),
+    (re.compile(r"^положение\b", re.I), DocumentKind.REGULATION),
+    (re.compile(r"^решение\b(?!\s*:)", re.I), DocumentKind.BOARD_DECISION),
+    (re.compile(r"^(?:письмо\b|уважаем\w+\s)", re.I), DocumentKind.LETTER),
 ]
 # What the decision marker says about the kind when the header names none.
 MARKER_KINDS = {
@@ -87,6 +96,37 @@ class Metadata:
     issuer: str | None
     chair: str | None
     secretary: str | None
+
+
+_CITED = re.compile(
+    r"(?P<kind>приказ|распоряжени|постановлени|решени|протокол)\w*\s+(?:[^.;:]*?\s)?"
+    r"от\s+(?P<date>«?\d{1,2}»?(?:\s*\.\s*\d{1,2}\s*\.\s*\d{2,4}|\s+[а-яё]+\s+\d{4}))"
+    r"(?:\s*(?:г\.|года|г(?!\w)))?(?:\s*(?:№|N)\s*(?P<number>[0-9][0-9A-Za-zА-Яа-яЁё/\-.]*"
+    r"[0-9A-Za-zА-Яа-яЁё]|[0-9]))?",
+    re.IGNORECASE,
+)
+_KIND_NOUN = {"приказ": "приказ", "распоряжени": "распоряжение", "постановлени": "постановление",
+              "решени": "решение", "протокол": "протокол"}
+
+
+def cited_act(line: str) -> CitedAct | None:
+    """The act a protocol quotes decisions from ("По итогам ... приказом минобразования от
+    15.06.2021 № 556 были утверждены следующие управленческие решения:"), or None.
+
+    Its text is normalised: "приказ от 15.06.2021 № 556".
+    """
+    m = _CITED.search(line)
+    if m is None:
+        return None
+    try:
+        when = parse_date(m.group("date"), source="")
+    except DocumentError:
+        when = None
+    kind = m.group("kind").lower()
+    noun = next(full for stem, full in _KIND_NOUN.items() if kind.startswith(stem))
+    number = m.group("number")
+    text = f"{noun} от {when:%d.%m.%Y}" if when else f"{noun} от {m.group('date')}"
+    return CitedAct(text + (f" № {number}" if number else ""), when, number)
 
 
 def despace(line: str) -> str:
@@ -134,9 +174,8 @@ def parse_date(text: str, *, source: str, line: int | None = None) -> date | Non
     found = []
     m = _NUMERIC_DATE.search(text)
     if m:
-        year = int(m.group(3))
-        found.append((m.start(), int(m.group(1)), int(m.group(2)),
-                      year + 2000 if year < 100 else year, m.group()))
+        found.append((m.start(), int(m.group(1)), int(m.group(2)), year_of(m.group(3)),
+                      m.group()))
     m = _WORD_DATE.search(text)
     if m:
         month = next(n for stem, n in MONTHS.items() if m.group(2).lower().startswith(stem))

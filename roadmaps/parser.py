@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmaps.deadlines import DeadlineError, find_period
+from roadmaps.deadlines import DeadlineError, find_deadlines, find_period
 from roadmaps.items import (
+    CitedAct,
     Context,
     RawItem,
     finish_items,
@@ -33,7 +34,10 @@ from roadmaps.items import (
     take_owner_fields,
     text_owner,
 )
-from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
+from roadmaps.labels import parent_of as _parent_of
+from roadmaps.labels import split_label as _split_label
+from roadmaps.loose import Reading, loose_items, unused_dates
+from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_document
 from tracker.enums import DocumentKind
@@ -49,13 +53,6 @@ _MARKER_START = re.compile(r"^(?P<word>решение|решения)\s*:\s*(?P<
 _NARRATIVE = re.compile(r"(?:управленческ\w*|следующ\w*)\s+(?:\w+\s+)?решени[яе]\s*:\s*$",
                         re.IGNORECASE)
 _SPACED_TAIL = re.compile(r"((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(\s*:?\s*)$")
-_LABEL = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)(?P<end>[.)]?)(?=\s|[А-ЯЁA-Z«\"])\s*"
-                    r"(?P<body>.*)$")
-_LETTER = re.compile(r"^(?P<label>[а-я])\)\s*(?P<body>.+)$")
-_ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\.?\s+(?P<body>.+)$")
-_BULLET = re.compile(r"^[-•–—*·▪●○■]\s*(?P<body>.+)$")
-_MONTH_AFTER = re.compile(r"^(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр"
-                          r"|ноябр|декабр)", re.IGNORECASE)
 _TERMINATOR = re.compile(
     r"^(?:слушали|выступили|выступил[аи]?\b|докладчик|голосовали|голосование|повестка"
     r"|приложени[ея]\b|аналитическая\s+справка|справка\b|пояснительная\s+записка"
@@ -65,6 +62,7 @@ _TERMINATOR = re.compile(
     r"|присутствовали|отсутствовали|приглашенные|подпись)",
     re.IGNORECASE,
 )
+_ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\.?\s+(?P<body>.+)$")
 _QUESTION = re.compile(r"^(?:об?|обо)\s+[а-яё]|^по\s+(?:\w+\s+)?вопрос", re.IGNORECASE)
 _NAME_ONLY = re.compile(r"^(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?"
                         r"[А-ЯЁ]\.?)$")
@@ -89,6 +87,7 @@ class _Section:
     rest: str  # the text after the marker on its own line
     narrative: bool
     word: str
+    cited: CitedAct | None = None  # "приказом ... от 15.06.2021 № 556 были утверждены ..."
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
@@ -111,21 +110,33 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     found_tables = _find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
-    sections = _sections(lines, in_table) or _implicit_section(lines, in_table)
+    sections = _sections(lines, in_table)
+    reading = Reading("section") if sections else None
+    if not sections:
+        sections = _implicit_section(lines, in_table)
+        reading = Reading("points") if sections else None
+    raws: list[RawItem] = []
     if not sections and not found_tables:
-        raise DocumentError(f"{source}: no decision section found "
-                            "(РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table)")
-    starts = [s.start - 1 for s in sections] + [t.first for t in found_tables]
-    meta = read_metadata(lines, min(starts), source=source)
+        # No marker, no table: read the points and dated lines anyway (roadmaps.loose).
+        start = _loose_start(lines)
+        meta = read_metadata(lines, start, source=source)
+        raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=start)
+        if not any(_has_deadline(r, meta.date) for r in raws):
+            raise DocumentError(f"{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/"
+                                "ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table) and no deadlines")
+    else:
+        starts = [s.start - 1 for s in sections] + [t.first for t in found_tables]
+        meta = read_metadata(lines, min(starts), source=source)
     period = _document_period(meta.title)
     ctx = Context(source=source, reference=meta.date, period=period)
 
-    raws: list[RawItem] = []
     for index, section in enumerate(sections):
         stop = sections[index + 1].start - 1 if index + 1 < len(sections) else len(lines)
         raws.extend(_collect(lines, section, stop, in_table))
     for table in found_tables:
         raws.extend(_table_items(lines, table))
+    if found_tables:
+        reading = Reading("table" if reading is None else f"table+{reading.mode}")
     raws.sort(key=lambda raw: raw.line)
     _assign_owners(raws)
     items: list[ParsedItem] = finish_items(raws, ctx)
@@ -136,12 +147,33 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
     if meta.date is None:
         warnings.append("no document date found: dates without a year are not resolved")
     kind = meta.kind or _kind_from_body(sections, found_tables, text)
+    points = [r.label for r in raws if r.label and r.label.isdigit()]
     return ParsedDocument(
         source=source, kind=kind, number=meta.number, date=meta.date, title=meta.title,
         issuer=meta.issuer, chair=meta.chair, secretary=meta.secretary, items=items,
         content_hash=content_hash or hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        warnings=warnings,
+        warnings=warnings, reading=reading.mode,
+        first_label=points[0] if points else None, last_label=points[-1] if points else None,
+        unused_dates=unused_dates(lines, raws, reference=meta.date, skip=in_table),
     )
+
+
+def _loose_start(lines: list[str]) -> int:
+    """Where the body of a document without a decision section starts: its point "1.", else
+    after the first blank line following its kind or title, else 0."""
+    kind_at, _ = header_kind(lines)
+    begin = (kind_at or 0) + 1 if kind_at is not None else 0
+    for index in range(begin, len(lines)):
+        if _FIRST_POINT.match(lines[index].strip()):
+            return index
+    return begin
+
+
+def _has_deadline(raw: RawItem, reference) -> bool:
+    try:
+        return bool(find_deadlines(raw.text, reference=reference, bare=raw.bare_dates))
+    except DeadlineError:
+        return True  # the parse proper reports the impossible date with its line
 
 
 def _collapse_spaced(line: str) -> str:
@@ -163,7 +195,7 @@ def _sections(lines: list[str], skip: set[int]) -> list[_Section]:
             found.append(_Section(index + 1, (m.group("rest") or "").strip(), False,
                                   m.group("word").lower()))
         elif _NARRATIVE.search(line):
-            found.append(_Section(index + 1, "", True, "решения"))
+            found.append(_Section(index + 1, "", True, "решения", cited_act(line)))
     return found
 
 
@@ -195,17 +227,6 @@ def _kind_from_body(sections, found_tables, text: str) -> DocumentKind:
     if found_tables and not sections:
         return DocumentKind.ROADMAP if re.search(r"дорожн", text, re.I) else DocumentKind.PLAN
     return DocumentKind.PROTOCOL
-
-
-def _parent_of(label: str, raws: list[RawItem], first: int) -> RawItem | None:
-    """The item a label hangs under: "3.1" under "3", "а" under the last numbered item."""
-    if label.isalpha():
-        return next((r for r in reversed(raws[first:]) if r.label and not r.label.isalpha()),
-                    None)
-    if "." not in label:
-        return None
-    up = label.rsplit(".", 1)[0]
-    return next((r for r in reversed(raws[first:]) if r.label == up), None)
 
 
 def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> list[RawItem]:
@@ -257,7 +278,7 @@ def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> 
             intro = None
         current = RawItem(label=label, text=body, line=lineno,
                           level=parent.level if parent and parent.level else level,
-                          owners=[owner] if owner else [], parent=parent)
+                          owners=[owner] if owner else [], parent=parent, cited=section.cited)
         if parent is not None:
             parent.children += 1
         raws.append(current)
@@ -265,21 +286,6 @@ def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> 
             intro = current
         blank = False
     return raws
-
-
-def _split_label(line: str) -> tuple[str | None, str, bool]:
-    """(label, text, is a bullet) of a line; label None for a bullet or a plain line."""
-    m = _LABEL.match(line)
-    if m and m.group("body") and not _MONTH_AFTER.match(m.group("body")) and (
-            m.group("end") or "." in m.group("label") or not m.group("body")[:1].isdigit()):
-        return m.group("label"), m.group("body").strip(), False
-    m = _LETTER.match(line)
-    if m:
-        return m.group("label"), m.group("body").strip(), False
-    m = _BULLET.match(line)
-    if m:
-        return None, m.group("body").strip(), True
-    return None, line, False
 
 
 def _roman_heading(line: str):
