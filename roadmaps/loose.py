@@ -19,6 +19,7 @@ Lists of instructions, letters, regulations and many orders carry deadlines with
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -152,13 +153,20 @@ _DATE_LIKE = re.compile(r"[0-9]{1,2}\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}"
 def unused_dates(lines: list[str], raws: list[RawItem], *, reference: date | None,
                  skip: set[int], limit: int = 30) -> list[tuple[int, str]]:
     """(1-based line, text) of the lines outside tables that hold a deadline phrase but are
-    part of no item: what the preview asks the user to look at."""
-    covered = "\n".join(" ".join(r.text.split()) for r in raws)
+    part of no item (an item runs from its first line to the next blank line or item): what
+    the preview asks the user to look at."""
+    starts = sorted({r.line for r in raws})
+    blanks = [0]  # blanks[i]: blank lines among lines[0:i]
+    for raw_line in lines:
+        blanks.append(blanks[-1] + (not raw_line.strip()))
     found: list[tuple[int, str]] = []
     for index, raw_line in enumerate(lines):
         line = " ".join(raw_line.split())
-        if index in skip or not line or not _DATE_LIKE.search(line) or line in covered:
+        if index in skip or not line or not _DATE_LIKE.search(line):
             continue
+        at = bisect.bisect_right(starts, index + 1) - 1
+        if at >= 0 and blanks[index] == blanks[starts[at] - 1]:
+            continue  # inside the item that starts at starts[at]
         if _dated(line, reference, False):
             found.append((index + 1, line))
             if len(found) >= limit:

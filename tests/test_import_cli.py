@@ -192,7 +192,10 @@ def test_seed_json(cli, seed, tmp_path):
     assert model["due_text"] == "в срок до 20 августа 2021 года"
     assert data["items"][0]["actionable"] is False
     assert all(set(i) == {"label", "text", "level", "actionable", "due", "due_text",
-                          "recurrence", "owners", "warnings"} for i in data["items"])
+                          "recurrence", "due_source", "source_act", "owners", "warnings"}
+               for i in data["items"])
+    assert model["source_act"] == "приказ от 15.06.2021 № 556"
+    assert model["due_source"] == "phrase"
     assert not (tmp_path / "tracker.db").exists()  # the parse alone needs no database
 
 
@@ -205,7 +208,7 @@ def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
     errors = result.stderr.splitlines()
     assert [e.split(":")[1].strip() for e in errors] == ["binary.txt", "empty.txt", "minutes.txt"]
     assert all(e.startswith("Error: ") for e in errors)
-    assert "no decision section" in errors[2]
+    assert "no decision section" in errors[2] and errors[2].endswith("and no deadlines")
     assert result.stdout.splitlines()[-1] == (
         "protocol.txt: импортирован как документ 1: задач 17, назначений 393")
     assert _rows(tmp_path, "SELECT count(*) FROM task WHERE actionable = 0") == [(2,)]
