@@ -100,14 +100,14 @@ def test_json_prints_the_parse_and_writes_nothing(cli, directory, roadmap, tmp_p
     assert data[0]["document"] == {
         "kind": "roadmap", "number": "141-Пр", "date": "2021-08-25",
         "title": "Дорожная карта мероприятий по развитию профессиональной ориентации "
-                 "обучающихся на 2021-2022 учебный год"}
+                 "обучающихся на 2021-2022 учебный год", "read_as": "toml"}
     items = data[0]["items"]
     assert items[1] == {
         "label": "2",
         "text": "Разработать муниципальные модели по профориентации на основе региональной модели",
         "level": "municipal", "actionable": True, "due": "2021-10-01",
         "due_text": "в срок до 1 октября 2021 года", "recurrence": None, "owners": [],
-        "warnings": []}
+        "warnings": [], "due_source": None, "source_act": None}
     assert [(i["label"], i["due"], i["recurrence"], i["actionable"], i["owners"])
             for i in items] == [
         ("1", "2021-09-15", None, True, []),
