@@ -29,6 +29,7 @@ from datetime import date
 
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, ParsedItem
+from roadmaps.schedules import schedule_deadlines, schedule_parts
 from tracker.enums import Level
 
 __all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
@@ -311,6 +312,9 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             # An empty "Срок" cell: the deadline may be written in the action itself.
         found = find_deadlines(raw.text, reference=ctx.reference, period=period,
                                bare=raw.bare_dates)
+        scheduled = schedule_deadlines(raw.text, found, reference=ctx.reference, period=period)
+        if scheduled:
+            return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
         if has_action(raw.text) and not raw.children:
@@ -357,7 +361,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
                       or _RESULTS_INTRO.search(text))
     owners, level = list(raw.owners), raw.level
-    parts = _split(text, deadlines) if actionable and len(deadlines) > 1 else None
+    parts = None
+    if actionable and len(deadlines) > 1:
+        parts = schedule_parts(text, deadlines) or _split(text, deadlines)
     if parts is None:
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
         parts = [text]

@@ -1,0 +1,65 @@
+"""Schedules inside one item: an intro ending with ":" and a list of dated lines.
+
+"Провести муниципальный этап олимпиады в следующие сроки: 24 ноября - география; 25 ноября -
+физика; ..." and "провести экзамены: 9 классы – 25 мая; 11 классы – 27 мая" carry one date per
+line and no deadline keyword in front of it. After such an intro ("в следующие сроки:",
+"по следующему графику:", "в следующие даты:", "провести экзамены:") the bare dates of the
+list count, one deadline each, and each becomes an item of its own: the intro with its line.
+
+Pure: text in, deadlines and texts out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from roadmaps.deadlines import Deadline, Period, find_deadlines
+
+__all__ = ["schedule_deadlines", "schedule_parts"]
+
+_INTRO = re.compile(
+    r"(?:(?:следующ\w+|установленн\w+)\s+(?:сроки|даты|графику|график|расписанию|порядке)"
+    r"|по\s+графику|график\w*\s+(?:проведения|представления)[^:;]{0,80}"
+    r"|(?:экзамен\w*|этап\w*|олимпиад\w*|туры|тур)(?:\s+\S+){0,3}?)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _intro_end(text: str) -> int | None:
+    m = _INTRO.search(text)
+    return m.end() if m else None
+
+
+def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | None,
+                       period: Period | None) -> list[Deadline] | None:
+    """The deadlines of a schedule item: those before its intro's ":" and one per dated
+    line after it; None when `text` holds no schedule (fewer than two dated lines)."""
+    end = _intro_end(text)
+    if end is None:
+        return None
+    tail = find_deadlines(text[end:], reference=reference, period=period, bare=True)
+    if len(tail) < 2:
+        return None
+    head = [d for d in found if d.span[1] <= end - 1]
+    return head + [replace(d, span=(d.span[0] + end, d.span[1] + end)) for d in tail]
+
+
+def schedule_parts(text: str, deadlines: list[Deadline]) -> list[str] | None:
+    """One text per deadline of a schedule item: its intro and its own line; None when the
+    item is not a schedule (see `schedule_deadlines`)."""
+    end = _intro_end(text)
+    if end is None or len(deadlines) < 2 or deadlines[0].span[0] < end:
+        return None
+    intro = text[:end].rstrip(" :")
+    bounds = [d.span[0] for d in deadlines[1:]] + [len(text)]
+    parts, pos = [], end
+    for deadline, stop in zip(deadlines, bounds, strict=True):
+        # A line runs from the end of the previous one (its ";") to the next line's start.
+        piece = text[pos:stop]
+        cut = max(piece.rfind(";"), -1) if stop != len(text) else -1
+        line = piece[:cut] if cut > deadline.span[1] - pos else piece
+        parts.append(f"{intro}: {line.strip(' ;,.')}")
+        pos = pos + len(line) if cut > deadline.span[1] - pos else stop
+    return parts
