@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RANGE_GAP", "THEN_GAP", "is_past", "mask_times", "yearly_tail"]
+__all__ = ["RANGE_GAP", "THEN_GAP", "in_quotes", "is_past", "mask_times", "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -83,6 +83,11 @@ def mask_times(text: str) -> str:
 def is_past(text: str, start: int) -> bool:
     """Whether the words right before `start` (the match's keyword) date a past fact."""
     return _PAST.search(text, max(0, start - 40), start) is not None
+
+
+def in_quotes(text: str, start: int) -> bool:
+    """Whether `start` is inside «...» (a title: «Единый государственный экзамен в 2015 году»)."""
+    return text.count("«", 0, start) > text.count("»", 0, start)
 
 
 def yearly_tail(text: str, end: int) -> int | None:

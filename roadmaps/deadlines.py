@@ -187,6 +187,8 @@ def _day(m: Match, t: str, ctx: _Ctx, phrase: str, borrow: date | None = None) -
         if year_text is None and len(numeric) < 2:
             return None  # "до 3.5" is a number, not 3 May: a yearless date needs "03.05"
         month = int(numeric)
+        if year_text is None and (month > 12 or day > 31):
+            return None  # "до 35.45": a number (a price, a score), not a date to report
     elif word is not None:
         month = F.month_num(word)
         if month is None:
@@ -385,9 +387,11 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
     phrase = m.group()
     if kwc == "event" or (kwc == "before" and kind != "A_rel"):
         return None
-    if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") \
-            and C.is_past(m.string, m.start()):
-        return None  # "установленных в 2019 году", "по итогам 2022 года": what was done
+    if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") and (
+            C.is_past(m.string, m.start()) or not strong and C.in_quotes(m.string, m.start())):
+        # "установленных в 2019 году", "по итогам 2022 года": what was done; «ЕГЭ в 2015
+        # году»: a title
+        return None
     if kind in _REC_KINDS:
         if kind == "A_dayof" and kwc not in ("by", "nlt"):
             return None

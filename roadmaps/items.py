@@ -93,6 +93,8 @@ _STATEMENT = re.compile(
 # The document approving something ("Утвердить прилагаемый план") is a statement; a plan row
 # "Утвердить муниципальные планы-графики | 15.09.2021 | МОУО" orders someone to approve.
 _APPROVAL = re.compile(r"^(?:утвердить|одобрить)\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(r"^(?:в|во|на)\s+[0-9]{4}(?:\s*[-–—]\s*[0-9]{4})?\s*(?:год|г\.|гг)",
+                        re.IGNORECASE)
 _RESULTS_INTRO = re.compile(
     r"(?:позволил[иоа]?|достигнут[ыо]?|получен[ыо]?|отмечен[ыо]?|сложилась|следующие\s+"
     r"(?:результаты|итоги|показатели))[^:]*:\s*$",
@@ -357,7 +359,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
           ctx: Context) -> list[ParsedItem]:
     text = " ".join(raw.text.split())
     results_parent = raw.parent is not None and _RESULTS_INTRO.search(raw.parent.text)
-    approval = _APPROVAL.match(text) and not (deadlines or raw.owners)
+    # "Утвердить прилагаемый Комплекс мер ... в 2012 году": the year names the plan.
+    approval = _APPROVAL.match(text) and not (raw.owners or any(
+        not _YEAR_ONLY.match(d.text) for d in deadlines))
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
                       or _RESULTS_INTRO.search(text))
     owners, level = list(raw.owners), raw.level

@@ -120,7 +120,9 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
         # No marker, no table: read the points and dated lines anyway (roadmaps.loose).
         start = _loose_start(lines)
         meta = read_metadata(lines, start, source=source)
-        raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=start)
+        # Read from the top: a letter or a notice puts its deadlines before any "Положение"
+        # or appendix heading; header lines hold event dates only ("от 26.10.2012").
+        raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0)
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(f"{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/"
                                 "ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table) and no deadlines")
