@@ -425,7 +425,8 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
             return None
         due = _day(m, "p", ctx, phrase)
         return _Reading(due) if due else None
-    if kind == "A_range":  # "с ... по ...": its own keyword
+    if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
+            "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
         found = _bounds(kind, m, ctx, phrase)
         return _Reading(found[1], found[0], spanlike=True) if found else None
     if kind not in _SPAN_KINDS:

@@ -35,16 +35,16 @@ def _intro_end(text: str) -> int | None:
 
 def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | None,
                        period: Period | None) -> list[Deadline] | None:
-    """The deadlines of a schedule item: those before its intro's ":" and one per dated
-    line after it; None when `text` holds no schedule (fewer than two dated lines)."""
+    """The deadlines of a schedule item, one per dated line after its intro's ":"; None when `text` holds no schedule (fewer than two dated lines)."""
     end = _intro_end(text)
     if end is None:
         return None
     tail = find_deadlines(text[end:], reference=reference, period=period, bare=True)
     if len(tail) < 2:
         return None
-    head = [d for d in found if d.span[1] <= end - 1]
-    return head + [replace(d, span=(d.span[0] + end, d.span[1] + end)) for d in tail]
+    # The intro's own date ("... в 2010 году по предметам:") frames the list: the lines
+    # carry the deadlines.
+    return [replace(d, span=(d.span[0] + end, d.span[1] + end)) for d in tail]
 
 
 def schedule_parts(text: str, deadlines: list[Deadline]) -> list[str] | None:
