@@ -87,7 +87,8 @@ def is_past(text: str, start: int) -> bool:
 
 def in_quotes(text: str, start: int) -> bool:
     """Whether `start` is inside «...» (a title: «Единый государственный экзамен в 2015 году»)."""
-    return text.count("«", 0, start) > text.count("»", 0, start)
+    return (text.count("«", 0, start) > text.count("»", 0, start)
+            or text.count('"', 0, start) % 2 == 1)
 
 
 def yearly_tail(text: str, end: int) -> int | None:

@@ -309,6 +309,14 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             if starts and found and len(found) == 1:
                 first = starts[0]
                 found = [_with_start(found[0], first.start or first.due)]
+            if found and all(d.start is not None for d in found):
+                # The rule of docs/import-rules.md: a "Срок" cell naming a period ("июль -
+                # август 2015") and an explicit deadline in the action ("(в срок до 10
+                # августа 2015 года)"): the explicit one is the due date, inside the period.
+                inner = [d for d in find_deadlines(raw.text, reference=ctx.reference,
+                                                   period=period) if d.start is None]
+                if inner:
+                    return [_with_start(d, found[0].start) for d in inner], "phrase"
             if found:
                 return found, "cell"
             # An empty "Срок" cell: the deadline may be written in the action itself.

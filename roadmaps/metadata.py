@@ -78,7 +78,7 @@ _ROLE = {
         re.IGNORECASE),
     "secretary": re.compile(r"^секретарь\b\s*[:\-–—]?\s*(.*)$", re.IGNORECASE),
 }
-_APPROVED_BY = re.compile(r"^(?:приложение\s*(?:№\s*\d+\s*)?)?(?:к\s+|утвержден\w*\s+)"
+_APPROVED_BY = re.compile(r"^(?:приложение\s*(?:(?:№|N)\s*\d+\s*)?)?(?:к\s+|утвержден\w*\s+)"
                           r"(?:приказ|распоряжени|постановлени|решени|протокол)", re.IGNORECASE)
 _APPENDIX = re.compile(r"^(?:приложение|к\s|утвержден|согласован|\(?в\s+редакции)",
                        re.IGNORECASE)
@@ -144,6 +144,9 @@ def read_metadata(lines: list[str], header_end: int, *, source: str) -> Metadata
     header = [despace(line).strip() for line in lines[:header_end]]
     kind_at, kind = header_kind(header)
     number, when = _number_and_date(header, kind_at, source)
+    if when is None:
+        late_number, when = _late_date(lines, source)
+        number = number or late_number
     return Metadata(
         kind=kind,
         number=number,
@@ -216,16 +219,65 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
                 break
     if when is None and kind_at:
         # An appendix ("Приложение к приказу от 20.08.2021 № 700", then "ДОРОЖНАЯ КАРТА")
-        # is dated by the act approving it: dates without a year resolve from there.
+        # is dated by the act approving it: dates without a year resolve from there. The
+        # appendix header is often split over lines ("Приложение N 2" / "к приказу ..." /
+        # "от 13 ноября 2015 г. N 5976"): read it joined.
         for index in range(kind_at):
-            if _APPROVED_BY.match(header[index]):
-                when = parse_date(header[index], source=source, line=index + 1)
-                m = _NUMBER.search(header[index])
+            joined = _appendix_header(header, index, kind_at)
+            if joined and _APPROVED_BY.match(joined):
+                when = parse_date(joined, source=source, line=index + 1)
+                m = _NUMBER.search(joined[joined.find(" от ") + 1:] if " от " in joined
+                                   else joined)
                 if when and m and number is None:
                     number = (m.group(1) or m.group(2)).rstrip(".")
                 if when:
                     break
     return number, when
+
+
+def _appendix_header(header: list[str], index: int, stop: int) -> str | None:
+    """ "Приложение N 1" / "к постановлению ..." / "от 5 марта 2018 г. N 211" as one line."""
+    if not _APPENDIX.match(header[index]):
+        return None
+    parts = []
+    for line in header[index:min(stop, index + 6)]:
+        if not line:
+            break
+        parts.append(line)
+    return " ".join(parts)
+
+
+_PUBLISHED = re.compile(r"^(?:дата\s+(?:публикации|опубликования|размещения|принятия|подписания"
+                        r"|документа)|опубликовано|размещено)\s*:?\s*", re.IGNORECASE)
+_CARD_NUMBER = re.compile(r"^(?:№|N)\s*[0-9][0-9A-Za-zА-Яа-яЁё/\-.]*$")
+_CARD_DATE = re.compile(r"^(?:г\.\s*[А-ЯЁ][а-яё-]+\s*,?\s*)?(?:от\s+)?«?\d{1,2}»?(?:\s*\.\s*\d{1,2}"
+                        r"\s*\.\s*\d{2,4}|\s+[а-яё]+\s+\d{4})\s*(?:г\.|года|г)?\s*"
+                        r"(?:(?:№|N)\s*\S+)?$", re.IGNORECASE)
+
+
+def _late_date(lines: list[str], source: str):
+    """(number, date) from where a web page or a signed copy puts them when the header has
+    none: a "Дата публикации: ..." line, or the signature card after the text ("г. Курск" /
+    "26 октября 2012 года" / "N 1108" under the signature)."""
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        m = _PUBLISHED.match(line)
+        if m and m.end() < len(line):
+            when = parse_date(line[m.end():], source=source, line=index + 1)
+            if when:
+                return None, when
+    tail = [(i, lines[i].strip()) for i in range(max(0, len(lines) - 25), len(lines))]
+    for pos, (index, line) in enumerate(tail):
+        if line and len(line) <= 60 and _CARD_DATE.match(line):
+            when = parse_date(line, source=source, line=index + 1)
+            if when is None:
+                continue
+            number = _NUMBER.search(line)
+            if number is None:
+                after = next((t for _, t in tail[pos + 1:] if t), "")
+                number = _NUMBER.search(after) if _CARD_NUMBER.match(after) else None
+            return (number.group(1) or number.group(2)).rstrip(".") if number else None, when
+    return None, None
 
 
 def _continuation(header: list[str], kind_at: int | None) -> str | None:

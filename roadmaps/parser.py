@@ -40,6 +40,7 @@ from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_document
+from roadmaps.text_tables import rebuild
 from tracker.enums import DocumentKind
 
 __all__ = ["parse_file", "parse_text"]
@@ -79,6 +80,7 @@ class _Table:
     last: int  # 0-based index of the last row
     columns: dict[str, list[int]]  # role -> column indexes
     body: int  # index of the first row after the header
+    width: int = 0  # cells in the header
 
 
 @dataclass
@@ -108,6 +110,11 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
     """
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
+    origin: list[int] | None = None  # the original line of each line of a rebuilt table
+    if "|" in text or "  " in text:
+        rebuilt = rebuild(lines, _role)
+        if rebuilt is not None:
+            lines, origin = rebuilt
     found_tables = _find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
     sections = _sections(lines, in_table)
@@ -140,6 +147,11 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
     if found_tables:
         reading = Reading("table" if reading is None else f"table+{reading.mode}")
     raws.sort(key=lambda raw: raw.line)
+    unused = unused_dates(lines, raws, reference=meta.date, skip=in_table)
+    if origin is not None:
+        for raw in raws:
+            raw.line = origin[raw.line - 1] + 1
+        unused = [(origin[line - 1] + 1, text) for line, text in unused]
     _assign_owners(raws)
     items: list[ParsedItem] = finish_items(raws, ctx)
 
@@ -156,7 +168,7 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
         content_hash=content_hash or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         warnings=warnings, reading=reading.mode,
         first_label=points[0] if points else None, last_label=points[-1] if points else None,
-        unused_dates=unused_dates(lines, raws, reference=meta.date, skip=in_table),
+        unused_dates=unused,
     )
 
 
@@ -325,6 +337,7 @@ def _assign_owners(raws: list[RawItem]) -> None:
 
 _NUM_HEADER = re.compile(r"^(?:№|n|no\.?|номер)(?:\s*п\s*/\s*п)?\.?$|^п\s*/\s*п$", re.I)
 _COLUMN_NUMBERS = re.compile(r"^\d{1,2}\.?$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
 _ACTION_RANK = ("мероприят", "наименование", "содержание", "действи", "задач", "решени",
                 "направлени")
 
@@ -404,7 +417,7 @@ def _find_tables(lines: list[str]) -> list[_Table]:
             elif not any(_cells(lines[j]) for j in range(probe + 1, min(len(lines), probe + 2))):
                 break
             probe += 1
-        tables.append(_Table(index, max(last, body - 1), columns, body))
+        tables.append(_Table(index, max(last, body - 1), columns, body, len(cells)))
         index = max(last, body - 1) + 1
     return tables
 
@@ -433,10 +446,13 @@ def _table_items(lines: list[str], table: _Table) -> list[RawItem]:
             continue
         if all(_COLUMN_NUMBERS.match(c) or not c for c in cells):
             continue  # the "1 | 2 | 3 | 4" row that numbers the columns
+        number = None
+        if "num" not in cols and len(cells) == table.width + 1 and _ROW_NUMBER.match(cells[0]):
+            number, cells = cells[0], cells[1:]  # no "№" in the header, a number in the row
         text = cell(cells, "action")
         if not text:
             continue
-        label = cell(cells, "num").rstrip(".)") or None
+        label = (number or cell(cells, "num")).rstrip(".)") or None
         named = split_owners(cell(cells, "owner"))
         row_level = level_of(cell(cells, "level")) if "level" in cols else None
         parent = _parent_of(label, raws, 0) if label else None

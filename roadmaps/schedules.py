@@ -35,7 +35,8 @@ def _intro_end(text: str) -> int | None:
 
 def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | None,
                        period: Period | None) -> list[Deadline] | None:
-    """The deadlines of a schedule item, one per dated line after its intro's ":"; None when `text` holds no schedule (fewer than two dated lines)."""
+    """The deadlines of a schedule item, one per dated line after its intro's ":"; None
+    when `text` holds no schedule (fewer than two dated lines)."""
     end = _intro_end(text)
     if end is None:
         return None
