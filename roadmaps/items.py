@@ -375,7 +375,10 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     owners, level = list(raw.owners), raw.level
     parts = None
     if actionable and len(deadlines) > 1:
-        parts = schedule_parts(text, deadlines) or _split(text, deadlines)
+        if how == "cell":  # several "Срок" columns (one per stage): one task each
+            parts = [text] * len(deadlines)
+        else:
+            parts = schedule_parts(text, deadlines) or _split(text, deadlines)
     if parts is None:
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
         parts = [text]

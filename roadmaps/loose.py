@@ -42,8 +42,8 @@ class Reading:
     last_label: str | None = None
 
 
-_REPORT_LINE = re.compile(r"^(?:доклад|срок\w*|информаци\w+|отч[её]т)\s*(?:[-–—:]|\s+о\s|\s+до\s)",
-                          re.IGNORECASE)
+_REPORT_LINE = re.compile(r"^(?:доклад|срок\w*|информаци\w+|отч[её]т|ответственн\w*|отв\.)"
+                          r"\s*(?:[-–—:]|\s+о\s|\s+до\s)", re.IGNORECASE)
 _SCHEDULE_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*|этап\w*|экзамен\w*"
                              r"|следующ\w+|провести|проводится|проводятся)[^:]*:\s*$",
                              re.IGNORECASE)
@@ -75,23 +75,27 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     schedule = False  # under a "по следующему графику:" intro
     for lineno, label, bullet, text in paragraphs:
         is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
-        if label is None and not bullet and not is_schedule:
+        if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
-            if top is not None and top.children and _REPORT_LINE.match(text):
-                top.text = top.text.rstrip(" :") + ". " + text  # "Доклад – до ..." of point 1
+            if top is not None and top.children:
+                top.text = top.text.rstrip() + " " + text  # "Доклад – до ..." of point 1
                 top.intro_forced = True
                 continue
-        has_deadline = _dated(text, reference, bool(is_schedule))
-        keep = has_deadline or ((label is not None or bullet) and has_action(text))
-        if not keep:
-            if label is None and not bullet:
-                schedule = False
-            continue
+            if raws[-1].label is not None:  # "Срок – до ...", "Ответственные: ..." of a point
+                raws[-1].text = raws[-1].text.rstrip() + " " + text
+                continue
         parent = None
         if label is not None:
             parent = parent_of(label, raws, 0)
         elif (bullet or is_schedule) and intro is not None:
             parent = intro
+        has_deadline = _dated(text, reference, bool(is_schedule))
+        keep = has_deadline or ((label is not None or bullet) and (
+            has_action(text) or parent is not None))
+        if not keep:
+            if label is None and not bullet:
+                schedule = False
+            continue
         raw = RawItem(label=label, text=text, line=lineno, parent=parent,
                       bare_dates=bool(is_schedule))
         if parent is not None:

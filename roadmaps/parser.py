@@ -401,7 +401,7 @@ def _find_tables(lines: list[str]) -> list[_Table]:
             continue
         body = index + 1
         following = _cells(lines[body]) if body < len(lines) else None
-        if following and len(following) == len(cells) and all(
+        if following and len(following) == len(cells) and sum(map(bool, following)) >= 2 and all(
                 not c or (_role(c) and not re.search(r"\d", c)) for c in following):
             merged = [f"{a} {b}".strip() for a, b in zip(cells, following, strict=True)]
             columns, body = _columns(merged), body + 1  # a two-row header: "Сроки" / "начало"

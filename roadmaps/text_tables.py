@@ -28,7 +28,7 @@ __all__ = ["rebuild"]
 
 _NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _MAX_CELL_LINES = 12  # a "cell" longer than this is prose after the table
-_SPACED = re.compile(r"\S(?:.*?\S)?(?=\s{2,}|\s*$)")
+_SPACED = re.compile(r"\S+(?: \S+)*")
 
 
 def rebuild(lines: list[str], role: Callable[[str], str | None]
