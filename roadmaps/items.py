@@ -29,7 +29,8 @@ from datetime import date
 
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, ParsedItem
-from roadmaps.schedules import schedule_deadlines, schedule_parts
+from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
+from roadmaps.words import has_action, is_infinitive
 from tracker.enums import Level
 
 __all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
@@ -139,22 +140,8 @@ _DATIVE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _NOT_VERB = re.compile(r"(?:ость|асть|сеть|ласти|ности|асти|сти|ти)$")
-_STI_VERBS = re.compile(r"(?:вести|нести|обрести|расти)$")
-_WORD = re.compile(r"[А-Яа-яЁё]+")
 _PARTICIPLE = re.compile(r"^(?:[а-яё]+(?:ющ|ящ|вш|емы|имы|анн|енн)[а-яё]*|в\s+т\.\s?ч\.|в\s+том"
                          r"\s+числе|подведомственн)", re.IGNORECASE)
-
-
-def is_infinitive(word: str) -> bool:
-    """A rough test for a Russian infinitive: "провести", "разработать", "ознакомиться"."""
-    w = word.lower()
-    if w.endswith(("ть", "ться", "чь")):
-        return not w.endswith(("ость", "асть", "сеть", "есть"))
-    return bool(_STI_VERBS.search(w))
-
-
-def has_action(text: str) -> bool:
-    return any(is_infinitive(w) for w in _WORD.findall(text))
 
 
 def is_statement(text: str) -> bool:
@@ -379,6 +366,8 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
             parts = [text] * len(deadlines)
         else:
             parts = schedule_parts(text, deadlines) or _split(text, deadlines)
+    elif actionable and len(deadlines) == 1 and (parts := intro_actions(text, deadlines)):
+        deadlines = deadlines * len(parts)
     if parts is None:
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
         parts = [text]

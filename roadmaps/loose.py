@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmaps.deadlines import DeadlineError, find_deadlines
-from roadmaps.items import RawItem, has_action
+from roadmaps.items import RawItem
 from roadmaps.labels import parent_of, split_label
+from roadmaps.words import has_action, is_infinitive
 
 __all__ = ["Reading", "loose_items"]
 
@@ -91,7 +92,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             parent = intro
         has_deadline = _dated(text, reference, bool(is_schedule))
         keep = has_deadline or ((label is not None or bullet) and (
-            has_action(text) or parent is not None))
+            has_action(text) or parent is not None and _orders(parent.text)))
         if not keep:
             if label is None and not bullet:
                 schedule = False
@@ -112,6 +113,13 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
         return raws, Reading("loose_points", labels[0] if labels else None,
                              labels[-1] if labels else None)
     return raws, Reading("deadline_lines")
+
+
+def _orders(intro: str) -> bool:
+    """ "... субъектов обеспечить:": an intro whose last words order what its sub-items list
+    (not "... в котором указываются:")."""
+    words = intro.rstrip(" :").split()[-3:]
+    return any(is_infinitive(w.strip(",.;")) for w in words)
 
 
 def _top(raws: list[RawItem]) -> RawItem | None:

@@ -16,8 +16,9 @@ from dataclasses import replace
 from datetime import date
 
 from roadmaps.deadlines import Deadline, Period, find_deadlines
+from roadmaps.words import has_action
 
-__all__ = ["schedule_deadlines", "schedule_parts"]
+__all__ = ["intro_actions", "schedule_deadlines", "schedule_parts"]
 
 _INTRO = re.compile(
     r"(?:(?:следующ\w+|установленн\w+)\s+(?:сроки|даты|графику|график|расписанию|порядке)"
@@ -65,3 +66,19 @@ def schedule_parts(text: str, deadlines: list[Deadline]) -> list[str] | None:
         parts.append(f"{intro}: {line.strip(' ;,.')}")
         pos = pos + len(line) if cut > deadline.span[1] - pos else stop
     return parts
+
+
+def intro_actions(text: str, deadlines: list[Deadline]) -> list[str] | None:
+    """ "в срок до 1 марта 2010 года: обеспечить ...; разработать ...; провести ...": the
+    actions after an intro that holds the one deadline, each a task due then; else None."""
+    if len(deadlines) != 1:
+        return None
+    colon = text.find(":", deadlines[0].span[1])
+    if colon < 0 or text[deadlines[0].span[1]:colon].strip(" ,"):
+        return None  # the deadline must end the intro: "... до 1 марта 2010 года:"
+    parts = [p.strip(" ;,.") for p in text[colon + 1:].split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or not all(has_action(p) for p in parts):
+        return None
+    intro = text[:colon].strip()
+    return [f"{intro}: {part}" for part in parts]

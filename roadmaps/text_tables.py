@@ -27,7 +27,7 @@ from collections.abc import Callable
 __all__ = ["rebuild"]
 
 _NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
-_MAX_CELL_LINES = 12  # a "cell" longer than this is prose after the table
+_MAX_CELL_LINES = 40  # a "cell" longer than this is prose after the table
 _SPACED = re.compile(r"\S+(?: \S+)*")
 
 
