@@ -433,6 +433,8 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
         return None
     if kind == "A_year" and m.group("yrs") is None and not strong:
         return None  # a bare 2021 in running text is a number, not a year
+    if kind == "A_years" and m.group("yss") is None and not strong:
+        return None  # "2008 - 2010" bare: years only in a "Срок" cell
     if kwc is None and not strong:
         return None
     if kwc in ("on", "through") and not strong:
@@ -565,7 +567,8 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
             continue
         if _kw_class(m.group("kw")) not in (None, "in", "during", "on"):
             continue
-        if kind == "A_year" and m.group("yrs") is None:
+        if kind == "A_year" and m.group("yrs") is None or kind == "A_years" and m.group(
+                "yss") is None:
             continue
         try:
             found = _bounds(kind, m, ctx, m.group())

@@ -93,6 +93,8 @@ def _cells_from(lines: list[str], start: int):
             if len(buffer) > _MAX_CELL_LINES:
                 return
         index += 1
+    if buffer:  # the text ends inside a cell (a copy cut short): keep what there is
+        yield first, " ".join(buffer), index
 
 
 def _join(buffer: list[str], piece: str) -> list[str]:
@@ -140,6 +142,13 @@ def _cell_table(lines: list[str], start: int, is_header, role):
             rows.append((at, cell))
             end = after
             continue
+        if row and _NUMBER_CELL.match(cell) and not _NUMBER_CELL.match(row[0]):
+            # A numbered row starts while the cells before it do not make one (a section
+            # heading spread over cells, empty cells): they are a section row.
+            heading = " ".join(c for c in row if c)
+            if heading:
+                rows.append((row_at, [heading]))
+            row = []
         if not row:
             row_at = at
             size = width + 1 if extra and _NUMBER_CELL.match(cell) else width
