@@ -464,11 +464,12 @@ def _read_safely(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Read
         raise DeadlineError(m.group(), str(exc)) from None
 
 
-def _after_event_word(text: str, start: int) -> bool:
-    """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`."""
+def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
+    """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`; with
+    `bare` (an item with no deadline phrase) the day something starts is its date."""
     before = text[max(0, start - 12) : start].rstrip()
-    return before.endswith("№") or before.lower() in ("с", "c") or before[-2:].lower() in (
-        " с", " c", "(с", "(c")
+    return before.endswith("№") or not bare and (before.lower() in ("с", "c") or before[
+        -2:].lower() in (" с", " c", "(с", "(c"))
 
 
 # --- the API ----------------------------------------------------------------------------------
@@ -499,7 +500,8 @@ def find_deadlines(
     merged_last = False
     for m in F.MASTER.finditer(scan):
         s, e = m.span()
-        if m.group("kw") is None and m.group("srok") is None and _after_event_word(scan, s):
+        if m.group("kw") is None and m.group("srok") is None and _after_event_word(
+                scan, s, bare):
             continue
         kind = m.lastgroup
         last_is_word = bool(hits) and hits[-1][3] and not merged_last

@@ -76,9 +76,13 @@ def intro_actions(text: str, deadlines: list[Deadline]) -> list[str] | None:
     colon = text.find(":", deadlines[0].span[1])
     if colon < 0 or text[deadlines[0].span[1]:colon].strip(" ,"):
         return None  # the deadline must end the intro: "... до 1 марта 2010 года:"
-    parts = [p.strip(" ;,.") for p in text[colon + 1:].split(";")]
-    parts = [p for p in parts if p]
-    if len(parts) < 2 or not all(has_action(p) for p in parts):
+    parts: list[str] = []
+    for piece in (p.strip(" ;,.") for p in text[colon + 1:].split(";")):
+        if piece and (has_action(piece) or not parts):
+            parts.append(piece)
+        elif piece:  # no verb of its own: it goes on with the action before it
+            parts[-1] = f"{parts[-1]}; {piece}"
+    if len(parts) < 2 or not has_action(parts[0]):
         return None
     intro = text[:colon].strip()
     return [f"{intro}: {part}" for part in parts]
