@@ -96,6 +96,10 @@ _STATEMENT = re.compile(
 _APPROVAL = re.compile(r"^(?:утвердить|одобрить)\b", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"^(?:в|во|на)\s+[0-9]{4}(?:\s*[-–—]\s*[0-9]{4})?\s*(?:год|г\.|гг)",
                         re.IGNORECASE)
+# "Сахарова Ирина Сергеевна - заместитель главы ...", "Иванов И.И., директор ...": a member
+# of the commission an intro creates, not a task.
+_MEMBER = re.compile(r"^(?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+"
+                     r"(?:вич|вна|ична|ич)|[А-ЯЁ]\.\s?[А-ЯЁ]\.))\s*(?:[-–—,(]|$)")
 _RESULTS_INTRO = re.compile(
     r"(?:позволил[иоа]?|достигнут[ыо]?|получен[ыо]?|отмечен[ыо]?|сложилась|следующие\s+"
     r"(?:результаты|итоги|показатели))[^:]*:\s*$",
@@ -357,8 +361,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     # "Утвердить прилагаемый Комплекс мер ... в 2012 году": the year names the plan.
     approval = _APPROVAL.match(text) and not (raw.owners or any(
         not _YEAR_ONLY.match(d.text) for d in deadlines))
+    member = raw.parent is not None and _MEMBER.match(text) and not deadlines
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
-                      or _RESULTS_INTRO.search(text))
+                      or _RESULTS_INTRO.search(text) or member)
     owners, level = list(raw.owners), raw.level
     parts = None
     if actionable and len(deadlines) > 1:

@@ -63,11 +63,13 @@ def _dated(text: str, reference: date | None, bare: bool) -> bool:
 
 
 def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
-                start: int = 0) -> tuple[list[RawItem], Reading]:
+                start: int = 0, title_at: int | None = None) -> tuple[list[RawItem], Reading]:
     """The items of a document without a decision section (see the module docstring).
 
     `lines` are the whole document (0-based), `skip` the lines of tables, `start` the first
-    line after the header. Returns the items in order and how the document was read.
+    line to read, `title_at` the line naming the document's kind: its paragraph is the
+    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
+    items in order and how the document was read.
     """
     paragraphs = _paragraphs(lines, skip, start)
     raws: list[RawItem] = []
@@ -75,6 +77,8 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     intro: RawItem | None = None  # the last kept point ending with ":"
     schedule = False  # under a "по следующему графику:" intro
     for lineno, label, bullet, text in paragraphs:
+        if lineno - 1 == title_at:
+            continue  # the kind line and the title that continues it
         is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)

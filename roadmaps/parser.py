@@ -129,7 +129,8 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
         meta = read_metadata(lines, start, source=source)
         # Read from the top: a letter or a notice puts its deadlines before any "Положение"
         # or appendix heading; header lines hold event dates only ("от 26.10.2012").
-        raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0)
+        raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
+                                    title_at=header_kind(lines)[0])
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(f"{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/"
                                 "ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table) and no deadlines")
