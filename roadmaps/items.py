@@ -44,6 +44,7 @@ class Context:
     source: str
     reference: date | None  # the document date: resolves dates without a year
     period: Period | None = None  # the document's own period ("План ... на 2022 год")
+    dated: bool = True  # False: `reference` is inferred from the deadlines, not written
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,8 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
         if cited is not None:
             item.cited_act, item.cited_date, item.cited_number = (cited.text, cited.date,
                                                                   cited.number)
-        if item.actionable and item.due and ctx.reference and item.due < ctx.reference:
+        if item.actionable and item.due and ctx.dated and ctx.reference \
+                and item.due < ctx.reference:
             item.warnings.append(f"срок {item.due:%d.%m.%Y} раньше даты документа "
                                  f"{ctx.reference:%d.%m.%Y}" + (f" (решение из: {cited.text})"
                                                                 if cited else ""))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period
@@ -138,7 +139,6 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
         starts = [s.start - 1 for s in sections] + [t.first for t in found_tables]
         meta = read_metadata(lines, min(starts), source=source)
     period = _document_period(meta.title)
-    ctx = Context(source=source, reference=meta.date, period=period)
 
     for index, section in enumerate(sections):
         stop = sections[index + 1].start - 1 if index + 1 < len(sections) else len(lines)
@@ -154,12 +154,18 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
             raw.line = origin[raw.line - 1] + 1
         unused = [(origin[line - 1] + 1, text) for line, text in unused]
     _assign_owners(raws)
+    anchor = _anchor(raws) if meta.date is None and period is None else None
+    ctx = Context(source=source, reference=meta.date or anchor, period=period,
+                  dated=meta.date is not None)
     items: list[ParsedItem] = finish_items(raws, ctx)
 
     warnings = []
     if not items:
         warnings.append("the decision section has no items")
-    if meta.date is None:
+    if meta.date is None and anchor is not None:
+        warnings.append(f"no document date found: dates without a year resolve from "
+                        f"{anchor:%d.%m.%Y}, half a year before the earliest dated deadline")
+    elif meta.date is None:
         warnings.append("no document date found: dates without a year are not resolved")
     kind = meta.kind or _kind_from_body(sections, found_tables, text)
     points = [r.label for r in raws if r.label and r.label.isdigit()]
@@ -182,6 +188,24 @@ def _loose_start(lines: list[str]) -> int:
         if _FIRST_POINT.match(lines[index].strip()):
             return index
     return begin
+
+
+def _anchor(raws: list[RawItem]):
+    """For an undated document (a web page, an excerpt): half a year before its earliest
+    deadline written with a year, so that "до 5 сентября" next to "1 сентября 2023 года"
+    is 2023's; None when no deadline has a year."""
+    earliest = None
+    for raw in raws:
+        try:
+            found = [d for cell in raw.due_cells for d in find_deadlines(cell, cell=True)]
+            found += find_deadlines(raw.text, bare=True)
+        except DeadlineError:
+            continue  # reported with its line by the parse proper
+        for deadline in found:
+            day = deadline.start or deadline.due
+            if day is not None and (earliest is None or day < earliest):
+                earliest = day
+    return earliest - timedelta(days=183) if earliest else None
 
 
 def _has_deadline(raw: RawItem, reference) -> bool:

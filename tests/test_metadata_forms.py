@@ -101,3 +101,23 @@ def test_the_cited_act_is_kept_with_the_task(db, settings, region):
     model = next(v for k, v in cited.items() if k.startswith("Разработать (описать) региональную"))
     assert model == {"text": "приказ от 15.06.2021 № 556", "number": "556", "date": "2021-06-15"}
     assert cited["Информацию принять к сведению."] is None
+
+
+def test_undated_excerpt_resolves_yearless_dates_near_its_dated_deadlines():
+    text = ("1. Руководителям образовательных учреждений района:\n"
+            "1.1. Начать учебный год 1 сентября 2023 года торжественной линейкой.\n"
+            "1.2. Представить списки обучающихся (до 5 сентября).\n"
+            "1.3. Провести инструктажи работников (до 28 августа).\n")
+    doc = parse_text(text, source="excerpt.txt")
+    assert doc.date is None
+    assert [i.due for i in doc.items if i.actionable] == [
+        date(2023, 9, 1), date(2023, 9, 5), date(2023, 8, 28)]
+    assert doc.warnings == ["no document date found: dates without a year resolve from "
+                            "01.03.2023, half a year before the earliest dated deadline"]
+    assert all(not i.warnings for i in doc.items if i.actionable)  # no "before the document"
+
+
+def test_undated_text_without_any_year_leaves_yearless_dates_alone():
+    doc = parse_text("РЕШИЛИ:\n1. Провести семинар до 5 сентября.\n", source="p.txt")
+    assert doc.items[0].due is None
+    assert doc.warnings == ["no document date found: dates without a year are not resolved"]
