@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period
@@ -42,6 +42,7 @@ from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, rea
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_document
 from roadmaps.text_tables import rebuild
+from roadmaps.words import has_action
 from tracker.enums import DocumentKind
 
 __all__ = ["parse_file", "parse_text"]
@@ -209,8 +210,11 @@ def _anchor(raws: list[RawItem]):
 
 
 def _has_deadline(raw: RawItem, reference) -> bool:
+    """Whether `raw` holds a deadline phrase at all (a yearless one counts without a
+    document date too: the parse may still place it, or says why not)."""
     try:
-        return bool(find_deadlines(raw.text, reference=reference, bare=raw.bare_dates))
+        return bool(find_deadlines(raw.text, reference=reference or date(2000, 1, 1),
+                                   bare=raw.bare_dates or has_action(raw.text)))
     except DeadlineError:
         return True  # the parse proper reports the impossible date with its line
 

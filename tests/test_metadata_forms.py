@@ -113,7 +113,7 @@ def test_undated_excerpt_resolves_yearless_dates_near_its_dated_deadlines():
     assert [i.due for i in doc.items if i.actionable] == [
         date(2023, 9, 1), date(2023, 9, 5), date(2023, 8, 28)]
     assert doc.warnings == ["no document date found: dates without a year resolve from "
-                            "01.03.2023, half a year before the earliest dated deadline"]
+                            "02.03.2023, half a year before the earliest dated deadline"]
     assert all(not i.warnings for i in doc.items if i.actionable)  # no "before the document"
 
 
