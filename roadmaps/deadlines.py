@@ -103,11 +103,13 @@ class _Reading:
 class _Ctx:
     reference: date | None
     period: Period | None
+    fallback: date | None = None  # an undated document's anchor (see `find_deadlines`)
 
     @property
     def anchor(self) -> date | None:
-        """Where a date without a year starts looking: the inherited period, else the document."""
-        return self.period.start if self.period else self.reference
+        """Where a date without a year starts looking: the inherited period, else the
+        document, else the caller's fallback."""
+        return self.period.start if self.period else self.reference or self.fallback
 
     @property
     def now(self) -> date | None:
@@ -477,7 +479,7 @@ def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
 
 def find_deadlines(
     text: str, *, reference: date | None = None, period: Period | None = None,
-    cell: bool = False, bare: bool = False,
+    cell: bool = False, bare: bool = False, anchor: date | None = None,
 ) -> list[Deadline]:
     """All deadline phrases in `text`, in order.
 
@@ -489,12 +491,14 @@ def find_deadlines(
     and years count as deadlines. `bare=True`: a date with no keyword counts too (an item
     that names the day of its event: "Открыть лагерь 1 июня 2022 г."), event dates aside.
     Times of day next to a date are not dates ("до 12.00 14.03.2022", see `_context`).
+    `anchor` places dates without a year when there is neither `reference` nor `period` (an
+    undated document); relative durations still need `reference`.
 
     :raises DeadlineError: for an impossible date in a deadline position.
     """
     if not text:
         return []
-    ctx = _Ctx(reference, period)
+    ctx = _Ctx(reference, period, anchor)
     scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False

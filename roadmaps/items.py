@@ -44,7 +44,12 @@ class Context:
     source: str
     reference: date | None  # the document date: resolves dates without a year
     period: Period | None = None  # the document's own period ("План ... на 2022 год")
-    dated: bool = True  # False: `reference` is inferred from the deadlines, not written
+    anchor: date | None = None  # an undated document: where yearless dates start looking
+
+    @property
+    def refs(self) -> dict:
+        """The `find_deadlines` arguments that place dates: the document date, the anchor."""
+        return {"reference": self.reference, "anchor": self.anchor}
 
 
 @dataclass(frozen=True)
@@ -295,9 +300,9 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
     try:
         if raw.due_cells or raw.start_cells:
             found = [d for cell in raw.due_cells for d in find_deadlines(
-                cell, reference=ctx.reference, period=period, cell=True)]
+                cell, **ctx.refs, period=period, cell=True)]
             starts = [d for cell in raw.start_cells for d in find_deadlines(
-                cell, reference=ctx.reference, period=period, cell=True)]
+                cell, **ctx.refs, period=period, cell=True)]
             if starts and found and len(found) == 1:
                 first = starts[0]
                 found = [_with_start(found[0], first.start or first.due)]
@@ -305,23 +310,23 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
                 # The rule of docs/import-rules.md: a "Срок" cell naming a period ("июль -
                 # август 2015") and an explicit deadline in the action ("(в срок до 10
                 # августа 2015 года)"): the explicit one is the due date, inside the period.
-                inner = [d for d in find_deadlines(raw.text, reference=ctx.reference,
+                inner = [d for d in find_deadlines(raw.text, **ctx.refs,
                                                    period=period) if d.start is None]
                 if inner:
                     return [_with_start(d, found[0].start) for d in inner], "phrase"
             if found:
                 return found, "cell"
             # An empty "Срок" cell: the deadline may be written in the action itself.
-        found = find_deadlines(raw.text, reference=ctx.reference, period=period,
+        found = find_deadlines(raw.text, **ctx.refs, period=period,
                                bare=raw.bare_dates)
-        scheduled = schedule_deadlines(raw.text, found, reference=ctx.reference, period=period)
+        scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
         if scheduled:
             return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
         if has_action(raw.text) and not raw.children:
             # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due.
-            found = find_deadlines(raw.text, reference=ctx.reference, period=period, bare=True)
+            found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
         return found, "inferred"
     except DeadlineError as exc:
         raise DocumentError(
@@ -406,8 +411,7 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
         if cited is not None:
             item.cited_act, item.cited_date, item.cited_number = (cited.text, cited.date,
                                                                   cited.number)
-        if item.actionable and item.due and ctx.dated and ctx.reference \
-                and item.due < ctx.reference:
+        if item.actionable and item.due and ctx.reference and item.due < ctx.reference:
             item.warnings.append(f"срок {item.due:%d.%m.%Y} раньше даты документа "
                                  f"{ctx.reference:%d.%m.%Y}" + (f" (решение из: {cited.text})"
                                                                 if cited else ""))

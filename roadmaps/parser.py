@@ -156,8 +156,7 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
         unused = [(origin[line - 1] + 1, text) for line, text in unused]
     _assign_owners(raws)
     anchor = _anchor(raws) if meta.date is None and period is None else None
-    ctx = Context(source=source, reference=meta.date or anchor, period=period,
-                  dated=meta.date is not None)
+    ctx = Context(source=source, reference=meta.date, period=period, anchor=anchor)
     items: list[ParsedItem] = finish_items(raws, ctx)
 
     warnings = []

@@ -35,13 +35,15 @@ def _intro_end(text: str) -> int | None:
 
 
 def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | None,
-                       period: Period | None) -> list[Deadline] | None:
+                       period: Period | None, anchor: date | None = None
+                       ) -> list[Deadline] | None:
     """The deadlines of a schedule item, one per dated line after its intro's ":"; None
     when `text` holds no schedule (fewer than two dated lines)."""
     end = _intro_end(text)
     if end is None:
         return None
-    tail = find_deadlines(text[end:], reference=reference, period=period, bare=True)
+    tail = find_deadlines(text[end:], reference=reference, period=period, bare=True,
+                          anchor=anchor)
     if len(tail) < 2:
         return None
     # The intro's own date ("... в 2010 году по предметам:") frames the list: the lines
