@@ -44,7 +44,7 @@ _YEARLY = re.compile(r"(?:\s*года)?\s*,?\s*следующего\s+за\s+о�
                      re.IGNORECASE)
 THEN_GAP = re.compile(r"[\s,;.]*(?:(?:а\s+)?далее|затем|в\s+дальнейшем|и\s+далее)\s*[-–—:,]?\s*\Z",
                       re.IGNORECASE)
-RANGE_GAP = re.compile(r"[^.;:\n0-9]{0,80}\Z")
+RANGE_GAP = re.compile(r"[^.;:\n0-9]{0,160}\Z")
 
 
 # Where a time can be: a separator and two digits of minutes that are not a date's month

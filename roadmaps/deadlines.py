@@ -97,6 +97,7 @@ class _Reading:
     recurrence: Recurrence | None = None
     approximate: bool = False
     spanlike: bool = False
+    dayof: bool = False  # "до 5 числа месяца, следующего за отчетным": monthly unless said
 
 
 @dataclass(frozen=True)
@@ -367,14 +368,16 @@ def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
         word = " ".join(m.group("recw").lower().split())
         recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
     elif kind == "A_freq":
-        unit = (m.group("fu") or "полгода").lower()
+        unit = (m.group("fu") or "полгода").lower()  # "2 раза в год", "дважды в год"
         recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
     else:  # "до 5 числа каждого месяца" with no recurrence word
         whose = f"{m.group('fo') or ''} {m.group('fp') or ''}".lower()
-        recurrence = Recurrence.QUARTERLY if "квартал" in whose else Recurrence.MONTHLY
+        recurrence = (Recurrence.QUARTERLY if "квартал" in whose else Recurrence.YEARLY
+                      if "год" in whose else Recurrence.MONTHLY)
+    dayof = kind == "A_dayof"
     if ctx.period:
-        return _Reading(ctx.period.end, ctx.period.start, recurrence)
-    return _Reading(None, recurrence=recurrence)
+        return _Reading(ctx.period.end, ctx.period.start, recurrence, dayof=dayof)
+    return _Reading(None, recurrence=recurrence, dayof=dayof)
 
 
 def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | None:
@@ -537,10 +540,23 @@ def find_deadlines(
             continue
         hits.append((s, e, reading, is_word))
         merged_last = False
+    if len(hits) > 1 and all(h[2].recurrence and h[2].due == hits[0][2].due for h in hits):
+        hits = [_one_recurrence(hits)]
     return [
         Deadline(r.due, text[s:e], (s, e), r.start, r.recurrence, r.approximate)
         for s, e, r, _ in hits
     ]
+
+
+def _one_recurrence(hits):
+    """ "В срок до 20 числа месяца, следующего за отчетным, представлять ежеквартальный
+    отчет": one duty; the word that names the period wins over the default of a reporting
+    day ("месяца" = monthly) and over "в течение года" (continuous)."""
+    def rank(hit):
+        reading = hit[2]
+        return (reading.recurrence is Recurrence.CONTINUOUS, reading.dayof)
+    best = min(hits, key=rank)
+    return (hits[0][0], hits[-1][1], best[2], False)
 
 
 def parse_deadline(
