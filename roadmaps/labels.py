@@ -34,7 +34,10 @@ def split_label(line: str) -> tuple[str | None, str, bool]:
     """(label, text, is a bullet) of a line; label None for a bullet or a plain line."""
     m = _LABEL.match(line)
     if m and m.group("body") and not _MONTH_AFTER.match(m.group("body")) and (
-            m.group("end") or "." in m.group("label") or not m.group("body")[:1].isdigit()):
+            m.group("end") or "." in m.group("label") or not m.group("body")[:1].isdigit()) and (
+            m.group("end") or "." in m.group("label") or not m.group("body")[:1].islower()):
+        # "9 классы – 25 мая" is a schedule line, not point 9: a bare number needs "." or ")"
+        # or a capital after it
         return m.group("label"), m.group("body").strip(), False
     m = _LETTER.match(line)
     if m:

@@ -27,6 +27,7 @@ from datetime import date
 from roadmaps.deadlines import DeadlineError, find_deadlines
 from roadmaps.items import RawItem
 from roadmaps.labels import parent_of, split_label
+from roadmaps.schedules import has_schedule
 from roadmaps.words import has_action, is_infinitive
 
 __all__ = ["Reading", "loose_items"]
@@ -53,6 +54,9 @@ _ENDS_WITH_DATE = re.compile(r"[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}(?:\s?
                              r"|\s+[а-яё]+(?:\s+[0-9]{4})?)(?:\s*г(?:ода|\.)?)?\s*[;.,]?\s*$",
                              re.IGNORECASE)
 _SENTENCE_END = (".", ";", ":", "!", "?")
+# "15.03.2022 – математика;" / "9 классы – 25 мая 2022 г.;": a line of a schedule
+_SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?\s*[-–—]"
+                            r"|[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}|\s+[а-яё]{3,})")
 
 
 def _dated(text: str, reference: date | None, bare: bool) -> bool:
@@ -94,7 +98,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             parent = parent_of(label, raws, 0)
         elif (bullet or is_schedule) and intro is not None:
             parent = intro
-        has_deadline = _dated(text, reference, bool(is_schedule))
+        has_deadline = _dated(text, reference, bool(is_schedule) or has_schedule(text))
         keep = has_deadline or ((label is not None or bullet) and (
             has_action(text) or parent is not None and _orders(parent.text)))
         if not keep:
@@ -150,7 +154,8 @@ def _paragraphs(lines: list[str], skip: set[int], start: int):
             continue
         label, body, bullet = split_label(line)
         continues = (current is not None and label is None and not bullet
-                     and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()))
+                     and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()
+                          or current[3].endswith((":", ";")) and _SCHEDULE_LINE.search(line)))
         if continues:
             current[3] = f"{current[3]} {line}"
             continue

@@ -18,7 +18,7 @@ from datetime import date
 from roadmaps.deadlines import Deadline, Period, find_deadlines
 from roadmaps.words import has_action
 
-__all__ = ["intro_actions", "schedule_deadlines", "schedule_parts"]
+__all__ = ["has_schedule", "intro_actions", "schedule_deadlines", "schedule_parts"]
 
 _INTRO = re.compile(
     r"(?:(?:следующ\w+|установленн\w+)\s+(?:сроки|даты|графику|график|расписанию|порядке)"
@@ -29,9 +29,18 @@ _INTRO = re.compile(
 )
 
 
+_LINE = 240  # the longest schedule line: "9 классы – 25 мая 2022 г. (русский язык, ...)"
+
+
 def _intro_end(text: str) -> int | None:
     m = _INTRO.search(text)
     return m.end() if m else None
+
+
+def has_schedule(text: str) -> bool:
+    """Whether `text` holds a schedule intro ("по следующему графику:") with dates after it."""
+    end = _intro_end(text)
+    return end is not None and any(c.isdigit() for c in text[end:end + _LINE])
 
 
 def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | None,
@@ -42,10 +51,11 @@ def schedule_deadlines(text: str, found: list[Deadline], *, reference: date | No
     end = _intro_end(text)
     if end is None:
         return None
-    tail = find_deadlines(text[end:], reference=reference, period=period, bare=True,
-                          anchor=anchor)
-    if len(tail) < 2:
-        return None
+    tail = find_deadlines(text[end:end + _LINE * 40], reference=reference, period=period,
+                          bare=True, anchor=anchor)
+    starts = [0] + [d.span[0] for d in tail]
+    if len(tail) < 2 or any(b - a > _LINE for a, b in zip(starts, starts[1:], strict=False)):
+        return None  # a schedule's lines are short: this is prose with dates in it
     # The intro's own date ("... в 2010 году по предметам:") frames the list: the lines
     # carry the deadlines.
     return [replace(d, span=(d.span[0] + end, d.span[1] + end)) for d in tail]
@@ -58,6 +68,15 @@ def schedule_parts(text: str, deadlines: list[Deadline]) -> list[str] | None:
     if end is None or len(deadlines) < 2 or deadlines[0].span[0] < end:
         return None
     intro = text[:end].rstrip(" :")
+    # One ";"-separated line a deadline, wherever the date stands in it ("9 классы – 25 мая").
+    segments, pos = [], end
+    for piece in text[end:].split(";"):
+        segments.append((pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+    owned = [[d for d in deadlines if a <= d.span[0] < b] for a, b, _ in segments]
+    if all(len(o) <= 1 for o in owned) and sum(map(len, owned)) == len(deadlines):
+        return [f"{intro}: {piece.strip(' ;,.')}" for (_, _, piece), o in zip(
+            segments, owned, strict=True) if o]
     bounds = [d.span[0] for d in deadlines[1:]] + [len(text)]
     parts, pos = [], end
     for deadline, stop in zip(deadlines, bounds, strict=True):

@@ -208,3 +208,54 @@ def test_a_statement_only_resolution_parses_without_deadlines():
     doc = parse_text(STATEMENT_ONLY, source="p.txt")
     assert doc.kind is DocumentKind.RESOLUTION and doc.reading == "points"
     assert [i.actionable for i in doc.items] == [True, False]
+
+
+EXAMS = """\
+ПРИКАЗ
+от 01.03.2022 № 45
+
+О проведении промежуточной аттестации
+
+1. Провести переводные экзамены:
+9 классы – 25 мая 2022 г.;
+10 классы – 27 мая 2022 г.;
+11 классы – 30 мая 2022 г.
+2. Руководителям ОО обеспечить явку обучающихся.
+"""
+
+WEBINARS = """\
+Уважаемые коллеги!
+Просим принять участие в вебинарах по следующему графику:
+15.03.2022 – математика;
+16.03.2022 – русский язык;
+17.03.2022 – физика.
+"""
+
+
+def test_exam_schedule_lines_with_the_date_last():
+    doc = parse_text(EXAMS, source="exams.txt")
+    assert [(i.label, i.due, i.text) for i in doc.items if i.due] == [
+        ("1", D(2022, 5, 25), "Провести переводные экзамены: 9 классы – 25 мая 2022 г"),
+        ("1", D(2022, 5, 27), "Провести переводные экзамены: 10 классы – 27 мая 2022 г"),
+        ("1", D(2022, 5, 30), "Провести переводные экзамены: 11 классы – 30 мая 2022 г")]
+    assert {i.due_source for i in doc.items if i.due} == {"inferred"}
+
+
+def test_letter_with_a_schedule_of_bare_dates():
+    doc = parse_text(WEBINARS, source="webinars.txt")
+    assert doc.reading == "deadline_lines"
+    assert [(i.due, i.text.rsplit(": ", 1)[1]) for i in doc.items] == [
+        (D(2022, 3, 15), "15.03.2022 – математика"), (D(2022, 3, 16), "16.03.2022 – русский язык"),
+        (D(2022, 3, 17), "17.03.2022 – физика")]
+
+
+def test_prose_with_many_dates_after_a_colon_is_no_schedule():
+    from roadmaps.schedules import schedule_deadlines
+
+    prose = ("Утвердить следующие сроки: с 1 июля 2014 года закон, который с тех пор "
+             + "многократно изменялся и дополнялся разными поправками " * 5
+             + "6 мая 2015 года, и далее 1 января 2016 года.")
+    assert schedule_deadlines(prose, [], reference=D(2014, 1, 1), period=None) is None
+    lines = "Утвердить следующие сроки: 1 июля 2014 г. - химия; 6 мая 2015 г. - физика."
+    assert [d.due for d in schedule_deadlines(lines, [], reference=D(2014, 1, 1),
+                                              period=None)] == [D(2014, 7, 1), D(2015, 5, 6)]
