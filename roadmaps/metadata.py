@@ -35,6 +35,9 @@ _NUMBER = re.compile(r"(?:№|N)\s*([0-9][0-9A-Za-zА-Яа-яЁё/\-.]*[0-9A-Za-
                      r"|(?:№|N)\s*([0-9])\b")
 _BARE_NUMBER = re.compile(r"^\d{1,4}(?:[-/][0-9A-Za-zА-Яа-яЁё]{1,6})?$")
 _DATE_FIELD = re.compile(r"^(?:дата(?:\s+\w+)?\s*:|от\s|«?\d{1,2}»?[\s.])", re.IGNORECASE)
+# A list of instructions: "Пр-1025 от 10 июня 2022 г." (number first, maybe ", п. 1")
+_CODE_NUMBER = re.compile(r"^(?P<number>[А-ЯЁ][а-яё]{0,3}-\d+[А-Яа-яЁё]{0,3})(?:\s*,\s*п\.\s*\S+)?"
+                          r"\s+от\s")
 
 # Kind words as the first word of a header line, in the order they are tried.
 _KINDS = [
@@ -199,12 +202,16 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
     start = kind_at or 0
     for index in range(start, min(len(header), start + 15)):
         line = header[index]
-        requisite = index == kind_at or _DATE_FIELD.match(line) or line.startswith(("№", "N "))
+        code = _CODE_NUMBER.match(line)
+        requisite = (index == kind_at or _DATE_FIELD.match(line) or line.startswith(("№", "N "))
+                     or code)
         if not requisite or (len(line) > 90 and index != kind_at):
             continue
         m = _NUMBER.search(line)
         if number is None and m:
             number = (m.group(1) or m.group(2)).rstrip(".")
+        elif number is None and code:
+            number = code.group("number")
         if when is None:
             when = parse_date(line, source=source, line=index + 1)
             date_at = index if when else None

@@ -135,6 +135,7 @@ def _dues(doc):
 def test_list_of_instructions_addressed_to_a_ministry():
     doc = parse_text(INSTRUCTIONS, source="pr.txt")
     assert doc.kind is DocumentKind.INSTRUCTIONS
+    assert (doc.date, doc.number) == (D(2022, 6, 10), "Пр-1025")
     assert doc.reading == "loose_points" and (doc.first_label, doc.last_label) == ("1", "2")
     by_label = {i.label: i for i in doc.items}
     # "Доклад – до ..., далее – ежегодно" belongs to point 1 and reaches its sub-items
