@@ -1,5 +1,9 @@
 """Deadlines in Russian official text: "в срок до 20 августа 2021 года", "ежемесячно", "I квартал".
 
+Split by concept: the pattern is `roadmaps._dateforms`, placing its pieces on the calendar
+`roadmaps._placing`, the words around a match that change its meaning (times of day, past
+qualifiers, "далее – ежегодно") `roadmaps._context`; this module decides what a match means.
+
 A pure module (no I/O, no database): text in, `Deadline` values out. The grammar is a regular
 expression compiled once at import (`roadmaps._dateforms.MASTER`); this module decides what
 each match *means*.
@@ -49,25 +53,11 @@ from re import Match
 
 from roadmaps import _context as C
 from roadmaps import _dateforms as F
+from roadmaps import _placing as P
+from roadmaps._placing import DeadlineError, Period
 from tracker.enums import Recurrence
 
 __all__ = ["Deadline", "DeadlineError", "Period", "find_deadlines", "find_period", "parse_deadline"]
-
-
-class DeadlineError(ValueError):
-    """An impossible date such as "31 февраля 2022"; the message quotes the phrase."""
-
-    def __init__(self, phrase: str, reason: str = "no such date") -> None:
-        super().__init__(f"impossible date in {phrase!r}: {reason}")
-        self.phrase = phrase
-
-
-@dataclass(frozen=True)
-class Period:
-    """A span of time a phrase names, e.g. "на 2021-2022 учебный год" (both ends included)."""
-
-    start: date
-    end: date
 
 
 @dataclass(frozen=True)
@@ -98,24 +88,6 @@ class _Reading:
     approximate: bool = False
     spanlike: bool = False
     dayof: bool = False  # "до 5 числа месяца, следующего за отчетным": monthly unless said
-
-
-@dataclass(frozen=True)
-class _Ctx:
-    reference: date | None
-    period: Period | None
-    fallback: date | None = None  # an undated document's anchor (see `find_deadlines`)
-
-    @property
-    def anchor(self) -> date | None:
-        """Where a date without a year starts looking: the inherited period, else the
-        document, else the caller's fallback."""
-        return self.period.start if self.period else self.reference or self.fallback
-
-    @property
-    def now(self) -> date | None:
-        """What "текущего/до конца года" is relative to: the document, else the period."""
-        return self.reference or (self.period.start if self.period else None)
 
 
 _RECURRENCE_WORDS = {
@@ -158,191 +130,15 @@ def _kw_class(kw: str | None) -> str | None:
     }.get(words, "event")
 
 
-# --- resolving the pieces of a match ----------------------------------------------------------
-
-
-def _check_day(phrase: str, day: int, month: int, year: int | None) -> None:
-    if not 1 <= month <= 12:
-        raise DeadlineError(phrase, f"month {month}")
-    longest = 29 if month == 2 and year is None else F.calendar.monthrange(year or 2000, month)[1]
-    if not 1 <= day <= longest:
-        raise DeadlineError(phrase, f"day {day} of month {month}")
-
-
-def _roll(phrase: str, day: int, month: int, anchor: date) -> date:
-    """The first `day.month` on or after `anchor` (29 February waits for a leap year)."""
-    for year in range(anchor.year, anchor.year + 9):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= anchor:
-            return candidate
-    raise DeadlineError(phrase)
-
-
-def _day(m: Match, t: str, ctx: _Ctx, phrase: str, borrow: date | None = None) -> date | None:
-    """The date of `_date(t)` groups; `borrow` fills a partial first half of a range."""
-    day = int(m.group(t + "d"))
-    numeric, word = m.group(t + "m"), m.group(t + "w")
-    year_text = m.group(t + "y") or m.group(t + "Y")
-    if numeric is not None:
-        if year_text is None and len(numeric) < 2:
-            return None  # "до 3.5" is a number, not 3 May: a yearless date needs "03.05"
-        month = int(numeric)
-        if year_text is None and (month > 12 or day > 31):
-            return None  # "до 35.45": a number (a price, a score), not a date to report
-    elif word is not None:
-        month = F.month_num(word)
-        if month is None:
-            return None
-    elif borrow is not None:
-        month = borrow.month
-    else:
-        return None
-    year = F.year_of(year_text, ctx.reference.year if ctx.reference else None) \
-        if year_text else None
-    _check_day(phrase, day, month, year)
-    if year is None and borrow is not None:
-        year = borrow.year if month <= borrow.month else borrow.year - 1
-    if year is not None:
-        return date(year, month, day)
-    return _roll(phrase, day, month, ctx.anchor) if ctx.anchor else None
-
-
-def _first_span(bounds, anchor: date | None) -> tuple[date, date] | None:
-    """`bounds(year)` for the first year whose span does not end before `anchor`."""
-    if anchor is None:
-        return None
-    this = bounds(anchor.year)
-    return this if this[1] >= anchor else bounds(anchor.year + 1)
-
-
-def _range(m: Match, first: str, last: str, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
-    end = _day(m, last, ctx, phrase)
-    if end is None:
-        return None
-    start = _day(m, first, ctx, phrase, borrow=end)
-    if start is None:
-        return None
-    if start > end:
-        raise DeadlineError(phrase, "the range ends before it starts")
-    return start, end
-
-
-def _bounds(kind: str, m: Match, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
-    """First and last day of a span atom; None when it cannot be placed (no year, no anchor)."""
-    g = m.group
-    if kind == "A_year":
-        year = int(g("yr"))
-        return date(year, 1, 1), date(year, 12, 31)
-    if kind == "A_years":
-        first, last = int(g("ys1")), int(g("ys2"))
-        if first > last:
-            raise DeadlineError(phrase, "the years run backwards")
-        return date(first, 1, 1), date(last, 12, 31)
-    if kind == "A_acad":
-        first, second = int(g("ac1")), F.year_of(g("ac2"))
-        if second != first + 1:
-            raise DeadlineError(phrase, "an academic year spans two consecutive years")
-        return F.academic_bounds(first)
-    if kind in ("A_quarter", "A_half"):
-        t = "q" if kind == "A_quarter" else "h"
-        number = F.ordinal(g(t + "n"))
-        if number is None:
-            return None
-        if kind == "A_half" and number > 2:
-            raise DeadlineError(phrase, "a year has two half-years")
-        fn = F.quarter_bounds if kind == "A_quarter" else F.half_bounds
-        year = g(t + "y")
-        if year:
-            return fn(int(year), number)
-        return _first_span(lambda y: fn(y, number), ctx.anchor)
-    if kind == "A_month":
-        month = F.month_num(g("mo"))
-        if month is None:
-            return None
-        if g("moy"):
-            year = int(g("moy"))
-            return date(year, month, 1), F.month_end(year, month)
-        if ctx.period and _academic(ctx.period):
-            # "на 2016-2017 учебный год": August-December are its first year, January-July
-            # its second, whatever the document's date.
-            year = ctx.period.start.year + (month < 8)
-            return date(year, month, 1), F.month_end(year, month)
-        return _first_span(lambda y: (date(y, month, 1), F.month_end(y, month)), ctx.anchor)
-    if kind == "A_mrange":
-        first, last = F.month_num(g("ma")), F.month_num(g("mb"))
-        if first is None or last is None:
-            return None
-        wraps = first > last  # "сентябрь – май": the second month is in the next year
-        if g("mby"):
-            end_year = int(g("mby"))
-        elif g("may"):
-            end_year = int(g("may")) + wraps
-        else:
-            found = _first_span(lambda y: (date(y, last, 1), F.month_end(y, last)), ctx.anchor)
-            if found is None:
-                return None
-            end_year = found[1].year
-        start_year = int(g("may")) if g("may") else end_year - wraps
-        start, end = date(start_year, first, 1), F.month_end(end_year, last)
-        if start > end:
-            raise DeadlineError(phrase, "the range ends before it starts")
-        return start, end
-    if kind == "A_drange":
-        return _range(m, "c", "e", ctx, phrase)
-    if kind == "A_range":
-        return _range(m, "a", "b", ctx, phrase)
-    return None
-
-
-def _academic(period: Period) -> bool:
-    return (period.start.month, period.start.day, period.end.month, period.end.day) == (
-        9, 1, 8, 31) and period.end.year == period.start.year + 1
-
-
-def _after(reference: date, n: int, unit: str, working: bool) -> date:
-    unit = unit.lower()
-    if unit.startswith("недел"):
-        return reference + timedelta(weeks=n)
-    if unit.startswith("месяц") or unit.startswith("месячн"):
-        return F.add_months(reference, n)
-    if working:
-        return F.add_working_days(reference, n)
-    return reference + timedelta(days=n)
-
-
-def _current(unit: str, ctx: _Ctx) -> tuple[date, date] | None:
-    """The year/quarter/month/academic year containing `ctx.now` (for "до конца года")."""
-    now = ctx.now
-    if unit == "периода":
-        return (ctx.period.start, ctx.period.end) if ctx.period else None
-    if now is None:
-        return None
-    if "уч" in unit:
-        return F.academic_containing(now)
-    if unit.endswith("года"):
-        return date(now.year, 1, 1), date(now.year, 12, 31)
-    if unit == "квартала":
-        return F.quarter_bounds(now.year, (now.month - 1) // 3 + 1)
-    if unit == "полугодия":
-        return F.half_bounds(now.year, 1 if now.month <= 6 else 2)
-    if unit == "месяца":
-        return date(now.year, now.month, 1), F.month_end(now.year, now.month)
-    monday = now - timedelta(days=now.weekday())  # недели
-    return monday, monday + timedelta(days=6)
-
-
 _CUR_RELATIVE = {"квартала": (3, "месяц"), "полугодия": (6, "месяц"), "месяца": (1, "месяц"),
                  "недели": (1, "недел")}
 
 
-def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
+def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> _Reading | None:
     """ "года", "учебного года", "квартала"... after "в течение" or "до конца"."""
     unit = " ".join(m.group("cur").lower().replace("уч.", "учебного ").split())
     if kwc == "end":
-        found = _current(unit, ctx)
+        found = P.current(unit, ctx)
         return _Reading(found[1]) if found else None
     if kwc != "during":
         return None
@@ -350,11 +146,11 @@ def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
         if ctx.reference is None:
             return None
         n, what = _CUR_RELATIVE[unit]
-        return _Reading(_after(ctx.reference, n, what, False), approximate=True)
+        return _Reading(P.after(ctx.reference, n, what, False), approximate=True)
     if ctx.period:
         span = (ctx.period.start, ctx.period.end)
     elif unit != "года" and unit != "периода":
-        span = _current(unit, ctx)  # "в течение учебного года": the current one
+        span = P.current(unit, ctx)  # "в течение учебного года": the current one
     else:
         span = None
     if span is None:
@@ -362,7 +158,7 @@ def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
     return _Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
 
 
-def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
+def _recurring(m: Match, kind: str, ctx: P.Ctx) -> _Reading:
     """A recurrence word (with its reporting day), over the inherited period if there is one."""
     if kind == "A_rec":
         word = " ".join(m.group("recw").lower().split())
@@ -380,7 +176,7 @@ def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
     return _Reading(None, recurrence=recurrence, dayof=dayof)
 
 
-def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | None:
+def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """The meaning of one match, or None when it is not a deadline (see the module docstring).
 
     `strong`: the text is a "Срок" cell, or follows "Срок:" or a recurrence word, so bare
@@ -415,24 +211,24 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
         if n is None:
             return None
         working = working and "рабоч" in (m.group("dk") or "").lower()
-        return _Reading(_after(ctx.reference, n, unit, working), approximate=True)
+        return _Reading(P.after(ctx.reference, n, unit, working), approximate=True)
     if kind == "A_rel":  # "не позднее чем за 10 дней до 1 сентября"
         if kwc != "before" and not strong:
             return None
-        target, n = _day(m, "r", ctx, phrase), F.count(m.group("rn"))
+        target, n = P.day(m, "r", ctx, phrase), F.count(m.group("rn"))
         if target is None or n is None:
             return None
         working = "рабоч" in (m.group("rk") or "").lower()
-        return _Reading(_after(target, -n, m.group("ru"), working), approximate=working)
+        return _Reading(P.after(target, -n, m.group("ru"), working), approximate=working)
     if kind == "A_date":
         if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))
                 or (bare and kwc is None)):
             return None
-        due = _day(m, "p", ctx, phrase)
+        due = P.day(m, "p", ctx, phrase)
         return _Reading(due) if due else None
     if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
             "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
-        found = _bounds(kind, m, ctx, phrase)
+        found = P.bounds(kind, m, ctx, phrase)
         return _Reading(found[1], found[0], spanlike=True) if found else None
     if kind not in _SPAN_KINDS:
         return None
@@ -446,7 +242,7 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
         return None
     if kwc == "in" and kind == "A_acad" and not strong:
         return None
-    found = _bounds(kind, m, ctx, phrase)
+    found = P.bounds(kind, m, ctx, phrase)
     if found is None:
         return None
     start, end = found
@@ -459,7 +255,7 @@ def _read(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | N
     return _Reading(end, start, spanlike=True)
 
 
-def _read_safely(m: Match, ctx: _Ctx, strong: bool, bare: bool = False) -> _Reading | None:
+def _read_safely(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """`_read`, with calendar overflow (year 0, year 10000) reported as an impossible date."""
     try:
         return _read(m, ctx, strong, bare)
@@ -501,7 +297,7 @@ def find_deadlines(
     """
     if not text:
         return []
-    ctx = _Ctx(reference, period, anchor)
+    ctx = P.Ctx(reference, period, anchor)
     scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
@@ -582,7 +378,7 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
     """
     if not text:
         return None
-    ctx = _Ctx(reference, None)
+    ctx = P.Ctx(reference, None)
     for m in F.MASTER.finditer(text):
         kind = m.lastgroup or ""
         if kind not in _PERIOD_KINDS:
@@ -593,7 +389,7 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
                 "yss") is None:
             continue
         try:
-            found = _bounds(kind, m, ctx, m.group())
+            found = P.bounds(kind, m, ctx, m.group())
         except DeadlineError:
             raise
         except (ValueError, OverflowError) as exc:
