@@ -1,10 +1,14 @@
 """Parse a protocol, order, decision or roadmap into a `ParsedDocument`.
 
 Steps:
-1. Find the tables (rows of " | " or tab-separated cells under a header naming an action
-   column and a deadline or responsible column) and the decision markers ("РЕШИЛИ:",
-   "ПОСТАНОВИЛИ:", "ПРИКАЗЫВАЮ:", "коллегия РЕШАЕТ:", "постановляю:", "... следующие
-   управленческие решения:"). A document with neither is an error: it has nothing to import.
+0. Rebuild tables flattened into text (one cell a line, space-aligned columns...) into
+   " | " rows (`roadmaps.text_tables`), keeping each row's original line.
+1. Find the tables (`roadmaps.tables`: rows of " | " or tab-separated cells under a header
+   naming an action column and a deadline or responsible column) and the decision markers
+   ("РЕШИЛИ:", "ПОСТАНОВИЛИ:", "ПРИКАЗЫВАЮ:", "коллегия РЕШАЕТ:", "постановляю:", "...
+   следующие управленческие решения:"). With neither, an order-like document is read from its
+   point "1.", anything else by `roadmaps.loose` (numbered points and dated lines); only a
+   document without any deadline is refused. `ParsedDocument.reading` says which it was.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
 3. Collect each section's items: numbered ("1.", "1.1.", "3.5", "1.1.Разработать", "а)"),
    bulleted ("-", "•", "–", "—"), and, in formal sections, unnumbered paragraphs. Lines
@@ -12,7 +16,9 @@ Steps:
    addressee headings apply to the items under them. A section ends at the next marker, at
    "СЛУШАЛИ"/"ВЫСТУПИЛИ", at an agenda question ("О ..."), at signatures or an appendix. A
    narrative section ("управленческие решения") also ends at the first plain paragraph.
-4. Read deadlines, inherit from intros and split multi-deadline items (`roadmaps.items`).
+4. Read deadlines, inherit from intros and split multi-deadline items (`roadmaps.items`;
+   schedules inside an item: `roadmaps.schedules`). Decisions a protocol quotes from an
+   earlier act carry that act (`ParsedItem.cited_act`).
 """
 
 from __future__ import annotations
