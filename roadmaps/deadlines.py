@@ -47,6 +47,8 @@ How dates resolve
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from re import Match
@@ -277,6 +279,43 @@ def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
 
 
 def find_deadlines(
+    text: str, *, reference: date | None = None, period: Period | None = None,
+    cell: bool = False, bare: bool = False, anchor: date | None = None,
+) -> list[Deadline]:
+    """All deadline phrases in `text`, in order (see `_find`). Inside `memo()` answers are
+    remembered: the parser asks about the same paragraph several times per document.
+
+    :raises DeadlineError: for an impossible date in a deadline position.
+    """
+    if not text:
+        return []
+    cache = _MEMO.get()
+    if cache is None:
+        return _find(text, reference=reference, period=period, cell=cell, bare=bare,
+                     anchor=anchor)
+    key = (text, reference, period, cell, bare, anchor)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = tuple(_find(text, reference=reference, period=period, cell=cell,
+                                         bare=bare, anchor=anchor))
+    return list(found)
+
+
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo",
+                                                                   default=None)
+
+
+@contextlib.contextmanager
+def memo():
+    """Remember `find_deadlines` answers for the duration (one document's parse)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _find(
     text: str, *, reference: date | None = None, period: Period | None = None,
     cell: bool = False, bare: bool = False, anchor: date | None = None,
 ) -> list[Deadline]:

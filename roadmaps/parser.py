@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from roadmaps.deadlines import DeadlineError, find_deadlines, find_period
+from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import (
     CitedAct,
     Context,
@@ -106,8 +106,14 @@ def parse_text(text: str, *, source: str = "<text>", content_hash: str = "") -> 
     """Parse a document's text. `content_hash` defaults to the sha256 of the UTF-8 text.
 
     :raises DocumentError: "<source>: no decision section found (...)" when the text has
-        neither a decision marker nor a plan table; "<source>, line N: impossible date «...»".
+        neither a decision marker nor a plan table nor any deadline; "<source>, line N:
+        impossible date «...»".
     """
+    with memo():
+        return _parse(text, source, content_hash)
+
+
+def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table

@@ -33,8 +33,15 @@ _LINE = 240  # the longest schedule line: "9 классы – 25 мая 2022 г.
 
 
 def _intro_end(text: str) -> int | None:
-    m = _INTRO.search(text)
-    return m.end() if m else None
+    """The end of the first schedule intro (its ":"), or None. Looked for only before each
+    colon: most items have none, and a scan of the whole text for the words is slow."""
+    colon = text.find(":")
+    while colon >= 0:
+        m = _INTRO.search(text, max(0, colon - 200), colon + 1)
+        if m is not None:
+            return m.end()
+        colon = text.find(":", colon + 1)
+    return None
 
 
 def has_schedule(text: str) -> bool:
