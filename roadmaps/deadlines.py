@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from re import Match
@@ -301,6 +302,13 @@ def find_deadlines(
     return list(found)
 
 
+# Every deadline phrase holds a digit or one of these stems (keep in step with _dateforms:
+# month words, recurrence words, "в течение года/квартала/месяца", ordinals in words, "раз в").
+_DIGIT = re.compile(r"[0-9]")
+_WORDY = re.compile(r"янв|фев|мар|апр|ма[йяею]|июн|июл|авг|сен|окт|ноя|дек|еже|постоян|год|"
+                    r"квартал|полугод|месяц|месяч|недел|период|сут|кв|дн|ден|срок|раз|дважд|ii|iv|перв|втор"
+                    r"|трет|четв",
+                    re.IGNORECASE)
 _MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo",
                                                                    default=None)
 
@@ -334,8 +342,8 @@ def _find(
 
     :raises DeadlineError: for an impossible date in a deadline position.
     """
-    if not text:
-        return []
+    if not text or (_DIGIT.search(text) is None and _WORDY.search(text) is None):
+        return []  # no digit, no month, no recurrence or span word: nothing to scan for
     ctx = P.Ctx(reference, period, anchor)
     scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
