@@ -32,12 +32,13 @@ _DATE_AFTER = re.compile(r"\s*(?:ч\.?\s*)?[0-9]{1,2}\s?[.]\s?[0-9]{1,2}\s?[.]\s
 _DATE_BEFORE = re.compile(r"[0-9]{1,2}\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}(?:\s*г\.?)?\s*,?\s*"
                           r"(?:в|до|с|к)?\s*$|[а-яё]{3,}\s+[0-9]{4}\s*(?:г\.|года)?\s*,?\s*"
                           r"(?:в|до|с|к)?\s*$", re.IGNORECASE)
+# The word right before a span that makes it the date of a past fact.
 _PAST = re.compile(
     r"(?:(?:установл|утвержд|приня|провед|достигну|выполн|получ|созд|направл|представл"
     r"|разработ|реализов|определ|сложивш)[её]?(?:нн(?:ых|ые|ый|ая|ое|ого|ой|ом|ым|ую)"
     r"|н[аоы]?|т[аоы]?|ий|их|ие|ая|ей)"
-    r"|(?:бы|провели|прошли|прош[её]л|состоял|проходил|провод)\w*"
-    r"|итогам|итогах|результатам|состоянию)\s+$",
+    r"|(?:был|провели|прошли|прош[её]л|состоял|проходил)\w*"
+    r"|итогам|итогах|результатам|состоянию)",
     re.IGNORECASE,
 )
 _YEARLY = re.compile(r"(?:\s*года)?\s*,?\s*следующего\s+за\s+отч[её]тным(?:\s+годом)?",
@@ -82,7 +83,8 @@ def mask_times(text: str) -> str:
 
 def is_past(text: str, start: int) -> bool:
     """Whether the words right before `start` (the match's keyword) date a past fact."""
-    return _PAST.search(text, max(0, start - 40), start) is not None
+    before = text[max(0, start - 40):start].split()
+    return bool(before) and _PAST.fullmatch(before[-1]) is not None
 
 
 def in_quotes(text: str, start: int) -> bool:
@@ -93,6 +95,8 @@ def in_quotes(text: str, start: int) -> bool:
 
 def yearly_tail(text: str, end: int) -> int | None:
     """The end of "года, следующего за отчетным" right after `end`, or None."""
+    if "следующ" not in text[end:end + 40].lower():
+        return None
     m = _YEARLY.match(text, end)
     if m is None or "год" not in m.group() and not text[:end].lower().endswith("года"):
         return None
