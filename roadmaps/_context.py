@@ -5,6 +5,8 @@
   phrase the grammar reports still shows it as written.
 * A past qualifier in front of a span ("установленных в 2019 году", "по итогам 2022 года",
   "проведенного в марте") dates what was done, never what is due: `is_past`.
+* A year right after a place ("Комплекс мер ... Костромской области в 2012 году", "ГИА в
+  Краснодарском крае в 2015 году") names a programme's or an event's scope: `after_place`.
 * "не позднее 1 марта года, следующего за отчетным" is a yearly duty: `yearly_tail`.
 * "Доклад – до 1 марта 2022 г., далее – ежегодно": the first date and the recurrence that
   follows it are one deadline: `THEN_GAP`.
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RANGE_GAP", "THEN_GAP", "in_quotes", "is_past", "mask_times", "yearly_tail"]
+__all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "in_quotes", "is_past", "mask_times",
+           "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -85,6 +88,18 @@ def is_past(text: str, start: int) -> bool:
     """Whether the words right before `start` (the match's keyword) date a past fact."""
     before = text[max(0, start - 40):start].split()
     return bool(before) and _PAST.fullmatch(before[-1]) is not None
+
+
+# "... системы образования Костромской области в 2012 году", "ГИА в Краснодарском крае в 2015
+# году": a year after a place names the scope of a programme or an event, not a deadline.
+_PLACE = re.compile(r"(?:област[иь]|кра[яе]|округ[ае]?|район[ае]?|федерации|республик[иеа]"
+                    r"|город[ае]|ГИА(?:-\d+)?|ЕГЭ|ОГЭ)[,»\"]?", re.IGNORECASE)
+
+
+def after_place(text: str, start: int) -> bool:
+    """Whether the word right before `start` is a place (or an exam named for its year)."""
+    before = text[max(0, start - 30):start].split()
+    return bool(before) and _PLACE.fullmatch(before[-1]) is not None
 
 
 def in_quotes(text: str, start: int) -> bool:

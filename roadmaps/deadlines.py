@@ -251,6 +251,9 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
     start, end = found
     if kwc == "in" and not strong and ctx.reference and end < ctx.reference:
         return None  # "В 2021 году ... был проведен" in a 2022 document: the past
+    if kwc == "in" and not strong and kind in ("A_year", "A_years") and C.after_place(
+            m.string, m.start()):
+        return None  # "Комплекс мер ... Костромской области в 2012 году": the scope
     if kwc == "end" or kwc == "nlt":
         return _Reading(end)
     if kwc == "by":
