@@ -11,6 +11,7 @@ daily       ``2022-03-15``   that day; working days only by default
 weekly      ``2022-W11``     Sunday of the ISO week
 monthly     ``2022-03``      last day of the month
 quarterly   ``2022-Q1``      last day of the quarter
+half_yearly ``2022-H1``      30 June / 31 December
 yearly      ``2022``         31 December
 continuous  ``to-2022-12-31`` `period_end` (else the task's due date): one occurrence
 =========== ================ =============================================
@@ -55,6 +56,10 @@ def _period(kind: Recurrence, day: date) -> tuple[str, date, date]:
         quarter = (day.month - 1) // 3 + 1
         first = date(day.year, 3 * quarter - 2, 1)
         return f"{day.year}-Q{quarter}", first, _month_end(day.year, 3 * quarter)
+    if kind == Recurrence.HALF_YEARLY:
+        half = 1 if day.month <= 6 else 2
+        return f"{day.year}-H{half}", date(day.year, 6 * half - 5, 1), \
+            _month_end(day.year, 6 * half)
     if kind == Recurrence.YEARLY:
         return str(day.year), date(day.year, 1, 1), date(day.year, 12, 31)
     raise ValueError(f"{kind} has no periods")

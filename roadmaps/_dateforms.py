@@ -96,9 +96,13 @@ def _ordinal(t: str, nouns: str) -> str:
 _QUARTER = _ordinal("q", r"кв\.(?!\s*м(?!\w))|кв(?![\w.])|квартал\w*")
 _HALF = _ordinal("h", r"полугоди\w*")
 
+_SROK_NOUN = (r"(?:исполнения|выполнения|представления|предоставления|реализации|проведения"
+              r"|подготовки|готовности|сдачи|направления|окончания|завершения|рассмотрения)")
+# "Срок исполнения:", and "срок готовности проекта программы – 01.09.2022": up to four words
+# between the noun and the dash, which is then required.
 _SROK = (
-    r"(?P<srok>срок(?:и)?(?:\s+(?:исполнения|выполнения|представления|предоставления"
-    r"|реализации|проведения|подготовки))?\s*(?:[:–—-]\s*)?)"
+    rf"(?P<srok>срок(?:и)?(?:\s+{_SROK_NOUN}(?:(?:\s+[а-яё«»\"]+){{1,4}}?\s*[:–—-]\s*|\s*"
+    r"(?:[:–—-]\s*)?)|\s*(?:[:–—-]\s*)?))"
 )
 # Longest first: "в срок до" must win over "в", "до конца" over "до". The event words
 # ("от", "за", "по", "на") are captured too so that their dates are consumed and rejected.
@@ -112,7 +116,7 @@ _KW = (
 )
 
 _REC_WORD = (
-    r"(?P<recw>ежедневно|еженедельно|ежемесячно|ежеквартально|ежегодно"
+    r"(?P<recw>ежедневно|еженедельно|ежемесячно|ежеквартально|ежегодно|ежеполугодно"
     r"|постоянно(?!\s+действ)|в\s+постоянном\s+режиме|на\s+постоянной\s+основе)(?!\w)"
 )
 # "до 5 числа месяца, следующего за отчетным": the reporting day of a recurring duty.
@@ -141,8 +145,8 @@ _ATOMS = [
     r"\s*(?:гг?\.?\s*)?(?:учебн(?:ый|ого|ом|ому|ым)|уч\.|уч(?!\w))\s*"
     r"(?:года|году|год|гг\.?|г\.|г(?!\w)))",
     # 2021-2022 гг., 2021 – 2024 годы
-    rf"(?P<A_years>(?P<ys1>{_Y4}){_DASH}(?P<ys2>{_Y4})\s*"
-    r"(?:гг\.?|г\.\s*г\.|годы|годах|годов|года|год|г\.|г)(?!\w))",
+    rf"(?P<A_years>(?P<ys1>{_Y4}){_DASH}(?P<ys2>{_Y4})(?P<yss>\s*"
+    r"(?:гг\.?|г\.\s*г\.|годы|годах|годов|года|год|г\.|г)(?!\w))?)",
     # 10.01.2022 - 21.01.2022; 10-21 января 2022
     rf"(?P<A_drange>{_date('c', partial=True)}{_DASH}{_date('e')})",
     rf"(?P<A_date>{_date('p')})",
@@ -159,6 +163,9 @@ _ATOMS = [
     # года, учебного года, квартала, месяца, периода after "в течение" / "до конца"
     r"(?P<A_cur>(?:(?:текущего|всего|этого)\s+)?(?P<cur>учебного\s+года|уч\.?\s*года"
     r"|календарного\s+года|года|квартала|полугодия|месяца|недели|периода)(?!\w))",
+    # (один) раз в квартал, 1 раз в полгода, 2 раза в год, дважды в год
+    r"(?P<A_freq>(?:(?:один|1)\s+)?раз\s+в\s+(?P<fu>полгода|полугоди[еия]|квартал|месяц|неделю"
+    r"|год|день|сутки)(?!\w)|(?:2|два)\s+раза\s+в\s+год(?!\w)|дважды\s+в\s+год(?!\w))",
 ]
 
 # The first letters any match can begin with (keyword, "Срок", month, recurrence word, number
@@ -167,7 +174,7 @@ _ATOMS = [
 # Keep it in step with _SROK, _KW and _ATOMS: a missing prefix silently loses a form.
 _STARTS = (
     r"(?=[0-9«\"„“”'‘’i]|в[\s0-9«\"„“'‘ост]|к[\s0-9«\"„“'‘ав]|[сc]\s|ср|се|до|дн|дв|де|не[\sд]"
-    r"|за\s|на\s|по|от[\s0-9]|еж|те|эт|уч|го|пер|пя|ме|ян|фе|ма|ап|ию|ав|ок|но|тр|че|ше|од)"
+    r"|за\s|на\s|по|от[\s0-9]|еж|те|эт|уч|го|пер|пя|ме|ян|фе|ма|ап|ию|ав|ок|но|тр|че|ше|од|раз\s|дваж)"
 )
 
 MASTER = re.compile(
@@ -201,10 +208,20 @@ def count(word: str) -> int | None:
     return NUMBER_WORDS.get(word.lower())
 
 
-def year_of(text: str) -> int:
-    """A 4- or 2-digit year; two digits are 20xx ("15.09.21" is 2021)."""
+def year_of(text: str, pivot: int | None = None) -> int:
+    """A 4- or 2-digit year. Two digits take the century that puts the year within 80 years
+    before to 20 years after `pivot` (the document's year; 2030 without one): in a 2021
+    document "15.09.21" is 2021 and "от 17.03.98" is 1998."""
     value = int(text)
-    return 2000 + value if len(text) <= 2 else value
+    if len(text) > 2:
+        return value
+    pivot = pivot or 2030
+    year = pivot // 100 * 100 + value
+    if year > pivot + 20:
+        year -= 100
+    elif year < pivot - 80:
+        year += 100
+    return year
 
 
 def month_end(year: int, month: int) -> date:

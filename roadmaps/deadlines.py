@@ -1,5 +1,9 @@
 """Deadlines in Russian official text: "в срок до 20 августа 2021 года", "ежемесячно", "I квартал".
 
+Split by concept: the pattern is `roadmaps._dateforms`, placing its pieces on the calendar
+`roadmaps._placing`, the words around a match that change its meaning (times of day, past
+qualifiers, "далее – ежегодно") `roadmaps._context`; this module decides what a match means.
+
 A pure module (no I/O, no database): text in, `Deadline` values out. The grammar is a regular
 expression compiled once at import (`roadmaps._dateforms.MASTER`); this module decides what
 each match *means*.
@@ -43,30 +47,20 @@ How dates resolve
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from re import Match
 
+from roadmaps import _context as C
 from roadmaps import _dateforms as F
+from roadmaps import _placing as P
+from roadmaps._placing import DeadlineError, Period
 from tracker.enums import Recurrence
 
 __all__ = ["Deadline", "DeadlineError", "Period", "find_deadlines", "find_period", "parse_deadline"]
-
-
-class DeadlineError(ValueError):
-    """An impossible date such as "31 февраля 2022"; the message quotes the phrase."""
-
-    def __init__(self, phrase: str, reason: str = "no such date") -> None:
-        super().__init__(f"impossible date in {phrase!r}: {reason}")
-        self.phrase = phrase
-
-
-@dataclass(frozen=True)
-class Period:
-    """A span of time a phrase names, e.g. "на 2021-2022 учебный год" (both ends included)."""
-
-    start: date
-    end: date
 
 
 @dataclass(frozen=True)
@@ -96,22 +90,7 @@ class _Reading:
     recurrence: Recurrence | None = None
     approximate: bool = False
     spanlike: bool = False
-
-
-@dataclass(frozen=True)
-class _Ctx:
-    reference: date | None
-    period: Period | None
-
-    @property
-    def anchor(self) -> date | None:
-        """Where a date without a year starts looking: the inherited period, else the document."""
-        return self.period.start if self.period else self.reference
-
-    @property
-    def now(self) -> date | None:
-        """What "текущего/до конца года" is relative to: the document, else the period."""
-        return self.reference or (self.period.start if self.period else None)
+    dayof: bool = False  # "до 5 числа месяца, следующего за отчетным": monthly unless said
 
 
 _RECURRENCE_WORDS = {
@@ -120,12 +99,19 @@ _RECURRENCE_WORDS = {
     "ежемесячно": Recurrence.MONTHLY,
     "ежеквартально": Recurrence.QUARTERLY,
     "ежегодно": Recurrence.YEARLY,
+    "ежеполугодно": Recurrence.HALF_YEARLY,
 }
 _SPAN_KINDS = frozenset(
     {"A_month", "A_mrange", "A_quarter", "A_half", "A_year", "A_years", "A_acad", "A_drange"}
 )
 _PERIOD_KINDS = _SPAN_KINDS | {"A_range"}
-_REC_KINDS = frozenset({"A_rec", "A_dayof"})
+_RANGE_KINDS = frozenset({"A_range", "A_drange", "A_mrange"})
+_REC_KINDS = frozenset({"A_rec", "A_dayof", "A_freq"})
+_FREQ_UNITS = {"полгода": Recurrence.HALF_YEARLY, "полугодие": Recurrence.HALF_YEARLY,
+               "полугодия": Recurrence.HALF_YEARLY, "полугодии": Recurrence.HALF_YEARLY,
+               "квартал": Recurrence.QUARTERLY, "месяц": Recurrence.MONTHLY,
+               "неделю": Recurrence.WEEKLY, "год": Recurrence.YEARLY, "день": Recurrence.DAILY,
+               "сутки": Recurrence.DAILY}
 
 
 def _kw_class(kw: str | None) -> str | None:
@@ -147,178 +133,15 @@ def _kw_class(kw: str | None) -> str | None:
     }.get(words, "event")
 
 
-# --- resolving the pieces of a match ----------------------------------------------------------
-
-
-def _check_day(phrase: str, day: int, month: int, year: int | None) -> None:
-    if not 1 <= month <= 12:
-        raise DeadlineError(phrase, f"month {month}")
-    longest = 29 if month == 2 and year is None else F.calendar.monthrange(year or 2000, month)[1]
-    if not 1 <= day <= longest:
-        raise DeadlineError(phrase, f"day {day} of month {month}")
-
-
-def _roll(phrase: str, day: int, month: int, anchor: date) -> date:
-    """The first `day.month` on or after `anchor` (29 February waits for a leap year)."""
-    for year in range(anchor.year, anchor.year + 9):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= anchor:
-            return candidate
-    raise DeadlineError(phrase)
-
-
-def _day(m: Match, t: str, ctx: _Ctx, phrase: str, borrow: date | None = None) -> date | None:
-    """The date of `_date(t)` groups; `borrow` fills a partial first half of a range."""
-    day = int(m.group(t + "d"))
-    numeric, word = m.group(t + "m"), m.group(t + "w")
-    year_text = m.group(t + "y") or m.group(t + "Y")
-    if numeric is not None:
-        if year_text is None and len(numeric) < 2:
-            return None  # "до 3.5" is a number, not 3 May: a yearless date needs "03.05"
-        month = int(numeric)
-    elif word is not None:
-        month = F.month_num(word)
-        if month is None:
-            return None
-    elif borrow is not None:
-        month = borrow.month
-    else:
-        return None
-    year = F.year_of(year_text) if year_text else None
-    _check_day(phrase, day, month, year)
-    if year is None and borrow is not None:
-        year = borrow.year if month <= borrow.month else borrow.year - 1
-    if year is not None:
-        return date(year, month, day)
-    return _roll(phrase, day, month, ctx.anchor) if ctx.anchor else None
-
-
-def _first_span(bounds, anchor: date | None) -> tuple[date, date] | None:
-    """`bounds(year)` for the first year whose span does not end before `anchor`."""
-    if anchor is None:
-        return None
-    this = bounds(anchor.year)
-    return this if this[1] >= anchor else bounds(anchor.year + 1)
-
-
-def _range(m: Match, first: str, last: str, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
-    end = _day(m, last, ctx, phrase)
-    if end is None:
-        return None
-    start = _day(m, first, ctx, phrase, borrow=end)
-    if start is None:
-        return None
-    if start > end:
-        raise DeadlineError(phrase, "the range ends before it starts")
-    return start, end
-
-
-def _bounds(kind: str, m: Match, ctx: _Ctx, phrase: str) -> tuple[date, date] | None:
-    """First and last day of a span atom; None when it cannot be placed (no year, no anchor)."""
-    g = m.group
-    if kind == "A_year":
-        year = int(g("yr"))
-        return date(year, 1, 1), date(year, 12, 31)
-    if kind == "A_years":
-        first, last = int(g("ys1")), int(g("ys2"))
-        if first > last:
-            raise DeadlineError(phrase, "the years run backwards")
-        return date(first, 1, 1), date(last, 12, 31)
-    if kind == "A_acad":
-        first, second = int(g("ac1")), F.year_of(g("ac2"))
-        if second != first + 1:
-            raise DeadlineError(phrase, "an academic year spans two consecutive years")
-        return F.academic_bounds(first)
-    if kind in ("A_quarter", "A_half"):
-        t = "q" if kind == "A_quarter" else "h"
-        number = F.ordinal(g(t + "n"))
-        if number is None:
-            return None
-        if kind == "A_half" and number > 2:
-            raise DeadlineError(phrase, "a year has two half-years")
-        fn = F.quarter_bounds if kind == "A_quarter" else F.half_bounds
-        year = g(t + "y")
-        if year:
-            return fn(int(year), number)
-        return _first_span(lambda y: fn(y, number), ctx.anchor)
-    if kind == "A_month":
-        month = F.month_num(g("mo"))
-        if month is None:
-            return None
-        if g("moy"):
-            year = int(g("moy"))
-            return date(year, month, 1), F.month_end(year, month)
-        return _first_span(lambda y: (date(y, month, 1), F.month_end(y, month)), ctx.anchor)
-    if kind == "A_mrange":
-        first, last = F.month_num(g("ma")), F.month_num(g("mb"))
-        if first is None or last is None:
-            return None
-        wraps = first > last  # "сентябрь – май": the second month is in the next year
-        if g("mby"):
-            end_year = int(g("mby"))
-        elif g("may"):
-            end_year = int(g("may")) + wraps
-        else:
-            found = _first_span(lambda y: (date(y, last, 1), F.month_end(y, last)), ctx.anchor)
-            if found is None:
-                return None
-            end_year = found[1].year
-        start_year = int(g("may")) if g("may") else end_year - wraps
-        start, end = date(start_year, first, 1), F.month_end(end_year, last)
-        if start > end:
-            raise DeadlineError(phrase, "the range ends before it starts")
-        return start, end
-    if kind == "A_drange":
-        return _range(m, "c", "e", ctx, phrase)
-    if kind == "A_range":
-        return _range(m, "a", "b", ctx, phrase)
-    return None
-
-
-def _after(reference: date, n: int, unit: str, working: bool) -> date:
-    unit = unit.lower()
-    if unit.startswith("недел"):
-        return reference + timedelta(weeks=n)
-    if unit.startswith("месяц") or unit.startswith("месячн"):
-        return F.add_months(reference, n)
-    if working:
-        return F.add_working_days(reference, n)
-    return reference + timedelta(days=n)
-
-
-def _current(unit: str, ctx: _Ctx) -> tuple[date, date] | None:
-    """The year/quarter/month/academic year containing `ctx.now` (for "до конца года")."""
-    now = ctx.now
-    if unit == "периода":
-        return (ctx.period.start, ctx.period.end) if ctx.period else None
-    if now is None:
-        return None
-    if "уч" in unit:
-        return F.academic_containing(now)
-    if unit.endswith("года"):
-        return date(now.year, 1, 1), date(now.year, 12, 31)
-    if unit == "квартала":
-        return F.quarter_bounds(now.year, (now.month - 1) // 3 + 1)
-    if unit == "полугодия":
-        return F.half_bounds(now.year, 1 if now.month <= 6 else 2)
-    if unit == "месяца":
-        return date(now.year, now.month, 1), F.month_end(now.year, now.month)
-    monday = now - timedelta(days=now.weekday())  # недели
-    return monday, monday + timedelta(days=6)
-
-
 _CUR_RELATIVE = {"квартала": (3, "месяц"), "полугодия": (6, "месяц"), "месяца": (1, "месяц"),
                  "недели": (1, "недел")}
 
 
-def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
+def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> _Reading | None:
     """ "года", "учебного года", "квартала"... after "в течение" or "до конца"."""
     unit = " ".join(m.group("cur").lower().replace("уч.", "учебного ").split())
     if kwc == "end":
-        found = _current(unit, ctx)
+        found = P.current(unit, ctx)
         return _Reading(found[1]) if found else None
     if kwc != "during":
         return None
@@ -326,11 +149,11 @@ def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
         if ctx.reference is None:
             return None
         n, what = _CUR_RELATIVE[unit]
-        return _Reading(_after(ctx.reference, n, what, False), approximate=True)
+        return _Reading(P.after(ctx.reference, n, what, False), approximate=True)
     if ctx.period:
         span = (ctx.period.start, ctx.period.end)
     elif unit != "года" and unit != "периода":
-        span = _current(unit, ctx)  # "в течение учебного года": the current one
+        span = P.current(unit, ctx)  # "в течение учебного года": the current one
     else:
         span = None
     if span is None:
@@ -338,30 +161,40 @@ def _cur(m: Match, kwc: str | None, ctx: _Ctx) -> _Reading | None:
     return _Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
 
 
-def _recurring(m: Match, kind: str, ctx: _Ctx) -> _Reading:
+def _recurring(m: Match, kind: str, ctx: P.Ctx) -> _Reading:
     """A recurrence word (with its reporting day), over the inherited period if there is one."""
     if kind == "A_rec":
         word = " ".join(m.group("recw").lower().split())
         recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
+    elif kind == "A_freq":
+        unit = (m.group("fu") or "полгода").lower()  # "2 раза в год", "дважды в год"
+        recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
     else:  # "до 5 числа каждого месяца" with no recurrence word
         whose = f"{m.group('fo') or ''} {m.group('fp') or ''}".lower()
-        recurrence = Recurrence.QUARTERLY if "квартал" in whose else Recurrence.MONTHLY
+        recurrence = (Recurrence.QUARTERLY if "квартал" in whose else Recurrence.YEARLY
+                      if "год" in whose else Recurrence.MONTHLY)
+    dayof = kind == "A_dayof"
     if ctx.period:
-        return _Reading(ctx.period.end, ctx.period.start, recurrence)
-    return _Reading(None, recurrence=recurrence)
+        return _Reading(ctx.period.end, ctx.period.start, recurrence, dayof=dayof)
+    return _Reading(None, recurrence=recurrence, dayof=dayof)
 
 
-def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """The meaning of one match, or None when it is not a deadline (see the module docstring).
 
     `strong`: the text is a "Срок" cell, or follows "Срок:" or a recurrence word, so bare
-    forms count.
+    forms count. `bare`: a full date with no keyword counts ("Открыть лагерь 1 июня").
     """
     kind = m.lastgroup or ""
     kwc = _kw_class(m.group("kw"))
     strong = strong or m.group("srok") is not None
     phrase = m.group()
     if kwc == "event" or (kwc == "before" and kind != "A_rel"):
+        return None
+    if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") and (
+            C.is_past(m.string, m.start()) or not strong and C.in_quotes(m.string, m.start())):
+        # "установленных в 2019 году", "по итогам 2022 года": what was done; «ЕГЭ в 2015
+        # году»: a title
         return None
     if kind in _REC_KINDS:
         if kind == "A_dayof" and kwc not in ("by", "nlt"):
@@ -381,39 +214,46 @@ def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
         if n is None:
             return None
         working = working and "рабоч" in (m.group("dk") or "").lower()
-        return _Reading(_after(ctx.reference, n, unit, working), approximate=True)
+        return _Reading(P.after(ctx.reference, n, unit, working), approximate=True)
     if kind == "A_rel":  # "не позднее чем за 10 дней до 1 сентября"
         if kwc != "before" and not strong:
             return None
-        target, n = _day(m, "r", ctx, phrase), F.count(m.group("rn"))
+        target, n = P.day(m, "r", ctx, phrase), F.count(m.group("rn"))
         if target is None or n is None:
             return None
         working = "рабоч" in (m.group("rk") or "").lower()
-        return _Reading(_after(target, -n, m.group("ru"), working), approximate=working)
+        return _Reading(P.after(target, -n, m.group("ru"), working), approximate=working)
     if kind == "A_date":
-        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))):
+        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))
+                or (bare and kwc is None)):
             return None
-        due = _day(m, "p", ctx, phrase)
+        due = P.day(m, "p", ctx, phrase)
         return _Reading(due) if due else None
-    if kind == "A_range":  # "с ... по ...": its own keyword
-        found = _bounds(kind, m, ctx, phrase)
+    if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
+            "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
+        found = P.bounds(kind, m, ctx, phrase)
         return _Reading(found[1], found[0], spanlike=True) if found else None
     if kind not in _SPAN_KINDS:
         return None
     if kind == "A_year" and m.group("yrs") is None and not strong:
         return None  # a bare 2021 in running text is a number, not a year
+    if kind == "A_years" and m.group("yss") is None and not strong:
+        return None  # "2008 - 2010" bare: years only in a "Срок" cell
     if kwc is None and not strong:
         return None
     if kwc in ("on", "through") and not strong:
         return None
     if kwc == "in" and kind == "A_acad" and not strong:
         return None
-    found = _bounds(kind, m, ctx, phrase)
+    found = P.bounds(kind, m, ctx, phrase)
     if found is None:
         return None
     start, end = found
     if kwc == "in" and not strong and ctx.reference and end < ctx.reference:
         return None  # "В 2021 году ... был проведен" in a 2022 document: the past
+    if kwc == "in" and not strong and kind in ("A_year", "A_years") and C.after_place(
+            m.string, m.start()):
+        return None  # "Комплекс мер ... Костромской области в 2012 году": the scope
     if kwc == "end" or kwc == "nlt":
         return _Reading(end)
     if kwc == "by":
@@ -421,28 +261,74 @@ def _read(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
     return _Reading(end, start, spanlike=True)
 
 
-def _read_safely(m: Match, ctx: _Ctx, strong: bool) -> _Reading | None:
+def _read_safely(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
     """`_read`, with calendar overflow (year 0, year 10000) reported as an impossible date."""
     try:
-        return _read(m, ctx, strong)
+        return _read(m, ctx, strong, bare)
     except DeadlineError:
         raise
     except (ValueError, OverflowError) as exc:
         raise DeadlineError(m.group(), str(exc)) from None
 
 
-def _after_event_word(text: str, start: int) -> bool:
-    """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`."""
+def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
+    """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`; with
+    `bare` (an item with no deadline phrase) the day something starts is its date."""
     before = text[max(0, start - 12) : start].rstrip()
-    return before.endswith("№") or before.lower() in ("с", "c") or before[-2:].lower() in (
-        " с", " c", "(с", "(c")
+    return before.endswith("№") or not bare and (before.lower() in ("с", "c") or before[
+        -2:].lower() in (" с", " c", "(с", "(c"))
 
 
 # --- the API ----------------------------------------------------------------------------------
 
 
 def find_deadlines(
-    text: str, *, reference: date | None = None, period: Period | None = None, cell: bool = False
+    text: str, *, reference: date | None = None, period: Period | None = None,
+    cell: bool = False, bare: bool = False, anchor: date | None = None,
+) -> list[Deadline]:
+    """All deadline phrases in `text`, in order (see `_find`). Inside `memo()` answers are
+    remembered: the parser asks about the same paragraph several times per document.
+
+    :raises DeadlineError: for an impossible date in a deadline position.
+    """
+    if not text:
+        return []
+    cache = _MEMO.get()
+    if cache is None:
+        return _find(text, reference=reference, period=period, cell=cell, bare=bare,
+                     anchor=anchor)
+    key = (text, reference, period, cell, bare, anchor)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = tuple(_find(text, reference=reference, period=period, cell=cell,
+                                         bare=bare, anchor=anchor))
+    return list(found)
+
+
+# Every deadline phrase holds a digit or one of these stems (keep in step with _dateforms:
+# month words, recurrence words, "в течение года/квартала/месяца", ordinals in words, "раз в").
+_DIGIT = re.compile(r"[0-9]")
+_WORDY = re.compile(r"янв|фев|мар|апр|ма[йяею]|июн|июл|авг|сен|окт|ноя|дек|еже|постоян|год|"
+                    r"квартал|полугод|месяц|месяч|недел|период|сут|кв|дн|ден|срок|раз|дважд|ii|iv|перв|втор"
+                    r"|трет|четв",
+                    re.IGNORECASE)
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo",
+                                                                   default=None)
+
+
+@contextlib.contextmanager
+def memo():
+    """Remember `find_deadlines` answers for the duration (one document's parse)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _find(
+    text: str, *, reference: date | None = None, period: Period | None = None,
+    cell: bool = False, bare: bool = False, anchor: date | None = None,
 ) -> list[Deadline]:
     """All deadline phrases in `text`, in order.
 
@@ -451,44 +337,72 @@ def find_deadlines(
     from a parent item ("на 2021-2022 учебный год"): recurring phrases keep it (due =
     period.end, start = period.start) and yearless dates resolve within/after period.start.
     `cell=True`: the whole text is a "Срок" column or a "Срок:" field, so bare dates, months
-    and years count as deadlines.
+    and years count as deadlines. `bare=True`: a date with no keyword counts too (an item
+    that names the day of its event: "Открыть лагерь 1 июня 2022 г."), event dates aside.
+    Times of day next to a date are not dates ("до 12.00 14.03.2022", see `_context`).
+    `anchor` places dates without a year when there is neither `reference` nor `period` (an
+    undated document); relative durations still need `reference`.
 
     :raises DeadlineError: for an impossible date in a deadline position.
     """
-    if not text:
-        return []
-    ctx = _Ctx(reference, period)
+    if not text or (_DIGIT.search(text) is None and _WORDY.search(text) is None):
+        return []  # no digit, no month, no recurrence or span word: nothing to scan for
+    ctx = P.Ctx(reference, period, anchor)
+    scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
-    for m in F.MASTER.finditer(text):
+    for m in F.MASTER.finditer(scan):
         s, e = m.span()
-        if m.group("kw") is None and m.group("srok") is None and _after_event_word(text, s):
+        if m.group("kw") is None and m.group("srok") is None and _after_event_word(
+                scan, s, bare):
             continue
         kind = m.lastgroup
-        joins = bool(hits) and F.JOINABLE_GAP.match(text, hits[-1][1], s) is not None
-        reading = _read_safely(m, ctx, cell)
-        follows_word = joins and hits[-1][3] and not merged_last
+        last_is_word = bool(hits) and hits[-1][3] and not merged_last
+        joins = bool(hits) and F.JOINABLE_GAP.match(scan, hits[-1][1], s) is not None
+        reading = _read_safely(m, ctx, cell, bare)
+        follows_word = joins and last_is_word
         if reading is None and follows_word and kind not in _REC_KINDS:
             reading = _read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
         if reading is None:
             continue
         is_word = kind in _REC_KINDS
+        if kind == "A_date" and (tail := C.yearly_tail(scan, e)) is not None:
+            e, reading = tail, replace(reading, recurrence=Recurrence.YEARLY)
+        if not follows_word and last_is_word and kind in _RANGE_KINDS \
+                and C.RANGE_GAP.match(scan, hits[-1][1], s) is not None:
+            follows_word = True  # "еженедельно по вторникам с 10.01 по 28.02": the range bounds it
         if follows_word and not is_word:  # "ежемесячно в течение 2022 года"
             ps, _, word, _ = hits.pop()
             hits.append((ps, e, replace(reading, recurrence=word.recurrence), False))
             merged_last = True
             continue
-        if joins and is_word and not merged_last and hits[-1][2].spanlike and not hits[-1][3]:
-            ps, _, span, _ = hits.pop()  # "в течение 2022 года ежемесячно"
+        if is_word and hits and not merged_last and not hits[-1][3] and (
+                joins and hits[-1][2].spanlike
+                or C.THEN_GAP.match(scan, hits[-1][1], s) is not None):
+            # "в течение 2022 года ежемесячно", "до 1 марта 2022 г., далее – ежегодно"
+            ps, _, span, _ = hits.pop()
             hits.append((ps, e, replace(span, recurrence=reading.recurrence), False))
             merged_last = True
             continue
         hits.append((s, e, reading, is_word))
         merged_last = False
+    if len(hits) > 1 and all(h[2].recurrence and h[2].due == hits[0][2].due for h in hits):
+        hits = [_one_recurrence(hits)]
     return [
         Deadline(r.due, text[s:e], (s, e), r.start, r.recurrence, r.approximate)
         for s, e, r, _ in hits
     ]
+
+
+def _one_recurrence(hits):
+    """ "В срок до 20 числа месяца, следующего за отчетным, представлять ежеквартальный
+    отчет": one duty; the word that names the period wins over the default of a reporting
+    day ("месяца" = monthly) and over "в течение года" (continuous)."""
+    def rank(hit):
+        reading = hit[2]
+        return (reading.recurrence is Recurrence.CONTINUOUS, reading.dayof)
+    best = min(hits, key=rank)
+    return (hits[0][0], hits[-1][1], best[2], False)
 
 
 def parse_deadline(
@@ -514,17 +428,18 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
     """
     if not text:
         return None
-    ctx = _Ctx(reference, None)
+    ctx = P.Ctx(reference, None)
     for m in F.MASTER.finditer(text):
         kind = m.lastgroup or ""
         if kind not in _PERIOD_KINDS:
             continue
         if _kw_class(m.group("kw")) not in (None, "in", "during", "on"):
             continue
-        if kind == "A_year" and m.group("yrs") is None:
+        if kind == "A_year" and m.group("yrs") is None or kind == "A_years" and m.group(
+                "yss") is None:
             continue
         try:
-            found = _bounds(kind, m, ctx, m.group())
+            found = P.bounds(kind, m, ctx, m.group())
         except DeadlineError:
             raise
         except (ValueError, OverflowError) as exc:

@@ -297,6 +297,9 @@ def _write_task(session: Session, document: Document, planned: PreviewItem, now:
     details = {"document": document.id, "line": item.line}
     if planned.unmatched:  # kept so the names are not lost: nobody in the directory had them
         details["unmatched"] = planned.unmatched
+    if item.cited_act:  # the earlier act the decision comes from (no column for it: issue 11.4)
+        details["source_act"] = {"text": item.cited_act, "number": item.cited_number,
+                                 "date": item.cited_date.isoformat() if item.cited_date else None}
     record_event(session=session, kind=EventKind.CREATED, via=via, at=now, task_id=task.id,
                  **details)
     return task

@@ -29,10 +29,12 @@ from datetime import date
 
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, ParsedItem
+from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
+from roadmaps.words import has_action, is_infinitive
 from tracker.enums import Level
 
-__all__ = ["Context", "RawItem", "finish_items", "heading_of", "is_statement", "level_of",
-           "split_owners", "take_owner_fields", "text_owner"]
+__all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
+           "level_of", "split_owners", "take_owner_fields", "text_owner"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,21 @@ class Context:
     source: str
     reference: date | None  # the document date: resolves dates without a year
     period: Period | None = None  # the document's own period ("План ... на 2022 год")
+    anchor: date | None = None  # an undated document: where yearless dates start looking
+
+    @property
+    def refs(self) -> dict:
+        """The `find_deadlines` arguments that place dates: the document date, the anchor."""
+        return {"reference": self.reference, "anchor": self.anchor}
+
+
+@dataclass(frozen=True)
+class CitedAct:
+    """An earlier act a protocol quotes decisions from: "приказом ... от 15.06.2021 № 556"."""
+
+    text: str  # as written, shortened: "приказ от 15.06.2021 № 556"
+    date: date | None
+    number: str | None
 
 
 @dataclass
@@ -57,12 +74,15 @@ class RawItem:
     children: int = 0
     due_cells: list[str] = field(default_factory=list)  # "Срок" columns: the last is the due
     start_cells: list[str] = field(default_factory=list)  # "Срок начала" columns
+    bare_dates: bool = False  # a schedule line: a date with no keyword is its deadline
+    intro_forced: bool = False  # a point whose sub-items carry the action, "Доклад" aside
+    cited: CitedAct | None = None  # the earlier act that made this decision, when quoted
 
     @property
     def is_intro(self) -> bool:
         """An item that only introduces its sub-items: "... обеспечить:", or an addressee
         with no action of its own ("2. Отделу образования" over 2.1, 2.2)."""
-        return self.children > 0 and (self.text.rstrip().endswith(":")
+        return self.children > 0 and (self.intro_forced or self.text.rstrip().endswith(":")
                                       or not has_action(self.text))
 
 
@@ -80,6 +100,12 @@ _STATEMENT = re.compile(
 # The document approving something ("Утвердить прилагаемый план") is a statement; a plan row
 # "Утвердить муниципальные планы-графики | 15.09.2021 | МОУО" orders someone to approve.
 _APPROVAL = re.compile(r"^(?:утвердить|одобрить)\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(r"^(?:в|во|на)\s+[0-9]{4}(?:\s*[-–—]\s*[0-9]{4})?\s*(?:год|г\.|гг)",
+                        re.IGNORECASE)
+# "Сахарова Ирина Сергеевна - заместитель главы ...", "Иванов И.И., директор ...": a member
+# of the commission an intro creates, not a task.
+_MEMBER = re.compile(r"^(?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+"
+                     r"(?:вич|вна|ична|ич)|[А-ЯЁ]\.\s?[А-ЯЁ]\.))\s*(?:[-–—,(]|$)")
 _RESULTS_INTRO = re.compile(
     r"(?:позволил[иоа]?|достигнут[ыо]?|получен[ыо]?|отмечен[ыо]?|сложилась|следующие\s+"
     r"(?:результаты|итоги|показатели))[^:]*:\s*$",
@@ -124,22 +150,8 @@ _DATIVE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _NOT_VERB = re.compile(r"(?:ость|асть|сеть|ласти|ности|асти|сти|ти)$")
-_STI_VERBS = re.compile(r"(?:вести|нести|обрести|расти)$")
-_WORD = re.compile(r"[А-Яа-яЁё]+")
 _PARTICIPLE = re.compile(r"^(?:[а-яё]+(?:ющ|ящ|вш|емы|имы|анн|енн)[а-яё]*|в\s+т\.\s?ч\.|в\s+том"
                          r"\s+числе|подведомственн)", re.IGNORECASE)
-
-
-def is_infinitive(word: str) -> bool:
-    """A rough test for a Russian infinitive: "провести", "разработать", "ознакомиться"."""
-    w = word.lower()
-    if w.endswith(("ть", "ться", "чь")):
-        return not w.endswith(("ость", "асть", "сеть", "есть"))
-    return bool(_STI_VERBS.search(w))
-
-
-def has_action(text: str) -> bool:
-    return any(is_infinitive(w) for w in _WORD.findall(text))
 
 
 def is_statement(text: str) -> bool:
@@ -269,7 +281,7 @@ def finish_items(raws: list[RawItem], ctx: Context) -> list[ParsedItem]:
         parent = raw.parent
         from_parent = inherited.get(id(parent)) if parent is not None else None
         period = (from_parent.period if from_parent else None) or ctx.period
-        deadlines = _deadlines(raw, ctx, period)
+        deadlines, how = _deadlines(raw, ctx, period)
         if raw.children:
             own_period = _period(raw, ctx)
             inherited[id(raw)] = _Inherited(
@@ -278,24 +290,44 @@ def finish_items(raws: list[RawItem], ctx: Context) -> list[ParsedItem]:
                 period_text=own_period[1] if own_period else (from_parent and
                                                               from_parent.period_text),
             )
-        out.extend(_make(raw, deadlines, from_parent, ctx))
+        out.extend(_make(raw, deadlines, how, from_parent, ctx))
     return out
 
 
-def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> list[Deadline]:
+def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[Deadline], str]:
+    """The item's deadlines and how they were found: "cell" (a "Срок" column), "phrase" (a
+    deadline phrase in the text) or "inferred" (a bare date in an item that orders work)."""
     try:
         if raw.due_cells or raw.start_cells:
             found = [d for cell in raw.due_cells for d in find_deadlines(
-                cell, reference=ctx.reference, period=period, cell=True)]
+                cell, **ctx.refs, period=period, cell=True)]
             starts = [d for cell in raw.start_cells for d in find_deadlines(
-                cell, reference=ctx.reference, period=period, cell=True)]
+                cell, **ctx.refs, period=period, cell=True)]
             if starts and found and len(found) == 1:
                 first = starts[0]
                 found = [_with_start(found[0], first.start or first.due)]
+            if found and all(d.start is not None for d in found):
+                # The rule of docs/import-rules.md: a "Срок" cell naming a period ("июль -
+                # август 2015") and an explicit deadline in the action ("(в срок до 10
+                # августа 2015 года)"): the explicit one is the due date, inside the period.
+                inner = [d for d in find_deadlines(raw.text, **ctx.refs,
+                                                   period=period) if d.start is None]
+                if inner:
+                    return [_with_start(d, found[0].start) for d in inner], "phrase"
             if found:
-                return found
+                return found, "cell"
             # An empty "Срок" cell: the deadline may be written in the action itself.
-        return find_deadlines(raw.text, reference=ctx.reference, period=period)
+        found = find_deadlines(raw.text, **ctx.refs, period=period,
+                               bare=raw.bare_dates)
+        scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
+        if scheduled:
+            return scheduled, "inferred"
+        if found:
+            return found, "inferred" if raw.bare_dates else "phrase"
+        if has_action(raw.text) and not raw.children:
+            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due.
+            found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
+        return found, "inferred"
     except DeadlineError as exc:
         raise DocumentError(
             f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
@@ -328,15 +360,25 @@ def _period(raw: RawItem, ctx: Context) -> tuple[Period, str] | None:
     return period, text[begin:end].rstrip(" :;,.")
 
 
-def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | None,
+def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inherited | None,
           ctx: Context) -> list[ParsedItem]:
     text = " ".join(raw.text.split())
     results_parent = raw.parent is not None and _RESULTS_INTRO.search(raw.parent.text)
-    approval = _APPROVAL.match(text) and not (deadlines or raw.owners)
+    # "Утвердить прилагаемый Комплекс мер ... в 2012 году": the year names the plan.
+    approval = _APPROVAL.match(text) and not (raw.owners or any(
+        not _YEAR_ONLY.match(d.text) for d in deadlines))
+    member = raw.parent is not None and _MEMBER.match(text) and not deadlines
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
-                      or _RESULTS_INTRO.search(text))
+                      or _RESULTS_INTRO.search(text) or member)
     owners, level = list(raw.owners), raw.level
-    parts = _split(text, deadlines) if actionable and len(deadlines) > 1 else None
+    parts = None
+    if actionable and len(deadlines) > 1:
+        if how == "cell":  # several "Срок" columns (one per stage): one task each
+            parts = [text] * len(deadlines)
+        else:
+            parts = schedule_parts(text, deadlines) or _split(text, deadlines)
+    elif actionable and len(deadlines) == 1 and (parts := intro_actions(text, deadlines)):
+        deadlines = deadlines * len(parts)
     if parts is None:
         deadlines = deadlines[-1:]  # the effective one: later wording amends earlier
         parts = [text]
@@ -351,17 +393,28 @@ def _make(raw: RawItem, deadlines: list[Deadline], from_parent: _Inherited | Non
         if deadline is not None:
             item.due, item.due_text = deadline.due, deadline.text
             item.start, item.recurrence = deadline.start, deadline.recurrence
+            item.due_source = how
             if deadline.approximate:
                 item.warnings.append(f"approximate deadline «{deadline.text}»: check it")
         elif from_parent is not None and from_parent.deadline is not None:
             inherited = from_parent.deadline
             item.due, item.due_text = inherited.due, inherited.text
             item.start, item.recurrence = inherited.start, inherited.recurrence
+            item.due_source = "inherited"
         elif from_parent is not None and from_parent.period is not None:
             item.due, item.start = from_parent.period.end, from_parent.period.start
             item.due_text = from_parent.period_text
+            item.due_source = "inherited"
         if item.actionable and item.due is None and item.recurrence is None:
             item.warnings.append("no deadline found")
+        cited = raw.cited or (raw.parent.cited if raw.parent else None)
+        if cited is not None:
+            item.cited_act, item.cited_date, item.cited_number = (cited.text, cited.date,
+                                                                  cited.number)
+        if item.actionable and item.due and ctx.reference and item.due < ctx.reference:
+            item.warnings.append(f"срок {item.due:%d.%m.%Y} раньше даты документа "
+                                 f"{ctx.reference:%d.%m.%Y}" + (f" (решение из: {cited.text})"
+                                                                if cited else ""))
         items.append(item)
     return items
 

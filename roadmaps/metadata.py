@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from roadmaps._dateforms import year_of
+from roadmaps.items import CitedAct
 from roadmaps.parsed import DocumentError
 from tracker.enums import DocumentKind
 
-__all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "despace", "header_kind", "read_metadata"]
+__all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "cited_act", "despace", "header_kind",
+           "read_metadata"]
 
 MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
@@ -32,6 +35,9 @@ _NUMBER = re.compile(r"(?:№|N)\s*([0-9][0-9A-Za-zА-Яа-яЁё/\-.]*[0-9A-Za-
                      r"|(?:№|N)\s*([0-9])\b")
 _BARE_NUMBER = re.compile(r"^\d{1,4}(?:[-/][0-9A-Za-zА-Яа-яЁё]{1,6})?$")
 _DATE_FIELD = re.compile(r"^(?:дата(?:\s+\w+)?\s*:|от\s|«?\d{1,2}»?[\s.])", re.IGNORECASE)
+# A list of instructions: "Пр-1025 от 10 июня 2022 г." (number first, maybe ", п. 1")
+_CODE_NUMBER = re.compile(r"^(?P<number>[А-ЯЁ][а-яё]{0,3}-\d+[А-Яа-яЁё]{0,3})(?:\s*,\s*п\.\s*\S+)?"
+                          r"\s+от\s")
 
 # Kind words as the first word of a header line, in the order they are tried.
 _KINDS = [
@@ -42,7 +48,13 @@ _KINDS = [
     (re.compile(r"^(?:решение\s+(?:\w+\s+)?коллегии|коллегия)\b", re.I),
      DocumentKind.BOARD_DECISION),
     (re.compile(r"^(?:«|\")?дорожная\s+карта\b", re.I), DocumentKind.ROADMAP),
+    (re.compile(r"^перечень\s+поручений\b", re.I), DocumentKind.INSTRUCTIONS),
     (re.compile(r"^план(?:-график)?\b", re.I), DocumentKind.PLAN),
+    (re.compile(r"^(?:график|календарь|сроки\s+(?:проведения|представления))\b", re.I),
+     DocumentKind.SCHEDULE),
+    (re.compile(r"^положение\b", re.I), DocumentKind.REGULATION),
+    (re.compile(r"^решение\b(?!\s*:)", re.I), DocumentKind.BOARD_DECISION),
+    (re.compile(r"^(?:письмо\b|уважаем\w+\s)", re.I), DocumentKind.LETTER),
 ]
 # What the decision marker says about the kind when the header names none.
 MARKER_KINDS = {
@@ -69,7 +81,7 @@ _ROLE = {
         re.IGNORECASE),
     "secretary": re.compile(r"^секретарь\b\s*[:\-–—]?\s*(.*)$", re.IGNORECASE),
 }
-_APPROVED_BY = re.compile(r"^(?:приложение\s*(?:№\s*\d+\s*)?)?(?:к\s+|утвержден\w*\s+)"
+_APPROVED_BY = re.compile(r"^(?:приложение\s*(?:(?:№|N)\s*\d+\s*)?)?(?:к\s+|утвержден\w*\s+)"
                           r"(?:приказ|распоряжени|постановлени|решени|протокол)", re.IGNORECASE)
 _APPENDIX = re.compile(r"^(?:приложение|к\s|утвержден|согласован|\(?в\s+редакции)",
                        re.IGNORECASE)
@@ -89,6 +101,37 @@ class Metadata:
     secretary: str | None
 
 
+_CITED = re.compile(
+    r"(?P<kind>приказ|распоряжени|постановлени|решени|протокол)\w*\s+(?:[^.;:]*?\s)?"
+    r"от\s+(?P<date>«?\d{1,2}»?(?:\s*\.\s*\d{1,2}\s*\.\s*\d{2,4}|\s+[а-яё]+\s+\d{4}))"
+    r"(?:\s*(?:г\.|года|г(?!\w)))?(?:\s*(?:№|N)\s*(?P<number>[0-9][0-9A-Za-zА-Яа-яЁё/\-.]*"
+    r"[0-9A-Za-zА-Яа-яЁё]|[0-9]))?",
+    re.IGNORECASE,
+)
+_KIND_NOUN = {"приказ": "приказ", "распоряжени": "распоряжение", "постановлени": "постановление",
+              "решени": "решение", "протокол": "протокол"}
+
+
+def cited_act(line: str) -> CitedAct | None:
+    """The act a protocol quotes decisions from ("По итогам ... приказом минобразования от
+    15.06.2021 № 556 были утверждены следующие управленческие решения:"), or None.
+
+    Its text is normalised: "приказ от 15.06.2021 № 556".
+    """
+    m = _CITED.search(line)
+    if m is None:
+        return None
+    try:
+        when = parse_date(m.group("date"), source="")
+    except DocumentError:
+        when = None
+    kind = m.group("kind").lower()
+    noun = next(full for stem, full in _KIND_NOUN.items() if kind.startswith(stem))
+    number = m.group("number")
+    text = f"{noun} от {when:%d.%m.%Y}" if when else f"{noun} от {m.group('date')}"
+    return CitedAct(text + (f" № {number}" if number else ""), when, number)
+
+
 def despace(line: str) -> str:
     """"П Р И К А З Ы В А Ю:" -> "ПРИКАЗЫВАЮ:": letter-spaced words are common in headings."""
     if re.fullmatch(r"(?:[А-ЯЁа-яё]\s){3,}[А-ЯЁа-яё][\s:]*", line.strip()):
@@ -104,6 +147,9 @@ def read_metadata(lines: list[str], header_end: int, *, source: str) -> Metadata
     header = [despace(line).strip() for line in lines[:header_end]]
     kind_at, kind = header_kind(header)
     number, when = _number_and_date(header, kind_at, source)
+    if when is None:
+        late_number, when = _late_date(lines, source)
+        number = number or late_number
     return Metadata(
         kind=kind,
         number=number,
@@ -134,9 +180,8 @@ def parse_date(text: str, *, source: str, line: int | None = None) -> date | Non
     found = []
     m = _NUMERIC_DATE.search(text)
     if m:
-        year = int(m.group(3))
-        found.append((m.start(), int(m.group(1)), int(m.group(2)),
-                      year + 2000 if year < 100 else year, m.group()))
+        found.append((m.start(), int(m.group(1)), int(m.group(2)), year_of(m.group(3)),
+                      m.group()))
     m = _WORD_DATE.search(text)
     if m:
         month = next(n for stem, n in MONTHS.items() if m.group(2).lower().startswith(stem))
@@ -157,12 +202,16 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
     start = kind_at or 0
     for index in range(start, min(len(header), start + 15)):
         line = header[index]
-        requisite = index == kind_at or _DATE_FIELD.match(line) or line.startswith(("№", "N "))
+        code = _CODE_NUMBER.match(line)
+        requisite = (index == kind_at or _DATE_FIELD.match(line) or line.startswith(("№", "N "))
+                     or code)
         if not requisite or (len(line) > 90 and index != kind_at):
             continue
         m = _NUMBER.search(line)
         if number is None and m:
             number = (m.group(1) or m.group(2)).rstrip(".")
+        elif number is None and code:
+            number = code.group("number")
         if when is None:
             when = parse_date(line, source=source, line=index + 1)
             date_at = index if when else None
@@ -177,16 +226,65 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
                 break
     if when is None and kind_at:
         # An appendix ("Приложение к приказу от 20.08.2021 № 700", then "ДОРОЖНАЯ КАРТА")
-        # is dated by the act approving it: dates without a year resolve from there.
+        # is dated by the act approving it: dates without a year resolve from there. The
+        # appendix header is often split over lines ("Приложение N 2" / "к приказу ..." /
+        # "от 13 ноября 2015 г. N 5976"): read it joined.
         for index in range(kind_at):
-            if _APPROVED_BY.match(header[index]):
-                when = parse_date(header[index], source=source, line=index + 1)
-                m = _NUMBER.search(header[index])
+            joined = _appendix_header(header, index, kind_at)
+            if joined and _APPROVED_BY.match(joined):
+                when = parse_date(joined, source=source, line=index + 1)
+                m = _NUMBER.search(joined[joined.find(" от ") + 1:] if " от " in joined
+                                   else joined)
                 if when and m and number is None:
                     number = (m.group(1) or m.group(2)).rstrip(".")
                 if when:
                     break
     return number, when
+
+
+def _appendix_header(header: list[str], index: int, stop: int) -> str | None:
+    """ "Приложение N 1" / "к постановлению ..." / "от 5 марта 2018 г. N 211" as one line."""
+    if not _APPENDIX.match(header[index]):
+        return None
+    parts = []
+    for line in header[index:min(stop, index + 6)]:
+        if not line:
+            break
+        parts.append(line)
+    return " ".join(parts)
+
+
+_PUBLISHED = re.compile(r"^(?:дата\s+(?:публикации|опубликования|размещения|принятия|подписания"
+                        r"|документа)|опубликовано|размещено)\s*:?\s*", re.IGNORECASE)
+_CARD_NUMBER = re.compile(r"^(?:№|N)\s*[0-9][0-9A-Za-zА-Яа-яЁё/\-.]*$")
+_CARD_DATE = re.compile(r"^(?:г\.\s*[А-ЯЁ][а-яё-]+\s*,?\s*)?(?:от\s+)?«?\d{1,2}»?(?:\s*\.\s*\d{1,2}"
+                        r"\s*\.\s*\d{2,4}|\s+[а-яё]+\s+\d{4})\s*(?:г\.|года|г)?\s*"
+                        r"(?:(?:№|N)\s*\S+)?$", re.IGNORECASE)
+
+
+def _late_date(lines: list[str], source: str):
+    """(number, date) from where a web page or a signed copy puts them when the header has
+    none: a "Дата публикации: ..." line, or the signature card after the text ("г. Курск" /
+    "26 октября 2012 года" / "N 1108" under the signature)."""
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        m = _PUBLISHED.match(line)
+        if m and m.end() < len(line):
+            when = parse_date(line[m.end():], source=source, line=index + 1)
+            if when:
+                return None, when
+    tail = [(i, lines[i].strip()) for i in range(max(0, len(lines) - 25), len(lines))]
+    for pos, (index, line) in enumerate(tail):
+        if line and len(line) <= 60 and _CARD_DATE.match(line):
+            when = parse_date(line, source=source, line=index + 1)
+            if when is None:
+                continue
+            number = _NUMBER.search(line)
+            if number is None:
+                after = next((t for _, t in tail[pos + 1:] if t), "")
+                number = _NUMBER.search(after) if _CARD_NUMBER.match(after) else None
+            return (number.group(1) or number.group(2)).rstrip(".") if number else None, when
+    return None, None
 
 
 def _continuation(header: list[str], kind_at: int | None) -> str | None:

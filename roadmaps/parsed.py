@@ -31,6 +31,10 @@ class ParsedItem:
     `actionable` is False for statements ("принять к сведению", approvals, results).
     `owners` are names exactly as written; matching them is the importer's job.
     `line` is the 1-based line of the item's first line in the (rendered) text.
+    `due_source` says how sure the deadline is: "phrase" (an explicit "до ..." phrase),
+    "cell" (a "Срок" column), "inherited" (from the intro or period above), "inferred" (a
+    bare date), None without a deadline. `cited_*` name the earlier act a protocol quotes
+    the decision from ("приказ от 15.06.2021 № 556"), when it does.
     """
 
     label: str | None
@@ -45,6 +49,10 @@ class ParsedItem:
     warnings: list[str]
     line: int
     parent_label: str | None = None
+    due_source: str | None = None
+    cited_act: str | None = None
+    cited_date: date | None = None
+    cited_number: str | None = None
 
 
 @dataclass
@@ -62,6 +70,13 @@ class ParsedDocument:
     items: list[ParsedItem] = field(default_factory=list)
     content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
+    # How it was read (`roadmaps.loose.Reading`): "section", "points", "table",
+    # "loose_points", "deadline_lines", and the first and last point.
+    reading: str = "section"
+    first_label: str | None = None
+    last_label: str | None = None
+    # Lines that hold a date but became no item: (1-based line, text), for the preview.
+    unused_dates: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def actionable_items(self) -> list[ParsedItem]:

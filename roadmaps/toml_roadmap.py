@@ -41,6 +41,10 @@ _KINDS = {
     "решение коллегии": DocumentKind.BOARD_DECISION,
     "дорожная карта": DocumentKind.ROADMAP,
     "план": DocumentKind.PLAN,
+    "перечень поручений": DocumentKind.INSTRUCTIONS,
+    "график": DocumentKind.SCHEDULE,
+    "положение": DocumentKind.REGULATION,
+    "письмо": DocumentKind.LETTER,
 }
 _LEVELS = {
     "региональный": Level.REGIONAL,
@@ -54,12 +58,15 @@ _RECURRENCES = {
     "еженедельно": Recurrence.WEEKLY,
     "ежемесячно": Recurrence.MONTHLY,
     "ежеквартально": Recurrence.QUARTERLY,
+    "ежеполугодно": Recurrence.HALF_YEARLY,
     "ежегодно": Recurrence.YEARLY,
     "постоянно": Recurrence.CONTINUOUS,
 }
-_DOCUMENT_KEYS = {"kind", "number", "date", "title", "issuer", "chair", "secretary", "period"}
-_ITEM_KEYS = {"label", "text", "level", "due", "start", "recurrence", "owners", "owner",
-              "actionable"}
+_DOCUMENT_KEYS = {"kind", "number", "date", "title", "issuer", "chair", "secretary", "period",
+                  "source_hash"}
+_ITEM_KEYS = {"label", "text", "level", "due", "due_text", "start", "recurrence", "owners",
+              "owner", "actionable"}
+_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
 _ITEMS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*items[ \t]*\]\]", re.MULTILINE)
@@ -150,6 +157,8 @@ def _item(raw: Any, line: int, reference: date | None, period: Period | None) ->
             warnings.append(f"срок «{due_text}» понят приблизительно: {due:%d.%m.%Y}")
     elif value is not None:
         raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
+    if "due_text" in raw:  # the phrase as the document wrote it (a draft keeps it)
+        due_text = _text(raw["due_text"], where, "due_text")
     if recurrence is not None and due is None and period is not None:
         start, due = start or period.start, period.end
     return ParsedItem(
@@ -201,6 +210,11 @@ def _document(data: dict, source: str, content_hash: str, lines: list[int]) -> P
             raise _Fail(f"{where}period: {exc}") from None
         if period is None:
             raise _Fail(f"{where}period {phrase!r} names no period (e.g. \"на 2022 год\")")
+    source_hash = head.get("source_hash")
+    if source_hash is not None:
+        if not isinstance(source_hash, str) or not _HASH.match(source_hash):
+            raise _Fail(f"{where}source_hash must be the 64 hex digits of a SHA-256")
+        content_hash = source_hash  # a draft is the same document as its source
     items = data.get("items")
     if not isinstance(items, list) or not items:
         raise _Fail("no [[items]]: a roadmap needs at least one item")
@@ -213,7 +227,7 @@ def _document(data: dict, source: str, content_hash: str, lines: list[int]) -> P
         issuer=_text(head.get("issuer"), where, "issuer"),
         chair=_text(head.get("chair"), where, "chair"),
         secretary=_text(head.get("secretary"), where, "secretary"),
-        items=parsed, content_hash=content_hash, warnings=[],
+        items=parsed, content_hash=content_hash, warnings=[], reading="toml",
     )
 
 

@@ -101,14 +101,14 @@ def test_json_prints_the_parse_and_writes_nothing(cli, directory, roadmap, tmp_p
     assert data[0]["document"] == {
         "kind": "roadmap", "number": "141-Пр", "date": "2021-08-25",
         "title": "Дорожная карта мероприятий по развитию профессиональной ориентации "
-                 "обучающихся на 2021-2022 учебный год"}
+                 "обучающихся на 2021-2022 учебный год", "read_as": "toml"}
     items = data[0]["items"]
     assert items[1] == {
         "label": "2",
         "text": "Разработать муниципальные модели по профориентации на основе региональной модели",
         "level": "municipal", "actionable": True, "due": "2021-10-01",
         "due_text": "в срок до 1 октября 2021 года", "recurrence": None, "owners": [],
-        "warnings": []}
+        "warnings": [], "due_source": None, "source_act": None}
     assert [(i["label"], i["due"], i["recurrence"], i["actionable"], i["owners"])
             for i in items] == [
         ("1", "2021-09-15", None, True, []),
@@ -193,7 +193,10 @@ def test_seed_json(cli, seed, tmp_path):
     assert model["due_text"] == "в срок до 20 августа 2021 года"
     assert data["items"][0]["actionable"] is False
     assert all(set(i) == {"label", "text", "level", "actionable", "due", "due_text",
-                          "recurrence", "owners", "warnings"} for i in data["items"])
+                          "recurrence", "due_source", "source_act", "owners", "warnings"}
+               for i in data["items"])
+    assert model["source_act"] == "приказ от 15.06.2021 № 556"
+    assert model["due_source"] == "phrase"
     assert not (tmp_path / "tracker.db").exists()  # the parse alone needs no database
 
 
@@ -206,7 +209,7 @@ def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
     errors = result.stderr.splitlines()
     assert [e.split(":")[1].strip() for e in errors] == ["binary.txt", "empty.txt", "minutes.txt"]
     assert all(e.startswith("Error: ") for e in errors)
-    assert "no decision section" in errors[2]
+    assert "no decision section" in errors[2] and errors[2].endswith("and no deadlines")
     assert result.stdout.splitlines()[-1] == (
         "protocol.txt: импортирован как документ 1: задач 17, назначений 393")
     assert _rows(tmp_path, "SELECT count(*) FROM task WHERE actionable = 0") == [(2,)]

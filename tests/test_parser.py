@@ -240,12 +240,14 @@ def test_directive_without_a_marker_starts_at_point_one():
     assert (doc.kind, doc.number, doc.date) == (
         DocumentKind.DIRECTIVE, "12-р", date(2022, 1, 10))
     assert [(i.label, i.actionable, i.due, i.owners) for i in doc.items] == [
-        ("1", True, None, ["Отделу образования Администрации Азовского района"]),
+        ("1", True, date(2022, 2, 9), ["Отделу образования Администрации Азовского района"]),
         ("2", True, date(2022, 2, 1), ["Руководителям общеобразовательных организаций"]),
         ("3", False, None, []),
     ]
-    # "9 февраля 2022 года" without "до"/"срок" dates the event: flagged, never guessed.
-    assert doc.items[0].warnings == ["no deadline found"]
+    # "провести ... 9 февраля 2022 года" without "до"/"срок": the event's day, and the
+    # preview says the deadline is inferred (issue 11.3), not an explicit phrase.
+    assert [i.due_source for i in doc.items] == ["inferred", "phrase", None]
+    assert doc.items[0].warnings == []
     assert doc.items[1].due_text == "срок исполнения – до 01.02.2022"
 
 

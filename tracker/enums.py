@@ -33,6 +33,10 @@ class DocumentKind(StrEnum):
     BOARD_DECISION = "board_decision"  # решение коллегии
     ROADMAP = "roadmap"  # дорожная карта
     PLAN = "plan"  # план
+    INSTRUCTIONS = "instructions"  # перечень поручений
+    SCHEDULE = "schedule"  # график (представления отчётности, проведения ...)
+    REGULATION = "regulation"  # положение (о конкурсе, олимпиаде ...) with its stage schedule
+    LETTER = "letter"  # письмо, запрос
     MANUAL = "manual"  # typed in with `tracker tasks add`
 
 
@@ -47,6 +51,7 @@ class Recurrence(StrEnum):
     WEEKLY = "weekly"  # еженедельно
     MONTHLY = "monthly"  # ежемесячно
     QUARTERLY = "quarterly"  # ежеквартально
+    HALF_YEARLY = "half_yearly"  # раз в полгода, ежеполугодно
     YEARLY = "yearly"  # ежегодно
     CONTINUOUS = "continuous"  # постоянно, в течение периода
 

@@ -32,17 +32,34 @@ TEXTS = {
         "statement": "не поручение",
         "columns": ("№", "Уровень", "Текст", "Срок", "Повтор", "Исполнитель", "Замечания"),
         "warning_words": "ru",
+        "sources": {"phrase": "«до ...»", "cell": "ячейка", "inherited": "из пункта выше",
+                    "inferred": "выведен"},
+        "reading": "Прочитано как: {how}",
+        "readings": {"section": "{kind}: раздел решений", "points": "{kind}, пункты{points}",
+                     "loose_points": "{kind}, пункты{points} (без слов «РЕШИЛИ»/«ПРИКАЗЫВАЮ»)",
+                     "deadline_lines": "{kind}: строки со сроками",
+                     "table": "{kind} (таблица)", "table+section": "{kind}: таблица и раздел "
+                     "решений", "table+points": "{kind}: таблица и пункты{points}"},
+        "points": " с {first} по {last}",
+        "unused": "Строки с датами, не ставшие пунктами ({n}):",
+        "unused_line": "  строка {line}: {text}",
+        "draft": "{file}: черновик записан в {out} (пунктов: {items}); проверьте его и "
+                 "импортируйте: tracker import {out}",
+        "draft_many": "--draft принимает один файл",
         "document": "{kind}{number}{date}",
         "number": " № {number}",
         "date": " от {date:%d.%m.%Y}",
         "warnings": "Замечания к документу: {warnings}",
         "kinds": {"protocol": "Протокол", "order": "Приказ", "directive": "Распоряжение",
                   "resolution": "Постановление", "board_decision": "Решение коллегии",
-                  "roadmap": "Дорожная карта", "plan": "План", "manual": "Документ"},
+                  "roadmap": "Дорожная карта", "plan": "План", "manual": "Документ",
+                  "instructions": "Перечень поручений", "schedule": "График",
+                  "regulation": "Положение", "letter": "Письмо"},
         "levels": {"regional": "региональный", "municipal": "муниципальный",
                    "school": "школьный"},
         "recurrences": {"daily": "ежедневно", "weekly": "еженедельно",
                         "monthly": "ежемесячно", "quarterly": "ежеквартально",
+                        "half_yearly": "раз в полгода",
                         "yearly": "ежегодно", "continuous": "постоянно"},
     },
     "en": {
@@ -59,16 +76,33 @@ TEXTS = {
         "statement": "statement",
         "columns": ("No.", "Level", "Text", "Due", "Repeats", "Owner", "Warnings"),
         "warning_words": "en",
+        "sources": {"phrase": "\"by ...\"", "cell": "cell", "inherited": "from above",
+                    "inferred": "inferred"},
+        "reading": "Read as: {how}",
+        "readings": {"section": "{kind}: decision section", "points": "{kind}, points{points}",
+                     "loose_points": "{kind}, points{points} (no decision marker)",
+                     "deadline_lines": "{kind}: lines with deadlines",
+                     "table": "{kind} (table)", "table+section": "{kind}: table and decision "
+                     "section", "table+points": "{kind}: table and points{points}"},
+        "points": " {first} to {last}",
+        "unused": "Lines with dates that became no item ({n}):",
+        "unused_line": "  line {line}: {text}",
+        "draft": "{file}: draft written to {out} ({items} items); review it, then import it: "
+                 "tracker import {out}",
+        "draft_many": "--draft takes one file",
         "document": "{kind}{number}{date}",
         "number": " No. {number}",
         "date": " of {date:%d.%m.%Y}",
         "warnings": "Document warnings: {warnings}",
         "kinds": {"protocol": "Protocol", "order": "Order", "directive": "Directive",
                   "resolution": "Resolution", "board_decision": "Board decision",
-                  "roadmap": "Roadmap", "plan": "Plan", "manual": "Document"},
+                  "roadmap": "Roadmap", "plan": "Plan", "manual": "Document",
+                  "instructions": "List of instructions", "schedule": "Schedule",
+                  "regulation": "Regulation", "letter": "Letter"},
         "levels": {"regional": "regional", "municipal": "municipal", "school": "school"},
         "recurrences": {"daily": "daily", "weekly": "weekly", "monthly": "monthly",
-                        "quarterly": "quarterly", "yearly": "yearly",
+                        "quarterly": "quarterly", "half_yearly": "half-yearly",
+                        "yearly": "yearly",
                         "continuous": "continuous"},
     },
 }
@@ -86,6 +120,8 @@ def import_command(
     as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON; with --yes "
                                  "also import (messages then go to stderr)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Import without asking."),
+    draft: Path | None = typer.Option(None, "--draft", help="Write the parse as a TOML "
+                                      "roadmap to review and import; import nothing."),
 ) -> None:
     """Import decisions and their deadlines from documents into tasks.
 
@@ -97,6 +133,12 @@ def import_command(
     context = app_context(ctx)
     settings = context.settings
     texts = TEXTS.get(settings.locale, TEXTS["ru"])
+    if draft is not None:
+        if len(files) != 1:
+            typer.echo(f"Error: {texts['draft_many']}", err=True)
+            raise typer.Exit(1)
+        _write_draft(texts, files[0], draft, settings)
+        return
     failed = False
     parsed_files: list[tuple[Path, Any]] = []
     for path in files:
@@ -116,6 +158,22 @@ def import_command(
             failed |= _report(path, exc)
     if failed:
         raise typer.Exit(1)
+
+
+def _write_draft(texts, path: Path, out: Path, settings) -> None:
+    """`--draft`: the parse of `path` as a TOML roadmap in `out`; nothing imported."""
+    from roadmaps.readers import read_document as read_text
+    from roadmaps.toml_draft import draft_toml
+
+    try:
+        parsed = read_document(path, settings)
+        text = "" if path.suffix.casefold() == ".toml" else read_text(
+            path, max_bytes=int(settings.import_.max_file_mb * 1_000_000))[0]
+        out.write_text(draft_toml(parsed, text), encoding="utf-8")
+    except Exception as exc:
+        _report(path, exc)
+        raise typer.Exit(1) from None
+    typer.echo(texts["draft"].format(file=path, out=out, items=len(parsed.items)))
 
 
 def _report(path: Path, exc: Exception) -> bool:
@@ -160,6 +218,7 @@ def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
             "number": parsed.number,
             "date": parsed.date.isoformat() if parsed.date else None,
             "title": parsed.title,
+            "read_as": getattr(parsed, "reading", None),
         },
         "items": [
             {
@@ -171,11 +230,15 @@ def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
                 "due": item.due.isoformat() if item.due else None,
                 "due_text": item.due_text,
                 "recurrence": str(item.recurrence) if item.recurrence else None,
+                "due_source": item.due_source,
+                "source_act": item.cited_act,
                 "owners": list(item.owners),
                 "warnings": list(item.warnings),
             }
             for item in parsed.items
         ],
+        "unused_dates": [{"line": line, "text": text}
+                         for line, text in getattr(parsed, "unused_dates", [])],
     }
 
 
@@ -193,6 +256,8 @@ def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
         return
     if not quiet:
         _print_table(texts, plan)
+    if getattr(parsed, "reading", "toml") != "toml":
+        say(texts["reading"].format(how=_reading(texts, parsed)))
     say(texts["summary"].format(
         file=path, document=_describe(texts, parsed), items=len(plan.items),
         actionable=sum(1 for p in plan.items if p.actionable), assignments=plan.assignments,
@@ -200,6 +265,11 @@ def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
     if plan.warnings:
         say(texts["warnings"].format(warnings="; ".join(
             _warning(w, texts["warning_words"]) for w in plan.warnings)))
+    unused = getattr(parsed, "unused_dates", [])
+    if unused:
+        say(texts["unused"].format(n=len(unused)))
+        for line, text in unused:
+            say(texts["unused_line"].format(line=line, text=_shorten(text, 160)))
     if plan.problems:
         raise InvalidInput(plan.problems[0])
     if dry_run:
@@ -230,6 +300,15 @@ def _confirm(texts, path: Path, say) -> bool:
     if not answer:
         say(texts["refused"].format(file=path))
     return answer
+
+
+def _reading(texts, parsed) -> str:
+    """«приказ, пункты с 1 по 7», «письмо: строки со сроками», «план (таблица)»."""
+    kind = texts["kinds"].get(str(parsed.kind), str(parsed.kind)).lower()
+    first, last = getattr(parsed, "first_label", None), getattr(parsed, "last_label", None)
+    points = texts["points"].format(first=first, last=last) if first and last else ""
+    how = getattr(parsed, "reading", "section")
+    return texts["readings"].get(how, "{kind}").format(kind=kind, points=points)
 
 
 def _describe(texts, parsed) -> str:
@@ -264,7 +343,7 @@ def _print_table(texts, plan) -> None:
             level = texts["levels"].get(str(row.level), str(row.level))
         recurrence = (texts["recurrences"].get(str(item.recurrence), str(item.recurrence))
                       if item.recurrence else "")
-        when = f"{item.due:%d.%m.%Y}" if item.due else ""
+        when = _due_cell(texts, item)
         owners = ", ".join(row.owners)
         shown = escape(_shorten(item.text, 160))
         if row.warnings:  # under the text, so that the table needs no sixth column
@@ -299,6 +378,14 @@ def _warning(text: str, locale: str) -> str:
         if pattern.match(text):
             return pattern.sub(russian, text)
     return text
+
+
+def _due_cell(texts, item) -> str:
+    """The date, and under it how sure it is: «до ...» (a phrase), ячейка, выведен..."""
+    if not item.due:
+        return ""
+    source = texts["sources"].get(getattr(item, "due_source", None) or "", "")
+    return f"{item.due:%d.%m.%Y}" + (f"\n[dim]{source}[/dim]" if source else "")
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -1,0 +1,118 @@
+"""The words around a deadline match that change what it means (used by `roadmaps.deadlines`).
+
+* A time of day next to a date ("в срок до 12.00 14.03.2022", "15.03.2022 в 10.30") is not a
+  date: `mask_times` blanks it out (same length, so spans stay valid) before the scan, and the
+  phrase the grammar reports still shows it as written.
+* A past qualifier in front of a span ("установленных в 2019 году", "по итогам 2022 года",
+  "проведенного в марте") dates what was done, never what is due: `is_past`.
+* A year right after a place ("Комплекс мер ... Костромской области в 2012 году", "ГИА в
+  Краснодарском крае в 2015 году") names a programme's or an event's scope: `after_place`.
+* "не позднее 1 марта года, следующего за отчетным" is a yearly duty: `yearly_tail`.
+* "Доклад – до 1 марта 2022 г., далее – ежегодно": the first date and the recurrence that
+  follows it are one deadline: `THEN_GAP`.
+* "еженедельно по вторникам с 10.01 по 28.02": a recurrence word, a few words, then the range
+  that bounds it: `RANGE_GAP`.
+
+Pure: text in, positions and booleans out.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "in_quotes", "is_past", "mask_times",
+           "yearly_tail"]
+
+# HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
+# (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
+# date comes right before it ("14.03.2022 в 10.00").
+_TIME = re.compile(
+    r"(?<![0-9.,])(?P<h>[01]?[0-9]|2[0-3])\s?[.:]\s?(?P<m>[0-5][0-9])(?![0-9]|[.,][0-9])"
+    r"(?P<unit>\s*(?:ч\.|час\.|часов|часа|ч(?!\w)))?"
+)
+_DATE_AFTER = re.compile(r"\s*(?:ч\.?\s*)?[0-9]{1,2}\s?[.]\s?[0-9]{1,2}\s?[.]\s?[0-9]{2,4}"
+                         r"|\s*(?:ч\.?\s*)?[0-9]{1,2}\s+[а-яё]{3,}")
+_DATE_BEFORE = re.compile(r"[0-9]{1,2}\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}(?:\s*г\.?)?\s*,?\s*"
+                          r"(?:в|до|с|к)?\s*$|[а-яё]{3,}\s+[0-9]{4}\s*(?:г\.|года)?\s*,?\s*"
+                          r"(?:в|до|с|к)?\s*$", re.IGNORECASE)
+# The word right before a span that makes it the date of a past fact.
+_PAST = re.compile(
+    r"(?:(?:установл|утвержд|приня|провед|достигну|выполн|получ|созд|направл|представл"
+    r"|разработ|реализов|определ|сложивш)[её]?(?:нн(?:ых|ые|ый|ая|ое|ого|ой|ом|ым|ую)"
+    r"|н[аоы]?|т[аоы]?|ий|их|ие|ая|ей)"
+    r"|(?:был|провели|прошли|прош[её]л|состоял|проходил)\w*"
+    r"|итогам|итогах|результатам|состоянию)",
+    re.IGNORECASE,
+)
+_YEARLY = re.compile(r"(?:\s*года)?\s*,?\s*следующего\s+за\s+отч[её]тным(?:\s+годом)?",
+                     re.IGNORECASE)
+THEN_GAP = re.compile(r"[\s,;.]*(?:(?:а\s+)?далее|затем|в\s+дальнейшем|и\s+далее)\s*[-–—:,]?\s*\Z",
+                      re.IGNORECASE)
+RANGE_GAP = re.compile(r"[^.;:\n0-9]{0,160}\Z")
+
+
+# Where a time can be: a separator and two digits of minutes that are not a date's month
+# followed by its year. Starting with a character set, it is scanned fast.
+_SEP = re.compile(r"[.:]\s?[0-5][0-9](?![0-9]|[.,]\s?[0-9])")
+_HOUR = re.compile(r"(?:[01]?[0-9]|2[0-3])\s?\Z")
+
+
+def _times(text: str):
+    for sep in _SEP.finditer(text):
+        hour = _HOUR.search(text, max(0, sep.start() - 3), sep.start())
+        if hour is None:
+            continue
+        m = _TIME.match(text, hour.start())
+        if m is not None and m.end() >= sep.end():
+            yield m
+
+
+def mask_times(text: str) -> str:
+    """`text` with each time of day replaced by spaces (same length), or `text` itself."""
+    out = None
+    for m in _times(text):
+        minutes = int(m.group("m"))
+        is_time = (m.group("unit") is not None or minutes == 0 or minutes > 12
+                   or _DATE_AFTER.match(text, m.end()) is not None
+                   or _DATE_BEFORE.search(text, 0, m.start()) is not None
+                   and text[m.end():m.end() + 1] in ("", " ", ",", ";", ")", "."))
+        if ":" in m.group() or is_time:
+            if ":" in m.group() and not is_time and m.group("unit") is None:
+                continue  # "10:30" alone is harmless: the grammar reads dates with dots only
+            out = out if out is not None else list(text)
+            out[m.start():m.end()] = " " * (m.end() - m.start())
+    return text if out is None else "".join(out)
+
+
+def is_past(text: str, start: int) -> bool:
+    """Whether the words right before `start` (the match's keyword) date a past fact."""
+    before = text[max(0, start - 40):start].split()
+    return bool(before) and _PAST.fullmatch(before[-1]) is not None
+
+
+# "... системы образования Костромской области в 2012 году", "ГИА в Краснодарском крае в 2015
+# году": a year after a place names the scope of a programme or an event, not a deadline.
+_PLACE = re.compile(r"(?:област[иь]|кра[яе]|округ[ае]?|район[ае]?|федерации|республик[иеа]"
+                    r"|город[ае]|ГИА(?:-\d+)?|ЕГЭ|ОГЭ)[,»\"]?", re.IGNORECASE)
+
+
+def after_place(text: str, start: int) -> bool:
+    """Whether the word right before `start` is a place (or an exam named for its year)."""
+    before = text[max(0, start - 30):start].split()
+    return bool(before) and _PLACE.fullmatch(before[-1]) is not None
+
+
+def in_quotes(text: str, start: int) -> bool:
+    """Whether `start` is inside «...» (a title: «Единый государственный экзамен в 2015 году»)."""
+    return (text.count("«", 0, start) > text.count("»", 0, start)
+            or text.count('"', 0, start) % 2 == 1)
+
+
+def yearly_tail(text: str, end: int) -> int | None:
+    """The end of "года, следующего за отчетным" right after `end`, or None."""
+    if "следующ" not in text[end:end + 40].lower():
+        return None
+    m = _YEARLY.match(text, end)
+    if m is None or "год" not in m.group() and not text[:end].lower().endswith("года"):
+        return None
+    return m.end()

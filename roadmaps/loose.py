@@ -1,0 +1,195 @@
+"""Documents with no decision marker and no plan table: read their points and dated lines.
+
+Lists of instructions, letters, regulations and many orders carry deadlines without a
+"ПОСТАНОВИЛИ:" or a "Срок" column. Refusing them would make the user type them in, so
+`loose_items` reads, from the first numbered point or dated line on:
+
+* numbered and lettered points ("1.", "2.3", "а)") and bullets that order something (an
+  infinitive) or hold a deadline, with the lines that continue them;
+* any other paragraph that holds a deadline ("необходимо представить в срок до ...",
+  "Муниципальный этап проводится с 15 ноября по 20 декабря 2022 г.");
+* schedule lines under an intro ending with ":" ("по следующему графику:" then
+  "15.03.2022 – математика;"), whose bare dates count (`bare_dates` is set on them);
+* in a list of instructions, a "Доклад – до 1 июля 2022 г., далее – ежегодно" or "Срок –"
+  line after lettered sub-items belongs to the point above them, not to the last sub-item.
+
+`Reading` says which of these the document gave, for the preview ("приказ, пункты с 1 по
+7"; "письмо: строки со сроками").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from roadmaps.deadlines import DeadlineError, find_deadlines
+from roadmaps.items import RawItem
+from roadmaps.labels import parent_of, split_label
+from roadmaps.schedules import has_schedule
+from roadmaps.words import has_action, is_infinitive
+
+__all__ = ["Reading", "loose_items"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a document was read. `mode`: "section" (a decision marker), "points" (an order's
+    points from "1."), "table", "loose_points" (numbered points, no marker),
+    "deadline_lines" (only lines with deadlines), or a mix "table+section"."""
+
+    mode: str
+    first_label: str | None = None
+    last_label: str | None = None
+
+
+_REPORT_LINE = re.compile(r"^(?:доклад|срок\w*|информаци\w+|отч[её]т|ответственн\w*|отв\.)"
+                          r"\s*(?:[-–—:]|\s+о\s|\s+до\s)", re.IGNORECASE)
+_SCHEDULE_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*|этап\w*|экзамен\w*"
+                             r"|следующ\w+|провести|проводится|проводятся)[^:]*:\s*$",
+                             re.IGNORECASE)
+_STARTS_WITH_DATE = re.compile(r"^\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}|\s+[а-яё]+)")
+_ENDS_WITH_DATE = re.compile(r"[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?"
+                             r"|\s+[а-яё]+(?:\s+[0-9]{4})?)(?:\s*г(?:ода|\.)?)?\s*[;.,]?\s*$",
+                             re.IGNORECASE)
+_SENTENCE_END = (".", ";", ":", "!", "?")
+# "15.03.2022 – математика;" / "9 классы – 25 мая 2022 г.;": a line of a schedule
+_SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?\s*[-–—]"
+                            r"|[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}|\s+[а-яё]{3,})")
+
+
+def _dated(text: str, reference: date | None, bare: bool) -> bool:
+    try:
+        return bool(find_deadlines(text, reference=reference, bare=bare))
+    except DeadlineError:
+        return True  # an impossible date in a deadline: keep the line, the parser reports it
+
+
+def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
+                start: int = 0, title_at: int | None = None) -> tuple[list[RawItem], Reading]:
+    """The items of a document without a decision section (see the module docstring).
+
+    `lines` are the whole document (0-based), `skip` the lines of tables, `start` the first
+    line to read, `title_at` the line naming the document's kind: its paragraph is the
+    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
+    items in order and how the document was read.
+    """
+    paragraphs = _paragraphs(lines, skip, start)
+    raws: list[RawItem] = []
+    numbered = dated = 0
+    intro: RawItem | None = None  # the last kept point ending with ":"
+    schedule = False  # under a "по следующему графику:" intro
+    for lineno, label, bullet, text in paragraphs:
+        if lineno - 1 == title_at:
+            continue  # the kind line and the title that continues it
+        is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
+        if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
+            top = _top(raws)
+            if top is not None and top.children:
+                top.text = top.text.rstrip() + " " + text  # "Доклад – до ..." of point 1
+                top.intro_forced = True
+                continue
+            if raws[-1].label is not None:  # "Срок – до ...", "Ответственные: ..." of a point
+                raws[-1].text = raws[-1].text.rstrip() + " " + text
+                continue
+        parent = None
+        if label is not None:
+            parent = parent_of(label, raws, 0)
+        elif (bullet or is_schedule) and intro is not None:
+            parent = intro
+        has_deadline = _dated(text, reference, bool(is_schedule) or has_schedule(text))
+        keep = has_deadline or ((label is not None or bullet) and (
+            has_action(text) or parent is not None and _orders(parent.text)))
+        if not keep:
+            if label is None and not bullet:
+                schedule = False
+            continue
+        raw = RawItem(label=label, text=text, line=lineno, parent=parent,
+                      bare_dates=bool(is_schedule))
+        if parent is not None:
+            parent.children += 1
+        raws.append(raw)
+        numbered += label is not None
+        dated += has_deadline
+        if text.rstrip().endswith(":"):
+            intro, schedule = raw, bool(_SCHEDULE_INTRO.search(text))
+        elif label is not None and "." not in label and not label.isalpha() and not bullet:
+            intro, schedule = (raw if text.rstrip().endswith(":") else None), False
+    labels = [r.label for r in raws if r.label and "." not in r.label and not r.label.isalpha()]
+    if numbered:
+        return raws, Reading("loose_points", labels[0] if labels else None,
+                             labels[-1] if labels else None)
+    return raws, Reading("deadline_lines")
+
+
+def _orders(intro: str) -> bool:
+    """ "... субъектов обеспечить:": an intro whose last words order what its sub-items list
+    (not "... в котором указываются:")."""
+    words = intro.rstrip(" :").split()[-3:]
+    return any(is_infinitive(w.strip(",.;")) for w in words)
+
+
+def _top(raws: list[RawItem]) -> RawItem | None:
+    """The last top-level point (the one lettered sub-items hang under)."""
+    for raw in reversed(raws):
+        if raw.parent is None and raw.label and not raw.label.isalpha():
+            return raw
+    return None
+
+
+def _paragraphs(lines: list[str], skip: set[int], start: int):
+    """(1-based line, label, is a bullet, text) of each paragraph from `start` on.
+
+    A paragraph is a labelled line or a line after a blank or a finished sentence, with the
+    lines that continue it (no blank between, no label, the previous line unfinished or this
+    one starting in lower case)."""
+    current: list | None = None
+    for index in range(start, len(lines)):
+        line = lines[index].strip()
+        if index in skip or not line:
+            if current:
+                yield tuple(current)
+            current = None
+            continue
+        label, body, bullet = split_label(line)
+        continues = (current is not None and label is None and not bullet
+                     and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()
+                          or current[3].endswith((":", ";")) and _SCHEDULE_LINE.search(line)))
+        if continues:
+            current[3] = f"{current[3]} {line}"
+            continue
+        if current:
+            yield tuple(current)
+        current = [index + 1, label, bullet, body]
+    if current:
+        yield tuple(current)
+
+
+_DATE_LIKE = re.compile(r"[0-9]{1,2}\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}"
+                        r"|[0-9]{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)",
+                        re.IGNORECASE)
+
+
+def unused_dates(lines: list[str], raws: list[RawItem], *, reference: date | None,
+                 skip: set[int], limit: int = 30) -> list[tuple[int, str]]:
+    """(1-based line, text) of the lines outside tables that hold a deadline phrase but are
+    part of no item (an item runs from its first line to the next blank line or item): what
+    the preview asks the user to look at."""
+    starts = sorted({r.line for r in raws})
+    blanks = [0]  # blanks[i]: blank lines among lines[0:i]
+    for raw_line in lines:
+        blanks.append(blanks[-1] + (not raw_line.strip()))
+    found: list[tuple[int, str]] = []
+    for index, raw_line in enumerate(lines):
+        line = " ".join(raw_line.split())
+        if index in skip or not line or not _DATE_LIKE.search(line):
+            continue
+        at = bisect.bisect_right(starts, index + 1) - 1
+        if at >= 0 and blanks[index] == blanks[starts[at] - 1]:
+            continue  # inside the item that starts at starts[at]
+        if _dated(line, reference, False):
+            found.append((index + 1, line))
+            if len(found) >= limit:
+                break
+    return found

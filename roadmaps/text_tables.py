@@ -1,0 +1,210 @@
+"""Tables flattened into text by web pages, PDF and Word, rebuilt as one " | " row a line.
+
+`roadmaps.parser` reads a table whose rows are lines of " | "- or tab-separated cells. Text
+copied from a browser or a PDF rarely looks like that; `rebuild` turns these shapes into it:
+
+* one cell a line, each ending in " |" ("N |" / "Направления деятельности |" / "Сроки |");
+* cells separated by lines holding a lone "|";
+* a cell wrapped over several lines (the cell ends at its "|"), a header word hyphenated
+  over two lines ("Ответствен-" / "ные |" is "Ответственные");
+* a section row written on one line ("I. Анализ работы ... | |||") spanning the table;
+* columns aligned with spaces (pasted from Word or Excel): cut at the header's columns, a
+  line whose first column is empty continues the row above.
+
+The header is recognised by its words (an action column and a deadline or responsible one),
+its width gives the number of cells of each row; a row whose first cell is a bare number
+under a header without a "№" column gets one cell more. The rebuilt text comes with the
+original line of each of its lines, so items keep the line they were written on.
+
+Pure: lines in, lines out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = ["rebuild"]
+
+_NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_MAX_CELL_LINES = 40  # a "cell" longer than this is prose after the table
+_SPACED = re.compile(r"\S+(?: \S+)*")
+
+
+def rebuild(lines: list[str], role: Callable[[str], str | None]
+            ) -> tuple[list[str], list[int]] | None:
+    """`(new lines, original 0-based index of each)` when `lines` hold a flattened table,
+    else None. `role(cell)` names a header cell's column ("num", "action", "due", "owner",
+    ...) or None."""
+
+    def is_header(cells: list[str]) -> bool:
+        roles = {role(c) for c in cells}
+        return "action" in roles and ("due" in roles or "owner" in roles)
+
+    out: list[str] = []
+    origin: list[int] = []
+    index, changed = 0, False
+    while index < len(lines):
+        found = (_cell_table(lines, index, is_header, role)
+                 or _spaced_table(lines, index, is_header))
+        if found is None:
+            out.append(lines[index])
+            origin.append(index)
+            index += 1
+            continue
+        rows, end = found
+        for at, row in rows:
+            out.append(" | ".join(row))
+            origin.append(at)
+        index, changed = end, True
+    return (out, origin) if changed else None
+
+
+def _piped(line: str) -> bool:
+    text = line.strip()
+    return text == "|" or (text.endswith("|") and text.count("|") == 1)
+
+
+def _cells_from(lines: list[str], start: int):
+    """Cells ending at a "|" (`(first line, text, line after)`), from `start` on; a line with
+    two or more "|" is a whole row on its own: `(line, [cells], line after)`."""
+    buffer: list[str] = []
+    first = None
+    index = start
+    while index < len(lines):
+        text = lines[index].strip()
+        if not text:
+            index += 1
+            continue
+        if text.count("|") >= 2 and text != "|" and not buffer:
+            yield index, [c.strip() for c in text.strip("|").split("|")], index + 1
+            index += 1
+            continue
+        if first is None:
+            first = index
+        if text == "|" or text.endswith("|") and text.count("|") == 1:
+            piece = text[:-1].strip()
+            if piece:
+                buffer = _join(buffer, piece)
+            yield first, " ".join(buffer), index + 1
+            buffer, first = [], None
+        else:
+            buffer = _join(buffer, text)
+            if len(buffer) > _MAX_CELL_LINES:
+                return
+        index += 1
+    if buffer:  # the text ends inside a cell (a copy cut short): keep what there is
+        yield first, " ".join(buffer), index
+
+
+def _join(buffer: list[str], piece: str) -> list[str]:
+    """A cell's lines: "Ответствен-" + "ные" is one word."""
+    if buffer and re.search(r"[а-яё]-$", buffer[-1]) and piece[:1].islower():
+        return [*buffer[:-1], buffer[-1][:-1] + piece]
+    return [*buffer, piece]
+
+
+def _cell_table(lines: list[str], start: int, is_header, role):
+    """One cell a line (or lone "|" separators) from a header at `start`."""
+    if not _piped(lines[start]) and not (start + 1 < len(lines)
+                                         and lines[start + 1].strip() == "|"):
+        return None
+    if lines[start].strip() == "|":
+        return None
+    header: list[str] = []
+    stream = _cells_from(lines, start)
+    pending = None
+    for at, cell, after in stream:
+        if isinstance(cell, list) or (header and _NUMBER_CELL.match(cell)):
+            pending = (at, cell, after)
+            break
+        header.append(cell)
+        if len(header) > 12:
+            return None
+    if len(header) < 2 or not is_header(header) or pending is None:
+        return None
+    width = len(header)
+    rows: list[tuple[int, list[str]]] = [(start, header)]
+    row: list[str] = []
+    row_at = None
+    end = pending[2]
+    extra = not any(role(c) == "num" for c in header)
+
+    def cells():
+        yield pending
+        yield from stream
+
+    for at, cell, after in cells():
+        if isinstance(cell, list):  # a section row, or a whole row on one line
+            if row:
+                rows.append((row_at, row))
+                row = []
+            rows.append((at, cell))
+            end = after
+            continue
+        if row and _NUMBER_CELL.match(cell) and not _NUMBER_CELL.match(row[0]):
+            # A numbered row starts while the cells before it do not make one (a section
+            # heading spread over cells, empty cells): they are a section row.
+            heading = " ".join(c for c in row if c)
+            if heading:
+                rows.append((row_at, [heading]))
+            row = []
+        if not row:
+            row_at = at
+            size = width + 1 if extra and _NUMBER_CELL.match(cell) else width
+        row.append(cell)
+        end = after
+        if len(row) == size:
+            rows.append((row_at, row))
+            row = []
+    if row:
+        rows.append((row_at, row))
+    return (rows, end) if len(rows) > 1 else None
+
+
+def _spaced_table(lines: list[str], start: int, is_header):
+    """Columns aligned with runs of spaces, cut at the header's column starts."""
+    line = lines[start].rstrip()
+    if "  " not in line.strip() or "|" in line or "\t" in line:
+        return None
+    spans = [(m.start(), m.group()) for m in _SPACED.finditer(line)]
+    if len(spans) < 2 or not is_header([s for _, s in spans]):
+        return None
+    starts = [s for s, _ in spans]
+    rows: list[tuple[int, list[str]]] = [(start, [s for _, s in spans])]
+    index = start + 1
+    while index < len(lines):
+        text = lines[index].rstrip()
+        if not text.strip():
+            if index + 1 < len(lines) and "  " in lines[index + 1].strip():
+                index += 1
+                continue
+            break
+        if "  " not in text.strip() and not text.startswith(" " * max(2, starts[1] - 1)):
+            break
+        cells = _cut(text, starts)
+        if not cells[0] and len(rows) > 1:  # a wrapped row: its cells continue the row above
+            at, above = rows[-1]
+            rows[-1] = (at, [f"{a} {b}".strip() for a, b in zip(above, cells, strict=True)])
+        else:
+            rows.append((index, cells))
+        index += 1
+    return (rows, index) if len(rows) > 1 else None
+
+
+def _cut(text: str, starts: list[int]) -> list[str]:
+    """`text` cut into len(starts) cells at the header's column starts (moved left to the
+    nearest run of spaces, so a cell that starts a little early stays whole)."""
+    bounds = []
+    for begin in starts[1:]:
+        at = min(begin, len(text))
+        while 0 < at < len(text) and not text[at - 1:at + 1].isspace() and text[at - 1] != " ":
+            at -= 1
+        bounds.append(at)
+    pieces, pos = [], 0
+    for bound in bounds:
+        bound = max(bound, pos)
+        pieces.append(text[pos:bound].strip())
+        pos = bound
+    pieces.append(text[pos:].strip())
+    return pieces

@@ -1,0 +1,262 @@
+"""Every kind of document issue 11.1 names, in the layout such documents really have (texts
+modelled on real public acts): none is refused, each says how it was read, and its due dates
+are the ones a reader finds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from roadmaps.parsed import DocumentError
+from roadmaps.parser import parse_text
+from tracker.enums import DocumentKind, Recurrence
+
+D = date
+
+INSTRUCTIONS = """\
+Перечень поручений по итогам заседания Государственного совета
+
+Пр-1025, п.1 от 10 июня 2022 г.
+
+1. Минпросвещению России совместно с органами исполнительной власти субъектов Российской \
+Федерации обеспечить:
+а) создание условий для организации отдыха и оздоровления детей в летний период;
+б) проведение мониторинга охвата детей дополнительным образованием.
+Доклад – до 1 сентября 2022 г., далее – ежегодно.
+Ответственные: Кравцов С.С., высшие должностные лица субъектов Российской Федерации.
+
+2. Правительству Российской Федерации рассмотреть вопрос о продлении программы \
+«Пушкинская карта».
+Срок – до 1 ноября 2022 г.
+"""
+
+LETTER = """\
+МИНИСТЕРСТВО ОБРАЗОВАНИЯ И НАУКИ РЕСПУБЛИКИ
+
+Руководителям органов местного самоуправления, осуществляющих управление в сфере образования
+
+от 14.02.2022 № 06-1234
+
+О представлении информации
+
+Уважаемые коллеги!
+
+Министерство образования и науки Республики в целях подготовки к летней оздоровительной \
+кампании просит представить информацию о планируемом количестве лагерей с дневным \
+пребыванием детей.
+Информацию необходимо представить в срок до 12.00 14.03.2022 по прилагаемой форме на \
+адрес электронной почты отдела.
+
+Заместитель министра                                              И.И. Иванов
+"""
+
+REGULATION = """\
+ПОЛОЖЕНИЕ
+о проведении муниципального конкурса «Учитель года – 2023»
+
+1. Общие положения
+1.1. Настоящее Положение определяет порядок проведения конкурса.
+
+2. Сроки проведения конкурса
+Конкурс проводится в два этапа.
+Заочный этап проводится с 16 января по 3 февраля 2023 года.
+Очный этап проводится с 13 по 17 февраля 2023 года.
+Заявки на участие принимаются до 10 января 2023 года.
+"""
+
+COUNCIL = """\
+СОВЕТ ДЕПУТАТОВ ГОРОДСКОГО ОКРУГА
+
+РЕШЕНИЕ от 14.05.2009 г № 41/3
+
+О ходе подготовки образовательных учреждений к новому учебному году
+
+1. Информацию начальника управления образования принять к сведению.
+2. Управлению образования обеспечить готовность образовательных учреждений к новому \
+учебному году в срок до 15 августа 2009 года.
+3. Настоящее решение вступает в силу со дня его официального опубликования.
+"""
+
+ORDER = """\
+Приказ от 26.10.2012 г № 1-1108
+
+О проведении муниципального этапа олимпиады школьников в 2012/2013 учебном году
+
+Во исполнение постановления Губернатора области от 10.10.97 N 1011 "О развитии системы \
+работы с одаренными детьми"
+1.Провести муниципальный этап олимпиады школьников по общеобразовательным предметам в \
+следующие сроки:
+24 ноября - география, математика;
+25 ноября - физика, технология;
+1 декабря - английский язык, химия.
+2. Руководителям общеобразовательных учреждений обеспечить участие обучающихся.
+3. Контроль за исполнением приказа оставляю за собой.
+"""
+
+REPORTING = """\
+График представления отчётности в министерство образования на 2022 год
+
+№ | Наименование отчёта | Срок представления | Ответственный
+1 | Отчёт о посещаемости | до 5 числа месяца, следующего за отчётным | МОУО
+2 | Сведения о педагогических кадрах | не позднее 1 марта года, следующего за отчетным \
+| МОУО
+3 | Мониторинг питания | один раз в полгода | МОУО
+"""
+
+PLAN = """\
+ПЛАН МЕРОПРИЯТИЙ
+на 2016-2017 учебный год
+
+№ | Мероприятие | Срок | Ответственный
+I. Организационные мероприятия
+1 | Совещание руководителей ОО | август | Отдел образования
+2 | Собеседование по русскому языку | февраль | Отдел образования
+3 | Подготовка отчёта «Итоги года» (в срок до 15 марта) | февраль – март | Отдел образования
+"""
+
+STATEMENT_ONLY = """\
+ПОСТАНОВЛЕНИЕ
+администрации района
+
+от 01.02.2022 № 15
+
+О внесении изменений
+
+1. Внести изменения в постановление от 10.01.2021 № 3.
+2. Контроль за исполнением постановления возложить на заместителя главы.
+"""
+
+
+def _dues(doc):
+    return [(i.due, i.recurrence) for i in doc.items if i.actionable and (i.due or i.recurrence)]
+
+
+def test_list_of_instructions_addressed_to_a_ministry():
+    doc = parse_text(INSTRUCTIONS, source="pr.txt")
+    assert doc.kind is DocumentKind.INSTRUCTIONS
+    assert (doc.date, doc.number) == (D(2022, 6, 10), "Пр-1025")
+    assert doc.reading == "loose_points" and (doc.first_label, doc.last_label) == ("1", "2")
+    by_label = {i.label: i for i in doc.items}
+    # "Доклад – до ..., далее – ежегодно" belongs to point 1 and reaches its sub-items
+    assert by_label["1"].actionable is False
+    assert (by_label["а"].due, by_label["а"].recurrence) == (D(2022, 9, 1), Recurrence.YEARLY)
+    assert (by_label["б"].due, by_label["б"].recurrence) == (D(2022, 9, 1), Recurrence.YEARLY)
+    assert by_label["2"].due == D(2022, 11, 1)
+
+
+def test_letter_requesting_information_with_a_time_of_day():
+    doc = parse_text(LETTER, source="letter.txt")
+    assert doc.kind is DocumentKind.LETTER
+    assert doc.reading == "deadline_lines"
+    assert (doc.date, doc.number) == (D(2022, 2, 14), "06-1234")
+    assert _dues(doc) == [(D(2022, 3, 14), None)]
+    assert doc.items[0].due_text == "в срок до 12.00 14.03.2022"
+
+
+def test_regulation_with_a_stage_schedule():
+    doc = parse_text(REGULATION, source="reg.txt")
+    assert doc.kind is DocumentKind.REGULATION
+    got = [(i.start, i.due) for i in doc.items if i.due]
+    assert got == [(D(2023, 1, 16), D(2023, 2, 3)), (D(2023, 2, 13), D(2023, 2, 17)),
+                   (None, D(2023, 1, 10))]
+
+
+def test_council_decision_dated_in_its_heading():
+    doc = parse_text(COUNCIL, source="council.txt")
+    assert (doc.kind, doc.date, doc.number) == (DocumentKind.BOARD_DECISION, D(2009, 5, 14),
+                                                "41/3")
+    assert doc.reading == "points"
+    assert _dues(doc) == [(D(2009, 8, 15), None)]
+    assert [i.actionable for i in doc.items] == [False, True, False]
+
+
+def test_order_with_a_schedule_and_a_two_digit_year_it_cites():
+    doc = parse_text(ORDER, source="order.txt")
+    assert (doc.kind, doc.date, doc.number) == (DocumentKind.ORDER, D(2012, 10, 26), "1-1108")
+    assert [i.due for i in doc.items if i.label == "1"] == [
+        D(2012, 11, 24), D(2012, 11, 25), D(2012, 12, 1)]
+    assert doc.items[1].text == ("Провести муниципальный этап олимпиады школьников по "
+                                 "общеобразовательным предметам в следующие сроки: 25 ноября - "
+                                 "физика, технология")
+
+
+def test_reporting_schedule_reads_recurrences():
+    doc = parse_text(REPORTING, source="schedule.txt")
+    assert doc.kind is DocumentKind.SCHEDULE
+    assert doc.reading == "table"
+    assert [i.recurrence for i in doc.items] == [
+        Recurrence.MONTHLY, Recurrence.YEARLY, Recurrence.HALF_YEARLY]
+    assert doc.items[1].due == D(2022, 3, 1)
+
+
+def test_plan_for_a_school_year_places_months_and_keeps_the_inner_deadline():
+    doc = parse_text(PLAN, source="plan.txt")
+    assert doc.kind is DocumentKind.PLAN
+    assert [(i.label, i.due, i.due_source) for i in doc.items] == [
+        ("1", D(2016, 8, 31), "cell"), ("2", D(2017, 2, 28), "cell"),
+        ("3", D(2017, 3, 15), "phrase")]
+    assert doc.items[2].start == D(2017, 2, 1)  # the period cell still gives the start
+
+
+def test_a_document_without_any_deadline_is_still_refused():
+    with pytest.raises(DocumentError, match=r"no decision section found .* and no deadlines$"):
+        parse_text("Письмо\n\nУважаемые коллеги!\nНаправляем информацию о семинаре.\n",
+                   source="l.txt")
+
+
+def test_a_statement_only_resolution_parses_without_deadlines():
+    doc = parse_text(STATEMENT_ONLY, source="p.txt")
+    assert doc.kind is DocumentKind.RESOLUTION and doc.reading == "points"
+    assert [i.actionable for i in doc.items] == [True, False]
+
+
+EXAMS = """\
+ПРИКАЗ
+от 01.03.2022 № 45
+
+О проведении промежуточной аттестации
+
+1. Провести переводные экзамены:
+9 классы – 25 мая 2022 г.;
+10 классы – 27 мая 2022 г.;
+11 классы – 30 мая 2022 г.
+2. Руководителям ОО обеспечить явку обучающихся.
+"""
+
+WEBINARS = """\
+Уважаемые коллеги!
+Просим принять участие в вебинарах по следующему графику:
+15.03.2022 – математика;
+16.03.2022 – русский язык;
+17.03.2022 – физика.
+"""
+
+
+def test_exam_schedule_lines_with_the_date_last():
+    doc = parse_text(EXAMS, source="exams.txt")
+    assert [(i.label, i.due, i.text) for i in doc.items if i.due] == [
+        ("1", D(2022, 5, 25), "Провести переводные экзамены: 9 классы – 25 мая 2022 г"),
+        ("1", D(2022, 5, 27), "Провести переводные экзамены: 10 классы – 27 мая 2022 г"),
+        ("1", D(2022, 5, 30), "Провести переводные экзамены: 11 классы – 30 мая 2022 г")]
+    assert {i.due_source for i in doc.items if i.due} == {"inferred"}
+
+
+def test_letter_with_a_schedule_of_bare_dates():
+    doc = parse_text(WEBINARS, source="webinars.txt")
+    assert doc.reading == "deadline_lines"
+    assert [(i.due, i.text.rsplit(": ", 1)[1]) for i in doc.items] == [
+        (D(2022, 3, 15), "15.03.2022 – математика"), (D(2022, 3, 16), "16.03.2022 – русский язык"),
+        (D(2022, 3, 17), "17.03.2022 – физика")]
+
+
+def test_prose_with_many_dates_after_a_colon_is_no_schedule():
+    from roadmaps.schedules import schedule_deadlines
+
+    prose = ("Утвердить следующие сроки: с 1 июля 2014 года закон, который с тех пор "
+             + "многократно изменялся и дополнялся разными поправками " * 5
+             + "6 мая 2015 года, и далее 1 января 2016 года.")
+    assert schedule_deadlines(prose, [], reference=D(2014, 1, 1), period=None) is None
+    lines = "Утвердить следующие сроки: 1 июля 2014 г. - химия; 6 мая 2015 г. - физика."
+    assert [d.due for d in schedule_deadlines(lines, [], reference=D(2014, 1, 1),
+                                              period=None)] == [D(2014, 7, 1), D(2015, 5, 6)]

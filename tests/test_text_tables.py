@@ -1,0 +1,112 @@
+"""Tables as they arrive in text (issue 11.2): every flattened shape gives the same rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from roadmaps.parser import parse_text
+
+D = date
+HEAD = "ДОРОЖНАЯ КАРТА\nот 13.11.2015 № 5976\n\n"
+WANT = [("1", "Провести анализ результатов ГИА", D(2015, 8, 31), ["Байрачный Н.Е."]),
+        ("2", "Подготовить аналитические отчёты предметных комиссий", D(2015, 9, 30),
+         ["Гардымова Р.А."])]
+
+ONE_CELL_A_LINE = """\
+N |
+Мероприятие |
+Сроки |
+Ответственные лица |
+I. Анализ работы по подготовке к ГИА | |||
+1. |
+Провести анализ результатов ГИА |
+июль - август 2015 |
+Байрачный Н.Е. |
+2. |
+Подготовить аналитические отчёты
+предметных комиссий |
+сентябрь 2015 |
+Гардымова Р.А. |
+"""
+
+LONE_BARS = """\
+№
+|
+Мероприятие
+|
+Срок
+исполнения
+|
+Ответствен-
+ные
+|
+1
+|
+Провести анализ результатов ГИА
+|
+июль - август 2015
+|
+Байрачный Н.Е.
+|
+2
+|
+Подготовить аналитические отчёты предметных комиссий
+|
+сентябрь 2015
+|
+Гардымова Р.А.
+|
+"""
+
+NO_NUMBER_COLUMN = """\
+Мероприятие | Срок | Ответственный
+1 | Провести анализ результатов ГИА | июль - август 2015 | Байрачный Н.Е.
+2 | Подготовить аналитические отчёты предметных комиссий | сентябрь 2015 | Гардымова Р.А.
+"""
+
+TABS = ("№\tМероприятие\tСрок\tОтветственный\n"
+        "1\tПровести анализ результатов ГИА\tиюль - август 2015\tБайрачный Н.Е.\n"
+        "2\tПодготовить аналитические отчёты предметных комиссий\tсентябрь 2015\t"
+        "Гардымова Р.А.\n")
+
+SPACES = """\
+№    Мероприятие                          Срок                 Ответственный
+1    Провести анализ результатов ГИА      июль - август 2015   Байрачный Н.Е.
+2    Подготовить аналитические отчёты     сентябрь 2015        Гардымова Р.А.
+     предметных комиссий
+"""
+
+
+@pytest.mark.parametrize("table", [ONE_CELL_A_LINE, LONE_BARS, NO_NUMBER_COLUMN, TABS, SPACES],
+                         ids=["one-cell-a-line", "lone-bars", "no-number-column", "tabs",
+                              "spaces"])
+def test_flattened_tables(table):
+    doc = parse_text(HEAD + table, source="t.txt")
+    assert doc.reading == "table"
+    assert [(i.label, i.text, i.due, i.owners) for i in doc.items] == WANT
+    assert all(i.due_source == "cell" for i in doc.items)
+
+
+def test_rebuilt_rows_keep_their_original_lines():
+    doc = parse_text(HEAD + ONE_CELL_A_LINE, source="t.txt")
+    assert [i.line for i in doc.items] == [9, 13]  # the lines of "1. |" and "2. |"
+
+
+def test_several_date_columns_are_several_deadlines():
+    text = HEAD + ("№ | Мероприятие | Срок I этапа | Срок II этапа | Ответственный\n"
+                   "1 | Провести олимпиаду | 15.10.2015 | 20.11.2015 | Отдел образования\n")
+    doc = parse_text(text, source="t.txt")
+    assert [(i.label, i.due) for i in doc.items] == [("1", D(2015, 10, 15)),
+                                                    ("1", D(2015, 11, 20))]
+    assert {i.text for i in doc.items} == {"Провести олимпиаду"}
+
+
+def test_section_rows_spanning_the_table_set_the_level():
+    text = HEAD + ("№ | Мероприятие | Срок | Ответственный\n"
+                   "Муниципальный уровень | | |\n"
+                   "1 | Провести совещание | сентябрь 2015 | Отдел образования\n")
+    doc = parse_text(text, source="t.txt")
+    assert [(i.label, str(i.level), i.due) for i in doc.items] == [
+        ("1", "municipal", D(2015, 9, 30))]
