@@ -75,6 +75,9 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
             default_zone: str, escalation_roles: Sequence[str] = ()) -> list[Message | None]:
     """One `Message` per `outgoing`, in order; None where the recipient is gone.
 
+    `now` is the time of sending: days left count from it, and it is the messages'
+    `context["sent_at"]` (in `default_zone`), which the email's `Date:` header shows.
+
     `escalation_roles[i]` names the audience of ladder step i ("coordinator", "lead");
     escalation messages carry it as `context["role"]`.
     """
@@ -105,6 +108,8 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
         context = dict(out.payload)
         if "planned_at" in context:
             context["planned_at"] = datetime.fromisoformat(context["planned_at"])
+        # The time of sending in the configured zone: the email's Date header (+0300).
+        context["sent_at"] = now.astimezone(_zone(default_zone, "UTC"))
         steps = [step for _, rule, step, _ in out.items if rule == Rule.ESCALATION]
         if steps:
             top = max(steps)

@@ -13,14 +13,22 @@ A pass (`tick`) at `now`:
 Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
 open while a channel talks to a server. Between two messages the loop checks `stop`,
 so a shutdown finishes the message in flight and gives the rest of the claim back.
+
+Two times are in play. `now` is the time the pass acts at (the real time in the service,
+a chosen one under `tracker remind --at`); planning uses it and nothing else. The
+delivery step alone reads `clock` (real time): claims, leases and their heartbeat are
+real time always, and each message's send-time facts (its `Date:` header, "через N
+дней", the time it is marked sent) are `now` plus the real time elapsed since the pass
+began, so a message sent after downtime speaks of the day it is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,7 +42,7 @@ from notifications.message import ChannelKind, Message, MessageKind
 from notifications.planner import Planned, plan
 from notifications.policy import Policy
 from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage, Person
+from tracker.models import OutboxMessage, Person, utcnow
 
 logger = logging.getLogger("tracker.delivery")
 
@@ -87,8 +95,10 @@ async def tick(
     dry_run: bool = False,
     stop: asyncio.Event | None = None,
     keep_messages: bool = False,
+    clock: Callable[[], datetime] = utcnow,
 ) -> TickReport:
-    """One planning and delivery pass as of `now` (aware UTC).
+    """One planning and delivery pass as of `now` (aware UTC); `clock` is the real time
+    the delivery step reads (see the module docstring).
 
     With `dry_run` nothing is written and nothing sent: `report.drafts` lists the
     messages the pass would record.
@@ -101,7 +111,7 @@ async def tick(
         return report
     started = time.perf_counter()
     await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
-                  keep_messages=keep_messages)
+                  keep_messages=keep_messages, clock=clock)
     report.deliver_seconds = time.perf_counter() - started
     return report
 
@@ -137,22 +147,33 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
 
 async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
                   worker: str, report: TickReport, stop: asyncio.Event | None = None,
-                  keep_messages: bool = False) -> None:
-    """Step 3 of a pass: claim and deliver what is pending and due at `now`."""
+                  keep_messages: bool = False,
+                  clock: Callable[[], datetime] = utcnow) -> None:
+    """Step 3 of a pass: take over the claims of dead workers, then claim and deliver
+    what is pending and due at `now`, renewing this worker's lease meanwhile."""
     cfg = settings.outbox
     broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
-    await asyncio.to_thread(_in_transaction, db, outbox.release_stale, now=now,
-                            stale_seconds=cfg.stale_claim_seconds)
+    began = clock()
+
+    def send_time() -> datetime:
+        return now + (clock() - began)
+
+    taken = await asyncio.to_thread(_in_transaction, db, outbox.take_over, worker=worker,
+                                    now=began, lease_seconds=cfg.stale_claim_seconds)
+    if taken:
+        logger.info("took over %d message(s) claimed by workers that are gone", taken)
+    heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
     try:
         while not _stopping(stop):
             usable = [kind for kind in channels if kind not in broken]
             if not usable:
                 break
             ids = await asyncio.to_thread(_in_transaction, db, outbox.claim, worker=worker,
-                                          now=now, limit=cfg.batch_size, channels=usable)
+                                          now=now, limit=cfg.batch_size, channels=usable,
+                                          claimed_at=clock())
             if not ids:
                 break
-            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, now)
+            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, send_time())
             for position, (message_id, row, message) in enumerate(batch):
                 if _stopping(stop):
                     await asyncio.to_thread(_release_all, db, [m for m, _, _ in batch[position:]])
@@ -161,16 +182,31 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                     await asyncio.to_thread(_release_all, db, [message_id])
                     continue
                 delivery = await _deliver_one(db, settings, channels, message_id, row, message,
-                                              now=now, broken=broken)
+                                              now=now, broken=broken, send_time=send_time)
                 if keep_messages:
                     delivery.message = message
                 report.deliveries.append(delivery)
     finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
         for channel in channels.values():
             try:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+async def _heartbeat(db, worker: str, clock: Callable[[], datetime], every: float) -> None:
+    """Renew `worker`'s lease every `every` seconds while the pass delivers: a claim not
+    renewed within the lease is another worker's to take over."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(_in_transaction, db, outbox.renew, worker=worker,
+                                    now=clock())
+        except Exception:  # a busy database: the next beat tries again, well within the lease
+            logger.warning("renewing the claims of %s failed", worker, exc_info=True)
 
 
 def _stopping(stop: asyncio.Event | None) -> bool:
@@ -206,7 +242,8 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime):
 
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
                        message: Message | None, *, now: datetime,
-                       broken: set[ChannelKind]) -> Delivery:
+                       broken: set[ChannelKind],
+                       send_time: Callable[[], datetime] | None = None) -> Delivery:
     assignments = [a for a, *_ in row.items]
     delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
                         OutboxStatus.CANCELLED, "", 0.0)
@@ -236,7 +273,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         delivery.outcome = failure.status
     else:
         delivery.seconds = time.perf_counter() - started
-        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=now,
+        sent_at = send_time() if send_time is not None else now
+        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=sent_at,
                                 reply=delivery.reply or "")
         delivery.outcome = OutboxStatus.SENT
     _log(delivery)

@@ -329,13 +329,16 @@ async def test_right_password_logs_in():
 
 
 @pytest.mark.asyncio
-async def test_server_down_is_transient_then_delivered_when_it_comes_back():
+async def test_server_down_stops_the_pass_then_delivered_when_it_comes_back():
     port = unused_port()
     channel = EmailChannel(settings(port))
-    (down,) = await deliver(channel, [message(1)])
-    assert isinstance(down, ChannelError)
-    assert not down.permanent and not down.config_error
+    down, again = await deliver(channel, [message(1), message(2)])
+    assert isinstance(down, ChannelError) and again is down  # the pass stops at the first
+    assert down.config_error and not down.permanent and down.kind == "config"
+    assert down.setting == "smtp.host and smtp.port"
     assert f"127.0.0.1:{port}" in str(down)
+    assert channel.connections_opened == 1
+    await channel.aclose()  # the next pass tries again
 
     recorder = Recorder()
     async with smtp_server(recorder, port=port):
