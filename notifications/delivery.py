@@ -104,6 +104,8 @@ async def tick(
     messages the pass would record.
     """
     report = TickReport()
+    if not dry_run:  # first thing: a restarted service resumes a dead one's claims at once
+        await asyncio.to_thread(_take_over, db, settings, worker, clock())
     started = time.perf_counter()
     await asyncio.to_thread(plan_pass, db, settings, now=now, report=report, dry_run=dry_run)
     report.plan_seconds = time.perf_counter() - started
@@ -111,7 +113,7 @@ async def tick(
         return report
     started = time.perf_counter()
     await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
-                  keep_messages=keep_messages, clock=clock)
+                  keep_messages=keep_messages, clock=clock, take_over=False)
     report.deliver_seconds = time.perf_counter() - started
     return report
 
@@ -148,9 +150,10 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
 async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
                   worker: str, report: TickReport, stop: asyncio.Event | None = None,
                   keep_messages: bool = False,
-                  clock: Callable[[], datetime] = utcnow) -> None:
-    """Step 3 of a pass: take over the claims of dead workers, then claim and deliver
-    what is pending and due at `now`, renewing this worker's lease meanwhile."""
+                  clock: Callable[[], datetime] = utcnow, take_over: bool = True) -> None:
+    """Step 3 of a pass: take over the claims of dead workers (unless `take_over` is
+    False: `tick` did it before planning), then claim and deliver what is pending and
+    due at `now`, renewing this worker's lease meanwhile."""
     cfg = settings.outbox
     broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
     began = clock()
@@ -158,10 +161,8 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     def send_time() -> datetime:
         return now + (clock() - began)
 
-    taken = await asyncio.to_thread(_in_transaction, db, outbox.take_over, worker=worker,
-                                    now=began, lease_seconds=cfg.stale_claim_seconds)
-    if taken:
-        logger.info("took over %d message(s) claimed by workers that are gone", taken)
+    if take_over:
+        await asyncio.to_thread(_take_over, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
     try:
         while not _stopping(stop):
@@ -195,6 +196,14 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+def _take_over(db, settings, worker: str, now: datetime) -> int:
+    taken = _in_transaction(db, outbox.take_over, worker=worker, now=now,
+                            lease_seconds=settings.outbox.stale_claim_seconds)
+    if taken:
+        logger.info("took over %d message(s) claimed by workers that are gone", taken)
+    return taken
 
 
 async def _heartbeat(db, worker: str, clock: Callable[[], datetime], every: float) -> None:
