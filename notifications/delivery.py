@@ -75,6 +75,7 @@ class TickReport:
     drafts: list[Outgoing] = field(default_factory=list)  # dry run: what would be recorded
     plan_seconds: float = 0.0
     deliver_seconds: float = 0.0
+    held_back: int = 0  # claimed, then given back untried: their channel is misconfigured
 
     @property
     def sent(self) -> int:
@@ -83,6 +84,12 @@ class TickReport:
     @property
     def failed(self) -> int:
         return sum(d.outcome == OutboxStatus.FAILED for d in self.deliveries)
+
+    @property
+    def pending(self) -> int:
+        """Messages this pass left pending: attempts that met a transient or configuration
+        error, and messages given back untried once their channel proved misconfigured."""
+        return sum(d.outcome == OutboxStatus.PENDING for d in self.deliveries) + self.held_back
 
 
 async def tick(
@@ -181,6 +188,7 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                     return
                 if row.channel in broken:
                     await asyncio.to_thread(_release_all, db, [message_id])
+                    report.held_back += 1
                     continue
                 delivery = await _deliver_one(db, settings, channels, message_id, row, message,
                                               now=now, broken=broken, send_time=send_time)
@@ -312,7 +320,8 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
         return failures.mark_failed(
             session, message_id, error=str(exc), now=now, permanent=exc.permanent,
             retry_after=exc.retry_after, max_attempts=cfg.max_attempts,
-            backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds)
+            backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds,
+            reply=exc.reply)
 
 
 def _log(d: Delivery) -> None:

@@ -72,9 +72,10 @@ class Service:
                 return
             self.ticks += 1
             if report.planned or report.deliveries:
-                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed "
-                            "(plan %.2fs, delivery %.2fs)", report.assignments_checked,
-                            report.planned, report.skipped, report.sent, report.failed,
+                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed, "
+                            "%d left pending (plan %.2fs, delivery %.2fs)",
+                            report.assignments_checked, report.planned, report.skipped,
+                            report.sent, report.failed, report.pending,
                             report.plan_seconds, report.deliver_seconds)
 
     async def run_digest(self, kind: str) -> None:

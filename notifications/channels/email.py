@@ -396,8 +396,8 @@ class EmailChannel:
     def _helo_refused(self, reply: str) -> ChannelError:
         name = self.settings.local_hostname or default_local_hostname()
         return self._fail_config(
-            f"SMTP server {self.server} refused the greeting name {name!r}: {reply}; set "
-            "smtp.local_hostname to this machine's fully qualified domain name",
+            f"SMTP server {self.server} refused the greeting name {name!r} (it wants this "
+            f"machine's fully qualified domain name): {reply}",
             "smtp.local_hostname", reply)
 
     def _delayed_refusal(self, reply: str) -> ChannelError | None:
