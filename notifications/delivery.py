@@ -143,6 +143,7 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
             result = plan(batch, directory, policy, now)
             report.planned += len(result.due)
             report.skipped += len(result.skipped)
+            _log_fallbacks(result.due, dry_run)
             if dry_run:
                 would.extend(result.due)
                 continue
@@ -204,6 +205,20 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
+    """One line per escalation that goes to someone other than its step's audience."""
+    told: dict[tuple[int, int, str], list[int]] = {}
+    for p in due:
+        if p.fallback:
+            people = told.setdefault((p.assignment_id, p.step, p.fallback), [])
+            if p.person_id not in people:
+                people.append(p.person_id)
+    for (assignment_id, step, why), people in told.items():
+        logger.warning("escalation step %d of assignment %d %s to person %s: %s", step + 1,
+                       assignment_id, "would go" if dry_run else "goes",
+                       ", ".join(map(str, people)), why)
 
 
 def _take_over(db, settings, worker: str, now: datetime) -> int:

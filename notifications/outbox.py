@@ -220,7 +220,7 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
         new_rows.append({
             "key": key, "person_id": draft.person_id, "channel": str(draft.channel),
             "kind": str(draft.kind), "status": status,
-            "payload": json.dumps({"planned_at": draft.slot.isoformat()}),
+            "payload": json.dumps(_payload(draft), ensure_ascii=False),
             "attempts": 0, "next_attempt_at": draft.slot, "created_at": now,
         })
     if new_rows:
@@ -244,6 +244,16 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
     extended = [targets[b] for b in keyed if b not in key_of]
     report.messages_extended += len(extended)
     _refresh_kinds(session, extended)
+
+
+def _payload(draft: Draft) -> dict:
+    """A new message's payload: its slot, and why escalations went to someone other than
+    their step's audience ("fallbacks", by "assignment:step"; the events repeat it)."""
+    payload: dict = {"planned_at": draft.slot.isoformat()}
+    fallbacks = {f"{p.assignment_id}:{p.step}": p.fallback for p in draft.items if p.fallback}
+    if fallbacks:
+        payload["fallbacks"] = fallbacks
+    return payload
 
 
 def _free_key(session: Session, base: str) -> str:
@@ -395,7 +405,7 @@ def _sent_statements():
                .where(m.id == bindparam("b_message"),
                       m.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
                .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
-               .returning(m.kind, m.person_id, m.channel))
+               .returning(m.kind, m.person_id, m.channel, m.payload))
     items = (update(OutboxItem.__table__)
              .where(i.message_id == bindparam("b_message"), i.status == OutboxStatus.PENDING)
              .values(status=OutboxStatus.SENT)
@@ -419,19 +429,23 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
     marked = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
     if marked is None:
         return False
-    kind, person_id, channel = marked
+    kind, person_id, channel, payload = marked
     items = connection.execute(_SENT_ITEMS, {"b_message": message_id}).all()
     if kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
         return True  # notices about an item, not reminders of it
+    fallbacks = (json.loads(payload).get("fallbacks", {})
+                 if payload and '"fallbacks"' in payload else {})
     events = []
     for _, assignment_id, rule, step in sorted(items):  # item order, as before
         event_kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
+        details = {"recipient_id": person_id, "channel": channel, "rule": rule, "step": step,
+                   "message_id": message_id, "reply": reply[:200]}
+        if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
+            details["fallback"] = why  # whom it went to instead of the step's audience, why
         events.append({
             "kind": event_kind, "assignment_id": assignment_id, "task_id": None,
             "person_id": None, "via": Via.SCHEDULER, "at": now,
-            "details": json.dumps({"recipient_id": person_id, "channel": channel,
-                                   "rule": rule, "step": step, "message_id": message_id,
-                                   "reply": reply[:200]}, ensure_ascii=False),
+            "details": json.dumps(details, ensure_ascii=False),
         })
     if events:
         connection.execute(_INSERT_EVENTS, events)
