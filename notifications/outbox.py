@@ -11,7 +11,7 @@ Life of a message::
     pending --claim--> sending --mark_sent--> sent
        ^                  |  \\--mark_failed (transient)--> pending (later)
        |                  |   \\-mark_failed (permanent / attempts used up)--> failed
-       +--stale claim-----+                                  (coordinator told)
+       +--taken over------+                                  (coordinator told)
     pending --all items cancelled--> cancelled      (skipped: superseded in catch-up)
 
 Failed attempts (backoff, permanent failures, telling the coordinators, the email

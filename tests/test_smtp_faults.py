@@ -184,3 +184,40 @@ async def test_an_empty_local_hostname_greets_with_the_fully_qualified_name(db, 
                             worker="t")
     assert report.sent == 3
     assert set(handler.greetings) == {socket.getfqdn()}
+
+
+def test_remind_counts_what_was_sent_and_what_was_left_pending(cli, db, config_path):
+    """`tracker remind` against a server refusing the greeting name: nothing is called
+    sent; the messages left pending are counted, each row says so."""
+    from service_world import start_smtp
+
+    two_overdue_officers(db)
+    handler = Strict(helo_at="rcpt")  # Postfix: the refusal comes at RCPT TO
+    smtp = start_smtp(handler)
+    try:
+        config_path.write_text(
+            config_path.read_text(encoding="utf-8")
+            + f'[smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\ntls = "none"\n'
+            'sender = "tracker@example.ru"\nlocal_hostname = "localhost"\n', encoding="utf-8")
+        result = cli("remind", "--at", "2021-08-13 09:00")
+    finally:
+        smtp.stop()
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    # The coordinator's Telegram escalation goes to the file channel (no token set).
+    assert lines[0].endswith("; 1 message sent, 3 left pending (will retry)"), lines[0]
+    assert sum("[pending]" in line for line in lines) == 1  # tried once; two held back
+    assert handler.messages == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("tls", ["tls", "starttls"])
+async def test_tls_failures_name_smtp_tls(tls):
+    """TLS to a server that speaks none (wrong port or wrong mode) is a setting to fix."""
+    from test_email_smtp import deliver, message
+
+    async with serving(Strict()) as port:
+        channel = channels(port, tls=tls)[ChannelKind.EMAIL]
+        first, second = await deliver(channel, [message(1), message(2)])
+        await channel.aclose()
+    assert first.kind == "config" and first.setting == "smtp.tls" and second is first

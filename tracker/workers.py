@@ -1,7 +1,9 @@
 """Who holds an outbox claim, and whether that process still lives.
 
-A worker's name is ``host:pid:start``: the host name, the process id and the process's
-start time (clock ticks since boot, field 22 of ``/proc/<pid>/stat``). A process id is
+A worker's name is ``host:pid:start``: the host name with the id of the process's PID
+namespace (``vm#4026531836``: two containers sharing a host name do not see each
+other's processes), the process id and the process's start time (clock ticks since
+boot, field 22 of ``/proc/<pid>/stat``). A process id is
 reused after its process dies; the pair (pid, start time) is not, so a worker on the
 same host can tell for certain that the holder of a claim is gone and take the claim
 over at once. Claims of other hosts cannot be checked this way; they expire with the
@@ -19,7 +21,7 @@ import socket
 from dataclasses import dataclass
 from functools import cache
 
-_HOST_MAX = 40  # leaves room for ":<pid>:<start>" within 64 characters
+_HOST_MAX = 28  # with "#<namespace>" and ":<pid>:<start>" within 64 characters
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,15 @@ class Worker:
 
 @cache
 def host_name() -> str:
-    """This machine's host name as it appears in worker names (at most 40 characters)."""
-    host = socket.gethostname() or "localhost"
+    """This machine's host name and PID namespace as they appear in worker names."""
+    host = (socket.gethostname() or "localhost").replace(":", "_").replace("#", "_")
     if len(host) > _HOST_MAX:
         host = host[: _HOST_MAX - 9] + "~" + hashlib.sha256(host.encode()).hexdigest()[:8]
-    return host.replace(":", "_")
+    try:  # "pid:[4026531836]"
+        namespace = os.readlink("/proc/self/ns/pid").partition("[")[2].rstrip("]")
+    except OSError:
+        namespace = ""
+    return f"{host}#{namespace}" if namespace.isdecimal() else host
 
 
 def process_start(pid: int) -> str | None:
