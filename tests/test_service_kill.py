@@ -12,6 +12,7 @@ KILLS = 20
 
 @pytest.mark.slow
 def test_sigkill_during_delivery_resumes_at_once_and_loses_nothing(tmp_path):
-    campaign = run_campaign(tmp_path, f"sqlite:///{tmp_path / 'tracker.db'}", kills=KILLS)
+    campaign = run_campaign(tmp_path, f"sqlite:///{tmp_path / 'tracker.db'}", kills=KILLS,
+                            officers=30)
     print(campaign.summary())  # the README's resume figures come from this line (pytest -s)
     assert max(campaign.resume_seconds) < 30

@@ -42,6 +42,13 @@ class ChannelError(Exception):
         self.disable_telegram = disable_telegram
         self.new_chat_id = new_chat_id
 
+    def describe(self) -> dict:
+        """The error as a health check reports it: message, permanent, retry_after,
+        config_error and the setting to fix."""
+        return {"message": str(self), "permanent": self.permanent,
+                "retry_after": self.retry_after, "config_error": self.config_error,
+                "setting": self.setting}
+
     @property
     def kind(self) -> str:
         """What the outbox does about it: "config", "permanent" or "transient"."""
