@@ -114,7 +114,9 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
         if steps:
             top = max(steps)
             context.setdefault("step", top)
-            if top < len(escalation_roles):
+            if context.get("fallbacks"):  # the step's audience was missing: say who they are
+                context.setdefault("role", str(person.role))
+            elif top < len(escalation_roles):
                 context.setdefault("role", escalation_roles[top])
         messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
                                 recipient=recipient, items=tuple(items), context=context,

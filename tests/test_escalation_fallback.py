@@ -14,6 +14,8 @@ from sqlmodel import select
 from test_delivery import _fakes
 
 from notifications.delivery import tick
+from notifications.message import ChannelKind, MessageKind
+from notifications.render import render_email
 from tracker.enums import EventKind
 from tracker.models import Event
 from tracker.services.orgs import add_organisation
@@ -73,6 +75,10 @@ async def test_the_coordinator_step_goes_to_whoever_is_there(db, settings, caplo
         await tick(db, settings, channels, now=at(13), worker="t")  # 3 working days overdue
     [event] = _escalations(db)
     assert event["recipient_id"] == ids[to] and event["step"] == 0
+    [sent] = [m for m in channels[ChannelKind.EMAIL].sent if m.kind == MessageKind.ESCALATION]
+    assert sent.context["role"] == to
+    word = {"coordinator": "координатору", "lead": "руководителю", "admin": "администратору"}
+    assert f"направлено вам как {word[to]}" in render_email(sent).text
     assert event.get("fallback") == why
     lines = [r.getMessage() for r in caplog.records if "escalation step" in r.getMessage()]
     if why is None:
