@@ -294,6 +294,7 @@ async def test_untrusted_certificate_is_a_configuration_error(certificate):
         await channel.aclose()
     assert first.config_error and not first.permanent
     assert "certificate" in str(first) and "smtp.ca_file" in str(first)
+    assert first.setting == "smtp.ca_file"
     assert second is first and recorder.connections == 1 and not recorder.messages
 
 
@@ -310,6 +311,9 @@ async def test_wrong_password_is_one_clear_configuration_error():
         await channel.aclose()
     first = results[0]
     assert isinstance(first, ChannelError) and first.config_error and not first.permanent
+    assert first.setting == "smtp.user and TRACKER_SMTP__PASSWORD"
+    assert first.describe() == {"message": str(first), "permanent": False, "retry_after": None,
+                                "config_error": True, "setting": first.setting}
     assert str(first).startswith(
         f"SMTP authentication failed for user officer at 127.0.0.1:{port}: 535"
     )
