@@ -285,6 +285,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         _log(delivery)
         return delivery
     channel = channels[row.channel]
+    if send_time is not None:  # the Date header: this message's own moment, not its batch's
+        message.context["sent_at"] = send_time().astimezone(settings.zone)
     started = time.perf_counter()
     try:
         delivery.reply = await channel.notify(message)
