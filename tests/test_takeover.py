@@ -134,3 +134,28 @@ async def test_claims_under_a_simulated_time_are_timed_with_the_real_clock(db, s
     [(holder, claimed_at)] = channel.claims
     assert holder == worker_name()
     assert before <= claimed_at <= datetime.now(UTC)
+
+
+class _Slow(_Inspecting):
+    """Takes its time over the message, long enough for a few heartbeats."""
+
+    async def notify(self, message):
+        import asyncio
+
+        await super().notify(message)
+        await asyncio.sleep(0.5)
+        return await super().notify(message)
+
+
+@pytest.mark.asyncio
+async def test_a_live_worker_renews_its_lease_while_it_delivers(db, settings):
+    _pending_world(db, settings)
+    fast = settings.model_copy(update={"outbox": settings.outbox.model_copy(
+        update={"stale_claim_seconds": 0.2})})  # a heartbeat every 0.05 s
+    channel = _Slow(db)
+    report = TickReport()
+    await deliver(db, fast, {ChannelKind.EMAIL: channel}, now=at(13), worker=worker_name(),
+                  report=report)
+    assert report.sent == 1
+    (_, first), (_, last) = channel.claims
+    assert (last - first).total_seconds() >= 0.3  # renewed during the send
