@@ -78,6 +78,9 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
             default_zone: str, escalation_roles: Sequence[str] = ()) -> list[Message | None]:
     """One `Message` per `outgoing`, in order; None where the recipient is gone.
 
+    `now` is the time of sending: days left count from it, and it is the messages'
+    `context["sent_at"]` (in `default_zone`), which the email's `Date:` header shows.
+
     `escalation_roles[i]` names the audience of ladder step i ("coordinator", "lead");
     escalation messages carry it as `context["role"]`.
     """
@@ -117,11 +120,15 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
         context = dict(out.payload)
         if "planned_at" in context:
             context["planned_at"] = datetime.fromisoformat(context["planned_at"])
+        # The time of sending in the configured zone: the email's Date header (+0300).
+        context["sent_at"] = now.astimezone(_zone(default_zone, "UTC"))
         steps = [step for _, rule, step, _ in out.items if rule == Rule.ESCALATION]
         if steps:
             top = max(steps)
             context.setdefault("step", top)
-            if top < len(escalation_roles):
+            if context.get("fallbacks"):  # the step's audience was missing: say who they are
+                context.setdefault("role", str(person.role))
+            elif top < len(escalation_roles):
                 context.setdefault("role", escalation_roles[top])
         messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
                                 recipient=recipient, items=tuple(items), context=context,

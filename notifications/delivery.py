@@ -13,11 +13,19 @@ A pass (`tick`) at `now`:
 Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
 open while a channel talks to a server. Between two messages the loop checks `stop`,
 so a shutdown finishes the message in flight and gives the rest of the claim back.
+
+Two times are in play. `now` is the time the pass acts at (the real time in the service,
+a chosen one under `tracker remind --at`); planning uses it and nothing else. The
+delivery step alone reads `clock` (real time): claims, leases and their heartbeat are
+real time always, and each message's send-time facts (its `Date:` header, "через N
+дней", the time it is marked sent) are `now` plus the real time elapsed since the pass
+began, so a message sent after downtime speaks of the day it is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -34,7 +42,7 @@ from notifications.message import ChannelKind, Message, MessageKind
 from notifications.planner import Planned, plan
 from notifications.policy import Policy
 from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage, Person
+from tracker.models import OutboxMessage, Person, utcnow
 
 logger = logging.getLogger("tracker.delivery")
 
@@ -71,6 +79,7 @@ class TickReport:
     drafts: list[Outgoing] = field(default_factory=list)  # dry run: what would be recorded
     plan_seconds: float = 0.0
     deliver_seconds: float = 0.0
+    held_back: int = 0  # claimed, then given back untried: their channel is misconfigured
 
     @property
     def sent(self) -> int:
@@ -79,6 +88,12 @@ class TickReport:
     @property
     def failed(self) -> int:
         return sum(d.outcome == OutboxStatus.FAILED for d in self.deliveries)
+
+    @property
+    def pending(self) -> int:
+        """Messages this pass left pending: attempts that met a transient or configuration
+        error, and messages given back untried once their channel proved misconfigured."""
+        return sum(d.outcome == OutboxStatus.PENDING for d in self.deliveries) + self.held_back
 
 
 async def tick(
@@ -92,13 +107,17 @@ async def tick(
     stop: asyncio.Event | None = None,
     keep_messages: bool = False,
     links: LinkMaker | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> TickReport:
-    """One planning and delivery pass as of `now` (aware UTC).
+    """One planning and delivery pass as of `now` (aware UTC); `clock` is the real time
+    the delivery step reads (see the module docstring).
 
     With `dry_run` nothing is written and nothing sent: `report.drafts` lists the
     messages the pass would record.
     """
     report = TickReport()
+    if not dry_run:  # first thing: a restarted service resumes a dead one's claims at once
+        await asyncio.to_thread(_take_over, db, settings, worker, clock())
     started = time.perf_counter()
     await asyncio.to_thread(plan_pass, db, settings, now=now, report=report, dry_run=dry_run)
     report.plan_seconds = time.perf_counter() - started
@@ -106,7 +125,7 @@ async def tick(
         return report
     started = time.perf_counter()
     await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
-                  keep_messages=keep_messages, links=links)
+                  keep_messages=keep_messages, links=links, clock=clock, take_over=False)
     report.deliver_seconds = time.perf_counter() - started
     return report
 
@@ -129,6 +148,7 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
             result = plan(batch, directory, policy, now)
             report.planned += len(result.due)
             report.skipped += len(result.skipped)
+            _log_fallbacks(result.due, dry_run)
             if dry_run:
                 would.extend(result.due)
                 continue
@@ -142,40 +162,89 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
 
 async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
                   worker: str, report: TickReport, stop: asyncio.Event | None = None,
-                  keep_messages: bool = False, links: LinkMaker | None = None) -> None:
-    """Step 3 of a pass: claim and deliver what is pending and due at `now`."""
+                  keep_messages: bool = False, links: LinkMaker | None = None,
+                  clock: Callable[[], datetime] = utcnow, take_over: bool = True) -> None:
+    """Step 3 of a pass: take over the claims of dead workers (unless `take_over` is
+    False: `tick` did it before planning), then claim and deliver what is pending and
+    due at `now`, renewing this worker's lease meanwhile."""
     cfg = settings.outbox
     broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
-    await asyncio.to_thread(_in_transaction, db, outbox.release_stale, now=now,
-                            stale_seconds=cfg.stale_claim_seconds)
+    began = clock()
+
+    def send_time() -> datetime:
+        return now + (clock() - began)
+
+    if take_over:
+        await asyncio.to_thread(_take_over, db, settings, worker, began)
+    heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
     try:
         while not _stopping(stop):
             usable = [kind for kind in channels if kind not in broken]
             if not usable:
                 break
             ids = await asyncio.to_thread(_in_transaction, db, outbox.claim, worker=worker,
-                                          now=now, limit=cfg.batch_size, channels=usable)
+                                          now=now, limit=cfg.batch_size, channels=usable,
+                                          claimed_at=clock())
             if not ids:
                 break
-            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, now, links)
+            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, send_time(),
+                                            links)
             for position, (message_id, row, message) in enumerate(batch):
                 if _stopping(stop):
                     await asyncio.to_thread(_release_all, db, [m for m, _, _ in batch[position:]])
                     return
                 if row.channel in broken:
                     await asyncio.to_thread(_release_all, db, [message_id])
+                    report.held_back += 1
                     continue
                 delivery = await _deliver_one(db, settings, channels, message_id, row, message,
-                                              now=now, broken=broken)
+                                              now=now, broken=broken, send_time=send_time)
                 if keep_messages:
                     delivery.message = message
                 report.deliveries.append(delivery)
     finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
         for channel in channels.values():
             try:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
+    """One line per escalation that goes to someone other than its step's audience."""
+    told: dict[tuple[int, int, str], list[int]] = {}
+    for p in due:
+        if p.fallback:
+            people = told.setdefault((p.assignment_id, p.step, p.fallback), [])
+            if p.person_id not in people:
+                people.append(p.person_id)
+    for (assignment_id, step, why), people in told.items():
+        logger.warning("escalation step %d of assignment %d %s to person %s: %s", step + 1,
+                       assignment_id, "would go" if dry_run else "goes",
+                       ", ".join(map(str, people)), why)
+
+
+def _take_over(db, settings, worker: str, now: datetime) -> int:
+    taken = _in_transaction(db, outbox.take_over, worker=worker, now=now,
+                            lease_seconds=settings.outbox.stale_claim_seconds)
+    if taken:
+        logger.info("took over %d message(s) claimed by workers that are gone", taken)
+    return taken
+
+
+async def _heartbeat(db, worker: str, clock: Callable[[], datetime], every: float) -> None:
+    """Renew `worker`'s lease every `every` seconds while the pass delivers: a claim not
+    renewed within the lease is another worker's to take over."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(_in_transaction, db, outbox.renew, worker=worker,
+                                    now=clock())
+        except Exception:  # a busy database: the next beat tries again, well within the lease
+            logger.warning("renewing the claims of %s failed", worker, exc_info=True)
 
 
 def _stopping(stop: asyncio.Event | None) -> bool:
@@ -215,7 +284,8 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime,
 
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
                        message: Message | None, *, now: datetime,
-                       broken: set[ChannelKind]) -> Delivery:
+                       broken: set[ChannelKind],
+                       send_time: Callable[[], datetime] | None = None) -> Delivery:
     assignments = [a for a, *_ in row.items]
     delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
                         OutboxStatus.CANCELLED, "", 0.0)
@@ -225,6 +295,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         _log(delivery)
         return delivery
     channel = channels[row.channel]
+    if send_time is not None:  # the Date header: this message's own moment, not its batch's
+        message.context["sent_at"] = send_time().astimezone(settings.zone)
     started = time.perf_counter()
     try:
         delivery.reply = await channel.notify(message)
@@ -245,7 +317,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         delivery.outcome = failure.status
     else:
         delivery.seconds = time.perf_counter() - started
-        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=now,
+        sent_at = send_time() if send_time is not None else now
+        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=sent_at,
                                 reply=delivery.reply or "")
         delivery.outcome = OutboxStatus.SENT
     _log(delivery)
@@ -274,7 +347,8 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
         return failures.mark_failed(
             session, message_id, error=str(exc), now=now, permanent=exc.permanent,
             retry_after=exc.retry_after, max_attempts=cfg.max_attempts,
-            backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds)
+            backoff_seconds=cfg.backoff_seconds, backoff_max_seconds=cfg.backoff_max_seconds,
+            reply=exc.reply)
 
 
 def _log(d: Delivery) -> None:

@@ -89,6 +89,7 @@ class Directory:
         self._people: dict[int, PersonInfo] = {}
         self._by_org_role: dict[tuple[int, Role], list[PersonInfo]] = {}
         leads: list[PersonInfo] = []
+        self._admins: list[PersonInfo] = []
         for person in sorted(people, key=lambda p: p.id):
             self._people[person.id] = person
             if not person.active:
@@ -96,11 +97,14 @@ class Directory:
             self._by_org_role.setdefault((person.organisation_id, person.role), []).append(person)
             if person.role == Role.LEAD:
                 leads.append(person)
+            elif person.role == Role.ADMIN:
+                self._admins.append(person)
         self._root_cache: dict[int, int] = {}
         self._leads_by_root: dict[int, list[PersonInfo]] = {}
         for person in leads:
             self._leads_by_root.setdefault(self.root(person.organisation_id), []).append(person)
         self._coordinators: dict[int, list[PersonInfo]] = {}
+        self._escalation: dict[tuple[str, int], tuple[list[PersonInfo], str | None]] = {}
         self._owners: dict[tuple[int, int | None], list[PersonInfo]] = {}
 
     def person(self, person_id: int) -> PersonInfo | None:
@@ -159,3 +163,48 @@ class Directory:
     def leads(self, org_id: int) -> list[PersonInfo]:
         """Active leads anywhere in the region of `org_id` (the tree under its root)."""
         return self._leads_by_root.get(self.root(org_id), [])
+
+    def escalation_recipients(self, role: str, org_id: int
+                              ) -> tuple[list[PersonInfo], str | None]:
+        """Whom an escalation step for `role` ("coordinator" or "lead") about an assignment
+        of `org_id` goes to, and why, when it is not `role` (None when it is).
+
+        A step is never dropped for want of its audience: the coordinators of `org_id`,
+        else of its nearest ancestor that has a reachable one; else the region's leads;
+        else the administrators (of the region, else all). "Reachable" means having a
+        channel (`channels_of`). Returns ([], reason) only when nobody at all is left.
+        """
+        key = (role, org_id)
+        cached = self._escalation.get(key)
+        if cached is not None:
+            return cached
+        wanted = Role(role)
+        org = self._orgs.get(org_id)
+        where = org.name if org is not None else f"organisation {org_id}"
+        reason: str | None = None
+        found: list[PersonInfo] = []
+        if wanted == Role.COORDINATOR:
+            for ancestor in self._chain(org_id):
+                found = [p for p in self._by_org_role.get((ancestor, Role.COORDINATOR), [])
+                         if channels_of(p)]
+                if found:
+                    break
+            if not found:
+                reason = f"no reachable coordinator for {where} or above"
+        if wanted == Role.LEAD or not found:
+            leads = [p for p in self.leads(org_id) if channels_of(p)]
+            if leads:
+                found = leads
+            elif wanted == Role.LEAD:
+                reason = f"no reachable lead in the region of {where}"
+        if not found:
+            root = self.root(org_id)
+            admins = [p for p in self._admins if channels_of(p)]
+            found = [p for p in admins if self.root(p.organisation_id) == root] or admins
+            if not found:
+                reason = f"{reason}; nobody else to tell (no lead or admin reachable)"
+        if reason is not None and found:
+            whom = "the lead" if found[0].role == Role.LEAD else "the admins"
+            reason = f"{reason}: sent to {whom} instead"
+        result = self._escalation[key] = (found, reason)
+        return result

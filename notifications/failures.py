@@ -51,6 +51,7 @@ def mark_failed(
     backoff_seconds: float = 60,
     backoff_max_seconds: float = 3600,
     count_attempt: bool = True,
+    reply: str | None = None,
 ) -> Failure:
     """Record a failed attempt.
 
@@ -59,7 +60,8 @@ def mark_failed(
     or the last attempt, fails the message and its items, and records a FAILURE message
     to the recipient's coordinators (once per failed message; never for a failure
     notice itself). `count_attempt=False` gives the attempt back (the channel was not
-    even tried, e.g. it is misconfigured).
+    even tried, e.g. it is misconfigured). `reply` is the server's own words, which the
+    notice quotes (`error` is the channel's account of the failure, in English).
     """
     message = session.get(OutboxMessage, message_id)
     if message is None:
@@ -92,12 +94,12 @@ def mark_failed(
                            OutboxItem.status == OutboxStatus.PENDING)
                     .values(status=OutboxStatus.FAILED))
     told = 0 if message.kind == MessageKind.FAILURE else _tell_coordinators(
-        session, message, error=error, now=now)
+        session, message, error=error, now=now, reply=reply)
     return Failure(OutboxStatus.FAILED, coordinators_told=told)
 
 
 def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
-                       now: datetime) -> int:
+                       now: datetime, reply: str | None = None) -> int:
     from notifications.loading import person_info
 
     person = session.get(Person, message.person_id) if message.person_id else None
@@ -115,6 +117,8 @@ def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
         "failed_person": person.name, "failed_address": address,
         "failed_channel": message.channel, "failed_kind": message.kind, "error": error,
     }
+    if reply:
+        payload["reply"] = reply[:500]
     told = 0
     for coordinator in coordinators:
         for channel in channels_of(person_info(coordinator)):

@@ -11,7 +11,7 @@ Life of a message::
     pending --claim--> sending --mark_sent--> sent
        ^                  |  \\--mark_failed (transient)--> pending (later)
        |                  |   \\-mark_failed (permanent / attempts used up)--> failed
-       +--stale claim-----+                                  (coordinator told)
+       +--taken over------+                                  (coordinator told)
     pending --all items cancelled--> cancelled      (skipped: superseded in catch-up)
 
 Failed attempts (backoff, permanent failures, telling the coordinators, the email
@@ -19,12 +19,18 @@ fallback, the operator's retry) are in `notifications.failures`.
 
 Claiming is an `UPDATE ... WHERE status = 'pending'` inside a writing transaction
 (`BEGIN IMMEDIATE` on SQLite, `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two service
-processes never take the same message. A process that dies while sending leaves a
-`sending` row; after `stale_claim_seconds` it returns to `pending` and is sent again.
-That is the one duplicate the design allows: a crash after the server accepted a
-message and before it was marked sent, at most one message per crash.
+processes never take the same message. A process that dies while sending leaves
+`sending` rows. Every pass first takes such claims over (`take_over`): at once when the
+holder was a process on this host that is gone (`tracker.workers.is_dead_local`), and
+otherwise once its lease has run out: a live worker renews `claimed_at` (`renew`, the
+heartbeat) while it delivers, so a claim whose `claimed_at` is older than the lease
+belongs to a process that died or lost the database. Claim and lease times are real
+time, also when a pass acts as if at another time. A taken-over message is sent again:
+that is the one duplicate the design allows, a crash after the server accepted a message
+and before it was marked sent, at most one message per crash (a worker sends one
+message at a time).
 
-All functions take the caller's session and `now`; none reads the clock.
+All functions take the caller's session and the times they use; none reads the clock.
 """
 
 from __future__ import annotations
@@ -214,7 +220,7 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
         new_rows.append({
             "key": key, "person_id": draft.person_id, "channel": str(draft.channel),
             "kind": str(draft.kind), "status": status,
-            "payload": json.dumps({"planned_at": draft.slot.isoformat()}),
+            "payload": json.dumps(_payload(draft), ensure_ascii=False),
             "attempts": 0, "next_attempt_at": draft.slot, "created_at": now,
         })
     if new_rows:
@@ -238,6 +244,16 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
     extended = [targets[b] for b in keyed if b not in key_of]
     report.messages_extended += len(extended)
     _refresh_kinds(session, extended)
+
+
+def _payload(draft: Draft) -> dict:
+    """A new message's payload: its slot, and why escalations went to someone other than
+    their step's audience ("fallbacks", by "assignment:step"; the events repeat it)."""
+    payload: dict = {"planned_at": draft.slot.isoformat()}
+    fallbacks = {f"{p.assignment_id}:{p.step}": p.fallback for p in draft.items if p.fallback}
+    if fallbacks:
+        payload["fallbacks"] = fallbacks
+    return payload
 
 
 def _free_key(session: Session, base: str) -> str:
@@ -301,13 +317,58 @@ def release_stale(session: Session, *, now: datetime, stale_seconds: float) -> i
     return result.rowcount
 
 
+def take_over(session: Session, *, worker: str, now: datetime, lease_seconds: float,
+              dead=None) -> int:
+    """Return to pending the `sending` claims whose holder is gone: those of processes on
+    this host that no longer run (`dead(name)`, by default `tracker.workers.is_dead_local`),
+    at once, and any claim (of another host, or of a hung process) not renewed for
+    `lease_seconds` before `now` (real time). Never `worker`'s own claims while it lives.
+
+    Each release is an `UPDATE ... WHERE status = 'sending' AND claimed_by = ...`, so of
+    two workers taking over the same claims only one moves each row. Returns how many
+    claims were taken over.
+    """
+    if dead is None:
+        from tracker.workers import is_dead_local as dead
+    holders = set(session.scalars(
+        select(OutboxMessage.claimed_by).distinct()
+        .where(OutboxMessage.status == OutboxStatus.SENDING,
+               OutboxMessage.claimed_by.is_not(None))))
+    gone = sorted(h for h in holders if h != worker and dead(h))
+    released = 0
+    free = {"status": OutboxStatus.PENDING, "claimed_by": None, "claimed_at": None}
+    for chunk in _chunks(gone):
+        released += session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING,
+                   OutboxMessage.claimed_by.in_(chunk))
+            .values(**free)).rowcount
+    cutoff = now - timedelta(seconds=lease_seconds)
+    released += session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff)
+        .values(**free)).rowcount
+    return released
+
+
+def renew(session: Session, *, worker: str, now: datetime) -> int:
+    """The heartbeat: `worker`'s claims are held as of `now` (real time); how many."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by == worker)
+        .values(claimed_at=now)).rowcount
+
+
 def claim(session: Session, *, worker: str, now: datetime, limit: int,
-          channels: Iterable[str] | None = None, exclude: Iterable[int] = ()) -> list[int]:
+          channels: Iterable[str] | None = None, exclude: Iterable[int] = (),
+          claimed_at: datetime | None = None) -> list[int]:
     """Take up to `limit` pending messages due at `now` for `worker`; their ids, oldest first.
 
     Only rows still pending at the `UPDATE` are taken, and the `RETURNING` list says
     which: under `BEGIN IMMEDIATE` (SQLite) or `SKIP LOCKED` (PostgreSQL) no two
     workers ever get the same id. `channels` limits the claim to those channels.
+    `claimed_at` (default `now`) is the real time the lease starts: `now` may be a
+    simulated time (`tracker remind --at`), a lease never is.
     """
     query = (select(OutboxMessage.id)
              .where(OutboxMessage.status == OutboxStatus.PENDING,
@@ -327,7 +388,8 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
     won = session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
+        .values(status=OutboxStatus.SENDING, claimed_by=worker,
+                claimed_at=now if claimed_at is None else claimed_at,
                 attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
     ).all()
@@ -343,7 +405,7 @@ def _sent_statements():
                .where(m.id == bindparam("b_message"),
                       m.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
                .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
-               .returning(m.kind, m.person_id, m.channel))
+               .returning(m.kind, m.person_id, m.channel, m.payload))
     items = (update(OutboxItem.__table__)
              .where(i.message_id == bindparam("b_message"), i.status == OutboxStatus.PENDING)
              .values(status=OutboxStatus.SENT)
@@ -367,19 +429,23 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
     marked = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
     if marked is None:
         return False
-    kind, person_id, channel = marked
+    kind, person_id, channel, payload = marked
     items = connection.execute(_SENT_ITEMS, {"b_message": message_id}).all()
     if kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
         return True  # notices about an item, not reminders of it
+    fallbacks = (json.loads(payload).get("fallbacks", {})
+                 if payload and '"fallbacks"' in payload else {})
     events = []
     for _, assignment_id, rule, step in sorted(items):  # item order, as before
         event_kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
+        details = {"recipient_id": person_id, "channel": channel, "rule": rule, "step": step,
+                   "message_id": message_id, "reply": reply[:200]}
+        if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
+            details["fallback"] = why  # whom it went to instead of the step's audience, why
         events.append({
             "kind": event_kind, "assignment_id": assignment_id, "task_id": None,
             "person_id": None, "via": Via.SCHEDULER, "at": now,
-            "details": json.dumps({"recipient_id": person_id, "channel": channel,
-                                   "rule": rule, "step": step, "message_id": message_id,
-                                   "reply": reply[:200]}, ensure_ascii=False),
+            "details": json.dumps(details, ensure_ascii=False),
         })
     if events:
         connection.execute(_INSERT_EVENTS, events)

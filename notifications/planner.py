@@ -81,6 +81,8 @@ class Planned:
     step: int
     due_date: date
     send_at: datetime
+    # An escalation whose audience was missing: whom it went to instead, and why.
+    fallback: str | None = None
 
     @property
     def key(self) -> str:
@@ -186,12 +188,13 @@ class _Schedule:
         return moment
 
 
-def _recipients(notice: _Notice, a: AssignmentInfo, directory: Directory) -> list[PersonInfo]:
+def _recipients(notice: _Notice, a: AssignmentInfo, directory: Directory
+                ) -> tuple[list[PersonInfo], str | None]:
+    """The notice's recipients, and for an escalation without its audience, why others
+    get it (`Directory.escalation_recipients`: nearest coordinator, lead, admins)."""
     if notice.audience == Audience.OWNER:
-        return directory.owners(a)
-    if notice.audience == Audience.COORDINATOR:
-        return directory.coordinators(a.organisation_id)
-    return directory.leads(a.organisation_id)
+        return directory.owners(a), None
+    return directory.escalation_recipients(str(notice.audience), a.organisation_id)
 
 
 def plan(
@@ -238,7 +241,8 @@ def plan(
             if next_at is not None and notice.day > next_at.date() + _LOOKAHEAD:
                 break
             reached = False
-            for person in _recipients(notice, a, directory):
+            recipients, fallback = _recipients(notice, a, directory)
+            for person in recipients:
                 kinds = channels.get(person.id)
                 if kinds is None:
                     kinds = channels[person.id] = channels_of(person)
@@ -259,7 +263,7 @@ def plan(
                 escalation = notice.rule == Rule.ESCALATION
                 for channel in kinds:
                     planned = Planned(a.id, person.id, channel, _KIND[notice.rule], notice.rule,
-                                      notice.step, due, send_at)
+                                      notice.step, due, send_at, fallback)
                     slot = (person.id, channel, escalation)
                     earlier = latest.get(slot)
                     # Notices come in day order, so this one supersedes the earlier.

@@ -119,12 +119,14 @@ def seed_overdue(db_url: str, *, municipalities: int, officers: int) -> None:
     db.dispose()
 
 
-def start_service(config: Path, *, tick_seconds: float = 1, log: Path | None = None):
+def start_service(config: Path, *, tick_seconds: float | None = 1, log: Path | None = None):
+    """`tracker run` as a process; `tick_seconds=None` keeps the default interval."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (kept with the process)
+    tick = [] if tick_seconds is None else ["--tick-seconds", str(tick_seconds)]
     return subprocess.Popen(
         [sys.executable, "-c", "from tracker.cli.main import run; run()", "--config",
-         str(config), "run", "--tick-seconds", str(tick_seconds)],
+         str(config), "run", *tick],
         stdout=out, stderr=out, env=env,
     )
 

@@ -294,6 +294,7 @@ async def test_untrusted_certificate_is_a_configuration_error(certificate):
         await channel.aclose()
     assert first.config_error and not first.permanent
     assert "certificate" in str(first) and "smtp.ca_file" in str(first)
+    assert first.setting == "smtp.ca_file"
     assert second is first and recorder.connections == 1 and not recorder.messages
 
 
@@ -310,6 +311,9 @@ async def test_wrong_password_is_one_clear_configuration_error():
         await channel.aclose()
     first = results[0]
     assert isinstance(first, ChannelError) and first.config_error and not first.permanent
+    assert first.setting == "smtp.user and TRACKER_SMTP__PASSWORD"
+    assert first.describe() == {"message": str(first), "permanent": False, "retry_after": None,
+                                "config_error": True, "setting": first.setting}
     assert str(first).startswith(
         f"SMTP authentication failed for user officer at 127.0.0.1:{port}: 535"
     )
@@ -329,13 +333,16 @@ async def test_right_password_logs_in():
 
 
 @pytest.mark.asyncio
-async def test_server_down_is_transient_then_delivered_when_it_comes_back():
+async def test_server_down_stops_the_pass_then_delivered_when_it_comes_back():
     port = unused_port()
     channel = EmailChannel(settings(port))
-    (down,) = await deliver(channel, [message(1)])
-    assert isinstance(down, ChannelError)
-    assert not down.permanent and not down.config_error
+    down, again = await deliver(channel, [message(1), message(2)])
+    assert isinstance(down, ChannelError) and again is down  # the pass stops at the first
+    assert down.config_error and not down.permanent and down.kind == "config"
+    assert down.setting == "smtp.host and smtp.port"
     assert f"127.0.0.1:{port}" in str(down)
+    assert channel.connections_opened == 1
+    await channel.aclose()  # the next pass tries again
 
     recorder = Recorder()
     async with smtp_server(recorder, port=port):

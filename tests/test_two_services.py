@@ -54,3 +54,20 @@ def test_two_services_never_send_a_message_twice(tmp_path):
     assert sum(handler.received.values()) == len(statuses)
     assert max(handler.received.values()) == 1
     assert len(workers - {None}) == 2, "both services should have delivered some"
+
+
+KILLS = 10
+
+
+@pytest.mark.slow
+def test_two_services_killed_in_turn_resume_at_once(tmp_path):
+    """Two services on one SQLite file, each SIGKILLed in turn during delivery (KILLS
+    kills in all) and restarted: the restarted one takes the dead one's claims over at once,
+    every message arrives, at most one duplicate per kill."""
+    from service_campaign import run_campaign
+
+    campaign = run_campaign(tmp_path, f"sqlite:///{tmp_path / 'tracker.db'}", kills=KILLS,
+                            services=2, seed=7, officers=20,
+                            smtp_delay=0.03)
+    print(campaign.summary())
+    assert max(campaign.resume_seconds) < 30

@@ -87,8 +87,9 @@ class OutboxSettings(_Section):
     backoff_seconds: float = Field(60, gt=0)
     backoff_max_seconds: float = Field(3600, gt=0)
     batch_size: int = Field(200, ge=1)
-    # A claim older than this is considered abandoned by a dead process.
-    stale_claim_seconds: float = Field(600, gt=0)
+    # The lease on a claim: live workers renew it while they deliver; a claim not renewed
+    # for this long is taken over (a dead worker on this host is taken over at once).
+    stale_claim_seconds: float = Field(120, gt=0)
     directory: str = "outbox"  # the file channel writes here when no channel is configured
 
 
@@ -123,7 +124,7 @@ class EmailSettings(_Section):
     batch_timeout: float = Field(300, gt=0)  # for a whole delivery pass
     pool_size: int = Field(2, ge=1, le=16)
     recycle_after: int = Field(100, ge=1)  # messages per connection
-    local_hostname: str = "localhost"
+    local_hostname: str = ""  # the EHLO name; empty: this machine's fully qualified name
 
 
     @field_validator("message_domain")

@@ -20,9 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import socket
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -33,8 +31,12 @@ logger = logging.getLogger("tracker.service")
 
 
 def worker_name() -> str:
-    """Who holds a claim: host and process id (never reused while the process lives)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Who holds a claim: host, process id and the process's start time (see
+    `tracker.workers`), so a restarted service on this host can tell the claims of a
+    dead predecessor from those of a live neighbour."""
+    from tracker.workers import worker_name as name
+
+    return name()
 
 
 class Service:
@@ -72,9 +74,10 @@ class Service:
                 return
             self.ticks += 1
             if report.planned or report.deliveries:
-                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed "
-                            "(plan %.2fs, delivery %.2fs)", report.assignments_checked,
-                            report.planned, report.skipped, report.sent, report.failed,
+                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed, "
+                            "%d left pending (plan %.2fs, delivery %.2fs)",
+                            report.assignments_checked, report.planned, report.skipped,
+                            report.sent, report.failed, report.pending,
                             report.plan_seconds, report.deliver_seconds)
 
     async def run_digest(self, kind: str) -> None:

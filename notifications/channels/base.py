@@ -15,7 +15,10 @@ class ChannelError(Exception):
     channel itself is misconfigured (wrong password, sender refused): the outbox stops
     using the channel for this pass instead of hammering the server. `retry_after`
     (seconds) is a wait the server asked for. `disable_telegram` asks the outbox to mark
-    the person's Telegram inactive; `new_chat_id` carries a migrated chat id.
+    the person's Telegram inactive; `new_chat_id` carries a migrated chat id. `setting`
+    names the setting to fix for a configuration error ("smtp.local_hostname"), and
+    `reply` is the server's own reply ("550 5.1.1 <x@y>: user unknown"), quoted to the
+    coordinator when a recipient is refused.
     """
 
     def __init__(
@@ -27,13 +30,31 @@ class ChannelError(Exception):
         retry_after: float | None = None,
         disable_telegram: bool = False,
         new_chat_id: int | None = None,
+        setting: str | None = None,
+        reply: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.setting = setting
+        self.reply = reply
         self.permanent = permanent
         self.config_error = config_error
         self.retry_after = retry_after
         self.disable_telegram = disable_telegram
         self.new_chat_id = new_chat_id
+
+    def describe(self) -> dict:
+        """The error as a health check reports it: message, permanent, retry_after,
+        config_error and the setting to fix."""
+        return {"message": str(self), "permanent": self.permanent,
+                "retry_after": self.retry_after, "config_error": self.config_error,
+                "setting": self.setting}
+
+    @property
+    def kind(self) -> str:
+        """What the outbox does about it: "config", "permanent" or "transient"."""
+        if self.config_error:
+            return "config"
+        return "permanent" if self.permanent else "transient"
 
 
 class Channel(Protocol):

@@ -6,14 +6,20 @@ small pool of reused connections; aiosmtplib is imported only when a connection 
 
 Errors become `ChannelError`s the outbox acts on:
 
-- transient (retry with backoff): connection refused or dropped, timeouts (per socket
+- transient (retry with backoff): a dropped connection, timeouts (per socket
   operation and the whole-batch `batch_timeout`), any 4xx reply;
 - permanent (stop, tell the coordinator): a 5xx refusal of the recipient or of the
   message's content, an address that cannot be used;
-- configuration (`config_error=True`, not permanent): authentication failures, a
-  refused sender, an untrusted certificate, a server without STARTTLS or AUTH. The
-  first one is logged once, and every later `notify()` of the pass raises it again
-  at once without touching the server, so a wrong password never becomes a retry storm.
+- configuration (`config_error=True`, not permanent, `setting` names what to fix): a
+  refused greeting name (`smtp.local_hostname`), a refused sender (`smtp.sender`),
+  authentication failures (`smtp.user` / TRACKER_SMTP__PASSWORD), TLS failures and an
+  untrusted certificate (`smtp.tls`, `smtp.ca_file`), a server that cannot be reached
+  (`smtp.host` / `smtp.port`), a server without STARTTLS or AUTH. Postfix reports its
+  HELO and sender restrictions at RCPT TO (`smtpd_delay_reject`): such a refusal is
+  read from its text ("Helo command rejected", "Sender address rejected", "Relay
+  access denied"), not blamed on the recipient. The first one is logged once, naming
+  the setting, and every later `notify()` of the pass raises it again at once without
+  touching the server, so a wrong password never becomes a retry storm.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import socket
 import ssl
 from datetime import UTC, datetime
 from email import errors as email_errors
@@ -68,9 +75,10 @@ def message_id(key: str, domain: str) -> str:
 def build_email(message: Message, settings: EmailSettings, *, now: datetime | None = None):
     """The complete email for `message` (an `email.message.EmailMessage`), without I/O.
 
-    `now` is the `Date` header and the calendar's DTSTAMP; by default the message's
-    planned time `message.context["planned_at"]` (an aware datetime) so that a re-send
-    is byte-for-byte the same, and only without one the current time.
+    `now` is the `Date` header and the calendar's DTSTAMP; by default the time of
+    sending the delivery step put in `message.context["sent_at"]` (in the configured
+    zone, so Moscow shows +0300), else the planned time `context["planned_at"]` (an
+    aware datetime), and only without either the current time.
 
     :raises ValueError: if the recipient has no usable email address.
     """
@@ -131,7 +139,8 @@ def _local_time(stamp: datetime, zone_name: str | None):
 
 
 def _planned_at(message: Message, now: datetime | None) -> datetime:
-    stamp = now or message.context.get("planned_at")
+    # The time of sending (set by the delivery step) if known, else the planned time.
+    stamp = now or message.context.get("sent_at") or message.context.get("planned_at")
     if not isinstance(stamp, datetime):
         stamp = datetime.now(UTC)  # the only clock read: a message without a plan
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
@@ -289,7 +298,7 @@ class EmailChannel:
         client = SMTP(
             hostname=s.host,
             port=s.port,
-            local_hostname=s.local_hostname or None,
+            local_hostname=s.local_hostname or default_local_hostname(),
             timeout=s.timeout,
             use_tls=s.tls == "tls",
             start_tls=s.tls == "starttls",  # never None: None means opportunistic
@@ -326,11 +335,16 @@ class EmailChannel:
             self._tls = context
         return self._tls
 
-    def _fail_config(self, text: str) -> ChannelError:
-        """Latch a configuration error for the rest of the pass and log it once."""
+    def _fail_config(self, text: str, setting: str | None = None,
+                     reply: str | None = None) -> ChannelError:
+        """Latch a configuration error for the rest of the pass and log it once, with the
+        setting to fix."""
         if self._config_error is None:
-            self._config_error = ChannelError(text, config_error=True)
-            logger.error("email channel stopped for this pass: %s", text)
+            self._config_error = ChannelError(text, config_error=True, setting=setting,
+                                              reply=reply)
+            fix = f"; check {setting}" if setting else ""
+            logger.error("email channel stopped for this pass, messages stay pending: %s%s",
+                         text, fix)
         return self._config_error
 
     def _classify(self, exc: BaseException, to: str) -> ChannelError:
@@ -342,27 +356,40 @@ class EmailChannel:
             return exc
         if isinstance(exc, smtp.SMTPAuthenticationError):
             return self._fail_config(
-                f"SMTP authentication failed for user {s.user} at {where}: {_reply(exc)}"
-            )
+                f"SMTP authentication failed for user {s.user} at {where}: {_reply(exc)}",
+                "smtp.user and TRACKER_SMTP__PASSWORD", _reply(exc))
+        if isinstance(exc, smtp.SMTPHeloError):
+            return self._helo_refused(_reply(exc))
         if isinstance(exc, smtp.SMTPSenderRefused) and exc.code >= 500:
             return self._fail_config(
-                f"SMTP server {where} refused sender {s.sender}: {_reply(exc)}"
-            )
+                f"SMTP server {where} refused sender {s.sender}: {_reply(exc)}",
+                "smtp.sender", _reply(exc))
         if isinstance(exc, smtp.SMTPRecipientsRefused) and exc.recipients:
             exc = exc.recipients[0]
         if isinstance(exc, smtp.SMTPRecipientRefused):
+            if (delayed := self._delayed_refusal(_reply(exc))) is not None:
+                return delayed
             if exc.code >= 500:
                 return ChannelError(
-                    f"{where} refused recipient {to}: {_reply(exc)}", permanent=True
+                    f"{where} refused recipient {to}: {_reply(exc)}", permanent=True,
+                    reply=_reply(exc),
                 )
             return ChannelError(f"{where} deferred recipient {to}: {_reply(exc)}")
-        if isinstance(exc, smtp.SMTPNotSupported):
-            return self._fail_config(f"SMTP server {where}: {exc}")
+        if isinstance(exc, smtp.SMTPNotSupported) or (
+                type(exc) is smtp.SMTPException and "STARTTLS" in str(exc)):
+            setting = "smtp.tls" if "TLS" in str(exc) else "smtp.user and smtp.tls"
+            return self._fail_config(f"SMTP server {where}: {exc}", setting)
         if (cert := _cert_error(exc)) is not None:
             return self._fail_config(
                 f"TLS certificate of {where} not trusted ({cert.verify_message}); "
-                "check smtp.host, or set smtp.ca_file for a private CA"
+                "check smtp.host, or set smtp.ca_file for a private CA", "smtp.ca_file"
             )
+        if _tls_error(exc):
+            return self._fail_config(
+                f"TLS with SMTP server {where} failed (smtp.tls = {s.tls!r}): {exc}", "smtp.tls")
+        if isinstance(exc, smtp.SMTPConnectError | ConnectionRefusedError | socket.gaierror):
+            return self._fail_config(f"cannot connect to SMTP server {where}: {exc}",
+                                     "smtp.host and smtp.port")
         if isinstance(exc, smtp.SMTPResponseException):
             if 400 <= exc.code < 500:
                 return ChannelError(f"{where} deferred the message to {to}: {_reply(exc)}")
@@ -378,6 +405,55 @@ class EmailChannel:
         if isinstance(exc, ValueError):  # aiosmtplib refuses CR/LF in addresses
             return ChannelError(f"cannot email {to}: {exc}", permanent=True)
         return ChannelError(f"unexpected error sending via {where}: {exc!r}")
+
+    def _helo_refused(self, reply: str) -> ChannelError:
+        name = self.settings.local_hostname or default_local_hostname()
+        return self._fail_config(
+            f"SMTP server {self.server} refused the greeting name {name!r} (it wants this "
+            f"machine's fully qualified domain name): {reply}",
+            "smtp.local_hostname", reply)
+
+    def _delayed_refusal(self, reply: str) -> ChannelError | None:
+        """A refusal at RCPT TO that is about this client, not the recipient (Postfix
+        checks HELO, sender and relay restrictions at RCPT TO), else None."""
+        text = reply.lower()
+        if "helo command rejected" in text:
+            return self._helo_refused(reply)
+        if "sender address rejected" in text:
+            return self._fail_config(
+                f"SMTP server {self.server} refused sender {self.settings.sender}: {reply}",
+                "smtp.sender", reply)
+        if "relay access denied" in text or "authentication required" in text:
+            return self._fail_config(
+                f"SMTP server {self.server} does not relay for this client: {reply}",
+                "smtp.user and TRACKER_SMTP__PASSWORD", reply)
+        if "client host rejected" in text:
+            return self._fail_config(
+                f"SMTP server {self.server} refused this client: {reply}",
+                "smtp.host", reply)
+        return None
+
+
+_FQDN: list[str] = []
+
+
+def default_local_hostname() -> str:
+    """The name this machine greets SMTP servers with when `smtp.local_hostname` is empty:
+    its fully qualified name (`socket.getfqdn()`, looked up once per process)."""
+    if not _FQDN:
+        _FQDN.append(socket.getfqdn() or "localhost")
+    return _FQDN[0]
+
+
+def _tls_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _session_survives(exc: BaseException) -> bool:

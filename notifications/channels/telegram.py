@@ -214,11 +214,12 @@ class TelegramChannel:
         return Bot(self._token, base_url=self.settings.api_url,
                    base_file_url=self.settings.file_url, request=request)
 
-    def _fail_config(self, text: str) -> ChannelError:
+    def _fail_config(self, text: str, setting: str | None = None) -> ChannelError:
         """Latch a configuration error for the rest of the pass and log it once."""
         if self._config_error is None:
-            self._config_error = ChannelError(text, config_error=True)
-            logger.error("Telegram channel stopped for this pass: %s", text)
+            self._config_error = ChannelError(text, config_error=True, setting=setting)
+            fix = f"; check {setting}" if setting else ""
+            logger.error("Telegram channel stopped for this pass: %s%s", text, fix)
         return self._config_error
 
     def _classify(self, exc: Exception, chat_id: int) -> ChannelError:
@@ -236,7 +237,8 @@ class TelegramChannel:
             return ChannelError(f"Telegram chat {chat_id} migrated to {exc.new_chat_id}",
                                 new_chat_id=exc.new_chat_id)
         if isinstance(exc, error.InvalidToken):
-            return self._fail_config(f"Telegram refused the bot token: {text}")
+            return self._fail_config(f"Telegram refused the bot token: {text}",
+                                     "TRACKER_TELEGRAM__TOKEN")
         gone = any(phrase in text.lower() for phrase in _GONE)
         if isinstance(exc, error.Forbidden) or (isinstance(exc, error.BadRequest) and gone):
             return ChannelError(f"Telegram chat {chat_id} unreachable: {text}",

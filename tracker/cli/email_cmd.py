@@ -45,7 +45,7 @@ def send_test(
     try:
         reply = asyncio.run(_send(smtp, password, message))
     except ChannelError as exc:
-        _fail(str(exc))
+        _fail(str(exc) + (f"; check {exc.setting}" if exc.setting else ""))
     typer.echo(f"Sent to {address} via {smtp.host}:{smtp.port} ({smtp.tls}): {reply}")
 
 

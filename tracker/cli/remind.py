@@ -98,10 +98,17 @@ def remind(
     from tracker.dates import format_local
 
     when = format_local(now, settings.zone)
-    verb = "would be sent" if dry_run else "sent"
     plural = "" if len(rows) == 1 else "s"
+    if dry_run:
+        outcome = f"{len(rows)} message{plural} would be sent"
+    else:  # what happened, not what was tried: a refused message is not "sent"
+        outcome = f"{report.sent} message{'' if report.sent == 1 else 's'} sent"
+        if report.failed:
+            outcome += f", {report.failed} failed"
+        if report.pending:
+            outcome += f", {report.pending} left pending (will retry)"
     typer.echo(f"{when} ({settings.timezone}): {report.planned} notices planned, "
-               f"{report.skipped} skipped as superseded; {len(rows)} message{plural} {verb}")
+               f"{report.skipped} skipped as superseded; {outcome}")
     for row in rows:
         ids = ", ".join(str(i) for i in row["assignments"])
         state = "" if dry_run else f"[{row['outcome']}] "

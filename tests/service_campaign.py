@@ -1,0 +1,158 @@
+"""The kill campaign: `tracker run` processes with the default configuration (plus a
+recording aiosmtpd on 127.0.0.1), SIGKILLed during delivery and restarted, over SQLite
+or PostgreSQL, one or two services at a time.
+
+Each round kills one service as soon as the SMTP server has received a message from the
+running services and that service holds claims (a few milliseconds later, at random),
+then starts it again. After each restart the claims of the killed process must be taken
+over at once (the restarted service does it on start: same host, process gone), not
+after the lease; the time from restart to that point is the round's resume time. After
+the last round every message must be delivered within `deliver_within` seconds, to its
+recipient, with at most one duplicate per kill.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from service_world import RecordingHandler, seed_overdue, start_service, start_smtp, stop_service
+from sqlalchemy import func, select
+
+from notifications.channels.email import message_domain, message_id
+from tracker.db import Database
+from tracker.enums import OutboxStatus
+from tracker.models import OutboxMessage
+from tracker.workers import worker_name
+
+SENDER = "tracker@example.ru"
+
+
+@dataclass
+class Campaign:
+    resume_seconds: list[float] = field(default_factory=list)
+    final_seconds: float = 0.0
+    duplicates: int = 0
+    messages: int = 0
+
+    def summary(self) -> str:
+        r = self.resume_seconds
+        return (f"{len(r)} kills: resume median {statistics.median(r):.2f} s, "
+                f"max {max(r):.2f} s; all {self.messages} delivered {self.final_seconds:.1f} s "
+                f"after the last restart; {self.duplicates} duplicate(s)")
+
+
+def write_default_config(folder: Path, smtp_port: int, db_url: str) -> Path:
+    """The default configuration but for the SMTP server and the database (digests off:
+    a weekly digest falling due mid-test would add messages the test does not expect)."""
+    path = folder / "config.toml"
+    path.write_text(
+        f"""database_url = "{db_url}"
+[smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+tls = "none"
+sender = "{SENDER}"
+[digests]
+lead_enabled = false
+coordinator_enabled = false
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _wait(condition, timeout: float, what: str, every: float = 0.02) -> float:
+    """Seconds until `condition()` held; AssertionError after `timeout`."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
+    return time.monotonic() - started
+
+
+def _claims(db: Database) -> dict[str, int]:
+    with db.reading() as session:
+        return dict(session.execute(
+            select(OutboxMessage.claimed_by, func.count())
+            .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .group_by(OutboxMessage.claimed_by)).all())
+
+
+def _unsent(db: Database) -> int:
+    with db.reading() as session:
+        return session.scalar(select(func.count()).where(
+            OutboxMessage.status.not_in([OutboxStatus.SKIPPED, OutboxStatus.SENT])))
+
+
+def run_campaign(tmp_path: Path, db_url: str, *, kills: int, services: int = 1,
+                 municipalities: int = 10, officers: int = 40, seed: int = 4,
+                 smtp_delay: float = 0.005, resume_within: float = 30,
+                 deliver_within: float = 30) -> Campaign:
+    handler = RecordingHandler(delay=smtp_delay)
+    smtp = start_smtp(handler)
+    result = Campaign()
+    running = []
+    try:
+        config = write_default_config(tmp_path, smtp.port, db_url)
+        seed_overdue(db_url, municipalities=municipalities, officers=officers)
+        db = Database(db_url)
+        rng = random.Random(seed)
+        log = tmp_path / "service.log"
+        # No --tick-seconds: the default 60 s, so resuming can only come from start-up.
+        running = [start_service(config, log=log, tick_seconds=None) for _ in range(services)]
+        for round_ in range(kills):
+            before = handler.total()
+
+            def delivering(b=before) -> list[int]:
+                """Indexes of the services holding claims, once a message has gone out."""
+                if handler.total() <= b:
+                    return []
+                claims = _claims(db)
+                return [i for i, p in enumerate(running) if worker_name(p.pid) in claims]
+
+            _wait(lambda: delivering() or any(p.poll() is not None for p in running), 60,
+                  "a service to deliver")
+            assert all(p.poll() is None for p in running), f"a service exited; see {log}"
+            time.sleep(rng.uniform(0, 0.05))
+            # Alternate between services where both deliver; else the one that does.
+            busy = delivering(-1) or [round_ % services]
+            victim_index = round_ % services if round_ % services in busy else busy[0]
+            victim = running[victim_index]
+            name = worker_name(victim.pid)
+            victim.kill()
+            victim.wait()
+            restarted = start_service(config, log=log, tick_seconds=None)
+            running[victim_index] = restarted
+            started = time.monotonic()
+            _wait(lambda n=name: n not in _claims(db), resume_within,
+                  f"the claims of killed process {victim.pid} to be taken over")
+            result.resume_seconds.append(time.monotonic() - started)
+        assert _unsent(db), \
+            "all delivered before the last kill: the campaign needs more work to kill"
+        handler.delay = min(handler.delay, 0.002)  # the slow server only paced the kills
+        _wait(lambda: not _unsent(db), deliver_within - (time.monotonic() - started),
+              "every message to be sent", every=0.1)
+        result.final_seconds = time.monotonic() - started  # since the last restart
+        with db.reading() as session:
+            keys = list(session.scalars(select(OutboxMessage.key).where(
+                OutboxMessage.status != OutboxStatus.SKIPPED)))
+        db.dispose()
+    finally:
+        codes = [stop_service(p) if p.poll() is None else p.returncode for p in running]
+        smtp.stop()
+    assert codes == [0] * services
+    domain = message_domain(SENDER)
+    expected = {message_id(key, domain) for key in keys}
+    assert len(expected) == municipalities * officers + municipalities + 1
+    received = handler.received
+    assert expected <= set(received), "a recorded message never reached the server"
+    assert set(received) <= expected
+    result.messages = len(expected)
+    result.duplicates = sum(count - 1 for count in received.values())
+    assert result.duplicates <= kills, f"{result.duplicates} duplicates for {kills} kills"
+    return result
