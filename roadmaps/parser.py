@@ -241,7 +241,17 @@ def _sections(lines: list[str], skip: set[int]) -> list[_Section]:
             found.append(_Section(index + 1, (m.group("rest") or "").strip(), False,
                                   m.group("word").lower()))
         elif _NARRATIVE.search(line):
-            found.append(_Section(index + 1, "", True, "решения", cited_act(line)))
+            found.append(_Section(index + 1, "", True, "решения", _cited_near(lines, index)))
+    return found
+
+
+def _cited_near(lines: list[str], index: int) -> CitedAct | None:
+    """The act quoted by the narrative line at `index`: a PDF or a hard-wrapped text breaks
+    "приказом ... / от 15.06.2021 № 556 были утверждены ... / решения:" over lines, so
+    the two lines before it are read with it when the line alone names no act."""
+    found = cited_act(lines[index].strip())
+    if found is None and index:
+        found = cited_act(" ".join(raw.strip() for raw in lines[max(0, index - 2): index + 1]))
     return found
 
 
