@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import nonempty
 from tracker.cli.context import app_context, console, print_json
 from tracker.errors import InvalidInput
 
@@ -40,7 +41,7 @@ def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="CSV with columns name,kind[,parent]."),
     parent: str = typer.Option(
-        None, "--parent",
+        None, "--parent", callback=nonempty("an organisation id or name"),
         help="Put rows without a parent under this organisation (created as a region if missing)."),
 ) -> None:
     """Import organisations from a CSV file; existing ones are skipped.
@@ -61,8 +62,10 @@ def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Organisation name."),
     kind: str = typer.Option("other", "--kind",
+                             callback=nonempty("region, municipality, school or other"),
                              help="region, municipality, school, other (or a Russian word)."),
-    parent: str = typer.Option(None, "--parent", help="Parent organisation (id or name)."),
+    parent: str = typer.Option(None, "--parent", callback=nonempty("an organisation id or name"),
+                              help="Parent organisation (id or name)."),
 ) -> None:
     """Add one organisation.
 
@@ -72,7 +75,7 @@ def add(
 
     context = app_context(ctx)
     with context.db.transaction() as session:
-        owner = find_organisation(session=session, ref=parent) if parent else None
+        owner = find_organisation(session=session, ref=parent) if parent is not None else None
         org = add_organisation(session=session, name=name, kind=kind, parent=owner)
     typer.echo(f"Added organisation {org.id}: {org.name}")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import chat_id_parser, nonempty
 from tracker.cli.context import app_context, console, print_json
 from tracker.cli.orgs import read_csv
 
@@ -16,14 +17,22 @@ app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Full name, e.g. \"Пушкарева Е.А.\"."),
-    org: str = typer.Option(..., "--org", help="Organisation (id or name)."),
-    email: str = typer.Option(None, "--email"),
-    telegram: int = typer.Option(None, "--telegram",
+    org: str = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
+                            help="Organisation (id or name)."),
+    email: str = typer.Option(None, "--email", callback=nonempty("an address such as iv@azov.ru"),
+                              help="Email address."),
+    telegram: int = typer.Option(None, "--telegram", parser=chat_id_parser,
                                  help="Telegram chat id (usually set by the invite link)."),
-    role: str = typer.Option("officer", "--role", help="officer, coordinator, lead or admin."),
-    locale: str = typer.Option("ru", "--locale", help="ru or en."),
-    timezone: str = typer.Option(None, "--timezone", help="IANA time zone; default: the config's."),
-    channels: str = typer.Option("both", "--channels", help="email, telegram or both."),
+    role: str = typer.Option("officer", "--role",
+                             callback=nonempty("officer, coordinator, lead or admin"),
+                             help="officer, coordinator, lead or admin."),
+    locale: str = typer.Option("ru", "--locale", callback=nonempty("ru or en"), help="ru or en."),
+    timezone: str = typer.Option(None, "--timezone",
+                                 callback=nonempty("a time zone such as Europe/Moscow"),
+                                 help="IANA time zone; default: the config's."),
+    channels: str = typer.Option("both", "--channels",
+                                 callback=nonempty("email, telegram or both"),
+                                 help="email, telegram or both."),
 ) -> None:
     """Add a person.
 
@@ -64,8 +73,11 @@ def import_(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    org: str = typer.Option(None, "--org", help="Only this organisation and those under it."),
-    role: str = typer.Option(None, "--role", help="officer, coordinator, lead or admin."),
+    org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+                            help="Only this organisation and those under it."),
+    role: str = typer.Option(None, "--role",
+                             callback=nonempty("officer, coordinator, lead or admin"),
+                             help="officer, coordinator, lead or admin."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List people.
@@ -79,11 +91,11 @@ def list_(
     context = app_context(ctx)
     with context.db.reading() as session:
         ids = None
-        if org:
+        if org is not None:
             root = find_organisation(session=session, ref=org)
             ids = subtree_ids(session=session, root_id=root.id)
         rows = list_people(session=session, organisation_ids=ids,
-                           role=_choice(Role, role, "role") if role else None)
+                           role=_choice(Role, role, "role") if role is not None else None)
     if as_json:
         print_json([
             {"id": p.id, "name": p.name, "email": p.email, "telegram_chat_id": p.telegram_chat_id,

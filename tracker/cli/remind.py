@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import count_parser, id_parser, nonempty
 from tracker.cli.context import app_context, print_json
 
 outbox_app = typer.Typer(no_args_is_help=True, help="Inspect and retry outgoing messages.")
@@ -49,7 +50,8 @@ def run(
 
 def remind(
     ctx: typer.Context,
-    at: str = typer.Option(None, "--at", help='Local time to act as, e.g. "2021-08-13 09:00".'),
+    at: str = typer.Option(None, "--at", callback=nonempty("a local time such as 2021-08-13 09:00"),
+                          help='Local time to act as, e.g. "2021-08-13 09:00".'),
     dry_run: bool = typer.Option(False, "--dry-run", help="Record and send nothing; show what "
                                  "would go out."),
     as_json: bool = typer.Option(False, "--json", help="Print the messages as JSON."),
@@ -64,7 +66,7 @@ def remind(
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
-    now = _parse_at(at, settings) if at else context.now()
+    now = _parse_at(at, settings) if at is not None else context.now()
     if not as_json:
         _logging()
     report = asyncio.run(tick(db, settings, build_channels(settings), now=now,
@@ -132,9 +134,12 @@ def _dry_rows(db, settings, report, now) -> list[dict]:
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: str = typer.Option(None, "--status", help="pending, sending, sent, failed, "
-                               "skipped or cancelled."),
-    limit: int = typer.Option(50, "--limit", min=1, help="Newest first, at most this many."),
+    status: str = typer.Option(None, "--status",
+                               callback=nonempty("pending, sending, sent, failed, skipped or "
+                                                 "cancelled"),
+                               help="pending, sending, sent, failed, skipped or cancelled."),
+    limit: int = typer.Option(50, "--limit", parser=count_parser,
+                              help="Newest first, at most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List outgoing messages, newest first.
@@ -165,7 +170,8 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID")) -> None:
+def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID",
+                                                                 parser=id_parser)) -> None:
     """Send a failed message again at the next pass.
 
     Example: tracker outbox retry 12

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
 
 report_app = typer.Typer(
@@ -19,14 +20,19 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_OF = typer.Option(None, "--as-of", help="Date of the figures: 2021-08-20 or 20.08.2021 "
+AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+                     help="Date of the figures: 2021-08-20 or 20.08.2021 "
                      "(default: today in the configured time zone).")
-BY = typer.Option("organisation", "--by", help="Rows: organisation (rolled up the hierarchy), "
-                  "document, person or level.")
-ORG = typer.Option(None, "--org", help="Only this organisation and everything under it "
-                   "(id or name).")
-FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv, xlsx or html.")
-OUT = typer.Option(None, "--out", "-o", help="Write to this file (required for xlsx).")
+BY = typer.Option("organisation", "--by",
+                  callback=nonempty("organisation, document, person or level"),
+                  help="Rows: organisation (rolled up the hierarchy), document, person or level.")
+ORG = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+                   help="Only this organisation and everything under it (id or name).")
+FORMAT = typer.Option("table", "--format", "-f",
+                      callback=nonempty("table, json, csv, xlsx or html"),
+                      help="table, json, csv, xlsx or html.")
+OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
+                   help="Write to this file (required for xlsx).")
 DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
                          "Excel expects).")
 DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
@@ -82,9 +88,9 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
         raise InvalidInput("--format xlsx needs --out FILE")
     if fmt == Format.TABLE and out is not None:
         raise InvalidInput("--out needs --format json, csv, xlsx or html")
-    if out is not None and not out.parent.resolve().is_dir():
-        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
-    day = parse_date(as_of_text, what="--as-of date") if as_of_text else app.today()
+    if out is not None:
+        writable_file(out)
+    day = parse_date(as_of_text, what="--as-of date") if as_of_text is not None else app.today()
     settings = app.settings
     report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
     if fmt == Format.TABLE:
@@ -102,7 +108,10 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
         return
     from tracker.reports.files import write_atomically
 
-    write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    try:
+        write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as exc:  # the folder became read-only, the disk is full, ...
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
     done = "Written" if report.locale == "en" else "Отчёт записан"
     typer.echo(f"{done}: {out}")
 
@@ -112,7 +121,8 @@ def _build(app, kind, day, by, org_ref, depth, fmt, settings):
     from tracker.services.orgs import find_organisation
 
     with app.db.reading() as session:
-        root_id = find_organisation(session=session, ref=org_ref).id if org_ref else None
+        root_id = (find_organisation(session=session, ref=org_ref).id if org_ref is not None
+                   else None)
         report = build_report(
             session=session, kind=kind, as_of=day, root_org_id=root_id, by=by,
             zone=settings.zone, all_views=fmt in (Format.XLSX, Format.HTML, Format.JSON),

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.enums import OrgKind
 from tracker.errors import InvalidInput, NotFound
+from tracker.ids import looks_like_id, parse_id
 from tracker.models import Organisation, fold
 
 # Russian and English words for kinds, as they appear in directories.
@@ -85,11 +86,14 @@ def find_organisation(*, session: Session, ref: str | int) -> Organisation:
 
     :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
     """
-    if isinstance(ref, int) or str(ref).strip().isdigit():
-        org = session.get(Organisation, int(ref))
+    if isinstance(ref, int) or looks_like_id(str(ref)):
+        org_id = parse_id(ref, what="organisation id")
+        org = session.get(Organisation, org_id)
         if org is None:
-            raise NotFound(f"organisation {ref} not found")
+            raise NotFound(f"organisation {org_id} not found")
         return org
+    if not str(ref).strip():
+        raise InvalidInput("organisation is empty: expected an id or a name")
     matches = session.exec(select(Organisation).where(Organisation.name_key == fold(ref))).all()
     if not matches:
         raise NotFound(f"organisation {ref!r} not found")

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.enums import ChannelPref, Role
 from tracker.errors import InvalidInput, NotFound
+from tracker.ids import looks_like_id, parse_id
 from tracker.models import Organisation, Person, fold
 from tracker.services.orgs import ImportResult, find_organisation
 
@@ -79,10 +80,13 @@ def find_person(*, session: Session, ref: str | int) -> Person:
     :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
     """
     ref_text = str(ref).strip()
-    if ref_text.isdigit():
-        person = session.get(Person, int(ref_text))
+    if not ref_text:
+        raise InvalidInput("person is empty: expected an id, an email or a name")
+    if looks_like_id(ref_text):
+        person_id = parse_id(ref_text, what="person id")
+        person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"person {ref_text} not found")
+            raise NotFound(f"person {person_id} not found")
         return person
     if "@" in ref_text:
         person = session.exec(select(Person).where(Person.email == ref_text)).first()
