@@ -8,7 +8,6 @@ import typer
 
 from tracker.cli.checks import chat_id_parser, nonempty
 from tracker.cli.context import app_context, console, print_json
-from tracker.cli.orgs import read_csv
 
 app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_help=True)
 
@@ -64,10 +63,15 @@ def import_(
     from tracker.services.people import import_people
 
     context = app_context(ctx)
-    rows = read_csv(file, ("name", "email", "telegram_chat_id", "organisation", "role"))
+    from tracker.services.csv_rows import read_rows
+
+    rows = read_rows(file, required=("name", "email", "telegram_chat_id", "organisation", "role"),
+                     optional=("locale",))
     with context.db.transaction() as session:
         result = import_people(session=session, rows=rows, source=str(file))
     typer.echo(f"Imported {result.created} person(s), skipped {result.skipped} existing")
+    if (skipped := result.skipped_text()) is not None:
+        typer.echo(skipped)
 
 
 @app.command("list")
