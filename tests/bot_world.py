@@ -29,6 +29,7 @@ class BotWorld:
     settings: object
     ids: dict = field(default_factory=dict)  # name -> id (people, organisations, assignments)
     kicks: int = 0
+    application: object = None  # the running python-telegram-bot Application
 
     async def calls(self, method: str, *, chat_id: int | None = None, count: int = 1,
                     where=None, timeout: float = 10.0):
@@ -37,9 +38,13 @@ class BotWorld:
                                        count=count, where=where, timeout=timeout)
 
     async def idle(self) -> None:
-        """Wait until the bot fetched everything queued and polled again."""
-        await asyncio.to_thread(self.fake.wait_idle)
-        await asyncio.sleep(0.05)
+        """Wait until the bot has finished handling every update queued so far: it asked
+        for updates past the last one (so all are in its update queue), and its queue
+        has no update left unfinished (handlers, error handlers included, returned)."""
+        last = self.fake.last_update_id
+        if last:
+            await asyncio.to_thread(self.fake.wait_taken, last)
+        await asyncio.wait_for(self.application.update_queue.join(), timeout=30)
 
     async def replies(self, chat_id: int, before: int) -> list[str]:
         """Texts sent to `chat_id` after the first `before` ones, once the bot is idle."""
@@ -103,6 +108,15 @@ async def running_bot(folder, monkeypatch, *, database_url: str = ""):
     def kick() -> None:
         w.kicks += 1
 
+    import tracker.bot.app as bot_app
+
+    build = bot_app.build_application
+
+    def capture(*args, **kwargs):
+        w.application = build(*args, **kwargs)
+        return w.application
+
+    monkeypatch.setattr(bot_app, "build_application", capture)
     stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
     try:
         yield w
