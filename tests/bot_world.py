@@ -86,8 +86,9 @@ def build_directory(db) -> dict:
 
 
 @asynccontextmanager
-async def running_bot(folder, monkeypatch, *, database_url: str = ""):
-    """The bot polling a fresh `FakeBotAPI`, over the directory above, at `NOW`."""
+async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: str = ""):
+    """The bot polling a fresh `FakeBotAPI`, over the directory above, at `NOW`;
+    `telegram` adds lines to the config's [telegram] section."""
     from fake_telegram import FakeBotAPI
 
     from tracker.bot.app import start_bot
@@ -98,7 +99,8 @@ async def running_bot(folder, monkeypatch, *, database_url: str = ""):
     fake.start()
     config = folder / "config.toml"
     config.write_text(f'database_url = "{database_url}"\n[telegram]\napi_url = "{fake.api_url}"\n'
-                      f'file_url = "{fake.file_url}"\npoll_timeout = 1\nallowed_groups = [-500]\n',
+                      f'file_url = "{fake.file_url}"\npoll_timeout = 1\nallowed_groups = [-500]\n'
+                      f"{telegram}\n",
                       encoding="utf-8")
     monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
     settings = load_settings(config)

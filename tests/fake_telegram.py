@@ -65,6 +65,7 @@ class FakeBotAPI:
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1)
         self.last_update_id = 0  # the newest update queued
+        self.queued = 0  # updates queued so far
         self._offset = 0  # the highest getUpdates offset asked for: updates below it are taken
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
@@ -145,6 +146,7 @@ class FakeBotAPI:
             update_id = next(self._update_ids)
             update["update_id"] = update_id
             self.last_update_id = update_id
+            self.queued += 1
             self._updates.append(update)
             self._cond.notify_all()
         return update_id
@@ -199,6 +201,15 @@ class FakeBotAPI:
                                         "chat_instance": f"ci{chat_id}", "data": data,
                                         "message": message}})
         return query_id
+
+    def raw(self, update: dict) -> int:
+        """Queue an update exactly as given (edited messages, channel posts, inline
+        queries, messages without `from`, ...); returns its update id."""
+        return self._queue(update)
+
+    def message(self, chat_id: int, user_id: int | None = None, **fields) -> dict:
+        """A message dict from `user_id` in `chat_id` with `fields` added (for `raw`)."""
+        return {**self._incoming(chat_id, user_id), **fields}
 
     def _incoming(self, chat_id: int, user_id: int | None) -> dict:
         return {"message_id": next(self._message_ids), "date": int(time.time()),

@@ -144,11 +144,13 @@ async def on_file(update: Update, context: Context) -> None:
         return
     message = update.effective_message
     if message.document is not None:
-        evidence = (message.document.file_id, message.document.file_name,
-                    message.document.mime_type)
+        # Cut to the columns' sizes: a forged update may carry anything.
+        document = message.document
+        evidence = (document.file_id[:200], (document.file_name or "")[:300] or None,
+                    (document.mime_type or "")[:100] or None)
     else:
         photo = message.photo[-1]  # the largest size
-        evidence = (photo.file_id, "photo.jpg", "image/jpeg")
+        evidence = (photo.file_id[:200], "photo.jpg", "image/jpeg")
     waiting = context.user_data.get("await") or {}
     if waiting.get("step") == "done":
         context.user_data.pop("await", None)
