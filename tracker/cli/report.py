@@ -41,7 +41,7 @@ DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels belo
 
 @report_app.command("overdue")
 def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
-            fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+            fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
             depth: int = DEPTH) -> None:
     """Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the
     average delay and the oldest due date, per organisation, document, person or level.
@@ -53,7 +53,7 @@ def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG
 
 @report_app.command("discipline")
 def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
-               fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+               fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
                depth: int = DEPTH) -> None:
     """Executive discipline («исполнительская дисциплина»): the share done on time, the
     lowest first, with done late, overdue and extensions.
@@ -70,6 +70,7 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
     from tracker.reports.report import Format
 
     app = app_context(ctx)
+    out = Path(out) if out is not None else None  # a str option: `--out ''` is not "."
     try:
         fmt = Format(fmt)
     except ValueError:
