@@ -349,10 +349,15 @@ async def test_hostile_updates_change_nothing_they_may_not_and_log_no_traceback(
     assert _violations(world.db, before, after, invite_person=world.ids["new"]) == []
     assert after["person"][(world.ids["new"],)]["telegram_chat_id"] == NEWCOMER
 
-    # Within Telegram's limits.
+    # Within Telegram's limits, and valid HTML: what users typed is escaped.
     for call in world.fake.sent():
         if call.method in ("sendMessage", "editMessageText"):
-            assert 0 < len(str(call.params.get("text", ""))) <= 4096, call.method
+            body = str(call.params.get("text", ""))
+            assert 0 < len(body) <= 4096, call.method
+            if call.params.get("parse_mode") == "HTML":
+                bare = re.sub(r"</?(b|i|u|s|code|pre)>|<a href=\"[^\"<>]*\">|</a>", "", body)
+                assert "<" not in bare and ">" not in bare, body[:200]
+                assert not re.search(r"&(?!(amp|lt|gt|quot|#\d+);)", bare), body[:200]
         if call.method == "answerCallbackQuery":
             assert len(str(call.params.get("text", ""))) <= 200
 
@@ -384,6 +389,10 @@ async def test_hostile_updates_change_nothing_they_may_not_and_log_no_traceback(
                    for t in [str(c.params.get("text", ""))])
     completed = [r for r in after["event"].values() if r["kind"] == EventKind.COMPLETED]
     assert completed
+    assert after["extensionrequest"], "extension requests were made"
+    alerts = [str(c.params.get("text", "")) for c in world.fake.sent("answerCallbackQuery")]
+    assert "Недостаточно прав для решения по этому запросу." in alerts
+    assert "Кнопка устарела или недействительна." in alerts
 
 
 def _int(value) -> int | None:

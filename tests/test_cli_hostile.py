@@ -61,6 +61,10 @@ def _id_cases():
     yield (["people", "add", "Икс", "--org", "2", "--telegram", "99999999999999999999"], {}, 2,
            usage("people add", "--telegram", "'99999999999999999999' is not a Telegram chat "
                  "id: expected a non-zero whole number such as 123456789"))
+    yield (["report", "overdue", "--depth", "99999999999999999999"], {}, 1,
+           "Error: invalid --depth 99999999999999999999: expected 0 (every level) to 20")
+    yield (["report", "overdue", "--depth", "-1"], {}, 1,
+           "Error: invalid --depth -1: expected 0 (every level) to 20")
     yield (["tasks", "list", "--limit", "0"], {}, 2,
            usage("tasks list", "--limit", f"'0' is not a count: {RANGE}"))
     yield (["outbox", "list", "--limit", "-3"], {}, 2,

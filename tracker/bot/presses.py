@@ -74,7 +74,8 @@ async def _on_assignment(update: Update, context: Context, who, pressed) -> None
         await query.answer(refusal(exc, who.locale, assignment_id), show_alert=True)
         return
     if earlier is not None and pressed.action != Action.NOTE:
-        text = t(who.locale, "already_done", id=assignment_id, who=esc(earlier.who),
+        # An alert is plain text: the name goes in unescaped.
+        text = t(who.locale, "already_done", id=assignment_id, who=earlier.who,
                  when=format_local(earlier.at, who.zone))
         await query.answer(text, show_alert=True)
         await edit_origin(context, _origin(query), assignment_id,

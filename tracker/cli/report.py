@@ -35,6 +35,7 @@ OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
                    help="Write to this file (required for xlsx).")
 DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
                          "Excel expects).")
+MAX_DEPTH = 20
 DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
                      "(0: every level).")
 
@@ -83,8 +84,8 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth) -> None
             f"invalid --by {by!r}: expected organisation, document, person or level") from None
     if len(delimiter) != 1:
         raise InvalidInput(f"invalid --delimiter {delimiter!r}: expected one character")
-    if depth < 0:
-        raise InvalidInput(f"invalid --depth {depth}: expected 0 or more")
+    if not 0 <= depth <= MAX_DEPTH:  # a hierarchy is a handful of levels deep
+        raise InvalidInput(f"invalid --depth {depth}: expected 0 (every level) to {MAX_DEPTH}")
     if fmt == Format.XLSX and out is None:
         raise InvalidInput("--format xlsx needs --out FILE")
     if fmt == Format.TABLE and out is not None:
