@@ -400,3 +400,57 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+async def test_the_named_hostile_cases_get_exact_answers(world, caplog):
+    """The cases issue 13 names, one by one, with the exact reply."""
+    caplog.set_level(logging.INFO)
+    own = world.ids["own"]
+    for bad in ("0", "²", "99999999999999999999", "-3", "１２"):
+        world.fake.say(OFFICER, f"/done {bad} Комментарий")
+    replies = await world.replies(OFFICER, 0)
+    assert replies == [f"Не понял номер поручения «{bad}»: нужно целое число, например "
+                       "<code>/done 42</code>." for bad in
+                       ("0", "²", "99999999999999999999", "-3", "１２")]
+    # An extension date: checked at once, before the reason is asked, in Russian.
+    world.fake.press(OFFICER, f"move:{own}")
+    for answer in ("01.08.2021", "31.02.2021", "13.08.2071", "19.08.2021", "х" * 4096,
+                   "<b>30.09.2021</b>", "30.09.2021"):
+        world.fake.say(OFFICER, answer)
+    replies = await world.replies(OFFICER, 5)
+    assert replies == [
+        f"Поручение #{own}: до какой даты перенести срок? Например, 30.09.2021.",
+        "Дата 01.08.2021 уже прошла: новый срок должен быть позже сегодняшнего дня "
+        "(13.08.2021). Напишите другую дату.",
+        "Не понял дату «31.02.2021». Напишите её как 30.09.2021.",
+        "Дата 13.08.2071 слишком далеко: срок можно перенести не дальше чем на 12.08.2026. "
+        "Напишите другую дату.",
+        "Новый срок должен быть позже текущего срока (20.08.2021). Напишите другую дату.",
+        f"Не понял дату «{'х' * 40}…». Напишите её как 30.09.2021.",
+        "Не понял дату «&lt;b&gt;30.09.2021&lt;/b&gt;». Напишите её как 30.09.2021.",
+        "Укажите обоснование переноса срока на 30.09.2021.",
+    ]
+    # Edited messages, channel posts, inline queries, messages without a sender: ignored.
+    count = world.count(OFFICER)
+    world.fake.raw({"edited_message": world.fake.message(OFFICER, text=f"/done {own}",
+                                                         edit_date=int(time.time()))})
+    sender_less = world.fake.message(OFFICER, text=f"/done {own}")
+    del sender_less["from"]
+    world.fake.raw({"message": sender_less})
+    world.fake.raw({"channel_post": {"message_id": 1, "date": int(time.time()),
+                                     "text": f"/done {own}",
+                                     "chat": {"id": -1001, "type": "channel", "title": "К"}}})
+    world.fake.raw({"inline_query": {"id": "iq", "from": world.fake._user(OFFICER),
+                                     "query": "x", "offset": ""}})
+    # A press on an inline message (no `message`): answered, nothing done.
+    world.fake.raw({"callback_query": {"id": "inl", "from": world.fake._user(OFFICER),
+                                       "chat_instance": "ci", "inline_message_id": "IM",
+                                       "data": f"done:{own}"}})
+    await world.idle()
+    assert world.count(OFFICER) == count
+    [answer] = [c for c in world.fake.sent("answerCallbackQuery")
+                if c.params.get("callback_query_id") == "inl"]
+    assert answer.params["text"] == "Кнопка устарела или недействительна."
+    with world.db.reading() as session:
+        assert session.get(Assignment, own).status == "open"
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
