@@ -454,3 +454,21 @@ async def test_the_named_hostile_cases_get_exact_answers(world, caplog):
     with world.db.reading() as session:
         assert session.get(Assignment, own).status == "open"
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_real_bug_is_still_logged_with_its_traceback_and_apologised_for(world, caplog,
+                                                                               monkeypatch):
+    """The guard and the checks do not hide bugs: an exception inside a handler reaches
+    the error handler, which logs it with the traceback and says «Произошла ошибка»."""
+    from tracker.bot import actions
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(actions, "open_cards", broken)
+    caplog.set_level(logging.INFO)
+    world.fake.say(OFFICER, "/tasks")
+    assert await world.replies(OFFICER, 0) == ["Произошла ошибка, попробуйте ещё раз позже."]
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == "bot update failed: RuntimeError: a bug"
+    assert record.exc_info is not None

@@ -45,6 +45,9 @@ def _id_cases():
     for value in NON_ASCII[3:]:
         yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
     yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
+    yield (["--config", "", "tasks", "list"], {}, 2,
+           "Error: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
+           "file path (see tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
     yield (["tasks", "show", "99"], {}, 1, "Error: assignment 99 not found")
     yield (["extensions", "approve", "7"], {}, 1, "Error: extension request 7 not found")
