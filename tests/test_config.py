@@ -103,6 +103,12 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
         ("[reminders]\ndays_before = [3, -1]\n",
          "invalid setting reminders.days_before: expected days before the due date from 0 to 366"),
         ('locale = "de"\n', "invalid setting locale: Input should be 'ru' or 'en'"),
+        ('[smtp]\nhost = "smtp://mail.example.ru"\n',
+         "invalid setting smtp.host: expected a host name such as smtp.example.ru (no scheme, "
+         "no port: that is smtp.port), got 'smtp://mail.example.ru'"),
+        ('[smtp]\nhost = "mail.example.ru:25"\n', "invalid setting smtp.host: expected a host"),
+        ('[telegram]\nbot_username = "t.me/roadmap_bot"\n',
+         "invalid setting telegram.bot_username: expected a bot username such as roadmap_bot"),
         ('database_url = "nonsense"\n',
          "invalid setting database_url: expected a database URL such as sqlite:///tracker.db"),
         ('[smtp]\ntls = "maybe"\n',
@@ -173,3 +179,8 @@ def test_bad_environment_override_names_the_variable(tmp_path, monkeypatch, name
 def test_other_programs_tracker_variables_are_left_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_SOMETHING_ELSE", "1")
     assert load_settings(write(tmp_path, "")).locale == "ru"
+
+
+def test_a_bot_username_may_be_written_with_the_at_sign(tmp_path):
+    settings = load_settings(write(tmp_path, '[telegram]\nbot_username = "@roadmap_bot"\n'))
+    assert settings.telegram.bot_username == "roadmap_bot"

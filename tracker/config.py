@@ -183,6 +183,16 @@ class EmailSettings(_Section):
     recycle_after: int = Field(100, ge=1)  # messages per connection
     local_hostname: str = "localhost"
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value or "/" in value or any(c.isspace() for c in value) or \
+                re.fullmatch(r"[^:\[\]]+:[0-9]+", value):
+            raise ValueError(f"expected a host name such as smtp.example.ru (no scheme, no "
+                             f"port: that is smtp.port), got {value!r}")
+        return value
+
     @field_validator("sender")
     @classmethod
     def _sender(cls, value: str) -> str:
@@ -205,6 +215,14 @@ class TelegramSettings(_Section):
     per_chat_interval: float = Field(1.0, ge=0, le=60)
     group_per_minute: int = Field(20, ge=1, le=60)
     poll_timeout: int = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        name = value.strip().removeprefix("@")
+        if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+            raise ValueError(f"expected a bot username such as roadmap_bot, got {value!r}")
+        return name
 
     @field_validator("api_url", "file_url")
     @classmethod
