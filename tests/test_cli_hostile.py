@@ -100,6 +100,7 @@ def _empty_cases():
     yield ["report", "overdue", "--format", "csv", "--out", ""], "report overdue", \
         "--out' / '-o", "a file name"
     yield ["remind", "--at", ""], "remind", "--at", "a local time such as 2021-08-13 09:00"
+    yield ["demo", "--dir", ""], "demo", "--dir", "a folder"
     yield ["people", "add", "Икс", "--org", "2", "--email", ""], "people add", "--email", \
         "an address such as iv@azov.ru"
     yield ["people", "add", "Икс", "--org", "2", "--role", ""], "people add", "--role", \

@@ -186,8 +186,9 @@ def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metav
 
 def demo(
     ctx: typer.Context,
-    directory: Path = typer.Option(Path("demo"), "--dir", help="Folder for the demo's config, "
-                                   "database and outbox (created; must be empty or a demo)."),
+    directory: str = typer.Option("demo", "--dir", callback=nonempty("a folder"),
+                                  help="Folder for the demo's config, "
+                                  "database and outbox (created; must be empty or a demo)."),
     days: int = typer.Option(None, "--days", min=1, help="Days to walk (default: past the "
                              "last deadline)."),
 ) -> None:
@@ -197,7 +198,7 @@ def demo(
     """
     from tracker.demo import run_demo
 
-    run_demo(directory, days=days)
+    run_demo(Path(directory), days=days)
 
 
 def register(app: typer.Typer) -> None:
