@@ -184,3 +184,15 @@ def test_other_programs_tracker_variables_are_left_alone(tmp_path, monkeypatch):
 def test_a_bot_username_may_be_written_with_the_at_sign(tmp_path):
     settings = load_settings(write(tmp_path, '[telegram]\nbot_username = "@roadmap_bot"\n'))
     assert settings.telegram.bot_username == "roadmap_bot"
+
+
+def test_import_section_is_overridden_from_the_environment_too(tmp_path, monkeypatch):
+    path = write(tmp_path, '[import]\nregion = "Ростовская область"\n')
+    monkeypatch.setenv("TRACKER_IMPORT__DEFAULT_LEVEL", "school")
+    settings = load_settings(path)
+    assert (settings.import_.default_level, settings.import_.region) == (
+        "school", "Ростовская область")
+    monkeypatch.setenv("TRACKER_IMPORT__DEFAULT_LEVEL", "federal")
+    with pytest.raises(ConfigError, match="^TRACKER_IMPORT__DEFAULT_LEVEL: invalid setting "
+                                          "import.default_level"):
+        load_settings(path)

@@ -343,6 +343,7 @@ def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Setti
     if path is not None:
         _check_no_secrets(path)
     variables = _check_environment(os.environ)
+    overrides = _import_section(os.environ, variables, overrides)
     _current_toml["path"] = path
     try:
         settings = Settings(**overrides)
@@ -428,6 +429,24 @@ def _check_environment(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]
             else:
                 model = annotation
     return found
+
+
+def _import_section(environ: Mapping[str, str], variables: Mapping[tuple[str, ...], str],
+                    overrides: dict[str, Any]) -> dict[str, Any]:
+    """`TRACKER_IMPORT__*` as init values: pydantic-settings applies no prefix to a field
+    with an alias (`import`), so it would silently ignore them."""
+    import json
+
+    section: dict[str, Any] = {}
+    for keys, name in variables.items():
+        if keys == ("import",):
+            section.update(json.loads(environ[name]))
+        elif keys[0] == "import" and len(keys) == 2:
+            section[keys[1]] = environ[name]
+    if not section:
+        return overrides
+    given = overrides.get("import", {})
+    return {**overrides, "import": {**section, **(given if isinstance(given, dict) else {})}}
 
 
 def _field(model: Any, key: str):
