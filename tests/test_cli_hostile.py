@@ -298,3 +298,7 @@ def test_csv_with_semicolons_bom_and_repeats_names_the_skipped_lines(cli, direct
     result = cli("org", "import", str(orgs))
     assert (result.exit_code, result.output) == (0, (
         "Imported 1 organisation(s), skipped 1 existing\nSkipped line 3 (same as line 2)\n"))
+    unicode = tmp_path / "unicode.csv"  # Excel's "Unicode text" is UTF-16 with a BOM
+    unicode.write_bytes("name,kind,parent\r\nМБОУ СОШ № 2,школа,Город Азов\r\n".encode("utf-16"))
+    assert cli("org", "import", str(unicode)).output == (
+        "Imported 1 organisation(s), skipped 0 existing\n")
