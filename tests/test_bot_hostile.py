@@ -316,11 +316,15 @@ async def test_hostile_updates_change_nothing_they_may_not_and_log_no_traceback(
             add_task(session=session, text=f"Подготовить доклад № {n}", organisations=[azov,
                      bataysk], now=NOW, due=date(2021, 8, 25)) for n in range(3))
             for a in assignments]
+        # A task text that is long and all markup: its card must still fit one message.
+        add_task(session=session, text="Сверить & <уточнить> " * 400, organisations=[azov],
+                 now=NOW, due=date(2021, 8, 30))
     before = _snapshot(world.db)
     caplog.set_level(logging.INFO)
     rng = random.Random(SEED)
     hostile = Hostile(world, rng, code, movable)
     world.fake.say(NEWCOMER, f"/start {code}")  # the one legitimate link; the rest replay it
+    world.fake.say(OFFICER, "/tasks")
     # Every bad date answered to one pending question, in a row (4,096 characters too).
     hostile.press(OFFICER, f"move:{movable[0]}")
     for text in DATES:
@@ -363,7 +367,8 @@ async def test_hostile_updates_change_nothing_they_may_not_and_log_no_traceback(
 
     # Nothing about a task reaches a stranger; Батайск never sees Азов's own task.
     with world.db.reading() as session:
-        task_words = [t.text.split()[1] for t in session.exec(sa_select(Task)).scalars()]
+        task_words = [w for t in session.exec(sa_select(Task)).scalars()
+                      for w in t.text.split()[:2] if len(w) >= 5]
         org_names = [o.name for o in session.exec(sa_select(Organisation)).scalars()]
     stranger = [str(c.params.get("text", "")) for c in world.fake.sent() if
                 str(c.params.get("chat_id")) == str(OUTSIDER)]

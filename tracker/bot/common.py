@@ -70,6 +70,20 @@ def echo(text: str) -> str:
     return esc(i18n.shorten(text, ECHO_LIMIT))
 
 
+def esc_within(text: str, limit: int) -> str:
+    """`text` escaped for HTML in at most `limit` characters (plus "…" when cut); the
+    limit counts the escaped form, where one `&` is five characters."""
+    out: list[str] = []
+    size = 0
+    for char in text:
+        escaped = esc(char)
+        if size + len(escaped) > limit:
+            return "".join(out) + "…"
+        out.append(escaped)
+        size += len(escaped)
+    return "".join(out)
+
+
 def allowed_chat(update: Update, context: Context) -> bool:
     """Private chats always; group chats only when listed in `telegram.allowed_groups`."""
     chat = update.effective_chat
@@ -110,9 +124,8 @@ def help_text(who: actions.Who) -> str:
 def card_text(card: actions.Card, locale: str, today: date) -> str:
     head = " · ".join(x for x in (card.document, f"п. {card.label}" if card.label else None)
                       if x)
-    text = card.text if len(card.text) <= CARD_TEXT_LIMIT else \
-        card.text[:CARD_TEXT_LIMIT] + "…"
-    lines = [f"<b>#{card.id}</b>" + (f" {esc(head)}" if head else ""), esc(text),
+    lines = [f"<b>#{card.id}</b>" + (f" {esc_within(head, 300)}" if head else ""),
+             esc_within(card.text, CARD_TEXT_LIMIT),
              t(locale, "card_org", org=esc(card.organisation))]
     if card.due:
         when = i18n.days_phrase((card.due - today).days, locale)

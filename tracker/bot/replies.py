@@ -20,6 +20,7 @@ from tracker.bot.common import (
     complete_and_answer,
     db_of,
     echo,
+    esc_within,
     kick,
     locale_of,
     now_of,
@@ -27,7 +28,7 @@ from tracker.bot.common import (
     today_of,
     who_of,
 )
-from tracker.bot.texts import esc, t
+from tracker.bot.texts import t
 from tracker.dates import parse_date
 from tracker.errors import Conflict, InvalidInput, TrackerError
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
@@ -134,7 +135,7 @@ async def _request_extension(update, context, who, assignment_id: int, new_due: 
         await message.reply_html(t(who.locale, "ext_done_self", id=assignment_id, due=due))
     else:
         await message.reply_html(t(who.locale, "ext_sent", id=assignment_id, due=due,
-                                   to=esc(", ".join(deciders))))
+                                   to=esc_within(", ".join(deciders), 500)))
 
 
 async def on_file(update: Update, context: Context) -> None:
