@@ -29,6 +29,7 @@ class BotWorld:
     settings: object
     ids: dict = field(default_factory=dict)  # name -> id (people, organisations, assignments)
     kicks: int = 0
+    application: object = None  # the running python-telegram-bot Application
 
     async def calls(self, method: str, *, chat_id: int | None = None, count: int = 1,
                     where=None, timeout: float = 10.0):
@@ -37,9 +38,13 @@ class BotWorld:
                                        count=count, where=where, timeout=timeout)
 
     async def idle(self) -> None:
-        """Wait until the bot fetched everything queued and polled again."""
-        await asyncio.to_thread(self.fake.wait_idle)
-        await asyncio.sleep(0.05)
+        """Wait until the bot has finished handling every update queued so far: it asked
+        for updates past the last one (so all are in its update queue), and its queue
+        has no update left unfinished (handlers, error handlers included, returned)."""
+        last = self.fake.last_update_id
+        if last:
+            await asyncio.to_thread(self.fake.wait_taken, last)
+        await asyncio.wait_for(self.application.update_queue.join(), timeout=30)
 
     async def replies(self, chat_id: int, before: int) -> list[str]:
         """Texts sent to `chat_id` after the first `before` ones, once the bot is idle."""
@@ -81,8 +86,9 @@ def build_directory(db) -> dict:
 
 
 @asynccontextmanager
-async def running_bot(folder, monkeypatch, *, database_url: str = ""):
-    """The bot polling a fresh `FakeBotAPI`, over the directory above, at `NOW`."""
+async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: str = ""):
+    """The bot polling a fresh `FakeBotAPI`, over the directory above, at `NOW`;
+    `telegram` adds lines to the config's [telegram] section."""
     from fake_telegram import FakeBotAPI
 
     from tracker.bot.app import start_bot
@@ -93,7 +99,8 @@ async def running_bot(folder, monkeypatch, *, database_url: str = ""):
     fake.start()
     config = folder / "config.toml"
     config.write_text(f'database_url = "{database_url}"\n[telegram]\napi_url = "{fake.api_url}"\n'
-                      f'file_url = "{fake.file_url}"\npoll_timeout = 1\nallowed_groups = [-500]\n',
+                      f'file_url = "{fake.file_url}"\npoll_timeout = 1\nallowed_groups = [-500]\n'
+                      f"{telegram}\n",
                       encoding="utf-8")
     monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
     settings = load_settings(config)
@@ -103,6 +110,15 @@ async def running_bot(folder, monkeypatch, *, database_url: str = ""):
     def kick() -> None:
         w.kicks += 1
 
+    import tracker.bot.app as bot_app
+
+    build = bot_app.build_application
+
+    def capture(*args, **kwargs):
+        w.application = build(*args, **kwargs)
+        return w.application
+
+    monkeypatch.setattr(bot_app, "build_application", capture)
     stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
     try:
         yield w

@@ -64,6 +64,9 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self._updates: deque[dict] = deque()
         self._update_ids = itertools.count(1)
+        self.last_update_id = 0  # the newest update queued
+        self.queued = 0  # updates queued so far
+        self._offset = 0  # the highest getUpdates offset asked for: updates below it are taken
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._failures: list[_Failure] = []
@@ -142,6 +145,8 @@ class FakeBotAPI:
         with self._cond:
             update_id = next(self._update_ids)
             update["update_id"] = update_id
+            self.last_update_id = update_id
+            self.queued += 1
             self._updates.append(update)
             self._cond.notify_all()
         return update_id
@@ -197,6 +202,15 @@ class FakeBotAPI:
                                         "message": message}})
         return query_id
 
+    def raw(self, update: dict) -> int:
+        """Queue an update exactly as given (edited messages, channel posts, inline
+        queries, messages without `from`, ...); returns its update id."""
+        return self._queue(update)
+
+    def message(self, chat_id: int, user_id: int | None = None, **fields) -> dict:
+        """A message dict from `user_id` in `chat_id` with `fields` added (for `raw`)."""
+        return {**self._incoming(chat_id, user_id), **fields}
+
     def _incoming(self, chat_id: int, user_id: int | None) -> dict:
         return {"message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": self._chat(chat_id), "from": self._user(user_id or chat_id)}
@@ -241,6 +255,18 @@ class FakeBotAPI:
     def pending_updates(self) -> int:
         with self._cond:
             return len(self._updates)
+
+    def wait_taken(self, update_id: int, timeout: float = 10.0) -> None:
+        """Block until the bot asked for updates past `update_id`: python-telegram-bot
+        polls with that offset only after putting every earlier update in its queue."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._offset <= update_id:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"the bot did not take update {update_id} in time "
+                                         f"(offset {self._offset})")
+                self._cond.wait(min(left, 0.1))
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until every queued update was fetched and the bot has polled again."""
@@ -356,6 +382,8 @@ class FakeBotAPI:
         timeout = float(call.params.get("timeout") or 0)
         deadline = time.monotonic() + min(timeout, self.max_hold)
         with self._cond:
+            self._offset = max(self._offset, offset)
+            self._cond.notify_all()
             while self._updates and self._updates[0]["update_id"] < offset:
                 self._updates.popleft()
             while not self._updates and time.monotonic() < deadline and self._server:

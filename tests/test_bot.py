@@ -175,7 +175,8 @@ async def test_done_command_completes_with_a_comment_and_says_usage_on_bad_argum
     world.fake.say(OFFICER, f"/done {world.ids['own']} Проведено, протокол № 5")
     replies = await world.replies(OFFICER, 0)
     assert replies[0].startswith("Использование: /done ID [комментарий]")
-    assert replies[1] == replies[0]
+    assert replies[1] == ("Не понял номер поручения «abc»: нужно целое число, например "
+                          "<code>/done 42</code>.")
     assert replies[2] == f"✅ Поручение #{world.ids['own']} отмечено выполненным."
     a = _assignment(world, "own")
     assert (a.status, a.completed_via, a.completion_comment, a.completed_by_id) == (

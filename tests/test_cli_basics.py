@@ -52,10 +52,12 @@ def test_municipalities_sample_imports_as_55_under_one_region(cli):
     assert result.exit_code == 0
     assert result.output == "Imported 56 organisation(s), skipped 0 existing\n"
     again = cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
-    assert again.output == "Imported 0 organisation(s), skipped 55 existing\n"
+    assert again.output == ("Imported 0 organisation(s), skipped 55 existing\n"
+                            "Skipped lines 2-56 already in the directory\n")
     # Without --parent the rows have no parent: still the same organisations, not 55 more.
     bare = cli("org", "import", str(MUNICIPALITIES_CSV))
-    assert bare.output == "Imported 0 organisation(s), skipped 55 existing\n"
+    assert bare.output == ("Imported 0 organisation(s), skipped 55 existing\n"
+                           "Skipped lines 2-56 already in the directory\n")
     orgs = json.loads(cli("org", "list", "--json").output)
     regions = [o for o in orgs if o["kind"] == "region"]
     assert [r["name"] for r in regions] == ["Ростовская область"]
@@ -155,7 +157,8 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
         (("org", "import", str(tmp_path / "missing.csv")),
          f"Error: file not found: {tmp_path / 'missing.csv'}\n"),
         (("org", "import", str(bad_csv)),
-         f"Error: {bad_csv}: missing column(s) name (has: title, kind)\n"),
+         f"Error: {bad_csv}: missing column(s) name (has: title, kind; expected: name, kind "
+         "(optional: parent))\n"),
     ]
     for args, expected in cases:
         result = cli(*args)
@@ -176,7 +179,7 @@ def test_people_import_and_list(cli, tmp_path):
     assert cli("people", "import", str(people)).output == (
         "Imported 2 person(s), skipped 0 existing\n")
     assert cli("people", "import", str(people)).output == (
-        "Imported 0 person(s), skipped 2 existing\n")
+        "Imported 0 person(s), skipped 2 existing\nSkipped lines 2-3 already in the directory\n")
     listed = json.loads(cli("people", "list", "--role", "coordinator", "--json").output)
     assert [(p["name"], p["telegram_chat_id"], p["organisation"]) for p in listed] == [
         ("Петров П.П.", 100200, "Город Батайск")]
@@ -189,7 +192,8 @@ def test_people_import_and_list(cli, tmp_path):
     )
     result = cli("people", "import", str(broken))
     assert (result.exit_code, result.output) == (
-        1, f"Error: {broken}, line 3: telegram_chat_id 'abc' is not a number\n")
+        1, f"Error: {broken}, line 3: telegram_chat_id 'abc' is not a Telegram chat id "
+        "(expected a whole number such as 123456789)\n")
     # The whole file is one transaction: the good first row was not kept either.
     people = json.loads(cli("people", "list", "--json").output)
     assert all(p["name"] != "Новый Н.Н." for p in people)

@@ -74,7 +74,43 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
         ("colour = 1\n", "unknown setting colour"),
         ('timezone = "Mars/Olympus"\n',
          "invalid setting timezone: unknown time zone 'Mars/Olympus'"),
-        ('[smtp]\nport = "abc"\n', "invalid setting smtp.port: Input should be a valid integer"),
+        ('[smtp]\nport = "abc"\n', "invalid setting smtp.port: expected a whole number, got 'abc'"),
+        ('[smtp]\nsender = "not-an-address"\n',
+         "invalid setting smtp.sender: expected an email address such as tracker@example.ru, "
+         "got 'not-an-address'"),
+        ('[smtp]\nreply_to = "a@b@c"\n', "invalid setting smtp.reply_to: expected an email"),
+        ('[telegram]\napi_url = "api.telegram.org/bot"\n',
+         "invalid setting telegram.api_url: expected an http:// or https:// URL, "
+         "got 'api.telegram.org/bot'"),
+        ('[digests]\nlead_cron = ""\n',
+         'invalid setting digests.lead_cron: expected a cron expression "minute hour day month '
+         'weekday" such as "0 9 * * mon", got \'\''),
+        ('[digests]\ncoordinator_cron = "0 25 * * mon"\n',
+         "invalid setting digests.coordinator_cron: expected a cron expression"),
+        ("[outbox]\nbatch_size = 2.5\n",
+         "invalid setting outbox.batch_size: expected a whole number, got 2.5"),
+        ("[outbox]\nmax_attempts = 0\n",
+         "invalid setting outbox.max_attempts: expected a number at least 1, got 0"),
+        ("[outbox]\nbackoff_seconds = 100\nbackoff_max_seconds = 10\n",
+         "backoff_max_seconds (10) is below backoff_seconds (100)"),
+        ("[telegram]\nrate_per_second = 5000\n",
+         "invalid setting telegram.rate_per_second: expected a number at most 1000, got 5000"),
+        ("[telegram]\nper_chat_interval = -1\n",
+         "invalid setting telegram.per_chat_interval: expected a number at least 0, got -1"),
+        ('[reminders]\nsend_time = "9"\n',
+         'invalid setting reminders.send_time: expected a time of day "HH:MM" such as "09:00", '
+         "got '9'"),
+        ("[reminders]\ndays_before = [3, -1]\n",
+         "invalid setting reminders.days_before: expected days before the due date from 0 to 366"),
+        ('locale = "de"\n', "invalid setting locale: Input should be 'ru' or 'en'"),
+        ('[smtp]\nhost = "smtp://mail.example.ru"\n',
+         "invalid setting smtp.host: expected a host name such as smtp.example.ru (no scheme, "
+         "no port: that is smtp.port), got 'smtp://mail.example.ru'"),
+        ('[smtp]\nhost = "mail.example.ru:25"\n', "invalid setting smtp.host: expected a host"),
+        ('[telegram]\nbot_username = "t.me/roadmap_bot"\n',
+         "invalid setting telegram.bot_username: expected a bot username such as roadmap_bot"),
+        ('database_url = "nonsense"\n',
+         "invalid setting database_url: expected a database URL such as sqlite:///tracker.db"),
         ('[smtp]\ntls = "maybe"\n',
          "invalid setting smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
         ('[reminders]\nescalation = [{after = "x", notify = "lead"}]\n',
@@ -104,3 +140,59 @@ def test_bad_config_through_the_cli_exits_1(tmp_path, cli, config_path):
     result = cli("tasks", "list")
     assert result.exit_code == 1
     assert result.output == f"Error: {config_path}: unknown setting smtp.starttls\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TRACKER_REMINDERS__DAYS_BEFORE", "not-a-list",
+         "TRACKER_REMINDERS__DAYS_BEFORE: expected a JSON list such as [14, 7, 3, 1, 0], "
+         "got 'not-a-list'"),
+        ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "5",
+         "TRACKER_TELEGRAM__ALLOWED_GROUPS: expected a JSON list such as [1, 2], got '5'"),
+        ("TRACKER_SMTP", "garbage",
+         'TRACKER_SMTP: expected a JSON object such as {"key": "value"}, or one variable per '
+         "key (TRACKER_SECTION__KEY), got 'garbage'"),
+        ("TRACKER_SMTP__HOSTNAME", "x", "TRACKER_SMTP__HOSTNAME: unknown setting smtp.hostname"),
+        ("TRACKER_SMTP__PORT__X", "1",
+         "TRACKER_SMTP__PORT__X: smtp.port is a single value, not a section; "
+         "set TRACKER_SMTP__PORT"),
+        ("TRACKER_SMTP__PORT", "0",
+         "TRACKER_SMTP__PORT: invalid setting smtp.port: expected a number at least 1, got '0'"),
+        ("TRACKER_REMINDERS__DAYS_BEFORE", '[1, "x"]',
+         "TRACKER_REMINDERS__DAYS_BEFORE: invalid setting reminders.days_before.1: "
+         "expected a whole number, got 'x'"),
+        ("TRACKER_DATABASE_URL", "user:s3cret@db.example.ru/tracker",
+         "TRACKER_DATABASE_URL: invalid setting database_url: expected a database URL"),
+    ],
+)
+def test_bad_environment_override_names_the_variable(tmp_path, monkeypatch, name, value,
+                                                     message):
+    path = write(tmp_path, "[smtp]\nport = 25\n")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value) and "s3cret" not in str(info.value)
+
+
+def test_other_programs_tracker_variables_are_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_SOMETHING_ELSE", "1")
+    assert load_settings(write(tmp_path, "")).locale == "ru"
+
+
+def test_a_bot_username_may_be_written_with_the_at_sign(tmp_path):
+    settings = load_settings(write(tmp_path, '[telegram]\nbot_username = "@roadmap_bot"\n'))
+    assert settings.telegram.bot_username == "roadmap_bot"
+
+
+def test_import_section_is_overridden_from_the_environment_too(tmp_path, monkeypatch):
+    path = write(tmp_path, '[import]\nregion = "Ростовская область"\n')
+    monkeypatch.setenv("TRACKER_IMPORT__DEFAULT_LEVEL", "school")
+    settings = load_settings(path)
+    assert (settings.import_.default_level, settings.import_.region) == (
+        "school", "Ростовская область")
+    monkeypatch.setenv("TRACKER_IMPORT__DEFAULT_LEVEL", "federal")
+    with pytest.raises(ConfigError, match="^TRACKER_IMPORT__DEFAULT_LEVEL: invalid setting "
+                                          "import.default_level"):
+        load_settings(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +21,9 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -34,11 +37,52 @@ from tracker.errors import ConfigError
 
 CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "config.toml"
-_DURATION = re.compile(r"^\s*(\d+)\s*d\s*$")
+_DURATION = re.compile(r"^\s*([0-9]+)\s*d\s*$")
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+_HH_MM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$", re.ASCII)
+
+
+def _email(value: str, *, optional: bool = False) -> str:
+    value = value.strip()
+    if optional and not value:
+        return value
+    if not _EMAIL.match(value):
+        raise ValueError(f"expected an email address such as tracker@example.ru, got {value!r}")
+    return value
+
+
+def _http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+    return value.strip()
+
+
+def _cron(value: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f'expected a cron expression "minute hour day month weekday" such '
+                         f'as "0 9 * * mon", got {value!r} ({exc})') from None
+    return value
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
+        if cls.model_fields[info.field_name].annotation is int and isinstance(value,
+                                                                              (float, bool)):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return value
 
 
 class EscalationStep(_Section):
@@ -61,7 +105,7 @@ class EscalationStep(_Section):
 
 class RemindersSettings(_Section):
     days_before: list[int] = [14, 7, 3, 1, 0]
-    send_time: time = time(9, 0)
+    send_time: time = time(9, 0)  # "HH:MM"
     working_days_only: bool = True
     overdue_repeat_days: int = Field(3, ge=1)
     overdue_dense_days: int = Field(10, ge=1)
@@ -77,9 +121,16 @@ class RemindersSettings(_Section):
     @field_validator("days_before")
     @classmethod
     def _non_negative(cls, value: list[int]) -> list[int]:
-        if any(d < 0 for d in value):
-            raise ValueError("days before the due date cannot be negative")
+        if any(d < 0 or d > 366 for d in value):
+            raise ValueError("expected days before the due date from 0 to 366")
         return sorted(set(value), reverse=True)
+
+    @field_validator("send_time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _HH_MM.match(value.strip()):
+            raise ValueError(f'expected a time of day "HH:MM" such as "09:00", got {value!r}')
+        return value.strip() if isinstance(value, str) else value
 
 
 class OutboxSettings(_Section):
@@ -90,7 +141,14 @@ class OutboxSettings(_Section):
     # The lease on a claim: live workers renew it while they deliver; a claim not renewed
     # for this long is taken over (a dead worker on this host is taken over at once).
     stale_claim_seconds: float = Field(120, gt=0)
-    directory: str = "outbox"  # the file channel writes here when no channel is configured
+    directory: str = Field("outbox", min_length=1)  # the file channel's folder (no channel set)
+
+    @model_validator(mode="after")
+    def _backoff_order(self) -> OutboxSettings:
+        if self.backoff_max_seconds < self.backoff_seconds:
+            raise ValueError(f"backoff_max_seconds ({self.backoff_max_seconds:g}) is below "
+                             f"backoff_seconds ({self.backoff_seconds:g}): expected at least it")
+        return self
 
 
 class DigestSettings(_Section):
@@ -99,12 +157,17 @@ class DigestSettings(_Section):
     lead_enabled: bool = True
     coordinator_enabled: bool = True
 
+    @field_validator("lead_cron", "coordinator_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        return _cron(value)
+
 
 class ImportSettings(_Section):
     default_level: Level = Level.MUNICIPAL
     region: str = ""  # the region organisation's name; empty: the only region in the directory
     regional_owner: str = ""  # who gets regional items without an owner; empty: the region
-    max_file_mb: float = Field(20, gt=0)
+    max_file_mb: float = Field(20, gt=0, le=1024)
 
 
 class EmailSettings(_Section):
@@ -136,6 +199,26 @@ class EmailSettings(_Section):
             raise ValueError(f"expected a domain name such as edu.example.ru, got {value!r}")
         return value
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value or "/" in value or any(c.isspace() for c in value) or \
+                re.fullmatch(r"[^:\[\]]+:[0-9]+", value):
+            raise ValueError(f"expected a host name such as smtp.example.ru (no scheme, no "
+                             f"port: that is smtp.port), got {value!r}")
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _email(value)
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to(cls, value: str) -> str:
+        return _email(value, optional=True)
+
 
 class TelegramSettings(_Section):
     api_url: str = "https://api.telegram.org/bot"
@@ -144,10 +227,23 @@ class TelegramSettings(_Section):
     bot_username: str = ""  # for invite links; empty: asked from getMe
     invite_ttl_days: int = Field(7, ge=1)
     allowed_groups: list[int] = []  # group chats the bot answers in; others are ignored
-    rate_per_second: float = Field(30, gt=0)
-    per_chat_interval: float = Field(1.0, ge=0)
-    group_per_minute: int = Field(20, ge=1)
-    poll_timeout: int = Field(10, ge=0)
+    rate_per_second: float = Field(30, gt=0, le=1000)
+    per_chat_interval: float = Field(1.0, ge=0, le=60)
+    group_per_minute: int = Field(20, ge=1, le=60)
+    poll_timeout: int = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        name = value.strip().removeprefix("@")
+        if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+            raise ValueError(f"expected a bot username such as roadmap_bot, got {value!r}")
+        return name
+
+    @field_validator("api_url", "file_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value)
 
 
 class WebSettings(_Section):
@@ -200,6 +296,20 @@ class Settings(BaseSettings):
 
     # Where the file was found; relative paths in it are relative to its folder.
     config_path: Path | None = Field(None, exclude=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value.strip():
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            try:
+                make_url(value.strip())
+            except ArgumentError:
+                raise ValueError("expected a database URL such as sqlite:///tracker.db or "
+                                 "postgresql+psycopg://user@host/tracker") from None
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod
@@ -271,14 +381,20 @@ def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Setti
 
     :raises ConfigError: one line naming the file and the offending key.
     """
+    from pydantic_settings import SettingsError
+
     path = find_config(explicit)
     if path is not None:
         _check_no_secrets(path)
+    variables = _check_environment(os.environ)
+    overrides = _import_section(os.environ, variables, overrides)
     _current_toml["path"] = path
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from None
+        raise ConfigError(_describe(exc, path, variables)) from None
+    except SettingsError as exc:  # a shape `_check_environment` did not foresee
+        raise ConfigError(f"environment: {exc}") from None
     finally:
         _current_toml.pop("path", None)
     settings.config_path = path
@@ -298,12 +414,143 @@ def _check_no_secrets(path: Path) -> None:
             raise ConfigError(f"{path}: {section}.{key} must not be in the file; set {env}")
 
 
-def _describe(exc: ValidationError, path: Path | None) -> str:
+def _example(field: Any, shape: type) -> str:
+    """What a value of a list or section looks like, for the error naming a variable."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    if shape is dict:
+        return ("a JSON object such as {\"key\": \"value\"}, or one variable per key "
+                "(TRACKER_SECTION__KEY)")
+    default = TypeAdapter(field.annotation).dump_python(field.default, mode="json")
+    return f"a JSON list such as {json.dumps(default, ensure_ascii=False) if default else '[1, 2]'}"
+
+
+def _env_name(keys: tuple[str, ...]) -> str:
+    return "TRACKER_" + "__".join(k.upper() for k in keys)
+
+
+def _check_environment(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """The `TRACKER_*` overrides by setting path; a variable naming an unknown key of a
+    known section, or holding a list or section that is not JSON of that shape, is an
+    error naming the variable and what it expects (pydantic-settings would raise a
+    traceback-shaped `SettingsError` without saying which variable).
+
+    :raises ConfigError: one line naming the variable.
+    """
+    import json
+
+    found: dict[tuple[str, ...], str] = {}
+    for name, value in environ.items():
+        if not name.startswith("TRACKER_") or name == CONFIG_ENV:
+            continue
+        keys = tuple(name[len("TRACKER_"):].lower().split("__"))
+        model: Any = Settings
+        for depth, key in enumerate(keys):
+            field = _field(model, key)
+            if field is None:
+                if depth == 0:
+                    break  # not a setting: some other program's TRACKER_ variable
+                dotted = ".".join(keys).replace("import_", "import")
+                raise ConfigError(f"{name}: unknown setting {dotted}")
+            annotation = field.annotation
+            shape = _shape(annotation)
+            if depth == len(keys) - 1:
+                if shape is not None:
+                    try:
+                        decoded = json.loads(value)
+                    except ValueError:
+                        decoded = None
+                    if not isinstance(decoded, shape):
+                        raise ConfigError(f"{name}: expected {_example(field, shape)}, "
+                                          f"got {value!r}")
+                found[keys] = name
+            elif shape is not dict:
+                dotted = ".".join(keys[: depth + 1]).replace("import_", "import")
+                raise ConfigError(f"{name}: {dotted} is a single value, not a section; "
+                                  f"set {_env_name(keys[: depth + 1])}")
+            else:
+                model = annotation
+    return found
+
+
+def _import_section(environ: Mapping[str, str], variables: Mapping[tuple[str, ...], str],
+                    overrides: dict[str, Any]) -> dict[str, Any]:
+    """`TRACKER_IMPORT__*` as init values: pydantic-settings applies no prefix to a field
+    with an alias (`import`), so it would silently ignore them."""
+    import json
+
+    section: dict[str, Any] = {}
+    for keys, name in variables.items():
+        if keys == ("import",):
+            section.update(json.loads(environ[name]))
+        elif keys[0] == "import" and len(keys) == 2:
+            section[keys[1]] = environ[name]
+    if not section:
+        return overrides
+    given = overrides.get("import", {})
+    return {**overrides, "import": {**section, **(given if isinstance(given, dict) else {})}}
+
+
+def _field(model: Any, key: str):
+    fields = model.model_fields
+    if key in fields and key != "config_path":
+        return fields[key]
+    for field in fields.values():
+        if field.alias == key:
+            return field
+    return None
+
+
+def _shape(annotation: Any) -> type | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return dict
+    if typing.get_origin(annotation) is list:
+        return list
+    return None
+
+
+# Pydantic's wording for common mistakes, said as what is expected.
+_EXPECTED = {
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
+    "float_type": "expected a number", "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false", "list_type": "expected a list such as [1, 2]",
+    "string_type": "expected a text in quotes", "time_parsing": 'expected "HH:MM"',
+    "time_type": 'expected "HH:MM"',
+}
+_LIMITS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "above"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "below")}
+_QUIET_KEYS = {"database_url", "smtp.password", "telegram.token", "smtp.user"}
+
+
+def _describe(exc: ValidationError, path: Path | None,
+              variables: Mapping[tuple[str, ...], str] | None = None) -> str:
     error = exc.errors()[0]
-    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    loc = tuple(str(p) for p in error["loc"])
+    key = ".".join(loc) or "(top level)"
     key = key.replace("import_", "import")
     where = f"{path}: " if path else ""
+    # Blame the variable when the value came from the environment, else the file.
+    for depth in range(len(loc), 0, -1):
+        name = (variables or {}).get(tuple(p.lower() for p in loc[:depth]))
+        if name is not None:
+            where = f"{name}: "
+            break
     if error["type"] == "extra_forbidden":
         return f"{where}unknown setting {key}"
     message = error["msg"].removeprefix("Value error, ")
-    return f"{where}invalid setting {key}: {message}"
+    if error["type"] in _EXPECTED:
+        message = _EXPECTED[error["type"]]
+    elif error["type"] in _LIMITS:
+        name, word = _LIMITS[error["type"]]
+        limit = error.get("ctx", {}).get(name)
+        message = f"expected a number {word} {limit:g}" if isinstance(limit, (int, float)) \
+            else f"expected a number {word} {limit}"
+    else:
+        return f"{where}invalid setting {key}: {message}"
+    shown = "" if key in _QUIET_KEYS else f", got {error.get('input')!r}"
+    return f"{where}invalid setting {key}: {message}{shown}"

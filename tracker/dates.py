@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.ASCII)
 
 
 def parse_date(value: str, *, what: str = "date") -> date:

@@ -152,6 +152,16 @@ def check_can_act(db, user_id: int, assignment_id: int) -> Done | None:
         return _state(session, assignment)
 
 
+def due_date(db, user_id: int, assignment_id: int) -> date | None:
+    """The current due date of an assignment the user may act on.
+
+    :raises NotFound: unknown user or assignment. :raises PermissionDenied: not theirs.
+    """
+    with db.reading() as session:
+        _, assignment = _acting(session, user_id, assignment_id)
+        return assignment.due_date
+
+
 def _state(session, assignment: Assignment) -> Done | None:
     if assignment.status == AssignmentStatus.DONE:
         by = session.get(Person, assignment.completed_by_id) if assignment.completed_by_id \

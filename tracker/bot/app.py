@@ -24,17 +24,19 @@ def build_application(db, settings, *, clock: Callable = utcnow,
     `clock` gives the current time (tests fix it); `kick` is called after the bot
     recorded messages for the outbox (extension notices) so they go out promptly.
     """
+    from telegram import Update
     from telegram.ext import (
         AIORateLimiter,
         Application,
         CallbackQueryHandler,
         CommandHandler,
         MessageHandler,
+        TypeHandler,
         filters,
     )
 
     from notifications.channels.telegram import install_log_scrubber
-    from tracker.bot import commands, presses, replies, web_link
+    from tracker.bot import commands, common, presses, replies, web_link
 
     cfg = settings.telegram
     if cfg.token is None:
@@ -52,6 +54,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
         .build()
     )
     application.bot_data.update(db=db, settings=settings, clock=clock, kick=kick)
+    application.add_handler(TypeHandler(Update, common.guard), group=-1)
     for name, callback in (("start", commands.start), ("help", commands.help_command),
                            ("tasks", commands.tasks), ("overdue", commands.overdue),
                            ("done", commands.done), ("settings", commands.settings_command),

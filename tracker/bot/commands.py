@@ -17,6 +17,7 @@ from tracker.bot.common import (
     card_text,
     complete_and_answer,
     db_of,
+    echo,
     help_text,
     locale_of,
     now_of,
@@ -27,6 +28,7 @@ from tracker.bot.common import (
 from tracker.bot.texts import esc, t
 from tracker.enums import ChannelPref
 from tracker.errors import NotFound
+from tracker.ids import id_or_none
 from tracker.services.invites import InviteExpired, InviteUsed
 
 logger = logging.getLogger("tracker.bot")
@@ -120,10 +122,13 @@ async def done(update: Update, context: Context) -> None:
     if not allowed_chat(update, context) or (who := await who_of(update, context)) is None:
         return
     message = update.effective_message
-    if not context.args or not context.args[0].lstrip("#").isdigit():
+    if not context.args:
         await message.reply_html(t(who.locale, "done_usage"))
         return
-    assignment_id = int(context.args[0].lstrip("#"))
+    assignment_id = id_or_none(context.args[0].removeprefix("#"))
+    if assignment_id is None:  # 0, -1, beyond 64 bits, «１２», «²»: not an id
+        await message.reply_html(t(who.locale, "bad_id", text=echo(context.args[0])))
+        return
     comment = " ".join(context.args[1:]) or None
     await complete_and_answer(update, context, who, assignment_id, comment)
 

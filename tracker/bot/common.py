@@ -12,10 +12,10 @@ import asyncio
 import logging
 from datetime import date
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from notifications import i18n
 from notifications import telegram_buttons as buttons
@@ -42,6 +42,46 @@ def now_of(context: Context):
 
 def today_of(context: Context, who: actions.Who) -> date:
     return now_of(context).astimezone(who.zone).date()
+
+
+CARD_TEXT_LIMIT = 3000  # characters of a task's text in a card: a message holds 4,096
+ECHO_LIMIT = 40  # characters of the user's own text quoted back («Не понял дату …»)
+
+
+async def guard(update: Update, context: Context) -> None:
+    """Let through only what the bot handles: new messages with a sender, and presses
+    on the bot's own messages. Edited messages (an edited `/done 5` is no second
+    completion), channel posts, inline queries and messages without `from` are dropped;
+    a press on an inline message (no `message`) or on one Telegram no longer shows is
+    answered as out of date. Runs before every handler (group -1)."""
+    query = update.callback_query
+    if query is not None:
+        if not isinstance(query.message, Message):
+            await query.answer(t(locale_of(update, context), "stale_button"), show_alert=True)
+            raise ApplicationHandlerStop
+        return
+    message = update.message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        raise ApplicationHandlerStop
+
+
+def echo(text: str) -> str:
+    """The user's own text, quoted back: at most a short prefix, escaped for HTML."""
+    return esc(i18n.shorten(text, ECHO_LIMIT))
+
+
+def esc_within(text: str, limit: int) -> str:
+    """`text` escaped for HTML in at most `limit` characters (plus "…" when cut); the
+    limit counts the escaped form, where one `&` is five characters."""
+    out: list[str] = []
+    size = 0
+    for char in text:
+        escaped = esc(char)
+        if size + len(escaped) > limit:
+            return "".join(out) + "…"
+        out.append(escaped)
+        size += len(escaped)
+    return "".join(out)
 
 
 def allowed_chat(update: Update, context: Context) -> bool:
@@ -84,7 +124,8 @@ def help_text(who: actions.Who) -> str:
 def card_text(card: actions.Card, locale: str, today: date) -> str:
     head = " · ".join(x for x in (card.document, f"п. {card.label}" if card.label else None)
                       if x)
-    lines = [f"<b>#{card.id}</b>" + (f" {esc(head)}" if head else ""), esc(card.text),
+    lines = [f"<b>#{card.id}</b>" + (f" {esc_within(head, 300)}" if head else ""),
+             esc_within(card.text, CARD_TEXT_LIMIT),
              t(locale, "card_org", org=esc(card.organisation))]
     if card.due:
         when = i18n.days_phrase((card.due - today).days, locale)
@@ -99,14 +140,17 @@ def stamp(locale: str, done: actions.Done, zone) -> str:
 
 
 def refusal(error: TrackerError, locale: str, assignment_id: int | None) -> str:
+    """The reply to a refused action, in the person's language (the domain's English
+    message goes to the log only)."""
     if isinstance(error, NotFound):
-        return t(locale, "not_found", id=assignment_id) if assignment_id else \
+        return t(locale, "not_found", id=assignment_id) if assignment_id is not None else \
             t(locale, "unlinked_short")
     if isinstance(error, PermissionDenied):
         return t(locale, "denied", id=assignment_id)
     if isinstance(error, Conflict):
         return t(locale, "not_open", id=assignment_id)
-    return t(locale, "ext_invalid", error=esc(error))
+    logger.info("refused for assignment %s: %s", assignment_id, error)
+    return t(locale, "invalid")
 
 
 async def complete_and_answer(update: Update, context: Context, who: actions.Who,
@@ -130,7 +174,7 @@ async def complete_and_answer(update: Update, context: Context, who: actions.Who
         context.chat_data.setdefault("replies", {})[reply.message_id] = assignment_id
         if evidence is not None:
             await message.reply_html(t(who.locale, "evidence_saved", id=assignment_id,
-                                       name=esc(evidence[1] or evidence[0])))
+                                       name=echo(evidence[1] or evidence[0])))
     if origin is not None:
         await edit_origin(context, origin, assignment_id, stamp(who.locale, result, who.zone))
 

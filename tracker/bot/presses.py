@@ -74,6 +74,7 @@ async def _on_assignment(update: Update, context: Context, who, pressed) -> None
         await query.answer(refusal(exc, who.locale, assignment_id), show_alert=True)
         return
     if earlier is not None and pressed.action != Action.NOTE:
+        # An alert is plain text: the name goes in unescaped.
         text = t(who.locale, "already_done", id=assignment_id, who=earlier.who,
                  when=format_local(earlier.at, who.zone))
         await query.answer(text, show_alert=True)
@@ -138,8 +139,8 @@ async def _on_decision(update: Update, context: Context, who, pressed) -> None:
         await query.answer(t(who.locale, "ext_decided", status=t(who.locale, f"status_{status}")),
                            show_alert=True)
         return
-    except InvalidInput as exc:
-        await query.answer(t(who.locale, "ext_invalid", error=exc), show_alert=True)
+    except InvalidInput:
+        await query.answer(t(who.locale, "invalid"), show_alert=True)
         return
     await query.answer()
     kick(context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -19,6 +19,8 @@ from tracker.bot.common import (
     allowed_chat,
     complete_and_answer,
     db_of,
+    echo,
+    esc_within,
     kick,
     locale_of,
     now_of,
@@ -26,12 +28,13 @@ from tracker.bot.common import (
     today_of,
     who_of,
 )
-from tracker.bot.texts import esc, t
+from tracker.bot.texts import t
 from tracker.dates import parse_date
 from tracker.errors import Conflict, InvalidInput, TrackerError
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
 
 logger = logging.getLogger("tracker.bot")
+MAX_YEARS_AHEAD = 5  # an extension further than this is a typo (2071 for 2021), not a plan
 
 async def on_text(update: Update, context: Context) -> None:
     """A plain message: the answer to what the bot asked for, if it asked."""
@@ -52,16 +55,53 @@ async def on_text(update: Update, context: Context) -> None:
         context.user_data.pop("await", None)
         await _answer(update, context, who, assignment_id, actions.comment, text, "noted")
     elif step == "date":
-        try:
-            new_due = parse_date(text)
-        except InvalidInput:
-            await message.reply_html(t(who.locale, "bad_date", text=esc(text)))
+        new_due = await _new_due(update, context, who, assignment_id, text)
+        if new_due is None:
             return
         waiting.update(step="reason", new_due=new_due)
         await message.reply_html(t(who.locale, "ask_reason", due=new_due.strftime("%d.%m.%Y")))
     elif step == "reason":
+        if not text:
+            await message.reply_html(t(who.locale, "ask_reason_again",
+                                       due=waiting["new_due"].strftime("%d.%m.%Y")))
+            return
         context.user_data.pop("await", None)
         await _request_extension(update, context, who, assignment_id, waiting["new_due"], text)
+
+
+async def _new_due(update, context, who, assignment_id: int, text: str) -> date | None:
+    """The date answered to «до какой даты перенести срок?», checked at once (before the
+    reason is asked): a real date, after today and the current due date, at most
+    `MAX_YEARS_AHEAD` years ahead. None after saying what is wrong."""
+    message = update.effective_message
+    try:
+        new_due = parse_date(text)
+    except InvalidInput:  # «31.02.2021», «завтра», 4,096 characters of anything
+        await message.reply_html(t(who.locale, "bad_date", text=echo(text)))
+        return None
+    today = today_of(context, who)
+    shown = new_due.strftime("%d.%m.%Y")
+    if new_due <= today:
+        await message.reply_html(t(who.locale, "ext_past", due=shown,
+                                   floor=today.strftime("%d.%m.%Y")))
+        return None
+    limit = today + timedelta(days=365 * MAX_YEARS_AHEAD)
+    if new_due > limit:
+        await message.reply_html(t(who.locale, "ext_too_far", due=shown,
+                                   limit=limit.strftime("%d.%m.%Y")))
+        return None
+    try:
+        current = await asyncio.to_thread(actions.due_date, db_of(context),
+                                          update.effective_user.id, assignment_id)
+    except TrackerError as exc:
+        context.user_data.pop("await", None)
+        await message.reply_html(refusal(exc, who.locale, assignment_id))
+        return None
+    if current is not None and new_due <= current:
+        await message.reply_html(t(who.locale, "ext_not_later",
+                                   floor=current.strftime("%d.%m.%Y")))
+        return None
+    return new_due
 
 
 async def _answer(update, context, who, assignment_id, action, value, key) -> None:
@@ -95,7 +135,7 @@ async def _request_extension(update, context, who, assignment_id: int, new_due: 
         await message.reply_html(t(who.locale, "ext_done_self", id=assignment_id, due=due))
     else:
         await message.reply_html(t(who.locale, "ext_sent", id=assignment_id, due=due,
-                                   to=esc(", ".join(deciders))))
+                                   to=esc_within(", ".join(deciders), 500)))
 
 
 async def on_file(update: Update, context: Context) -> None:
@@ -105,11 +145,13 @@ async def on_file(update: Update, context: Context) -> None:
         return
     message = update.effective_message
     if message.document is not None:
-        evidence = (message.document.file_id, message.document.file_name,
-                    message.document.mime_type)
+        # Cut to the columns' sizes: a forged update may carry anything.
+        document = message.document
+        evidence = (document.file_id[:200], (document.file_name or "")[:300] or None,
+                    (document.mime_type or "")[:100] or None)
     else:
         photo = message.photo[-1]  # the largest size
-        evidence = (photo.file_id, "photo.jpg", "image/jpeg")
+        evidence = (photo.file_id[:200], "photo.jpg", "image/jpeg")
     waiting = context.user_data.get("await") or {}
     if waiting.get("step") == "done":
         context.user_data.pop("await", None)
@@ -129,7 +171,7 @@ async def on_file(update: Update, context: Context) -> None:
         await message.reply_html(refusal(exc, who.locale, assignment_id))
         return
     await message.reply_html(t(who.locale, "evidence_saved", id=assignment_id,
-                               name=esc(evidence[1] or evidence[0])))
+                               name=echo(evidence[1] or evidence[0])))
 
 
 def _replied_assignment(replied, context: Context) -> int | None:

@@ -46,6 +46,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_date": "Поручение #{id}: до какой даты перенести срок? Например, 30.09.2021.",
         "ask_reason": "Укажите обоснование переноса срока на {due}.",
         "bad_date": "Не понял дату «{text}». Напишите её как 30.09.2021.",
+        "bad_id": ("Не понял номер поручения «{text}»: нужно целое число, например "
+                   "<code>/done 42</code>."),
+        "ext_past": ("Дата {due} уже прошла: новый срок должен быть позже сегодняшнего дня "
+                     "({floor}). Напишите другую дату."),
+        "ext_not_later": ("Новый срок должен быть позже текущего срока ({floor}). "
+                          "Напишите другую дату."),
+        "ext_too_far": ("Дата {due} слишком далеко: срок можно перенести не дальше чем "
+                        "на {limit}. Напишите другую дату."),
+        "ask_reason_again": ("Обоснование не может быть пустым. Укажите обоснование переноса "
+                             "на {due}."),
+        "invalid": "Действие не выполнено: проверьте данные и попробуйте ещё раз.",
         "done_stamp": "✅ Выполнено — {who}, {when}",
         "done_ok": "✅ Поручение #{id} отмечено выполненным.",
         "already_done": "Поручение #{id} уже отмечено выполненным: {who}, {when}.",
@@ -124,6 +135,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_date": "Assignment #{id}: extend to which date? For example, 30.09.2021.",
         "ask_reason": "Give the reason for extending to {due}.",
         "bad_date": "Could not read the date “{text}”. Write it as 30.09.2021.",
+        "bad_id": ("Could not read the assignment number “{text}”: write a whole number, "
+                   "e.g. <code>/done 42</code>."),
+        "ext_past": ("{due} has passed: the new due date must be after today ({floor}). "
+                     "Write another date."),
+        "ext_not_later": ("The new due date must be after the current one ({floor}). "
+                          "Write another date."),
+        "ext_too_far": ("{due} is too far ahead: extend to {limit} at the latest. "
+                        "Write another date."),
+        "ask_reason_again": "The reason cannot be empty. Give the reason for extending to {due}.",
+        "invalid": "Not done: check the data and try again.",
         "done_stamp": "✅ Done — {who}, {when}",
         "done_ok": "✅ Assignment #{id} marked done.",
         "already_done": "Assignment #{id} is already done: {who}, {when}.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from tracker.cli.checks import id_parser, nonempty
 from tracker.cli.context import app_context, console, print_json
 
 app = typer.Typer(help="Deadline extension requests: list, approve, reject.",
@@ -15,6 +16,7 @@ app = typer.Typer(help="Deadline extension requests: list, approve, reject.",
 def list_(
     ctx: typer.Context,
     status: str = typer.Option("pending", "--status",
+                               callback=nonempty("pending, approved, rejected or all"),
                                help="pending, approved, rejected or all."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -69,7 +71,8 @@ def _decide(ctx: typer.Context, request_id: int, approve: bool) -> None:
 
 @app.command("approve")
 def approve(ctx: typer.Context,
-            request_id: int = typer.Argument(..., metavar="ID", help="Request id.")) -> None:
+            request_id: int = typer.Argument(..., metavar="ID", help="Request id.",
+                                         parser=id_parser)) -> None:
     """Approve a request: the due date moves, the original stays on record, the
     requester is told.
 
@@ -80,7 +83,8 @@ def approve(ctx: typer.Context,
 
 @app.command("reject")
 def reject(ctx: typer.Context,
-           request_id: int = typer.Argument(..., metavar="ID", help="Request id.")) -> None:
+           request_id: int = typer.Argument(..., metavar="ID", help="Request id.",
+                                         parser=id_parser)) -> None:
     """Reject a request: the due date stays, the requester is told.
 
     Example: tracker extensions reject 3

@@ -8,6 +8,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
+from tracker.cli.checks import nonempty
 from tracker.cli.context import AppContext
 from tracker.errors import TrackerError
 
@@ -68,7 +69,8 @@ app = typer.Typer(
 def main(
     ctx: typer.Context,
     config: str = typer.Option(
-        None, "--config", "-c", help="Config file (default: $TRACKER_CONFIG, then ./config.toml)."
+        None, "--config", "-c", callback=nonempty("a config file path"),
+        help="Config file (default: $TRACKER_CONFIG, then ./config.toml).",
     ),
 ) -> None:
     """Roadmap Tracker."""

@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import nonempty
 from tracker.cli.context import app_context, console, print_json
-from tracker.errors import InvalidInput
+from tracker.services.csv_rows import read_rows
 
 app = typer.Typer(help="Organisations: region, municipalities, schools.", no_args_is_help=True)
-
-
-def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Rows of a UTF-8 (or UTF-8 with BOM) CSV; `;` or `,` separated.
-
-    :raises InvalidInput: a missing file, an unreadable encoding or missing columns.
-    """
-    if not path.is_file():
-        raise InvalidInput(f"file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text") from None
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    columns = [c.strip() for c in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in columns]
-    if missing:
-        has = ", ".join(columns) or "none"
-        raise InvalidInput(f"{path}: missing column(s) {', '.join(missing)} (has: {has})")
-    return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="CSV with columns name,kind[,parent]."),
+    file: Path = typer.Argument(..., help="CSV (; or , separated): name,kind[,parent]."),
     parent: str = typer.Option(
-        None, "--parent",
+        None, "--parent", callback=nonempty("an organisation id or name"),
         help="Put rows without a parent under this organisation (created as a region if missing)."),
 ) -> None:
     """Import organisations from a CSV file; existing ones are skipped.
@@ -50,10 +28,12 @@ def import_(
     from tracker.services.orgs import import_organisations
 
     context = app_context(ctx)
-    rows = read_csv(file, ("name", "kind"))
+    rows = read_rows(file, required=("name", "kind"), optional=("parent",))
     with context.db.transaction() as session:
         result = import_organisations(session=session, rows=rows, parent=parent, source=str(file))
     typer.echo(f"Imported {result.created} organisation(s), skipped {result.skipped} existing")
+    if (skipped := result.skipped_text()) is not None:
+        typer.echo(skipped)
 
 
 @app.command("add")
@@ -61,8 +41,10 @@ def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Organisation name."),
     kind: str = typer.Option("other", "--kind",
+                             callback=nonempty("region, municipality, school or other"),
                              help="region, municipality, school, other (or a Russian word)."),
-    parent: str = typer.Option(None, "--parent", help="Parent organisation (id or name)."),
+    parent: str = typer.Option(None, "--parent", callback=nonempty("an organisation id or name"),
+                              help="Parent organisation (id or name)."),
 ) -> None:
     """Add one organisation.
 
@@ -72,7 +54,7 @@ def add(
 
     context = app_context(ctx)
     with context.db.transaction() as session:
-        owner = find_organisation(session=session, ref=parent) if parent else None
+        owner = find_organisation(session=session, ref=parent) if parent is not None else None
         org = add_organisation(session=session, name=name, kind=kind, parent=owner)
     typer.echo(f"Added organisation {org.id}: {org.name}")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import chat_id_parser, nonempty
 from tracker.cli.context import app_context, print_json
-from tracker.cli.orgs import read_csv
 
 app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_help=True)
 
@@ -16,14 +16,22 @@ app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Full name, e.g. \"Пушкарева Е.А.\"."),
-    org: str = typer.Option(..., "--org", help="Organisation (id or name)."),
-    email: str = typer.Option(None, "--email"),
-    telegram: int = typer.Option(None, "--telegram",
+    org: str = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
+                            help="Organisation (id or name)."),
+    email: str = typer.Option(None, "--email", callback=nonempty("an address such as iv@azov.ru"),
+                              help="Email address."),
+    telegram: int = typer.Option(None, "--telegram", parser=chat_id_parser,
                                  help="Telegram chat id (usually set by the invite link)."),
-    role: str = typer.Option("officer", "--role", help="officer, coordinator, lead or admin."),
-    locale: str = typer.Option("ru", "--locale", help="ru or en."),
-    timezone: str = typer.Option(None, "--timezone", help="IANA time zone; default: the config's."),
-    channels: str = typer.Option("both", "--channels", help="email, telegram or both."),
+    role: str = typer.Option("officer", "--role",
+                             callback=nonempty("officer, coordinator, lead or admin"),
+                             help="officer, coordinator, lead or admin."),
+    locale: str = typer.Option("ru", "--locale", callback=nonempty("ru or en"), help="ru or en."),
+    timezone: str = typer.Option(None, "--timezone",
+                                 callback=nonempty("a time zone such as Europe/Moscow"),
+                                 help="IANA time zone; default: the config's."),
+    channels: str = typer.Option("both", "--channels",
+                                 callback=nonempty("email, telegram or both"),
+                                 help="email, telegram or both."),
 ) -> None:
     """Add a person.
 
@@ -55,17 +63,25 @@ def import_(
     from tracker.services.people import import_people
 
     context = app_context(ctx)
-    rows = read_csv(file, ("name", "email", "telegram_chat_id", "organisation", "role"))
+    from tracker.services.csv_rows import read_rows
+
+    rows = read_rows(file, required=("name", "email", "telegram_chat_id", "organisation", "role"),
+                     optional=("locale",))
     with context.db.transaction() as session:
         result = import_people(session=session, rows=rows, source=str(file))
     typer.echo(f"Imported {result.created} person(s), skipped {result.skipped} existing")
+    if (skipped := result.skipped_text()) is not None:
+        typer.echo(skipped)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    org: str = typer.Option(None, "--org", help="Only this organisation and those under it."),
-    role: str = typer.Option(None, "--role", help="officer, coordinator, lead or admin."),
+    org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+                            help="Only this organisation and those under it."),
+    role: str = typer.Option(None, "--role",
+                             callback=nonempty("officer, coordinator, lead or admin"),
+                             help="officer, coordinator, lead or admin."),
     wide: bool = typer.Option(False, "--wide", help="Every name whole, however wide."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -81,11 +97,11 @@ def list_(
     context = app_context(ctx)
     with context.db.reading() as session:
         ids = None
-        if org:
+        if org is not None:
             root = find_organisation(session=session, ref=org)
             ids = subtree_ids(session=session, root_id=root.id)
         rows = list_people(session=session, organisation_ids=ids,
-                           role=_choice(Role, role, "role") if role else None)
+                           role=_choice(Role, role, "role") if role is not None else None)
     if as_json:
         print_json([
             {"id": p.id, "name": p.name, "email": p.email, "telegram_chat_id": p.telegram_chat_id,

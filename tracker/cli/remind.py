@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import count_parser, id_parser, nonempty
 from tracker.cli.context import app_context, print_json
 
 outbox_app = typer.Typer(no_args_is_help=True, help="Inspect and retry outgoing messages.")
@@ -68,7 +69,8 @@ def run(
 
 def remind(
     ctx: typer.Context,
-    at: str = typer.Option(None, "--at", help='Local time to act as, e.g. "2021-08-13 09:00".'),
+    at: str = typer.Option(None, "--at", callback=nonempty("a local time such as 2021-08-13 09:00"),
+                          help='Local time to act as, e.g. "2021-08-13 09:00".'),
     dry_run: bool = typer.Option(False, "--dry-run", help="Record and send nothing; show what "
                                  "would go out."),
     as_json: bool = typer.Option(False, "--json", help="Print the messages as JSON."),
@@ -83,7 +85,7 @@ def remind(
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
-    now = _parse_at(at, settings) if at else context.now()
+    now = _parse_at(at, settings) if at is not None else context.now()
     if not as_json:
         _logging()
     from tracker.services.web_links import link_maker
@@ -161,9 +163,12 @@ def _dry_rows(db, settings, report, now) -> list[dict]:
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: str = typer.Option(None, "--status", help="pending, sending, sent, failed, "
-                               "skipped or cancelled."),
-    limit: int = typer.Option(50, "--limit", min=1, help="Newest first, at most this many."),
+    status: str = typer.Option(None, "--status",
+                               callback=nonempty("pending, sending, sent, failed, skipped or "
+                                                 "cancelled"),
+                               help="pending, sending, sent, failed, skipped or cancelled."),
+    limit: int = typer.Option(50, "--limit", parser=count_parser,
+                              help="Newest first, at most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List outgoing messages, newest first.
@@ -194,7 +199,8 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID")) -> None:
+def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID",
+                                                                 parser=id_parser)) -> None:
     """Send a failed message again at the next pass.
 
     Example: tracker outbox retry 12
@@ -209,8 +215,9 @@ def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metav
 
 def demo(
     ctx: typer.Context,
-    directory: Path = typer.Option(Path("demo"), "--dir", help="Folder for the demo's config, "
-                                   "database and outbox (created; must be empty or a demo)."),
+    directory: str = typer.Option("demo", "--dir", callback=nonempty("a folder"),
+                                  help="Folder for the demo's config, "
+                                  "database and outbox (created; must be empty or a demo)."),
     days: int = typer.Option(None, "--days", min=1, help="Days to walk (default: past the "
                              "last deadline)."),
 ) -> None:
@@ -220,7 +227,7 @@ def demo(
     """
     from tracker.demo import run_demo
 
-    run_demo(directory, days=days)
+    run_demo(Path(directory), days=days)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
 
 report_app = typer.Typer(
@@ -19,25 +20,31 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_OF = typer.Option(None, "--as-of", help="Date of the figures: 2021-08-20 or 20.08.2021 "
+AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+                     help="Date of the figures: 2021-08-20 or 20.08.2021 "
                      "(default: today in the configured time zone).")
-BY = typer.Option("organisation", "--by", help="Rows: organisation (rolled up the hierarchy), "
-                  "document, person or level.")
-ORG = typer.Option(None, "--org", help="Only this organisation and everything under it "
-                   "(id or name).")
-FORMAT = typer.Option("table", "--format", "-f", help="table, json, csv, xlsx or html.")
-OUT = typer.Option(None, "--out", "-o", help="Write to this file (required for xlsx).")
+BY = typer.Option("organisation", "--by",
+                  callback=nonempty("organisation, document, person or level"),
+                  help="Rows: organisation (rolled up the hierarchy), document, person or level.")
+ORG = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+                   help="Only this organisation and everything under it (id or name).")
+FORMAT = typer.Option("table", "--format", "-f",
+                      callback=nonempty("table, json, csv, xlsx or html"),
+                      help="table, json, csv, xlsx or html.")
+OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
+                   help="Write to this file (required for xlsx).")
 DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
                          "Excel expects).")
 WIDE = typer.Option(False, "--wide", help="The table as wide as its names (default: at most "
                     "100 columns, long names wrap).")
+MAX_DEPTH = 20
 DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
                      "(0: every level).")
 
 
 @report_app.command("overdue")
 def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
-            fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+            fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
             depth: int = DEPTH, wide: bool = WIDE) -> None:
     """Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the
     average delay and the oldest due date, per organisation, document, person or level.
@@ -49,7 +56,7 @@ def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG
 
 @report_app.command("discipline")
 def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
-               fmt: str = FORMAT, out: Path = OUT, delimiter: str = DELIMITER,
+               fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
                depth: int = DEPTH, wide: bool = WIDE) -> None:
     """Executive discipline («исполнительская дисциплина»): the share done on time, the
     lowest first, with done late, overdue and extensions.
@@ -66,6 +73,7 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
     from tracker.reports.report import Format
 
     app = app_context(ctx)
+    out = Path(out) if out is not None else None  # a str option: `--out ''` is not "."
     try:
         fmt = Format(fmt)
     except ValueError:
@@ -78,15 +86,15 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
             f"invalid --by {by!r}: expected organisation, document, person or level") from None
     if len(delimiter) != 1:
         raise InvalidInput(f"invalid --delimiter {delimiter!r}: expected one character")
-    if depth < 0:
-        raise InvalidInput(f"invalid --depth {depth}: expected 0 or more")
+    if not 0 <= depth <= MAX_DEPTH:  # a hierarchy is a handful of levels deep
+        raise InvalidInput(f"invalid --depth {depth}: expected 0 (every level) to {MAX_DEPTH}")
     if fmt == Format.XLSX and out is None:
         raise InvalidInput("--format xlsx needs --out FILE")
     if fmt == Format.TABLE and out is not None:
         raise InvalidInput("--out needs --format json, csv, xlsx or html")
-    if out is not None and not out.parent.resolve().is_dir():
-        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
-    day = parse_date(as_of_text, what="--as-of date") if as_of_text else app.today()
+    if out is not None:
+        writable_file(out)
+    day = parse_date(as_of_text, what="--as-of date") if as_of_text is not None else app.today()
     settings = app.settings
     report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
     if fmt == Format.TABLE:
@@ -107,7 +115,10 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
         return
     from tracker.reports.files import write_atomically
 
-    write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    try:
+        write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as exc:  # the folder became read-only, the disk is full, ...
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
     done = "Written" if report.locale == "en" else "Отчёт записан"
     typer.echo(f"{done}: {out}")
 
@@ -117,7 +128,8 @@ def _build(app, kind, day, by, org_ref, depth, fmt, settings):
     from tracker.services.orgs import find_organisation
 
     with app.db.reading() as session:
-        root_id = find_organisation(session=session, ref=org_ref).id if org_ref else None
+        root_id = (find_organisation(session=session, ref=org_ref).id if org_ref is not None
+                   else None)
         report = build_report(
             session=session, kind=kind, as_of=day, root_org_id=root_id, by=by,
             zone=settings.zone, all_views=fmt in (Format.XLSX, Format.HTML, Format.JSON),

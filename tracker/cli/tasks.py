@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from tracker.cli.checks import count_parser, id_parser, nonempty
 from tracker.cli.context import app_context, print_json
 
 app = typer.Typer(help="Tasks (assignments): add, list, complete, reopen, extend.",
@@ -49,12 +50,17 @@ def _doc_title(document) -> str | None:
 def add(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="What has to be done."),
-    due: str = typer.Option(None, "--due", help="Due date: 2021-08-20 or 20.08.2021."),
-    org: list[str] = typer.Option(..., "--org",
+    due: str = typer.Option(None, "--due", callback=nonempty("a date such as 20.08.2021"),
+                             help="Due date: 2021-08-20 or 20.08.2021."),
+    org: list[str] = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
                                   help="Organisation (id or name); repeat for several."),
-    person: str = typer.Option(None, "--person", help="Responsible person (id, email or name)."),
-    level: str = typer.Option("municipal", "--level", help="regional, municipal or school."),
-    label: str = typer.Option(None, "--label", help="Reference label, e.g. 3.2."),
+    person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
+                               help="Responsible person (id, email or name)."),
+    level: str = typer.Option("municipal", "--level",
+                              callback=nonempty("regional, municipal or school"),
+                              help="regional, municipal or school."),
+    label: str = typer.Option(None, "--label", callback=nonempty("a label such as 3.2"),
+                              help="Reference label, e.g. 3.2."),
 ) -> None:
     """Add a task and assign it to one or more organisations.
 
@@ -67,10 +73,10 @@ def add(
     from tracker.services.tasks import add_task
 
     context = app_context(ctx)
-    due_date = parse_date(due, what="due date") if due else None
+    due_date = parse_date(due, what="due date") if due is not None else None
     with context.db.transaction() as session:
         orgs = [find_organisation(session=session, ref=o) for o in org]
-        owner = find_person(session=session, ref=person) if person else None
+        owner = find_person(session=session, ref=person) if person is not None else None
         task, assignments = add_task(
             session=session, text=text, organisations=orgs, due=due_date, person=owner,
             level=_choice(Level, level, "level"), label=label, now=context.now(),
@@ -79,7 +85,8 @@ def add(
     typer.echo(f"Added task {task.id} with {len(assignments)} assignment(s): {ids}")
 
 
-AS_OF = typer.Option(None, "--as-of", help="Count overdue as of this date: 2021-08-20 or "
+AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+                     help="Count overdue as of this date: 2021-08-20 or "
                      "20.08.2021 (default: today in the configured time zone).")
 WIDE = typer.Option(False, "--wide", help="Every text whole, however wide the table gets.")
 SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
@@ -102,11 +109,17 @@ def _state(a, overdue: bool, today, locale: str) -> str:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: str = typer.Option(None, "--status", help="open, done, overdue or cancelled."),
-    org: str = typer.Option(None, "--org", help="Organisation and everything under it."),
-    person: str = typer.Option(None, "--person", help="Responsible person."),
-    due_before: str = typer.Option(None, "--due-before", help="Only due before this date."),
-    limit: int = typer.Option(None, "--limit", help="At most this many rows."),
+    status: str = typer.Option(None, "--status",
+                               callback=nonempty("open, done, overdue or cancelled"),
+                               help="open, done, overdue or cancelled."),
+    org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+                            help="Organisation and everything under it."),
+    person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
+                               help="Responsible person."),
+    due_before: str = typer.Option(None, "--due-before",
+                                   callback=nonempty("a date such as 20.08.2021"),
+                                   help="Only due before this date."),
+    limit: int = typer.Option(None, "--limit", parser=count_parser, help="At most this many rows."),
     as_of: str = AS_OF,
     wide: bool = WIDE,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -127,13 +140,13 @@ def list_(
     context = app_context(ctx)
     today = _today(context, as_of)
     locale = context.settings.locale
-    before = parse_date(due_before, what="--due-before date") if due_before else None
+    before = parse_date(due_before, what="--due-before date") if due_before is not None else None
     with context.db.reading() as session:
         ids = None
-        if org:
+        if org is not None:
             root = find_organisation(session=session, ref=org)
             ids = subtree_ids(session=session, root_id=root.id)
-        person_id = find_person(session=session, ref=person).id if person else None
+        person_id = find_person(session=session, ref=person).id if person is not None else None
         views = list_assignments(session=session, today=today, status=status,
                                  organisation_ids=ids, person_id=person_id, due_before=before,
                                  limit=limit)
@@ -173,7 +186,8 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
+    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.",
+                                       parser=id_parser),
     as_of: str = AS_OF,
     wide: bool = typer.Option(False, "--wide", help="List every reminder, not the latest "
                               f"{SHOWN_REMINDERS}."),
@@ -283,8 +297,9 @@ def _show_text(view, data, events, names, today, settings, wide: bool) -> str:
 @app.command("done")
 def done(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
-    comment: str = typer.Option(None, "--comment", help="What was done."),
+    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    comment: str = typer.Option(None, "--comment", callback=nonempty("what was done"),
+                                help="What was done."),
 ) -> None:
     """Mark an assignment done.
 
@@ -303,8 +318,9 @@ def done(
 @app.command("reopen")
 def reopen(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
-    reason: str = typer.Option(None, "--reason", help="Why it is reopened."),
+    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    reason: str = typer.Option(None, "--reason", callback=nonempty("why it is reopened"),
+                               help="Why it is reopened."),
 ) -> None:
     """Reopen a done or cancelled assignment.
 
@@ -323,8 +339,9 @@ def reopen(
 @app.command("cancel")
 def cancel(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
-    reason: str = typer.Option(None, "--reason", help="Why it is cancelled."),
+    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    reason: str = typer.Option(None, "--reason", callback=nonempty("why it is cancelled"),
+                               help="Why it is cancelled."),
 ) -> None:
     """Cancel an open assignment; no more reminders go out for it.
 
@@ -343,9 +360,11 @@ def cancel(
 @app.command("extend")
 def extend(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id."),
-    to: str = typer.Option(..., "--to", help="New due date: 2021-09-30 or 30.09.2021."),
-    reason: str = typer.Option(..., "--reason", help="Why the deadline moves."),
+    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    to: str = typer.Option(..., "--to", callback=nonempty("a date such as 30.09.2021"),
+                           help="New due date: 2021-09-30 or 30.09.2021."),
+    reason: str = typer.Option(..., "--reason", callback=nonempty("why the deadline moves"),
+                               help="Why the deadline moves."),
 ) -> None:
     """Move an assignment's deadline later; the original stays on record.
 

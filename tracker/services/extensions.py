@@ -24,6 +24,7 @@ from notifications.loading import person_info
 from notifications.message import MessageKind, Rule
 from tracker.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
 from tracker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tracker.ids import id_or_none
 from tracker.models import (
     Assignment,
     ExtensionRequest,
@@ -107,7 +108,7 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
         coordinator, lead or admin over the assignment, or decides their own request.
     :raises Conflict: already decided (by whom is in the message).
     """
-    request = session.get(ExtensionRequest, request_id)
+    request = session.get(ExtensionRequest, request_id) if id_or_none(request_id) else None
     if request is None:
         raise NotFound(f"extension request {request_id} not found")
     assignment = get_assignment(session=session, assignment_id=request.assignment_id)

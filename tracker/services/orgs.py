@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from tracker.enums import OrgKind
 from tracker.errors import InvalidInput, NotFound
+from tracker.ids import looks_like_id, parse_id
 from tracker.models import Organisation, fold
+from tracker.services.csv_rows import line_of
 
 # Russian and English words for kinds, as they appear in directories.
 _KIND_WORDS: dict[str, OrgKind] = {
@@ -85,11 +87,14 @@ def find_organisation(*, session: Session, ref: str | int) -> Organisation:
 
     :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
     """
-    if isinstance(ref, int) or str(ref).strip().isdigit():
-        org = session.get(Organisation, int(ref))
+    if isinstance(ref, int) or looks_like_id(str(ref)):
+        org_id = parse_id(ref, what="organisation id")
+        org = session.get(Organisation, org_id)
         if org is None:
-            raise NotFound(f"organisation {ref} not found")
+            raise NotFound(f"organisation {org_id} not found")
         return org
+    if not str(ref).strip():
+        raise InvalidInput("organisation is empty: expected an id or a name")
     matches = session.exec(select(Organisation).where(Organisation.name_key == fold(ref))).all()
     if not matches:
         raise NotFound(f"organisation {ref!r} not found")
@@ -101,8 +106,47 @@ def find_organisation(*, session: Session, ref: str | int) -> Organisation:
 
 @dataclass
 class ImportResult:
+    """What an import did; skipped rows by line: already in the directory, or repeating
+    an earlier line of the same file (line -> that earlier line)."""
+
     created: int = 0
     skipped: int = 0
+    existing_lines: list[int] = field(default_factory=list)
+    duplicate_lines: dict[int, int] = field(default_factory=dict)
+
+    def skip(self, line: int, same_as: int | None = None) -> None:
+        self.skipped += 1
+        if same_as is None:
+            self.existing_lines.append(line)
+        else:
+            self.duplicate_lines[line] = same_as
+
+    def skipped_text(self) -> str | None:
+        """`Skipped line 4 (same as line 2); lines 5-9 already in the directory`, or None."""
+        parts = []
+        if self.duplicate_lines:
+            parts.append("; ".join(f"line {line} (same as line {first})"
+                                   for line, first in self.duplicate_lines.items()))
+        if self.existing_lines:
+            ranges = _ranges(self.existing_lines)
+            word = "line" if len(self.existing_lines) == 1 else "lines"
+            parts.append(f"{word} {ranges} already in the directory")
+        return "Skipped " + "; ".join(parts) if parts else None
+
+
+def _ranges(numbers: list[int]) -> str:
+    out: list[str] = []
+    start = prev = None
+    for n in sorted(numbers):
+        if prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    if start is not None:
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(out)
 
 
 def import_organisations(
@@ -124,7 +168,9 @@ def import_organisations(
         except NotFound:
             default_parent = add_organisation(session=session, name=parent, kind=OrgKind.REGION)
             result.created += 1
-    for line, row in enumerate(rows, start=2):
+    seen: dict[tuple[str, int | None], int] = {}
+    for number, row in enumerate(rows, start=2):
+        line = line_of(row, number)
         name = (row.get("name") or "").strip()
         if not name:
             raise InvalidInput(f"{source}, line {line}: empty name")
@@ -143,11 +189,19 @@ def import_organisations(
             same_name = same_name.where(Organisation.parent_id == parent_id)
         # A row with no parent names an organisation already in the directory anywhere:
         # importing the same file again without --parent must not double the directory.
+        key = (fold(name), parent_id)
+        if key in seen:
+            result.skip(line, same_as=seen[key])
+            continue
+        seen[key] = line
         exists = session.exec(same_name).first()
         if exists:
-            result.skipped += 1
+            result.skip(line)
             continue
-        add_organisation(session=session, name=name, kind=kind_word, parent=owner)
+        try:
+            add_organisation(session=session, name=name, kind=kind_word, parent=owner)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{source}, line {line}: {exc}") from None
         result.created += 1
     return result
 

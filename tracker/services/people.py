@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from tracker.enums import ChannelPref, Role
 from tracker.errors import InvalidInput, NotFound
+from tracker.ids import looks_like_id, parse_id
 from tracker.models import Organisation, Person, fold
+from tracker.services.csv_rows import line_of
 from tracker.services.orgs import ImportResult, find_organisation
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -79,10 +81,13 @@ def find_person(*, session: Session, ref: str | int) -> Person:
     :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
     """
     ref_text = str(ref).strip()
-    if ref_text.isdigit():
-        person = session.get(Person, int(ref_text))
+    if not ref_text:
+        raise InvalidInput("person is empty: expected an id, an email or a name")
+    if looks_like_id(ref_text):
+        person_id = parse_id(ref_text, what="person id")
+        person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"person {ref_text} not found")
+            raise NotFound(f"person {person_id} not found")
         return person
     if "@" in ref_text:
         person = session.exec(select(Person).where(Person.email == ref_text)).first()
@@ -102,22 +107,27 @@ def _chat_id(value: str, where: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{where}: telegram_chat_id {value!r} is not a number") from None
+    digits = value.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18 or int(digits) == 0:
+        raise InvalidInput(f"{where}: telegram_chat_id {value!r} is not a Telegram chat id "
+                           "(expected a whole number such as 123456789)")
+    return int(value)
 
 
 def import_people(
     *, session: Session, rows: Iterable[Mapping[str, str]], source: str
 ) -> ImportResult:
-    """Import `name,email,telegram_chat_id,organisation,role` rows.
+    """Import `name,email,telegram_chat_id,organisation,role[,locale]` rows.
 
-    A row whose email (or, without email, name in the same organisation) exists is
-    skipped. :raises InvalidInput: naming the file and line of the first bad row.
+    A row whose email (or, without email, name in the same organisation) exists, or
+    repeats an earlier row of the file, is skipped and its line kept in the result.
+    :raises InvalidInput: naming the file and line of the first bad row (an empty or
+        unknown role, a bad email or chat id, an unknown organisation).
     """
     result = ImportResult()
-    for line, row in enumerate(rows, start=2):
+    seen: dict[tuple, int] = {}
+    for number, row in enumerate(rows, start=2):
+        line = line_of(row, number)
         where = f"{source}, line {line}"
         try:
             org = find_organisation(session=session, ref=(row.get("organisation") or "").strip())
@@ -125,6 +135,15 @@ def import_people(
             raise InvalidInput(f"{where}: {exc}") from None
         email = (row.get("email") or "").strip() or None
         name = (row.get("name") or "").strip()
+        role = (row.get("role") or "").strip()
+        if not role:
+            allowed = ", ".join(m.value for m in Role)
+            raise InvalidInput(f"{where}: empty role for {name!r}: expected one of {allowed}")
+        key = ("email", email.lower()) if email else ("name", fold(name), org.id)
+        if key in seen:
+            result.skip(line, same_as=seen[key])
+            continue
+        seen[key] = line
         if email:
             exists = session.exec(select(Person.id).where(Person.email == email)).first()
         else:
@@ -134,7 +153,7 @@ def import_people(
                 )
             ).first()
         if exists:
-            result.skipped += 1
+            result.skip(line)
             continue
         chat_id = _chat_id(row.get("telegram_chat_id", ""), where)
         try:
@@ -144,7 +163,7 @@ def import_people(
                 organisation=org,
                 email=email,
                 telegram_chat_id=chat_id,
-                role=(row.get("role") or "officer").strip() or "officer",
+                role=role,
                 locale=(row.get("locale") or "ru").strip() or "ru",
             )
         except InvalidInput as exc:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from tracker.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
 from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.ids import id_or_none
 from tracker.models import (
     Assignment,
     Document,
@@ -222,8 +223,8 @@ def assign_many(
 
 
 def get_assignment(*, session: Session, assignment_id: int) -> Assignment:
-    """:raises NotFound: no assignment with that id."""
-    assignment = session.get(Assignment, assignment_id)
+    """:raises NotFound: no assignment with that id (also for ids no row can have)."""
+    assignment = session.get(Assignment, assignment_id) if id_or_none(assignment_id) else None
     if assignment is None:
         raise NotFound(f"assignment {assignment_id} not found")
     return assignment

@@ -1,0 +1,304 @@
+"""The CLI under hostile input: a table of bad invocations against a real SQLite file.
+
+Each case gives the arguments (and environment), the exit code (1 for a refused value,
+2 for a usage mistake) and the exact one line the command prints; the test also checks
+that no traceback appears and that no row of any table was added, removed or changed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from tests.conftest import MUNICIPALITIES_CSV
+
+BIG = "9223372036854775808"  # 2**63: one beyond what SQLite and PostgreSQL hold
+RANGE = "expected a whole number from 1 to 9223372036854775807"
+NON_ASCII = ["²", "①", "１", "१", "١٢", "٣"]  # isdigit() accepts some, int() others
+
+
+def usage(command: str, param: str, message: str) -> str:
+    return (f"Error: tracker {command}: Invalid value for '{param}': {message} "
+            f"(see tracker {command} --help)")
+
+
+def not_an_id(command: str, value: str, param: str = "ID") -> str:
+    return usage(command, param, f"{value!r} is not an id: {RANGE}")
+
+
+def empty(command: str, option: str, expected: str) -> str:
+    return usage(command, option, f"empty value: expected {expected}")
+
+
+ID_COMMANDS = [("tasks show", []), ("tasks done", []), ("tasks reopen", []),
+               ("tasks cancel", []), ("tasks extend", ["--to", "30.09.2021", "--reason", "x"]),
+               ("extensions approve", []), ("extensions reject", []), ("outbox retry", [])]
+
+
+def _id_cases():
+    for command, extra in ID_COMMANDS:
+        for value in [BIG, "0", "99999999999999999999999", *NON_ASCII[:3]]:
+            yield ([*command.split(), "--", value, *extra], {}, 2, not_an_id(command, value))
+    for value in NON_ASCII[3:]:
+        yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
+    yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
+    yield (["--config", "", "tasks", "list"], {}, 2,
+           "Error: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
+           "file path (see tracker --help)")
+    yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
+    yield (["tasks", "show", "99"], {}, 1, "Error: assignment 99 not found")
+    yield (["extensions", "approve", "7"], {}, 1, "Error: extension request 7 not found")
+    # People and organisations named by id
+    yield (["people", "add", "Икс", "--org", BIG], {}, 1,
+           f"Error: invalid organisation id '{BIG}': {RANGE}")
+    yield (["tasks", "add", "Т", "--org", "0"], {}, 1,
+           f"Error: invalid organisation id '0': {RANGE}")
+    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Error: organisation '१' not found")
+    yield (["tasks", "list", "--person", BIG], {}, 1, f"Error: invalid person id '{BIG}': {RANGE}")
+    yield (["people", "invite", "0"], {}, 1, f"Error: invalid person id '0': {RANGE}")
+    yield (["report", "overdue", "--org", "99999999999999999999"], {}, 1,
+           f"Error: invalid organisation id '99999999999999999999': {RANGE}")
+    yield (["people", "add", "Икс", "--org", "2", "--telegram", "99999999999999999999"], {}, 2,
+           usage("people add", "--telegram", "'99999999999999999999' is not a Telegram chat "
+                 "id: expected a non-zero whole number such as 123456789"))
+    yield (["report", "overdue", "--depth", "99999999999999999999"], {}, 1,
+           "Error: invalid --depth 99999999999999999999: expected 0 (every level) to 20")
+    yield (["report", "overdue", "--depth", "-1"], {}, 1,
+           "Error: invalid --depth -1: expected 0 (every level) to 20")
+    yield (["tasks", "list", "--limit", "0"], {}, 2,
+           usage("tasks list", "--limit", f"'0' is not a count: {RANGE}"))
+    yield (["outbox", "list", "--limit", "-3"], {}, 2,
+           usage("outbox list", "--limit", f"'-3' is not a count: {RANGE}"))
+
+
+def _empty_cases():
+    date = "a date such as 20.08.2021"
+    org = "an organisation id or name"
+    yield ["tasks", "add", "Т", "--org", "2", "--due", ""], "tasks add", "--due", date
+    yield ["tasks", "add", "Т", "--org", ""], "tasks add", "--org", org
+    yield ["tasks", "add", "Т", "--org", "2", "--label", ""], "tasks add", "--label", \
+        "a label such as 3.2"
+    yield ["tasks", "add", "Т", "--org", "2", "--level", ""], "tasks add", "--level", \
+        "regional, municipal or school"
+    yield ["tasks", "list", "--status", ""], "tasks list", "--status", \
+        "open, done, overdue or cancelled"
+    yield ["tasks", "list", "--due-before", " "], "tasks list", "--due-before", date
+    yield ["tasks", "list", "--person", ""], "tasks list", "--person", \
+        "a person id, email or name"
+    yield ["tasks", "done", "1", "--comment", ""], "tasks done", "--comment", "what was done"
+    yield ["tasks", "extend", "1", "--to", "", "--reason", "x"], "tasks extend", "--to", \
+        "a date such as 30.09.2021"
+    yield ["tasks", "extend", "1", "--to", "30.09.2021", "--reason", ""], "tasks extend", \
+        "--reason", "why the deadline moves"
+    yield ["extensions", "list", "--status", ""], "extensions list", "--status", \
+        "pending, approved, rejected or all"
+    yield ["report", "overdue", "--as-of", ""], "report overdue", "--as-of", date
+    yield ["report", "discipline", "--org", ""], "report discipline", "--org", org
+    yield ["report", "overdue", "--format", "csv", "--out", ""], "report overdue", \
+        "--out' / '-o", "a file name"
+    yield ["remind", "--at", ""], "remind", "--at", "a local time such as 2021-08-13 09:00"
+    yield ["demo", "--dir", ""], "demo", "--dir", "a folder"
+    yield ["people", "add", "Икс", "--org", "2", "--email", ""], "people add", "--email", \
+        "an address such as iv@azov.ru"
+    yield ["people", "add", "Икс", "--org", "2", "--role", ""], "people add", "--role", \
+        "officer, coordinator, lead or admin"
+    yield ["people", "add", "Икс", "--org", "2", "--timezone", ""], "people add", \
+        "--timezone", "a time zone such as Europe/Moscow"
+    yield ["people", "add", "Икс", "--org", "2", "--channels", ""], "people add", \
+        "--channels", "email, telegram or both"
+    yield ["org", "add", "Школа", "--parent", ""], "org add", "--parent", org
+    yield ["org", "add", "Школа", "--kind", ""], "org add", "--kind", \
+        "region, municipality, school or other"
+
+
+def _environment_cases():
+    env = [
+        ("TRACKER_REMINDERS__DAYS_BEFORE", "not-a-list",
+         "expected a JSON list such as [14, 7, 3, 1, 0], got 'not-a-list'"),
+        ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "-100", "expected a JSON list such as [1, 2], "
+         "got '-100'"),
+        ("TRACKER_SMTP", "garbage", 'expected a JSON object such as {"key": "value"}, or one '
+         "variable per key (TRACKER_SECTION__KEY), got 'garbage'"),
+        ("TRACKER_SMTP__PORT", "smtp", "invalid setting smtp.port: expected a whole number, "
+         "got 'smtp'"),
+        ("TRACKER_SMTP__SENDER", "tracker", "invalid setting smtp.sender: expected an email "
+         "address such as tracker@example.ru, got 'tracker'"),
+        ("TRACKER_OUTBOX__BATCH_SIZE", "0", "invalid setting outbox.batch_size: expected a "
+         "number at least 1, got '0'"),
+        ("TRACKER_SMTP__HOSTNAME", "mail", "unknown setting smtp.hostname"),
+        ("TRACKER_DIGESTS__LEAD_CRON", "every monday", "invalid setting digests.lead_cron: "
+         'expected a cron expression "minute hour day month weekday" such as "0 9 * * mon", '
+         "got 'every monday' (Wrong number of fields; got 2, expected 5)"),
+        ("TRACKER_TELEGRAM__API_URL", "telegram", "invalid setting telegram.api_url: expected "
+         "an http:// or https:// URL, got 'telegram'"),
+        ("TRACKER_TIMEZONE", "Moscow", "invalid setting timezone: unknown time zone 'Moscow'"),
+    ]
+    for name, value, message in env:
+        yield ["tasks", "list"], {name: value}, 1, f"Error: {name}: {message}"
+
+
+def _file_cases(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    out = ["report", "overdue", "--format", "csv", "--out"]
+    yield [*out, str(folder)], {}, 1, f"Error: cannot write {folder}: it is a folder; " \
+        "expected a file name"
+    yield [*out, str(tmp_path / "missing" / "r.csv")], {}, 1, \
+        f"Error: cannot write {tmp_path / 'missing' / 'r.csv'}: folder {tmp_path / 'missing'} " \
+        "does not exist"
+    yield [*out, str(plain / "r.csv")], {}, 1, \
+        f"Error: cannot write {plain / 'r.csv'}: folder {plain} does not exist"
+    yield [*out, "/proc/r.csv"], {}, 1, "Error: cannot write /proc/r.csv: No such file or " \
+        "directory"
+
+
+def _config_cases(tmp_path):
+    bad = [
+        ('[smtp]\nsender = "контроль"\n', "invalid setting smtp.sender: expected an email "
+         "address such as tracker@example.ru, got 'контроль'"),
+        ('[telegram]\nfile_url = "file://x"\n', "invalid setting telegram.file_url: expected an "
+         "http:// or https:// URL, got 'file://x'"),
+        ('[digests]\ncoordinator_cron = ""\n', "invalid setting digests.coordinator_cron: "
+         'expected a cron expression "minute hour day month weekday" such as "0 9 * * mon", '
+         "got '' (Wrong number of fields; got 0, expected 5)"),
+        ("[outbox]\nbatch_size = 0.5\n", "invalid setting outbox.batch_size: expected a whole "
+         "number, got 0.5"),
+        ("[telegram]\ngroup_per_minute = 1000\n", "invalid setting telegram.group_per_minute: "
+         "expected a number at most 60, got 1000"),
+        ('[reminders]\nsend_time = "9 утра"\n', "invalid setting reminders.send_time: expected "
+         "a time of day \"HH:MM\" such as \"09:00\", got '9 утра'"),
+        ('locale = "de"\n', "invalid setting locale: Input should be 'ru' or 'en'"),
+    ]
+    for n, (body, message) in enumerate(bad):
+        path = tmp_path / f"bad{n}.toml"
+        path.write_text(body, encoding="utf-8")
+        yield ["--config", str(path), "tasks", "list"], {}, 1, f"Error: {path}: {message}"
+
+
+def _csv_cases(tmp_path):
+    def csv_file(name: str, body: str, encoding: str = "utf-8") -> str:
+        path = tmp_path / name
+        path.write_bytes(body.encode(encoding))
+        return str(path)
+
+    people_head = "name;email;telegram_chat_id;organisation;role\n"
+    one = csv_file("no_name.csv", "fio;kind\nГород;region\n")
+    yield ["org", "import", one], {}, 1, f"Error: {one}: missing column(s) name (has: fio, " \
+        "kind; expected: name, kind (optional: parent))"
+    two = csv_file("extra.csv", "name,kind,colour\nГород,region,red\n")
+    yield ["org", "import", two], {}, 1, f"Error: {two}: unknown column(s) colour (expected: " \
+        "name, kind (optional: parent))"
+    three = csv_file("role.csv", people_head + "Петров П.П.;p@example.ru;;Город Азов;officer\n"
+                     "Сидоров С.С.;s@example.ru;;Город Азов;\n", "utf-8-sig")
+    yield ["people", "import", three], {}, 1, f"Error: {three}, line 3: empty role for " \
+        "'Сидоров С.С.': expected one of officer, coordinator, lead, admin"
+    four = csv_file("boss.csv", people_head + "\nПетров П.П.;p@example.ru;;Город Азов;boss\n")
+    yield ["people", "import", four], {}, 1, f"Error: {four}, line 3: invalid role 'boss': " \
+        "expected one of officer, coordinator, lead, admin"
+    five = csv_file("chat.csv", people_head + "Петров П.П.;p@example.ru;١٢٣;Город Азов;officer\n")
+    yield ["people", "import", five], {}, 1, f"Error: {five}, line 2: telegram_chat_id '١٢٣' " \
+        "is not a Telegram chat id (expected a whole number such as 123456789)"
+    six = csv_file("org.csv", people_head + "Петров П.П.;p@example.ru;;Город Нигде;officer\n")
+    yield ["people", "import", six], {}, 1, f"Error: {six}, line 2: organisation " \
+        "'Город Нигде' not found"
+    seven = csv_file("mail.csv", people_head + "Петров П.П.;p@;;Город Азов;officer\n")
+    yield ["people", "import", seven], {}, 1, f"Error: {seven}, line 2: invalid email 'p@' " \
+        "for 'Петров П.П.'"
+    eight = csv_file("empty.csv", "\n\n")
+    yield ["org", "import", eight], {}, 1, f"Error: {eight}: the file is empty; expected a " \
+        "header line name,kind"
+
+
+def _date_cases():
+    yield (["tasks", "add", "Т", "--org", "2", "--due", "31.02.2021"], {}, 1,
+           "Error: invalid due date '31.02.2021': day is out of range for month")
+    yield (["tasks", "add", "Т", "--org", "2", "--due", "२०.०८.२०२१"], {}, 1,
+           "Error: invalid due date '२०.०८.२०२१': expected YYYY-MM-DD or DD.MM.YYYY")
+    yield (["tasks", "list", "--due-before", "２０２１-０８-２０"], {}, 1,
+           "Error: invalid --due-before date '２０２１-０８-２０': expected YYYY-MM-DD or "
+           "DD.MM.YYYY")
+    yield (["remind", "--at", "13.08.2021 25:00"], {}, 1,
+           "Error: invalid --at '13.08.2021 25:00': expected \"YYYY-MM-DD HH:MM\" (local time, "
+           "Europe/Moscow)")
+
+
+@pytest.fixture
+def directory(cli, tmp_path):
+    """A real SQLite file with the region, an officer and one task; returns the db path."""
+    assert cli("org", "import", str(MUNICIPALITIES_CSV), "--parent",
+               "Ростовская область").exit_code == 0
+    assert cli("people", "add", "Иванова М.Н.", "--org", "Город Азов", "--email",
+               "ivanova@example.ru").exit_code == 0
+    assert cli("tasks", "add", "Провести совещание", "--due", "20.08.2021", "--org",
+               "Город Азов").exit_code == 0
+    return tmp_path / "tracker.db"
+
+
+def _counts(db_path) -> dict[str, int]:
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.connect() as connection:
+            tables = [r[0] for r in connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"))]
+            # Row contents too, not just counts: an UPDATE is a change as well.
+            return {t: hash(tuple(map(tuple, connection.execute(text(f'SELECT * FROM "{t}"')))))
+                    for t in tables}
+    finally:
+        engine.dispose()
+
+
+def test_hostile_invocations_print_one_line_exit_non_zero_and_write_nothing(
+        directory, config_path, tmp_path):
+    from tracker.cli.main import app
+
+    cases = [*_id_cases(), *(
+        (args, {}, 2, empty(command, option, expected))
+        for args, command, option, expected in _empty_cases()),
+        *_environment_cases(), *_file_cases(tmp_path), *_config_cases(tmp_path),
+        *_csv_cases(tmp_path), *_date_cases()]
+    assert len(cases) >= 60
+    runner = CliRunner()
+    before = _counts(directory)
+    failures = []
+    for args, env, code, line in cases:
+        full = args if args[0] == "--config" else ["--config", str(config_path), *args]
+        result = runner.invoke(app, full, env=env, prog_name="tracker")
+        got = (result.exit_code, result.output)
+        if got != (code, line + "\n") or "Traceback" in result.output or (
+                result.exception is not None and not isinstance(result.exception, SystemExit)):
+            failures.append(f"{args} {env}: {got!r} {result.exception!r}\n  want {line!r}")
+        if _counts(directory) != before:
+            failures.append(f"{args}: the database changed")
+            before = _counts(directory)
+    assert not failures, "\n".join(failures)
+    assert not any(name.startswith("TRACKER_SMTP") for name in os.environ)
+
+
+def test_csv_with_semicolons_bom_and_repeats_names_the_skipped_lines(cli, directory, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_bytes((
+        "\ufeffName;Email;telegram_chat_id;organisation;role\n"
+        "Петров П.П.;petrov@example.ru;100200;Город Батайск;coordinator\n"
+        "\n"
+        "Сидорова С.С.;\"sidorova@example.ru\";;\"Город Азов\";officer\n"
+        "Петров П.П.;PETROV@example.ru;;Город Батайск;coordinator\n"
+        "Иванова М.Н.;ivanova@example.ru;;Город Азов;officer\n").encode("utf-8"))
+    result = cli("people", "import", str(people))
+    assert (result.exit_code, result.output) == (0, (
+        "Imported 2 person(s), skipped 2 existing\n"
+        "Skipped line 5 (same as line 2); line 6 already in the directory\n"))
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_bytes("name;kind;parent\nМБОУ СОШ № 1;школа;Город Азов\n"
+                     "МБОУ СОШ № 1;школа;Город Азов\n".encode("cp1251"))
+    result = cli("org", "import", str(orgs))
+    assert (result.exit_code, result.output) == (0, (
+        "Imported 1 organisation(s), skipped 1 existing\nSkipped line 3 (same as line 2)\n"))
+    unicode = tmp_path / "unicode.csv"  # Excel's "Unicode text" is UTF-16 with a BOM
+    unicode.write_bytes("name,kind,parent\r\nМБОУ СОШ № 2,школа,Город Азов\r\n".encode("utf-16"))
+    assert cli("org", "import", str(unicode)).output == (
+        "Imported 1 organisation(s), skipped 0 existing\n")

@@ -1,0 +1,84 @@
+"""Argument checks shared by the commands: ids and non-empty option values.
+
+A bad value is a usage mistake: `_Group` prints it as one `Error: ...` line and exits 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.ids import EXPECTED, id_or_none
+
+MAX_CHAT_ID = 2**63 - 1
+
+
+def id_parser(value: str | int) -> int:
+    """An id typed on the command line: ASCII digits from 1 to 2**63 - 1."""
+    if isinstance(value, int):
+        return value
+    number = id_or_none(value)
+    if number is None:
+        raise typer.BadParameter(f"{value!r} is not an id: {EXPECTED}")
+    return number
+
+
+def chat_id_parser(value: str | int) -> int:
+    """A Telegram chat id: a non-zero whole number within 64 bits (groups are negative)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 19 or int(digits) == 0 \
+            or int(digits) > MAX_CHAT_ID:
+        raise typer.BadParameter(f"{value!r} is not a Telegram chat id: expected a non-zero "
+                                 "whole number such as 123456789")
+    return int(text)
+
+
+def count_parser(value: str | int) -> int:
+    """A positive count (`--limit`, `--days`): 1 to 2**63 - 1."""
+    if isinstance(value, int):
+        return value
+    number = id_or_none(value)
+    if number is None:
+        raise typer.BadParameter(f"{value!r} is not a count: {EXPECTED}")
+    return number
+
+
+def nonempty(expected: str):
+    """A callback refusing an empty (or blank) option value, naming what is expected."""
+
+    def check(value):
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                check(item)
+            return value
+        if value is not None and not str(value).strip():
+            raise typer.BadParameter(f"empty value: expected {expected}")
+        return value
+
+    return check
+
+
+def writable_file(path: Path) -> Path:
+    """`--out`: a file that can be created or replaced.
+
+    :raises InvalidInput: naming the path and why not (a directory, a missing or
+        read-only folder, a read-only file).
+    """
+    import os
+
+    from tracker.errors import InvalidInput
+
+    folder = path.parent
+    if path.is_dir():
+        raise InvalidInput(f"cannot write {path}: it is a folder; expected a file name")
+    if not folder.is_dir():
+        raise InvalidInput(f"cannot write {path}: folder {folder} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InvalidInput(f"cannot write {path}: the file is read-only")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write {path}: folder {folder} is not writable")
+    return path

@@ -1,0 +1,114 @@
+"""Reading directory CSV files as people save them: UTF-8 with or without a BOM, UTF-16
+("Unicode text") or Windows-1251, separated by `;` (what Russian Excel saves) or `,`.
+
+Each row remembers its line in the file, so an import error or a skipped duplicate can
+be named by line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from tracker.errors import InvalidInput
+
+
+class CsvRow(dict):
+    """One data row: column -> value, and `line`, its (first) line number in the file."""
+
+    line: int = 0
+
+    def __init__(self, values: dict[str, str], line: int) -> None:
+        super().__init__(values)
+        self.line = line
+
+
+def line_of(row, fallback: int) -> int:
+    """The line number of `row` if it came from `read_rows`, else `fallback`."""
+    return getattr(row, "line", 0) or fallback
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251")  # Excel's "CSV (разделители — точки с запятой)"
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not a text file (expected UTF-8 or Windows-1251)") from None
+
+
+def _delimiter(header: str) -> str:
+    """`;` or `,`, whichever separates the header (outside quotes) more often."""
+    counts = {";": 0, ",": 0}
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def read_rows(path: Path, *, required: tuple[str, ...],
+              optional: tuple[str, ...] = ()) -> list[CsvRow]:
+    """The data rows of the CSV file at `path`; blank lines are skipped.
+
+    :raises InvalidInput: a missing file, an unreadable encoding, a missing or unknown
+        column, or a row with more fields than the header (naming its line).
+    """
+    if not path.is_file():
+        raise InvalidInput(f"file not found: {path}")
+    try:
+        text = _decode(path, path.read_bytes())
+    except UnicodeError:
+        raise InvalidInput(f"{path}: not a text file (expected UTF-8 or Windows-1251)") from None
+    if not text.strip():
+        raise InvalidInput(f"{path}: the file is empty; expected a header line "
+                           f"{','.join(required)}")
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = _delimiter(header)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns: list[str] | None = None
+    rows: list[CsvRow] = []
+    try:
+        for fields in reader:
+            line = reader.line_num - sum(f.count("\n") for f in fields)
+            if not any(f.strip() for f in fields):
+                continue
+            if columns is None:
+                columns = [f.strip().lstrip("\ufeff").lower() for f in fields]
+                _check_columns(path, columns, required, optional)
+                continue
+            if len(fields) > len(columns):
+                raise InvalidInput(f"{path}, line {line}: {len(fields)} fields, the header has "
+                                   f"{len(columns)} (separator {delimiter!r})")
+            values = dict(zip(columns, fields, strict=False))
+            rows.append(CsvRow({c: values.get(c, "") for c in columns}, line))
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}, line {reader.line_num}: {exc}") from None
+    return rows
+
+
+def _check_columns(path: Path, columns: list[str], required: tuple[str, ...],
+                   optional: tuple[str, ...]) -> None:
+    known = (*required, *optional)
+    expected = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
+    missing = [c for c in required if c not in columns]
+    if missing:
+        has = ", ".join(c for c in columns if c) or "none"
+        raise InvalidInput(f"{path}: missing column(s) {', '.join(missing)} (has: {has}; "
+                           f"expected: {expected})")
+    unknown = [c or "(empty)" for c in columns if c not in known]
+    if unknown:
+        raise InvalidInput(f"{path}: unknown column(s) {', '.join(unknown)} "
+                           f"(expected: {expected})")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise InvalidInput(f"{path}: column(s) {', '.join(repeated)} appear twice")
