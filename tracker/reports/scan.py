@@ -28,7 +28,7 @@ from sqlalchemy import case, func, literal, literal_column, select
 from sqlmodel import Session
 
 from tracker.enums import AssignmentStatus, EventKind
-from tracker.models import Assignment, Event, Organisation, Task, live_assignments
+from tracker.models import Assignment, Event, Organisation, Task
 from tracker.reports.sqlfuncs import days_between, id_list, local_date, on_or_before_local
 
 _A = Assignment.__table__
@@ -109,11 +109,11 @@ def _outcome(w):
         else_=OVERDUE_30,
     )
     completed_on = local_date(a.completed_at, literal(w.zone_name), literal(w.offset_seconds))
+    # Nothing due before the date was late (done or not): most rows stop at the first test.
     days = case(
-        (done, case((a.due_date.is_(None) | on_time, 0),
-                    else_=days_between(completed_on, a.due_date))),
-        (a.due_date < day, days_between(day, a.due_date)),
-        else_=0,
+        (a.due_date.is_(None) | (a.due_date >= day), 0),
+        (done, case((on_time, 0), else_=days_between(completed_on, a.due_date))),
+        else_=days_between(day, a.due_date),
     )
     return code, days
 
@@ -122,13 +122,28 @@ def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def counted(w, root_org_id: int | None):
-    """WHERE conditions of the counted assignments in scope, without joining `task`
-    (the few tasks that are statements are excluded by id)."""
+_INLINE_IDS = 500
+
+
+def counted(session: Session, w, root_org_id: int | None) -> list:
+    """WHERE conditions of the counted assignments in scope, without joining `task`: the
+    few statements and recurring templates are excluded by id, and not tested at all
+    when there are none."""
     a = _A.c
-    statements = select(_T.c.id).where(_T.c.actionable.is_(False))
-    conditions = [a.status != AssignmentStatus.CANCELLED, a.created_at < w.cutoff,
-                  a.task_id.not_in(statements), live_assignments()]
+    conditions = [a.status != AssignmentStatus.CANCELLED, a.created_at < w.cutoff]
+    statements, recurring = [], []
+    for task_id, actionable in session.connection().execute(
+            select(_T.c.id, _T.c.actionable)
+            .where(_T.c.actionable.is_(False) | _T.c.recurrence.is_not(None))):
+        (recurring if actionable else statements).append(task_id)
+    if len(statements) > _INLINE_IDS:  # as subqueries: no bound-parameter limit
+        statements = select(_T.c.id).where(_T.c.actionable.is_(False))
+    if len(recurring) > _INLINE_IDS:
+        recurring = select(_T.c.id).where(_T.c.recurrence.is_not(None))
+    if statements:
+        conditions.append(a.task_id.not_in(statements))
+    if recurring:  # see `tracker.models.live_assignments`
+        conditions.append(a.period.is_not(None) | a.task_id.not_in(recurring))
     if root_org_id is not None:
         conditions.append(a.organisation_id.in_(subtree(root_org_id)))
     return conditions
@@ -157,14 +172,14 @@ def by_holder(session: Session, w, root_org_id: int | None) -> Holders:
     org, person = _unindexed(a.organisation_id), _unindexed(a.person_id)
     query = (select(org, person, code.label("outcome"), func.count(), func.sum(days),
                     func.min(a.due_date))
-             .where(*counted(w, root_org_id))
+             .where(*counted(session, w, root_org_id))
              .group_by(org, person, _OUTCOME))
     out = Holders()
     connection = session.connection()
     for org, person, c, n, d, oldest in connection.execute(query):
         for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
             tally.add(c, n, d, oldest)
-    ext = _extension_query(w, root_org_id, [a.organisation_id, a.person_id])
+    ext = _extension_query(session, w, root_org_id, [a.organisation_id, a.person_id])
     for org, person, n in connection.execute(ext):
         for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
             tally.extensions += n
@@ -187,7 +202,7 @@ def by_task(session: Session, w, root_org_id: int | None) -> dict[int, TaskRow]:
     task = _unindexed(a.task_id)
     query = (select(task, code.label("outcome"), func.count(), func.sum(days),
                     func.min(a.due_date), id_list(a.organisation_id))
-             .where(*counted(w, root_org_id))
+             .where(*counted(session, w, root_org_id))
              .group_by(task, _OUTCOME))
     out: dict[int, TaskRow] = {}
     connection = session.connection()
@@ -200,7 +215,7 @@ def by_task(session: Session, w, root_org_id: int | None) -> dict[int, TaskRow]:
         row.orgs.extend(org_ids)
         if c not in DONE_CODES:
             row.pending.extend(org_ids)
-    for task, n in connection.execute(_extension_query(w, root_org_id, [a.task_id])):
+    for task, n in connection.execute(_extension_query(session, w, root_org_id, [a.task_id])):
         out[task].tally.extensions += n
     return out
 
@@ -212,12 +227,12 @@ def _unindexed(column):
     return (column + 0).label(column.name)
 
 
-def _extension_query(w, root_org_id: int | None, keys: list):
+def _extension_query(session: Session, w, root_org_id: int | None, keys: list):
     """EXTENDED events up to the end of the date of counted assignments, per `keys`."""
     query = (select(*keys, func.count())
              .select_from(_E.join(_A, _A.c.id == _E.c.assignment_id))
              .where(_E.c.kind == EventKind.EXTENDED, _E.c.at < w.cutoff,
-                    *counted(w, root_org_id))
+                    *counted(session, w, root_org_id))
              .group_by(*keys))
     return query
 
