@@ -147,15 +147,26 @@ def floors(path: Path, due: int) -> tuple[float, float]:
     plan + record: one transaction with one SELECT of the due assignments (with their
     task, organisation and officer), executemany INSERTs of the tick's outbox messages
     and items, and one executemany UPDATE of `next_check_at`. delivery: one UPDATE that
-    claims every pending message, then one transaction per message marking it sent.
+    claims every pending message, then one transaction per message marking it and its
+    items sent and inserting its REMINDED/ESCALATED events (those the tick wrote).
     The tick's own rows are read first, deleted, and written back by the floor."""
     import sqlite3
 
     c = sqlite3.connect(path, isolation_level=None)
     c.execute("PRAGMA journal_mode=WAL")
     c.execute("PRAGMA synchronous=NORMAL")
+    import json
+
     messages = c.execute("SELECT * FROM outboxmessage").fetchall()
     items = c.execute("SELECT * FROM outboxitem").fetchall()
+    columns = [r[1] for r in c.execute("PRAGMA table_info(event)")]
+    details = columns.index("details")
+    events_of: dict[int, list[tuple]] = {}
+    for event in c.execute("SELECT * FROM event WHERE kind IN ('reminded', 'escalated')"):
+        events_of.setdefault(json.loads(event[details])["message_id"], []).append(event[1:])
+    e_marks = ",".join("?" * (len(columns) - 1))
+    e_names = ",".join(columns[1:])
+    c.execute("DELETE FROM event WHERE kind IN ('reminded', 'escalated')")
     c.execute("DELETE FROM outboxitem")
     c.execute("DELETE FROM outboxmessage")
     c.execute("UPDATE assignment SET next_check_at = ? WHERE id <= ?",
@@ -188,6 +199,8 @@ def floors(path: Path, due: int) -> tuple[float, float]:
         c.execute("UPDATE outboxmessage SET status = 'sent', sent_at = ? WHERE id = ?",
                   ("2021-08-13 06:01:00.000000", message_id))
         c.execute("UPDATE outboxitem SET status = 'sent' WHERE message_id = ?", (message_id,))
+        c.executemany(f"INSERT INTO event ({e_names}) VALUES ({e_marks})",
+                      events_of.get(message_id, []))
         c.execute("COMMIT")
     deliver = time.perf_counter() - started
     c.close()
