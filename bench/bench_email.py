@@ -12,6 +12,17 @@ Building a message (Jinja2, the stdlib `email` package, the `.ics`) costs a few
 milliseconds of CPU and caps the end-to-end rate, so a second table repeats every setup
 with the messages built beforehand ("pre-built": `build_email` is swapped for a lookup),
 which shows what the connections themselves cost. Nothing leaves 127.0.0.1.
+
+The goal table first: on one connection, raw aiosmtplib `send_message` of stdlib-built
+messages and raw `sendmail` of pre-flattened bytes (the floors) alternate with the
+channel's end-to-end `notify()`, best of three rounds each. Measured (load 0.6):
+
+    python bench/bench_email.py --count 400
+    plain     send_message 307  sendmail 1098  notify 452  -> 1.47x / 0.41x
+    starttls  send_message 297  sendmail  882  notify 394  -> 1.33x / 0.45x
+
+(under load 8-10: 1.21-1.88x / 0.45-0.56x). Before notifications.mime: 0.29-0.34x of
+send_message, 0.08-0.10x of sendmail. `--all` adds every pool setup.
 """
 
 from __future__ import annotations

@@ -12,6 +12,13 @@ time, the traced peak of Python memory (tracemalloc) and the process's max RSS.
 
     python bench/bench_reports.py --size 100000
     python bench/bench_reports.py --size 1000000 --keep /tmp/bench-1m
+
+It first times its floor, a full scan of `assignment` with raw sqlite3, and prints each
+figure's ratio to it. Measured at 1,000,000 on a shared 2-core machine (load 0.6):
+floor 0.215 s; totals and each view 1.3-1.7 s (6-8x); decision progress 2.0 s (9x);
+whole report 2.9-3.8 s in every format (13-18x), max RSS 228 MiB. Under load 5-8 the
+floor was 0.37-0.67 s and the whole report 4.5-12 s (11-18x). Before the one-scan
+rewrite (main at 293388a) the whole report took 13.7 s, about 115-150x its floor.
 """
 
 from __future__ import annotations
