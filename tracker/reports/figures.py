@@ -1,10 +1,11 @@
 """Executive-discipline figures («исполнительская дисциплина»), computed in SQL.
 
-Every figure is an aggregate (`SUM(CASE ...)`, `MIN`) over assignments; nothing loads
-the assignment rows into Python, so a report over a million assignments costs a few
-scans, not a million objects. Organisation figures are rolled up the hierarchy with a
-recursive CTE (each row organisation with all its descendants): a municipality
-includes its schools. The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
+Every figure is an aggregate over assignments computed by the database: each row's
+outcome once, grouped by (organisation, person, outcome) or (task, outcome) in one scan
+each (`tracker.reports.scan`); nothing loads the assignment rows into Python, so a
+report over a million assignments costs two scans, not a million objects. Organisation
+figures are rolled up the hierarchy in Python (a municipality includes its schools).
+The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
 
 Definitions, for an as-of date D in the report's zone (default Europe/Moscow):
 
