@@ -15,7 +15,7 @@ from sqlalchemy import select, tuple_
 from sqlmodel import Session
 
 from notifications.directory import AssignmentInfo, Directory, OrgInfo, PersonInfo
-from notifications.outbox import aware
+from notifications.outbox import moment_reader
 from tracker.enums import AssignmentStatus, ChannelPref, OrgKind, Role
 from tracker.models import Assignment, Organisation, Person, live_assignments
 
@@ -52,10 +52,11 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
     rows re-planned meanwhile are never read twice in one pass.
     """
     a = Assignment.__table__.c
+    wrap, read = moment_reader(session)
     after: tuple[datetime, int] | None = None
     while True:
         query = (select(a.id, a.status, a.due_date, a.organisation_id, a.person_id,
-                        a.created_at, a.next_check_at)
+                        wrap(a.created_at), wrap(a.next_check_at))
                  .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
                         live_assignments())
                  .order_by(a.next_check_at, a.id)
@@ -67,10 +68,10 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
             return
         batch = [AssignmentInfo(id=r.id, status=AssignmentStatus(r.status), due_date=r.due_date,
                                 organisation_id=r.organisation_id, person_id=r.person_id,
-                                created_at=aware(r.created_at),
-                                last_checked=aware(r.next_check_at))
+                                created_at=read(r.created_at),
+                                last_checked=read(r.next_check_at))
                  for r in rows]
         yield batch
         if len(rows) < size:
             return
-        after = (rows[-1].next_check_at, rows[-1].id)
+        after = (batch[-1].last_checked, rows[-1].id)

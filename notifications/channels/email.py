@@ -32,14 +32,12 @@ import socket
 import ssl
 from datetime import UTC, datetime
 from email import errors as email_errors
-from email import policy as email_policy
 from email.headerregistry import Address
-from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifications import i18n
+from notifications import i18n, mime
 from notifications.calendar import build_calendar
 from notifications.channels.base import ChannelError
 from notifications.message import ChannelKind, Message, MessageKind
@@ -55,9 +53,6 @@ logger = logging.getLogger(__name__)
 # Kinds whose items get a calendar attachment: the officer's own deadlines.
 CALENDAR_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.DIGEST})
 FALLBACK_DOMAIN = "tracker.local"
-# 7-bit transfer encodings (base64 for Cyrillic bodies, RFC 2047 headers): old relays
-# without 8BITMIME accept it, and every client decodes it.
-POLICY = email_policy.SMTP.clone(cte_type="7bit")
 
 
 def message_domain(sender: str) -> str:
@@ -72,8 +67,9 @@ def message_id(key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_email(message: Message, settings: EmailSettings, *, now: datetime | None = None):
-    """The complete email for `message` (an `email.message.EmailMessage`), without I/O.
+def build_email(message: Message, settings: EmailSettings, *,
+                now: datetime | None = None) -> mime.BuiltEmail:
+    """The complete email for `message` as bytes (`.as_bytes()`), without I/O.
 
     `now` is the `Date` header and the calendar's DTSTAMP; by default the time of
     sending the delivery step put in `message.context["sent_at"]` (in the configured
@@ -89,41 +85,40 @@ def build_email(message: Message, settings: EmailSettings, *, now: datetime | No
     domain = getattr(settings, "message_domain", "") or message_domain(settings.sender)
     rendered = render_email(message)
 
-    email = EmailMessage(policy=POLICY)
-    email["Subject"] = rendered.subject
-    email["From"] = _address(settings.sender_name, settings.sender)
-    email["To"] = _address(recipient.name, recipient.email)
+    headers = [("Subject", rendered.subject),
+               ("From", _address(settings.sender_name, settings.sender)),
+               ("To", _address(recipient.name, recipient.email))]
     # Always a Reply-To (a client otherwise guesses); the footer asks not to reply.
-    email["Reply-To"] = _address("", settings.reply_to or settings.sender)
-    email["Date"] = format_datetime(stamp)
-    email["Message-ID"] = message_id(message.key, domain)
-    # RFC 3834: automatic replies (vacation notices) must not answer this message.
-    email["Auto-Submitted"] = "auto-generated"
-    # Exchange/Outlook: no out-of-office or read receipts back to the robot.
-    email["X-Auto-Response-Suppress"] = "All"
-    email["X-Tracker-Kind"] = message.kind.value
-    email.set_content(rendered.text)
-    email.add_alternative(rendered.html, subtype="html")
-
+    headers.append(("Reply-To", _address("", settings.reply_to or settings.sender)))
+    headers += [
+        ("Date", format_datetime(stamp)),
+        ("Message-ID", message_id(message.key, domain)),
+        # RFC 3834: automatic replies (vacation notices) must not answer this message.
+        ("Auto-Submitted", "auto-generated"),
+        # Exchange/Outlook: no out-of-office or read receipts back to the robot.
+        ("X-Auto-Response-Suppress", "All"),
+        ("X-Tracker-Kind", message.kind.value),
+    ]
+    attachments = []
     if message.kind in CALENDAR_KINDS:
         ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale,
                              alarm_time=_local_time(stamp, recipient.timezone))
         if ics is not None:
             ids = [i.assignment_id for i in message.items if i.due_date]
             name = f"assignment-{ids[0]}.ics" if len(ids) == 1 else "deadlines.ics"
-            email.add_attachment(
-                ics, maintype="text", subtype="calendar", filename=name,
-                params={"method": "PUBLISH", "charset": "utf-8"},
-            )  # fmt: skip
+            attachments.append(mime.Part("text/calendar", ics, filename=name,
+                                         params=(("method", "PUBLISH"), ("charset", "utf-8"))))
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition(";")[0].strip().partition("/")
-        email.add_attachment(
-            attachment.data, maintype=maintype or "application",
-            subtype=subtype or "octet-stream", filename=attachment.filename,
-        )  # fmt: skip
-    # Set last: adding parts moves Content-* headers into the first subpart.
-    email["Content-Language"] = i18n.normalize_locale(recipient.locale)
-    return email
+        attachments.append(mime.Part(f"{maintype or 'application'}/{subtype or 'octet-stream'}",
+                                     attachment.data, filename=attachment.filename))
+    # Written once, as bytes (notifications.mime); the boundaries come from the outbox key,
+    # so a re-send of the same key is byte-for-byte the same message.
+    return mime.write_email(
+        headers, rendered.text, rendered.html, attachments,
+        trailing=[("Content-Language", i18n.normalize_locale(recipient.locale))],
+        seed=message.key,
+    )
 
 
 def _local_time(stamp: datetime, zone_name: str | None):
@@ -146,9 +141,11 @@ def _planned_at(message: Message, now: datetime | None) -> datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
-def _address(name: str, addr: str) -> Address:
+def _address(name: str, addr: str) -> str:
+    display = " ".join((name or "").split())
     try:
-        return Address(display_name=" ".join((name or "").split()), addr_spec=addr.strip())
+        checked = Address(display_name=display, addr_spec=addr.strip())
+        return mime.address(display, checked.addr_spec)
     except (ValueError, IndexError, email_errors.HeaderParseError) as exc:
         raise ValueError(f"invalid email address {addr!r}: {exc}") from None
 
@@ -255,15 +252,15 @@ class EmailChannel:
                 self._idle.put_nowait(_Connection())
         return self._idle
 
-    async def _send(self, connection: _Connection, email: EmailMessage, to: str) -> str:
+    async def _send(self, connection: _Connection, email: mime.BuiltEmail, to: str) -> str:
         from aiosmtplib import SMTPServerDisconnected
 
         for attempt in (1, 2):
             try:
                 if not connection.is_open:
                     await self._connect(connection)
-                _, reply = await connection.client.send_message(
-                    email, sender=self.settings.sender, recipients=[to]
+                _, reply = await connection.client.sendmail(
+                    self.settings.sender, [to], email.as_bytes()
                 )
             except SMTPServerDisconnected as exc:
                 # An idle timeout or a per-session limit on the server's side: reopen

@@ -1,10 +1,11 @@
 """Executive-discipline figures («исполнительская дисциплина»), computed in SQL.
 
-Every figure is an aggregate (`SUM(CASE ...)`, `MIN`) over assignments; nothing loads
-the assignment rows into Python, so a report over a million assignments costs a few
-scans, not a million objects. Organisation figures are rolled up the hierarchy with a
-recursive CTE (each row organisation with all its descendants): a municipality
-includes its schools. The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
+Every figure is an aggregate over assignments computed by the database: each row's
+outcome once, grouped by (organisation, person, outcome) or (task, outcome) in one scan
+each (`tracker.reports.scan`); nothing loads the assignment rows into Python, so a
+report over a million assignments costs two scans, not a million objects. Organisation
+figures are rolled up the hierarchy in Python (a municipality includes its schools).
+The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
 
 Definitions, for an as-of date D in the report's zone (default Europe/Moscow):
 
@@ -50,6 +51,8 @@ from tracker.models import (
     Task,
     live_assignments,
 )
+from tracker.reports import scan
+from tracker.reports.scan import Tally
 from tracker.reports.sqlfuncs import days_between, local_date
 
 DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
@@ -175,10 +178,6 @@ def _conditions(w: _Window):
     }
 
 
-def _count(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
 def _extensions(w: _Window):
     """EXTENDED events up to the end of the as-of date, per assignment."""
     return (
@@ -194,23 +193,6 @@ _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdu
              "overdue_30", "extensions", "days_late_total", "late_items")
 
 
-def _measure_columns(w: _Window, ext) -> list:
-    c = _conditions(w)
-    return [
-        func.count().label("assigned"),
-        _count(c["on_time"]).label("done_on_time"),
-        _count(c["late"]).label("done_late"),
-        _count(c["open"]).label("open"),
-        _count(c["overdue"]).label("overdue"),
-        _count(c["overdue_7"]).label("overdue_7"),
-        _count(c["overdue_30"]).label("overdue_30"),
-        func.coalesce(func.sum(ext.c.n), 0).label("extensions"),
-        func.sum(c["late_days"]).label("days_late_total"),
-        _count(or_(c["late"], c["overdue"])).label("late_items"),
-        func.min(case((c["overdue"], _A.c.due_date), else_=None)).label("oldest_due"),
-    ]
-
-
 def _subtree(root_id: int):
     """SELECT of the ids of `root_id` and everything under it (recursive CTE)."""
     sub = select(_O.c.id).where(_O.c.id == root_id).cte("subtree", recursive=True)
@@ -219,11 +201,8 @@ def _subtree(root_id: int):
     return select(sub.c.id)
 
 
-def _base(w: _Window, ext, root_org_id: int | None, columns: list,
-          only: dict | None = None):
-    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext).
-
-    `only` narrows to one document (`document_id`) and/or level (`level`)."""
+def _base(w: _Window, ext, root_org_id: int | None, columns: list):
+    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
     query = (
         select(*columns)
         .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
@@ -233,15 +212,12 @@ def _base(w: _Window, ext, root_org_id: int | None, columns: list,
     )
     if root_org_id is not None:
         query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))
-    for column, value in (only or {}).items():
-        if value is not None:
-            query = query.where(_T.c[column] == value)
     return query
 
 
-def _figures(key, name, row, as_of: date, detail: str | None = None) -> Figures:
-    values = {m: int(row[m] or 0) for m in _MEASURES}
-    return Figures(key=key, name=name, oldest_due=row["oldest_due"], as_of=as_of,
+def _figures(key, name, tally: Tally, as_of: date, detail: str | None = None) -> Figures:
+    values = {m: getattr(tally, m) for m in _MEASURES}
+    return Figures(key=key, name=name, oldest_due=tally.oldest_due, as_of=as_of,
                    detail=detail, **values)
 
 
@@ -262,11 +238,8 @@ def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
     """
     root = _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)
-    ext = _extensions(w)
-    row = session.connection().execute(_base(w, ext, root_org_id, _measure_columns(w, ext),
-                                             only))
-    name = root.name if root else ""
-    return _figures(root_org_id, name, row.mappings().one(), as_of)
+    holders = scan.by_holder(session, w, root_org_id, only)
+    return _figures(root_org_id, root.name if root else "", holders.total, as_of)
 
 
 def row_organisations(*, session: Session, root_org_id: int | None,
@@ -338,11 +311,48 @@ def organisation_figures(
         ) from None
     root = _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)
+    if by in (GroupBy.ORGANISATION, GroupBy.PERSON):
+        holders = scan.by_holder(session, w, root_org_id, only)
+        return sort_worst_first(view_of_holders(session, w, root, depth, by, holders))
+    tasks = scan.by_task(session, w, root_org_id, only)
+    return sort_worst_first(view_of_tasks(session, w, by, tasks))
+
+
+def view_of_holders(session: Session, w: _Window, root: Organisation | None,
+                    depth: int | None, by: GroupBy, holders: scan.Holders) -> list[Figures]:
+    """The organisation or person view's rows (unsorted) from one `scan.by_holder`."""
     if by == GroupBy.ORGANISATION:
-        rows = _by_organisation(session, w, root, depth, only)
-    else:
-        rows = _by_column(session, w, root_org_id, by, only)
-    return sort_worst_first(rows)
+        return _by_organisation(session, w, root, depth, holders.orgs)
+    return _named(session, by, holders.people, w.as_of)
+
+
+def view_of_tasks(session: Session, w: _Window, by: GroupBy,
+                  tasks: dict[int, scan.TaskRow]) -> list[Figures]:
+    """The document or level view's rows (unsorted) from one `scan.by_task`."""
+    column = _T.c.document_id if by == GroupBy.DOCUMENT else _T.c.level
+    groups: dict = {}
+    ids = list(tasks)
+    for start in range(0, len(ids), 5000):  # bounded IN lists
+        chunk = ids[start:start + 5000]
+        for task_id, key in session.connection().execute(
+                select(_T.c.id, column).where(_T.c.id.in_(chunk))):
+            tally = groups.get(key)
+            if tally is None:
+                tally = groups[key] = scan.Tally()
+            tally.merge(tasks[task_id].tally)
+    return _named(session, by, groups, w.as_of)
+
+
+def _named(session: Session, by: GroupBy, groups: dict, as_of: date) -> list[Figures]:
+    names = _group_names(session, by, list(groups))
+    out = []
+    for key, tally in groups.items():
+        if not tally.assigned:
+            continue
+        name, detail = names.get(key, (str(key), None))
+        out.append(_figures(key, name, tally, as_of, detail=detail))
+    # In key order, as a GROUP BY returned them: ties in the sort stay put.
+    return sorted(out, key=lambda f: (f.key is None, f.key or 0))
 
 
 def sort_worst_first(rows: list[Figures]) -> list[Figures]:
@@ -367,69 +377,34 @@ OWN_SUFFIX_RU = " (собственные поручения)"
 
 
 def _by_organisation(session: Session, w: _Window, root: Organisation | None,
-                     depth: int | None, only: dict | None = None) -> list[Figures]:
+                     depth: int | None, leaves: dict[int, scan.Tally]) -> list[Figures]:
     """Rolled-up rows, plus a row for the root's own assignments (those given to the
     root itself, not to anything under it) when it has any, so rows add up to totals."""
     orgs, own = _rows_and_root(session, root.id if root else None, depth)
     if not orgs:
         return []
-    ext = _extensions(w)
-    measures = _measure_columns(w, ext)
-    # First per organisation (a million rows -> one row per organisation) ...
-    leaf = (
-        _base(w, ext, root.id if root else None, [_A.c.organisation_id.label("org_id"),
-                                                  *measures], only)
-        .group_by(_A.c.organisation_id)
-        .subquery("leaf")
-    )
-    # ... then each row organisation with everything under it: the closure. The root's
-    # own row joins the closure unexpanded (expand = 0): itself only.
-    anchor = select(_O.c.id.label("ancestor_id"), _O.c.id.label("org_id"),
-                    case((_O.c.id.in_([o.id for o in orgs]), 1), else_=0).label("expand"))
-    ids = [o.id for o in orgs] + ([own.id] if own else [])
-    closure = anchor.where(_O.c.id.in_(ids)).cte("closure", recursive=True)
-    child = _O.alias("child")
-    closure = closure.union_all(
-        select(closure.c.ancestor_id, child.c.id, literal(1))
-        .where(child.c.parent_id == closure.c.org_id, closure.c.expand == 1)
-    )
-    query = (
-        select(closure.c.ancestor_id,
-               *[func.sum(leaf.c[m]).label(m) for m in _MEASURES],
-               func.min(leaf.c.oldest_due).label("oldest_due"))
-        .select_from(closure.join(leaf, leaf.c.org_id == closure.c.org_id))
-        .group_by(closure.c.ancestor_id)
-    )
-    by_id = {o.id: o for o in orgs}
-    out = []
-    for row in session.connection().execute(query).mappings():
-        if not row["assigned"]:
-            continue
-        org = by_id.get(row["ancestor_id"])
-        if org is None:  # the root's own assignments
-            out.append(_figures(own.id, own.name + OWN_SUFFIX_RU, row, w.as_of, detail="own"))
-        else:
-            out.append(_figures(org.id, org.name, row, w.as_of, detail=str(org.kind)))
-    return out
+    children: dict[int | None, list[int]] = {}
+    for org_id, parent_id in session.connection().execute(select(_O.c.id, _O.c.parent_id)):
+        children.setdefault(parent_id, []).append(org_id)
 
+    def rolled_up(org_id: int) -> scan.Tally:
+        tally, stack = scan.Tally(), [org_id]
+        while stack:
+            current = stack.pop()
+            if current in leaves:
+                tally.merge(leaves[current])
+            stack.extend(children.get(current, ()))
+        return tally
 
-def _by_column(session: Session, w: _Window, root_org_id: int | None,
-               by: GroupBy, only: dict | None = None) -> list[Figures]:
-    column = {
-        GroupBy.DOCUMENT: _T.c.document_id,
-        GroupBy.PERSON: _A.c.person_id,
-        GroupBy.LEVEL: _T.c.level,
-    }[by]
-    ext = _extensions(w)
-    query = _base(w, ext, root_org_id,
-                  [column.label("group_key"), *_measure_columns(w, ext)], only).group_by(column)
-    rows = list(session.connection().execute(query).mappings())
-    names = _group_names(session, by, [r["group_key"] for r in rows])
     out = []
-    for row in rows:
-        name, detail = names.get(row["group_key"], (str(row["group_key"]), None))
-        out.append(_figures(row["group_key"], name, row, w.as_of, detail=detail))
-    return out
+    for org in orgs:
+        tally = rolled_up(org.id)
+        if tally.assigned:
+            out.append(_figures(org.id, org.name, tally, w.as_of, detail=str(org.kind)))
+    if own is not None and own.id in leaves and leaves[own.id].assigned:
+        out.append(_figures(own.id, own.name + OWN_SUFFIX_RU, leaves[own.id], w.as_of,
+                            detail="own"))
+    return sorted(out, key=lambda f: f.key)
 
 
 def _group_names(session: Session, by: GroupBy, keys: list) -> dict:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.enums import OrgKind
 from tracker.models import Document, Person, Task
+from tracker.reports import scan
 from tracker.reports.figures import (
     _A,
     _O,
@@ -20,7 +21,6 @@ from tracker.reports.figures import (
     _base,
     _check_root,
     _conditions,
-    _count,
     _extensions,
     _Window,
 )
@@ -128,45 +128,46 @@ def decision_progress(
 
     :raises NotFound: an unknown organisation id.
     """
-    from roadmaps.titles import document_title
 
     _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)
-    c = _conditions(w)
-    ext = _extensions(w)
-    org = _O.alias("org")
-    query = (
-        _base(w, ext, root_org_id, [
-            _A.c.task_id,
-            func.count().label("total"),
-            _count(c["done"]).label("done"),
-            _count(c["on_time"]).label("done_on_time"),
-            _count(c["overdue"]).label("overdue"),
-            func.min(org.c.kind).label("kind_min"),
-            func.max(org.c.kind).label("kind_max"),
-        ], only)
-        .join(org, org.c.id == _A.c.organisation_id)
-        .group_by(_A.c.task_id)
-    )
-    stats = {r["task_id"]: r for r in session.connection().execute(query).mappings()}
-    if not stats:
+    return decisions_of_tasks(session, scan.by_task(session, w, root_org_id, only),
+                              pending_limit)
+
+
+def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
+                       pending_limit: int | None) -> list[DecisionProgress]:
+    """`decision_progress` from one `scan.by_task`."""
+    from roadmaps.titles import document_title
+
+    if not rows:
         return []
-    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(list(stats))))}
+    tasks = {}
+    ids = list(rows)
+    for start in range(0, len(ids), 5000):  # bounded IN lists
+        chunk = ids[start:start + 5000]
+        tasks.update((t.id, t) for t in session.scalars(select(Task).where(Task.id.in_(chunk))))
     doc_ids = {t.document_id for t in tasks.values() if t.document_id}
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
-    pending = _pending_names(session, w, root_org_id, pending_limit)
+    orgs = {oid: (key, name, kind) for oid, key, name, kind in session.connection().execute(
+        select(_O.c.id, _O.c.name_key, _O.c.name, _O.c.kind))}
     out = []
-    for task_id, r in stats.items():
+    for task_id, r in rows.items():
         task = tasks[task_id]
         doc = docs.get(task.document_id)
+        kinds = {orgs[o][2] for o in set(r.orgs)}
+        t = r.tally
+        done = t.done_on_time + t.done_late
+        pending = sorted(r.pending, key=lambda o: (orgs[o][0], o))
+        if pending_limit is not None:
+            pending = pending[:pending_limit]
         out.append(DecisionProgress(
             task_id=task_id, label=task.label, text=task.text,
             document=document_title(doc) if doc else None, due_date=task.due_date,
-            total=r["total"], done=int(r["done"] or 0),
-            done_on_time=int(r["done_on_time"] or 0), overdue=int(r["overdue"] or 0),
-            org_kind=r["kind_min"] if r["kind_min"] == r["kind_max"] else None,
-            pending_count=r["total"] - int(r["done"] or 0),
-            pending=pending.get(task_id, []),
+            total=t.assigned, done=done, done_on_time=t.done_on_time, overdue=t.overdue,
+            org_kind=next(iter(kinds)) if len(kinds) == 1 else None,
+            pending_count=t.assigned - done,
+            pending=[orgs[o][1] for o in pending],
         ))
     out.sort(key=lambda d: (d.due_date is None, d.due_date or date.max, d.document or "",
                             _label_key(d.label), d.task_id))
@@ -178,31 +179,6 @@ def _label_key(label: str | None) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def _pending_names(session: Session, w: _Window, root_org_id: int | None,
-                   limit: int | None) -> dict[int, list[str]]:
-    """Names of organisations not done by `as_of`, per task (a window function keeps the
-    first `limit` of each task in SQL)."""
-    c = _conditions(w)
-    ext = _extensions(w)
-    org = _O.alias("org")
-    rank = func.row_number().over(partition_by=_A.c.task_id,
-                                  order_by=(org.c.name_key, org.c.id)).label("rank")
-    inner = (
-        _base(w, ext, root_org_id, [_A.c.task_id, org.c.name, rank])
-        .join(org, org.c.id == _A.c.organisation_id)
-        .where(or_(c["open"], c["overdue"]))
-        .subquery("pending")
-    )
-    query = select(inner.c.task_id, inner.c.name)
-    if limit is not None:
-        query = query.where(inner.c.rank <= limit)
-    query = query.order_by(inner.c.task_id, inner.c.rank)
-    out: dict[int, list[str]] = {}
-    for task_id, name in session.connection().execute(query):
-        out.setdefault(task_id, []).append(name)
-    return out
-
-
 def oldest_overdue(
     *,
     session: Session,
@@ -210,9 +186,11 @@ def oldest_overdue(
     root_org_id: int | None = None,
     limit: int | None = 10,
     zone: ZoneInfo | None = None,
+    tasks: dict[int, scan.TaskRow] | None = None,
 ) -> list[OverdueItem]:
     """The overdue assignments in scope, the longest overdue first (at most `limit`;
-    None: all).
+    None: all). `tasks`, the same scope's `scan.by_task` if the caller has it, narrows
+    the scan to the tasks that can hold the oldest items (read through the task index).
 
     :raises NotFound: an unknown organisation id.
     """
@@ -239,6 +217,12 @@ def oldest_overdue(
     )
     if limit is not None:
         query = query.limit(limit)
+        narrowed = scan.oldest_candidates(tasks, limit) if tasks is not None else None
+        if tasks is not None and narrowed is None:
+            return []
+        if narrowed is not None:
+            ids, bound = narrowed
+            query = query.where(_A.c.task_id.in_(ids), _A.c.due_date <= bound)
     out = []
     for r in session.connection().execute(query).mappings():
         title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None

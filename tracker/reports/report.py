@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from tracker.reports import figures as fg
-from tracker.reports import progress
+from tracker.reports import progress, scan
 from tracker.reports.figures import Figures, GroupBy
 from tracker.reports.progress import DecisionProgress, OverdueItem
 
@@ -193,12 +193,20 @@ def build_report(
     except ValueError:
         raise InvalidInput(f"invalid report {kind!r}: expected overdue or discipline") from None
     by = _group(by)
-    total = fg.totals(session=session, as_of=as_of, root_org_id=root_org_id, zone=zone)
+    root = fg._check_root(session, root_org_id)
+    w = fg._Window.of(as_of, zone)
     order = [by, *[g for g in GroupBy if g != by]] if all_views else [by]
+    # One scan per grouping the report needs, shared by its views (see reports.scan).
+    holders = scan.by_holder(session, w, root_org_id)
+    tasks = scan.by_task(session, w, root_org_id)
+    total = fg._figures(root_org_id, root.name if root else "", holders.total, as_of)
     views = {}
     for group in order:
-        rows = fg.organisation_figures(session=session, as_of=as_of, root_org_id=root_org_id,
-                                       by=group, zone=zone, depth=depth)
+        if group in (GroupBy.ORGANISATION, GroupBy.PERSON):
+            rows = fg.view_of_holders(session, w, root, depth, group, holders)
+        else:
+            rows = fg.view_of_tasks(session, w, group, tasks)
+        rows = fg.sort_worst_first(rows)
         if kind == ReportKind.DISCIPLINE:
             rows = fg.sort_least_disciplined(rows)
         views[group] = rows
@@ -207,10 +215,9 @@ def build_report(
         scope=total.name or _single_top(session) or text(locale, "scope_all"),
         scope_id=root_org_id, totals=total,
         views=views,
-        decisions=progress.decision_progress(session=session, as_of=as_of, root_org_id=root_org_id,
-                                       zone=zone, pending_limit=pending_limit),
+        decisions=progress.decisions_of_tasks(session, tasks, pending_limit),
         oldest=progress.oldest_overdue(session=session, as_of=as_of, root_org_id=root_org_id,
-                                 limit=oldest_limit, zone=zone),
+                                       limit=oldest_limit, zone=zone, tasks=tasks),
         locale=locale, generated_at=generated_at, zone=(zone or fg.DEFAULT_ZONE).key,
     )
 

@@ -8,11 +8,12 @@ daylight saving time (Europe/Moscow has had none since 2014) and off by at most 
 around a transition elsewhere.
 
 `days_between(later, earlier)` is the whole number of days from one date to another.
+`on_or_before_local` and `id_list` serve the one-scan report (`tracker.reports.scan`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer
+from sqlalchemy import Boolean, Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -65,3 +66,54 @@ def _days_between_sqlite(element, compiler, **kw):
         f"CAST(ROUND(julianday({compiler.process(later, **kw)}) - "
         f"julianday({compiler.process(earlier, **kw)})) AS INTEGER)"
     )
+
+
+class on_or_before_local(FunctionElement):
+    """Whether a UTC timestamp falls on or before a date in the report's zone:
+    `on_or_before_local(column, day, zone_name, clock)`, where `clock` ('21:00:00' for
+    UTC+3) is the UTC time of the local midnight that ends `day`. SQLite compares the
+    stored text with `day || ' ' || clock` (no date function per row), so it only
+    serves zones east of UTC; PostgreSQL converts with the zone."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "on_or_before_local"
+
+
+class id_list(FunctionElement):
+    """The group's values as one comma-separated text: `id_list(column)`."""
+
+    type = String()
+    inherit_cache = True
+    name = "id_list"
+
+
+@compiles(on_or_before_local)
+def _on_or_before_default(element, compiler, **kw):
+    column, day, zone, _clock = list(element.clauses)
+    return (
+        f"(CAST(({compiler.process(column, **kw)} AT TIME ZONE "
+        f"{compiler.process(zone, **kw)}) AS DATE) <= {compiler.process(day, **kw)})"
+    )
+
+
+@compiles(on_or_before_local, "sqlite")
+def _on_or_before_sqlite(element, compiler, **kw):
+    column, day, _zone, clock = list(element.clauses)
+    # '2021-08-10 20:59:59.000000' < '2021-08-10' || ' 21:00:00': on 10.08 in Moscow
+    return (
+        f"({compiler.process(column, **kw)} < "
+        f"({compiler.process(day, **kw)} || ' ' || {compiler.process(clock, **kw)}))"
+    )
+
+
+@compiles(id_list)
+def _id_list_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"string_agg(CAST({compiler.process(column, **kw)} AS TEXT), ',')"
+
+
+@compiles(id_list, "sqlite")
+def _id_list_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"group_concat({compiler.process(column, **kw)}, ',')"
