@@ -20,6 +20,7 @@ from notifications import i18n
 from notifications.calendar import build_calendar
 from notifications.channels.email import (
     CALENDAR_KINDS,
+    _local_time,
     _planned_at,
     build_email,
     message_domain,
@@ -34,10 +35,11 @@ STDLIB_POLICY = email.policy.SMTP.clone(cte_type="7bit")
 
 
 def stdlib_email(message, settings) -> EmailMessage:
-    """The email as the stdlib-based builder made it before notifications.mime."""
+    """The email as the stdlib-based builder made it before notifications.mime (with the
+    Reply-To, message domain and alarm time of issue 15)."""
     recipient = message.recipient
     stamp = _planned_at(message, None)
-    domain = message_domain(settings.sender)
+    domain = settings.message_domain or message_domain(settings.sender)
     rendered = render_email(message)
 
     def address(name, addr):
@@ -47,8 +49,7 @@ def stdlib_email(message, settings) -> EmailMessage:
     out["Subject"] = rendered.subject
     out["From"] = address(settings.sender_name, settings.sender)
     out["To"] = address(recipient.name, recipient.email)
-    if settings.reply_to:
-        out["Reply-To"] = address("", settings.reply_to)
+    out["Reply-To"] = address("", settings.reply_to or settings.sender)
     out["Date"] = format_datetime(stamp)
     out["Message-ID"] = message_id(message.key, domain)
     out["Auto-Submitted"] = "auto-generated"
@@ -57,7 +58,8 @@ def stdlib_email(message, settings) -> EmailMessage:
     out.set_content(rendered.text)
     out.add_alternative(rendered.html, subtype="html")
     if message.kind in CALENDAR_KINDS:
-        ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale)
+        ics = build_calendar(message.items, dtstamp=stamp, domain=domain, locale=recipient.locale,
+                             alarm_time=_local_time(stamp, recipient.timezone))
         if ics is not None:
             ids = [i.assignment_id for i in message.items if i.due_date]
             name = f"assignment-{ids[0]}.ics" if len(ids) == 1 else "deadlines.ics"
