@@ -238,8 +238,12 @@ def _sections(lines: list[str], skip: set[int]) -> list[_Section]:
         line = raw.strip()
         m = _MARKER.search(line) or _MARKER_START.match(line)
         if m:
-            found.append(_Section(index + 1, (m.group("rest") or "").strip(), False,
-                                  m.group("word").lower()))
+            word = m.group("word").lower()
+            # "решения:" alone on a line is what a PDF leaves of "... приказом ... от
+            # 15.06.2021 № 556 были утверждены следующие управленческие / решения:".
+            cited = _cited_near(lines, index) if word.startswith("решени") else None
+            found.append(_Section(index + 1, (m.group("rest") or "").strip(), False, word,
+                                  cited))
         elif _NARRATIVE.search(line):
             found.append(_Section(index + 1, "", True, "решения", _cited_near(lines, index)))
     return found
