@@ -14,22 +14,25 @@ as of 13.08.2021) plus a lead who is signed in. Measured, as medians of `--runs`
     python bench/bench_web.py
     python bench/bench_web.py --size 100000 --runs 20 --keep /tmp/bench-web
 
-Measured here (100,000 assignments, 7 runs, 2 cores shared with 7 other jobs: load
-average 8, so every figure is about 4x what an idle machine gives; only the ratios to
-the floor measured in the same run mean much):
+Measured here (100,000 assignments, branch `web2` = `integ` with the one-scan report,
+2 December 2026, load average 0.0-0.2, runs 7 and 15):
 
-    dashboard (cold)     median  763.6 ms   floor (figures SQL)   738.0 ms   ratio  1.03
-    dashboard (cached)   median   48.2 ms   floor (figures SQL)   851.5 ms   ratio  0.06
-    assignment page      median    7.8 ms   floor (its reads)       1.1 ms   ratio  7.40
+    python bench/bench_web.py --runs 15 --keep /tmp/web2-bench
 
-The assignment page is well within 50 ms. The dashboard adds about 3% to the figures
-SQL it shows (one `organisation_figures` scan; its totals are the rows summed), so its
-cold time is the SQL's: under this load the 200 ms target is met only when cached
-(`tracker.web.dashboard_figures`: keyed by the newest event and assignment ids, so never
-stale). A cold dashboard under 200 ms needs a faster figures query (tracker/reports): in the
-same conditions its per-organisation leaf aggregation took 722 ms with all measures,
-267 ms counting only (the outer join to the EXTENDED-events subquery), while a bare
-`COUNT(*)` over assignment JOIN task took 22 ms.
+    dashboard (cold)    median 144.6-153.0 ms  floor (figures SQL) 133.5-133.7 ms  ratio 1.08-1.14
+    dashboard (cached)  median  10.2 ms        floor (figures SQL) 131.5-132.3 ms  ratio 0.08
+    assignment page     median   4.4-4.8 ms    floor (its reads)     0.9 ms        ratio 4.9-5.5
+
+Both targets are met uncached on a quiet machine. Before the one-scan report (load
+average 8) the cold dashboard took 685-764 ms against 738-833 ms of figures SQL. The
+dashboard runs one `organisation_figures` (one `scan.by_holder` plus its extensions
+query); its totals are its rows summed (`tracker.web.dashboard_figures`), so it adds
+10-20 ms to the SQL: the filter lists (`row_organisations` loads every organisation,
+~5 ms), the cache key's two MAX(id) reads (<0.5 ms), the template and the in-process
+HTTP round trip. Of the ~131 ms floor, the by_holder scan's main query is ~113 ms and
+its extensions query ~5 ms (measured apart in the same conditions), so a cold dashboard
+under load (the 4x of a load average of 8) would again be over 200 ms; cached it is
+not (keyed by the newest event and assignment ids, so never stale).
 
 Targets: dashboard <= 200 ms, assignment page <= 50 ms.
 """
