@@ -175,8 +175,8 @@ def evaluate(entry: dict, folder: Path) -> Outcome:
             for item in parsed.items:
                 if not item.actionable:
                     continue
-                if item.due is not None:
-                    found.append(item.due)
+                if item.due_date is not None:
+                    found.append(item.due_date)
                 if item.recurrence is not None:
                     found_rec.append(str(item.recurrence))
     outcome.found, outcome.found_recurrences = found, found_rec
