@@ -54,6 +54,17 @@ class ParsedItem:
     cited_date: date | None = None
     cited_number: str | None = None
 
+    @property
+    def due_date(self) -> date | None:
+        """The day the item is due, or None. A recurring item that runs over a period
+        ("ежедневно ... с 01.09.2023 по 07.09.2023", "2008 - 2010 ежемесячно") has no due
+        date: its `due` and `start` are the period it runs in (what the importer stores as
+        `period_end`/`period_start`). A recurring item with a first deadline and no period
+        ("до 1 марта 2022 г., далее – ежегодно") is due on that first deadline."""
+        if self.recurrence is not None and self.start is not None:
+            return None
+        return self.due
+
 
 @dataclass
 class ParsedDocument:

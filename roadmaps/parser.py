@@ -93,7 +93,8 @@ class _Section:
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
-    """Read and parse one file (.txt or .docx); `source` is the file name.
+    """Read and parse one file (.txt, .docx, .doc, .odt, .rtf, .pdf with a text layer, .xlsx,
+    .html; see `roadmaps.readers.read_document`); `source` is the file name.
 
     :raises DocumentError: see `roadmaps.readers.read_document` and `parse_text`.
     """

@@ -114,8 +114,9 @@ def register(app: typer.Typer) -> None:
 
 def import_command(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="Protocols, orders, roadmaps: .txt, .docx "
-                                       "or a hand-written roadmap .toml."),
+    files: list[Path] = typer.Argument(..., help="Protocols, orders, roadmaps: .txt, .docx, "
+                                       ".doc, .odt, .rtf, .pdf (with a text layer), .xlsx, "
+                                       ".html, or a hand-written roadmap .toml."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the preview; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON; with --yes "
                                  "also import (messages then go to stderr)."),
