@@ -221,16 +221,24 @@ def _closed_port() -> int:
     ("sender", 'sender = "wrong@example.ru"', "smtp.sender"),
     ("tls", 'tls = "tls"', "smtp.tls"),
     ("connect", "", "smtp.host and smtp.port"),
+    ("auth", 'user = "officer"', "smtp.user and TRACKER_SMTP__PASSWORD"),
 ])
 def test_remind_exits_1_when_a_setting_left_messages_pending(cli, db, config_path, caplog,
-                                                             fault, smtp, setting):
+                                                             monkeypatch, fault, smtp, setting):
     """A configuration fault is not cured by waiting: after its truthful summary and the
     one log line naming the setting to fix, `tracker remind` exits 1 so cron notices."""
     from service_world import start_smtp
 
     two_overdue_officers(db)
     handler = Strict(helo_at="rcpt", refuse_sender=True)
-    server = start_smtp(handler)
+    if fault == "auth":
+        from test_email_smtp import Recorder, authenticator_for
+
+        monkeypatch.setenv("TRACKER_SMTP__PASSWORD", "wrong")
+        server = start_smtp(handler, authenticator=authenticator_for(Recorder(), b"right"),
+                            auth_require_tls=False)
+    else:
+        server = start_smtp(handler)
     port = _closed_port() if fault == "connect" else server.port
     values = {"host": '"127.0.0.1"', "port": str(port), "tls": '"none"',
               "sender": '"tracker@example.ru"', "local_hostname": '"tracker.example.ru"'}
