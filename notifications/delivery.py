@@ -80,6 +80,9 @@ class TickReport:
     plan_seconds: float = 0.0
     deliver_seconds: float = 0.0
     held_back: int = 0  # claimed, then given back untried: their channel is misconfigured
+    # Channels that met a configuration error (a setting to fix, named in the log): not
+    # used again in this pass; what they left pending waits for a person, not for time.
+    misconfigured: set[ChannelKind] = field(default_factory=set)
 
     @property
     def sent(self) -> int:
@@ -168,7 +171,7 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     False: `tick` did it before planning), then claim and deliver what is pending and
     due at `now`, renewing this worker's lease meanwhile."""
     cfg = settings.outbox
-    broken: set[ChannelKind] = set()  # misconfigured: not used again in this pass
+    broken = report.misconfigured  # not used again in this pass
     began = clock()
 
     def send_time() -> datetime:

@@ -40,7 +40,7 @@ class RecordingHandler:
             return sum(self.received.values())
 
 
-def start_smtp(handler: RecordingHandler):
+def start_smtp(handler: RecordingHandler, **options):
     import socket
 
     from aiosmtpd.controller import Controller
@@ -48,7 +48,7 @@ def start_smtp(handler: RecordingHandler):
     with socket.socket() as probe:  # aiosmtpd's ready check cannot use port 0
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     return controller
 

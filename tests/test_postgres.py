@@ -157,7 +157,7 @@ def test_sigkill_campaign_on_postgres(pg_url, tmp_path):
     sys.path.insert(0, os.path.dirname(__file__))
     from service_campaign import run_campaign
 
-    campaign = run_campaign(tmp_path, pg_url, kills=10, services=2, seed=11, officers=20,
+    campaign = run_campaign(tmp_path, pg_url, kills=20, services=2, seed=11, officers=30,
                             smtp_delay=0.03)
     print(campaign.summary())
     assert max(campaign.resume_seconds) < 30

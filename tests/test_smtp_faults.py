@@ -188,7 +188,7 @@ async def test_an_empty_local_hostname_greets_with_the_fully_qualified_name(db, 
 
 def test_remind_counts_what_was_sent_and_what_was_left_pending(cli, db, config_path):
     """`tracker remind` against a server refusing the greeting name: nothing is called
-    sent; the messages left pending are counted, each row says so."""
+    sent; the messages left pending are counted, each row says so, and it exits 1."""
     from service_world import start_smtp
 
     two_overdue_officers(db)
@@ -202,12 +202,84 @@ def test_remind_counts_what_was_sent_and_what_was_left_pending(cli, db, config_p
         result = cli("remind", "--at", "2021-08-13 09:00")
     finally:
         smtp.stop()
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
     # The coordinator's Telegram escalation goes to the file channel (no token set).
     assert lines[0].endswith("; 1 message sent, 3 left pending (will retry)"), lines[0]
     assert sum("[pending]" in line for line in lines) == 1  # tried once; two held back
     assert handler.messages == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:  # bound, never listening: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(("fault", "smtp", "setting"), [
+    ("helo", 'local_hostname = "localhost"', "smtp.local_hostname"),
+    ("sender", 'sender = "wrong@example.ru"', "smtp.sender"),
+    ("tls", 'tls = "tls"', "smtp.tls"),
+    ("connect", "", "smtp.host and smtp.port"),
+    ("auth", 'user = "officer"', "smtp.user and TRACKER_SMTP__PASSWORD"),
+])
+def test_remind_exits_1_when_a_setting_left_messages_pending(cli, db, config_path, caplog,
+                                                             monkeypatch, fault, smtp, setting):
+    """A configuration fault is not cured by waiting: after its truthful summary and the
+    one log line naming the setting to fix, `tracker remind` exits 1 so cron notices."""
+    from service_world import start_smtp
+
+    two_overdue_officers(db)
+    handler = Strict(helo_at="rcpt", refuse_sender=True)
+    if fault == "auth":
+        from test_email_smtp import Recorder, authenticator_for
+
+        monkeypatch.setenv("TRACKER_SMTP__PASSWORD", "wrong")
+        server = start_smtp(handler, authenticator=authenticator_for(Recorder(), b"right"),
+                            auth_require_tls=False)
+    else:
+        server = start_smtp(handler)
+    port = _closed_port() if fault == "connect" else server.port
+    values = {"host": '"127.0.0.1"', "port": str(port), "tls": '"none"',
+              "sender": '"tracker@example.ru"', "local_hostname": '"tracker.example.ru"'}
+    if smtp:
+        key, value = smtp.split(" = ")
+        values[key] = value
+    try:
+        config_path.write_text(
+            config_path.read_text(encoding="utf-8") + "[smtp]\n"
+            + "".join(f"{k} = {v}\n" for k, v in values.items()), encoding="utf-8")
+        with caplog.at_level(logging.ERROR, logger="notifications.channels.email"):
+            result = cli("remind", "--at", "2021-08-13 09:00")
+    finally:
+        server.stop()
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0].endswith(
+        "; 1 message sent, 3 left pending (will retry)"), result.stdout
+    named = [r.getMessage() for r in caplog.records if f"check {setting}" in r.getMessage()]
+    assert len(named) == 1, caplog.text
+    assert handler.messages == []
+
+
+def test_remind_exits_0_when_the_server_only_asks_to_retry_later(cli, db, config_path):
+    """A transient refusal (451) leaves messages pending too, but time cures it: exit 0."""
+    from service_world import start_smtp
+
+    two_overdue_officers(db)
+    handler = Strict(refuse={"kuznetsova@example.ru": "451 4.3.0 try again later"})
+    server = start_smtp(handler)
+    try:
+        config_path.write_text(
+            config_path.read_text(encoding="utf-8")
+            + f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\ntls = "none"\n'
+            'sender = "tracker@example.ru"\nlocal_hostname = "tracker.example.ru"\n',
+            encoding="utf-8")
+        result = cli("remind", "--at", "2021-08-13 09:00")
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert "left pending (will retry)" in result.stdout.splitlines()[0], result.stdout
+    assert len(handler.messages) == 2
 
 
 @pytest.mark.asyncio

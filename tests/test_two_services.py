@@ -56,7 +56,7 @@ def test_two_services_never_send_a_message_twice(tmp_path):
     assert len(workers - {None}) == 2, "both services should have delivered some"
 
 
-KILLS = 10
+KILLS = 20
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_two_services_killed_in_turn_resume_at_once(tmp_path):
     from service_campaign import run_campaign
 
     campaign = run_campaign(tmp_path, f"sqlite:///{tmp_path / 'tracker.db'}", kills=KILLS,
-                            services=2, seed=7, officers=20,
+                            services=2, seed=7, officers=30,
                             smtp_delay=0.03)
     print(campaign.summary())
     assert max(campaign.resume_seconds) < 30

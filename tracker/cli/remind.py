@@ -96,6 +96,7 @@ def remind(
     rows = _dry_rows(db, settings, report, now) if dry_run else _sent_rows(report)
     if as_json:
         print_json([{k: v for k, v in row.items() if k != "outcome"} for row in rows])
+        _exit_if_misconfigured(report)
         return
     from tracker.dates import format_local
 
@@ -116,6 +117,15 @@ def remind(
         state = "" if dry_run else f"[{row['outcome']}] "
         typer.echo(f"  {state}{row['channel']} to {row['person']} (person {row['person_id']}): "
                    f"{row['kind']}, assignments {ids}: {row['subject']}")
+    _exit_if_misconfigured(report)
+
+
+def _exit_if_misconfigured(report) -> None:
+    """Exit 1 when a configuration fault (the log has named the setting to fix) left
+    messages pending: they wait for a person, not for a retry, so scripts and cron must
+    notice. Transient faults (a server down for a while) keep exit 0."""
+    if report.misconfigured and report.pending:
+        raise typer.Exit(1)
 
 
 def _parse_at(value: str, settings):
