@@ -355,9 +355,9 @@ def _sqlite_datetime_text():
 
 
 def release_stale(session: Session, *, now: datetime, stale_seconds: float) -> int:
-    """Return `sending` claims older than `stale_seconds` to pending (their process died).
-
-    Returns how many were released.
+    """Return `sending` claims whose lease (`claimed_at`, renewed while the holder
+    delivers) is older than `stale_seconds` to pending: the holder died or hung. The
+    lease step of `take_over`. Returns how many were released.
     """
     cutoff = now - timedelta(seconds=stale_seconds)
     result = session.execute(
@@ -394,11 +394,7 @@ def take_over(session: Session, *, worker: str, now: datetime, lease_seconds: fl
             .where(OutboxMessage.status == OutboxStatus.SENDING,
                    OutboxMessage.claimed_by.in_(chunk))
             .values(**free)).rowcount
-    cutoff = now - timedelta(seconds=lease_seconds)
-    released += session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff)
-        .values(**free)).rowcount
+    released += release_stale(session, now=now, stale_seconds=lease_seconds)
     return released
 
 

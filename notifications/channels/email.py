@@ -376,12 +376,12 @@ class EmailChannel:
                 type(exc) is smtp.SMTPException and "STARTTLS" in str(exc)):
             setting = "smtp.tls" if "TLS" in str(exc) else "smtp.user and smtp.tls"
             return self._fail_config(f"SMTP server {where}: {exc}", setting)
-        if (cert := _cert_error(exc)) is not None:
+        if (cert := _in_chain(exc, ssl.SSLCertVerificationError)) is not None:
             return self._fail_config(
                 f"TLS certificate of {where} not trusted ({cert.verify_message}); "
                 "check smtp.host, or set smtp.ca_file for a private CA", "smtp.ca_file"
             )
-        if _tls_error(exc):
+        if _in_chain(exc, ssl.SSLError) is not None:
             return self._fail_config(
                 f"TLS with SMTP server {where} failed (smtp.tls = {s.tls!r}): {exc}", "smtp.tls")
         if isinstance(exc, smtp.SMTPConnectError | ConnectionRefusedError | socket.gaierror):
@@ -442,15 +442,16 @@ def default_local_hostname() -> str:
     return _FQDN[0]
 
 
-def _tls_error(exc: BaseException) -> bool:
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> Any:
+    """The first exception of `kind` in `exc` and its causes and contexts, or None."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLError):
-            return True
+        if isinstance(current, kind):
+            return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return False
+    return None
 
 
 def _session_survives(exc: BaseException) -> bool:
@@ -463,14 +464,3 @@ def _session_survives(exc: BaseException) -> bool:
 
 def _reply(exc: Any) -> str:
     return f"{exc.code} {exc.message}".strip()
-
-
-def _cert_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
