@@ -21,7 +21,7 @@ channel's end-to-end `notify()`, best of three rounds each. Measured (load 0.6):
     plain     send_message 307  sendmail 1098  notify 452  -> 1.47x / 0.41x
     starttls  send_message 297  sendmail  882  notify 394  -> 1.33x / 0.45x
 
-(under load 8-10: 1.21-1.88x / 0.45-0.56x). Before notifications.mime: 0.29-0.34x of
+(under load 8-10: 1.21-1.88x / 0.45-0.56x). Before notifications.content.mime: 0.29-0.34x of
 send_message, 0.08-0.10x of sendmail. `--all` adds every pool setup.
 """
 
@@ -50,7 +50,7 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from tracker.config import EmailSettings
+from tracker.core.config import EmailSettings
 
 SETUPS = [  # (label, pool_size, recycle_after: None means never within the run)
     ("one reused connection", 1, None),
@@ -185,7 +185,7 @@ async def run_setup(settings: EmailSettings, batch: list[Message]) -> tuple[floa
 async def raw_floor(settings: EmailSettings, batch: list[Message], *, flattened: bool) -> float:
     """The floor: raw aiosmtplib on one connection, no tracker code. `flattened`: the
     `sendmail` of pre-flattened bytes; else `send_message` of pre-built stdlib messages
-    (which flattens each one itself, as the channel did before notifications.mime)."""
+    (which flattens each one itself, as the channel did before notifications.content.mime)."""
     import ssl
 
     from aiosmtplib import SMTP
@@ -223,7 +223,7 @@ def main() -> None:
     base = EmailSettings(sender="tracker@edu.example.ru", local_hostname="bench.local")
     started = time.perf_counter()
     for m in batch[:200]:
-        build_email(m, base).as_bytes()  # notifications.mime: bytes from the start
+        build_email(m, base).as_bytes()  # notifications.content.mime: bytes from the start
     per_build = (time.perf_counter() - started) / 200
     print(f"building one email (render + MIME + .ics + flatten): {per_build * 1000:.2f} ms")
 

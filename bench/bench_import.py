@@ -183,10 +183,10 @@ def phrases(count: int, seed: int = 7) -> list[str]:
 
 
 def setup_database(folder: Path):
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.enums import OrgKind
-    from tracker.models import Organisation
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.enums import OrgKind
+    from tracker.core.models import Organisation
     from tracker.services.orgs import add_organisation, import_organisations
     from tracker.services.people import add_person
 
@@ -218,8 +218,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from roadmaps.deadlines import find_deadlines
-    from roadmaps.importer import import_document
     from roadmaps.parser import parse_text
+    from tracker.services.importing import import_document
 
     texts = documents(args.docs)
     size = sum(len(t.encode()) for t in texts)

@@ -24,9 +24,9 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
-from notifications.planner import AssignmentInfo, Directory, OrgInfo, PersonInfo, plan
-from notifications.policy import Policy
-from tracker.enums import AssignmentStatus, ChannelPref, OrgKind, Role
+from notifications.planning.planner import AssignmentInfo, Directory, OrgInfo, PersonInfo, plan
+from notifications.planning.policy import Policy
+from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
 
 NOW = datetime(2021, 9, 15, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 ZONES = [None] * 8 + ["Asia/Yekaterinburg", "Europe/Kaliningrad"]

@@ -43,10 +43,10 @@ CHUNK = 20_000
 
 
 def build(folder: Path, size: int, seed: int = 7):
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.enums import EventKind, Via
-    from tracker.models import Assignment, Event, Organisation, Person, Task, fold
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.enums import EventKind, Via
+    from tracker.core.models import Assignment, Event, Organisation, Person, Task, fold
 
     (folder / "config.toml").write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
     settings = load_settings(folder / "config.toml")
@@ -183,8 +183,8 @@ def run(size: int, keep: Path | None) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="bench-reports-"))
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "tracker.db").exists():
-        from tracker.config import load_settings
-        from tracker.db import open_database
+        from tracker.core.config import load_settings
+        from tracker.core.db import open_database
 
         settings = load_settings(folder / "config.toml")
         db, seconds = open_database(settings.db_url), 0.0

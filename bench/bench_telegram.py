@@ -5,7 +5,7 @@ Usage:
 
 Builds a SQLite region with `--count` schools, an officer in each who reads Telegram
 only (each in a chat of their own), and one assignment per school whose "3 days
-before" reminder is due now. Then it delivers with `notifications.delivery.tick` and
+before" reminder is due now. Then it delivers with `notifications.delivery.tick.tick` and
 `TelegramChannel` (rendering, python-telegram-bot, HTTP) to `tests/fake_telegram.
 FakeBotAPI(enforce_limits=True)`, which answers 429 to anything beyond 30 messages a
 second overall or one a second per chat, as Telegram does. A message refused with 429
@@ -68,9 +68,9 @@ class NullChannel:
 
 def build(folder: Path, count: int):
     """A region with `count` schools, one Telegram-only officer and one due task each."""
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.models import Assignment, Organisation, Person, Task
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.models import Assignment, Organisation, Person, Task
 
     (folder / "config.toml").write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
     settings = load_settings(folder / "config.toml")
@@ -100,8 +100,8 @@ def build(folder: Path, count: int):
 
 
 def pending(db) -> int:
-    from tracker.enums import OutboxStatus
-    from tracker.models import OutboxMessage
+    from tracker.core.enums import OutboxStatus
+    from tracker.core.models import OutboxMessage
 
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(OutboxMessage).where(
@@ -111,7 +111,7 @@ def pending(db) -> int:
 async def deliver_all(db, settings, channel) -> tuple[int, int, float, float]:
     """Passes until nothing is pending; (messages sent, passes, seconds in all, seconds
     in the delivery step of the passes: planning and the pauses between passes left out)."""
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
     from notifications.message import ChannelKind
 
     channels = {ChannelKind.EMAIL: NullChannel(), ChannelKind.TELEGRAM: channel}
@@ -134,7 +134,7 @@ def run(count: int, rate: float, label: str) -> None:
     from fake_telegram import FakeBotAPI
 
     from notifications.channels.telegram import TelegramChannel
-    from tracker.config import TelegramSettings
+    from tracker.core.config import TelegramSettings
 
     with tempfile.TemporaryDirectory() as tmp, FakeBotAPI(enforce_limits=True) as fake:
         settings, db = build(Path(tmp), count)

@@ -1,4 +1,4 @@
-"""Benchmark of one delivery pass (`notifications.delivery.tick`) on a SQLite file.
+"""Benchmark of one delivery pass (`notifications.delivery.tick.tick`) on a SQLite file.
 
 For each size it builds a synthetic region (Core executemany inserts): one region,
 1,000 schools with an officer each, 55 municipal coordinators and a lead, and `size`
@@ -68,9 +68,9 @@ class NullChannel:
 
 
 def build(folder: Path, size: int, due: int):
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.models import Assignment, Organisation, Person, Task
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.models import Assignment, Organisation, Person, Task
 
     (folder / "config.toml").write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
     settings = load_settings(folder / "config.toml")
@@ -115,7 +115,7 @@ def build(folder: Path, size: int, due: int):
 
 
 def make_due(db, count: int) -> None:
-    from tracker.models import Assignment
+    from tracker.core.models import Assignment
 
     with db.engine.begin() as c:
         c.execute(update(Assignment).where(Assignment.id <= count)
@@ -124,7 +124,7 @@ def make_due(db, count: int) -> None:
 
 def reset_outbox(db) -> None:
     """Forget what the due tick recorded and sent, so it can be run again."""
-    from tracker.models import Event, OutboxItem, OutboxMessage
+    from tracker.core.models import Event, OutboxItem, OutboxMessage
 
     with db.engine.begin() as c:
         c.execute(delete(OutboxItem))
@@ -133,7 +133,7 @@ def reset_outbox(db) -> None:
 
 
 async def timed_tick(db, settings, channels, *, trace: bool = False):
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
 
     if trace:
         tracemalloc.start()

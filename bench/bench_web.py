@@ -68,9 +68,9 @@ def run(size: int, runs: int, keep: Path | None) -> dict:
     from bench_reports import build
     from sqlalchemy import insert, select
 
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.models import Assignment, Person
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.models import Assignment, Person
     from tracker.reports import figures
     from tracker.services.web_sessions import open_session
     from tracker.web import security

@@ -64,7 +64,7 @@ class Item:
     document: str | None = None  # "Протокол № 1 от 15.06.2021"
     owner: str | None = None  # who is responsible (for escalations)
     step: int | None = None  # reminder offset in days, or escalation step index
-    # For escalations and digests (notifications.contacts): the responsible people and
+    # For escalations and digests (notifications.content.contacts): the responsible people and
     # the coordinators with their contacts, "Иванова А. В., ivanova@x.ru"; None: not shown.
     owner_contact: str | None = None
     coordinator: str | None = None

@@ -58,7 +58,7 @@ from roadmaps import _context as C
 from roadmaps import _dateforms as F
 from roadmaps import _placing as P
 from roadmaps._placing import DeadlineError, Period
-from tracker.enums import Recurrence
+from tracker.core.enums import Recurrence
 
 __all__ = ["Deadline", "DeadlineError", "Period", "find_deadlines", "find_period", "parse_deadline"]
 

@@ -31,7 +31,7 @@ from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, 
 from roadmaps.parsed import DocumentError, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
 from roadmaps.words import has_action, is_infinitive
-from tracker.enums import Level
+from tracker.core.enums import Level
 
 __all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
            "level_of", "split_owners", "take_owner_fields", "text_owner"]

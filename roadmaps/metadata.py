@@ -18,7 +18,7 @@ from datetime import date
 from roadmaps._dateforms import year_of
 from roadmaps.items import CitedAct
 from roadmaps.parsed import DocumentError
-from tracker.enums import DocumentKind
+from tracker.core.enums import DocumentKind
 
 __all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "cited_act", "despace", "header_kind",
            "read_metadata"]

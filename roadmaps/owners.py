@@ -26,8 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tracker.enums import Level, OrgKind
-from tracker.models import fold
+from tracker.core.enums import Level, OrgKind
+from tracker.core.models import fold
 
 # Case endings of nouns, adjectives and surnames, longest first.
 _ENDINGS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.enums import DocumentKind, Level, Recurrence
+from tracker.core.enums import DocumentKind, Level, Recurrence
 
 __all__ = ["DocumentError", "ParsedDocument", "ParsedItem"]
 

@@ -50,7 +50,7 @@ from roadmaps.readers import MAX_BYTES, read_document
 from roadmaps.tables import find_tables, role, table_items
 from roadmaps.text_tables import rebuild
 from roadmaps.words import has_action
-from tracker.enums import DocumentKind
+from tracker.core.enums import DocumentKind
 
 __all__ = ["parse_file", "parse_text"]
 

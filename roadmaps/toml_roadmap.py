@@ -31,7 +31,7 @@ from typing import Any
 
 from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadline
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
-from tracker.enums import DocumentKind, Level, Recurrence
+from tracker.core.enums import DocumentKind, Level, Recurrence
 
 _KINDS = {
     "протокол": DocumentKind.PROTOCOL,

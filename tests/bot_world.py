@@ -92,8 +92,8 @@ async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: 
     from fake_telegram import FakeBotAPI
 
     from tracker.bot.app import start_bot
-    from tracker.config import load_settings
-    from tracker.db import open_database
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
 
     fake = FakeBotAPI()
     fake.start()

@@ -27,7 +27,7 @@ def _isolated_env(monkeypatch, tmp_path):
 
 @pytest.fixture
 def config_path(tmp_path) -> Path:
-    """A minimal config.toml in tmp_path; the database is tmp_path/tracker.db."""
+    """A minimal config.toml in tmp_path; the database is tmp_path/tracker.core.db."""
     path = tmp_path / "config.toml"
     path.write_text('timezone = "Europe/Moscow"\nlocale = "ru"\n', encoding="utf-8")
     return path
@@ -35,14 +35,14 @@ def config_path(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(config_path):
-    from tracker.config import load_settings
+    from tracker.core.config import load_settings
 
     return load_settings(config_path)
 
 
 @pytest.fixture
 def db(settings):
-    from tracker.db import open_database
+    from tracker.core.db import open_database
 
     database = open_database(settings.db_url)
     yield database
@@ -76,7 +76,7 @@ def region(db):
                              source=str(MUNICIPALITIES_CSV))
     from sqlmodel import select
 
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
 
     with db.reading() as session:
         return session.exec(select(Organisation).where(Organisation.kind == "region")).one()

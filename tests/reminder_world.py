@@ -44,7 +44,7 @@ def build_world(db) -> World:
 
 def add_tasks(db, world: World, dues: list[date], *, created: datetime = CREATED) -> list[int]:
     """One task per due date, assigned to the municipality; the assignment ids."""
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
 
     ids = []
     with db.transaction() as session:

@@ -24,8 +24,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from tracker.enums import DocumentKind, Level, OrgKind, Role, Via
-from tracker.models import Document, Person, fold
+from tracker.core.enums import DocumentKind, Level, OrgKind, Role, Via
+from tracker.core.models import Document, Person, fold
 from tracker.services import tasks
 from tracker.services.orgs import add_organisation
 

@@ -23,10 +23,10 @@ from service_world import RecordingHandler, seed_overdue, start_service, start_s
 from sqlalchemy import func, select
 
 from notifications.channels.email import message_domain, message_id
-from tracker.db import Database
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage
-from tracker.workers import worker_name
+from tracker.core.db import Database
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxMessage
+from tracker.core.workers import worker_name
 
 SENDER = "tracker@example.ru"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from tracker.db import open_database
-from tracker.models import Assignment, Organisation, Person, Task, utcnow
+from tracker.core.db import open_database
+from tracker.core.models import Assignment, Organisation, Person, Task, utcnow
 
 
 class RecordingHandler:

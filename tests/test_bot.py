@@ -18,8 +18,8 @@ from bot_world import (
 )
 from sqlmodel import select
 
-from tracker.enums import AssignmentStatus, EventKind, Via
-from tracker.models import Assignment, Event, Person
+from tracker.core.enums import AssignmentStatus, EventKind, Via
+from tracker.core.models import Assignment, Event, Person
 
 pytestmark = pytest.mark.asyncio
 
@@ -65,7 +65,7 @@ async def test_start_with_a_good_code_links_the_chat_and_greets_by_name(world):
     with world.db.reading() as session:
         person = session.get(Person, world.ids["new"])
         assert (person.telegram_chat_id, person.telegram_active) == (606, True)
-        from tracker.models import TelegramInvite
+        from tracker.core.models import TelegramInvite
         invite = session.exec(select(TelegramInvite)).one()
         assert code not in invite.code_hash and invite.used_at is not None
 

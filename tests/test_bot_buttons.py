@@ -11,8 +11,8 @@ from bot_world import COORDINATOR, LEAD, OFFICER, OUTSIDER, STRANGER_OFFICER
 from sqlmodel import select
 from test_bot import _assignment, _events
 
-from tracker.enums import AssignmentStatus, EventKind, ExtensionStatus, Via
-from tracker.models import Evidence, ExtensionRequest, OutboxItem, OutboxMessage
+from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Via
+from tracker.core.models import Evidence, ExtensionRequest, OutboxItem, OutboxMessage
 
 pytestmark = pytest.mark.asyncio
 

@@ -8,7 +8,7 @@ import re
 from fake_telegram import FakeBotAPI
 from sqlmodel import select
 
-from tracker.models import TelegramInvite
+from tracker.core.models import TelegramInvite
 from tracker.services.invites import code_hash
 
 
@@ -96,7 +96,7 @@ def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monke
 def _request(db, ids, key: str, new_due) -> int:
     from bot_world import NOW
 
-    from tracker.models import Person
+    from tracker.core.models import Person
     from tracker.services.extensions import request_extension
 
     with db.transaction() as session:
@@ -111,7 +111,7 @@ def test_extension_requests_are_listed_and_decided_at_the_command_line(cli, db):
 
     from bot_world import build_directory
 
-    from tracker.models import Assignment, OutboxMessage
+    from tracker.core.models import Assignment, OutboxMessage
 
     ids = build_directory(db)
     first = _request(db, ids, "own", date(2021, 9, 3))

@@ -29,8 +29,8 @@ from bot_world import COORDINATOR, LEAD, NOW, OFFICER, OUTSIDER, STRANGER_OFFICE
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel
 
-from tracker.enums import EventKind, Role
-from tracker.models import Assignment, Organisation, Person, Task
+from tracker.core.enums import EventKind, Role
+from tracker.core.models import Assignment, Organisation, Person, Task
 
 pytestmark = pytest.mark.asyncio
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from fake_telegram import FakeBotAPI
 
-from tracker.db import open_database
-from tracker.enums import AssignmentStatus, Via
-from tracker.models import Assignment, utcnow
+from tracker.core.db import open_database
+from tracker.core.enums import AssignmentStatus, Via
+from tracker.core.models import Assignment, utcnow
 from tracker.services.orgs import add_organisation
 from tracker.services.people import add_person
 from tracker.services.tasks import add_task

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from notifications.calendar_ru import (
+from tracker.core.workdays import (
     EVERY_DAY,
     RussianCalendar,
     add_working_days,

@@ -15,8 +15,8 @@ LONG = ("Разработать и утвердить муниципальную
 
 
 def _world(cli, db):
-    from tracker.enums import EventKind, Via
-    from tracker.models import Event
+    from tracker.core.enums import EventKind, Via
+    from tracker.core.models import Event
 
     cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
     cli("people", "add", "Константинопольская-Щедрина Александра Владимировна", "--org",

@@ -5,14 +5,14 @@ import sys
 import textwrap
 from datetime import date
 
-from tracker.enums import AssignmentStatus
-from tracker.models import Assignment, Organisation, Task, utcnow
+from tracker.core.enums import AssignmentStatus
+from tracker.core.models import Assignment, Organisation, Task, utcnow
 
 WORKER = textwrap.dedent(
     """
     import sys
-    from tracker.db import Database
-    from tracker.models import Assignment
+    from tracker.core.db import Database
+    from tracker.core.models import Assignment
 
     db = Database(sys.argv[1])
     for _ in range(int(sys.argv[2])):
@@ -28,10 +28,10 @@ WORKER = textwrap.dedent(
 COMPLETE = textwrap.dedent(
     """
     import sys
-    from tracker.db import Database
-    from tracker.enums import Via
-    from tracker.errors import Conflict
-    from tracker.models import utcnow
+    from tracker.core.db import Database
+    from tracker.core.enums import Via
+    from tracker.core.errors import Conflict
+    from tracker.core.models import utcnow
     from tracker.services.tasks import complete
 
     db = Database(sys.argv[1])

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.config import load_settings
-from tracker.errors import ConfigError
+from tracker.core.config import load_settings
+from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from notifications import contacts
-from notifications.compose import Outgoing, compose
+from notifications.content import contacts
+from notifications.content.compose import Outgoing, compose
+from notifications.content.render import render_email
+from notifications.content.telegram_render import render_telegram
 from notifications.message import ChannelKind, MessageKind
-from notifications.render import render_email
-from notifications.telegram_render import render_telegram
-from tracker.enums import Role
+from tracker.core.enums import Role
 from tracker.services.orgs import add_organisation
 from tracker.services.people import add_person
 from tracker.services.tasks import add_task
@@ -77,7 +77,7 @@ def test_an_escalation_to_the_lead_names_the_officer_and_coordinator(db):
 def test_a_reminder_to_the_officer_does_not_list_contacts(db):
     ids = _world(db)
     with db.reading() as s:
-        from tracker.models import Person
+        from tracker.core.models import Person
 
         officer = s.exec(select(Person).where(Person.name == "Петрова Е. Н.")).one().id
     out = Outgoing("rem:1", officer, ChannelKind.EMAIL, MessageKind.REMINDER,
@@ -89,7 +89,7 @@ def test_a_reminder_to_the_officer_does_not_list_contacts(db):
 
 
 def test_the_lead_summary_names_contacts_of_the_oldest_items(db, settings):
-    from tracker.models import OutboxMessage
+    from tracker.core.models import OutboxMessage
     from tracker.reports.digests import record_digests
 
     ids = _world(db)

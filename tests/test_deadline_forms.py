@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from roadmaps.deadlines import Period, find_deadlines
-from tracker.enums import Recurrence
+from tracker.core.enums import Recurrence
 
 D = date
 R22 = D(2022, 3, 1)

@@ -21,7 +21,7 @@ from roadmaps.deadlines import (
     find_period,
     parse_deadline,
 )
-from tracker.enums import Recurrence
+from tracker.core.enums import Recurrence
 
 D = date
 REF = D(2021, 6, 15)  # the date of the protocol the phrases come from

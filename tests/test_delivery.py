@@ -15,10 +15,10 @@ from sqlmodel import select
 from notifications.channels.base import ChannelError
 from notifications.channels.file import TELEGRAM_LOG, FileChannel
 from notifications.channels.registry import build_channels
-from notifications.delivery import tick
+from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage, Person
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxMessage, Person
 
 
 class FakeChannel:
@@ -148,7 +148,7 @@ async def test_config_error_stops_the_channel_for_the_pass(db, settings):
     world = build_world(db)
     add_tasks(db, world, [date(2021, 8, 20)], created=at(2))
     with db.transaction() as session:  # a second officer: two email messages are due
-        from tracker.models import Organisation
+        from tracker.core.models import Organisation
         from tracker.services.people import add_person
 
         add_person(session=session, name="Кузнецова Ольга", email="k@example.ru",
@@ -180,7 +180,7 @@ async def test_blocked_telegram_is_disabled_for_the_person(db, settings):
 
 @pytest.mark.asyncio
 async def test_a_completed_assignment_is_dropped_from_a_claimed_message(db, settings):
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.tasks import complete
 
     world = build_world(db)

@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture
 def session(demo):
-    from tracker.db import open_database
+    from tracker.core.db import open_database
 
     db = open_database(f"sqlite:///{demo[0] / 'tracker.db'}")
     with db.reading() as session:
@@ -48,7 +48,7 @@ def session(demo):
 
 
 def test_both_seed_protocols_are_imported(session):
-    from tracker.models import Document
+    from tracker.core.models import Document
 
     documents = session.execute(select(Document.kind, Document.number, Document.date)
                                 .order_by(Document.date)).all()
@@ -57,7 +57,7 @@ def test_both_seed_protocols_are_imported(session):
 
 
 def test_regional_item_goes_to_the_region_and_municipal_item_to_all_55(session):
-    from tracker.models import Assignment, Organisation, Task
+    from tracker.core.models import Assignment, Organisation, Task
 
     model = session.execute(select(Task).where(Task.text.startswith(MODEL))).scalar_one()
     assert (model.due_date, model.level) == (date(2021, 8, 20), "regional")
@@ -79,8 +79,8 @@ def test_regional_item_goes_to_the_region_and_municipal_item_to_all_55(session):
 
 
 def test_messages_are_written_to_the_outbox(demo, session):
-    from tracker.enums import ChannelPref
-    from tracker.models import OutboxMessage, Person
+    from tracker.core.enums import ChannelPref
+    from tracker.core.models import OutboxMessage, Person
 
     outbox = demo[0] / "outbox"
     emails = list(outbox.glob("*.eml"))
@@ -132,7 +132,7 @@ def test_every_report_view_has_content(demo):
 
 
 def test_officers_complete_assignments_during_the_walk(session):
-    from tracker.models import Assignment
+    from tracker.core.models import Assignment
 
     done = session.execute(select(Assignment.completed_at, Assignment.completed_via)
                            .where(Assignment.status == "done")).all()
@@ -144,7 +144,7 @@ def test_officers_complete_assignments_during_the_walk(session):
 
 
 def test_summary_lines_match_the_database(demo, session):
-    from tracker.models import Assignment
+    from tracker.core.models import Assignment
 
     folder, result = demo
     as_of = date(2022, 9, 14)  # two weeks past the last deadline, 31.08.2022
@@ -170,8 +170,8 @@ def test_summary_lines_match_the_database(demo, session):
 
 
 def test_a_second_run_starts_afresh_and_keeps_other_files(tmp_path):
-    from tracker.db import open_database
-    from tracker.models import Document
+    from tracker.core.db import open_database
+    from tracker.core.models import Document
 
     folder = tmp_path / "demo"
     assert _demo(folder, "--days", "3").exit_code == 0

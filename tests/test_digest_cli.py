@@ -11,7 +11,7 @@ from tests.test_contacts import _world
 
 
 def test_preview_shows_each_recipient_and_records_nothing(cli, db):
-    from tracker.models import OutboxMessage
+    from tracker.core.models import OutboxMessage
 
     _world(db)
     result = cli("digest", "preview", "--kind", "lead", "--as-of", "01.09.2021")
@@ -30,7 +30,7 @@ def test_preview_shows_each_recipient_and_records_nothing(cli, db):
 
 
 def test_send_records_once_and_delivers(cli, db, tmp_path):
-    from tracker.models import OutboxMessage
+    from tracker.core.models import OutboxMessage
 
     _world(db)
     previous = os.umask(0o022)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from notifications.channels.registry import build_channels
 from notifications.message import ChannelKind
 from tests import report_dataset
-from tracker.enums import ChannelPref, OutboxStatus, Role
-from tracker.models import OutboxMessage, Person, ScheduledRun, fold
+from tracker.core.enums import ChannelPref, OutboxStatus, Role
+from tracker.core.models import OutboxMessage, Person, ScheduledRun, fold
 from tracker.reports.digests import run_digests
-from tracker.service import Service
+from tracker.runner import Service
 
 FRIDAY = report_dataset.msk(2021, 8, 13, 9, 0)
 
@@ -118,7 +118,7 @@ class _Recorder:
 
 @pytest.mark.asyncio
 async def test_delivered_by_the_outbox_with_the_report_attached(db, settings, data):
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
 
     await run_digests(db, settings, "lead_summary", FRIDAY)
     channels = {ChannelKind.EMAIL: _Recorder(ChannelKind.EMAIL),
@@ -132,7 +132,7 @@ async def test_delivered_by_the_outbox_with_the_report_attached(db, settings, da
     (attachment,) = email.attachments
     assert attachment.filename.endswith("13.08.2021.xlsx")
     assert load_workbook(BytesIO(attachment.data)).sheetnames[0] == "Сводка"
-    from notifications.render import render_email
+    from notifications.content.render import render_email
 
     rendered = render_email(email)
     assert "Ромашковская область" in rendered.subject and "просрочено 4" in rendered.subject
@@ -148,7 +148,7 @@ async def test_a_digest_runs_once_per_period_across_restarts(db, settings, data,
     def service() -> Service:
         return Service(settings, db, build_channels(settings), bot=False, clock=lambda: FRIDAY)
 
-    with caplog.at_level(logging.INFO, logger="tracker.service"):
+    with caplog.at_level(logging.INFO, logger="tracker.runner"):
         await service().run_digest("lead")
         await service().run_digest("lead")  # restarted within the same minute
     assert [r.getMessage() for r in caplog.records] == [

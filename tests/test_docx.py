@@ -12,7 +12,7 @@ import pytest
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_file, parse_text
 from roadmaps.readers import docx_to_text
-from tracker.enums import DocumentKind, Level, Recurrence
+from tracker.core.enums import DocumentKind, Level, Recurrence
 
 HEADER = ["№ п/п", "Наименование мероприятия", "Срок начала", "Срок окончания",
           "Ответственные", "Ожидаемый результат"]

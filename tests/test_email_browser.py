@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from notifications.content.render import render_email
 from notifications.message import MessageKind
-from notifications.render import render_email
 from tests.pages import pdf_text, print_to_pdf
 from tests.test_email_render import KIND_CONTEXT, make_item, make_message
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from notifications.channels.email import build_email, message_id
 from tests.test_email_render import make_message, parse
-from tracker.config import EmailSettings
+from tracker.core.config import EmailSettings
 
 NO_REPLY_RU = "Это письмо отправлено автоматически, не отвечайте на него."
 

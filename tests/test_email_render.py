@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
-from notifications import i18n
-from notifications.calendar import build_calendar, event_sequence, event_uid
 from notifications.channels.email import build_email, message_domain, message_id
+from notifications.content.ics import build_calendar, event_sequence, event_uid
+from notifications.content.render import render_email
 from notifications.message import (
     Attachment,
     ChannelKind,
@@ -22,8 +22,8 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.render import render_email
-from tracker.config import EmailSettings
+from tracker.core import text as i18n
+from tracker.core.config import EmailSettings
 
 LONG_TEXT = "Разработать региональную модель обеспечения доступности дошкольного образования"
 PLANNED = datetime(2021, 8, 17, 6, 0, tzinfo=UTC)

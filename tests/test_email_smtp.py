@@ -24,9 +24,9 @@ from icalendar import Calendar
 
 from notifications.channels.base import ChannelError
 from notifications.channels.email import EmailChannel, message_id
+from notifications.content.render import render_email
 from notifications.message import ChannelKind, Item, Message, MessageKind, Recipient, Rule
-from notifications.render import render_email
-from tracker.config import EmailSettings
+from tracker.core.config import EmailSettings
 
 SENDER = "tracker@edu.example.ru"
 PLANNED = datetime(2021, 8, 17, 6, 0, tzinfo=UTC)

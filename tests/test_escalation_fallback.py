@@ -13,11 +13,11 @@ from reminder_world import add_tasks, at
 from sqlmodel import select
 from test_delivery import _fakes
 
-from notifications.delivery import tick
+from notifications.content.render import render_email
+from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
-from notifications.render import render_email
-from tracker.enums import EventKind
-from tracker.models import Event
+from tracker.core.enums import EventKind
+from tracker.core.models import Event
 from tracker.services.orgs import add_organisation
 from tracker.services.people import add_person
 

@@ -1,4 +1,4 @@
-"""Importing parsed documents into a real SQLite file (roadmaps.importer)."""
+"""Importing parsed documents into a real SQLite file (tracker.services.importing)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from roadmaps.importer import import_document, preview
 from roadmaps.parsed import ParsedDocument, ParsedItem
 from roadmaps.toml_roadmap import parse_toml_file
 from tests.conftest import NOW
-from tracker.enums import AssignmentStatus, DocumentKind, EventKind, Level, OrgKind, Recurrence
-from tracker.errors import InvalidInput
-from tracker.models import Assignment, Document, Event, Organisation, Person, Task
+from tracker.core.enums import AssignmentStatus, DocumentKind, EventKind, Level, OrgKind, Recurrence
+from tracker.core.errors import InvalidInput
+from tracker.core.models import Assignment, Document, Event, Organisation, Person, Task
+from tracker.services.importing import import_document, preview
 from tracker.services.orgs import add_organisation
 from tracker.services.people import add_person
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from roadmaps.importer import import_document, preview
 from roadmaps.parser import parse_file, parse_text
 from tests.conftest import NOW
-from tracker.enums import DocumentKind, EventKind
-from tracker.models import Event, Task
+from tracker.core.enums import DocumentKind, EventKind
+from tracker.core.models import Event, Task
+from tracker.services.importing import import_document, preview
 
 WORKING_GROUP = Path(__file__).resolve().parents[1] / "roadmaps" / "examples" / \
     "working_group_protocol.txt"

@@ -1,5 +1,5 @@
 """The direct MIME writer against the stdlib: every email the tracker sends, built by
-`build_email` (notifications.mime) and by the stdlib `EmailMessage` code it replaced,
+`build_email` (notifications.content.mime) and by the stdlib `EmailMessage` code it replaced,
 parsed back with the stdlib parser: the same headers in the same order, the same parts,
 bodies, calendar and attachments. Also: a re-send is byte-identical, and lines stay
 within 78 characters where they can be folded."""
@@ -16,8 +16,6 @@ from email.utils import format_datetime
 
 import pytest
 
-from notifications import i18n
-from notifications.calendar import build_calendar
 from notifications.channels.email import (
     CALENDAR_KINDS,
     _local_time,
@@ -26,16 +24,18 @@ from notifications.channels.email import (
     message_domain,
     message_id,
 )
+from notifications.content.ics import build_calendar
+from notifications.content.render import render_email
 from notifications.message import Attachment, MessageKind, Recipient
-from notifications.render import render_email
 from tests.test_email_render import KIND_CONTEXT, make_item, make_message
-from tracker.config import EmailSettings
+from tracker.core import text as i18n
+from tracker.core.config import EmailSettings
 
 STDLIB_POLICY = email.policy.SMTP.clone(cte_type="7bit")
 
 
 def stdlib_email(message, settings) -> EmailMessage:
-    """The email as the stdlib-based builder made it before notifications.mime (with the
+    """The email as the stdlib-based builder made it before notifications.content.mime (with the
     Reply-To, message domain and alarm time of issue 15)."""
     recipient = message.recipient
     stamp = _planned_at(message, None)
@@ -184,7 +184,7 @@ def test_cyrillic_subject_is_encoded_words_within_the_line_limit():
 
 
 def test_a_line_break_in_a_header_is_refused():
-    from notifications import mime
+    from notifications.content import mime
 
     with pytest.raises(ValueError, match="line break in the Subject header"):
         mime.write_email([("Subject", "a\r\nBcc: x@y.z")], "t", "<p>t</p>", [],

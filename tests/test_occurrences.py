@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from notifications.channels.registry import build_channels
-from notifications.delivery import tick
-from notifications.occurrences import create_occurrences
-from roadmaps.importer import import_document
+from notifications.delivery.tick import tick
+from notifications.planning.occurrences import create_occurrences
 from roadmaps.toml_roadmap import parse_toml_file
-from tracker.models import Assignment, OutboxItem, Task
+from tracker.core.models import Assignment, OutboxItem, Task
 from tracker.reports.figures import totals
+from tracker.services.importing import import_document
 from tracker.services.tasks import list_assignments
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "roadmaps" / "examples" / "roadmap_example.toml"
@@ -28,7 +28,7 @@ FIRST = datetime(2021, 9, 1, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 def monthly(db, settings, region):
     """The example roadmap imported on its date, an officer in every municipality; the
     monthly report task's id."""
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
     from tracker.services.people import add_person
 
     parsed = parse_toml_file(EXAMPLE)

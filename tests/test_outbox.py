@@ -12,13 +12,14 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from notifications import failures, outbox
-from notifications.loading import due_batches, load_directory
+from notifications.delivery import failures
 from notifications.message import MessageKind
-from notifications.planner import plan
-from notifications.policy import Policy
-from tracker.enums import EventKind, OutboxStatus, Via
-from tracker.models import Event, OutboxItem, OutboxMessage
+from notifications.outbox import store as outbox
+from notifications.planning.loading import due_batches, load_directory
+from notifications.planning.planner import plan
+from notifications.planning.policy import Policy
+from tracker.core.enums import EventKind, OutboxStatus, Via
+from tracker.core.models import Event, OutboxItem, OutboxMessage
 from tracker.services.tasks import complete
 
 
@@ -81,7 +82,7 @@ def test_mixed_rules_make_a_digest(db, settings):
     with db.transaction() as session:
         from sqlalchemy import update
 
-        from tracker.models import Assignment
+        from tracker.core.models import Assignment
 
         session.execute(update(Assignment).values(next_check_at=at(11)))
     _plan_and_record(db, settings, at(11))
@@ -155,8 +156,8 @@ CLAIMER = textwrap.dedent(
     """
     import sys
     from datetime import datetime
-    from notifications.outbox import claim
-    from tracker.db import Database
+    from notifications.outbox.store import claim
+    from tracker.core.db import Database
 
     db = Database(sys.argv[1])
     now = datetime.fromisoformat(sys.argv[2])
@@ -175,7 +176,7 @@ CLAIMER = textwrap.dedent(
 def claimed_by_three_processes(db, url: str, count: int = 300) -> list[int]:
     """Record `count` pending messages, let three processes claim them all at once;
     every id any of them won (a duplicate would appear twice)."""
-    from tracker.models import utcnow
+    from tracker.core.models import utcnow
 
     world = build_world(db)
     with db.transaction() as session:
@@ -304,7 +305,7 @@ def test_sent_items_become_events(db, settings):
 
 
 def test_retry_puts_a_failed_message_back(db, settings):
-    from tracker.errors import Conflict
+    from tracker.core.errors import Conflict
 
     world = build_world(db)
     add_tasks(db, world, [date(2021, 8, 20)])

@@ -13,7 +13,7 @@ from roadmaps.owners import (
     Target,
     stems,
 )
-from tracker.enums import Level, OrgKind
+from tracker.core.enums import Level, OrgKind
 
 REGION, AZOV, AZOV_DISTRICT, TAGANROG, MINISTRY, EDU_AZOV, COLLEGE = 1, 2, 3, 4, 5, 6, 7
 SCHOOL_1, SCHOOL_2, SCHOOL_T = 11, 12, 13

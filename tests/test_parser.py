@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_text
-from tracker.enums import DocumentKind, Level, Recurrence
+from tracker.core.enums import DocumentKind, Level, Recurrence
 
 ORDER = """\
 МИНИСТЕРСТВО ОБЩЕГО И ПРОФЕССИОНАЛЬНОГО

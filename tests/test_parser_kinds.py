@@ -10,7 +10,7 @@ import pytest
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_text
-from tracker.enums import DocumentKind, Recurrence
+from tracker.core.enums import DocumentKind, Recurrence
 
 D = date
 

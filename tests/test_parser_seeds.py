@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from roadmaps.parser import parse_file
-from tracker.enums import DocumentKind, Level
+from tracker.core.enums import DocumentKind, Level
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "roadmaps" / "examples"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

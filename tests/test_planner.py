@@ -22,7 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from notifications.message import ChannelKind, MessageKind, Rule
-from notifications.planner import (
+from notifications.planning.planner import (
     AssignmentInfo,
     Directory,
     OrgInfo,
@@ -30,8 +30,8 @@ from notifications.planner import (
     Planned,
     plan,
 )
-from notifications.policy import Audience, EscalationRung, Policy
-from tracker.enums import AssignmentStatus, ChannelPref, OrgKind, Role
+from notifications.planning.policy import Audience, EscalationRung, Policy
+from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
 
 MSK = ZoneInfo("Europe/Moscow")
 POLICY = Policy()

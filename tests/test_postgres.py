@@ -37,7 +37,7 @@ def pg_url():
 
 @pytest.fixture
 def pg(pg_url):
-    from tracker.db import open_database
+    from tracker.core.db import open_database
 
     database = open_database(pg_url)
     yield database
@@ -45,8 +45,8 @@ def pg(pg_url):
 
 
 def test_migrations_and_models_agree(pg):
-    from tracker.db import upgrade
-    from tracker.models import metadata
+    from tracker.core.db import upgrade
+    from tracker.core.models import metadata
 
     assert upgrade(pg) is False
     with pg.engine.connect() as connection:
@@ -86,7 +86,7 @@ def test_concurrent_completion_on_postgres(pg):
 
 
 def test_subtree_and_dates_on_postgres(pg):
-    from tracker.models import Organisation, Task
+    from tracker.core.models import Organisation, Task
     from tracker.services.orgs import subtree_ids
 
     with pg.transaction() as session:
@@ -110,7 +110,7 @@ async def test_bot_flows_on_postgres(pg_url, tmp_path, monkeypatch):
     from bot_world import COORDINATOR, LEAD, OFFICER, running_bot
     from sqlmodel import select
 
-    from tracker.models import Assignment, ExtensionRequest, Person
+    from tracker.core.models import Assignment, ExtensionRequest, Person
     from tracker.services.invites import create_invite
 
     async with running_bot(tmp_path, monkeypatch, database_url=pg_url) as w:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from notifications.recurrence import occurrences
-from tracker.enums import Recurrence
+from notifications.planning.recurrence import occurrences
+from tracker.core.enums import Recurrence
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from roadmaps.parser import parse_text
-from tracker.enums import Recurrence
+from tracker.core.enums import Recurrence
 
 D = date
 

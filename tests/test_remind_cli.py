@@ -8,8 +8,8 @@ from datetime import date
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxMessage
 
 
 def _setup(db):

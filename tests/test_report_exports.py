@@ -135,7 +135,7 @@ def test_html_self_contained_tables_and_chart(report):
 
 def test_html_escapes_database_text(db):
     report_dataset.build(db)
-    from tracker.models import Task
+    from tracker.core.models import Task
 
     with db.transaction() as s:
         task = s.get(Task, 1)

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from tests import report_dataset
-from tracker.errors import InvalidInput, NotFound
+from tracker.core.errors import InvalidInput, NotFound
 from tracker.reports.figures import organisation_figures, totals
 from tracker.reports.progress import decision_progress, oldest_overdue
 
@@ -38,7 +38,7 @@ def db(request, settings):
     """The same SQL on both databases: SQLite in tmp_path, or a fresh PostgreSQL schema."""
     from sqlalchemy import create_engine, text
 
-    from tracker.db import open_database
+    from tracker.core.db import open_database
 
     url = settings.db_url
     if request.param == "postgres":

@@ -21,9 +21,9 @@ A4_LANDSCAPE_CONTENT_PX = round((297 - 20) / 25.4 * 96)  # 10 mm margins each si
 
 @pytest.fixture(scope="module")
 def page_html(tmp_path_factory):
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.models import Organisation, Task
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.models import Organisation, Task
 
     folder = tmp_path_factory.mktemp("html")
     config = folder / "config.toml"

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from notifications.content.render import render_email
+from notifications.content.telegram_render import render_telegram
 from notifications.message import MessageKind
-from notifications.render import render_email
-from notifications.telegram_render import render_telegram
 from tests.russian_screens import english_words, visible_text
 from tests.test_cli_screens import _world
 from tests.test_email_render import KIND_CONTEXT, make_item, make_message

@@ -8,9 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from tracker.db import Database, schema_revision, upgrade
-from tracker.errors import SchemaError
-from tracker.models import Organisation, Person, metadata
+from tracker.core.db import Database, schema_revision, upgrade
+from tracker.core.errors import SchemaError
+from tracker.core.models import Organisation, Person, metadata
 
 
 def test_upgrade_from_empty_then_nothing_to_do(tmp_path):
@@ -56,7 +56,7 @@ def test_timestamps_come_back_aware_utc(db):
     with db.reading() as session:
         stored = session.get(Organisation, org.id)
         assert stored.kind == "region"
-    from tracker.models import Document
+    from tracker.core.models import Document
 
     with db.transaction() as session:
         doc = Document(kind="protocol", date=date(2021, 6, 15), content_hash="h")
@@ -67,7 +67,7 @@ def test_timestamps_come_back_aware_utc(db):
 
 
 def test_naive_datetimes_are_refused(db):
-    from tracker.models import Document
+    from tracker.core.models import Document
 
     with pytest.raises(Exception, match="(?i)naive|timezone"), db.transaction() as session:
         session.add(Document(kind="protocol", imported_at=datetime(2021, 1, 1)))

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from notifications.channels.registry import build_channels
-from tracker.service import Service
+from tracker.runner import Service
 
 
 @pytest.mark.asyncio
@@ -37,8 +37,8 @@ async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkey
 
     from fake_telegram import FakeBotAPI
 
-    from tracker.config import load_settings
-    from tracker.db import open_database
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
 
     with socket.socket() as probe:  # a port nothing listens on, yet
         probe.bind(("127.0.0.1", 0))
@@ -52,7 +52,7 @@ async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkey
     db = open_database(settings.db_url)
     service = Service(settings, db, build_channels(settings), tick_seconds=3600)
     service.bot_retry_seconds = 0.2
-    with caplog.at_level(logging.WARNING, logger="tracker.service"):
+    with caplog.at_level(logging.WARNING, logger="tracker.runner"):
         running = asyncio.create_task(service.serve())
         try:
             async with asyncio.timeout(10):

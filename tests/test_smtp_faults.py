@@ -18,11 +18,11 @@ from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
 from notifications.channels.email import EmailChannel, default_local_hostname
-from notifications.delivery import tick
+from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
-from tracker.config import EmailSettings
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage
+from tracker.core.config import EmailSettings
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxMessage
 
 NON_FQDN = "504 5.5.2 <{name}>: Helo command rejected: need fully-qualified hostname"
 
@@ -100,7 +100,7 @@ def rows(db):
 
 def two_overdue_officers(db):
     """Two officers' overdue notices and the coordinator's escalation: three emails."""
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
     from tracker.services.people import add_person
 
     world = build_world(db)

@@ -8,11 +8,11 @@ import sys
 
 from sqlalchemy import inspect
 
-from tracker.db import _alembic_config, head_revision, open_database, schema_revision, upgrade
+from tracker.core.db import _alembic_config, head_revision, open_database, schema_revision, upgrade
 
 PROBE = """
 import sys
-from tracker.db import open_database
+from tracker.core.db import open_database
 db = open_database(sys.argv[1])
 db.dispose()
 print("alembic" in sys.modules)

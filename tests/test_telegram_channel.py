@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from notifications.channels.base import ChannelError
 from notifications.channels.telegram import TelegramChannel, retry_seconds, scrub
-from notifications.delivery import tick
+from notifications.content.telegram_render import units
+from notifications.delivery.tick import tick
 from notifications.message import (
     Attachment,
     ChannelKind,
@@ -24,11 +25,10 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox import aware
-from notifications.telegram_render import units
-from tracker.config import TelegramSettings
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxItem, OutboxMessage, Person
+from notifications.outbox.store import aware
+from tracker.core.config import TelegramSettings
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxItem, OutboxMessage, Person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICER_CHAT = 777

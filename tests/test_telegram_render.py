@@ -1,4 +1,4 @@
-"""Telegram texts and keyboards (`notifications.telegram_render`): pure, no network."""
+"""Telegram texts and keyboards (`notifications.content.telegram_render`): pure, no network."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from notifications.content.telegram_render import MAX_CHUNK, render_telegram, split_html, units
 from notifications.message import ChannelKind, Item, Message, MessageKind, Recipient, Rule
-from notifications.telegram_render import MAX_CHUNK, render_telegram, split_html, units
 
 TODAY = date(2021, 8, 17)
 

@@ -15,9 +15,9 @@ from service_world import (
 )
 from sqlmodel import select
 
-from tracker.db import Database
-from tracker.enums import OutboxStatus
-from tracker.models import OutboxMessage
+from tracker.core.db import Database
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxMessage
 
 
 @pytest.mark.slow

@@ -8,8 +8,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 from web_world import build, csrf_of
 
-from tracker.enums import AssignmentStatus, EventKind, TokenAction, Via
-from tracker.models import ActionToken, Assignment, Event, Evidence, ExtensionRequest
+from tracker.core.enums import AssignmentStatus, EventKind, TokenAction, Via
+from tracker.core.models import ActionToken, Assignment, Event, Evidence, ExtensionRequest
 
 
 @pytest.fixture

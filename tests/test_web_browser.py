@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from web_world import build
 
-from tracker.models import utcnow
+from tracker.core.models import utcnow
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--lang=ru", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -104,9 +104,9 @@ def _open(site, page, to: str, label: str, words: str) -> str:
 def site(tmp_path_factory):
     from aiosmtpd.controller import Controller
 
-    from tracker.config import load_settings
-    from tracker.db import open_database
-    from tracker.models import Organisation, Person
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
+    from tracker.core.models import Organisation, Person
     from tracker.services.tasks import add_task
 
     folder = tmp_path_factory.mktemp("site")
@@ -165,7 +165,7 @@ def _deliver(settings, db) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from notifications.channels.registry import build_channels
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
     from tracker.services.web_links import link_maker
 
     # A thread of its own: Playwright's sync API keeps an event loop in this one.

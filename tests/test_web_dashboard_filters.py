@@ -9,8 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 from web_world import build
 
-from tracker.enums import DocumentKind, Level, Via
-from tracker.models import Document, Organisation
+from tracker.core.enums import DocumentKind, Level, Via
+from tracker.core.models import Document, Organisation
 from tracker.reports import figures
 from tracker.services.tasks import add_task, complete
 

@@ -13,8 +13,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 from web_world import NOW, build, csrf_of
 
-from tracker.enums import AssignmentStatus, TokenAction
-from tracker.models import ActionToken, Assignment, Person
+from tracker.core.enums import AssignmentStatus, TokenAction
+from tracker.core.models import ActionToken, Assignment, Person
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 LINK = re.compile(r"http://tracker\.example/a/[A-Za-z0-9_-]{43}")
@@ -22,7 +22,7 @@ LINK = re.compile(r"http://tracker\.example/a/[A-Za-z0-9_-]{43}")
 
 def _deliver(world):
     from notifications.channels.registry import build_channels
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
     from tracker.services.web_links import link_maker
 
     return asyncio.run(tick(world.db, world.settings, build_channels(world.settings), now=NOW,
@@ -122,8 +122,8 @@ def test_no_base_url_no_links(world):
 def test_telegram_text_links_each_item():
     from datetime import date
 
+    from notifications.content.telegram_render import render_telegram
     from notifications.message import ChannelKind, Item, Message, MessageKind, Recipient, Rule
-    from notifications.telegram_render import render_telegram
 
     item = Item(assignment_id=5, text="Провести совещание", due_date=date(2021, 8, 20),
                 days_left=7, rule=Rule.BEFORE, organisation="Город Азов",
@@ -140,8 +140,8 @@ def test_telegram_text_links_each_item():
 def test_weekly_summary_links_its_oldest_overdue(world):
     from datetime import date, timedelta
 
+    from notifications.content.render import render_email
     from notifications.message import ChannelKind, Message, MessageKind, Recipient
-    from notifications.render import render_email
     from tracker.services.web_links import with_links
 
     oldest = [{"assignment_id": world.ids["bataisk"], "label": "2.1", "text": "Провести",

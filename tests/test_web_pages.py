@@ -6,8 +6,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 from web_world import build, csrf_of
 
-from tracker.enums import AssignmentStatus, EventKind, ExtensionStatus, Via
-from tracker.models import Assignment, Event, Evidence, ExtensionRequest, WebSession
+from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Via
+from tracker.core.models import Assignment, Event, Evidence, ExtensionRequest, WebSession
 from tracker.web import security
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -207,8 +207,8 @@ def test_dashboard_for_the_lead_and_the_coordinator(world, app):
 def test_document_page_rolls_up(world, app):
     from sqlmodel import Session  # noqa: F401
 
-    from tracker.enums import DocumentKind
-    from tracker.models import Document, Task
+    from tracker.core.enums import DocumentKind
+    from tracker.core.models import Document, Task
 
     with world.db.transaction() as session:
         doc = Document(kind=DocumentKind.PROTOCOL, number="1", title="Совещание")
@@ -227,7 +227,7 @@ def test_document_page_rolls_up(world, app):
 
 
 def test_english_pages(world, app):
-    from tracker.models import Person
+    from tracker.core.models import Person
 
     with world.db.transaction() as session:
         person = session.get(Person, world.ids["officer"])
@@ -242,7 +242,7 @@ def test_english_pages(world, app):
 def test_dashboard_totals_are_the_reports_totals(world, app):
     """The dashboard sums its rows; the sum is `tracker report`'s totals, and a change
     (a task done) is seen at once despite the cache."""
-    from tracker.models import utcnow  # noqa: F401
+    from tracker.core.models import utcnow  # noqa: F401
     from tracker.reports import figures
     from tracker.web import dashboard_figures
 
@@ -259,7 +259,7 @@ def test_dashboard_totals_are_the_reports_totals(world, app):
     assert (total.assigned, total.overdue, total.done_on_time, total.oldest_due) == (
         real.assigned, real.overdue, real.done_on_time, real.oldest_due) == (2, 2, 0,
                                                                             real.oldest_due)
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.tasks import complete
 
     with world.db.transaction() as session:

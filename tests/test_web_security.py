@@ -2,7 +2,7 @@
 
 import stat
 
-from tracker.config import load_settings
+from tracker.core.config import load_settings
 from tracker.web import security
 
 
@@ -20,7 +20,7 @@ def test_secret_is_generated_once_with_0600_or_taken_from_the_environment(config
 def test_secret_is_refused_in_the_file(tmp_path):
     import pytest
 
-    from tracker.errors import ConfigError
+    from tracker.core.errors import ConfigError
 
     path = tmp_path / "c.toml"
     path.write_text('[web]\nsecret = "x"\n', encoding="utf-8")
@@ -54,7 +54,7 @@ def test_rate_limit_slides():
 def test_bad_base_url_is_refused(tmp_path):
     import pytest
 
-    from tracker.errors import ConfigError
+    from tracker.core.errors import ConfigError
 
     path = tmp_path / "c.toml"
     path.write_text('[web]\nbase_url = "tracker.example.ru"\n', encoding="utf-8")

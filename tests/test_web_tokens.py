@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 from web_world import NOW, build
 
-from tracker.enums import TokenAction
-from tracker.errors import NotFound
-from tracker.models import ActionToken, Person
+from tracker.core.enums import TokenAction
+from tracker.core.errors import NotFound
+from tracker.core.models import ActionToken, Person
 from tracker.services import web_sessions, web_tokens
 
 

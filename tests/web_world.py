@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from tracker.enums import OrgKind, Role, TokenAction
+from tracker.core.enums import OrgKind, Role, TokenAction
 
 NOW = datetime(2021, 8, 13, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -45,7 +45,7 @@ class World:
 
     def sign_in(self, client, person: str) -> None:
         """Sign `client` in as `person` through a real sign-in link."""
-        from tracker.models import Person
+        from tracker.core.models import Person
         from tracker.services.web_sessions import create_sign_in
 
         with self.db.transaction() as session:

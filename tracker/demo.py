@@ -18,7 +18,7 @@
    the working group's protocol of 11.04.2022 restates the decisions of the order of that
    day, with deadlines in 2021), so the planner plans every assignment from that moment;
 5. walks the calendar one day at a time up to `days` days, by default two weeks past the
-   last deadline, running the real pass (`notifications.delivery.tick`: planner, outbox,
+   last deadline, running the real pass (`notifications.delivery.tick.tick`: planner, outbox,
    file channels) at the send time of each day; reminders, overdue notices and
    escalations all fall at that time, so nothing is due in between. At 13:00 some
    officers mark their assignments done (`tracker.services.tasks.complete`) on a day
@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import roadmaps
-from tracker.errors import InvalidInput
+from tracker.core.errors import InvalidInput
 
 DATA = Path(__file__).with_name("data") / "rostov-oblast-municipalities.csv"
 PROTOCOLS = tuple(Path(roadmaps.__file__).with_name("examples") / name for name in (
@@ -114,8 +114,8 @@ def _remove_own(folder: Path) -> None:
 
 def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
     from notifications.channels.registry import build_channels
-    from tracker.config import load_settings
-    from tracker.db import open_database
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
 
     default = Path(__file__).with_name("default_config.toml").read_text(encoding="utf-8")
     (folder / "config.toml").write_text(default, encoding="utf-8")
@@ -145,7 +145,7 @@ def _populate(session) -> None:
     """The region, its municipalities and their people."""
     from sqlmodel import select
 
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
     from tracker.services.orgs import import_organisations
     from tracker.services.people import add_person
 
@@ -188,7 +188,7 @@ def _read_protocols(settings) -> list:
 def _import(db, settings, protocols: list, now: datetime) -> int:
     """Import each parse as `tracker import --yes` does, created at `now`; returns how
     many documents were written."""
-    from roadmaps.importer import import_document
+    from tracker.services.importing import import_document
 
     written = 0
     for parsed in protocols:
@@ -204,8 +204,8 @@ def _name_officers(db, now: datetime) -> None:
     municipality (so the by-person report has named people and «not named» too)."""
     from sqlalchemy import select
 
-    from tracker.enums import Role, Via
-    from tracker.models import Assignment, Person
+    from tracker.core.enums import Role, Via
+    from tracker.core.models import Assignment, Person
     from tracker.services.tasks import set_responsible
 
     with db.transaction() as session:
@@ -239,7 +239,7 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
     """
     from sqlalchemy import select
 
-    from tracker.models import Assignment
+    from tracker.core.models import Assignment
 
     rng = random.Random(2021)
     with db.reading() as session:
@@ -262,7 +262,7 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
 async def _walk(db, settings, channels, plan, first: date, total_days: int,
                 progress: bool) -> tuple[int, date]:
     """Tick at the send time of each day after `first`; returns (messages sent, last day)."""
-    from notifications.delivery import tick
+    from notifications.delivery.tick import tick
     from tracker.services.web_links import link_maker
 
     officers = _officers_of(db)
@@ -292,8 +292,8 @@ def _officers_of(db) -> dict[int, tuple[int, bool]]:
     """{assignment id: (the officer of its organisation, whether they use Telegram)}."""
     from sqlalchemy import select
 
-    from tracker.enums import Role
-    from tracker.models import Assignment, Person
+    from tracker.core.enums import Role
+    from tracker.core.models import Assignment, Person
 
     with db.reading() as session:
         rows = session.execute(
@@ -307,8 +307,8 @@ def _complete(db, ids: list[int], officers, when: datetime) -> None:
     """The officers mark these assignments done (those still open), in one transaction."""
     from sqlalchemy import select
 
-    from tracker.enums import AssignmentStatus, Via
-    from tracker.models import Assignment, Person
+    from tracker.core.enums import AssignmentStatus, Via
+    from tracker.core.models import Assignment, Person
     from tracker.services.tasks import complete
 
     with db.transaction() as session:

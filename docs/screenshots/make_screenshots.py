@@ -28,9 +28,9 @@ def _html_of(eml: Path) -> str:
 def main(folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from notifications.render import render_email
-    from tracker.config import load_settings
-    from tracker.db import open_database
+    from notifications.content.render import render_email
+    from tracker.core.config import load_settings
+    from tracker.core.db import open_database
     from tracker.reports.digests import preview_digests
 
     settings = load_settings(folder / "config.toml")

@@ -37,16 +37,17 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifications import i18n, mime
-from notifications.calendar import build_calendar
 from notifications.channels.base import ChannelError
+from notifications.content import mime
+from notifications.content.ics import build_calendar
+from notifications.content.render import render_email
 from notifications.message import ChannelKind, Message, MessageKind
-from notifications.render import render_email
+from tracker.core import text as i18n
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP
 
-    from tracker.config import EmailSettings
+    from tracker.core.config import EmailSettings
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def build_email(message: Message, settings: EmailSettings, *,
         maintype, _, subtype = attachment.content_type.partition(";")[0].strip().partition("/")
         attachments.append(mime.Part(f"{maintype or 'application'}/{subtype or 'octet-stream'}",
                                      attachment.data, filename=attachment.filename))
-    # Written once, as bytes (notifications.mime); the boundaries come from the outbox key,
+    # Written once, as bytes (notifications.content.mime); the boundaries come from the outbox key,
     # so a re-send of the same key is byte-for-byte the same message.
     return mime.write_email(
         headers, rendered.text, rendered.html, attachments,

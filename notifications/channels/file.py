@@ -3,7 +3,7 @@
 Emails become `.eml` files in the outbox folder, exactly what SMTP would carry (built
 by the email channel's `build_email`); open them with any mail client. Telegram
 messages become JSON lines in `telegram.log` in the same folder, holding what the bot
-would send (`notifications.telegram_render`): the HTML texts (`chunks`, one per Telegram
+would send (`notifications.content.telegram_render`): the HTML texts (`chunks`, one per Telegram
 message, and `text`, all of them), `parse_mode` and the inline keyboard's `buttons`
 (rows of {text, callback_data}) — not the email's wording.
 
@@ -25,7 +25,7 @@ from notifications.channels.base import ChannelError
 from notifications.message import ChannelKind, Message
 
 if TYPE_CHECKING:
-    from tracker.config import EmailSettings
+    from tracker.core.config import EmailSettings
 
 TELEGRAM_LOG = "telegram.log"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -46,7 +46,7 @@ class FileChannel:
         self.directory = Path(directory)
         self.kind = kind
         if email_settings is None:
-            from tracker.config import EmailSettings
+            from tracker.core.config import EmailSettings
 
             email_settings = EmailSettings()
         self.email_settings = email_settings
@@ -78,7 +78,7 @@ class FileChannel:
         return f"written {target.name}"
 
     def _write_telegram(self, message: Message) -> str:
-        from notifications.telegram_render import render_telegram
+        from notifications.content.telegram_render import render_telegram
 
         if message.recipient.telegram_chat_id is None:
             raise ValueError(f"{message.recipient.name} has no Telegram chat")

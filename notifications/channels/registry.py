@@ -14,7 +14,7 @@ from notifications.message import ChannelKind
 
 if TYPE_CHECKING:
     from notifications.channels.base import Channel
-    from tracker.config import Settings
+    from tracker.core.config import Settings
 
 
 def build_channels(settings: Settings) -> dict[ChannelKind, Channel]:

@@ -1,6 +1,6 @@
 """The Telegram channel: sends a `Message` to the recipient's chat with the Bot API.
 
-`TelegramChannel.notify()` renders the message (`notifications.telegram_render`),
+`TelegramChannel.notify()` renders the message (`notifications.content.telegram_render`),
 waits for the rate limiter (`ratelimit.RateLimiter`) before every request that posts,
 sends the chunks in HTML parse mode with the keyboard on the last one, then the
 message's attachments (the XLSX report of a summary) with `sendDocument`. It returns
@@ -40,13 +40,13 @@ from typing import TYPE_CHECKING
 
 from notifications.channels.base import ChannelError
 from notifications.channels.ratelimit import RateLimiter
+from notifications.content.telegram_render import render_telegram
 from notifications.message import ChannelKind, Message
-from notifications.telegram_render import render_telegram
 
 if TYPE_CHECKING:
     from telegram import Bot
 
-    from tracker.config import Settings, TelegramSettings
+    from tracker.core.config import Settings, TelegramSettings
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tracker.enums import AssignmentStatus, ChannelPref, EventKind, Role, Via
-from tracker.errors import Conflict, NotFound
-from tracker.models import Assignment, Evidence, Organisation, Person, live_assignments
+from tracker.core.enums import AssignmentStatus, ChannelPref, EventKind, Role, Via
+from tracker.core.errors import Conflict, NotFound
+from tracker.core.models import Assignment, Evidence, Organisation, Person, live_assignments
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,8 @@ def open_cards(db, user_id: int, *, limit: int) -> tuple[list[Card], int]:
     admin's those given to them or their own organisation."""
     from sqlalchemy import and_, func, or_, select
 
-    from roadmaps.titles import document_title
-    from tracker.models import Document, Task
+    from tracker.core.models import Document, Task
+    from tracker.core.titles import document_title
     from tracker.services.orgs import subtree_ids
 
     with db.reading() as session:
@@ -231,7 +231,7 @@ def comment(db, user_id: int, assignment_id: int, text: str, now: datetime) -> N
 def request_extension(db, user_id: int, assignment_id: int, new_due: date, reason: str,
                       today: date, now: datetime) -> tuple[bool, list[str]]:
     """Ask for a new due date: (approved at once, names of those asked to decide)."""
-    from tracker.enums import ExtensionStatus
+    from tracker.core.enums import ExtensionStatus
     from tracker.services import extensions
     from tracker.services.tasks import get_assignment
 
@@ -261,7 +261,7 @@ def decide_extension(db, user_id: int, request_id: int, approve: bool, now: date
 
 def request_state(db, request_id: int):
     """(status, decider name) of an extension request. :raises NotFound."""
-    from tracker.models import ExtensionRequest
+    from tracker.core.models import ExtensionRequest
 
     with db.reading() as session:
         request = session.get(ExtensionRequest, request_id)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from tracker.models import utcnow
+from tracker.core.models import utcnow
 
 logger = logging.getLogger("tracker.bot")
 
@@ -40,7 +40,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
 
     cfg = settings.telegram
     if cfg.token is None:
-        from tracker.errors import ConfigError
+        from tracker.core.errors import ConfigError
 
         raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
     token = cfg.token.get_secret_value()
@@ -111,8 +111,8 @@ async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
     """`tracker bot`: the bot alone, with a delivery pass whenever it recorded a notice
     (the scheduler, in another process, sends everything else)."""
     from notifications.channels.registry import build_channels
-    from notifications.delivery import TickReport, deliver
-    from tracker.service import worker_name
+    from notifications.delivery.tick import TickReport, deliver
+    from tracker.runner import worker_name
 
     wake = asyncio.Event()
     stop_bot = await start_bot(db, settings, kick=wake.set)

@@ -7,9 +7,8 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from notifications import i18n
-from notifications import telegram_buttons as buttons
-from notifications.telegram_buttons import Action
+from notifications.content import telegram_buttons as buttons
+from notifications.content.telegram_buttons import Action
 from tracker.bot import actions
 from tracker.bot.common import (
     Context,
@@ -26,9 +25,10 @@ from tracker.bot.common import (
     who_of,
 )
 from tracker.bot.texts import esc, t
-from tracker.enums import ChannelPref
-from tracker.errors import NotFound
-from tracker.ids import id_or_none
+from tracker.core import text as i18n
+from tracker.core.enums import ChannelPref
+from tracker.core.errors import NotFound
+from tracker.core.ids import id_or_none
 from tracker.services.invites import InviteExpired, InviteUsed
 
 logger = logging.getLogger("tracker.bot")

@@ -17,12 +17,12 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from notifications import i18n
-from notifications import telegram_buttons as buttons
+from notifications.content import telegram_buttons as buttons
 from tracker.bot import actions
 from tracker.bot.texts import esc, t
-from tracker.dates import format_local
-from tracker.errors import Conflict, NotFound, PermissionDenied, TrackerError
+from tracker.core import text as i18n
+from tracker.core.dates import format_local
+from tracker.core.errors import Conflict, NotFound, PermissionDenied, TrackerError
 
 logger = logging.getLogger("tracker.bot")
 Context = ContextTypes.DEFAULT_TYPE

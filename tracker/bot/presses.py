@@ -13,9 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from notifications import i18n
-from notifications import telegram_buttons as buttons
-from notifications.telegram_buttons import Action
+from notifications.content import telegram_buttons as buttons
+from notifications.content.telegram_buttons import Action
 from tracker.bot import actions
 from tracker.bot.commands import settings_keyboard, settings_text
 from tracker.bot.common import (
@@ -33,9 +32,10 @@ from tracker.bot.common import (
     who_of,
 )
 from tracker.bot.texts import esc, t
-from tracker.dates import format_local
-from tracker.enums import ChannelPref
-from tracker.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
+from tracker.core import text as i18n
+from tracker.core.dates import format_local
+from tracker.core.enums import ChannelPref
+from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -11,8 +11,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from notifications import telegram_buttons as buttons
-from notifications.telegram_buttons import Action
+from notifications.content import telegram_buttons as buttons
+from notifications.content.telegram_buttons import Action
 from tracker.bot import actions
 from tracker.bot.common import (
     Context,
@@ -29,8 +29,8 @@ from tracker.bot.common import (
     who_of,
 )
 from tracker.bot.texts import t
-from tracker.dates import parse_date
-from tracker.errors import Conflict, InvalidInput, TrackerError
+from tracker.core.dates import parse_date
+from tracker.core.errors import Conflict, InvalidInput, TrackerError
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
 
 logger = logging.getLogger("tracker.bot")

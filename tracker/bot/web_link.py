@@ -30,7 +30,7 @@ def _t(locale: str, key: str, **params) -> str:
 
 
 def _make_link(db, person_id: int, now, settings) -> str:
-    from tracker.models import Person
+    from tracker.core.models import Person
     from tracker.services.web_links import sign_in_url
     from tracker.services.web_sessions import create_sign_in
 

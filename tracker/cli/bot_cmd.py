@@ -21,7 +21,7 @@ def bot(ctx: typer.Context) -> None:
     """
     from tracker.bot.app import run_bot
     from tracker.cli.remind import _logging
-    from tracker.errors import ConfigError
+    from tracker.core.errors import ConfigError
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
@@ -40,7 +40,7 @@ def bot(ctx: typer.Context) -> None:
     from telegram.error import TelegramError
 
     from notifications.channels.telegram import scrub
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
 
     try:
         asyncio.run(main())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.ids import EXPECTED, id_or_none
+from tracker.core.ids import EXPECTED, id_or_none
 
 MAX_CHAT_ID = 2**63 - 1
 
@@ -70,7 +70,7 @@ def writable_file(path: Path) -> Path:
     """
     import os
 
-    from tracker.errors import InvalidInput
+    from tracker.core.errors import InvalidInput
 
     folder = path.parent
     if path.is_dir():

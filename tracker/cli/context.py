@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from tracker.errors import TrackerError
+from tracker.core.errors import TrackerError
 
 
 @dataclass
@@ -24,7 +24,7 @@ class AppContext:
     @property
     def settings(self):
         if self._settings is None:
-            from tracker.config import load_settings
+            from tracker.core.config import load_settings
 
             self._settings = load_settings(self.config_path)
         return self._settings
@@ -32,18 +32,18 @@ class AppContext:
     @property
     def db(self):
         if self._db is None:
-            from tracker.db import open_database
+            from tracker.core.db import open_database
 
             self._db = open_database(self.settings.db_url)
         return self._db
 
     def now(self) -> datetime:
-        from tracker.models import utcnow
+        from tracker.core.models import utcnow
 
         return utcnow()
 
     def today(self) -> date:
-        from tracker.dates import local_today
+        from tracker.core.dates import local_today
 
         return local_today(self.now(), self.settings.zone)
 

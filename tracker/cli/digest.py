@@ -38,7 +38,7 @@ _TEXTS = {
 
 
 def _check_kind(kind: str) -> str:
-    from tracker.errors import InvalidInput
+    from tracker.core.errors import InvalidInput
 
     if kind not in ("lead", "coordinator"):
         raise InvalidInput(f"invalid --kind {kind!r}: expected lead or coordinator")
@@ -49,7 +49,7 @@ def _moment(context, as_of: str | None):
     """The send time of the --as-of day (or of today), as aware UTC."""
     from datetime import UTC, datetime
 
-    from tracker.dates import parse_date
+    from tracker.core.dates import parse_date
 
     settings = context.settings
     day = parse_date(as_of, what="--as-of date") if as_of else context.today()
@@ -63,9 +63,9 @@ def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
 
     Example: tracker digest preview --kind lead --as-of 14.09.2022
     """
+    from notifications.content.render import render_email
+    from notifications.content.telegram_render import render_telegram
     from notifications.message import ChannelKind
-    from notifications.render import render_email
-    from notifications.telegram_render import render_telegram
     from tracker.cli.terminal import emit_text
     from tracker.reports.digests import preview_digests
 
@@ -108,9 +108,9 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
     Example: tracker digest send --kind coordinator
     """
     from notifications.channels.registry import build_channels
-    from notifications.delivery import TickReport, deliver
+    from notifications.delivery.tick import TickReport, deliver
     from tracker.reports.digests import record_digests
-    from tracker.service import worker_name
+    from tracker.runner import worker_name
 
     context = app_context(ctx)
     kind = _check_kind(kind)

@@ -29,8 +29,8 @@ def send_test(
     Example: tracker email test officer@edu.example.ru
     """
     from notifications.channels.base import ChannelError
-    from tracker.config import load_settings
-    from tracker.errors import TrackerError
+    from tracker.core.config import load_settings
+    from tracker.core.errors import TrackerError
 
     try:
         settings = load_settings(_config_path(ctx))

@@ -24,7 +24,7 @@ def list_(
 
     Example: tracker extensions list --status all
     """
-    from tracker.enums import ExtensionStatus
+    from tracker.core.enums import ExtensionStatus
     from tracker.services.extensions import list_requests
     from tracker.services.people import _choice
 
@@ -43,7 +43,7 @@ def list_(
         return
     from rich.table import Table
 
-    from notifications.i18n import shorten
+    from tracker.core.text import shorten
 
     table = Table("ID", "Task", "Organisation", "Requested by", "Due", "New due", "Reason",
                   "Status")
@@ -56,7 +56,7 @@ def list_(
 
 
 def _decide(ctx: typer.Context, request_id: int, approve: bool) -> None:
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.extensions import decide_extension
 
     context = app_context(ctx)

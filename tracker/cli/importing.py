@@ -180,7 +180,7 @@ def _write_draft(texts, path: Path, out: Path, settings) -> None:
 def _report(path: Path, exc: Exception) -> bool:
     """Print one `Error: <file>: <what>` line; re-raise what is not a user error."""
     from roadmaps.parsed import DocumentError
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
 
     if not isinstance(exc, (DocumentError, TrackerError, OSError)):
         raise exc
@@ -245,8 +245,8 @@ def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
 
 def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
                 quiet: bool) -> None:
-    from roadmaps.importer import import_document, preview
-    from tracker.errors import InvalidInput
+    from tracker.core.errors import InvalidInput
+    from tracker.services.importing import import_document, preview
 
     settings = context.settings
     say = (lambda line: typer.echo(line, err=True)) if quiet else typer.echo

@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 
 from tracker.cli.checks import nonempty
 from tracker.cli.context import AppContext
-from tracker.errors import TrackerError
+from tracker.core.errors import TrackerError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

@@ -90,7 +90,7 @@ def list_(
 
     Example: tracker people list --role coordinator
     """
-    from tracker.enums import Role
+    from tracker.core.enums import Role
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import _choice, list_people
 
@@ -146,7 +146,7 @@ def invite(
 
     Example: tracker people invite "Иванова М.Н."
     """
-    from tracker.dates import format_local
+    from tracker.core.dates import format_local
     from tracker.services.invites import create_invite, deep_link
     from tracker.services.people import find_person
 

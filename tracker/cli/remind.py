@@ -40,7 +40,7 @@ def run(
     Example: tracker run
     """
     from notifications.channels.registry import build_channels
-    from tracker.service import Service
+    from tracker.runner import Service
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
@@ -50,7 +50,7 @@ def run(
     if not web:
         asyncio.run(service.serve(once=once))
         return
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
     from tracker.web.serve import serve_until
 
     async def both() -> None:
@@ -80,8 +80,8 @@ def remind(
     Example: tracker remind --at "2021-08-13 09:00" --dry-run
     """
     from notifications.channels.registry import build_channels
-    from notifications.delivery import tick
-    from tracker.service import worker_name
+    from notifications.delivery.tick import tick
+    from tracker.runner import worker_name
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
@@ -98,7 +98,7 @@ def remind(
         print_json([{k: v for k, v in row.items() if k != "outcome"} for row in rows])
         _exit_if_misconfigured(report)
         return
-    from tracker.dates import format_local
+    from tracker.core.dates import format_local
 
     when = format_local(now, settings.zone)
     plural = "" if len(rows) == 1 else "s"
@@ -129,8 +129,8 @@ def _exit_if_misconfigured(report) -> None:
 
 
 def _parse_at(value: str, settings):
-    from tracker.dates import parse_datetime
-    from tracker.errors import InvalidInput
+    from tracker.core.dates import parse_datetime
+    from tracker.core.errors import InvalidInput
 
     try:
         return parse_datetime(value, settings.zone, what="--at")
@@ -140,7 +140,7 @@ def _parse_at(value: str, settings):
 
 
 def _subject(message) -> str:
-    from notifications.render import render_email
+    from notifications.content.render import render_email
 
     return render_email(message).subject if message is not None else ""
 
@@ -158,7 +158,7 @@ def _sent_rows(report) -> list[dict]:
 
 
 def _dry_rows(db, settings, report, now) -> list[dict]:
-    from notifications.compose import compose
+    from notifications.content.compose import compose
 
     with db.reading() as session:
         messages = compose(session, report.drafts, now=now, default_zone=settings.timezone,
@@ -185,7 +185,7 @@ def outbox_list(
 
     Example: tracker outbox list --status failed
     """
-    from notifications.outbox_view import list_messages
+    from notifications.outbox.view import list_messages
 
     context = app_context(ctx)
     with context.db.reading() as session:
@@ -196,7 +196,7 @@ def outbox_list(
     if not rows:
         typer.echo("No messages.")
         return
-    from tracker.dates import format_local
+    from tracker.core.dates import format_local
 
     zone = context.settings.zone
     for row in rows:
@@ -215,7 +215,7 @@ def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metav
 
     Example: tracker outbox retry 12
     """
-    from notifications.failures import retry
+    from notifications.delivery.failures import retry
 
     context = app_context(ctx)
     with context.db.transaction() as session:

@@ -67,8 +67,8 @@ def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = 
 
 
 def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=False) -> None:
-    from tracker.dates import parse_date
-    from tracker.errors import InvalidInput
+    from tracker.core.dates import parse_date
+    from tracker.core.errors import InvalidInput
     from tracker.reports.figures import GroupBy
     from tracker.reports.report import Format
 

@@ -27,7 +27,7 @@ def init(ctx: typer.Context) -> None:
         target.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
         typer.echo(f"Wrote {target}")
     context.config_path = str(target)
-    from tracker.db import Database, upgrade
+    from tracker.core.db import Database, upgrade
 
     db = Database(context.settings.db_url)
     try:

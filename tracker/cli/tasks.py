@@ -41,7 +41,7 @@ def _view_json(view, today) -> dict:
 def _doc_title(document) -> str | None:
     if document is None:
         return None
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     return document_title(document)
 
@@ -66,8 +66,8 @@ def add(
 
     Example: tracker tasks add "Провести совещание" --due 15.09.2021 --org "Город Азов"
     """
-    from tracker.dates import parse_date
-    from tracker.enums import Level
+    from tracker.core.dates import parse_date
+    from tracker.core.enums import Level
     from tracker.services.orgs import find_organisation
     from tracker.services.people import _choice, find_person
     from tracker.services.tasks import add_task
@@ -93,7 +93,7 @@ SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
 
 
 def _today(context, as_of: str | None):
-    from tracker.dates import parse_date
+    from tracker.core.dates import parse_date
 
     return parse_date(as_of, what="--as-of date") if as_of else context.today()
 
@@ -132,7 +132,7 @@ def list_(
     """
     from tracker.cli.terminal import MAX_WIDTH, cut, emit
     from tracker.cli.wording import word
-    from tracker.dates import parse_date
+    from tracker.core.dates import parse_date
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import find_person
     from tracker.services.tasks import list_assignments
@@ -199,7 +199,7 @@ def show(
     """
     from sqlalchemy import select
 
-    from tracker.models import Document, Organisation, Person, Task
+    from tracker.core.models import Document, Organisation, Person, Task
     from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
 
     context = app_context(ctx)
@@ -246,7 +246,7 @@ def _show_text(view, data, events, names, today, settings, wide: bool) -> str:
     from rich.markup import escape
 
     from tracker.cli.wording import value, word
-    from tracker.dates import format_local
+    from tracker.core.dates import format_local
 
     a, task, locale, zone = view.assignment, view.task, settings.locale, settings.zone
 
@@ -305,7 +305,7 @@ def done(
 
     Example: tracker tasks done 12 --comment "Модель утверждена приказом № 600"
     """
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.tasks import complete
 
     context = app_context(ctx)
@@ -326,7 +326,7 @@ def reopen(
 
     Example: tracker tasks reopen 12 --reason "Отчёт не принят"
     """
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.tasks import reopen as reopen_assignment
 
     context = app_context(ctx)
@@ -347,7 +347,7 @@ def cancel(
 
     Example: tracker tasks cancel 12 --reason "Решение отменено"
     """
-    from tracker.enums import Via
+    from tracker.core.enums import Via
     from tracker.services.tasks import cancel as cancel_assignment
 
     context = app_context(ctx)
@@ -370,8 +370,8 @@ def extend(
 
     Example: tracker tasks extend 12 --to 30.09.2021 --reason "Перенос по письму № 15"
     """
-    from tracker.dates import parse_date
-    from tracker.enums import Via
+    from tracker.core.dates import parse_date
+    from tracker.core.enums import Via
     from tracker.services.tasks import extend as extend_assignment
 
     context = app_context(ctx)

@@ -26,7 +26,7 @@ def web(ctx: typer.Context,
     if ctx.invoked_subcommand is not None:
         return
     from tracker.cli.remind import _logging
-    from tracker.errors import TrackerError
+    from tracker.core.errors import TrackerError
     from tracker.web.serve import serve
 
     context = app_context(ctx)
@@ -47,7 +47,7 @@ def invite(ctx: typer.Context,
 
     Example: tracker web invite "Иванова М.Н."
     """
-    from tracker.errors import InvalidInput, TrackerError
+    from tracker.core.errors import InvalidInput, TrackerError
     from tracker.services.people import find_person
     from tracker.services.web_links import sign_in_url
     from tracker.services.web_sessions import create_sign_in

@@ -2,8 +2,8 @@
 their organisation and everything under it.
 
 `run_digests` only records: one `OutboxMessage` per recipient and channel (the person's
-preference, `notifications.directory.channels_of`), with the figures for the templates
-as its payload (`notifications.compose` passes the payload to the templates as
+preference, `notifications.planning.directory.channels_of`), with the figures for the templates
+as its payload (`notifications.content.compose` passes the payload to the templates as
 `context`). The normal outbox delivery sends them, with its retries and its
 at-most-once bookkeeping. The message key `digest:<kind>:<as-of date>:p<person>:<channel>`
 is unique, so running twice on one day (a restart, a second service, a manual re-run)
@@ -34,8 +34,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from tracker.enums import Role
-from tracker.models import OutboxMessage, Person
+from tracker.core.enums import Role
+from tracker.core.models import OutboxMessage, Person
 
 logger = logging.getLogger("tracker.reports.digests")
 
@@ -71,8 +71,8 @@ class _Recipient:
 
 def record_digests(db, settings, kind: str, now: datetime) -> int:
     """The synchronous body of `run_digests`."""
-    from notifications.directory import channels_of
-    from notifications.loading import person_info
+    from notifications.planning.directory import channels_of
+    from notifications.planning.loading import person_info
 
     as_of = now.astimezone(settings.zone).date()
     role = Role.LEAD if kind == LEAD_SUMMARY else Role.COORDINATOR
@@ -123,10 +123,10 @@ def preview_digests(db, settings, kind: str, now: datetime) -> list:
 
     :raises ValueError: an unknown kind.
     """
-    from notifications.compose import Outgoing, compose
-    from notifications.directory import channels_of
-    from notifications.loading import person_info
+    from notifications.content.compose import Outgoing, compose
     from notifications.message import ChannelKind, MessageKind
+    from notifications.planning.directory import channels_of
+    from notifications.planning.loading import person_info
 
     if kind not in _KINDS:
         raise ValueError(f"unknown digest kind {kind!r}: expected lead or coordinator")
@@ -161,7 +161,7 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
     report = build_report(session=session, kind="overdue", as_of=as_of,
                           root_org_id=root_org_id, zone=settings.zone, all_views=True,
                           locale=settings.locale, generated_at=now)
-    from notifications import contacts
+    from notifications.content import contacts
 
     who = contacts.responsible(session, [i.assignment_id for i in report.oldest[:WORST]])
     context = digest_context(report, who)
@@ -177,10 +177,10 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
 def digest_context(report, who: dict | None = None) -> dict:
     """The figures of a report as the digest templates read them (see render.py).
 
-    `who` (`notifications.contacts.responsible` of the oldest items) adds to each oldest
+    `who` (`notifications.content.contacts.responsible` of the oldest items) adds to each oldest
     item its responsible people (`owner_contact`) and coordinators (`coordinator`) with
     their contacts."""
-    from notifications import contacts
+    from notifications.content import contacts
 
     who = who or {}
     oldest = []

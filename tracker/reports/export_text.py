@@ -22,7 +22,7 @@ from tracker.reports.report import COLUMNS, Column, Report, text
 def to_csv(report: Report, *, delimiter: str = ";") -> str:
     """The CSV text (without the BOM; `write_csv` adds it)."""
     if len(delimiter) != 1:
-        from tracker.errors import InvalidInput
+        from tracker.core.errors import InvalidInput
 
         raise InvalidInput(f"invalid delimiter {delimiter!r}: expected one character")
     buffer = io.StringIO()

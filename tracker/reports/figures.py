@@ -40,9 +40,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlmodel import Session
 
-from tracker.enums import AssignmentStatus, EventKind, Level
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import (
+from tracker.core.enums import AssignmentStatus, EventKind, Level
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.models import (
     Assignment,
     Document,
     Event,
@@ -409,7 +409,7 @@ def _by_organisation(session: Session, w: _Window, root: Organisation | None,
 
 def _group_names(session: Session, by: GroupBy, keys: list) -> dict:
     """Display name and detail of each group key."""
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     ids = [k for k in keys if k is not None]
     if by == GroupBy.DOCUMENT:

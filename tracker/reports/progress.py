@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tracker.enums import OrgKind
-from tracker.models import Document, Person, Task
+from tracker.core.enums import OrgKind
+from tracker.core.models import Document, Person, Task
 from tracker.reports import scan
 from tracker.reports.figures import (
     _A,
@@ -138,7 +138,7 @@ def decision_progress(
 def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
                        pending_limit: int | None) -> list[DecisionProgress]:
     """`decision_progress` from one `scan.by_task`."""
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     if not rows:
         return []
@@ -194,7 +194,7 @@ def oldest_overdue(
 
     :raises NotFound: an unknown organisation id.
     """
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     _check_root(session, root_org_id)
     w = _Window.of(as_of, zone)

@@ -186,7 +186,7 @@ def build_report(
 
     :raises NotFound: unknown organisation. :raises InvalidInput: unknown `by` or kind.
     """
-    from tracker.errors import InvalidInput
+    from tracker.core.errors import InvalidInput
 
     try:
         kind = ReportKind(kind)
@@ -226,7 +226,7 @@ def _single_top(session: Session) -> str | None:
     """The name of the only top-level organisation (the region), if there is one."""
     from sqlalchemy import select
 
-    from tracker.models import Organisation
+    from tracker.core.models import Organisation
 
     tops = session.scalars(select(Organisation.name).where(Organisation.parent_id.is_(None))
                            .limit(2)).all()
@@ -234,7 +234,7 @@ def _single_top(session: Session) -> str | None:
 
 
 def _group(by: GroupBy | str) -> GroupBy:
-    from tracker.errors import InvalidInput
+    from tracker.core.errors import InvalidInput
 
     try:
         return GroupBy(by)

@@ -27,8 +27,8 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, literal, literal_column, select
 from sqlmodel import Session
 
-from tracker.enums import AssignmentStatus, EventKind
-from tracker.models import Assignment, Event, Organisation, Task
+from tracker.core.enums import AssignmentStatus, EventKind
+from tracker.core.models import Assignment, Event, Organisation, Task
 from tracker.reports.sqlfuncs import days_between, id_list, local_date, on_or_before_local
 
 _A = Assignment.__table__
@@ -143,7 +143,7 @@ def counted(session: Session, w, root_org_id: int | None, only: dict | None = No
         recurring = select(_T.c.id).where(_T.c.recurrence.is_not(None))
     if statements:
         conditions.append(a.task_id.not_in(statements))
-    if recurring:  # see `tracker.models.live_assignments`
+    if recurring:  # see `tracker.core.models.live_assignments`
         conditions.append(a.period.is_not(None) | a.task_id.not_in(recurring))
     if root_org_id is not None:
         conditions.append(a.organisation_id.in_(subtree(root_org_id)))

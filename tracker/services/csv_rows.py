@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from tracker.errors import InvalidInput
+from tracker.core.errors import InvalidInput
 
 
 class CsvRow(dict):

@@ -17,9 +17,9 @@ from pathlib import Path, PurePosixPath
 
 from sqlmodel import Session
 
-from tracker.enums import EventKind, Via
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import Assignment, Evidence, Person
+from tracker.core.enums import EventKind, Via
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.models import Assignment, Evidence, Person
 from tracker.services.tasks import record_event
 
 WEB_PREFIX = "web:"

@@ -19,13 +19,13 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from notifications.directory import channels_of
-from notifications.loading import person_info
 from notifications.message import MessageKind, Rule
-from tracker.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
-from tracker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from tracker.ids import id_or_none
-from tracker.models import (
+from notifications.planning.directory import channels_of
+from notifications.planning.loading import person_info
+from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
+from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tracker.core.ids import id_or_none
+from tracker.core.models import (
     Assignment,
     ExtensionRequest,
     Organisation,
@@ -210,7 +210,7 @@ def _record_notice(session: Session, person: Person, request: ExtensionRequest,
 
 def list_requests(*, session: Session, status: ExtensionStatus | None = None):
     """(request, assignment, task, organisation, requester) rows, the newest first."""
-    from tracker.models import Task
+    from tracker.core.models import Task
 
     query = (select(ExtensionRequest, Assignment, Task, Organisation, Person)
              .join(Assignment, Assignment.id == ExtensionRequest.assignment_id)

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import Person, TelegramInvite
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.models import Person, TelegramInvite
 
 
 class InviteUsed(InvalidInput):

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from tracker.enums import OrgKind
-from tracker.errors import InvalidInput, NotFound
-from tracker.ids import looks_like_id, parse_id
-from tracker.models import Organisation, fold
+from tracker.core.enums import OrgKind
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.ids import looks_like_id, parse_id
+from tracker.core.models import Organisation, fold
 from tracker.services.csv_rows import line_of
 
 # Russian and English words for kinds, as they appear in directories.

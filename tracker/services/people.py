@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from tracker.enums import ChannelPref, Role
-from tracker.errors import InvalidInput, NotFound
-from tracker.ids import looks_like_id, parse_id
-from tracker.models import Organisation, Person, fold
+from tracker.core.enums import ChannelPref, Role
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.ids import looks_like_id, parse_id
+from tracker.core.models import Organisation, Person, fold
 from tracker.services.csv_rows import line_of
 from tracker.services.orgs import ImportResult, find_organisation
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from tracker.enums import Role
-from tracker.errors import PermissionDenied
-from tracker.models import Assignment, Person
+from tracker.core.enums import Role
+from tracker.core.errors import PermissionDenied
+from tracker.core.models import Assignment, Person
 from tracker.services.orgs import subtree_ids
 
 

@@ -16,10 +16,10 @@ from typing import NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from tracker.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
-from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.ids import id_or_none
-from tracker.models import (
+from tracker.core.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
+from tracker.core.errors import Conflict, InvalidInput, NotFound
+from tracker.core.ids import id_or_none
+from tracker.core.models import (
     Assignment,
     Document,
     Event,

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from tracker.enums import AssignmentStatus, EventKind, TokenAction, Via
-from tracker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from tracker.models import ActionToken, Assignment, ExtensionRequest, Person
+from tracker.core.enums import AssignmentStatus, EventKind, TokenAction, Via
+from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tracker.core.models import ActionToken, Assignment, ExtensionRequest, Person
 from tracker.services import evidence as evidence_files
 from tracker.services import extensions, tasks, web_tokens
 from tracker.services.permissions import can_act

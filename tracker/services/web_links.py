@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from notifications.message import Message, MessageKind
-from tracker.enums import TokenAction
+from tracker.core.enums import TokenAction
 from tracker.services.web_tokens import TokenSpec, create_tokens, purge
 
 PURGE_AFTER = timedelta(days=30)  # expired links and sessions are deleted this long after

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from tracker.enums import TokenAction
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import Person, WebSession
+from tracker.core.enums import TokenAction
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.models import Person, WebSession
 from tracker.services import web_tokens
 
 

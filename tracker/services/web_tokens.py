@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from tracker.enums import TokenAction
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import ActionToken
+from tracker.core.enums import TokenAction
+from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.models import ActionToken
 
 TOKEN_LENGTH = 43
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -148,7 +148,7 @@ def purge(*, session: Session, before: datetime) -> int:
     expiry so a late click still says "expired", not "not found"). Returns how many."""
     from sqlalchemy import delete
 
-    from tracker.models import WebSession
+    from tracker.core.models import WebSession
 
     tokens = session.exec(delete(ActionToken).where(ActionToken.expires_at < before))
     sessions = session.exec(delete(WebSession).where(WebSession.expires_at < before))

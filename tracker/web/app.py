@@ -16,7 +16,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from tracker.errors import TrackerError
+from tracker.core.errors import TrackerError
 from tracker.web import errors, security
 from tracker.web.common import WebError, WebState
 
@@ -63,7 +63,7 @@ def create_app(settings, db, *, clock=None, mailer=None, kick=None) -> Starlette
     """The app over `db`; `clock` returns aware UTC now (default: the real clock);
     `mailer` sends sign-in links (default: the configured email channel); `kick` wakes
     the delivery loop when a notice was recorded (`tracker run --web`)."""
-    from tracker.models import utcnow
+    from tracker.core.models import utcnow
     from tracker.web.mail import email_sender
     from tracker.web.routes import actions, auth, lead, tasks
 

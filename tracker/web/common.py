@@ -12,9 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from notifications import i18n
-from tracker.dates import format_local, local_today
-from tracker.models import Person
+from tracker.core import text as i18n
+from tracker.core.dates import format_local, local_today
+from tracker.core.models import Person
 from tracker.services.evidence import Limits
 from tracker.web import security
 from tracker.web.words import words
@@ -139,7 +139,7 @@ def _as_date(value) -> date | None:
 
 
 def _doc_title(document) -> str:
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     return document_title(document)
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tracker.models import Assignment, Event, Organisation
+from tracker.core.models import Assignment, Event, Organisation
 from tracker.reports import figures
 
 TTL = 300.0

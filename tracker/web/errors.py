@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from tracker.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
+from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
 from tracker.services.web_tokens import TokenExpired, TokenMalformed, TokenUsed
 from tracker.web.common import WebError, error_page

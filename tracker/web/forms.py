@@ -8,8 +8,8 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from tracker.dates import parse_date
-from tracker.errors import InvalidInput
+from tracker.core.dates import parse_date
+from tracker.core.errors import InvalidInput
 from tracker.services.evidence import Limits, Upload, extension_of
 from tracker.services.web_actions import MAX_COMMENT
 from tracker.web.common import WebError, check_csrf

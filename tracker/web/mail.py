@@ -3,8 +3,8 @@ what it sends, and a sign-in link must not be kept anywhere)."""
 
 from __future__ import annotations
 
-from notifications.i18n import normalize_locale
 from notifications.message import ChannelKind, Message, MessageKind, Recipient
+from tracker.core.text import normalize_locale
 
 
 def sign_in_message(person, url: str, minutes: int) -> Message:

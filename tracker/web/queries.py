@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from tracker.models import (
+from tracker.core.models import (
     Assignment,
     Document,
     Event,

@@ -6,7 +6,7 @@ share one set of templates, so their words are here, looked up as `t("key")`.
 
 from __future__ import annotations
 
-from notifications.i18n import normalize_locale
+from tracker.core.text import normalize_locale
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("Контроль исполнения", "Roadmap Tracker"),

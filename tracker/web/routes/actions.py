@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tracker.enums import Role, TokenAction
-from tracker.errors import NotFound
+from tracker.core.enums import Role, TokenAction
+from tracker.core.errors import NotFound
 from tracker.services import web_actions
 from tracker.services.web_sessions import open_session
 from tracker.web import forms
@@ -31,7 +31,7 @@ def _resolve(request: Request, token: str):
         view = assignment_view(session, found.assignment.id)
         requester = None
         if found.request is not None and found.request.requested_by_id:
-            from tracker.models import Person
+            from tracker.core.models import Person
 
             requester = session.get(Person, found.request.requested_by_id)
     return found, view, requester
@@ -40,7 +40,7 @@ def _resolve(request: Request, token: str):
 def _check_state(found, view, locale: str | None) -> None:
     """A task link whose task is closed, or a decision link whose request is decided
     (in the bot, say): say so at once instead of showing a form that cannot work."""
-    from tracker.enums import AssignmentStatus, ExtensionStatus
+    from tracker.core.enums import AssignmentStatus, ExtensionStatus
     from tracker.web.words import words
 
     action = TokenAction(found.token.action)

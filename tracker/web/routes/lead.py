@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from tracker.dates import parse_date
-from tracker.enums import ExtensionStatus, Level, Role, Via
-from tracker.errors import InvalidInput
-from tracker.models import Document, Organisation
+from tracker.core.dates import parse_date
+from tracker.core.enums import ExtensionStatus, Level, Role, Via
+from tracker.core.errors import InvalidInput
+from tracker.core.models import Document, Organisation
 from tracker.reports import figures
 from tracker.reports.progress import decision_progress
 from tracker.services import extensions
@@ -95,7 +95,7 @@ def _document(request: Request, document_id: int):
         decisions = decision_progress(session=session, as_of=as_of, root_org_id=scope,
                                       zone=web.settings.zone, pending_limit=30,
                                       only={"document_id": document_id})
-    from roadmaps.titles import document_title
+    from tracker.core.titles import document_title
 
     return dict(person=person, document=document, title=document_title(document),
                 decisions=decisions, as_of=as_of)

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Route
 
-from tracker.enums import Role, Via
-from tracker.models import Evidence
+from tracker.core.enums import Role, Via
+from tracker.core.models import Evidence
 from tracker.services import evidence as evidence_files
 from tracker.services import extensions, tasks, web_actions
 from tracker.services.orgs import subtree_ids

@@ -1,0 +1,1 @@
+"""Content: a `Message` turned into email bytes, Telegram HTML and .ics files."""

@@ -1,0 +1,201 @@
+"""Outbox rows (or unsaved drafts) to `Message`s a channel can deliver.
+
+Reads, never writes: one query for the pending items of a batch of outbox rows
+(`outgoing_of_rows`), one for the recipients and one for the items' assignments,
+tasks, organisations and documents. "Days left" counts from the recipient's local date
+at `now`, so a message retried the next morning says "через 2 дня", not "через 3 дня".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from notifications.content import contacts
+from notifications.message import (
+    Attachment,
+    ChannelKind,
+    Item,
+    Message,
+    MessageKind,
+    Recipient,
+    Rule,
+)
+from notifications.outbox.store import Draft, _chunks, message_kind, pending_items_of
+from tracker.core.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
+from tracker.core.titles import document_title
+
+_WITH_CONTACTS = frozenset({MessageKind.ESCALATION, MessageKind.COORDINATOR_DIGEST})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a message is made of before its texts are rendered."""
+
+    key: str
+    person_id: int
+    channel: ChannelKind
+    kind: MessageKind
+    items: tuple[tuple[int, str, int, date | None], ...]  # assignment, rule, step, due
+    payload: dict
+    message_id: int | None = None
+
+
+def outgoing_of_row(session: Session, row: OutboxMessage) -> Outgoing:
+    """The outbox message `row` with its items still pending."""
+    return outgoing_of_rows(session, [row])[0]
+
+
+def outgoing_of_rows(session: Session, rows: Sequence[OutboxMessage]) -> list[Outgoing]:
+    """`outgoing_of_row` for many rows, in order, reading all their items in one go."""
+    items_of = pending_items_of(session, [row.id for row in rows])
+    return [_outgoing(row, tuple(items_of.get(row.id, ()))) for row in rows]
+
+
+def _outgoing(row: OutboxMessage, items: tuple) -> Outgoing:
+    kind = MessageKind(row.kind)
+    if items and kind in (MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
+                          MessageKind.DIGEST):
+        kind = message_kind(rule for _, rule, _, _ in items)  # some may have been cancelled
+    return Outgoing(row.key, row.person_id, ChannelKind(row.channel), kind, items,
+                    json.loads(row.payload or "{}"), row.id)
+
+
+def outgoing_of_draft(draft: Draft) -> Outgoing:
+    items = tuple((p.assignment_id, str(p.rule), p.step, p.due_date) for p in draft.items)
+    return Outgoing(draft.key, draft.person_id, draft.channel, draft.kind, items,
+                    {"planned_at": draft.slot.isoformat()})
+
+
+def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
+            default_zone: str, escalation_roles: Sequence[str] = ()) -> list[Message | None]:
+    """One `Message` per `outgoing`, in order; None where the recipient is gone.
+
+    `now` is the time of sending: days left count from it, and it is the messages'
+    `context["sent_at"]` (in `default_zone`), which the email's `Date:` header shows.
+
+    `escalation_roles[i]` names the audience of ladder step i ("coordinator", "lead");
+    escalation messages carry it as `context["role"]`.
+    """
+    people = _people(session, {o.person_id for o in outgoing})
+    details = _details(session, {a for o in outgoing for a, *_ in o.items})
+    # Escalations and coordinators' digests say who answers for each item and how to
+    # reach them and their coordinator (the officer's own reminders need not).
+    who = contacts.responsible(session, {a for o in outgoing if o.kind in _WITH_CONTACTS
+                                         for a, *_ in o.items})
+    messages: list[Message | None] = []
+    for out in outgoing:
+        person = people.get(out.person_id)
+        if person is None:
+            messages.append(None)
+            continue
+        zone_name = person.timezone or default_zone
+        today = now.astimezone(_zone(zone_name, default_zone)).date()
+        recipient = Recipient(person.id, person.name, person.email, person.telegram_chat_id,
+                              person.locale or "ru", zone_name)
+        items = []
+        for assignment_id, rule, step, due in out.items:
+            d = details.get(assignment_id)
+            if d is None:
+                continue
+            text, label, organisation, owner, document = d
+            answer = who.get(assignment_id) if out.kind in _WITH_CONTACTS else None
+            if answer is not None and owner is None and answer.owners:
+                owner = ", ".join(c.name for c in answer.owners)  # the ones reminded
+            items.append(Item(
+                assignment_id=assignment_id, text=text, due_date=due,
+                days_left=(due - today).days if due else None, rule=Rule(rule),
+                organisation=organisation, label=label, document=document,
+                owner=owner, step=step,
+                owner_contact=contacts.owner_line(answer, recipient.locale),
+                coordinator=contacts.coordinator_line(answer, recipient.locale),
+            ))
+        context = dict(out.payload)
+        if "planned_at" in context:
+            context["planned_at"] = datetime.fromisoformat(context["planned_at"])
+        # The time of sending in the configured zone: the email's Date header (+0300).
+        context["sent_at"] = now.astimezone(_zone(default_zone, "UTC"))
+        steps = [step for _, rule, step, _ in out.items if rule == Rule.ESCALATION]
+        if steps:
+            top = max(steps)
+            context.setdefault("step", top)
+            if context.get("fallbacks"):  # the step's audience was missing: say who they are
+                context.setdefault("role", str(person.role))
+            elif top < len(escalation_roles):
+                context.setdefault("role", escalation_roles[top])
+        messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
+                                recipient=recipient, items=tuple(items), context=context,
+                                today=today, attachments=_attachments(context)))
+    return messages
+
+
+def _attachments(context: dict) -> tuple[Attachment, ...]:
+    """The report file a digest's payload names (`attachment`: path, filename,
+    content_type), read now; a file gone missing drops the attachment, not the message."""
+    spec = context.pop("attachment", None)
+    if not isinstance(spec, dict) or not spec.get("path"):
+        return ()
+    try:
+        with open(spec["path"], "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return ()
+    filename = spec.get("filename") or os.path.basename(spec["path"])
+    content_type = spec.get("content_type") or "application/octet-stream"
+    context["attachment_name"] = filename
+    return (Attachment(filename, content_type, data),)
+
+
+def _zone(name: str, default: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, Person]:
+    found: dict[int, Person] = {}
+    for chunk in _chunks(sorted(ids)):
+        for person in session.scalars(select(Person).where(Person.id.in_(chunk))):
+            found[person.id] = person
+    return found
+
+
+def _details(session: Session, ids: set[int]) -> dict[int, tuple]:
+    """Per assignment: (task text, task label, organisation name, owner name, document
+    title); plain columns, not ORM entities (a batch of messages has thousands)."""
+    a, t, o, p, d = (Assignment.__table__.c, Task.__table__.c, Organisation.__table__.c,
+                     Person.__table__.c, Document.__table__.c)
+    found: dict[int, tuple] = {}
+    titles: dict[int, str] = {}
+    for chunk in _chunks(sorted(ids)):
+        query = (select(a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date)
+                 .select_from(Assignment.__table__)
+                 .join(Task.__table__, t.id == a.task_id)
+                 .join(Organisation.__table__, o.id == a.organisation_id)
+                 .outerjoin(Person.__table__, p.id == a.person_id)
+                 .outerjoin(Document.__table__, d.id == t.document_id)
+                 .where(a.id.in_(chunk)))
+        for id_, text, label, org, owner, doc_id, kind, number, day in session.execute(query):
+            title = None
+            if doc_id is not None:
+                title = titles.get(doc_id)
+                if title is None:
+                    title = titles[doc_id] = document_title(
+                        _DocumentRef(kind, number, day))
+            found[id_] = (text, label, org, owner, title)
+    return found
+
+
+@dataclass(frozen=True)
+class _DocumentRef:
+    kind: str
+    number: str | None
+    date: date | None

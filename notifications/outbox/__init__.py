@@ -1,0 +1,1 @@
+"""The outbox: every message recorded before it is sent, claimed by one worker, marked once."""

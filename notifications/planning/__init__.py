@@ -1,0 +1,1 @@
+"""Planning: which reminders and escalations are due, to whom and when (pure, given `now`)."""

@@ -1,0 +1,77 @@
+"""From database rows to the planner's plain records, and the due batch of a pass.
+
+Only the assignments whose next check has come are read (`ix_assignment_status_next_check`
+makes that a range scan), in keyset-paginated batches, so the cost of a pass grows with
+what is due and not with the number of assignments. People and organisations are read
+whole: a region has thousands of them, not millions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlmodel import Session
+
+from notifications.outbox.store import moment_reader
+from notifications.planning.directory import AssignmentInfo, Directory, OrgInfo, PersonInfo
+from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
+from tracker.core.models import Assignment, Organisation, Person, live_assignments
+
+
+def person_info(p: Person) -> PersonInfo:
+    return PersonInfo(
+        id=p.id, name=p.name, organisation_id=p.organisation_id, role=Role(p.role),
+        email=p.email, telegram_chat_id=p.telegram_chat_id, telegram_active=p.telegram_active,
+        channels=ChannelPref(p.channels), timezone=p.timezone, locale=p.locale, active=p.active,
+    )
+
+
+def load_directory(session: Session) -> Directory:
+    """Every organisation and person, as the planner's `Directory`."""
+    o, p = Organisation.__table__.c, Person.__table__.c
+    orgs = [OrgInfo(id_, parent, name, OrgKind(kind)) for id_, parent, name, kind in
+            session.execute(select(o.id, o.parent_id, o.name, o.kind))]
+    people = [
+        PersonInfo(id=r.id, name=r.name, organisation_id=r.organisation_id, role=Role(r.role),
+                   email=r.email, telegram_chat_id=r.telegram_chat_id,
+                   telegram_active=bool(r.telegram_active), channels=ChannelPref(r.channels),
+                   timezone=r.timezone, locale=r.locale, active=bool(r.active))
+        for r in session.execute(select(p.id, p.name, p.organisation_id, p.role, p.email,
+                                        p.telegram_chat_id, p.telegram_active, p.channels,
+                                        p.timezone, p.locale, p.active))
+    ]
+    return Directory(orgs, people)
+
+
+def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[AssignmentInfo]]:
+    """Open assignments with `next_check_at <= now`, in batches ordered by (next check, id).
+
+    Keyset pagination: each batch starts after the last row of the previous one, so
+    rows re-planned meanwhile are never read twice in one pass.
+    """
+    a = Assignment.__table__.c
+    wrap, read = moment_reader(session)
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = (select(a.id, a.status, a.due_date, a.organisation_id, a.person_id,
+                        wrap(a.created_at), wrap(a.next_check_at))
+                 .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
+                        live_assignments())
+                 .order_by(a.next_check_at, a.id)
+                 .limit(size))
+        if after is not None:
+            query = query.where(tuple_(a.next_check_at, a.id) > tuple_(*after))
+        rows = session.execute(query).all()
+        if not rows:
+            return
+        batch = [AssignmentInfo(id=r.id, status=AssignmentStatus(r.status), due_date=r.due_date,
+                                organisation_id=r.organisation_id, person_id=r.person_id,
+                                created_at=read(r.created_at),
+                                last_checked=read(r.next_check_at))
+                 for r in rows]
+        yield batch
+        if len(rows) < size:
+            return
+        after = (batch[-1].last_checked, rows[-1].id)

@@ -1,0 +1,280 @@
+"""The planning engine: which notices are due at `now`. Pure: no I/O, no clock, no database.
+
+For each open assignment with a due date the schedule is a list of *notices*, each on a
+local calendar day, sent at `policy.send_time` in each recipient's own time zone:
+
+* reminders (rule BEFORE, step = days before) on each `policy.days_before` offset; a
+  day that is not a working day moves to the working day before it, and two reminders
+  landing on one day collapse into the one nearer the due date;
+* overdue repeats to the owner (rule OVERDUE, step 1, 2, ...): the first on the first
+  working day after the due date, then every `overdue_repeat_days` working days up to
+  `overdue_dense_days` overdue, then every `overdue_sparse_days` working days, and none
+  after `overdue_stop_days` (see `Policy.overdue_repeat_offset`): a year-old item is not
+  repeated to its owner forever, the escalation ladder and the digests carry it;
+* escalations (rule ESCALATION, step = index in the ladder) `after_days` working days
+  after the due date, to the people of the rung's audience.
+
+A pass looks at the window from `last_checked` (the moment the previous pass promised
+to come back) to `now`. Slots in it are due, except that when several are due for one
+recipient at once (the service was down), only the latest owner-facing notice
+(reminder or overdue) and the latest escalation survive; the older ones are returned as
+`skipped` so they are never sent later. On the first pass the window opens at
+`created_at`: reminders that fell before creation are not sent, but an assignment that
+was created already overdue still gets its latest overdue notice and its latest
+escalation per recipient ("carried in"), as though the service had been down.
+
+The caller passes only assignments whose next check has come and stores the returned
+`next_check`, so the cost of a pass grows with what is due, not with the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from notifications.message import ChannelKind, MessageKind, Rule
+from notifications.planning.directory import (
+    AssignmentInfo,
+    Directory,
+    OrgInfo,
+    PersonInfo,
+    channels_of,
+)
+from notifications.planning.policy import Audience, Policy
+from tracker.core.enums import AssignmentStatus
+
+__all__ = [
+    "AssignmentInfo",
+    "Directory",
+    "OrgInfo",
+    "PersonInfo",
+    "PlanResult",
+    "Planned",
+    "plan",
+]
+
+_DAY = timedelta(days=1)
+# Time zones differ by less than 27 hours, so a notice more than two days after the
+# earliest future one can never be the next to fall due.
+_LOOKAHEAD = timedelta(days=2)
+_KIND = {Rule.BEFORE: MessageKind.REMINDER, Rule.OVERDUE: MessageKind.OVERDUE,
+         Rule.ESCALATION: MessageKind.ESCALATION}
+_RANK = {Rule.BEFORE: 0, Rule.OVERDUE: 1, Rule.ESCALATION: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One notice to one person over one channel about one assignment.
+
+    `step`: days before the due date (BEFORE), the repeat number from 1 (OVERDUE), or
+    the index of the ladder rung (ESCALATION). `send_at` is the slot, aware UTC: the
+    send time on the planned local day in the recipient's time zone.
+    """
+
+    assignment_id: int
+    person_id: int
+    channel: ChannelKind
+    kind: MessageKind
+    rule: Rule
+    step: int
+    due_date: date
+    send_at: datetime
+    # An escalation whose audience was missing: whom it went to instead, and why.
+    fallback: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The idempotency key of the outbox item; the due date in it lets an extension replan."""
+        return (f"a{self.assignment_id}:{self.rule}:{self.step}:{self.due_date.isoformat()}"
+                f":p{self.person_id}:{self.channel}")
+
+
+@dataclass
+class PlanResult:
+    """`due`: record as pending now. `skipped`: superseded by a later notice during
+    catch-up; record as skipped so they are never sent. `next_check`: per assignment,
+    the next moment (UTC) something falls due, or None when nothing ever will."""
+
+    due: list[Planned]
+    skipped: list[Planned]
+    next_check: dict[int, datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Notice:
+    rule: Rule
+    step: int
+    day: date  # local calendar day, the same for every recipient
+    audience: Audience
+
+
+class _Schedule:
+    """Notice days and send instants for one policy, memoised for one `plan()` call."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.calendar = policy.calendar
+        self._fixed: dict[date, tuple[_Notice, ...]] = {}
+        self._overdue_day: dict[tuple[date, int], date] = {}
+        self._instants: dict[tuple[date, ZoneInfo], datetime] = {}
+        self._zones: dict[str | None, ZoneInfo] = {None: policy.zone}
+
+    def fixed(self, due: date) -> tuple[_Notice, ...]:
+        """Reminders and escalation rungs for `due`, in day order."""
+        notices = self._fixed.get(due)
+        if notices is None:
+            notices = self._fixed[due] = self._build_fixed(due)
+        return notices
+
+    def _build_fixed(self, due: date) -> tuple[_Notice, ...]:
+        calendar = self.calendar
+        notices: list[_Notice] = []
+        taken: set[date] = set()
+        for offset in sorted(self.policy.days_before):  # nearest first: it wins a shared day
+            day = calendar.previous_working_day(due - timedelta(days=offset))
+            if day not in taken:
+                taken.add(day)
+                notices.append(_Notice(Rule.BEFORE, offset, day, Audience.OWNER))
+        for index, rung in enumerate(self.policy.escalation):
+            if rung.after_days:
+                day = calendar.add_working_days(due, rung.after_days)
+            else:  # on the due date itself: the day of the due-day reminder
+                day = calendar.previous_working_day(due)
+            notices.append(_Notice(Rule.ESCALATION, index, day, rung.notify))
+        notices.sort(key=lambda n: (n.day, _RANK[n.rule], n.step))
+        return tuple(notices)
+
+    def overdue(self, due: date, low: date, high: date, carry: bool) -> list[_Notice]:
+        """Overdue repeats from the first on or after `low` to the first after `high`,
+        plus the last one before `low` when `carry` is set."""
+        calendar = self.calendar
+        policy = self.policy
+
+        def last_by(day: date) -> int:  # number of the last repeat on or before `day`
+            return policy.overdue_repeats_by(calendar.working_days_between(due, day))
+
+        first = last_by(low - _DAY) + (0 if carry else 1)
+        stop = policy.last_overdue_repeat
+        end = last_by(high) + 1 if stop is None else min(last_by(high) + 1, stop)
+        notices = []
+        for number in range(max(1, first), end + 1):
+            day = self._overdue_day.get((due, number))
+            if day is None:
+                day = calendar.add_working_days(due, policy.overdue_repeat_offset(number))
+                self._overdue_day[(due, number)] = day
+            notices.append(_Notice(Rule.OVERDUE, number, day, Audience.OWNER))
+        return notices
+
+    def zone(self, name: str | None) -> ZoneInfo:
+        """The zone called `name`; the policy's zone for None or a name not known."""
+        zone = self._zones.get(name)
+        if zone is None:
+            try:
+                zone = ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = self.policy.zone
+            self._zones[name] = zone
+        return zone
+
+    def instant(self, day: date, zone: ZoneInfo) -> datetime:
+        """The send time on local `day` in `zone`, as aware UTC."""
+        key = (day, zone)
+        moment = self._instants.get(key)
+        if moment is None:
+            local = datetime.combine(day, self.policy.send_time, tzinfo=zone)
+            moment = self._instants[key] = local.astimezone(UTC)
+        return moment
+
+
+def _recipients(notice: _Notice, a: AssignmentInfo, directory: Directory
+                ) -> tuple[list[PersonInfo], str | None]:
+    """The notice's recipients, and for an escalation without its audience, why others
+    get it (`Directory.escalation_recipients`: nearest coordinator, lead, admins)."""
+    if notice.audience == Audience.OWNER:
+        return directory.owners(a), None
+    return directory.escalation_recipients(str(notice.audience), a.organisation_id)
+
+
+def plan(
+    assignments: Iterable[AssignmentInfo],
+    directory: Directory,
+    policy: Policy,
+    now: datetime,
+) -> PlanResult:
+    """Plan the notices due at `now` for `assignments`.
+
+    Done, cancelled and undated assignments plan nothing (their `next_check` is None).
+    People without a usable channel get nothing. The result is deterministic for equal
+    inputs.
+
+    :raises ValueError: if `now` is naive.
+    """
+    if now.tzinfo is None:
+        raise ValueError("plan() needs an aware `now`")
+    now = now.astimezone(UTC)
+    schedule = _Schedule(policy)
+    channels: dict[int, tuple[ChannelKind, ...]] = {}
+    result = PlanResult(due=[], skipped=[], next_check={})
+    high = now.date() + _DAY  # no local day after this has begun anywhere
+
+    for a in assignments:
+        due = a.due_date
+        if a.status != AssignmentStatus.OPEN or due is None:
+            result.next_check[a.id] = None
+            continue
+        first_pass = a.last_checked is None or a.last_checked <= a.created_at
+        start = a.created_at if first_pass else a.last_checked
+        low = start.astimezone(UTC).date() - _DAY  # every local day before this had ended
+
+        notices = [n for n in schedule.fixed(due)
+                   if n.day >= low or (first_pass and n.rule == Rule.ESCALATION)]
+        notices += schedule.overdue(due, low, high, first_pass)
+        notices.sort(key=lambda n: (n.day, _RANK[n.rule], n.step))
+
+        # Per (person, channel, escalation?): the latest due slot and whether it lies in
+        # the window (a carried-in one does not, and is never recorded as skipped).
+        latest: dict[tuple[int, ChannelKind, bool], tuple[Planned, bool]] = {}
+        next_at: datetime | None = None
+        for notice in notices:
+            if next_at is not None and notice.day > next_at.date() + _LOOKAHEAD:
+                break
+            reached = False
+            recipients, fallback = _recipients(notice, a, directory)
+            for person in recipients:
+                kinds = channels.get(person.id)
+                if kinds is None:
+                    kinds = channels[person.id] = channels_of(person)
+                if not kinds:
+                    continue
+                reached = True
+                send_at = schedule.instant(notice.day, schedule.zone(person.timezone))
+                if send_at > now:
+                    if next_at is None or send_at < next_at:
+                        next_at = send_at
+                    continue
+                if send_at >= start:
+                    in_window = True
+                elif first_pass and notice.rule != Rule.BEFORE:
+                    in_window = False
+                else:
+                    continue
+                escalation = notice.rule == Rule.ESCALATION
+                for channel in kinds:
+                    planned = Planned(a.id, person.id, channel, _KIND[notice.rule], notice.rule,
+                                      notice.step, due, send_at, fallback)
+                    slot = (person.id, channel, escalation)
+                    earlier = latest.get(slot)
+                    # Notices come in day order, so this one supersedes the earlier.
+                    if earlier is not None and earlier[1]:
+                        result.skipped.append(earlier[0])
+                    latest[slot] = (planned, in_window)
+            if not reached:
+                # Nobody to tell yet; come back at the slot in case someone appears.
+                send_at = schedule.instant(notice.day, policy.zone)
+                if send_at > now and (next_at is None or send_at < next_at):
+                    next_at = send_at
+        result.due.extend(planned for planned, _ in latest.values())
+        result.next_check[a.id] = next_at
+    return result

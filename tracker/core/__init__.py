@@ -1,0 +1,1 @@
+"""Core: models, enums, errors, database, configuration, dates, working days, text helpers."""

@@ -1,0 +1,556 @@
+"""Configuration: `config.toml` overlaid by `TRACKER_SECTION__KEY` environment variables.
+
+Secrets (the SMTP password, the bot token) are read only from the environment. Every
+section forbids unknown keys, so a typo is an error naming the key instead of a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from tracker.core.enums import Level
+from tracker.core.errors import ConfigError
+
+CONFIG_ENV = "TRACKER_CONFIG"
+DEFAULT_CONFIG_NAME = "config.toml"
+_DURATION = re.compile(r"^\s*([0-9]+)\s*d\s*$")
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+_HH_MM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$", re.ASCII)
+
+
+def _email(value: str, *, optional: bool = False) -> str:
+    value = value.strip()
+    if optional and not value:
+        return value
+    if not _EMAIL.match(value):
+        raise ValueError(f"expected an email address such as tracker@example.ru, got {value!r}")
+    return value
+
+
+def _http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+    return value.strip()
+
+
+def _cron(value: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f'expected a cron expression "minute hour day month weekday" such '
+                         f'as "0 9 * * mon", got {value!r} ({exc})') from None
+    return value
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
+        if cls.model_fields[info.field_name].annotation is int and isinstance(value,
+                                                                              (float, bool)):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return value
+
+
+class EscalationStep(_Section):
+    """One rung of the ladder: `after` working days past the due date, tell `notify`."""
+
+    after: str = Field(description='working days after the due date, e.g. "3d"')
+    notify: Literal["owner", "coordinator", "lead"]
+
+    @field_validator("after")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        if not _DURATION.match(value):
+            raise ValueError(f'expected a number of days such as "3d", got {value!r}')
+        return value
+
+    @property
+    def days(self) -> int:
+        return int(_DURATION.match(self.after).group(1))
+
+
+class RemindersSettings(_Section):
+    days_before: list[int] = [14, 7, 3, 1, 0]
+    send_time: time = time(9, 0)  # "HH:MM"
+    working_days_only: bool = True
+    overdue_repeat_days: int = Field(3, ge=1)
+    overdue_dense_days: int = Field(10, ge=1)
+    overdue_sparse_days: int = Field(5, ge=1)
+    overdue_stop_days: int = Field(40, ge=0)
+    escalation: list[EscalationStep] = [
+        EscalationStep(after="3d", notify="coordinator"),
+        EscalationStep(after="7d", notify="lead"),
+    ]
+    # Months of a continuous/recurring occurrence generated ahead of time.
+    horizon_days: int = Field(45, ge=1)
+
+    @field_validator("days_before")
+    @classmethod
+    def _non_negative(cls, value: list[int]) -> list[int]:
+        if any(d < 0 or d > 366 for d in value):
+            raise ValueError("expected days before the due date from 0 to 366")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("send_time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _HH_MM.match(value.strip()):
+            raise ValueError(f'expected a time of day "HH:MM" such as "09:00", got {value!r}')
+        return value.strip() if isinstance(value, str) else value
+
+
+class OutboxSettings(_Section):
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(60, gt=0)
+    backoff_max_seconds: float = Field(3600, gt=0)
+    batch_size: int = Field(200, ge=1)
+    # The lease on a claim: live workers renew it while they deliver; a claim not renewed
+    # for this long is taken over (a dead worker on this host is taken over at once).
+    stale_claim_seconds: float = Field(120, gt=0)
+    directory: str = Field("outbox", min_length=1)  # the file channel's folder (no channel set)
+
+    @model_validator(mode="after")
+    def _backoff_order(self) -> OutboxSettings:
+        if self.backoff_max_seconds < self.backoff_seconds:
+            raise ValueError(f"backoff_max_seconds ({self.backoff_max_seconds:g}) is below "
+                             f"backoff_seconds ({self.backoff_seconds:g}): expected at least it")
+        return self
+
+
+class DigestSettings(_Section):
+    lead_cron: str = "0 9 * * mon"
+    coordinator_cron: str = "0 9 * * mon"
+    lead_enabled: bool = True
+    coordinator_enabled: bool = True
+
+    @field_validator("lead_cron", "coordinator_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        return _cron(value)
+
+
+class ImportSettings(_Section):
+    default_level: Level = Level.MUNICIPAL
+    region: str = ""  # the region organisation's name; empty: the only region in the directory
+    regional_owner: str = ""  # who gets regional items without an owner; empty: the region
+    max_file_mb: float = Field(20, gt=0, le=1024)
+
+
+class EmailSettings(_Section):
+    host: str = ""  # empty: no SMTP; emails are written as .eml files to outbox.directory
+    port: int = Field(587, ge=1, le=65535)
+    tls: Literal["starttls", "tls", "none"] = "starttls"
+    sender: str = "tracker@localhost"
+    sender_name: str = "Контроль исполнения"
+    user: str = ""
+    password: SecretStr | None = None  # from TRACKER_SMTP__PASSWORD only
+    reply_to: str = ""  # empty: replies go to `sender` (the Reply-To header is always set)
+    # The right-hand side of Message-IDs and calendar UIDs; empty: the sender's domain.
+    message_domain: str = ""
+    validate_certs: bool = True
+    ca_file: str = ""  # extra CA bundle (a self-signed relay)
+    timeout: float = Field(30, gt=0)  # per socket operation
+    batch_timeout: float = Field(300, gt=0)  # for a whole delivery pass
+    pool_size: int = Field(2, ge=1, le=16)
+    recycle_after: int = Field(100, ge=1)  # messages per connection
+    local_hostname: str = ""  # the EHLO name; empty: this machine's fully qualified name
+
+
+    @field_validator("message_domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*"
+                                      r"[a-z0-9])?)+", value):
+            raise ValueError(f"expected a domain name such as edu.example.ru, got {value!r}")
+        return value
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value or "/" in value or any(c.isspace() for c in value) or \
+                re.fullmatch(r"[^:\[\]]+:[0-9]+", value):
+            raise ValueError(f"expected a host name such as smtp.example.ru (no scheme, no "
+                             f"port: that is smtp.port), got {value!r}")
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _email(value)
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to(cls, value: str) -> str:
+        return _email(value, optional=True)
+
+
+class TelegramSettings(_Section):
+    api_url: str = "https://api.telegram.org/bot"
+    file_url: str = "https://api.telegram.org/file/bot"
+    token: SecretStr | None = None  # from TRACKER_TELEGRAM__TOKEN only
+    bot_username: str = ""  # for invite links; empty: asked from getMe
+    invite_ttl_days: int = Field(7, ge=1)
+    allowed_groups: list[int] = []  # group chats the bot answers in; others are ignored
+    rate_per_second: float = Field(30, gt=0, le=1000)
+    per_chat_interval: float = Field(1.0, ge=0, le=60)
+    group_per_minute: int = Field(20, ge=1, le=60)
+    poll_timeout: int = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        name = value.strip().removeprefix("@")
+        if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+            raise ValueError(f"expected a bot username such as roadmap_bot, got {value!r}")
+        return name
+
+    @field_validator("api_url", "file_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value)
+
+
+class WebSettings(_Section):
+    """The web workspace (`tracker web`). The session secret is a secret: only from
+    TRACKER_WEB__SECRET, else generated once and kept beside the database (0600)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    # Public address used in links in emails and Telegram messages; empty: no links.
+    base_url: str = ""
+    secret: SecretStr | None = None  # from TRACKER_WEB__SECRET only
+    action_ttl_days: int = Field(14, ge=1)  # «Отметить выполненным» links in messages
+    sign_in_ttl_minutes: int = Field(30, ge=1)
+    session_days: int = Field(14, ge=1)
+    max_upload_mb: float = Field(10, gt=0)
+    upload_types: list[str] = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg",
+                               "jpeg", "png", "txt", "zip"]
+    evidence_dir: str = "evidence"  # beside the database
+    sign_in_per_hour: int = Field(5, ge=1)  # sign-in links asked per address and per client
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"expected http(s)://host[:port][/path], got {value!r}")
+        return value
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Build it with `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRACKER_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    database_url: str = ""  # empty: sqlite:///<config dir>/tracker.db
+    timezone: str = "Europe/Moscow"
+    locale: Literal["ru", "en"] = "ru"
+    reminders: RemindersSettings = RemindersSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    digests: DigestSettings = DigestSettings()
+    import_: ImportSettings = Field(ImportSettings(), alias="import")
+    smtp: EmailSettings = EmailSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    web: WebSettings = WebSettings()
+
+    # Where the file was found; relative paths in it are relative to its folder.
+    config_path: Path | None = Field(None, exclude=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value.strip():
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            try:
+                make_url(value.strip())
+            except ArgumentError:
+                raise ValueError("expected a database URL such as sqlite:///tracker.db or "
+                                 "postgresql+psycopg://user@host/tracker") from None
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = _current_toml.get("path")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.base_dir / 'tracker.db'}"
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.base_dir / path
+
+
+# pydantic-settings has no per-instance toml path; pass it through this slot.
+_current_toml: dict[str, Any] = {}
+
+_SECRET_KEYS = {("smtp", "password"), ("telegram", "token"), ("web", "secret")}
+
+
+def find_config(explicit: str | Path | None = None) -> Path | None:
+    """The config file: `--config`, then `$TRACKER_CONFIG`, then `./config.toml`.
+
+    :raises ConfigError: if a path given explicitly does not exist.
+    """
+    for origin, candidate in (("--config", explicit), (CONFIG_ENV, os.environ.get(CONFIG_ENV))):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"config file not found: {path} (from {origin})")
+            return path.resolve()
+    default = Path.cwd() / DEFAULT_CONFIG_NAME
+    return default.resolve() if default.is_file() else None
+
+
+def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load and validate the configuration.
+
+    :raises ConfigError: one line naming the file and the offending key.
+    """
+    from pydantic_settings import SettingsError
+
+    path = find_config(explicit)
+    if path is not None:
+        _check_no_secrets(path)
+    variables = _check_environment(os.environ)
+    overrides = _import_section(os.environ, variables, overrides)
+    _current_toml["path"] = path
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, variables)) from None
+    except SettingsError as exc:  # a shape `_check_environment` did not foresee
+        raise ConfigError(f"environment: {exc}") from None
+    finally:
+        _current_toml.pop("path", None)
+    settings.config_path = path
+    return settings
+
+
+def _check_no_secrets(path: Path) -> None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    for section, key in _SECRET_KEYS:
+        if isinstance(data.get(section), dict) and key in data[section]:
+            env = f"TRACKER_{section.upper()}__{key.upper()}"
+            raise ConfigError(f"{path}: {section}.{key} must not be in the file; set {env}")
+
+
+def _example(field: Any, shape: type) -> str:
+    """What a value of a list or section looks like, for the error naming a variable."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    if shape is dict:
+        return ("a JSON object such as {\"key\": \"value\"}, or one variable per key "
+                "(TRACKER_SECTION__KEY)")
+    default = TypeAdapter(field.annotation).dump_python(field.default, mode="json")
+    return f"a JSON list such as {json.dumps(default, ensure_ascii=False) if default else '[1, 2]'}"
+
+
+def _env_name(keys: tuple[str, ...]) -> str:
+    return "TRACKER_" + "__".join(k.upper() for k in keys)
+
+
+def _check_environment(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """The `TRACKER_*` overrides by setting path; a variable naming an unknown key of a
+    known section, or holding a list or section that is not JSON of that shape, is an
+    error naming the variable and what it expects (pydantic-settings would raise a
+    traceback-shaped `SettingsError` without saying which variable).
+
+    :raises ConfigError: one line naming the variable.
+    """
+    import json
+
+    found: dict[tuple[str, ...], str] = {}
+    for name, value in environ.items():
+        if not name.startswith("TRACKER_") or name == CONFIG_ENV:
+            continue
+        keys = tuple(name[len("TRACKER_"):].lower().split("__"))
+        model: Any = Settings
+        for depth, key in enumerate(keys):
+            field = _field(model, key)
+            if field is None:
+                if depth == 0:
+                    break  # not a setting: some other program's TRACKER_ variable
+                dotted = ".".join(keys).replace("import_", "import")
+                raise ConfigError(f"{name}: unknown setting {dotted}")
+            annotation = field.annotation
+            shape = _shape(annotation)
+            if depth == len(keys) - 1:
+                if shape is not None:
+                    try:
+                        decoded = json.loads(value)
+                    except ValueError:
+                        decoded = None
+                    if not isinstance(decoded, shape):
+                        raise ConfigError(f"{name}: expected {_example(field, shape)}, "
+                                          f"got {value!r}")
+                found[keys] = name
+            elif shape is not dict:
+                dotted = ".".join(keys[: depth + 1]).replace("import_", "import")
+                raise ConfigError(f"{name}: {dotted} is a single value, not a section; "
+                                  f"set {_env_name(keys[: depth + 1])}")
+            else:
+                model = annotation
+    return found
+
+
+def _import_section(environ: Mapping[str, str], variables: Mapping[tuple[str, ...], str],
+                    overrides: dict[str, Any]) -> dict[str, Any]:
+    """`TRACKER_IMPORT__*` as init values: pydantic-settings applies no prefix to a field
+    with an alias (`import`), so it would silently ignore them."""
+    import json
+
+    section: dict[str, Any] = {}
+    for keys, name in variables.items():
+        if keys == ("import",):
+            section.update(json.loads(environ[name]))
+        elif keys[0] == "import" and len(keys) == 2:
+            section[keys[1]] = environ[name]
+    if not section:
+        return overrides
+    given = overrides.get("import", {})
+    return {**overrides, "import": {**section, **(given if isinstance(given, dict) else {})}}
+
+
+def _field(model: Any, key: str):
+    fields = model.model_fields
+    if key in fields and key != "config_path":
+        return fields[key]
+    for field in fields.values():
+        if field.alias == key:
+            return field
+    return None
+
+
+def _shape(annotation: Any) -> type | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return dict
+    if typing.get_origin(annotation) is list:
+        return list
+    return None
+
+
+# Pydantic's wording for common mistakes, said as what is expected.
+_EXPECTED = {
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
+    "float_type": "expected a number", "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false", "list_type": "expected a list such as [1, 2]",
+    "string_type": "expected a text in quotes", "time_parsing": 'expected "HH:MM"',
+    "time_type": 'expected "HH:MM"',
+}
+_LIMITS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "above"),
+           "less_than_equal": ("le", "at most"), "less_than": ("lt", "below")}
+_QUIET_KEYS = {"database_url", "smtp.password", "telegram.token", "smtp.user"}
+
+
+def _describe(exc: ValidationError, path: Path | None,
+              variables: Mapping[tuple[str, ...], str] | None = None) -> str:
+    error = exc.errors()[0]
+    loc = tuple(str(p) for p in error["loc"])
+    key = ".".join(loc) or "(top level)"
+    key = key.replace("import_", "import")
+    where = f"{path}: " if path else ""
+    # Blame the variable when the value came from the environment, else the file.
+    for depth in range(len(loc), 0, -1):
+        name = (variables or {}).get(tuple(p.lower() for p in loc[:depth]))
+        if name is not None:
+            where = f"{name}: "
+            break
+    if error["type"] == "extra_forbidden":
+        return f"{where}unknown setting {key}"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in _EXPECTED:
+        message = _EXPECTED[error["type"]]
+    elif error["type"] in _LIMITS:
+        name, word = _LIMITS[error["type"]]
+        limit = error.get("ctx", {}).get(name)
+        message = f"expected a number {word} {limit:g}" if isinstance(limit, (int, float)) \
+            else f"expected a number {word} {limit}"
+    else:
+        return f"{where}invalid setting {key}: {message}"
+    shown = "" if key in _QUIET_KEYS else f", got {error.get('input')!r}"
+    return f"{where}invalid setting {key}: {message}{shown}"
