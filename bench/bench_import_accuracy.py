@@ -131,6 +131,7 @@ class Outcome:
     text: str | None = None
     pages: int = 0
     refused: str | None = None  # the reader's or parser's one-line error
+    missing: bool = False  # the file is not in the corpus folder: left out of the scores
     found: list[date] = field(default_factory=list)
     found_recurrences: list[str] = field(default_factory=list)
     dates: Score = field(default_factory=Score)
@@ -169,6 +170,7 @@ def evaluate(entry: dict, folder: Path) -> Outcome:
     found: list[date] = []
     found_rec: list[str] = []
     if not path.is_file():
+        outcome.missing = True
         outcome.refused = f"{entry['file']}: missing from {folder}"
     else:
         try:
@@ -213,7 +215,9 @@ def _table(title: str, groups: dict[str, Score]) -> list[str]:
 
 def report(outcomes: list[Outcome], split: str, *, verbose: bool) -> list[str]:
     """The printed table of one split."""
-    chosen = [o for o in outcomes if o.entry["split"] == split]
+    in_split = [o for o in outcomes if o.entry["split"] == split]
+    missing = [o for o in in_split if o.missing]
+    chosen = [o for o in in_split if not o.missing]
     by_kind: dict[str, Score] = {}
     by_format: dict[str, Score] = {}
     total, rec_total = Score(), Score()
@@ -223,6 +227,10 @@ def report(outcomes: list[Outcome], split: str, *, verbose: bool) -> list[str]:
         total.add(outcome.dates)
         rec_total.add(outcome.recurrences)
     lines = [f"== split {split}: {len(chosen)} documents =="]
+    if missing:
+        keyed = sum(len(o.entry["due_dates"]) for o in missing)
+        lines.append(f"  missing files, left out of the scores: {len(missing)} "
+                     f"({keyed} keyed due dates): {', '.join(o.entry['id'] for o in missing)}")
     lines += _table("due dates by kind", dict(sorted(by_kind.items())))
     lines += _table("due dates by format", dict(sorted(by_format.items())))
     lines += _table("due dates overall", {"all": total})
