@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 from fake_telegram import FakeBotAPI
+from notifications.outbox.store import aware
 from reminder_world import add_tasks, at, build_world
 from sqlalchemy import update
 from sqlmodel import select
 
-from notifications.channels.base import ChannelError
+from notifications.channels.base import ChannelError, ChatGone, ChatMoved
 from notifications.channels.telegram import TelegramChannel, retry_seconds, scrub
 from notifications.content.telegram_render import units
 from notifications.delivery.tick import tick
@@ -25,7 +26,6 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox.store import aware
 from tracker.core.config import TelegramSettings
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage, Person
@@ -131,16 +131,16 @@ async def test_a_failed_attachment_does_not_fail_the_message(fake):
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("status", "description", "parameters", "expected"), [
     (429, "Too Many Requests: retry after 7", {"retry_after": 7},
-     dict(retry_after=7.0, permanent=False, disable_telegram=False, config_error=False)),
+     dict(retry_after=7.0, permanent=False, gone=False, configuration=False)),
     (403, "Forbidden: bot was blocked by the user", None,
-     dict(retry_after=None, permanent=True, disable_telegram=True, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=True, configuration=False)),
     (400, "Bad Request: chat not found", None,
-     dict(retry_after=None, permanent=True, disable_telegram=True, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=True, configuration=False)),
     (400, "Bad Request: can't parse entities", None,
-     dict(retry_after=None, permanent=True, disable_telegram=False, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=False, configuration=False)),
     (400, "Bad Request: group chat was upgraded to a supergroup chat",
-     {"migrate_to_chat_id": -1001234}, dict(new_chat_id=-1001234, permanent=False)),
-    (502, "Bad Gateway", None, dict(retry_after=None, permanent=False, config_error=False)),
+     {"migrate_to_chat_id": -1001234}, dict(new_chat_id=-1001234, moved=True, permanent=False)),
+    (502, "Bad Gateway", None, dict(retry_after=None, permanent=False, configuration=False)),
 ])
 async def test_errors_map_to_channel_errors(fake, status, description, parameters, expected):
     fake.fail_next("sendMessage", status=status, description=description,
@@ -149,7 +149,10 @@ async def test_errors_map_to_channel_errors(fake, status, description, parameter
     with pytest.raises(ChannelError) as caught:
         await channel.notify(reminder())
     await channel.aclose()
-    assert {name: getattr(caught.value, name) for name in expected} == expected
+    error = caught.value
+    facts = {"gone": isinstance(error, ChatGone), "moved": isinstance(error, ChatMoved)}
+    assert {name: facts[name] if name in facts else getattr(error, name)
+            for name in expected} == expected
 
 
 def test_retry_after_is_normalised_from_int_or_timedelta():
@@ -164,7 +167,7 @@ async def test_a_wrong_token_is_a_config_error_latched_for_the_pass(fake):
     for _ in range(3):
         with pytest.raises(ChannelError) as caught:
             await channel.notify(reminder())
-        assert caught.value.config_error and not caught.value.permanent
+        assert caught.value.configuration and not caught.value.permanent
         assert token not in str(caught.value) and "WRONG" not in str(caught.value)
     assert fake.unauthorized == 1 and fake.calls == []  # one request (getMe), not three
     await channel.aclose()  # a new pass tries again
