@@ -15,10 +15,10 @@ from sqlmodel import select
 from notifications.channels.base import ChannelError, ChatGone
 from notifications.channels.file import TELEGRAM_LOG, FileChannel
 from notifications.channels.registry import build_channels
-from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage, Person
+from tracker.services.reminders import tick
 
 
 class FakeChannel:

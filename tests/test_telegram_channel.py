@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 from fake_telegram import FakeBotAPI
-from notifications.outbox.store import aware
 from reminder_world import add_tasks, at, build_world
 from sqlalchemy import update
 from sqlmodel import select
@@ -16,7 +15,6 @@ from sqlmodel import select
 from notifications.channels.base import ChannelError, ChatGone, ChatMoved
 from notifications.channels.telegram import TelegramChannel, retry_seconds, scrub
 from notifications.content.telegram_render import units
-from notifications.delivery.tick import tick
 from notifications.message import (
     Attachment,
     ChannelKind,
@@ -26,9 +24,11 @@ from notifications.message import (
     Recipient,
     Rule,
 )
+from notifications.outbox import aware
 from tracker.core.config import TelegramSettings
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage, Person
+from tracker.services.reminders import tick
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICER_CHAT = 777

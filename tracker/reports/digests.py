@@ -5,7 +5,8 @@ their organisation and everything under it.
 recipient and channel (the person's preference, `notifications.planning.directory.channels_of`),
 with the figures for the templates as its payload (`notifications.content.compose`
 passes the payload to the templates as `context`). The normal outbox delivery sends
-them, with its retries and its at-most-once bookkeeping. The message key (`notifications.outbox.keys.digest`)
+them, with its retries and its at-most-once bookkeeping. The message key
+(`notifications.outbox.keys.digest`)
 is unique, so running twice on one day (a restart, a second service, a manual re-run)
 records nothing new; the service also records the run itself in `ScheduledRun`.
 
