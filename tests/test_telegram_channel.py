@@ -352,3 +352,63 @@ async def test_a_wrong_token_stops_telegram_for_the_pass_without_hammering(db, s
     assert [(m.status, m.attempts) for m in telegram] == [(OutboxStatus.PENDING, 0)] * 2
     assert all("WRONG" not in (m.last_error or "") for m in telegram)
     assert [d.channel for d in report.deliveries if d.outcome == OutboxStatus.SENT] == ["email"]
+
+
+# --- what delivery reports, and who records it ---------------------------------------
+
+
+async def _deliver_with_hooks(db, settings, channels):
+    """Plan at 13.08 with the service, then deliver with hooks that only listen."""
+    from notifications.delivery.hooks import Outcomes
+    from notifications.delivery.tick import deliver
+    from tracker.services.reminders import TickReport, plan_pass, record_sent
+
+    heard: list[tuple] = []
+    hooks = Outcomes(sent=record_sent,
+                     chat_gone=lambda session, person: heard.append(("gone", person)),
+                     chat_moved=lambda session, person, chat: heard.append(("moved", person,
+                                                                             chat)))
+    plan_pass(db, settings, now=at(13), report=TickReport())
+    await deliver(db, settings, channels, now=at(13), worker="t", report=TickReport(),
+                  outcomes=hooks)
+    return heard
+
+
+@pytest.mark.asyncio
+async def test_a_gone_chat_is_reported_to_the_hook_and_recorded_by_the_service(
+        db, settings, fake):
+    world, channels = await overdue_world(db, settings, fake)
+    fake.fail_next("sendMessage", chat_id=OFFICER_CHAT, status=403,
+                   description="Forbidden: bot was blocked by the user")
+    heard = await _deliver_with_hooks(db, settings, channels)
+    assert heard == [("gone", world.officer_id)]
+    with db.reading() as session:  # delivery itself does not touch the person
+        assert session.get(Person, world.officer_id).telegram_active is True
+    assert [m for m in messages(db, "email") if m.key.endswith(":email-fallback")]
+
+    from tracker.services.people import chat_gone
+
+    with db.transaction() as session:
+        chat_gone(session, world.officer_id)
+    with db.reading() as session:
+        assert session.get(Person, world.officer_id).telegram_active is False
+
+
+@pytest.mark.asyncio
+async def test_a_moved_chat_is_reported_to_the_hook_with_the_new_id(db, settings, fake):
+    world, channels = await overdue_world(db, settings, fake)
+    fake.fail_next("sendMessage", chat_id=OFFICER_CHAT, status=400,
+                   description="Bad Request: group chat was upgraded to a supergroup chat",
+                   parameters={"migrate_to_chat_id": -100777})
+    heard = await _deliver_with_hooks(db, settings, channels)
+    assert heard == [("moved", world.officer_id, -100777)]
+    with db.reading() as session:  # not stored by delivery: the listening hook did not
+        assert session.get(Person, world.officer_id).telegram_chat_id == OFFICER_CHAT
+    assert len(fake.sent("sendMessage", chat_id=OFFICER_CHAT)) == 1  # resent, old chat
+
+    from tracker.services.people import chat_moved
+
+    with db.transaction() as session:
+        chat_moved(session, world.officer_id, -100777)
+    with db.reading() as session:
+        assert session.get(Person, world.officer_id).telegram_chat_id == -100777
