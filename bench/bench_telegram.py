@@ -111,8 +111,8 @@ def pending(db) -> int:
 async def deliver_all(db, settings, channel) -> tuple[int, int, float, float]:
     """Passes until nothing is pending; (messages sent, passes, seconds in all, seconds
     in the delivery step of the passes: planning and the pauses between passes left out)."""
-    from notifications.delivery.tick import tick
     from notifications.message import ChannelKind
+    from tracker.services.reminders import tick
 
     channels = {ChannelKind.EMAIL: NullChannel(), ChannelKind.TELEGRAM: channel}
     started = time.perf_counter()

@@ -133,7 +133,7 @@ def reset_outbox(db) -> None:
 
 
 async def timed_tick(db, settings, channels, *, trace: bool = False):
-    from notifications.delivery.tick import tick
+    from tracker.services.reminders import tick
 
     if trace:
         tracemalloc.start()

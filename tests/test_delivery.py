@@ -12,13 +12,13 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from notifications.channels.base import ChannelError
+from notifications.channels.base import ChannelError, ChatGone
 from notifications.channels.file import TELEGRAM_LOG, FileChannel
 from notifications.channels.registry import build_channels
-from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage, Person
+from tracker.services.reminders import tick
 
 
 class FakeChannel:
@@ -153,7 +153,7 @@ async def test_config_error_stops_the_channel_for_the_pass(db, settings):
 
         add_person(session=session, name="Кузнецова Ольга", email="k@example.ru",
                    organisation=session.get(Organisation, world.org_id), channels="email")
-    channels = _fakes(email_errors=[ChannelError("535 auth failed", config_error=True)] * 5)
+    channels = _fakes(email_errors=[ChannelError("535 auth failed", configuration=True)] * 5)
     await tick(db, settings, channels, now=at(2), worker="t")
     report = await tick(db, settings, channels, now=at(13), worker="t")
     assert len(report.deliveries) == 1  # the second message was not even tried
@@ -169,8 +169,7 @@ async def test_config_error_stops_the_channel_for_the_pass(db, settings):
 async def test_blocked_telegram_is_disabled_for_the_person(db, settings):
     world = build_world(db)
     add_tasks(db, world, [date(2021, 8, 10)], created=at(2))
-    blocked = ChannelError("Forbidden: bot was blocked by the user", permanent=True,
-                           disable_telegram=True)
+    blocked = ChatGone("Forbidden: bot was blocked by the user")
     channels = _fakes(telegram_errors=[blocked])
     await tick(db, settings, channels, now=at(2), worker="t")
     await tick(db, settings, channels, now=at(13), worker="t")

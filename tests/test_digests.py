@@ -118,7 +118,7 @@ class _Recorder:
 
 @pytest.mark.asyncio
 async def test_delivered_by_the_outbox_with_the_report_attached(db, settings, data):
-    from notifications.delivery.tick import tick
+    from tracker.services.reminders import tick
 
     await run_digests(db, settings, "lead_summary", FRIDAY)
     channels = {ChannelKind.EMAIL: _Recorder(ChannelKind.EMAIL),

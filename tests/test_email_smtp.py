@@ -313,7 +313,7 @@ async def test_wrong_password_is_one_clear_configuration_error():
     assert isinstance(first, ChannelError) and first.config_error and not first.permanent
     assert first.setting == "smtp.user and TRACKER_SMTP__PASSWORD"
     assert first.describe() == {"message": str(first), "permanent": False, "retry_after": None,
-                                "config_error": True, "setting": first.setting}
+                                "configuration": True, "setting": first.setting}
     assert str(first).startswith(
         f"SMTP authentication failed for user officer at 127.0.0.1:{port}: 535"
     )

@@ -14,12 +14,12 @@ from sqlmodel import select
 from test_delivery import _fakes
 
 from notifications.content.render import render_email
-from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
 from tracker.core.enums import EventKind
 from tracker.core.models import Event
 from tracker.services.orgs import add_organisation
 from tracker.services.people import add_person
+from tracker.services.reminders import tick
 
 
 def _world(db, *, lead: bool, district_coordinator: bool = False):

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from notifications.channels.registry import build_channels
-from notifications.delivery.tick import tick
-from notifications.planning.occurrences import create_occurrences
 from roadmaps.toml_roadmap import parse_toml_file
 from tracker.core.models import Assignment, OutboxItem, Task
 from tracker.reports.figures import totals
 from tracker.services.importing import import_document
+from tracker.services.occurrences import create_occurrences
+from tracker.services.reminders import tick
 from tracker.services.tasks import list_assignments
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "roadmaps" / "examples" / "roadmap_example.toml"

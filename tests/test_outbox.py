@@ -12,14 +12,15 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
+from notifications import outbox
 from notifications.delivery import failures
 from notifications.message import MessageKind
-from notifications.outbox import store as outbox
 from notifications.planning.loading import due_batches, load_directory
 from notifications.planning.planner import plan
 from notifications.planning.policy import Policy
 from tracker.core.enums import EventKind, OutboxStatus, Via
 from tracker.core.models import Event, OutboxItem, OutboxMessage
+from tracker.services.reminders import mark_sent, record_plan
 from tracker.services.tasks import complete
 
 
@@ -29,7 +30,7 @@ def _plan_and_record(db, settings, now):
         directory = load_directory(session)
     result = plan(batch, directory, Policy.from_settings(settings), now)
     with db.transaction() as session:
-        report = outbox.record(session, result, now=now, seen={a.id: a for a in batch})
+        report = record_plan(session, result, now=now, seen={a.id: a for a in batch})
     return result, report
 
 
@@ -156,7 +157,7 @@ CLAIMER = textwrap.dedent(
     """
     import sys
     from datetime import datetime
-    from notifications.outbox.store import claim
+    from notifications.outbox import claim
     from tracker.core.db import Database
 
     db = Database(sys.argv[1])
@@ -286,7 +287,7 @@ def test_an_assignment_changed_meanwhile_is_not_recorded(db, settings):
     with db.transaction() as session:  # completed between planning and recording
         complete(session=session, assignment_id=assignment_id, now=at(13), via=Via.BOT)
     with db.transaction() as session:
-        report = outbox.record(session, result, now=at(13), seen={a.id: a for a in batch})
+        report = record_plan(session, result, now=at(13), seen={a.id: a for a in batch})
     assert report.items_recorded == 0 and _messages(db) == []
     assert report.items_ignored == len(result.due) + len(result.skipped)
 
@@ -297,8 +298,8 @@ def test_sent_items_become_events(db, settings):
     _plan_and_record(db, settings, at(13))
     with db.transaction() as session:
         [message_id] = outbox.claim(session, worker="w", now=at(13), limit=10)
-        assert outbox.mark_sent(session, message_id, now=at(13), reply="250 OK")
-        assert not outbox.mark_sent(session, message_id, now=at(13))
+        assert mark_sent(session, message_id, now=at(13), reply="250 OK")
+        assert not mark_sent(session, message_id, now=at(13))
     with db.reading() as session:
         [event] = session.exec(select(Event).where(Event.kind == EventKind.REMINDED)).all()
     assert json.loads(event.details)["recipient_id"] == world.officer_id

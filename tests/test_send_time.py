@@ -10,9 +10,9 @@ from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 from test_smtp_faults import Strict, channels, serving
 
-from notifications.delivery.tick import TickReport, deliver, plan_pass
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import Event, OutboxMessage
+from tracker.services.reminders import TickReport, deliver, plan_pass
 
 
 @pytest.mark.asyncio

@@ -18,11 +18,11 @@ from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
 from notifications.channels.email import EmailChannel, default_local_hostname
-from notifications.delivery.tick import tick
 from notifications.message import ChannelKind, MessageKind
 from tracker.core.config import EmailSettings
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage
+from tracker.services.reminders import tick
 
 NON_FQDN = "504 5.5.2 <{name}>: Helo command rejected: need fully-qualified hostname"
 

@@ -11,12 +11,12 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from notifications.delivery.tick import TickReport, deliver, plan_pass
+from notifications import outbox
 from notifications.message import ChannelKind
-from notifications.outbox import store as outbox
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage
 from tracker.core.workers import host_name, is_dead_local, parse_worker, process_start, worker_name
+from tracker.services.reminders import TickReport, deliver, plan_pass
 
 LEASE = 120
 

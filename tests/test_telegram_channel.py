@@ -12,10 +12,9 @@ from reminder_world import add_tasks, at, build_world
 from sqlalchemy import update
 from sqlmodel import select
 
-from notifications.channels.base import ChannelError
+from notifications.channels.base import ChannelError, ChatGone, ChatMoved
 from notifications.channels.telegram import TelegramChannel, retry_seconds, scrub
 from notifications.content.telegram_render import units
-from notifications.delivery.tick import tick
 from notifications.message import (
     Attachment,
     ChannelKind,
@@ -25,10 +24,11 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox.store import aware
+from notifications.outbox import aware
 from tracker.core.config import TelegramSettings
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage, Person
+from tracker.services.reminders import tick
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICER_CHAT = 777
@@ -131,16 +131,16 @@ async def test_a_failed_attachment_does_not_fail_the_message(fake):
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("status", "description", "parameters", "expected"), [
     (429, "Too Many Requests: retry after 7", {"retry_after": 7},
-     dict(retry_after=7.0, permanent=False, disable_telegram=False, config_error=False)),
+     dict(retry_after=7.0, permanent=False, gone=False, configuration=False)),
     (403, "Forbidden: bot was blocked by the user", None,
-     dict(retry_after=None, permanent=True, disable_telegram=True, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=True, configuration=False)),
     (400, "Bad Request: chat not found", None,
-     dict(retry_after=None, permanent=True, disable_telegram=True, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=True, configuration=False)),
     (400, "Bad Request: can't parse entities", None,
-     dict(retry_after=None, permanent=True, disable_telegram=False, config_error=False)),
+     dict(retry_after=None, permanent=True, gone=False, configuration=False)),
     (400, "Bad Request: group chat was upgraded to a supergroup chat",
-     {"migrate_to_chat_id": -1001234}, dict(new_chat_id=-1001234, permanent=False)),
-    (502, "Bad Gateway", None, dict(retry_after=None, permanent=False, config_error=False)),
+     {"migrate_to_chat_id": -1001234}, dict(new_chat_id=-1001234, moved=True, permanent=False)),
+    (502, "Bad Gateway", None, dict(retry_after=None, permanent=False, configuration=False)),
 ])
 async def test_errors_map_to_channel_errors(fake, status, description, parameters, expected):
     fake.fail_next("sendMessage", status=status, description=description,
@@ -149,7 +149,10 @@ async def test_errors_map_to_channel_errors(fake, status, description, parameter
     with pytest.raises(ChannelError) as caught:
         await channel.notify(reminder())
     await channel.aclose()
-    assert {name: getattr(caught.value, name) for name in expected} == expected
+    error = caught.value
+    facts = {"gone": isinstance(error, ChatGone), "moved": isinstance(error, ChatMoved)}
+    assert {name: facts[name] if name in facts else getattr(error, name)
+            for name in expected} == expected
 
 
 def test_retry_after_is_normalised_from_int_or_timedelta():
@@ -164,7 +167,7 @@ async def test_a_wrong_token_is_a_config_error_latched_for_the_pass(fake):
     for _ in range(3):
         with pytest.raises(ChannelError) as caught:
             await channel.notify(reminder())
-        assert caught.value.config_error and not caught.value.permanent
+        assert caught.value.configuration and not caught.value.permanent
         assert token not in str(caught.value) and "WRONG" not in str(caught.value)
     assert fake.unauthorized == 1 and fake.calls == []  # one request (getMe), not three
     await channel.aclose()  # a new pass tries again
@@ -349,3 +352,63 @@ async def test_a_wrong_token_stops_telegram_for_the_pass_without_hammering(db, s
     assert [(m.status, m.attempts) for m in telegram] == [(OutboxStatus.PENDING, 0)] * 2
     assert all("WRONG" not in (m.last_error or "") for m in telegram)
     assert [d.channel for d in report.deliveries if d.outcome == OutboxStatus.SENT] == ["email"]
+
+
+# --- what delivery reports, and who records it ---------------------------------------
+
+
+async def _deliver_with_hooks(db, settings, channels):
+    """Plan at 13.08 with the service, then deliver with hooks that only listen."""
+    from notifications.delivery.hooks import Outcomes
+    from notifications.delivery.tick import deliver
+    from tracker.services.reminders import TickReport, plan_pass, record_sent
+
+    heard: list[tuple] = []
+    hooks = Outcomes(sent=record_sent,
+                     chat_gone=lambda session, person: heard.append(("gone", person)),
+                     chat_moved=lambda session, person, chat: heard.append(("moved", person,
+                                                                             chat)))
+    plan_pass(db, settings, now=at(13), report=TickReport())
+    await deliver(db, settings, channels, now=at(13), worker="t", report=TickReport(),
+                  outcomes=hooks)
+    return heard
+
+
+@pytest.mark.asyncio
+async def test_a_gone_chat_is_reported_to_the_hook_and_recorded_by_the_service(
+        db, settings, fake):
+    world, channels = await overdue_world(db, settings, fake)
+    fake.fail_next("sendMessage", chat_id=OFFICER_CHAT, status=403,
+                   description="Forbidden: bot was blocked by the user")
+    heard = await _deliver_with_hooks(db, settings, channels)
+    assert heard == [("gone", world.officer_id)]
+    with db.reading() as session:  # delivery itself does not touch the person
+        assert session.get(Person, world.officer_id).telegram_active is True
+    assert [m for m in messages(db, "email") if m.key.endswith(":email-fallback")]
+
+    from tracker.services.people import chat_gone
+
+    with db.transaction() as session:
+        chat_gone(session, world.officer_id)
+    with db.reading() as session:
+        assert session.get(Person, world.officer_id).telegram_active is False
+
+
+@pytest.mark.asyncio
+async def test_a_moved_chat_is_reported_to_the_hook_with_the_new_id(db, settings, fake):
+    world, channels = await overdue_world(db, settings, fake)
+    fake.fail_next("sendMessage", chat_id=OFFICER_CHAT, status=400,
+                   description="Bad Request: group chat was upgraded to a supergroup chat",
+                   parameters={"migrate_to_chat_id": -100777})
+    heard = await _deliver_with_hooks(db, settings, channels)
+    assert heard == [("moved", world.officer_id, -100777)]
+    with db.reading() as session:  # not stored by delivery: the listening hook did not
+        assert session.get(Person, world.officer_id).telegram_chat_id == OFFICER_CHAT
+    assert len(fake.sent("sendMessage", chat_id=OFFICER_CHAT)) == 1  # resent, old chat
+
+    from tracker.services.people import chat_moved
+
+    with db.transaction() as session:
+        chat_moved(session, world.officer_id, -100777)
+    with db.reading() as session:
+        assert session.get(Person, world.officer_id).telegram_chat_id == -100777

@@ -165,7 +165,7 @@ def _deliver(settings, db) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from notifications.channels.registry import build_channels
-    from notifications.delivery.tick import tick
+    from tracker.services.reminders import tick
     from tracker.services.web_links import link_maker
 
     # A thread of its own: Playwright's sync API keeps an event loop in this one.

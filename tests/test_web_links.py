@@ -22,7 +22,7 @@ LINK = re.compile(r"http://tracker\.example/a/[A-Za-z0-9_-]{43}")
 
 def _deliver(world):
     from notifications.channels.registry import build_channels
-    from notifications.delivery.tick import tick
+    from tracker.services.reminders import tick
     from tracker.services.web_links import link_maker
 
     return asyncio.run(tick(world.db, world.settings, build_channels(world.settings), now=NOW,

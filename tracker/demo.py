@@ -262,7 +262,7 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
 async def _walk(db, settings, channels, plan, first: date, total_days: int,
                 progress: bool) -> tuple[int, date]:
     """Tick at the send time of each day after `first`; returns (messages sent, last day)."""
-    from notifications.delivery.tick import tick
+    from tracker.services.reminders import tick
     from tracker.services.web_links import link_maker
 
     officers = _officers_of(db)

@@ -59,7 +59,7 @@ class Service:
 
     async def run_tick(self) -> None:
         """One pass at the current time; errors are logged, the next tick tries again."""
-        from notifications.delivery.tick import tick
+        from tracker.services.reminders import tick
         from tracker.services.web_links import link_maker
 
         if self.stop.is_set():

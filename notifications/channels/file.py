@@ -62,7 +62,7 @@ class FileChannel:
             raise ChannelError(str(exc), permanent=True) from None
         except OSError as exc:
             raise ChannelError(f"cannot write to {self.directory}: {exc.strerror or exc}",
-                               config_error=True) from None
+                               configuration=True) from None
 
     def _write_email(self, message: Message) -> str:
         from notifications.channels.email import build_email

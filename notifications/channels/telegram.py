@@ -11,12 +11,13 @@ reply says which file was not sent instead.
 Errors become `ChannelError`s the outbox acts on:
 
 - `RetryAfter` (429): transient, `retry_after` = the seconds Telegram asked for;
-- `ChatMigrated` (a group became a supergroup): transient with `new_chat_id`; the
-  outbox stores the id and sends again in the same pass;
+- `ChatMigrated` (a group became a supergroup): `ChatMoved` (transient, `new_chat_id`);
+  delivery reports it to the caller's hook, which stores the id, and sends again in the
+  same pass;
 - `Forbidden` (blocked, kicked, deactivated) and `BadRequest` "chat not found":
-  permanent with `disable_telegram`, so the person's Telegram is switched off and the
-  message falls back to email (`failures.fall_back_to_email`);
-- `InvalidToken` (401/404 on the token): `config_error`, latched for the pass like the
+  `ChatGone` (permanent); delivery reports it, the person's Telegram is switched off and
+  the message falls back to email (`failures.fall_back_to_email`);
+- `InvalidToken` (401/404 on the token): `configuration`, latched for the pass like the
   email channel's: every later `notify()` raises it at once without a request;
 - any other `BadRequest`: permanent (the same request cannot succeed);
 - `TimedOut`, `NetworkError` and anything else from Telegram: transient.
@@ -38,7 +39,7 @@ import warnings
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from notifications.channels.base import ChannelError
+from notifications.channels.base import ChannelError, ChatGone, ChatMoved
 from notifications.channels.ratelimit import RateLimiter
 from notifications.content.telegram_render import render_telegram
 from notifications.message import ChannelKind, Message
@@ -217,7 +218,7 @@ class TelegramChannel:
     def _fail_config(self, text: str, setting: str | None = None) -> ChannelError:
         """Latch a configuration error for the rest of the pass and log it once."""
         if self._config_error is None:
-            self._config_error = ChannelError(text, config_error=True, setting=setting)
+            self._config_error = ChannelError(text, configuration=True, setting=setting)
             fix = f"; check {setting}" if setting else ""
             logger.error("Telegram channel stopped for this pass: %s%s", text, fix)
         return self._config_error
@@ -234,15 +235,14 @@ class TelegramChannel:
             return ChannelError(f"Telegram flood control: retry after {seconds:g} s",
                                 retry_after=seconds)
         if isinstance(exc, error.ChatMigrated):
-            return ChannelError(f"Telegram chat {chat_id} migrated to {exc.new_chat_id}",
-                                new_chat_id=exc.new_chat_id)
+            return ChatMoved(f"Telegram chat {chat_id} migrated to {exc.new_chat_id}",
+                             new_chat_id=exc.new_chat_id)
         if isinstance(exc, error.InvalidToken):
             return self._fail_config(f"Telegram refused the bot token: {text}",
                                      "TRACKER_TELEGRAM__TOKEN")
         gone = any(phrase in text.lower() for phrase in _GONE)
         if isinstance(exc, error.Forbidden) or (isinstance(exc, error.BadRequest) and gone):
-            return ChannelError(f"Telegram chat {chat_id} unreachable: {text}",
-                                permanent=True, disable_telegram=True)
+            return ChatGone(f"Telegram chat {chat_id} unreachable: {text}")
         if isinstance(exc, error.BadRequest):  # before NetworkError: it is a subclass
             return ChannelError(f"Telegram refused the message to {chat_id}: {text}",
                                 permanent=True)

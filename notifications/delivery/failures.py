@@ -11,14 +11,15 @@ once per failed message. All functions take the caller's session and `now`.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
+from notifications import outbox
 from notifications.message import ChannelKind, MessageKind
+from notifications.outbox import keys
 from notifications.planning.directory import channels_of
 from tracker.core.enums import OutboxStatus, Role
 from tracker.core.errors import Conflict, NotFound
@@ -72,27 +73,10 @@ def mark_failed(
         wait = retry_after if retry_after is not None else backoff(
             attempts, base=backoff_seconds, cap=backoff_max_seconds)
         at = now + timedelta(seconds=wait)
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id,
-                   OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
-            .values(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error,
-                    attempts=attempts, claimed_by=None, claimed_at=None)
-        )
+        outbox.reschedule(session, message_id, at=at, error=error, attempts=attempts)
         return Failure(OutboxStatus.PENDING, at)
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id,
-               OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]))
-        .values(status=OutboxStatus.FAILED, last_error=error, attempts=attempts,
-                claimed_by=None, claimed_at=None)
-    )
-    if result.rowcount != 1:
+    if not outbox.fail(session, message_id, error=error, attempts=attempts):
         return Failure(OutboxStatus(message.status))
-    session.execute(update(OutboxItem)
-                    .where(OutboxItem.message_id == message_id,
-                           OutboxItem.status == OutboxStatus.PENDING)
-                    .values(status=OutboxStatus.FAILED))
     told = 0 if message.kind == MessageKind.FAILURE else _tell_coordinators(
         session, message, error=error, now=now, reply=reply)
     return Failure(OutboxStatus.FAILED, coordinators_told=told)
@@ -119,27 +103,17 @@ def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
     }
     if reply:
         payload["reply"] = reply[:500]
-    told = 0
-    for coordinator in coordinators:
-        for channel in channels_of(person_info(coordinator)):
-            key = f"f:m{message.id}:p{coordinator.id}:{channel}"
-            if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
-                continue
-            row = OutboxMessage(key=key, person_id=coordinator.id, channel=str(channel),
-                                kind=MessageKind.FAILURE, payload=json.dumps(payload),
-                                next_attempt_at=now, created_at=now)
-            session.add(row)
-            session.flush()
-            session.add_all(
-                OutboxItem(key=f"{key}:a{a}:{rule}:{step}", message_id=row.id, assignment_id=a,
-                           rule=rule, step=step, due_date=due)
-                for a, rule, step, due in items
-            )
-            told += 1
-    return told
+    notices = [
+        outbox.Notice(key=keys.failure(message.id, coordinator.id, str(channel)),
+                      person_id=coordinator.id, channel=str(channel), kind=MessageKind.FAILURE,
+                      payload=json.dumps(payload),
+                      items=[outbox.NoticeItem(a, rule, step, due) for a, rule, step, due in items])
+        for coordinator in coordinators for channel in channels_of(person_info(coordinator))
+    ]
+    return len(outbox.enqueue_many(session, notices, now=now))
 
 
-FALLBACK_SUFFIX = ":email-fallback"
+FALLBACK_SUFFIX = keys.FALLBACK_SUFFIX
 
 
 def fall_back_to_email(session: Session, message_id: int, *, now: datetime) -> int | None:
@@ -159,27 +133,10 @@ def fall_back_to_email(session: Session, message_id: int, *, now: datetime) -> i
     person = session.get(Person, message.person_id)
     if person is None or not person.active or not person.email:
         return None
-    key = message.key + FALLBACK_SUFFIX
-    # Keys end with, or contain, ":<channel>" (m:p5:telegram:..., digest:...:p5:telegram).
-    twin = re.sub(r":telegram(?=:|$)", ":email", message.key, count=1)
-    taken = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key.in_([key, twin])))
-    if taken is not None:
+    if outbox.existing(session, [keys.fallback(message.key), keys.email_twin(message.key)]):
         return None
-    row = OutboxMessage(key=key, person_id=message.person_id, channel=ChannelKind.EMAIL,
-                        kind=message.kind, subject=message.subject, payload=message.payload,
-                        next_attempt_at=now, created_at=now)
-    session.add(row)
-    session.flush()
-    items = session.scalars(select(OutboxItem).where(OutboxItem.message_id == message_id)
-                            .order_by(OutboxItem.id)).all()
-    session.add_all(
-        OutboxItem(key=item.key + FALLBACK_SUFFIX, message_id=row.id,
-                   assignment_id=item.assignment_id, rule=item.rule, step=item.step,
-                   due_date=item.due_date, status=OutboxStatus.PENDING)
-        for item in items
-    )
-    session.flush()
-    return row.id
+    return outbox.enqueue(session, outbox.fallback_copy(session, message_id,
+                                                        channel=ChannelKind.EMAIL), now=now)
 
 
 def _coordinators_of(session: Session, person: Person) -> list[Person]:
@@ -209,16 +166,7 @@ def retry(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound(f"outbox message {message_id} not found")
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.FAILED)
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
-    )
-    if result.rowcount != 1:
+    if not outbox.retry_failed(session, message_id, now=now):
         raise Conflict(f"outbox message {message_id} is {message.status}, not failed")
-    session.execute(update(OutboxItem)
-                    .where(OutboxItem.message_id == message_id,
-                           OutboxItem.status == OutboxStatus.FAILED)
-                    .values(status=OutboxStatus.PENDING))
     session.refresh(message)
     return message

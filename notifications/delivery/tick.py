@@ -1,14 +1,11 @@
-"""The delivery loop: one pass plans, records and delivers. The only place that talks to
-both the database and the channels.
+"""The delivery loop: the one place that talks to both the database and the channels.
 
-A pass (`tick`) at `now`:
-
-1. creates the occurrences of recurring tasks that fall within the horizon;
-2. reads the open assignments whose next check has come, in batches, plans them
-   (`notifications.planning.planner.plan`, pure) and records each batch in one transaction
-   (`notifications.outbox.store.record`);
-3. claims pending messages in batches and hands each to its channel, marking it sent
-   or failed in a short transaction of its own right after the channel answered.
+A pass (`tracker.services.reminders.tick`) at `now` creates the occurrences of recurring
+tasks, plans and records the due assignments, then calls `deliver` here, which claims
+pending messages in batches and hands each to its channel, marking it sent or failed in
+a short transaction of its own right after the channel answered. What delivery learns
+that is not the outbox's (a message sent, a chat gone or moved) it reports to the
+caller's `hooks.Outcomes`, in the same transaction.
 
 Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
 open while a channel talks to a server. Between two messages the loop checks `stop`,
@@ -32,22 +29,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import update
-
-from notifications.channels.base import Channel, ChannelError
-from notifications.content.compose import Outgoing, compose, outgoing_of_draft, outgoing_of_rows
+from notifications import outbox
+from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
+from notifications.content.compose import Outgoing, compose, outgoing_of_rows
 from notifications.delivery import failures
+from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
-from notifications.outbox import store as outbox
-from notifications.planning.loading import due_batches, load_directory
-from notifications.planning.planner import Planned, plan
-from notifications.planning.policy import Policy
 from tracker.core.enums import OutboxStatus
-from tracker.core.models import OutboxMessage, Person, utcnow
+from tracker.core.models import OutboxMessage, utcnow
 
 logger = logging.getLogger("tracker.delivery")
-
-PLAN_BATCH = 5000
 
 # Adds one-time web links to a composed message, writing their tokens in the session it
 # is given (tracker.services.web_links makes one; this layer cannot import services).
@@ -100,77 +91,15 @@ class TickReport:
         return sum(d.outcome == OutboxStatus.PENDING for d in self.deliveries) + self.held_back
 
 
-async def tick(
-    db,
-    settings,
-    channels: Mapping[ChannelKind, Channel],
-    *,
-    now: datetime,
-    worker: str,
-    dry_run: bool = False,
-    stop: asyncio.Event | None = None,
-    keep_messages: bool = False,
-    links: LinkMaker | None = None,
-    clock: Callable[[], datetime] = utcnow,
-) -> TickReport:
-    """One planning and delivery pass as of `now` (aware UTC); `clock` is the real time
-    the delivery step reads (see the module docstring).
-
-    With `dry_run` nothing is written and nothing sent: `report.drafts` lists the
-    messages the pass would record.
-    """
-    report = TickReport()
-    if not dry_run:  # first thing: a restarted service resumes a dead one's claims at once
-        await asyncio.to_thread(_take_over, db, settings, worker, clock())
-    started = time.perf_counter()
-    await asyncio.to_thread(plan_pass, db, settings, now=now, report=report, dry_run=dry_run)
-    report.plan_seconds = time.perf_counter() - started
-    if dry_run:
-        return report
-    started = time.perf_counter()
-    await deliver(db, settings, channels, now=now, worker=worker, report=report, stop=stop,
-                  keep_messages=keep_messages, links=links, clock=clock, take_over=False)
-    report.deliver_seconds = time.perf_counter() - started
-    return report
-
-
-def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool = False) -> None:
-    """Steps 1 and 2 of a pass (synchronous; run it in a thread)."""
-    if not dry_run:
-        from notifications.planning.occurrences import create_occurrences
-
-        report.occurrences = create_occurrences(db, settings, now=now)
-    policy = Policy.from_settings(settings)
-    directory = None
-    would: list[Planned] = []
-    with db.reading() as session:
-        batches = due_batches(session, now=now, size=PLAN_BATCH)
-        for batch in batches:
-            if directory is None:
-                directory = load_directory(session)
-            report.assignments_checked += len(batch)
-            result = plan(batch, directory, policy, now)
-            report.planned += len(result.due)
-            report.skipped += len(result.skipped)
-            _log_fallbacks(result.due, dry_run)
-            if dry_run:
-                would.extend(result.due)
-                continue
-            with db.transaction() as writer:
-                recorded = outbox.record(writer, result, now=now,
-                                         seen={a.id: a for a in batch})
-            report.messages_recorded += recorded.messages_created
-    if dry_run:
-        report.drafts = [outgoing_of_draft(d) for d in outbox.group(would)]
-
-
 async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now: datetime,
                   worker: str, report: TickReport, stop: asyncio.Event | None = None,
                   keep_messages: bool = False, links: LinkMaker | None = None,
-                  clock: Callable[[], datetime] = utcnow, take_over: bool = True) -> None:
+                  clock: Callable[[], datetime] = utcnow, take_over: bool = True,
+                  outcomes: Outcomes | None = None) -> None:
     """Step 3 of a pass: take over the claims of dead workers (unless `take_over` is
-    False: `tick` did it before planning), then claim and deliver what is pending and
-    due at `now`, renewing this worker's lease meanwhile."""
+    False: the pass did it before planning), then claim and deliver what is pending and
+    due at `now`, renewing this worker's lease meanwhile. `outcomes` are told what
+    happened beyond the outbox (`hooks.Outcomes`)."""
     cfg = settings.outbox
     broken = report.misconfigured  # not used again in this pass
     began = clock()
@@ -179,7 +108,7 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
         return now + (clock() - began)
 
     if take_over:
-        await asyncio.to_thread(_take_over, db, settings, worker, began)
+        await asyncio.to_thread(take_over_claims, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
     try:
         while not _stopping(stop):
@@ -202,7 +131,8 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                     report.held_back += 1
                     continue
                 delivery = await _deliver_one(db, settings, channels, message_id, row, message,
-                                              now=now, broken=broken, send_time=send_time)
+                                              now=now, broken=broken, send_time=send_time,
+                                              outcomes=outcomes)
                 if keep_messages:
                     delivery.message = message
                 report.deliveries.append(delivery)
@@ -217,21 +147,8 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
 
 
-def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
-    """One line per escalation that goes to someone other than its step's audience."""
-    told: dict[tuple[int, int, str], list[int]] = {}
-    for p in due:
-        if p.fallback:
-            people = told.setdefault((p.assignment_id, p.step, p.fallback), [])
-            if p.person_id not in people:
-                people.append(p.person_id)
-    for (assignment_id, step, why), people in told.items():
-        logger.warning("escalation step %d of assignment %d %s to person %s: %s", step + 1,
-                       assignment_id, "would go" if dry_run else "goes",
-                       ", ".join(map(str, people)), why)
-
-
-def _take_over(db, settings, worker: str, now: datetime) -> int:
+def take_over_claims(db, settings, worker: str, now: datetime) -> int:
+    """Take over the claims of workers that are gone (in a transaction of its own)."""
     taken = _in_transaction(db, outbox.take_over, worker=worker, now=now,
                             lease_seconds=settings.outbox.stale_claim_seconds)
     if taken:
@@ -289,7 +206,8 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime,
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
                        message: Message | None, *, now: datetime,
                        broken: set[ChannelKind],
-                       send_time: Callable[[], datetime] | None = None) -> Delivery:
+                       send_time: Callable[[], datetime] | None = None,
+                       outcomes: Outcomes | None = None) -> Delivery:
     assignments = [a for a, *_ in row.items]
     delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
                         OutboxStatus.CANCELLED, "", 0.0)
@@ -307,43 +225,45 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
     except ChannelError as exc:
         delivery.seconds = time.perf_counter() - started
         delivery.reply = str(exc)
-        if exc.config_error:
+        if exc.configuration:
             broken.add(row.channel)
         failure = await asyncio.to_thread(_record_failure, db, settings, message_id, row, exc,
-                                          now)
+                                          now, outcomes or NOTHING)
         delivery.outcome = failure.status
     except Exception as exc:  # a bug in a channel: retry later rather than lose the message
         delivery.seconds = time.perf_counter() - started
         delivery.reply = f"{type(exc).__name__}: {exc}"
         logger.exception("channel %s raised unexpectedly", row.channel)
         failure = await asyncio.to_thread(
-            _record_failure, db, settings, message_id, row, ChannelError(delivery.reply), now)
+            _record_failure, db, settings, message_id, row, ChannelError(delivery.reply), now,
+            outcomes or NOTHING)
         delivery.outcome = failure.status
     else:
         delivery.seconds = time.perf_counter() - started
         sent_at = send_time() if send_time is not None else now
         await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=sent_at,
-                                reply=delivery.reply or "")
+                                reply=delivery.reply or "",
+                                on_sent=(outcomes or NOTHING).sent)
         delivery.outcome = OutboxStatus.SENT
     _log(delivery)
     return delivery
 
 
 def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelError,
-                    now: datetime) -> failures.Failure:
+                    now: datetime, outcomes: Outcomes) -> failures.Failure:
     cfg = settings.outbox
     with db.transaction() as session:
-        if exc.new_chat_id is not None and row.person_id is not None:
-            session.execute(update(Person).where(Person.id == row.person_id)
-                            .values(telegram_chat_id=exc.new_chat_id))
+        if isinstance(exc, ChatMoved) and row.person_id is not None:
+            if outcomes.chat_moved is not None:
+                outcomes.chat_moved(session, row.person_id, exc.new_chat_id)
             return failures.mark_failed(session, message_id, error=str(exc), now=now,
                                       retry_after=0, count_attempt=False,
                                       max_attempts=cfg.max_attempts)
-        if exc.disable_telegram and row.person_id is not None:
-            session.execute(update(Person).where(Person.id == row.person_id)
-                            .values(telegram_active=False))
+        if isinstance(exc, ChatGone) and row.person_id is not None:
+            if outcomes.chat_gone is not None:
+                outcomes.chat_gone(session, row.person_id)
             failures.fall_back_to_email(session, message_id, now=now)
-        if exc.config_error:
+        if exc.configuration:
             return failures.mark_failed(session, message_id, error=str(exc), now=now,
                                       count_attempt=False, max_attempts=cfg.max_attempts,
                                       backoff_seconds=cfg.backoff_seconds,

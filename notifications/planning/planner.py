@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifications.message import ChannelKind, MessageKind, Rule
+from notifications.outbox import keys
 from notifications.planning.directory import (
     AssignmentInfo,
     Directory,
@@ -87,8 +88,8 @@ class Planned:
     @property
     def key(self) -> str:
         """The idempotency key of the outbox item; the due date in it lets an extension replan."""
-        return (f"a{self.assignment_id}:{self.rule}:{self.step}:{self.due_date.isoformat()}"
-                f":p{self.person_id}:{self.channel}")
+        return keys.planned_item(self.assignment_id, self.rule, self.step, self.due_date,
+                                 self.person_id, self.channel)
 
 
 @dataclass

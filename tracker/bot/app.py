@@ -111,8 +111,8 @@ async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
     """`tracker bot`: the bot alone, with a delivery pass whenever it recorded a notice
     (the scheduler, in another process, sends everything else)."""
     from notifications.channels.registry import build_channels
-    from notifications.delivery.tick import TickReport, deliver
     from tracker.runner import worker_name
+    from tracker.services.reminders import TickReport, deliver
 
     wake = asyncio.Event()
     stop_bot = await start_bot(db, settings, kick=wake.set)

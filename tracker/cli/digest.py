@@ -108,9 +108,9 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
     Example: tracker digest send --kind coordinator
     """
     from notifications.channels.registry import build_channels
-    from notifications.delivery.tick import TickReport, deliver
     from tracker.reports.digests import record_digests
     from tracker.runner import worker_name
+    from tracker.services.reminders import TickReport, deliver
 
     context = app_context(ctx)
     kind = _check_kind(kind)

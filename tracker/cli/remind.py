@@ -80,8 +80,8 @@ def remind(
     Example: tracker remind --at "2021-08-13 09:00" --dry-run
     """
     from notifications.channels.registry import build_channels
-    from notifications.delivery.tick import tick
     from tracker.runner import worker_name
+    from tracker.services.reminders import tick
 
     context = app_context(ctx)
     settings, db = context.settings, context.db

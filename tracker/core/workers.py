@@ -7,7 +7,7 @@ boot, field 22 of ``/proc/<pid>/stat``). A process id is
 reused after its process dies; the pair (pid, start time) is not, so a worker on the
 same host can tell for certain that the holder of a claim is gone and take the claim
 over at once. Claims of other hosts cannot be checked this way; they expire with the
-lease their holder renews while it delivers (`notifications.outbox.store.take_over`).
+lease their holder renews while it delivers (`notifications.outbox.take_over`).
 
 The name fits the 64 characters of `OutboxMessage.claimed_by`: a longer host name is
 shortened to a prefix and a hash, the same on every call on that host.

@@ -1,11 +1,12 @@
 """The weekly digests: the lead's summary of the region and each coordinator's digest of
 their organisation and everything under it.
 
-`run_digests` only records: one `OutboxMessage` per recipient and channel (the person's
-preference, `notifications.planning.directory.channels_of`), with the figures for the templates
-as its payload (`notifications.content.compose` passes the payload to the templates as
-`context`). The normal outbox delivery sends them, with its retries and its
-at-most-once bookkeeping. The message key `digest:<kind>:<as-of date>:p<person>:<channel>`
+`run_digests` only records (`notifications.outbox.enqueue_many`): one message per
+recipient and channel (the person's preference, `notifications.planning.directory.channels_of`),
+with the figures for the templates as its payload (`notifications.content.compose`
+passes the payload to the templates as `context`). The normal outbox delivery sends
+them, with its retries and its at-most-once bookkeeping. The message key
+(`notifications.outbox.keys.digest`)
 is unique, so running twice on one day (a restart, a second service, a manual re-run)
 records nothing new; the service also records the run itself in `ScheduledRun`.
 
@@ -34,8 +35,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from notifications import outbox
+from notifications.outbox import keys as outbox_keys
 from tracker.core.enums import Role
-from tracker.core.models import OutboxMessage, Person
+from tracker.core.models import Person
 
 logger = logging.getLogger("tracker.reports.digests")
 
@@ -87,34 +90,27 @@ def record_digests(db, settings, kind: str, now: datetime) -> int:
         ]
         keys = {r.person_id: {c: _key(kind, as_of, r.person_id, c) for c in r.channels}
                 for r in recipients}
-        existing = set(session.scalars(select(OutboxMessage.key).where(
-            OutboxMessage.key.in_([k for ks in keys.values() for k in ks.values()]))))
+        existing = outbox.existing(session, [k for ks in keys.values() for k in ks.values()])
         todo = [r for r in recipients
                 if any(k not in existing for k in keys[r.person_id].values())]
         payloads = {}
         for root in dict.fromkeys(r.root_org_id for r in todo):
             payloads[root] = _payload(session, settings, kind, as_of, root, now)
-    rows = 0
-    with db.transaction() as session:
-        taken = set(session.scalars(select(OutboxMessage.key).where(
-            OutboxMessage.key.in_([k for ks in keys.values() for k in ks.values()]))))
-        for r in todo:
-            for channel, key in keys[r.person_id].items():
-                if key in taken:
-                    continue
-                session.add(OutboxMessage(
-                    key=key, person_id=r.person_id, channel=channel, kind=kind,
-                    payload=json.dumps(payloads[r.root_org_id], ensure_ascii=False,
-                                       default=_json_default),
-                    next_attempt_at=now, created_at=now))
-                rows += 1
+    notices = [
+        outbox.Notice(key=key, person_id=r.person_id, channel=channel, kind=kind,
+                      payload=json.dumps(payloads[r.root_org_id], ensure_ascii=False,
+                                         default=_json_default))
+        for r in todo for channel, key in keys[r.person_id].items()
+    ]
+    with db.transaction() as session:  # a key recorded meanwhile is not recorded again
+        rows = len(outbox.enqueue_many(session, notices, now=now))
     logger.info("digest %s as of %s: %d messages recorded for %d recipients", kind, as_of,
                 rows, len(todo))
     return rows
 
 
 def _key(kind: str, as_of: date, person_id: int, channel: str) -> str:
-    return f"digest:{kind}:{as_of.isoformat()}:p{person_id}:{channel}"
+    return outbox_keys.digest(kind, as_of, person_id, channel)
 
 
 def preview_digests(db, settings, kind: str, now: datetime) -> list:

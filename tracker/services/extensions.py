@@ -13,13 +13,14 @@ pressing at once cannot both decide.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from notifications import outbox
 from notifications.message import MessageKind, Rule
+from notifications.outbox import keys
 from notifications.planning.directory import channels_of
 from notifications.planning.loading import person_info
 from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
@@ -29,8 +30,6 @@ from tracker.core.models import (
     Assignment,
     ExtensionRequest,
     Organisation,
-    OutboxItem,
-    OutboxMessage,
     Person,
 )
 from tracker.services.permissions import can_act
@@ -192,20 +191,15 @@ def _payload(request: ExtensionRequest, assignment: Assignment, status: str, *,
 def _record_notice(session: Session, person: Person, request: ExtensionRequest,
                    assignment: Assignment, payload: dict, *, now: datetime) -> None:
     """One EXTENSION message per channel of `person`, carrying the assignment as its item;
-    the key makes a retry of the same decision record nothing new."""
-    for channel in channels_of(person_info(person)):
-        key = f"x:r{request.id}:{payload['status']}:p{person.id}:{channel}"
-        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
-            continue
-        row = OutboxMessage(key=key, person_id=person.id, channel=str(channel),
-                            kind=MessageKind.EXTENSION, next_attempt_at=now, created_at=now,
-                            payload=json.dumps({**payload, "planned_at": now.isoformat()},
-                                               ensure_ascii=False))
-        session.add(row)
-        session.flush()
-        session.add(OutboxItem(key=f"{key}:a{assignment.id}", message_id=row.id,
-                               assignment_id=assignment.id, rule=Rule.NOTICE, step=0,
-                               due_date=assignment.due_date))
+    the key (`keys.extension`) makes a retry of the same decision record nothing new."""
+    outbox.enqueue_many(session, [
+        outbox.Notice(key=keys.extension(request.id, payload["status"], person.id, str(channel)),
+                      person_id=person.id, channel=str(channel), kind=MessageKind.EXTENSION,
+                      payload={**payload, "planned_at": now.isoformat()},
+                      items=[outbox.NoticeItem(assignment.id, Rule.NOTICE, 0,
+                                               assignment.due_date)])
+        for channel in channels_of(person_info(person))
+    ], now=now)
 
 
 def list_requests(*, session: Session, status: ExtensionStatus | None = None):

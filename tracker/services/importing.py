@@ -19,7 +19,7 @@ Recurring items ("ежемесячно в течение 2022 года") keep `T
 they run in (`period_start`, `period_end`), and get template assignments (period None)
 that name their owners; they are never planned or counted themselves
 (`tracker.core.models.live_assignments`). The per-period occurrences are not created here:
-`notifications.planning.occurrences.create_occurrences` makes them as each period comes within
+`tracker.services.occurrences.create_occurrences` makes them as each period comes within
 the reminder horizon, for the organisations of those templates.
 """
 

@@ -187,3 +187,23 @@ def list_people(
 
 def person_zone(person: Person, default: str) -> ZoneInfo:
     return ZoneInfo(person.timezone or default)
+
+
+def chat_gone(session: Session, person_id: int) -> None:
+    """The person's Telegram chat cannot be reached (the bot was blocked, the chat
+    deleted): their Telegram is switched off until they write to the bot again."""
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.telegram_active = False
+        session.add(person)
+        session.flush()
+
+
+def chat_moved(session: Session, person_id: int, new_chat_id: int) -> None:
+    """The person's Telegram chat has a new id (a group became a supergroup)."""
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.telegram_chat_id = new_chat_id
+        session.add(person)
+        session.flush()
+

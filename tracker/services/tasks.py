@@ -16,7 +16,8 @@ from typing import NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from tracker.core.enums import AssignmentStatus, EventKind, Level, OutboxStatus, Via
+from notifications import outbox
+from tracker.core.enums import AssignmentStatus, EventKind, Level, Via
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.ids import id_or_none
 from tracker.core.models import (
@@ -24,8 +25,6 @@ from tracker.core.models import (
     Document,
     Event,
     Organisation,
-    OutboxItem,
-    OutboxMessage,
     Person,
     Task,
     live_assignments,
@@ -251,36 +250,10 @@ def set_responsible(*, session: Session, assignment_ids: Sequence[int], person: 
 
 
 def cancel_pending_notifications(*, session: Session, assignment_id: int) -> int:
-    """Cancel what is still pending for an assignment; messages left empty are cancelled.
-
-    Returns the number of items cancelled.
+    """Cancel what is still pending for an assignment; messages left empty are cancelled
+    (`notifications.outbox.cancel_for`). Returns the number of items cancelled.
     """
-    message_ids = session.exec(
-        select(OutboxItem.message_id).where(
-            OutboxItem.assignment_id == assignment_id,
-            OutboxItem.status == OutboxStatus.PENDING,
-        )
-    ).all()
-    if not message_ids:
-        return 0
-    result = session.exec(
-        update(OutboxItem)
-        .where(OutboxItem.assignment_id == assignment_id, OutboxItem.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CANCELLED)
-    )
-    for message_id in set(message_ids):
-        live = session.exec(
-            select(OutboxItem.id).where(
-                OutboxItem.message_id == message_id, OutboxItem.status == OutboxStatus.PENDING
-            )
-        ).first()
-        if live is None:
-            session.exec(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.CANCELLED)
-            )
-    return result.rowcount
+    return outbox.cancel_for(session, assignment_id)
 
 
 def _transition(

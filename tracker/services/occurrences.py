@@ -5,7 +5,8 @@ period (`Assignment.period`), created once the period begins within
 `reminders.horizon_days` of today, so reminders for it can be planned like any other.
 The organisations (and responsible persons) are those the task was first assigned to.
 The unique (task, organisation, period) constraint makes this idempotent; the query
-touches only tasks with a recurrence, so it costs nothing for ordinary decisions.
+touches only tasks with a recurrence, so it costs nothing for ordinary decisions. Which
+periods a task has is the pure `notifications.planning.recurrence.occurrences`.
 """
 
 from __future__ import annotations

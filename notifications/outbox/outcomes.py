@@ -1,0 +1,166 @@
+"""What happened to a claimed message: sent, given back, failed, cancelled; and
+cancelling what is pending for an assignment.
+
+Life of a message::
+
+    pending --claim--> sending --mark_sent--> sent
+       ^                  |  \\--reschedule (transient)--> pending (later)
+       |                  |   \\-fail (permanent / attempts used up)--> failed
+       +--taken over------+                                  (coordinator told)
+    pending --all items cancelled--> cancelled      (skipped: superseded in catch-up)
+
+The policy of failed attempts (backoff, telling the coordinators, the email fallback)
+is `notifications.delivery.failures`; these functions only write the rows. None reads
+the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
+
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import OutboxItem, OutboxMessage
+
+_LIVE = (OutboxStatus.SENDING, OutboxStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message `mark_sent` recorded, for the caller's hook (which records events)."""
+
+    message_id: int
+    kind: str
+    person_id: int | None
+    channel: str
+    payload: str | None
+    items: list[tuple[int, int, str, int]]  # (item id, assignment id, rule, step)
+    at: datetime
+    reply: str
+
+
+def _sent_statements():
+    """mark_sent's statements, built once (a delivery pass runs them per message)."""
+    m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
+    message = (update(OutboxMessage.__table__)
+               .where(m.id == bindparam("b_message"), m.status.in_(_LIVE))
+               .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
+               .returning(m.kind, m.person_id, m.channel, m.payload))
+    items = (update(OutboxItem.__table__)
+             .where(i.message_id == bindparam("b_message"), i.status == OutboxStatus.PENDING)
+             .values(status=OutboxStatus.SENT)
+             .returning(i.id, i.assignment_id, i.rule, i.step))
+    return message, items
+
+
+_SENT_MESSAGE, _SENT_ITEMS = _sent_statements()
+
+
+def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "",
+              on_sent: Callable[[Session, Sent], None] | None = None) -> bool:
+    """Record a delivery: the message and its pending items are sent, and `on_sent` is
+    told in the same transaction (the service records one event per item). False if
+    the message was no longer ours to mark (cancelled or already sent by another worker
+    after a stale claim).
+
+    Two statements, built once: the message's UPDATE ... RETURNING and the items'
+    UPDATE ... RETURNING (Core, no ORM bookkeeping: this runs once per delivered message).
+    """
+    connection = session.connection()
+    marked = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
+    if marked is None:
+        return False
+    kind, person_id, channel, payload = marked
+    items = connection.execute(_SENT_ITEMS, {"b_message": message_id}).all()
+    if on_sent is not None:
+        on_sent(session, Sent(message_id, kind, person_id, channel, payload,
+                              sorted(tuple(row) for row in items), now, reply))
+    return True
+
+
+def cancel_empty(session: Session, message_id: int) -> None:
+    """Cancel a claimed message none of whose items is pending any more."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(_LIVE))
+        .values(status=OutboxStatus.CANCELLED, claimed_by=None, claimed_at=None)
+    )
+
+
+def cancel_for(session: Session, assignment_id: int) -> int:
+    """Cancel what is still pending for an assignment (it was completed, cancelled or
+    re-planned); pending messages left with no pending item are cancelled too. Returns
+    the number of items cancelled."""
+    message_ids = session.scalars(
+        select(OutboxItem.message_id).where(OutboxItem.assignment_id == assignment_id,
+                                            OutboxItem.status == OutboxStatus.PENDING)
+    ).all()
+    if not message_ids:
+        return 0
+    result = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.assignment_id == assignment_id, OutboxItem.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
+    )
+    for message_id in sorted(set(message_ids)):
+        live = session.scalars(
+            select(OutboxItem.id).where(OutboxItem.message_id == message_id,
+                                        OutboxItem.status == OutboxStatus.PENDING)
+        ).first()
+        if live is None:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.CANCELLED)
+            )
+    return result.rowcount
+
+
+def reschedule(session: Session, message_id: int, *, at: datetime, error: str,
+               attempts: int) -> None:
+    """A transient failure: the message is pending again, due at `at`."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(_LIVE))
+        .values(status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error,
+                attempts=attempts, claimed_by=None, claimed_at=None)
+    )
+
+
+def fail(session: Session, message_id: int, *, error: str, attempts: int) -> bool:
+    """A final failure: the message and its pending items are failed. False if the
+    message was no longer sending or pending (someone else decided first)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(_LIVE))
+        .values(status=OutboxStatus.FAILED, last_error=error, attempts=attempts,
+                claimed_by=None, claimed_at=None)
+    )
+    if result.rowcount != 1:
+        return False
+    session.execute(update(OutboxItem)
+                    .where(OutboxItem.message_id == message_id,
+                           OutboxItem.status == OutboxStatus.PENDING)
+                    .values(status=OutboxStatus.FAILED))
+    return True
+
+
+def retry_failed(session: Session, message_id: int, *, now: datetime) -> bool:
+    """Put a failed message (and its failed items) back to pending, due at `now`, its
+    attempts reset. False if the message is not failed."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+    )
+    if result.rowcount != 1:
+        return False
+    session.execute(update(OutboxItem)
+                    .where(OutboxItem.message_id == message_id,
+                           OutboxItem.status == OutboxStatus.FAILED)
+                    .values(status=OutboxStatus.PENDING))
+    return True

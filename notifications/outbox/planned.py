@@ -1,0 +1,259 @@
+"""Recording the planner's batch: due items as pending messages, superseded ones as
+skipped, one message per person, channel and send slot (a digest of that person's
+items), so an officer with five deadlines gets one email at 09:00, not five.
+
+`record` writes outbox rows only; the assignments' next checks it decides are in its
+report (`next_checks`), for the service to store in the same transaction
+(`tracker.services.reminders.record_plan`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from notifications.message import ChannelKind, MessageKind, Rule
+from notifications.outbox import keys
+from notifications.outbox.rows import aware, chunks, moment_reader
+from tracker.core.enums import OutboxStatus
+from tracker.core.models import Assignment, OutboxItem, OutboxMessage
+
+if TYPE_CHECKING:  # planning imports the outbox's keys: no import at run time
+    from notifications.planning.directory import AssignmentInfo
+    from notifications.planning.planner import Planned, PlanResult
+
+_KIND_OF_RULE = {
+    Rule.NOTICE: MessageKind.EXTENSION,
+    Rule.BEFORE: MessageKind.REMINDER,
+    Rule.OVERDUE: MessageKind.OVERDUE,
+    Rule.ESCALATION: MessageKind.ESCALATION,
+}
+
+
+def message_kind(rules: Iterable[str]) -> MessageKind:
+    """REMINDER, OVERDUE or ESCALATION when all items share one rule, else DIGEST."""
+    kinds = {_KIND_OF_RULE[Rule(rule)] for rule in rules}
+    return kinds.pop() if len(kinds) == 1 else MessageKind.DIGEST
+
+
+def message_key(person_id: int, channel: str, slot: datetime) -> str:
+    """The key of the message for one person, channel and send slot."""
+    return keys.slot(person_id, channel, slot)
+
+
+@dataclass
+class Draft:
+    """A message before it is stored: one person, one channel, the items at one slot."""
+
+    person_id: int
+    channel: ChannelKind
+    slot: datetime  # the latest send slot among the items, aware UTC
+    items: list[Planned] = field(default_factory=list)
+
+    @property
+    def kind(self) -> MessageKind:
+        return message_kind(p.rule for p in self.items)
+
+    @property
+    def key(self) -> str:
+        return message_key(self.person_id, self.channel, self.slot)
+
+
+def group(planned: Iterable[Planned]) -> list[Draft]:
+    """One draft per (person, channel), ordered by person id then channel.
+
+    A pass normally finds every item of a person at one slot (the send time). After
+    downtime the survivors of catch-up may come from several slots; they still go out
+    as one message, keyed by the latest slot, rather than as a burst.
+    """
+    drafts: dict[tuple[int, str], Draft] = {}
+    for p in planned:
+        draft = drafts.get((p.person_id, p.channel))
+        if draft is None:
+            draft = drafts[(p.person_id, p.channel)] = Draft(p.person_id, p.channel, p.send_at)
+        draft.items.append(p)
+        draft.slot = max(draft.slot, p.send_at)
+    for draft in drafts.values():
+        draft.items.sort(key=lambda p: (p.due_date, p.assignment_id, p.rule, p.step))
+    return [drafts[k] for k in sorted(drafts)]
+
+
+@dataclass
+class RecordReport:
+    messages_created: int = 0
+    messages_extended: int = 0  # items added to a message still pending for the slot
+    items_recorded: int = 0
+    items_skipped: int = 0
+    items_ignored: int = 0  # recorded before (same key), or the assignment changed meanwhile
+    # Each assignment's next check, for the service to store (those that changed since
+    # they were loaded are left out: the next pass plans them afresh).
+    next_checks: dict[int, datetime | None] = field(default_factory=dict)
+
+
+def record(
+    session: Session,
+    result: PlanResult,
+    *,
+    now: datetime,
+    seen: Mapping[int, AssignmentInfo] | None = None,
+) -> RecordReport:
+    """Store a planning result: due items as pending messages, superseded ones as skipped;
+    `report.next_checks` says when to check each assignment next.
+
+    Items whose key exists already are ignored, so recording a result twice changes
+    nothing. With `seen` (the assignments as the planner saw them), an assignment that
+    changed since it was loaded (completed, extended, re-planned by another process) is
+    left alone: its items are dropped and its next check kept, so the next pass plans
+    it afresh. Call inside a writing transaction (`BEGIN IMMEDIATE` on SQLite makes the
+    check-then-insert safe against a second process).
+    """
+    report = RecordReport()
+    changed = _changed(session, seen) if seen is not None else set()
+    due = [p for p in result.due if p.assignment_id not in changed]
+    skipped = [p for p in result.skipped if p.assignment_id not in changed]
+    report.items_ignored += len(result.due) + len(result.skipped) - len(due) - len(skipped)
+
+    existing = _existing_keys(session, [p.key for p in due + skipped])
+    fresh_due = [p for p in due if p.key not in existing]
+    fresh_skipped = [p for p in skipped if p.key not in existing]
+    report.items_ignored += len(due) + len(skipped) - len(fresh_due) - len(fresh_skipped)
+
+    for drafts, status in ((group(fresh_due), OutboxStatus.PENDING),
+                           (group(fresh_skipped), OutboxStatus.SKIPPED)):
+        if drafts:
+            _store(session, drafts, status, now=now, report=report)
+    report.items_recorded = len(fresh_due)
+    report.items_skipped = len(fresh_skipped)
+
+    report.next_checks = {id_: at for id_, at in result.next_check.items()
+                          if id_ not in changed}
+    return report
+
+
+def _changed(session: Session, seen: Mapping[int, AssignmentInfo]) -> set[int]:
+    """Ids among `seen` whose status, due date or next check differ from what was seen."""
+    changed: set[int] = set()
+    ids = list(seen)
+    wrap, read = moment_reader(session)
+    a = Assignment.__table__.c
+    for chunk in chunks(ids):
+        rows = session.execute(
+            select(a.id, a.status, a.due_date, wrap(a.next_check_at)).where(a.id.in_(chunk))
+        )
+        found = set()
+        for id_, status, due, next_check in rows:
+            found.add(id_)
+            info = seen[id_]
+            if (status != info.status or due != info.due_date
+                    or read(next_check) != aware(info.last_checked)):
+                changed.add(id_)
+        changed.update(set(chunk) - found)
+    return changed
+
+
+def _existing_keys(session: Session, wanted: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(wanted):
+        found.update(session.scalars(select(OutboxItem.key).where(OutboxItem.key.in_(chunk))))
+    return found
+
+
+def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: datetime,
+           report: RecordReport) -> None:
+    skipped = status != OutboxStatus.PENDING
+    keyed = {keys.slot(d.person_id, d.channel, d.slot, skipped=skipped): d for d in drafts}
+    # A pending message for the same slot takes the new items (a task added at 08:59
+    # joins the 09:00 digest); any other status means that one is gone, use a new key.
+    targets: dict[str, int] = {}
+    taken: set[str] = set()
+    for chunk in chunks(list(keyed)):
+        for id_, key, row_status in session.execute(
+            select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.status)
+            .where(OutboxMessage.key.in_(chunk))
+        ):
+            if row_status == status == OutboxStatus.PENDING:
+                targets[key] = id_
+            else:
+                taken.add(key)
+    new_rows = []
+    key_of: dict[str, str] = {}
+    for base, draft in keyed.items():
+        if base in targets:
+            continue
+        key = _free_key(session, base) if base in taken else base
+        key_of[base] = key
+        new_rows.append({
+            "key": key, "person_id": draft.person_id, "channel": str(draft.channel),
+            "kind": str(draft.kind), "status": status,
+            "payload": json.dumps(_payload(draft), ensure_ascii=False),
+            "attempts": 0, "next_attempt_at": draft.slot, "created_at": now,
+        })
+    if new_rows:
+        # Core, not the ORM's bulk insert: no per-row persistence bookkeeping.
+        table = OutboxMessage.__table__
+        inserted = session.connection().execute(
+            insert(table).returning(table.c.id, table.c.key, sort_by_parameter_order=True),
+            new_rows,
+        )
+        by_key = {key: id_ for id_, key in inserted}
+        for base, key in key_of.items():
+            targets[base] = by_key[key]
+        report.messages_created += len(new_rows)
+    items = []
+    for base, draft in keyed.items():
+        for p in draft.items:
+            items.append({
+                "key": p.key, "message_id": targets[base], "assignment_id": p.assignment_id,
+                "rule": str(p.rule), "step": p.step, "due_date": p.due_date, "status": status,
+            })
+    session.connection().execute(insert(OutboxItem.__table__), items)
+    extended = [targets[b] for b in keyed if b not in key_of]
+    report.messages_extended += len(extended)
+    _refresh_kinds(session, extended)
+
+
+def _payload(draft: Draft) -> dict:
+    """A new message's payload: its slot, and why escalations went to someone other than
+    their step's audience ("fallbacks", by "assignment:step"; the events repeat it)."""
+    payload: dict = {"planned_at": draft.slot.isoformat()}
+    fallbacks = {f"{p.assignment_id}:{p.step}": p.fallback for p in draft.items if p.fallback}
+    if fallbacks:
+        payload["fallbacks"] = fallbacks
+    return payload
+
+
+def _free_key(session: Session, base: str) -> str:
+    used = set(session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.like(base.replace("%", r"\%") + ":%",
+                                                                 escape="\\"))
+    ))
+    number = 2
+    while keys.numbered(base, number) in used:
+        number += 1
+    return keys.numbered(base, number)
+
+
+def _refresh_kinds(session: Session, message_ids: Sequence[int]) -> None:
+    """Set each message's kind from the rules of its pending items (some were just added):
+    one read per chunk of messages and one executemany UPDATE."""
+    from sqlalchemy import bindparam
+
+    i, m = OutboxItem.__table__.c, OutboxMessage.__table__.c
+    rules: dict[int, list[str]] = {}
+    for chunk in chunks(list(message_ids)):
+        for message_id, rule in session.execute(
+            select(i.message_id, i.rule)
+            .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
+        ):
+            rules.setdefault(message_id, []).append(rule)
+    rows = [{"b_id": id_, "b_kind": str(message_kind(found))} for id_, found in rules.items()]
+    if rows:
+        session.connection().execute(
+            update(OutboxMessage.__table__).where(m.id == bindparam("b_id"))
+            .values(kind=bindparam("b_kind")), rows)
