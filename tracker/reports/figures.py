@@ -51,6 +51,7 @@ from tracker.core.models import (
     Task,
     live_assignments,
 )
+from tracker.core.orgtree import subtree_select
 from tracker.reports import scan
 from tracker.reports.scan import Tally
 from tracker.reports.sqlfuncs import days_between, local_date
@@ -193,14 +194,6 @@ _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdu
              "overdue_30", "extensions", "days_late_total", "late_items")
 
 
-def _subtree(root_id: int):
-    """SELECT of the ids of `root_id` and everything under it (recursive CTE)."""
-    sub = select(_O.c.id).where(_O.c.id == root_id).cte("subtree", recursive=True)
-    child = _O.alias("child")
-    sub = sub.union_all(select(child.c.id).where(child.c.parent_id == sub.c.id))
-    return select(sub.c.id)
-
-
 def _base(w: _Window, ext, root_org_id: int | None, columns: list):
     """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
     query = (
@@ -211,7 +204,7 @@ def _base(w: _Window, ext, root_org_id: int | None, columns: list):
                _T.c.actionable.is_(True), live_assignments())
     )
     if root_org_id is not None:
-        query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))
+        query = query.where(_A.c.organisation_id.in_(subtree_select(root_org_id)))
     return query
 
 
