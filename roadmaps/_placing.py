@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from re import Match
 
 from roadmaps import _dateforms as F
+from tracker.core.workdays import add_working_days
 
 __all__ = ["Ctx", "DeadlineError", "Period"]
 
@@ -198,7 +199,7 @@ def after(reference: date, n: int, unit: str, working: bool) -> date:
     if unit.startswith("месяц") or unit.startswith("месячн"):
         return F.add_months(reference, n)
     if working:
-        return F.add_working_days(reference, n)
+        return add_working_days(reference, n)  # the Russian production calendar
     return reference + timedelta(days=n)
 
 
