@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from notifications.message import ChannelKind, Message
+from tracker.core.errors import TrackerError
 
 
-class ChannelError(Exception):
+class ChannelError(TrackerError):
     """Delivery failed.
 
     `permanent` means retrying the same message cannot help (a 5xx refusal, a blocked
