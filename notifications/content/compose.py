@@ -28,7 +28,8 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox.store import Draft, _chunks, message_kind, pending_items_of
+from notifications.outbox.store import Draft, message_kind, pending_items_of
+from tracker.core.db import chunks
 from tracker.core.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
 from tracker.core.titles import document_title
 
@@ -162,7 +163,7 @@ def _zone(name: str, default: str) -> ZoneInfo:
 
 def _people(session: Session, ids: set[int]) -> dict[int, Person]:
     found: dict[int, Person] = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         for person in session.scalars(select(Person).where(Person.id.in_(chunk))):
             found[person.id] = person
     return found
@@ -175,7 +176,7 @@ def _details(session: Session, ids: set[int]) -> dict[int, tuple]:
                      Person.__table__.c, Document.__table__.c)
     found: dict[int, tuple] = {}
     titles: dict[int, str] = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         query = (select(a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date)
                  .select_from(Assignment.__table__)
                  .join(Task.__table__, t.id == a.task_id)

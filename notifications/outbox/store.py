@@ -36,7 +36,7 @@ All functions take the caller's session and the times they use; none reads the c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -46,21 +46,16 @@ from sqlmodel import Session
 from notifications.message import ChannelKind, MessageKind, Rule
 from notifications.planning.directory import AssignmentInfo
 from notifications.planning.planner import Planned, PlanResult
+from tracker.core.db import chunks
 from tracker.core.enums import AssignmentStatus, EventKind, OutboxStatus, Via
 from tracker.core.models import Assignment, Event, OutboxItem, OutboxMessage
 
-_CHUNK = 500  # bound parameters per IN (...) list; SQLite allows 32766, PostgreSQL 65535
 _KIND_OF_RULE = {
     Rule.NOTICE: MessageKind.EXTENSION,
     Rule.BEFORE: MessageKind.REMINDER,
     Rule.OVERDUE: MessageKind.OVERDUE,
     Rule.ESCALATION: MessageKind.ESCALATION,
 }
-
-
-def _chunks(values: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -194,7 +189,7 @@ def _changed(session: Session, seen: Mapping[int, AssignmentInfo]) -> set[int]:
     ids = list(seen)
     wrap, read = moment_reader(session)
     a = Assignment.__table__.c
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = session.execute(
             select(a.id, a.status, a.due_date, wrap(a.next_check_at)).where(a.id.in_(chunk))
         )
@@ -211,7 +206,7 @@ def _changed(session: Session, seen: Mapping[int, AssignmentInfo]) -> set[int]:
 
 def _existing_keys(session: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         found.update(session.scalars(select(OutboxItem.key).where(OutboxItem.key.in_(chunk))))
     return found
 
@@ -224,7 +219,7 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
     # joins the 09:00 digest); any other status means that one is gone, use a new key.
     targets: dict[str, int] = {}
     taken: set[str] = set()
-    for chunk in _chunks(list(keyed)):
+    for chunk in chunks(list(keyed)):
         for id_, key, row_status in session.execute(
             select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.status)
             .where(OutboxMessage.key.in_(chunk))
@@ -298,7 +293,7 @@ def _refresh_kinds(session: Session, message_ids: Sequence[int]) -> None:
 
     i, m = OutboxItem.__table__.c, OutboxMessage.__table__.c
     rules: dict[int, list[str]] = {}
-    for chunk in _chunks(list(message_ids)):
+    for chunk in chunks(list(message_ids)):
         for message_id, rule in session.execute(
             select(i.message_id, i.rule)
             .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
@@ -388,7 +383,7 @@ def take_over(session: Session, *, worker: str, now: datetime, lease_seconds: fl
     gone = sorted(h for h in holders if h != worker and dead(h))
     released = 0
     free = {"status": OutboxStatus.PENDING, "claimed_by": None, "claimed_at": None}
-    for chunk in _chunks(gone):
+    for chunk in chunks(gone):
         released += session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.SENDING,
@@ -530,7 +525,7 @@ def pending_items_of(session: Session, message_ids: Iterable[int]
     with no pending item is absent."""
     i = OutboxItem.__table__.c
     found: dict[int, list[tuple[int, str, int, date | None]]] = {}
-    for chunk in _chunks(list(message_ids)):
+    for chunk in chunks(list(message_ids)):
         for message_id, assignment_id, rule, step, due in session.execute(
             select(i.message_id, i.assignment_id, i.rule, i.step, i.due_date)
             .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
@@ -543,7 +538,7 @@ def pending_items_of(session: Session, message_ids: Iterable[int]
 def open_ids(session: Session, ids: Iterable[int]) -> set[int]:
     """Which of `ids` are open assignments."""
     found: set[int] = set()
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         found.update(session.scalars(select(Assignment.id).where(
             Assignment.id.in_(chunk), Assignment.status == AssignmentStatus.OPEN)))
     return found

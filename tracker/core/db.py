@@ -18,7 +18,7 @@ between threads (`check_same_thread=False`). `Database.dispose()` closes them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +32,14 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+IN_LIST_SIZE = 500  # bound parameters per IN (...) list; SQLite allows 32766, PostgreSQL 65535
 POOL_SIZE = 5  # idle SQLite connections kept per engine; more are opened when needed
+
+
+def chunks(values: Sequence, size: int = IN_LIST_SIZE) -> Iterator[Sequence]:
+    """`values` in slices of at most `size`, for `IN (...)` lists of bound parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -117,7 +124,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _alembic_config(db: Database):
+def alembic_config(db: Database):
     from alembic.config import Config
 
     config = Config()
@@ -173,7 +180,7 @@ def upgrade(db: Database) -> bool:
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(db)
+    config = alembic_config(db)
     script = ScriptDirectory.from_config(config)
     current = schema_revision(db)
     head = script.get_current_head()
