@@ -46,7 +46,7 @@ from sqlmodel import Session
 from notifications.message import ChannelKind, MessageKind, Rule
 from notifications.planning.directory import AssignmentInfo
 from notifications.planning.planner import Planned, PlanResult
-from tracker.core.db import chunks
+from tracker.core.db import aware, chunks, moment_reader
 from tracker.core.enums import AssignmentStatus, EventKind, OutboxStatus, Via
 from tracker.core.models import Assignment, Event, OutboxItem, OutboxMessage
 
@@ -56,35 +56,6 @@ _KIND_OF_RULE = {
     Rule.OVERDUE: MessageKind.OVERDUE,
     Rule.ESCALATION: MessageKind.ESCALATION,
 }
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """`moment` as aware UTC (raw SQL on SQLite hands back naive UTC)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def moment_reader(session: Session):
-    """(wrap, read) for selecting many datetime columns fast: `wrap(column)` in the
-    SELECT, `read(value)` on each value, giving aware UTC datetimes. On SQLite the
-    stored text is read as text and parsed once per distinct value (the UTCDateTime
-    decorator costs ~10 µs a value, and a batch shares few distinct moments)."""
-    if session.connection().dialect.name != "sqlite":
-        return (lambda column: column), aware
-    from sqlalchemy import String, type_coerce
-
-    cache: dict[str, datetime] = {}
-
-    def read(text: str | None) -> datetime | None:
-        if text is None:
-            return None
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = aware(datetime.fromisoformat(text))
-        return found
-
-    return (lambda column: type_coerce(column, String()).label(column.name)), read
 
 
 def message_kind(rules: Iterable[str]) -> MessageKind:
