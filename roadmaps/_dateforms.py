@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 
 # --- vocabularies -----------------------------------------------------------------------------
 
@@ -250,14 +250,3 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def add_working_days(day: date, days: int) -> date:
-    """Monday-to-Friday days after `day`; public holidays are not known here (approximate)."""
-    step = 1 if days >= 0 else -1
-    left = abs(days)
-    while left:
-        day += timedelta(days=step)
-        if day.weekday() < 5:
-            left -= 1
-    return day

@@ -12,12 +12,15 @@ from datetime import date, timedelta
 from re import Match
 
 from roadmaps import _dateforms as F
+from tracker.core.errors import TrackerError
+from tracker.core.workdays import add_working_days
 
 __all__ = ["Ctx", "DeadlineError", "Period"]
 
 
-class DeadlineError(ValueError):
-    """An impossible date such as "31 февраля 2022"; the message quotes the phrase."""
+class DeadlineError(TrackerError, ValueError):
+    """An impossible date such as "31 февраля 2022"; the message quotes the phrase.
+    (Still a ValueError, as it always was, for callers that catch that.)"""
 
     def __init__(self, phrase: str, reason: str = "no such date") -> None:
         super().__init__(f"impossible date in {phrase!r}: {reason}")
@@ -198,7 +201,7 @@ def after(reference: date, n: int, unit: str, working: bool) -> date:
     if unit.startswith("месяц") or unit.startswith("месячн"):
         return F.add_months(reference, n)
     if working:
-        return F.add_working_days(reference, n)
+        return add_working_days(reference, n)  # the Russian production calendar
     return reference + timedelta(days=n)
 
 

@@ -34,8 +34,8 @@ How dates resolve
 * "до/к" + a span ("до сентября 2021", "к 2025 году") means *before* it: the day before it
   starts, flagged `approximate` because usage is loose.
 * Relative durations ("в течение месяца", "в 10-дневный срок", "за 5 рабочих дней до ...") count
-  from `reference`, are `approximate` (working days skip weekends, not holidays), and are
-  skipped without a reference.
+  from `reference`, are `approximate`, and are skipped without a reference. Working days
+  are those of the Russian production calendar (`tracker.core.workdays`, the planner's).
 * Recurrence words (ежедневно, еженедельно, ежемесячно, ежеквартально, ежегодно, постоянно,
   "в течение года") join a time expression right next to them ("ежемесячно в течение 2022
   года"); alone they take the inherited `period`, or have `due=None` without one. "в течение

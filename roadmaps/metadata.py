@@ -122,7 +122,7 @@ def cited_act(line: str) -> CitedAct | None:
     if m is None:
         return None
     try:
-        when = parse_date(m.group("date"), source="")
+        when = find_date(m.group("date"), source="")
     except DocumentError:
         when = None
     kind = m.group("kind").lower()
@@ -172,7 +172,7 @@ def header_kind(lines: list[str]) -> tuple[int | None, DocumentKind | None]:
     return None, None
 
 
-def parse_date(text: str, *, source: str, line: int | None = None) -> date | None:
+def find_date(text: str, *, source: str, line: int | None = None) -> date | None:
     """The first written date in `text` ("15.06.2021", "11.04. 2022 г.", "3 марта 2022 года").
 
     :raises DocumentError: for a date that does not exist.
@@ -213,7 +213,7 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
         elif number is None and code:
             number = code.group("number")
         if when is None:
-            when = parse_date(line, source=source, line=index + 1)
+            when = find_date(line, source=source, line=index + 1)
             date_at = index if when else None
     if number is None and date_at is not None:
         # Forms put "дата ____ № ____" in two cells; rendered as text the number is a bare
@@ -232,7 +232,7 @@ def _number_and_date(header: list[str], kind_at: int | None, source: str):
         for index in range(kind_at):
             joined = _appendix_header(header, index, kind_at)
             if joined and _APPROVED_BY.match(joined):
-                when = parse_date(joined, source=source, line=index + 1)
+                when = find_date(joined, source=source, line=index + 1)
                 m = _NUMBER.search(joined[joined.find(" от ") + 1:] if " от " in joined
                                    else joined)
                 if when and m and number is None:
@@ -270,13 +270,13 @@ def _late_date(lines: list[str], source: str):
         line = raw.strip()
         m = _PUBLISHED.match(line)
         if m and m.end() < len(line):
-            when = parse_date(line[m.end():], source=source, line=index + 1)
+            when = find_date(line[m.end():], source=source, line=index + 1)
             if when:
                 return None, when
     tail = [(i, lines[i].strip()) for i in range(max(0, len(lines) - 25), len(lines))]
     for pos, (index, line) in enumerate(tail):
         if line and len(line) <= 60 and _CARD_DATE.match(line):
-            when = parse_date(line, source=source, line=index + 1)
+            when = find_date(line, source=source, line=index + 1)
             if when is None:
                 continue
             number = _NUMBER.search(line)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.core.enums import DocumentKind, Level, Recurrence
+from tracker.core.errors import TrackerError
 
 __all__ = ["DocumentError", "ParsedDocument", "ParsedItem"]
 
 
-class DocumentError(Exception):
+class DocumentError(TrackerError):
     """A file that cannot be imported. The message is one line that names the file, says what
     is wrong and, where it helps, the line: "protocol.txt, line 12: impossible date «...»"."""
 

@@ -534,3 +534,37 @@ def test_period_feeds_children():
     period = find_period("Дорожная карта на 2021-2022 учебный год", reference=REF)
     child = parse_deadline("Проводить консультации постоянно", reference=REF, period=period)
     assert (child.start, child.due, child.recurrence) == (AY.start, AY.end, CONT)
+
+
+# Working days are the Russian production calendar's (the planner's, tracker.core.workdays):
+# the May holidays and the New Year break are skipped, and so are the transferred days off.
+# Counting Monday to Friday would give the date in the last column instead.
+WORKING_DAYS = [
+    # New Year: 31.12.2021 was a day off (moved from Saturday 20.02), then 01-09.01.2022
+    ("в течение 5 рабочих дней", D(2021, 12, 30), D(2022, 1, 14), D(2022, 1, 6)),
+    # May 2021: 03.05 and 10.05 are off
+    ("в течение 5 рабочих дней", D(2021, 4, 30), D(2021, 5, 11), D(2021, 5, 7)),
+    # May 2022: 02-03.05 and 09-10.05 are off
+    ("в течение 5 рабочих дней", D(2022, 4, 29), D(2022, 5, 12), D(2022, 5, 6)),
+    # May 2023: 01.05, 08.05 (moved from 08.01) and 09.05 are off
+    ("в течение 5 рабочих дней", D(2023, 4, 28), D(2023, 5, 10), D(2023, 5, 5)),
+    # counted back over the New Year break: 31.12.2021 is not a working day
+    ("не позднее чем за 5 рабочих дней до 10.01.2022", D(2021, 12, 1), D(2021, 12, 24),
+     D(2022, 1, 3)),
+    # a plain stretch without holidays is the same either way
+    ("в течение 10 рабочих дней", REF, D(2021, 6, 29), D(2021, 6, 29)),
+]
+
+
+@pytest.mark.parametrize(("text", "reference", "due", "monday_to_friday"), WORKING_DAYS)
+def test_working_days_follow_the_production_calendar(text, reference, due, monday_to_friday):
+    from tracker.core.workdays import RUSSIA
+
+    found = parse_deadline(text, reference=reference)
+    assert found is not None and found.due == due
+    assert found.approximate
+    counted_from, days = ((D(2022, 1, 10), -5) if " до " in text
+                          else (reference, int(text.split()[2])))
+    assert RUSSIA.add_working_days(counted_from, days) == due  # the planner's answer, too
+    holidays_between = reference != REF
+    assert (due != monday_to_friday) == holidays_between

@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import inspect
 
-from tracker.core.db import _alembic_config, head_revision, open_database, schema_revision, upgrade
+from tracker.core.db import alembic_config, head_revision, open_database, schema_revision, upgrade
 
 PROBE = """
 import sys
@@ -23,7 +23,7 @@ def test_head_from_the_files_is_alembics_head(tmp_path):
     from alembic.script import ScriptDirectory
 
     db = open_database(f"sqlite:///{tmp_path / 't.db'}", migrate=False)
-    script = ScriptDirectory.from_config(_alembic_config(db))
+    script = ScriptDirectory.from_config(alembic_config(db))
     assert head_revision() == script.get_current_head()
     db.dispose()
 

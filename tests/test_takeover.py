@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from notifications import outbox
 from notifications.message import ChannelKind
+from tracker.core.db import aware
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage
 from tracker.core.workers import host_name, is_dead_local, parse_worker, process_start, worker_name
@@ -113,7 +114,7 @@ class _Inspecting:
         with self.db.reading() as session:
             row = session.exec(select(OutboxMessage).where(
                 OutboxMessage.key == message.key)).one()
-            self.claims.append((row.claimed_by, outbox.aware(row.claimed_at)))
+            self.claims.append((row.claimed_by, aware(row.claimed_at)))
         return "250 OK"
 
     async def aclose(self):

@@ -24,8 +24,8 @@ from notifications.message import (
     Recipient,
     Rule,
 )
-from notifications.outbox import aware
 from tracker.core.config import TelegramSettings
+from tracker.core.db import aware
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage, Person
 from tracker.services.reminders import tick

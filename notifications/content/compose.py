@@ -30,7 +30,7 @@ from notifications.message import (
 )
 from notifications.outbox.planned import Draft, message_kind
 from notifications.outbox.queries import pending_items_of
-from notifications.outbox.rows import chunks
+from tracker.core.db import chunks
 from tracker.core.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
 from tracker.core.titles import document_title
 

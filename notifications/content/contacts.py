@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from tracker.core.db import chunks
 from tracker.core.enums import Role
 from tracker.core.models import Assignment, Organisation, Person
-
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,6 @@ class Responsible:
     coordinators: tuple[Contact, ...] = ()
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
-
-
 def _contact(row) -> Contact:
     return Contact(row.name, row.email or None, row.telegram_chat_id is not None
                    and bool(row.telegram_active))
@@ -61,12 +55,12 @@ def responsible(session: Session, assignment_ids: Iterable[int]) -> dict[int, Re
         return {}
     a, p, o = Assignment.__table__.c, Person.__table__.c, Organisation.__table__.c
     rows = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows += session.execute(select(a.id, a.organisation_id, a.person_id)
                                 .where(a.id.in_(chunk))).all()
     person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
     named: dict[int, Contact] = {}
-    for chunk in _chunks(person_ids):
+    for chunk in chunks(person_ids):
         for r in session.execute(select(p.id, p.name, p.email, p.telegram_chat_id,
                                         p.telegram_active)
                                  .where(p.id.in_(chunk), p.active.is_(True))):
@@ -77,7 +71,7 @@ def responsible(session: Session, assignment_ids: Iterable[int]) -> dict[int, Re
     while todo:  # the organisations and their ancestors, a level per query
         level = sorted(todo - parents.keys())
         todo = set()
-        for chunk in _chunks(level):
+        for chunk in chunks(level):
             for r in session.execute(select(o.id, o.parent_id).where(o.id.in_(chunk))):
                 parents[r.id] = r.parent_id
                 if r.parent_id is not None and r.parent_id not in parents:

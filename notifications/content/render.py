@@ -163,12 +163,12 @@ def _first(items: list[ItemView]) -> ItemView | None:
 
 
 def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]) -> str:
-    env = _environment(locale)
+    env = environment(locale)
     return env.get_template(f"email/{locale}/{kind.value}.{part}").render(variables)
 
 
 def _render_plain_html(locale: str, text: str) -> str:
-    env = _environment(locale)
+    env = environment(locale)
     return env.get_template(f"email/{locale}/_plain.html").render(text=text)
 
 
@@ -179,7 +179,7 @@ def _tidy_text(text: str) -> str:
 
 
 @cache
-def _environment(locale: str):
+def environment(locale: str):
     # Imported here so `import notifications.content.render` stays cheap for the CLI's --help.
     from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 

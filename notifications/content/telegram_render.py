@@ -160,7 +160,7 @@ def _environment(locale: str):
 
     # The email environment's loader and helpers (fmt_date, days, count, percent, ...),
     # so both channels format dates and figures alike; here everything is autoescaped.
-    email = render._environment(locale)
+    email = render.environment(locale)
     env = Environment(loader=email.loader, autoescape=True, undefined=ChainableUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(email.globals)

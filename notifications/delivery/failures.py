@@ -21,9 +21,10 @@ from notifications import outbox
 from notifications.message import ChannelKind, MessageKind
 from notifications.outbox import keys
 from notifications.planning.directory import channels_of
-from tracker.core.enums import OutboxStatus, Role
+from tracker.core.enums import OutboxStatus
 from tracker.core.errors import Conflict, NotFound
-from tracker.core.models import Organisation, OutboxItem, OutboxMessage, Person
+from tracker.core.models import OutboxItem, OutboxMessage, Person
+from tracker.core.orgtree import coordinators_up
 
 
 @dataclass
@@ -89,7 +90,8 @@ def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
     person = session.get(Person, message.person_id) if message.person_id else None
     if person is None:
         return 0
-    coordinators = _coordinators_of(session, person)
+    # a coordinator whose own message failed is told by the coordinators above
+    coordinators = coordinators_up(session, person.organisation_id, exclude=person.id)
     items = session.execute(
         select(OutboxItem.assignment_id, OutboxItem.rule, OutboxItem.step, OutboxItem.due_date)
         .where(OutboxItem.message_id == message.id)
@@ -137,25 +139,6 @@ def fall_back_to_email(session: Session, message_id: int, *, now: datetime) -> i
         return None
     return outbox.enqueue(session, outbox.fallback_copy(session, message_id,
                                                         channel=ChannelKind.EMAIL), now=now)
-
-
-def _coordinators_of(session: Session, person: Person) -> list[Person]:
-    """Active coordinators of the person's organisation or its nearest ancestor with any;
-    a coordinator whose own message failed is told by the coordinators above."""
-    org_id = person.organisation_id
-    seen: set[int] = set()
-    while org_id is not None and org_id not in seen:
-        seen.add(org_id)
-        found = session.scalars(
-            select(Person).where(Person.organisation_id == org_id,
-                                 Person.role == Role.COORDINATOR, Person.active.is_(True),
-                                 Person.id != person.id)
-            .order_by(Person.id)
-        ).all()
-        if found:
-            return list(found)
-        org_id = session.scalar(select(Organisation.parent_id).where(Organisation.id == org_id))
-    return []
 
 
 def retry(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:

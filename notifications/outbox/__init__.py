@@ -12,7 +12,7 @@ items. The API, by concept:
 - claims (`claim`, `renew`, `release`, `take_over`, `release_stale`);
 - outcomes (`mark_sent`, `Sent`, `reschedule`, `fail`, `retry_failed`, `cancel_empty`,
   `cancel_for`);
-- reading (`pending_items`, `pending_items_of`, `open_ids`, `aware`, `moment_reader`).
+- reading (`pending_items`, `pending_items_of`, `open_ids`).
 
 All functions take the caller's session and the times they use; none reads the clock.
 """
@@ -45,12 +45,11 @@ from notifications.outbox.planned import (
     record,
 )
 from notifications.outbox.queries import open_ids, pending_items, pending_items_of
-from notifications.outbox.rows import aware, chunks, moment_reader
 
 __all__ = [
-    "Draft", "Notice", "NoticeItem", "RecordReport", "Sent", "aware", "cancel_empty",
-    "cancel_for", "chunks", "claim", "enqueue", "enqueue_many", "existing", "fail",
+    "Draft", "Notice", "NoticeItem", "RecordReport", "Sent", "cancel_empty",
+    "cancel_for", "claim", "enqueue", "enqueue_many", "existing", "fail",
     "fallback_copy", "group", "keys", "mark_sent", "message_key", "message_kind",
-    "moment_reader", "open_ids", "pending_items", "pending_items_of", "record", "release",
+    "open_ids", "pending_items", "pending_items_of", "record", "release",
     "release_stale", "renew", "reschedule", "retry_failed", "take_over",
 ]

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from notifications.outbox.rows import chunks
+from tracker.core.db import chunks
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage
 

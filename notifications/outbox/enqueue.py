@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from notifications.outbox import keys as keys_
-from notifications.outbox.rows import chunks
+from tracker.core.db import chunks
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from notifications.message import ChannelKind, MessageKind, Rule
 from notifications.outbox import keys
-from notifications.outbox.rows import aware, chunks, moment_reader
+from tracker.core.db import aware, chunks, moment_reader
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import Assignment, OutboxItem, OutboxMessage
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from notifications.outbox.rows import chunks
+from tracker.core.db import chunks
 from tracker.core.enums import AssignmentStatus, OutboxStatus
 from tracker.core.models import Assignment, OutboxItem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from notifications.outbox.rows import aware
+from tracker.core.db import aware
 from tracker.core.enums import OutboxStatus
 from tracker.core.errors import InvalidInput
 from tracker.core.models import OutboxItem, OutboxMessage, Person

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from notifications.message import ChannelKind
 from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
+from tracker.core.orgtree import nearest_up
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,10 @@ class Directory:
     def org(self, org_id: int) -> OrgInfo | None:
         return self._orgs.get(org_id)
 
+    def _parent_of(self, org_id: int) -> int | None:
+        org = self._orgs.get(org_id)
+        return org.parent_id if org is not None else None
+
     def _chain(self, org_id: int) -> list[int]:
         """`org_id` and its ancestors, nearest first; stops at a loop or an unknown parent."""
         chain = [org_id]
@@ -152,12 +157,9 @@ class Directory:
         """Active coordinators of `org_id`, else of its nearest ancestor that has any."""
         found = self._coordinators.get(org_id)
         if found is None:
-            found = []
-            for ancestor in self._chain(org_id):
-                found = self._by_org_role.get((ancestor, Role.COORDINATOR), [])
-                if found:
-                    break
-            self._coordinators[org_id] = found
+            found = self._coordinators[org_id] = nearest_up(
+                org_id, self._parent_of,
+                lambda at: self._by_org_role.get((at, Role.COORDINATOR), []))
         return found
 
     def leads(self, org_id: int) -> list[PersonInfo]:
@@ -184,11 +186,8 @@ class Directory:
         reason: str | None = None
         found: list[PersonInfo] = []
         if wanted == Role.COORDINATOR:
-            for ancestor in self._chain(org_id):
-                found = [p for p in self._by_org_role.get((ancestor, Role.COORDINATOR), [])
-                         if channels_of(p)]
-                if found:
-                    break
+            found = nearest_up(org_id, self._parent_of, lambda at: [
+                p for p in self._by_org_role.get((at, Role.COORDINATOR), []) if channels_of(p)])
             if not found:
                 reason = f"no reachable coordinator for {where} or above"
         if wanted == Role.LEAD or not found:

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlmodel import Session
 
-from notifications.outbox.rows import moment_reader
 from notifications.planning.directory import AssignmentInfo, Directory, OrgInfo, PersonInfo
+from tracker.core.db import moment_reader
 from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
 from tracker.core.models import Assignment, Organisation, Person, live_assignments
 

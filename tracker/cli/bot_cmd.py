@@ -20,14 +20,14 @@ def bot(ctx: typer.Context) -> None:
     Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot
     """
     from tracker.bot.app import run_bot
-    from tracker.cli.remind import _logging
+    from tracker.cli.remind import setup_logging
     from tracker.core.errors import ConfigError
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
     if settings.telegram.token is None:
         raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
-    _logging()
+    setup_logging()
 
     async def main() -> None:
         stop = asyncio.Event()

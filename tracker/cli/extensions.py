@@ -24,11 +24,10 @@ def list_(
 
     Example: tracker extensions list --status all
     """
-    from tracker.core.enums import ExtensionStatus
+    from tracker.core.enums import ExtensionStatus, parse_choice
     from tracker.services.extensions import list_requests
-    from tracker.services.people import _choice
 
-    wanted = None if status == "all" else _choice(ExtensionStatus, status, "status")
+    wanted = None if status == "all" else parse_choice(ExtensionStatus, status, "status")
     context = app_context(ctx)
     with context.db.reading() as session:
         rows = [{"id": r.id, "assignment_id": a.id, "task": t.text, "organisation": o.name,

@@ -179,10 +179,9 @@ def _write_draft(texts, path: Path, out: Path, settings) -> None:
 
 def _report(path: Path, exc: Exception) -> bool:
     """Print one `Error: <file>: <what>` line; re-raise what is not a user error."""
-    from roadmaps.parsed import DocumentError
-    from tracker.core.errors import TrackerError
+    from tracker.core.errors import TrackerError  # DocumentError and DeadlineError too
 
-    if not isinstance(exc, (DocumentError, TrackerError, OSError)):
+    if not isinstance(exc, (TrackerError, OSError)):
         raise exc
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     for prefix in (str(path), path.name):

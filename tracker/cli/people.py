@@ -90,9 +90,9 @@ def list_(
 
     Example: tracker people list --role coordinator
     """
-    from tracker.core.enums import Role
+    from tracker.core.enums import Role, parse_choice
     from tracker.services.orgs import find_organisation, subtree_ids
-    from tracker.services.people import _choice, list_people
+    from tracker.services.people import list_people
 
     context = app_context(ctx)
     with context.db.reading() as session:
@@ -101,7 +101,7 @@ def list_(
             root = find_organisation(session=session, ref=org)
             ids = subtree_ids(session=session, root_id=root.id)
         rows = list_people(session=session, organisation_ids=ids,
-                           role=_choice(Role, role, "role") if role is not None else None)
+                           role=parse_choice(Role, role, "role") if role is not None else None)
     if as_json:
         print_json([
             {"id": p.id, "name": p.name, "email": p.email, "telegram_chat_id": p.telegram_chat_id,

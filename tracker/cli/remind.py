@@ -15,7 +15,7 @@ from tracker.cli.context import app_context, print_json
 outbox_app = typer.Typer(no_args_is_help=True, help="Inspect and retry outgoing messages.")
 
 
-def _logging() -> None:
+def setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
     for noisy in ("httpx", "aiosmtplib"):
@@ -44,7 +44,7 @@ def run(
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
-    _logging()
+    setup_logging()
     service = Service(settings, db, build_channels(settings), tick_seconds=tick_seconds,
                       bot=not no_bot)
     if not web:
@@ -87,7 +87,7 @@ def remind(
     settings, db = context.settings, context.db
     now = _parse_at(at, settings) if at is not None else context.now()
     if not as_json:
-        _logging()
+        setup_logging()
     from tracker.services.web_links import link_maker
 
     report = asyncio.run(tick(db, settings, build_channels(settings), now=now,

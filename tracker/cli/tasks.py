@@ -67,9 +67,9 @@ def add(
     Example: tracker tasks add "Провести совещание" --due 15.09.2021 --org "Город Азов"
     """
     from tracker.core.dates import parse_date
-    from tracker.core.enums import Level
+    from tracker.core.enums import Level, parse_choice
     from tracker.services.orgs import find_organisation
-    from tracker.services.people import _choice, find_person
+    from tracker.services.people import find_person
     from tracker.services.tasks import add_task
 
     context = app_context(ctx)
@@ -79,7 +79,7 @@ def add(
         owner = find_person(session=session, ref=person) if person is not None else None
         task, assignments = add_task(
             session=session, text=text, organisations=orgs, due=due_date, person=owner,
-            level=_choice(Level, level, "level"), label=label, now=context.now(),
+            level=parse_choice(Level, level, "level"), label=label, now=context.now(),
         )
     ids = ", ".join(str(a.id) for a in assignments)
     typer.echo(f"Added task {task.id} with {len(assignments)} assignment(s): {ids}")

@@ -2,6 +2,20 @@
 
 from enum import StrEnum
 
+from tracker.core.errors import InvalidInput
+
+
+def parse_choice(enum: type[StrEnum], value, what: str):
+    """The member of `enum` a person typed (case and spaces ignored).
+
+    :raises InvalidInput: naming `what` and the allowed values.
+    """
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidInput(f"invalid {what} {value!r}: expected one of {allowed}") from None
+
 
 class OrgKind(StrEnum):
     REGION = "region"

@@ -1,4 +1,13 @@
-"""Domain errors. The CLI prints them as one `Error: ...` line with exit code 1."""
+"""The one error root, `TrackerError`, and the domain errors under it.
+
+The CLI's edge (`tracker.cli.main`) prints any `TrackerError` as one `Error: ...` line with
+exit code 1; the bot and the web pages answer it as a refusal. The other layers derive
+their own errors from it:
+
+- `roadmaps.parsed.DocumentError`: a file that cannot be imported (reading, parsing);
+- `roadmaps.deadlines.DeadlineError`: an impossible date in a deadline phrase;
+- `notifications.channels.base.ChannelError`: a delivery that failed.
+"""
 
 
 class TrackerError(Exception):

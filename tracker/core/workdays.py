@@ -7,8 +7,10 @@ from ...)", e.g. 2021-11-05) is in the holiday list, and a Saturday made a worki
 government has not decreed yet (or the library does not know) get the fixed holidays
 only.
 
-Everything here is pure and deterministic. The calendar builds a sorted list of working
-days year by year on first use, so each question is a binary search.
+Everything here is pure and deterministic. The calendar builds each year's sorted list of
+working days on first use (any year of 1..9999, independently of the others), so each
+question is a binary search within a year or two. The planner and the deadline grammar
+(`roadmaps`: "в течение 5 рабочих дней") count on this one calendar.
 """
 
 from __future__ import annotations
@@ -38,11 +40,7 @@ class RussianCalendar:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._first_year = 0  # span of years loaded into `_days`; empty while 0
-        self._last_year = -1
-        self._days: list[int] = []  # ordinals of working days, ascending
-
-    # -- the span of loaded years -------------------------------------------------
+        self._years: dict[int, list[int]] = {}  # year -> ordinals of its working days
 
     @staticmethod
     def _year_days(year: int) -> list[int]:
@@ -50,82 +48,83 @@ class RussianCalendar:
         off = set(calendar)  # populated for `year` only, as asked
         workdays = calendar.weekend_workdays
         result = []
-        day = date(year, 1, 1)
-        one = timedelta(days=1)
-        while day.year == year:
+        for ordinal in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1):
+            day = date.fromordinal(ordinal)
             weekend = day.weekday() >= 5
             if (day in workdays) if weekend else (day not in off):
-                result.append(day.toordinal())
-            day += one
+                result.append(ordinal)
         return result
 
-    def _cover(self, year: int) -> None:
-        """Make sure `_days` spans `year` (extending the span contiguously)."""
-        if self._first_year <= year <= self._last_year:
-            return
-        with self._lock:
-            if self._last_year < self._first_year:  # nothing loaded yet
-                self._days = self._year_days(year)
-                self._first_year = self._last_year = year
-                return
-            while year > self._last_year:
-                self._days = self._days + self._year_days(self._last_year + 1)
-                self._last_year += 1
-            while year < self._first_year:
-                self._days = self._year_days(self._first_year - 1) + self._days
-                self._first_year -= 1
+    def _year(self, year: int) -> list[int]:
+        """The working days of `year` (ordinals, ascending), built on first use.
+
+        :raises ValueError: a year outside 1..9999.
+        """
+        days = self._years.get(year)
+        if days is None:
+            if not 1 <= year <= 9999:
+                raise ValueError(f"year {year} is out of range")
+            with self._lock:
+                days = self._years.get(year)
+                if days is None:
+                    days = self._years[year] = self._year_days(year)
+        return days
 
     # -- questions ------------------------------------------------------------------
 
     def is_working_day(self, day: date) -> bool:
         """True for a working day: not a weekend or holiday, or a transferred working Saturday."""
-        self._cover(day.year)
+        days = self._year(day.year)
         ordinal = day.toordinal()
-        index = bisect_left(self._days, ordinal)
-        return index < len(self._days) and self._days[index] == ordinal
+        index = bisect_left(days, ordinal)
+        return index < len(days) and days[index] == ordinal
 
     def previous_working_day(self, day: date) -> date:
         """`day` itself if it is a working day, else the nearest working day before it."""
-        self._cover(day.year)
-        ordinal = day.toordinal()
+        year, ordinal = day.year, day.toordinal()
         while True:
-            days = self._days
+            days = self._year(year)
             index = bisect_right(days, ordinal) - 1
             if index >= 0:
                 return date.fromordinal(days[index])
-            self._cover(self._first_year - 1)
+            year -= 1
 
     def add_working_days(self, day: date, n: int) -> date:
         """The `n`-th working day after `day` (before it when `n` < 0); `day` itself for 0.
 
         `day` need not be a working day: one working day after a Saturday is Monday.
+
+        :raises ValueError: the answer would lie outside the years 1..9999.
         """
         if n == 0:
             return day
-        self._cover(day.year)
-        ordinal = day.toordinal()
+        year, ordinal = day.year, day.toordinal()
         if n > 0:
-            while True:
-                days = self._days
-                index = bisect_right(days, ordinal) + n - 1
-                if index < len(days):
-                    return date.fromordinal(days[index])
-                self._cover(self._last_year + 1)
-        while True:
-            days = self._days
-            index = bisect_left(days, ordinal) + n
-            if index >= 0:
-                return date.fromordinal(days[index])
-            self._cover(self._first_year - 1)
+            days = self._year(year)
+            index = bisect_right(days, ordinal) + n - 1
+            while index >= len(days):
+                index -= len(days)
+                year += 1
+                days = self._year(year)
+            return date.fromordinal(days[index])
+        days = self._year(year)
+        index = bisect_left(days, ordinal) + n
+        while index < 0:
+            year -= 1
+            days = self._year(year)
+            index += len(days)
+        return date.fromordinal(days[index])
 
     def working_days_between(self, start: date, end: date) -> int:
         """How many working days lie after `start` up to and including `end` (0 if none)."""
         if end <= start:
             return 0
-        self._cover(start.year)
-        self._cover(end.year)
-        days = self._days
-        return bisect_right(days, end.toordinal()) - bisect_right(days, start.toordinal())
+        first = self._year(start.year)
+        count = len(first) - bisect_right(first, start.toordinal())
+        for year in range(start.year + 1, end.year + 1):
+            count += len(self._year(year))
+        last = self._year(end.year)
+        return count - (len(last) - bisect_right(last, end.toordinal()))
 
 
 class EveryDayCalendar:

@@ -51,6 +51,7 @@ from tracker.core.models import (
     Task,
     live_assignments,
 )
+from tracker.core.orgtree import subtree_select
 from tracker.reports import scan
 from tracker.reports.scan import Tally
 from tracker.reports.sqlfuncs import days_between, local_date
@@ -137,7 +138,7 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class _Window:
+class Window:
     """The as-of date turned into what the SQL compares with."""
 
     as_of: date
@@ -146,7 +147,7 @@ class _Window:
     offset_seconds: int
 
     @classmethod
-    def of(cls, as_of: date, zone: ZoneInfo | None) -> _Window:
+    def of(cls, as_of: date, zone: ZoneInfo | None) -> Window:
         if not isinstance(as_of, date) or isinstance(as_of, datetime):
             raise InvalidInput(f"as-of must be a date, got {as_of!r}")
         zone = zone or DEFAULT_ZONE
@@ -155,7 +156,7 @@ class _Window:
         return cls(as_of, end.astimezone(UTC), zone.key, int(offset.total_seconds()))
 
 
-def _conditions(w: _Window):
+def conditions(w: Window):
     a = _A.c
     day = literal(w.as_of, Date())
     done = and_(a.status == AssignmentStatus.DONE, a.completed_at.is_not(None),
@@ -178,7 +179,7 @@ def _conditions(w: _Window):
     }
 
 
-def _extensions(w: _Window):
+def extension_counts(w: Window):
     """EXTENDED events up to the end of the as-of date, per assignment."""
     return (
         select(_E.c.assignment_id, func.count().label("n"))
@@ -193,15 +194,7 @@ _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdu
              "overdue_30", "extensions", "days_late_total", "late_items")
 
 
-def _subtree(root_id: int):
-    """SELECT of the ids of `root_id` and everything under it (recursive CTE)."""
-    sub = select(_O.c.id).where(_O.c.id == root_id).cte("subtree", recursive=True)
-    child = _O.alias("child")
-    sub = sub.union_all(select(child.c.id).where(child.c.parent_id == sub.c.id))
-    return select(sub.c.id)
-
-
-def _base(w: _Window, ext, root_org_id: int | None, columns: list):
+def scope_query(w: Window, ext, root_org_id: int | None, columns: list):
     """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
     query = (
         select(*columns)
@@ -211,17 +204,17 @@ def _base(w: _Window, ext, root_org_id: int | None, columns: list):
                _T.c.actionable.is_(True), live_assignments())
     )
     if root_org_id is not None:
-        query = query.where(_A.c.organisation_id.in_(_subtree(root_org_id)))
+        query = query.where(_A.c.organisation_id.in_(subtree_select(root_org_id)))
     return query
 
 
-def _figures(key, name, tally: Tally, as_of: date, detail: str | None = None) -> Figures:
+def make_figures(key, name, tally: Tally, as_of: date, detail: str | None = None) -> Figures:
     values = {m: getattr(tally, m) for m in _MEASURES}
     return Figures(key=key, name=name, oldest_due=tally.oldest_due, as_of=as_of,
                    detail=detail, **values)
 
 
-def _check_root(session: Session, root_org_id: int | None) -> Organisation | None:
+def check_root(session: Session, root_org_id: int | None) -> Organisation | None:
     if root_org_id is None:
         return None
     org = session.get(Organisation, root_org_id)
@@ -236,10 +229,10 @@ def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
 
     :raises NotFound: an unknown organisation id.
     """
-    root = _check_root(session, root_org_id)
-    w = _Window.of(as_of, zone)
+    root = check_root(session, root_org_id)
+    w = Window.of(as_of, zone)
     holders = scan.by_holder(session, w, root_org_id, only)
-    return _figures(root_org_id, root.name if root else "", holders.total, as_of)
+    return make_figures(root_org_id, root.name if root else "", holders.total, as_of)
 
 
 def row_organisations(*, session: Session, root_org_id: int | None,
@@ -309,8 +302,8 @@ def organisation_figures(
         raise InvalidInput(
             f"invalid grouping {by!r}: expected organisation, document, person or level"
         ) from None
-    root = _check_root(session, root_org_id)
-    w = _Window.of(as_of, zone)
+    root = check_root(session, root_org_id)
+    w = Window.of(as_of, zone)
     if by in (GroupBy.ORGANISATION, GroupBy.PERSON):
         holders = scan.by_holder(session, w, root_org_id, only)
         return sort_worst_first(view_of_holders(session, w, root, depth, by, holders))
@@ -318,7 +311,7 @@ def organisation_figures(
     return sort_worst_first(view_of_tasks(session, w, by, tasks))
 
 
-def view_of_holders(session: Session, w: _Window, root: Organisation | None,
+def view_of_holders(session: Session, w: Window, root: Organisation | None,
                     depth: int | None, by: GroupBy, holders: scan.Holders) -> list[Figures]:
     """The organisation or person view's rows (unsorted) from one `scan.by_holder`."""
     if by == GroupBy.ORGANISATION:
@@ -326,7 +319,7 @@ def view_of_holders(session: Session, w: _Window, root: Organisation | None,
     return _named(session, by, holders.people, w.as_of)
 
 
-def view_of_tasks(session: Session, w: _Window, by: GroupBy,
+def view_of_tasks(session: Session, w: Window, by: GroupBy,
                   tasks: dict[int, scan.TaskRow]) -> list[Figures]:
     """The document or level view's rows (unsorted) from one `scan.by_task`."""
     column = _T.c.document_id if by == GroupBy.DOCUMENT else _T.c.level
@@ -350,7 +343,7 @@ def _named(session: Session, by: GroupBy, groups: dict, as_of: date) -> list[Fig
         if not tally.assigned:
             continue
         name, detail = names.get(key, (str(key), None))
-        out.append(_figures(key, name, tally, as_of, detail=detail))
+        out.append(make_figures(key, name, tally, as_of, detail=detail))
     # In key order, as a GROUP BY returned them: ties in the sort stay put.
     return sorted(out, key=lambda f: (f.key is None, f.key or 0))
 
@@ -376,7 +369,7 @@ def sort_least_disciplined(rows: list[Figures]) -> list[Figures]:
 OWN_SUFFIX_RU = " (собственные поручения)"
 
 
-def _by_organisation(session: Session, w: _Window, root: Organisation | None,
+def _by_organisation(session: Session, w: Window, root: Organisation | None,
                      depth: int | None, leaves: dict[int, scan.Tally]) -> list[Figures]:
     """Rolled-up rows, plus a row for the root's own assignments (those given to the
     root itself, not to anything under it) when it has any, so rows add up to totals."""
@@ -400,9 +393,9 @@ def _by_organisation(session: Session, w: _Window, root: Organisation | None,
     for org in orgs:
         tally = rolled_up(org.id)
         if tally.assigned:
-            out.append(_figures(org.id, org.name, tally, w.as_of, detail=str(org.kind)))
+            out.append(make_figures(org.id, org.name, tally, w.as_of, detail=str(org.kind)))
     if own is not None and own.id in leaves and leaves[own.id].assigned:
-        out.append(_figures(own.id, own.name + OWN_SUFFIX_RU, leaves[own.id], w.as_of,
+        out.append(make_figures(own.id, own.name + OWN_SUFFIX_RU, leaves[own.id], w.as_of,
                             detail="own"))
     return sorted(out, key=lambda f: f.key)
 

@@ -12,18 +12,19 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.core.enums import OrgKind
-from tracker.core.models import Document, Person, Task
+from tracker.core.models import Assignment, Document, Organisation, Person, Task
 from tracker.reports import scan
 from tracker.reports.figures import (
-    _A,
-    _O,
-    _T,
-    _base,
-    _check_root,
-    _conditions,
-    _extensions,
-    _Window,
+    Window,
+    check_root,
+    conditions,
+    extension_counts,
+    scope_query,
 )
+
+_A = Assignment.__table__
+_T = Task.__table__
+_O = Organisation.__table__
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,8 @@ def decision_progress(
     :raises NotFound: an unknown organisation id.
     """
 
-    _check_root(session, root_org_id)
-    w = _Window.of(as_of, zone)
+    check_root(session, root_org_id)
+    w = Window.of(as_of, zone)
     return decisions_of_tasks(session, scan.by_task(session, w, root_org_id, only),
                               pending_limit)
 
@@ -196,15 +197,15 @@ def oldest_overdue(
     """
     from tracker.core.titles import document_title
 
-    _check_root(session, root_org_id)
-    w = _Window.of(as_of, zone)
-    c = _conditions(w)
-    ext = _extensions(w)
+    check_root(session, root_org_id)
+    w = Window.of(as_of, zone)
+    c = conditions(w)
+    ext = extension_counts(w)
     org = _O.alias("org")
     person = Person.__table__.alias("owner")
     doc = Document.__table__.alias("doc")
     query = (
-        _base(w, ext, root_org_id, [
+        scope_query(w, ext, root_org_id, [
             _A.c.id, _A.c.task_id, _T.c.label, _T.c.text, org.c.name.label("org_name"),
             person.c.name.label("owner"), doc.c.kind, doc.c.number, doc.c.date,
             doc.c.id.label("doc_id"), _A.c.due_date, func.coalesce(ext.c.n, 0).label("ext"),

@@ -193,13 +193,13 @@ def build_report(
     except ValueError:
         raise InvalidInput(f"invalid report {kind!r}: expected overdue or discipline") from None
     by = _group(by)
-    root = fg._check_root(session, root_org_id)
-    w = fg._Window.of(as_of, zone)
+    root = fg.check_root(session, root_org_id)
+    w = fg.Window.of(as_of, zone)
     order = [by, *[g for g in GroupBy if g != by]] if all_views else [by]
     # One scan per grouping the report needs, shared by its views (see reports.scan).
     holders = scan.by_holder(session, w, root_org_id)
     tasks = scan.by_task(session, w, root_org_id)
-    total = fg._figures(root_org_id, root.name if root else "", holders.total, as_of)
+    total = fg.make_figures(root_org_id, root.name if root else "", holders.total, as_of)
     views = {}
     for group in order:
         if group in (GroupBy.ORGANISATION, GroupBy.PERSON):

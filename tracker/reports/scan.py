@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind
 from tracker.core.models import Assignment, Event, Organisation, Task
+from tracker.core.orgtree import subtree_select
 from tracker.reports.sqlfuncs import days_between, id_list, local_date, on_or_before_local
 
 _A = Assignment.__table__
@@ -146,20 +147,12 @@ def counted(session: Session, w, root_org_id: int | None, only: dict | None = No
     if recurring:  # see `tracker.core.models.live_assignments`
         conditions.append(a.period.is_not(None) | a.task_id.not_in(recurring))
     if root_org_id is not None:
-        conditions.append(a.organisation_id.in_(subtree(root_org_id)))
+        conditions.append(a.organisation_id.in_(subtree_select(root_org_id)))
     narrowing = [_T.c[column] == value for column, value in (only or {}).items()
                  if value is not None]
     if narrowing:
         conditions.append(a.task_id.in_(select(_T.c.id).where(*narrowing)))
     return conditions
-
-
-def subtree(root_id: int):
-    """SELECT of the ids of `root_id` and everything under it (recursive CTE)."""
-    sub = select(_O.c.id).where(_O.c.id == root_id).cte("subtree", recursive=True)
-    child = _O.alias("child")
-    sub = sub.union_all(select(child.c.id).where(child.c.parent_id == sub.c.id))
-    return select(sub.c.id)
 
 
 @dataclass

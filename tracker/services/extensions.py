@@ -32,6 +32,7 @@ from tracker.core.models import (
     Organisation,
     Person,
 )
+from tracker.core.orgtree import coordinators_up
 from tracker.services.permissions import can_act
 from tracker.services.tasks import extend, get_assignment, record_event
 
@@ -149,15 +150,9 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
 def approvers(*, session: Session, assignment: Assignment, exclude: int | None) -> list[Person]:
     """Who decides: the active coordinators of the assignment's organisation or its
     nearest ancestor with any; failing that the leads, then the admins."""
-    org_id: int | None = assignment.organisation_id
-    seen: set[int] = set()
-    while org_id is not None and org_id not in seen:
-        seen.add(org_id)
-        found = _active(session, Person.organisation_id == org_id,
-                        Person.role == Role.COORDINATOR, exclude=exclude)
-        if found:
-            return found
-        org_id = session.scalar(select(Organisation.parent_id).where(Organisation.id == org_id))
+    found = coordinators_up(session, assignment.organisation_id, exclude=exclude)
+    if found:
+        return found
     for role in (Role.LEAD, Role.ADMIN):
         found = _active(session, Person.role == role, exclude=exclude)
         if found:

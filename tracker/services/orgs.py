@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
 from sqlmodel import Session, select
 
+from tracker.core import orgtree
 from tracker.core.enums import OrgKind
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.ids import looks_like_id, parse_id
@@ -208,15 +208,7 @@ def import_organisations(
 
 def subtree_ids(*, session: Session, root_id: int) -> list[int]:
     """Ids of `root_id` and everything under it (a recursive CTE, on any database)."""
-    rows = session.connection().execute(
-        text(
-            "WITH RECURSIVE sub(id) AS (SELECT id FROM organisation WHERE id = :root UNION ALL "
-            "SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id) "
-            "SELECT id FROM sub"
-        ),
-        {"root": root_id},
-    )
-    return [row[0] for row in rows]
+    return orgtree.subtree_ids(session, root_id)
 
 
 def ancestors(*, session: Session, org: Organisation) -> list[Organisation]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from tracker.core.enums import ChannelPref, Role
+from tracker.core.enums import ChannelPref, Role, parse_choice
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.ids import looks_like_id, parse_id
 from tracker.core.models import Organisation, Person, fold
@@ -17,14 +17,6 @@ from tracker.services.orgs import ImportResult, find_organisation
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCALES = ("ru", "en")
-
-
-def _choice(enum, value, what: str):
-    try:
-        return enum(str(value).strip().lower())
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise InvalidInput(f"invalid {what} {value!r}: expected one of {allowed}") from None
 
 
 def add_person(
@@ -65,10 +57,10 @@ def add_person(
         email=email,
         telegram_chat_id=telegram_chat_id,
         organisation_id=organisation.id,
-        role=_choice(Role, role, "role"),
+        role=parse_choice(Role, role, "role"),
         locale=locale,
         timezone=timezone or None,
-        channels=_choice(ChannelPref, channels, "channels"),
+        channels=parse_choice(ChannelPref, channels, "channels"),
     )
     session.add(person)
     session.flush()
