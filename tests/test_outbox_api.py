@@ -13,9 +13,8 @@ import pytest
 from reminder_world import add_tasks, at, build_world
 from sqlmodel import select
 
-from notifications import outbox
+from notifications import keys, outbox
 from notifications.message import MessageKind, Rule
-from notifications.outbox import keys
 from tracker.core.enums import OutboxStatus, Via
 from tracker.core.models import OutboxItem, OutboxMessage, Person
 from tracker.services.reminders import plan_pass

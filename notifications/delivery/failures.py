@@ -17,9 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from notifications import outbox
+from notifications import keys, outbox
 from notifications.message import ChannelKind, MessageKind
-from notifications.outbox import keys
 from notifications.planning.directory import channels_of
 from tracker.core.enums import OutboxStatus
 from tracker.core.errors import Conflict, NotFound

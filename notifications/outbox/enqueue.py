@@ -1,6 +1,6 @@
 """Enqueueing notices: the one way a message gets into the outbox besides the planner's
 batch (`planned.record`). Digests, extension notices, failure notices and the email
-fallback are all a `Notice` under a key of `notifications.outbox.keys`; a notice whose
+fallback are all a `Notice` under a key of `notifications.keys`; a notice whose
 key is stored already is not stored again, so enqueueing twice records nothing new.
 
 All functions take the caller's session (inside a writing transaction) and the time.
@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from notifications.outbox import keys as keys_
+from notifications import keys as keys_
 from tracker.core.db import chunks
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage

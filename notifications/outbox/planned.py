@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from notifications import keys
 from notifications.message import ChannelKind, MessageKind, Rule
-from notifications.outbox import keys
 from tracker.core.db import aware, chunks, moment_reader
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import Assignment, OutboxItem, OutboxMessage

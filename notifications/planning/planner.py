@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from notifications import keys
 from notifications.message import ChannelKind, MessageKind, Rule
-from notifications.outbox import keys
 from notifications.planning.directory import (
     AssignmentInfo,
     Directory,

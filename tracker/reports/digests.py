@@ -6,7 +6,7 @@ recipient and channel (the person's preference, `notifications.planning.director
 with the figures for the templates as its payload (`notifications.content.compose`
 passes the payload to the templates as `context`). The normal outbox delivery sends
 them, with its retries and its at-most-once bookkeeping. The message key
-(`notifications.outbox.keys.digest`)
+(`notifications.keys.digest`)
 is unique, so running twice on one day (a restart, a second service, a manual re-run)
 records nothing new; the service also records the run itself in `ScheduledRun`.
 
@@ -35,8 +35,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from notifications import keys as outbox_keys
 from notifications import outbox
-from notifications.outbox import keys as outbox_keys
 from tracker.core.enums import Role
 from tracker.core.models import Person
 

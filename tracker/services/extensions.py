@@ -18,9 +18,8 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from notifications import outbox
+from notifications import keys, outbox
 from notifications.message import MessageKind, Rule
-from notifications.outbox import keys
 from notifications.planning.directory import channels_of
 from notifications.planning.loading import person_info
 from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
