@@ -5,7 +5,7 @@ An `OutboxItem` is one noticed thing (assignment, rule, step, due date) under it
 `OutboxMessage` is what actually goes out to one person on one channel, listing its
 items. The API, by concept:
 
-- keys (`notifications.keys`, re-exported as `keys`): the one key scheme, which makes recording twice store once;
+- keys (`notifications.keys`, re-exported): the one key scheme; recording twice stores once;
 - the planner's batch (`record`, `group`, `Draft`, `message_kind`);
 - other notices (`Notice`, `NoticeItem`, `enqueue`, `enqueue_many`, `existing`,
   `fallback_copy`): digests, extension notices, failure notices, the email fallback;
