@@ -81,6 +81,19 @@ class Service:
                           dry_run=dry_run, stop=self.stop, keep_messages=keep_messages,
                           links=link_maker(self.settings), clock=self.runtime.clock)
 
+    async def remind(self, *, at: datetime | None = None, dry_run: bool = False):
+        """`tracker remind`: one pass as of `at` (default: now) keeping its messages;
+        returns (the `TickReport`, the rows of what it sent or, dry, would send)."""
+        from tracker.services.pass_summary import dry_rows, sent_rows
+
+        at = at if at is not None else self.clock()
+        report = await self.pass_once(at=at, dry_run=dry_run, keep_messages=True)
+        if not dry_run:
+            return report, sent_rows(report=report)
+        with self.db.reading() as session:
+            return report, dry_rows(session=session, settings=self.settings, report=report,
+                                    now=at)
+
     async def run_tick(self) -> None:
         """One pass at the current time; errors are logged, the next tick tries again."""
         if self.stop.is_set():
@@ -99,15 +112,23 @@ class Service:
                             report.sent, report.failed, report.pending,
                             report.plan_seconds, report.deliver_seconds)
 
-    async def run_delivery(self) -> None:
-        """Deliver what is pending now, without planning (`tracker bot`'s passes)."""
+    async def deliver_now(self, *, at: datetime | None = None):
+        """Deliver what is pending as of `at` (default: now), without planning; returns
+        the pass's `TickReport`."""
         from notifications.delivery.tick import TickReport, deliver
         from tracker.services.web_links import link_maker
 
+        report = TickReport()
+        await deliver(self.db, self.settings, self.channels,
+                      now=at if at is not None else self.clock(), worker=self.worker,
+                      report=report, stop=self.stop, links=link_maker(self.settings),
+                      clock=self.runtime.clock)
+        return report
+
+    async def run_delivery(self) -> None:
+        """`tracker bot`'s pass: deliver what the bot recorded (errors reach the caller)."""
         async with self._busy:
-            await deliver(self.db, self.settings, self.channels, now=self.clock(),
-                          worker=self.worker, report=TickReport(), stop=self.stop,
-                          links=link_maker(self.settings), clock=self.runtime.clock)
+            await self.deliver_now()
             self.ticks += 1
 
     async def run_digest(self, kind: str) -> None:

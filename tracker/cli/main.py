@@ -1,16 +1,74 @@
-"""The `tracker` command: registers the command groups and turns domain errors into
-`Error: ...` lines. Heavy modules are imported inside commands so `--help` stays fast."""
+"""The `tracker` command: sets the process locale, registers the command groups (one
+module each, in `COMMANDS`) and turns domain errors into `Error: ...` lines.
+
+The locale is set before any command module is imported: typer evaluates the help
+strings (`help=_("...")`) at import. Heavy modules are imported inside the commands, so
+`--help` and the quick commands stay fast.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import tomllib
+from pathlib import Path
 
-import typer
-from typer.core import TyperGroup
+from tracker.core.i18n import _, set_locale
 
-from tracker.cli.checks import nonempty
-from tracker.cli.context import AppContext
-from tracker.core.errors import TrackerError
+CONFIG_ENV = "TRACKER_CONFIG"  # as tracker.core.config (not imported here: pydantic is slow)
+LOCALE_ENV = "TRACKER_LOCALE"
+
+
+def startup_locale(config: str | None) -> str | None:
+    """The locale the settings will have, read cheaply: `$TRACKER_LOCALE`, else the
+    `locale` of the config file (`--config`, `$TRACKER_CONFIG`, `./config.toml`). A file
+    that cannot be read gives None (the default); loading the settings reports it."""
+    if os.environ.get(LOCALE_ENV):
+        return os.environ[LOCALE_ENV]
+    path = Path(config or os.environ.get(CONFIG_ENV) or "config.toml").expanduser()
+    try:
+        with path.open("rb") as stream:
+            value = tomllib.load(stream).get("locale")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _config_in(argv: list[str]) -> str | None:
+    """The value of `--config`/`-c` among the arguments, if any."""
+    for i, arg in enumerate(argv):
+        if arg in ("--config", "-c") and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--config="):
+            return arg.partition("=")[2]
+    return None
+
+
+set_locale(startup_locale(_config_in(sys.argv[1:])))
+
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from tracker.cli import (  # noqa: E402 - after the locale is set
+    bot_cmd,
+    demo_cmd,
+    digest,
+    email_cmd,
+    extensions,
+    importing,
+    orgs,
+    outbox,
+    people,
+    remind,
+    report,
+    run_cmd,
+    setup,
+    tasks,
+    web_cmd,
+)
+from tracker.cli.checks import nonempty  # noqa: E402
+from tracker.cli.context import AppContext  # noqa: E402
+from tracker.core.errors import TrackerError  # noqa: E402
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -31,15 +89,16 @@ class _Group(TyperGroup):
             sys.exit(exc.exit_code)
         except UsageError as exc:
             where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
-            typer.echo(f"Error: {where}{exc.format_message()} "
-                       f"(see {exc.ctx.command_path if exc.ctx else 'tracker'} --help)",
-                       err=True)
+            typer.echo(_("Error: {message}").format(message=_(
+                "{where}{problem} (see {command} --help)").format(
+                    where=where, problem=exc.format_message(),
+                    command=exc.ctx.command_path if exc.ctx else "tracker")), err=True)
             sys.exit(exc.exit_code)
         except ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except typer.Abort:
-            typer.echo("Aborted!", err=True)
+            typer.echo(_("Aborted!"), err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -47,7 +106,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except TrackerError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(_("Error: {message}").format(message=exc), err=True)
             raise typer.Exit(1) from None
         finally:
             if isinstance(ctx.obj, AppContext):
@@ -60,8 +119,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
-    help="Roadmap Tracker: decisions from protocols and roadmaps, their deadlines, "
-    "reminders, escalation and reports.",
+    help=_("Roadmap Tracker: decisions from protocols and roadmaps, their deadlines, "
+           "reminders, escalation and reports."),
 )
 
 
@@ -70,45 +129,43 @@ def main(
     ctx: typer.Context,
     config: str = typer.Option(
         None, "--config", "-c", callback=nonempty("a config file path"),
-        help="Config file (default: $TRACKER_CONFIG, then ./config.toml).",
+        help=_("Config file (default: $TRACKER_CONFIG, then ./config.toml)."),
     ),
 ) -> None:
     """Roadmap Tracker."""
+    set_locale(startup_locale(config))  # what this invocation prints
     ctx.obj = AppContext(config_path=config)
 
 
+# Every command, in the order `tracker --help` lists them: a module's `register(app)`
+# (its top-level commands), or (name, the module's typer group).
+COMMANDS = (
+    setup.register,  # init
+    ("org", orgs.app),
+    ("people", people.app),
+    ("tasks", tasks.app),
+    importing.register,  # import
+    run_cmd.register,  # run
+    remind.register,  # remind
+    demo_cmd.register,  # demo
+    ("outbox", outbox.app),
+    ("email", email_cmd.email_app),
+    bot_cmd.register,  # bot
+    ("extensions", extensions.app),
+    ("report", report.report_app),
+    ("digest", digest.app),
+    ("web", web_cmd.web_app),
+)
+
+
 def _register() -> None:
-    from tracker.cli import orgs, people, setup, tasks
-
-    setup.register(app)
-    app.add_typer(orgs.app, name="org")
-    app.add_typer(people.app, name="people")
-    app.add_typer(tasks.app, name="tasks")
-    for module_name, attr, name in _OPTIONAL:
-        try:
-            module = __import__(module_name, fromlist=[attr])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        target = getattr(module, attr)
-        if isinstance(target, typer.Typer):
-            app.add_typer(target, name=name)
+    for command in COMMANDS:
+        if callable(command):
+            command(app)
         else:
-            target(app)
+            name, group = command
+            app.add_typer(group, name=name)
 
-
-# Command groups that live beside their feature (email, bot, reports, ...).
-_OPTIONAL: list[tuple[str, str, str]] = [
-    ("tracker.cli.importing", "register", "import"),
-    ("tracker.cli.remind", "register", "remind"),
-    ("tracker.cli.email_cmd", "email_app", "email"),
-    ("tracker.cli.bot_cmd", "register", "bot"),
-    ("tracker.cli.extensions", "app", "extensions"),
-    ("tracker.cli.report", "report_app", "report"),
-    ("tracker.cli.digest", "app", "digest"),
-    ("tracker.cli.web_cmd", "web_app", "web"),
-]
 
 _register()
 

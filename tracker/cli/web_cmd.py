@@ -25,13 +25,13 @@ def web(ctx: typer.Context,
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.cli.remind import _logging
     from tracker.core.errors import TrackerError
+    from tracker.runtime import configure_logging
     from tracker.web.serve import serve
 
     context = app_context(ctx)
     settings, db = context.settings, context.db
-    _logging()
+    configure_logging()
     try:
         asyncio.run(serve(settings, db, host=host, port=port))
     except OSError as exc:

@@ -187,3 +187,15 @@ def list_people(
 
 def person_zone(person: Person, default: str) -> ZoneInfo:
     return ZoneInfo(person.timezone or default)
+
+
+def set_preferences(*, session: Session, person: Person, channels: ChannelPref | None = None,
+                    locale: str | None = None) -> Person:
+    """A person's own choices: the channels reminders come by and the language."""
+    if channels is not None:
+        person.channels = channels
+    if locale is not None:
+        person.locale = locale
+    session.add(person)
+    session.flush()
+    return person
