@@ -31,7 +31,7 @@ class Runtime:
 
     settings: Any
     clock: Callable[[], datetime] = utc_now
-    worker: str = ""
+    _worker: str | None = field(default=None, repr=False)
     _db: Any = field(default=None, repr=False)
     _channels: Mapping | None = field(default=None, repr=False)
     _owns_db: bool = field(default=False, repr=False)
@@ -45,6 +45,15 @@ class Runtime:
             self._db = open_database(self.settings.db_url)
             self._owns_db = True
         return self._db
+
+    @property
+    def worker(self) -> str:
+        """Who holds this process's outbox claims (`tracker.core.workers.worker_name`)."""
+        if self._worker is None:
+            from tracker.core.workers import worker_name
+
+            self._worker = worker_name()
+        return self._worker
 
     @property
     def channels(self) -> Mapping:
@@ -79,13 +88,9 @@ class Runtime:
 def build_runtime(settings, *, db=None, clock: Callable[[], datetime] | None = None,
                   channels: Mapping | None = None, worker: str | None = None) -> Runtime:
     """The runtime over `settings`. `db` and `channels` default to those the settings
-    name (opened lazily); `clock` to the real clock; `worker` to this process's name
-    (`tracker.core.workers.worker_name`)."""
-    if worker is None:
-        from tracker.core.workers import worker_name
-
-        worker = worker_name()
-    return Runtime(settings=settings, clock=clock or utc_now, worker=worker, _db=db,
+    name, `worker` to this process's name (each made on first use); `clock` to the real
+    clock."""
+    return Runtime(settings=settings, clock=clock or utc_now, _worker=worker, _db=db,
                    _channels=channels)
 
 

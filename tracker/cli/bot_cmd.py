@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.cli.context import app_context
@@ -18,6 +16,8 @@ def bot(ctx: typer.Context) -> None:
 
     Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot
     """
+    import asyncio
+
     from tracker.core.errors import ConfigError
     from tracker.runner import Service
     from tracker.runtime import configure_logging

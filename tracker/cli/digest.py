@@ -8,8 +8,6 @@ nothing new) and delivers what is pending in the outbox now.
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.cli.context import app_context
@@ -107,6 +105,8 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
 
     Example: tracker digest send --kind coordinator
     """
+    import asyncio
+
     from tracker.reports.digests import record_digests
     from tracker.runner import Service
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.core.i18n import _
@@ -30,6 +28,8 @@ def send_test(
 
     Example: tracker email test officer@edu.example.ru
     """
+    import asyncio
+
     from tracker.core.config import load_settings
     from tracker.core.errors import TrackerError
     from tracker.runtime import build_runtime

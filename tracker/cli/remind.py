@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.cli.checks import nonempty
@@ -23,6 +21,8 @@ def remind(
 
     Example: tracker remind --at "2021-08-13 09:00" --dry-run
     """
+    import asyncio
+
     from tracker.runner import Service
     from tracker.runtime import configure_logging
 

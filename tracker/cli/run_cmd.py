@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.cli.context import app_context
@@ -24,6 +22,8 @@ def run(
 
     Example: tracker run
     """
+    import asyncio
+
     from tracker.runner import Service
     from tracker.runtime import configure_logging
 

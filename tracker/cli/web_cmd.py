@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import typer
@@ -25,6 +24,8 @@ def web(ctx: typer.Context,
     """
     if ctx.invoked_subcommand is not None:
         return
+    import asyncio
+
     from tracker.core.errors import TrackerError
     from tracker.runtime import configure_logging
     from tracker.web.serve import serve
@@ -47,6 +48,8 @@ def invite(ctx: typer.Context,
 
     Example: tracker web invite "Иванова М.Н."
     """
+    import asyncio
+
     from tracker.core.errors import InvalidInput, TrackerError
     from tracker.services.people import find_person
     from tracker.services.web_links import sign_in_url
