@@ -41,7 +41,3 @@ def bot(ctx: typer.Context) -> None:
         raise TrackerError(_("cannot start the bot at {url}: {error}").format(
             url=settings.telegram.api_url,
             error=scrub(f"{type(exc).__name__}: {exc}", token))) from None
-
-
-def register(app: typer.Typer) -> None:
-    app.command("bot")(bot)

@@ -24,7 +24,3 @@ def demo(
     from tracker.demo import run_demo
 
     run_demo(Path(directory), days=days)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)

@@ -8,6 +8,7 @@ strings (`help=_("...")`) at import. Heavy modules are imported inside the comma
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tomllib
@@ -49,23 +50,6 @@ set_locale(startup_locale(_config_in(sys.argv[1:])))
 import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
-from tracker.cli import (  # noqa: E402 - after the locale is set
-    bot_cmd,
-    demo_cmd,
-    digest,
-    email_cmd,
-    extensions,
-    importing,
-    orgs,
-    outbox,
-    people,
-    remind,
-    report,
-    run_cmd,
-    setup,
-    tasks,
-    web_cmd,
-)
 from tracker.cli.checks import nonempty  # noqa: E402
 from tracker.cli.context import AppContext  # noqa: E402
 from tracker.core.errors import TrackerError  # noqa: E402
@@ -102,6 +86,25 @@ class _Group(TyperGroup):
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
+    def list_commands(self, ctx) -> list[str]:
+        return [*self.commands, *(name for name, *_ in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx, cmd_name: str):
+        """The command `cmd_name`, its module imported now (only the one invoked is)."""
+        if cmd_name not in self.commands and cmd_name in _WHERE:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception:
+            if args and args[0] not in self.commands:  # suggestions need every name
+                for name in self.list_commands(ctx):
+                    self.get_command(ctx, name)
+                return super().resolve_command(ctx, args)
+            raise
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -137,37 +140,45 @@ def main(
     ctx.obj = AppContext(config_path=config)
 
 
-# Every command, in the order `tracker --help` lists them: a module's `register(app)`
-# (its top-level commands), or (name, the module's typer group).
+# Every command, in the order `tracker --help` lists them: (name, module, attribute),
+# the attribute being the module's typer group or its one command function. A module is
+# imported only when its command runs (or `--help` lists them all).
 COMMANDS = (
-    setup.register,  # init
-    ("org", orgs.app),
-    ("people", people.app),
-    ("tasks", tasks.app),
-    importing.register,  # import
-    run_cmd.register,  # run
-    remind.register,  # remind
-    demo_cmd.register,  # demo
-    ("outbox", outbox.app),
-    ("email", email_cmd.email_app),
-    bot_cmd.register,  # bot
-    ("extensions", extensions.app),
-    ("report", report.report_app),
-    ("digest", digest.app),
-    ("web", web_cmd.web_app),
+    ("init", "tracker.cli.setup", "init"),
+    ("import", "tracker.cli.importing", "import_command"),
+    ("run", "tracker.cli.run_cmd", "run"),
+    ("remind", "tracker.cli.remind", "remind"),
+    ("demo", "tracker.cli.demo_cmd", "demo"),
+    ("bot", "tracker.cli.bot_cmd", "bot"),
+    ("org", "tracker.cli.orgs", "app"),
+    ("people", "tracker.cli.people", "app"),
+    ("tasks", "tracker.cli.tasks", "app"),
+    ("outbox", "tracker.cli.outbox", "app"),
+    ("email", "tracker.cli.email_cmd", "email_app"),
+    ("extensions", "tracker.cli.extensions", "app"),
+    ("report", "tracker.cli.report", "report_app"),
+    ("digest", "tracker.cli.digest", "app"),
+    ("web", "tracker.cli.web_cmd", "web_app"),
 )
+_WHERE = {name: (module, attribute) for name, module, attribute in COMMANDS}
 
 
-def _register() -> None:
-    for command in COMMANDS:
-        if callable(command):
-            command(app)
-        else:
-            name, group = command
-            app.add_typer(group, name=name)
+def load_command(name: str):
+    """The click command of `name`, built as `app.add_typer`/`app.command` would."""
+    from typer.main import TyperInfo, get_command_from_info, get_group_from_info
 
-
-_register()
+    module_name, attribute = _WHERE[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        return get_group_from_info(TyperInfo(target, name=name),
+                                   pretty_exceptions_short=app.pretty_exceptions_short,
+                                   rich_markup_mode=app.rich_markup_mode,
+                                   suggest_commands=app.suggest_commands)
+    single = typer.Typer()
+    single.command(name)(target)
+    return get_command_from_info(single.registered_commands[0],
+                                 pretty_exceptions_short=app.pretty_exceptions_short,
+                                 rich_markup_mode=app.rich_markup_mode)
 
 
 def run() -> None:

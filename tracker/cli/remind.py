@@ -78,7 +78,3 @@ def _parse_at(value: str, settings):
     except InvalidInput:
         raise InvalidInput(f'invalid --at {value!r}: expected "YYYY-MM-DD HH:MM" '
                            f"(local time, {settings.timezone})") from None
-
-
-def register(app: typer.Typer) -> None:
-    app.command("remind")(remind)

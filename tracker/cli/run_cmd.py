@@ -49,7 +49,3 @@ def run(
         asyncio.run(both())
     except OSError as exc:
         raise TrackerError(str(exc)) from None
-
-
-def register(app: typer.Typer) -> None:
-    app.command("run")(run)

@@ -37,7 +37,3 @@ def init(ctx: typer.Context) -> None:
         db.dispose()
     line = _("Database created: {url}") if changed else _("Database up to date: {url}")
     typer.echo(line.format(url=context.settings.db_url))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
