@@ -92,9 +92,9 @@ async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: 
     from fake_telegram import FakeBotAPI
 
     from tracker.bot.app import start_bot
-    from tracker.runtime import build_runtime
     from tracker.core.config import load_settings
     from tracker.core.db import open_database
+    from tracker.runtime import build_runtime
 
     fake = FakeBotAPI()
     fake.start()

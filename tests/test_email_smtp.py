@@ -479,7 +479,8 @@ def test_cli_email_test_reports_the_server_reply(tmp_path, monkeypatch):
     finally:
         controller.stop()
     assert result.exit_code == 0, result.output
-    assert result.output == f"Отправлено на a@b.ru через 127.0.0.1:{port} (none): 250 OK queued as 1\n"
+    assert result.output == (f"Отправлено на a@b.ru через 127.0.0.1:{port} (none): "
+                             "250 OK queued as 1\n")
     (got,) = recorder.messages
     assert got["Subject"] == "Проверка почты: тестовое сообщение системы контроля исполнения"
     assert f"127.0.0.1:{port}" in got.get_body(("plain",)).get_content()
