@@ -190,7 +190,7 @@ def _report(path: Path, exc: Exception) -> bool:
         if message.startswith(prefix):
             message = message[len(prefix):].lstrip(" :,")
             break
-    typer.echo(f"Error: {path}: {message}", err=True)
+    typer.echo(_("Error: {message}").format(message=f"{path}: {message}"), err=True)
     return True
 
 
