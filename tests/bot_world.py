@@ -94,6 +94,7 @@ async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: 
     from tracker.bot.app import start_bot
     from tracker.core.config import load_settings
     from tracker.core.db import open_database
+    from tracker.runtime import build_runtime
 
     fake = FakeBotAPI()
     fake.start()
@@ -119,7 +120,7 @@ async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: 
         return w.application
 
     monkeypatch.setattr(bot_app, "build_application", capture)
-    stop = await start_bot(db, settings, clock=lambda: NOW, kick=kick)
+    stop = await start_bot(build_runtime(settings, db=db, clock=lambda: NOW), kick=kick)
     try:
         yield w
     finally:

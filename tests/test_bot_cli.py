@@ -58,7 +58,7 @@ def test_invite_without_a_bot_says_how_to_use_the_code(cli):
 
 def test_invite_of_an_unknown_person_is_an_error(cli, db):
     result = cli("people", "invite", "Никто Н.Н.")
-    assert (result.exit_code, result.output) == (1, "Error: person 'Никто Н.Н.' not found\n")
+    assert (result.exit_code, result.output) == (1, "Ошибка: person 'Никто Н.Н.' not found\n")
     with db.reading() as session:
         assert session.exec(select(TelegramInvite)).all() == []
 
@@ -66,14 +66,14 @@ def test_invite_of_an_unknown_person_is_an_error(cli, db):
 def test_bot_needs_a_token(cli):
     result = cli("bot")
     assert (result.exit_code, result.output) == (
-        1, "Error: Telegram is not configured: set TRACKER_TELEGRAM__TOKEN\n")
+        1, "Ошибка: Telegram is not configured: set TRACKER_TELEGRAM__TOKEN\n")
 
 
 def test_a_token_in_the_config_file_is_refused(cli, config_path):
     config_path.write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
     result = cli("bot")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {config_path}: telegram.token must not be in the file; "
+    assert result.output == (f"Ошибка: {config_path}: telegram.token must not be in the file; "
                              "set TRACKER_TELEGRAM__TOKEN\n")
 
 
@@ -89,7 +89,7 @@ def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monke
     result = cli("bot")
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"Error: cannot start the bot at http://127.0.0.1:{port}/bot: NetworkError: ")
+        f"Ошибка: не удалось запустить бота на http://127.0.0.1:{port}/bot: NetworkError: ")
     assert result.output.count("\n") == 1 and "SECRET" not in result.output
 
 
@@ -129,9 +129,9 @@ def test_extension_requests_are_listed_and_decided_at_the_command_line(cli, db):
                                f"{ids['late_azov']} keeps its due date\n")
     again = cli("extensions", "reject", str(first))
     assert (again.exit_code, again.output) == (
-        1, f"Error: extension request {first} was already approved\n")
+        1, f"Ошибка: extension request {first} was already approved\n")
     unknown = cli("extensions", "approve", "999")
-    assert (unknown.exit_code, unknown.output) == (1, "Error: extension request 999 not found\n")
+    assert (unknown.exit_code, unknown.output) == (1, "Ошибка: extension request 999 not found\n")
     assert cli("extensions", "list").output == "No extension requests (pending)\n"
     with db.reading() as session:
         assert session.get(Assignment, ids["own"]).due_date == date(2021, 9, 3)

@@ -19,8 +19,12 @@ def test_every_command_has_help_with_an_example(cli):
     from tracker.cli.main import app
 
     group = typer.main.get_command(app)
+    ctx = group.make_context("tracker", ["--help"], resilient_parsing=True)
+    names = group.list_commands(ctx)  # every command, each module loaded on request
+    assert {"init", "import", "run", "remind", "demo", "outbox", "bot", "web"} <= set(names)
     missing = []
-    for name, command in group.commands.items():
+    for name in names:
+        command = group.get_command(ctx, name)
         subcommands = getattr(command, "commands", {name: command})
         for sub_name, sub in subcommands.items():
             if "Example:" not in (sub.help or ""):
@@ -38,11 +42,12 @@ def test_init_twice_changes_nothing(tmp_path, cli):
     # --config pointing at a missing file is fine for init: it writes it.
     assert first.exit_code == 0, first.output
     db_path = target.parent / "tracker.db"
-    assert first.output == f"Wrote {target}\nDatabase created: sqlite:///{db_path}\n"
+    assert first.output == f"Записан {target}\nБаза данных создана: sqlite:///{db_path}\n"
     before = target.read_text(encoding="utf-8"), db_path.stat().st_size
     second = CliRunner().invoke(app, ["--config", str(target), "init"])
     assert second.output == (
-        f"Config exists: {target} (left as it is)\nDatabase up to date: sqlite:///{db_path}\n"
+        f"Файл настроек уже есть: {target} (оставлен как есть)\n"
+        f"База данных в актуальном состоянии: sqlite:///{db_path}\n"
     )
     assert (target.read_text(encoding="utf-8"), db_path.stat().st_size) == before
 
@@ -91,7 +96,7 @@ def test_overdue_listing_until_done(cli):
     assert json.loads(cli("tasks", "list", "--status", "overdue", "--json").output) == []
     again = cli("tasks", "done", "1")
     assert again.exit_code == 1
-    assert again.output.startswith("Error: assignment 1 is already done (")
+    assert again.output.startswith("Ошибка: assignment 1 is already done (")
     shown = json.loads(cli("tasks", "show", "1", "--json").output)
     assert shown["status"] == "done" and shown["comment"] == "Проведено 14.09"
     assert [e["kind"] for e in shown["events"]] == ["assigned", "completed"]
@@ -107,7 +112,7 @@ def test_extend_reopen_cancel(cli):
     assert (shown["due"], shown["original_due"]) == ("2021-09-15", "2021-08-20")
     earlier = cli("tasks", "extend", "1", "--to", "01.09.2021", "--reason", "x")
     assert (earlier.exit_code, earlier.output) == (
-        1, "Error: new due date 2021-09-01 is not after the current 2021-09-15\n")
+        1, "Ошибка: new due date 2021-09-01 is not after the current 2021-09-15\n")
     assert cli("tasks", "done", "1").exit_code == 0
     assert cli("tasks", "reopen", "1", "--reason", "Отчёт не принят").output == (
         "Assignment 1 reopened\n")
@@ -136,28 +141,28 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("title,kind\nX,school\n", encoding="utf-8")
     cases = [
-        (("tasks", "done", "999"), "Error: assignment 999 not found\n"),
-        (("tasks", "show", "999"), "Error: assignment 999 not found\n"),
+        (("tasks", "done", "999"), "Ошибка: assignment 999 not found\n"),
+        (("tasks", "show", "999"), "Ошибка: assignment 999 not found\n"),
         (("tasks", "add", "X", "--due", "31.02.2022", "--org", "Город Азов"),
-         "Error: invalid due date '31.02.2022': day is out of range for month\n"),
+         "Ошибка: invalid due date '31.02.2022': day is out of range for month\n"),
         (("tasks", "add", "X", "--due", "завтра", "--org", "Город Азов"),
-         "Error: invalid due date 'завтра': expected YYYY-MM-DD or DD.MM.YYYY\n"),
+         "Ошибка: invalid due date 'завтра': expected YYYY-MM-DD or DD.MM.YYYY\n"),
         (("tasks", "add", "X", "--org", "Атлантида"),
-         "Error: organisation 'Атлантида' not found\n"),
+         "Ошибка: organisation 'Атлантида' not found\n"),
         (("tasks", "add", "X", "--org", "Город Азов", "--level", "federal"),
-         "Error: invalid level 'federal': expected one of regional, municipal, school\n"),
+         "Ошибка: invalid level 'federal': expected one of regional, municipal, school\n"),
         (("tasks", "list", "--status", "late"),
-         "Error: invalid status 'late': expected open, done, overdue or cancelled\n"),
+         "Ошибка: invalid status 'late': expected open, done, overdue or cancelled\n"),
         (("people", "add", "X", "--org", "Город Азов", "--email", "not-an-email"),
-         "Error: invalid email 'not-an-email' for 'X'\n"),
+         "Ошибка: invalid email 'not-an-email' for 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--timezone", "Mars/Base"),
-         "Error: unknown time zone 'Mars/Base' for 'X'\n"),
+         "Ошибка: unknown time zone 'Mars/Base' for 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--role", "boss"),
-         "Error: invalid role 'boss': expected one of officer, coordinator, lead, admin\n"),
+         "Ошибка: invalid role 'boss': expected one of officer, coordinator, lead, admin\n"),
         (("org", "import", str(tmp_path / "missing.csv")),
-         f"Error: file not found: {tmp_path / 'missing.csv'}\n"),
+         f"Ошибка: file not found: {tmp_path / 'missing.csv'}\n"),
         (("org", "import", str(bad_csv)),
-         f"Error: {bad_csv}: missing column(s) name (has: title, kind; expected: name, kind "
+         f"Ошибка: {bad_csv}: missing column(s) name (has: title, kind; expected: name, kind "
          "(optional: parent))\n"),
     ]
     for args, expected in cases:
@@ -192,7 +197,7 @@ def test_people_import_and_list(cli, tmp_path):
     )
     result = cli("people", "import", str(broken))
     assert (result.exit_code, result.output) == (
-        1, f"Error: {broken}, line 3: telegram_chat_id 'abc' is not a Telegram chat id "
+        1, f"Ошибка: {broken}, line 3: telegram_chat_id 'abc' is not a Telegram chat id "
         "(expected a whole number such as 123456789)\n")
     # The whole file is one transaction: the good first row was not kept either.
     people = json.loads(cli("people", "list", "--json").output)
@@ -213,10 +218,10 @@ def test_default_database_is_beside_the_config(cli, config_path: Path):
 def test_usage_mistakes_are_one_line_with_exit_code_2(cli):
     missing = cli("tasks", "extend", "1", "--to", "2021-09-01")
     assert (missing.exit_code, missing.output) == (
-        2, "Error: tracker tasks extend: Missing option '--reason'. "
-           "(see tracker tasks extend --help)\n")
+        2, "Ошибка: tracker tasks extend: Missing option '--reason'. "
+           "(см. tracker tasks extend --help)\n")
     unknown = cli("nonsense")
     assert (unknown.exit_code, unknown.output) == (
-        2, "Error: tracker: No such command 'nonsense'. (see tracker --help)\n")
+        2, "Ошибка: tracker: No such command 'nonsense'. (см. tracker --help)\n")
     assert cli("tasks", "show", "abc").output.count("\n") == 1
     assert cli("org").output.startswith("Usage: tracker org")  # no arguments: the help

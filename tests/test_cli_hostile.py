@@ -21,8 +21,8 @@ NON_ASCII = ["²", "①", "１", "१", "١٢", "٣"]  # isdigit() accepts some,
 
 
 def usage(command: str, param: str, message: str) -> str:
-    return (f"Error: tracker {command}: Invalid value for '{param}': {message} "
-            f"(see tracker {command} --help)")
+    return (f"Ошибка: tracker {command}: Invalid value for '{param}': {message} "
+            f"(см. tracker {command} --help)")
 
 
 def not_an_id(command: str, value: str, param: str = "ID") -> str:
@@ -46,28 +46,28 @@ def _id_cases():
         yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
     yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
     yield (["--config", "", "tasks", "list"], {}, 2,
-           "Error: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
-           "file path (see tracker --help)")
+           "Ошибка: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
+           "file path (см. tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
-    yield (["tasks", "show", "99"], {}, 1, "Error: assignment 99 not found")
-    yield (["extensions", "approve", "7"], {}, 1, "Error: extension request 7 not found")
+    yield (["tasks", "show", "99"], {}, 1, "Ошибка: assignment 99 not found")
+    yield (["extensions", "approve", "7"], {}, 1, "Ошибка: extension request 7 not found")
     # People and organisations named by id
     yield (["people", "add", "Икс", "--org", BIG], {}, 1,
-           f"Error: invalid organisation id '{BIG}': {RANGE}")
+           f"Ошибка: invalid organisation id '{BIG}': {RANGE}")
     yield (["tasks", "add", "Т", "--org", "0"], {}, 1,
-           f"Error: invalid organisation id '0': {RANGE}")
-    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Error: organisation '१' not found")
-    yield (["tasks", "list", "--person", BIG], {}, 1, f"Error: invalid person id '{BIG}': {RANGE}")
-    yield (["people", "invite", "0"], {}, 1, f"Error: invalid person id '0': {RANGE}")
+           f"Ошибка: invalid organisation id '0': {RANGE}")
+    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Ошибка: organisation '१' not found")
+    yield (["tasks", "list", "--person", BIG], {}, 1, f"Ошибка: invalid person id '{BIG}': {RANGE}")
+    yield (["people", "invite", "0"], {}, 1, f"Ошибка: invalid person id '0': {RANGE}")
     yield (["report", "overdue", "--org", "99999999999999999999"], {}, 1,
-           f"Error: invalid organisation id '99999999999999999999': {RANGE}")
+           f"Ошибка: invalid organisation id '99999999999999999999': {RANGE}")
     yield (["people", "add", "Икс", "--org", "2", "--telegram", "99999999999999999999"], {}, 2,
            usage("people add", "--telegram", "'99999999999999999999' is not a Telegram chat "
                  "id: expected a non-zero whole number such as 123456789"))
     yield (["report", "overdue", "--depth", "99999999999999999999"], {}, 1,
-           "Error: invalid --depth 99999999999999999999: expected 0 (every level) to 20")
+           "Ошибка: invalid --depth 99999999999999999999: expected 0 (every level) to 20")
     yield (["report", "overdue", "--depth", "-1"], {}, 1,
-           "Error: invalid --depth -1: expected 0 (every level) to 20")
+           "Ошибка: invalid --depth -1: expected 0 (every level) to 20")
     yield (["tasks", "list", "--limit", "0"], {}, 2,
            usage("tasks list", "--limit", f"'0' is not a count: {RANGE}"))
     yield (["outbox", "list", "--limit", "-3"], {}, 2,
@@ -137,7 +137,7 @@ def _environment_cases():
         ("TRACKER_TIMEZONE", "Moscow", "invalid setting timezone: unknown time zone 'Moscow'"),
     ]
     for name, value, message in env:
-        yield ["tasks", "list"], {name: value}, 1, f"Error: {name}: {message}"
+        yield ["tasks", "list"], {name: value}, 1, f"Ошибка: {name}: {message}"
 
 
 def _file_cases(tmp_path):
@@ -146,14 +146,14 @@ def _file_cases(tmp_path):
     plain = tmp_path / "plain.txt"
     plain.write_text("x", encoding="utf-8")
     out = ["report", "overdue", "--format", "csv", "--out"]
-    yield [*out, str(folder)], {}, 1, f"Error: cannot write {folder}: it is a folder; " \
+    yield [*out, str(folder)], {}, 1, f"Ошибка: cannot write {folder}: it is a folder; " \
         "expected a file name"
     yield [*out, str(tmp_path / "missing" / "r.csv")], {}, 1, \
-        f"Error: cannot write {tmp_path / 'missing' / 'r.csv'}: folder {tmp_path / 'missing'} " \
+        f"Ошибка: cannot write {tmp_path / 'missing' / 'r.csv'}: folder {tmp_path / 'missing'} " \
         "does not exist"
     yield [*out, str(plain / "r.csv")], {}, 1, \
-        f"Error: cannot write {plain / 'r.csv'}: folder {plain} does not exist"
-    yield [*out, "/proc/r.csv"], {}, 1, "Error: cannot write /proc/r.csv: No such file or " \
+        f"Ошибка: cannot write {plain / 'r.csv'}: folder {plain} does not exist"
+    yield [*out, "/proc/r.csv"], {}, 1, "Ошибка: cannot write /proc/r.csv: No such file or " \
         "directory"
 
 
@@ -177,7 +177,7 @@ def _config_cases(tmp_path):
     for n, (body, message) in enumerate(bad):
         path = tmp_path / f"bad{n}.toml"
         path.write_text(body, encoding="utf-8")
-        yield ["--config", str(path), "tasks", "list"], {}, 1, f"Error: {path}: {message}"
+        yield ["--config", str(path), "tasks", "list"], {}, 1, f"Ошибка: {path}: {message}"
 
 
 def _csv_cases(tmp_path):
@@ -188,42 +188,42 @@ def _csv_cases(tmp_path):
 
     people_head = "name;email;telegram_chat_id;organisation;role\n"
     one = csv_file("no_name.csv", "fio;kind\nГород;region\n")
-    yield ["org", "import", one], {}, 1, f"Error: {one}: missing column(s) name (has: fio, " \
+    yield ["org", "import", one], {}, 1, f"Ошибка: {one}: missing column(s) name (has: fio, " \
         "kind; expected: name, kind (optional: parent))"
     two = csv_file("extra.csv", "name,kind,colour\nГород,region,red\n")
-    yield ["org", "import", two], {}, 1, f"Error: {two}: unknown column(s) colour (expected: " \
+    yield ["org", "import", two], {}, 1, f"Ошибка: {two}: unknown column(s) colour (expected: " \
         "name, kind (optional: parent))"
     three = csv_file("role.csv", people_head + "Петров П.П.;p@example.ru;;Город Азов;officer\n"
                      "Сидоров С.С.;s@example.ru;;Город Азов;\n", "utf-8-sig")
-    yield ["people", "import", three], {}, 1, f"Error: {three}, line 3: empty role for " \
+    yield ["people", "import", three], {}, 1, f"Ошибка: {three}, line 3: empty role for " \
         "'Сидоров С.С.': expected one of officer, coordinator, lead, admin"
     four = csv_file("boss.csv", people_head + "\nПетров П.П.;p@example.ru;;Город Азов;boss\n")
-    yield ["people", "import", four], {}, 1, f"Error: {four}, line 3: invalid role 'boss': " \
+    yield ["people", "import", four], {}, 1, f"Ошибка: {four}, line 3: invalid role 'boss': " \
         "expected one of officer, coordinator, lead, admin"
     five = csv_file("chat.csv", people_head + "Петров П.П.;p@example.ru;١٢٣;Город Азов;officer\n")
-    yield ["people", "import", five], {}, 1, f"Error: {five}, line 2: telegram_chat_id '١٢٣' " \
+    yield ["people", "import", five], {}, 1, f"Ошибка: {five}, line 2: telegram_chat_id '١٢٣' " \
         "is not a Telegram chat id (expected a whole number such as 123456789)"
     six = csv_file("org.csv", people_head + "Петров П.П.;p@example.ru;;Город Нигде;officer\n")
-    yield ["people", "import", six], {}, 1, f"Error: {six}, line 2: organisation " \
+    yield ["people", "import", six], {}, 1, f"Ошибка: {six}, line 2: organisation " \
         "'Город Нигде' not found"
     seven = csv_file("mail.csv", people_head + "Петров П.П.;p@;;Город Азов;officer\n")
-    yield ["people", "import", seven], {}, 1, f"Error: {seven}, line 2: invalid email 'p@' " \
+    yield ["people", "import", seven], {}, 1, f"Ошибка: {seven}, line 2: invalid email 'p@' " \
         "for 'Петров П.П.'"
     eight = csv_file("empty.csv", "\n\n")
-    yield ["org", "import", eight], {}, 1, f"Error: {eight}: the file is empty; expected a " \
+    yield ["org", "import", eight], {}, 1, f"Ошибка: {eight}: the file is empty; expected a " \
         "header line name,kind"
 
 
 def _date_cases():
     yield (["tasks", "add", "Т", "--org", "2", "--due", "31.02.2021"], {}, 1,
-           "Error: invalid due date '31.02.2021': day is out of range for month")
+           "Ошибка: invalid due date '31.02.2021': day is out of range for month")
     yield (["tasks", "add", "Т", "--org", "2", "--due", "२०.०८.२०२१"], {}, 1,
-           "Error: invalid due date '२०.०८.२०२१': expected YYYY-MM-DD or DD.MM.YYYY")
+           "Ошибка: invalid due date '२०.०८.२०२१': expected YYYY-MM-DD or DD.MM.YYYY")
     yield (["tasks", "list", "--due-before", "２０２１-０８-２０"], {}, 1,
-           "Error: invalid --due-before date '２０２１-０８-２０': expected YYYY-MM-DD or "
+           "Ошибка: invalid --due-before date '２０２１-０８-２０': expected YYYY-MM-DD or "
            "DD.MM.YYYY")
     yield (["remind", "--at", "13.08.2021 25:00"], {}, 1,
-           "Error: invalid --at '13.08.2021 25:00': expected \"YYYY-MM-DD HH:MM\" (local time, "
+           "Ошибка: invalid --at '13.08.2021 25:00': expected \"YYYY-MM-DD HH:MM\" (local time, "
            "Europe/Moscow)")
 
 

@@ -139,7 +139,7 @@ def test_bad_config_through_the_cli_exits_1(tmp_path, cli, config_path):
     config_path.write_text("[smtp]\nstarttls = 1\n", encoding="utf-8")
     result = cli("tasks", "list")
     assert result.exit_code == 1
-    assert result.output == f"Error: {config_path}: unknown setting smtp.starttls\n"
+    assert result.output == f"Ошибка: {config_path}: unknown setting smtp.starttls\n"
 
 
 @pytest.mark.parametrize(

@@ -195,11 +195,11 @@ def test_a_folder_that_is_not_a_demo_is_refused(tmp_path, occupied):
     if occupied == "folder":
         target.mkdir()
         (target / "config.toml").write_text("# mine", encoding="utf-8")
-        expected = f"Error: {target} is not empty and holds no demo; remove it or choose " \
+        expected = f"Ошибка: {target} is not empty and holds no demo; remove it or choose " \
                    "another --dir\n"
     else:
         target.write_text("# mine", encoding="utf-8")
-        expected = f"Error: {target} is not a folder; choose another --dir\n"
+        expected = f"Ошибка: {target} is not a folder; choose another --dir\n"
     result = _demo(target)
     assert result.exit_code == 1
     assert result.output == expected

@@ -18,6 +18,7 @@ from tracker.core.enums import ChannelPref, OutboxStatus, Role
 from tracker.core.models import OutboxMessage, Person, ScheduledRun, fold
 from tracker.reports.digests import run_digests
 from tracker.runner import Service
+from tracker.runtime import build_runtime
 
 FRIDAY = report_dataset.msk(2021, 8, 13, 9, 0)
 
@@ -146,7 +147,8 @@ async def test_delivered_by_the_outbox_with_the_report_attached(db, settings, da
 @pytest.mark.asyncio
 async def test_a_digest_runs_once_per_period_across_restarts(db, settings, data, caplog):
     def service() -> Service:
-        return Service(settings, db, build_channels(settings), bot=False, clock=lambda: FRIDAY)
+        return Service(build_runtime(settings, db=db, channels=build_channels(settings),
+                                     clock=lambda: FRIDAY), bot=False)
 
     with caplog.at_level(logging.INFO, logger="tracker.runner"):
         await service().run_digest("lead")

@@ -479,7 +479,8 @@ def test_cli_email_test_reports_the_server_reply(tmp_path, monkeypatch):
     finally:
         controller.stop()
     assert result.exit_code == 0, result.output
-    assert result.output == f"Sent to a@b.ru via 127.0.0.1:{port} (none): 250 OK queued as 1\n"
+    assert result.output == (f"Отправлено на a@b.ru через 127.0.0.1:{port} (none): "
+                             "250 OK queued as 1\n")
     (got,) = recorder.messages
     assert got["Subject"] == "Проверка почты: тестовое сообщение системы контроля исполнения"
     assert f"127.0.0.1:{port}" in got.get_body(("plain",)).get_content()
@@ -495,4 +496,4 @@ def test_cli_email_test_without_smtp_host_fails(tmp_path, monkeypatch):
     monkeypatch.delenv("TRACKER_CONFIG", raising=False)
     result = CliRunner().invoke(email_app, ["test", "a@b.ru"])
     assert result.exit_code == 1
-    assert "Error: no SMTP server configured" in result.output
+    assert "Ошибка: no SMTP server configured" in result.output

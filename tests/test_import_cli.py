@@ -138,9 +138,9 @@ def test_batch_with_bad_files_imports_the_good_one_and_exits_1(cli, directory, r
     result = cli("import", "broken.toml", "missing.toml", roadmap, "wrong.toml", "--yes")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: broken.toml: line 3: text is missing",
-        "Error: missing.toml: cannot read: No such file or directory",
-        "Error: wrong.toml: line 1: due: impossible date in '31 февраля 2022': day 31 of "
+        "Ошибка: broken.toml: line 3: text is missing",
+        "Ошибка: missing.toml: cannot read: No such file or directory",
+        "Ошибка: wrong.toml: line 1: due: impossible date in '31 февраля 2022': day 31 of "
         "month 2",
     ]
     assert result.stdout.splitlines()[-1] == (
@@ -152,7 +152,7 @@ def test_nobody_to_assign_is_one_error_line(cli, roadmap, tmp_path):
     result = cli("import", roadmap, "--yes")  # an empty directory: no region
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: roadmap.toml: line 12: item 1: nobody to assign it to (некому "
+        "Ошибка: roadmap.toml: line 12: item 1: nobody to assign it to (некому "
         "поручить: в справочнике нет региона; сначала импортируйте организации)\n")
     assert _counts(tmp_path) == (0, 0, 0, 0)
 
@@ -208,7 +208,7 @@ def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
     assert result.exit_code == 1
     errors = result.stderr.splitlines()
     assert [e.split(":")[1].strip() for e in errors] == ["binary.txt", "empty.txt", "minutes.txt"]
-    assert all(e.startswith("Error: ") for e in errors)
+    assert all(e.startswith("Ошибка: ") for e in errors)
     assert "no decision section" in errors[2] and errors[2].endswith("and no deadlines")
     assert result.stdout.splitlines()[-1] == (
         "protocol.txt: импортирован как документ 1: задач 17, назначений 393")

@@ -101,7 +101,7 @@ def test_draft_takes_one_file(cli, tmp_path):
     shutil.copy(EXAMPLES / "working_group_protocol.txt", tmp_path / "a.txt")
     result = cli("import", "a.txt", "a.txt", "--draft", "d.toml")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: --draft принимает один файл"
+    assert result.stderr.strip() == "Ошибка: --draft принимает один файл"
 
 
 def test_preview_says_how_it_read_and_how_sure_each_deadline_is(cli, directory, tmp_path):

@@ -137,7 +137,7 @@ def test_import_of_bad_input_fails_and_writes_nothing(cli, directory, tmp_path, 
     result = cli("import", name, "--yes")
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
-    assert result.stderr.startswith(f"Error: {name}: {message.split(': ', 1)[1]}")
+    assert result.stderr.startswith(f"Ошибка: {name}: {message.split(': ', 1)[1]}")
     assert result.stderr.count("\n") == 1
     assert _counts(tmp_path) == before
 
@@ -150,7 +150,7 @@ def test_import_refuses_a_file_over_max_file_mb(cli, directory, tmp_path, config
     result = cli("import", "big.pdf", "--yes")
     assert result.exit_code == 1, result.output
     size = (tmp_path / "big.pdf").stat().st_size
-    assert result.stderr == (f"Error: big.pdf: file is too large ({size:,} bytes; the limit "
+    assert result.stderr == (f"Ошибка: big.pdf: file is too large ({size:,} bytes; the limit "
                              "is 10,000)\n")
     assert _counts(tmp_path) == before
 

@@ -37,9 +37,9 @@ def test_remind_sends_and_prints(cli, db, tmp_path):
     result = cli("remind", "--at", "2021-08-13 09:00")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "13.08.2021 09:00 (Europe/Moscow): 2 notices planned, 3 skipped as superseded; "
-        "1 message sent",
-        f"  [sent] email to Иванов Иван (person {world.officer_id}): reminder, assignments 2, 1: "
+        "13.08.2021 09:00 (Europe/Moscow): запланировано уведомлений: 2, пропущено как "
+        "устаревшие: 3; отправлено 1 сообщение",
+        f"  [sent] email — Иванов Иван (человек {world.officer_id}): reminder, поручения 2, 1: "
         "Сроки: 2 поручения, ближайший 16.08.2021",
     ]
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
@@ -50,7 +50,7 @@ def test_remind_sends_and_prints(cli, db, tmp_path):
 def test_bad_time_is_one_line_and_exit_1(cli, db):
     result = cli("remind", "--at", "13 августа")
     assert result.exit_code == 1
-    assert result.output == ("Error: invalid --at '13 августа': expected \"YYYY-MM-DD HH:MM\" "
+    assert result.output == ("Ошибка: invalid --at '13 августа': expected \"YYYY-MM-DD HH:MM\" "
                              "(local time, Europe/Moscow)\n")
 
 
@@ -66,16 +66,16 @@ def test_outbox_list_and_retry(cli, db):
     result = cli("outbox", "list", "--status", "failed")
     assert result.exit_code == 0
     assert result.output == (
-        f"{message.id:>6}  failed    email    reminder   Иванов Иван (person {world.officer_id}),"
-        " 2 items, attempts 1, 13.08.2021 09:00  error: 550 mailbox unavailable\n")
+        f"{message.id:>6}  failed    email    reminder   Иванов Иван (человек {world.officer_id}),"
+        " пунктов: 2, попыток: 1, 13.08.2021 09:00  ошибка: 550 mailbox unavailable\n")
     listed = json.loads(cli("outbox", "list", "--status", "failed", "--json").output)
     assert [row["id"] for row in listed] == [message.id]
     assert cli("outbox", "retry", str(message.id)).output == (
-        f"Message {message.id} will be sent again at the next pass.\n")
+        f"Сообщение {message.id} будет отправлено снова при следующем проходе.\n")
     again = cli("outbox", "retry", str(message.id))
     assert again.exit_code == 1
-    assert again.output == f"Error: outbox message {message.id} is pending, not failed\n"
-    assert cli("outbox", "retry", "999").output == "Error: outbox message 999 not found\n"
+    assert again.output == f"Ошибка: outbox message {message.id} is pending, not failed\n"
+    assert cli("outbox", "retry", "999").output == "Ошибка: outbox message 999 not found\n"
     assert cli("outbox", "list", "--status", "lost").output == (
-        "Error: invalid status 'lost': expected one of pending, sending, sent, failed, "
+        "Ошибка: invalid status 'lost': expected one of pending, sending, sent, failed, "
         "skipped, cancelled\n")

@@ -8,11 +8,13 @@ import pytest
 
 from notifications.channels.registry import build_channels
 from tracker.runner import Service
+from tracker.runtime import build_runtime
 
 
 @pytest.mark.asyncio
 async def test_wake_runs_the_tick_at_once(settings, db):
-    service = Service(settings, db, build_channels(settings), tick_seconds=3600, bot=False)
+    service = Service(build_runtime(settings, db=db, channels=build_channels(settings)),
+                      tick_seconds=3600, bot=False)
     running = asyncio.create_task(service.serve())
     try:
         async with asyncio.timeout(10):
@@ -50,7 +52,8 @@ async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkey
     monkeypatch.setenv("TRACKER_TELEGRAM__TOKEN", fake.token)
     settings = load_settings(config)
     db = open_database(settings.db_url)
-    service = Service(settings, db, build_channels(settings), tick_seconds=3600)
+    service = Service(build_runtime(settings, db=db, channels=build_channels(settings)),
+                      tick_seconds=3600)
     service.bot_retry_seconds = 0.2
     with caplog.at_level(logging.WARNING, logger="tracker.runner"):
         running = asyncio.create_task(service.serve())

@@ -205,7 +205,7 @@ def test_remind_counts_what_was_sent_and_what_was_left_pending(cli, db, config_p
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
     # The coordinator's Telegram escalation goes to the file channel (no token set).
-    assert lines[0].endswith("; 1 message sent, 3 left pending (will retry)"), lines[0]
+    assert lines[0].endswith("; отправлено 1 сообщение, ожидают повтора: 3"), lines[0]
     assert sum("[pending]" in line for line in lines) == 1  # tried once; two held back
     assert handler.messages == []
 
@@ -255,7 +255,7 @@ def test_remind_exits_1_when_a_setting_left_messages_pending(cli, db, config_pat
         server.stop()
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[0].endswith(
-        "; 1 message sent, 3 left pending (will retry)"), result.stdout
+        "; отправлено 1 сообщение, ожидают повтора: 3"), result.stdout
     named = [r.getMessage() for r in caplog.records if f"check {setting}" in r.getMessage()]
     assert len(named) == 1, caplog.text
     assert handler.messages == []
@@ -278,7 +278,7 @@ def test_remind_exits_0_when_the_server_only_asks_to_retry_later(cli, db, config
     finally:
         server.stop()
     assert result.exit_code == 0, result.output
-    assert "left pending (will retry)" in result.stdout.splitlines()[0], result.stdout
+    assert "ожидают повтора" in result.stdout.splitlines()[0], result.stdout
     assert len(handler.messages) == 2
 
 

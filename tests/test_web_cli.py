@@ -50,7 +50,7 @@ def test_invite_prints_or_emails_a_sign_in_link(settings, db, cli):
     assert message["Subject"] == "Ссылка для входа"
     assert "http://127.0.0.1:8080/signin/" in message.get_body(("plain",)).get_content()
     unknown = cli("web", "invite", "Никто")
-    assert unknown.exit_code == 1 and unknown.output.startswith("Error: ")
+    assert unknown.exit_code == 1 and unknown.output.startswith("Ошибка: ")
 
 
 def test_web_refuses_a_taken_port(settings, db, cli):
@@ -60,7 +60,7 @@ def test_web_refuses_a_taken_port(settings, db, cli):
         port = busy.getsockname()[1]
         result = cli("web", "--port", str(port))
     assert result.exit_code == 1
-    assert f"Error: cannot listen on 127.0.0.1:{port}" in result.output
+    assert f"Ошибка: cannot listen on 127.0.0.1:{port}" in result.output
 
 
 def test_run_with_web_serves_pages_beside_the_scheduler(tmp_path, config_path):

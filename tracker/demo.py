@@ -113,9 +113,9 @@ def _remove_own(folder: Path) -> None:
 
 
 def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
-    from notifications.channels.registry import build_channels
     from tracker.core.config import load_settings
     from tracker.core.db import open_database
+    from tracker.runtime import build_runtime
 
     default = Path(__file__).with_name("default_config.toml").read_text(encoding="utf-8")
     (folder / "config.toml").write_text(default, encoding="utf-8")
@@ -133,9 +133,8 @@ def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
         plan = _completion_plan(db, first)
         deadlines = [due for due, _ in plan.values() if due is not None]
         total_days = days or (max(deadlines) - first).days + PAST_LAST_DEADLINE
-        channels = build_channels(settings)
-        sent, last_day = asyncio.run(_walk(db, settings, channels, plan, first, total_days,
-                                           progress))
+        runtime = build_runtime(settings, db=db, worker="demo")
+        sent, last_day = asyncio.run(_walk(runtime, plan, first, total_days, progress))
         return _summary(db, settings, folder, last_day, sent, documents)
     finally:
         db.dispose()
@@ -176,9 +175,10 @@ def _read_protocols(settings) -> list:
 
     :raises InvalidInput: a seed protocol without a date (the walk starts from it).
     """
-    from tracker.cli.importing import read_document
+    from roadmaps.parser import parse_file
 
-    protocols = [read_document(path, settings) for path in PROTOCOLS]
+    limit = int(settings.import_.max_file_mb * 1_000_000)
+    protocols = [parse_file(path, max_bytes=limit) for path in PROTOCOLS]
     for path, parsed in zip(PROTOCOLS, protocols, strict=True):
         if parsed.date is None:
             raise InvalidInput(f"{path}: the seed protocol has no date")
@@ -259,11 +259,14 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
     return plan
 
 
-async def _walk(db, settings, channels, plan, first: date, total_days: int,
+async def _walk(runtime, plan, first: date, total_days: int,
                 progress: bool) -> tuple[int, date]:
-    """Tick at the send time of each day after `first`; returns (messages sent, last day)."""
-    from tracker.services.reminders import tick
-    from tracker.services.web_links import link_maker
+    """Tick at the send time of each day after `first`, through the service's own pass
+    (`tracker.runner.Service.pass_once`); returns (messages sent, last day)."""
+    from tracker.runner import Service
+
+    db, settings = runtime.db, runtime.settings
+    service = Service(runtime, bot=False)
 
     officers = _officers_of(db)
     by_day: dict[date, list[int]] = {}
@@ -275,8 +278,7 @@ async def _walk(db, settings, channels, plan, first: date, total_days: int,
     for offset in range(1, total_days + 1):
         day = first + timedelta(days=offset)
         moment = datetime.combine(day, settings.reminders.send_time, tzinfo=settings.zone)
-        report = await tick(db, settings, channels, now=moment.astimezone(UTC), worker="demo",
-                            links=link_maker(settings))
+        report = await service.pass_once(at=moment.astimezone(UTC))
         sent += report.sent
         if by_day.get(day):
             _complete(db, by_day[day], officers, (moment + timedelta(hours=4)).astimezone(UTC))

@@ -25,50 +25,82 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from tracker.core.models import ScheduledRun, utcnow
+from tracker.core.models import ScheduledRun
 
 logger = logging.getLogger("tracker.runner")
 
 
-def worker_name() -> str:
-    """Who holds a claim: host, process id and the process's start time (see
-    `tracker.core.workers`), so a restarted service on this host can tell the claims of a
-    dead predecessor from those of a live neighbour."""
-    from tracker.core.workers import worker_name as name
-
-    return name()
-
-
 class Service:
-    """The scheduler, the tick and the digests over one database."""
+    """The scheduler, the tick and the digests over one runtime (`tracker.runtime`).
 
-    def __init__(self, settings, db, channels, *, tick_seconds: float = 60, worker=None,
-                 bot: bool = True, clock=utcnow):
+    It owns delivery for every app: `tracker run` (the scheduler's ticks), `tracker
+    remind` and the demo (one pass, `pass_once`) and `tracker bot` (`serve_bot`: a
+    delivery pass whenever the bot recorded a notice). The runtime's clock is the one
+    place the service reads the time (tests fix it there).
+    """
+
+    def __init__(self, runtime, *, tick_seconds: float = 60, bot: bool = True):
+        self.runtime = runtime
         self.bot = bot
-        self.clock = clock  # the one place the service reads the time (tests fix it)
         self.bot_retry_seconds = 60.0  # between tries to reach Telegram at start-up
         self._scheduler = None
-        self.settings = settings
-        self.db = db
-        self.channels = channels
+        self._woken: asyncio.Event | None = None  # `serve_bot`: a pass was asked for
         self.tick_seconds = tick_seconds
-        self.worker = worker or worker_name()
         self.stop = asyncio.Event()
         self._busy = asyncio.Lock()
         self.ticks = 0
 
-    async def run_tick(self) -> None:
-        """One pass at the current time; errors are logged, the next tick tries again."""
+    @property
+    def settings(self):
+        return self.runtime.settings
+
+    @property
+    def db(self):
+        return self.runtime.db
+
+    @property
+    def channels(self):
+        return self.runtime.channels
+
+    @property
+    def worker(self) -> str:
+        return self.runtime.worker
+
+    def clock(self) -> datetime:
+        return self.runtime.now()
+
+    async def pass_once(self, *, at: datetime | None = None, dry_run: bool = False,
+                        keep_messages: bool = False):
+        """One planning and delivery pass as of `at` (default: now); returns its
+        `TickReport`. Errors reach the caller."""
         from tracker.services.reminders import tick
         from tracker.services.web_links import link_maker
 
+        return await tick(self.db, self.settings, self.channels,
+                          now=at if at is not None else self.clock(), worker=self.worker,
+                          dry_run=dry_run, stop=self.stop, keep_messages=keep_messages,
+                          links=link_maker(self.settings), clock=self.runtime.clock)
+
+    async def remind(self, *, at: datetime | None = None, dry_run: bool = False):
+        """`tracker remind`: one pass as of `at` (default: now) keeping its messages;
+        returns (the `TickReport`, the rows of what it sent or, dry, would send)."""
+        from tracker.services.pass_summary import dry_rows, sent_rows
+
+        at = at if at is not None else self.clock()
+        report = await self.pass_once(at=at, dry_run=dry_run, keep_messages=True)
+        if not dry_run:
+            return report, sent_rows(report=report)
+        with self.db.reading() as session:
+            return report, dry_rows(session=session, settings=self.settings, report=report,
+                                    now=at)
+
+    async def run_tick(self) -> None:
+        """One pass at the current time; errors are logged, the next tick tries again."""
         if self.stop.is_set():
             return
         async with self._busy:
             try:
-                report = await tick(self.db, self.settings, self.channels, now=self.clock(),
-                                    worker=self.worker, stop=self.stop,
-                                    links=link_maker(self.settings))
+                report = await self.pass_once()
             except Exception:
                 logger.exception("tick failed; the next one will try again")
                 return
@@ -79,6 +111,25 @@ class Service:
                             report.assignments_checked, report.planned, report.skipped,
                             report.sent, report.failed, report.pending,
                             report.plan_seconds, report.deliver_seconds)
+
+    async def deliver_now(self, *, at: datetime | None = None):
+        """Deliver what is pending as of `at` (default: now), without planning; returns
+        the pass's `TickReport`."""
+        from tracker.services.reminders import TickReport, deliver
+        from tracker.services.web_links import link_maker
+
+        report = TickReport()
+        await deliver(self.db, self.settings, self.channels,
+                      now=at if at is not None else self.clock(), worker=self.worker,
+                      report=report, stop=self.stop, links=link_maker(self.settings),
+                      clock=self.runtime.clock)
+        return report
+
+    async def run_delivery(self) -> None:
+        """`tracker bot`'s pass: deliver what the bot recorded (errors reach the caller)."""
+        async with self._busy:
+            await self.deliver_now()
+            self.ticks += 1
 
     async def run_digest(self, kind: str) -> None:
         """Record the run of `kind` for this period, then build and record the digests."""
@@ -107,10 +158,7 @@ class Service:
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, self._on_signal, signum)
+        self._install_signals()
         zone = self.settings.zone
         scheduler = AsyncIOScheduler(timezone=zone)
         options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
@@ -139,8 +187,40 @@ class Service:
 
     def wake(self) -> None:
         """Run the tick now instead of at its next interval (the bot recorded a notice)."""
-        if self._scheduler is not None and not self.stop.is_set():
+        if self.stop.is_set():
+            return
+        if self._woken is not None:
+            self._woken.set()
+        elif self._scheduler is not None:
             self._scheduler.modify_job("tick", next_run_time=datetime.now(UTC))
+
+    async def serve_bot(self) -> None:
+        """`tracker bot`: the bot alone until stopped, with a delivery pass whenever it
+        recorded a notice (the scheduler, in another process, sends everything else).
+        Telegram unreachable at start-up is an error here, not a retry."""
+        from tracker.bot.app import start_bot
+
+        self._install_signals()
+        self._woken = asyncio.Event()
+        stop_bot = await start_bot(self.runtime, kick=self.wake)
+        try:
+            while not self.stop.is_set():
+                waiter = asyncio.ensure_future(self._woken.wait())
+                stopper = asyncio.ensure_future(self.stop.wait())
+                await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                stopper.cancel()
+                if self._woken.is_set() and not self.stop.is_set():
+                    self._woken.clear()
+                    await self.run_delivery()
+        finally:
+            await stop_bot()
+
+    def _install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self._on_signal, signum)
 
     def _on_signal(self, signum: int) -> None:
         logger.info("received %s; stopping after the message in flight",
@@ -160,7 +240,7 @@ class Service:
         stop_bot = None
         while stop_bot is None and not self.stop.is_set():
             try:
-                stop_bot = await start_bot(self.db, self.settings, kick=self.wake)
+                stop_bot = await start_bot(self.runtime, kick=self.wake)
             except (TelegramError, OSError) as exc:
                 logger.warning("bot not started (%s: %s); next try in %gs",
                                type(exc).__name__, exc, self.bot_retry_seconds)

@@ -1,7 +1,7 @@
 """Which channel object delivers each `ChannelKind`, from the configuration.
 
 SMTP configured (`smtp.host`): the email channel; Telegram configured (a token in
-`TRACKER_TELEGRAM__TOKEN`) and the Telegram channel installed: that one. Anything not
+`TRACKER_TELEGRAM__TOKEN`): the Telegram channel. Anything not
 configured goes to the `FileChannel`, which writes into `outbox.directory`.
 """
 
@@ -35,10 +35,6 @@ def build_channels(settings: Settings) -> dict[ChannelKind, Channel]:
 def _telegram_channel(settings: Settings) -> Channel | None:
     if settings.telegram.token is None:
         return None
-    try:
-        from notifications.channels.telegram import TelegramChannel
-    except ModuleNotFoundError:
-        return None
-    if hasattr(TelegramChannel, "from_settings"):
-        return TelegramChannel.from_settings(settings)
-    return TelegramChannel(settings.telegram)
+    from notifications.channels.telegram import TelegramChannel
+
+    return TelegramChannel.from_settings(settings)

@@ -2,27 +2,26 @@
 
 `start_bot` does what `Application.run_polling` would, minus taking over the loop and
 the signals: `initialize`, `set_my_commands`, `start`, `updater.start_polling`; the
-returned coroutine function undoes it in reverse order. `tracker run` calls it next to
-the scheduler; `tracker bot` runs it alone (`run_bot`).
+returned coroutine function undoes it in reverse order. The service runner
+(`tracker.runner.Service`) calls it and owns delivery: `tracker run` next to the
+scheduler, `tracker bot` alone (`Service.serve_bot`). The bot only handles updates; it
+reads the time from the runtime's clock (`tracker.runtime`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-
-from tracker.core.models import utcnow
 
 logger = logging.getLogger("tracker.bot")
 
 
-def build_application(db, settings, *, clock: Callable = utcnow,
-                      kick: Callable[[], None] | None = None):
-    """The python-telegram-bot `Application` with every handler registered.
+def build_application(runtime, *, kick: Callable[[], None] | None = None):
+    """The python-telegram-bot `Application` with every handler registered, over the
+    runtime's database, settings and clock (tests fix the clock there).
 
-    `clock` gives the current time (tests fix it); `kick` is called after the bot
-    recorded messages for the outbox (extension notices) so they go out promptly.
+    `kick` is called after the bot recorded messages for the outbox (extension
+    notices) so that the service delivers them promptly.
     """
     from telegram import Update
     from telegram.ext import (
@@ -38,6 +37,7 @@ def build_application(db, settings, *, clock: Callable = utcnow,
     from notifications.channels.telegram import install_log_scrubber
     from tracker.bot import commands, common, presses, replies, web_link
 
+    settings = runtime.settings
     cfg = settings.telegram
     if cfg.token is None:
         from tracker.core.errors import ConfigError
@@ -53,7 +53,8 @@ def build_application(db, settings, *, clock: Callable = utcnow,
         .concurrent_updates(False)  # one update at a time: a user's steps stay in order
         .build()
     )
-    application.bot_data.update(db=db, settings=settings, clock=clock, kick=kick)
+    application.bot_data.update(db=runtime.db, settings=settings, clock=runtime.clock,
+                                kick=kick)
     application.add_handler(TypeHandler(Update, common.guard), group=-1)
     for name, callback in (("start", commands.start), ("help", commands.help_command),
                            ("tasks", commands.tasks), ("overdue", commands.overdue),
@@ -80,10 +81,11 @@ async def register_commands(application) -> None:
             language_code=language_code)
 
 
-async def start_bot(db, settings, *, clock: Callable = utcnow,
-                    kick: Callable[[], None] | None = None) -> Callable[[], Awaitable[None]]:
+async def start_bot(runtime, *, kick: Callable[[], None] | None = None
+                    ) -> Callable[[], Awaitable[None]]:
     """Start polling in the running loop; returns the coroutine function that stops it."""
-    application = build_application(db, settings, clock=clock, kick=kick)
+    settings = runtime.settings
+    application = build_application(runtime, kick=kick)
     try:
         await application.initialize()  # getMe: fails when Telegram is unreachable
         await register_commands(application)
@@ -105,27 +107,3 @@ async def start_bot(db, settings, *, clock: Callable = utcnow,
         logger.info("bot stopped")
 
     return stop
-
-
-async def run_bot(db, settings, *, stop_event: asyncio.Event) -> None:
-    """`tracker bot`: the bot alone, with a delivery pass whenever it recorded a notice
-    (the scheduler, in another process, sends everything else)."""
-    from notifications.channels.registry import build_channels
-    from tracker.runner import worker_name
-    from tracker.services.reminders import TickReport, deliver
-
-    wake = asyncio.Event()
-    stop_bot = await start_bot(db, settings, kick=wake.set)
-    try:
-        while not stop_event.is_set():
-            waiter = asyncio.ensure_future(wake.wait())
-            stopper = asyncio.ensure_future(stop_event.wait())
-            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
-            if wake.is_set():
-                wake.clear()
-                await deliver(db, settings, build_channels(settings), now=utcnow(),
-                              worker=worker_name(), report=TickReport(), stop=stop_event)
-    finally:
-        await stop_bot()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
-
 import typer
 
 from tracker.cli.context import app_context
+from tracker.core.i18n import _
 
 
 def bot(ctx: typer.Context) -> None:
@@ -19,23 +16,18 @@ def bot(ctx: typer.Context) -> None:
 
     Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot
     """
-    from tracker.bot.app import run_bot
-    from tracker.cli.remind import setup_logging
-    from tracker.core.errors import ConfigError
+    import asyncio
 
-    context = app_context(ctx)
-    settings, db = context.settings, context.db
+    from tracker.core.errors import ConfigError
+    from tracker.runner import Service
+    from tracker.runtime import configure_logging
+
+    runtime = app_context(ctx).runtime
+    settings = runtime.settings
+    runtime.db  # noqa: B018 - open (and upgrade) the database before polling starts
     if settings.telegram.token is None:
         raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
-    setup_logging()
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop.set)
-        await run_bot(db, settings, stop_event=stop)
+    configure_logging()
 
     from telegram.error import TelegramError
 
@@ -43,12 +35,9 @@ def bot(ctx: typer.Context) -> None:
     from tracker.core.errors import TrackerError
 
     try:
-        asyncio.run(main())
+        asyncio.run(Service(runtime).serve_bot())
     except (TelegramError, OSError) as exc:
         token = settings.telegram.token.get_secret_value()
-        raise TrackerError(f"cannot start the bot at {settings.telegram.api_url}: "
-                           f"{scrub(f'{type(exc).__name__}: {exc}', token)}") from None
-
-
-def register(app: typer.Typer) -> None:
-    app.command("bot")(bot)
+        raise TrackerError(_("cannot start the bot at {url}: {error}").format(
+            url=settings.telegram.api_url,
+            error=scrub(f"{type(exc).__name__}: {exc}", token))) from None

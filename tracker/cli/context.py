@@ -1,4 +1,4 @@
-"""What every command needs: the settings, the database, the clock, output helpers."""
+"""What every command needs: the settings, the runtime (database, clock), output helpers."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from tracker.core.errors import TrackerError
 
 @dataclass
 class AppContext:
-    """Built once per invocation by the main callback; settings and database are lazy."""
+    """Built once per invocation by the main callback; the settings and the runtime
+    (`tracker.runtime.Runtime`: database, clock, channels, worker name) are lazy."""
 
     config_path: str | None = None
     _settings: Any = field(default=None, repr=False)
-    _db: Any = field(default=None, repr=False)
+    _runtime: Any = field(default=None, repr=False)
 
     @property
     def settings(self):
@@ -30,26 +31,27 @@ class AppContext:
         return self._settings
 
     @property
-    def db(self):
-        if self._db is None:
-            from tracker.core.db import open_database
+    def runtime(self):
+        """The process's one runtime, built on first use."""
+        if self._runtime is None:
+            from tracker.runtime import build_runtime
 
-            self._db = open_database(self.settings.db_url)
-        return self._db
+            self._runtime = build_runtime(self.settings)
+        return self._runtime
+
+    @property
+    def db(self):
+        return self.runtime.db
 
     def now(self) -> datetime:
-        from tracker.core.models import utcnow
-
-        return utcnow()
+        return self.runtime.now()
 
     def today(self) -> date:
-        from tracker.core.dates import local_today
-
-        return local_today(self.now(), self.settings.zone)
+        return self.runtime.today()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
+        if self._runtime is not None:
+            self._runtime.close()
 
 
 def app_context(ctx: typer.Context) -> AppContext:

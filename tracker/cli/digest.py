@@ -8,8 +8,6 @@ nothing new) and delivers what is pending in the outbox now.
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
 from tracker.cli.context import app_context
@@ -107,10 +105,10 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
 
     Example: tracker digest send --kind coordinator
     """
-    from notifications.channels.registry import build_channels
+    import asyncio
+
     from tracker.reports.digests import record_digests
-    from tracker.runner import worker_name
-    from tracker.services.reminders import TickReport, deliver
+    from tracker.runner import Service
 
     context = app_context(ctx)
     kind = _check_kind(kind)
@@ -119,9 +117,7 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
     moment = _moment(context, as_of)
     recorded = record_digests(db, settings, "lead_summary" if kind == "lead"
                               else "coordinator_digest", moment)
-    report = TickReport()
     now = max(moment, context.now())  # an --as-of in the past is deliverable now
-    asyncio.run(deliver(db, settings, build_channels(settings), now=now, worker=worker_name(),
-                        report=report))
+    report = asyncio.run(Service(context.runtime, bot=False).deliver_now(at=now))
     typer.echo(texts["recorded"].format(recorded=recorded, sent=report.sent,
                                         failed=report.failed))

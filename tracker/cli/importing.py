@@ -16,6 +16,7 @@ from typing import Any
 import typer
 
 from tracker.cli.context import app_context, print_json
+from tracker.core.i18n import _
 
 TEXTS = {
     "ru": {
@@ -136,7 +137,7 @@ def import_command(
     texts = TEXTS.get(settings.locale, TEXTS["ru"])
     if draft is not None:
         if len(files) != 1:
-            typer.echo(f"Error: {texts['draft_many']}", err=True)
+            typer.echo(_("Error: {message}").format(message=texts["draft_many"]), err=True)
             raise typer.Exit(1)
         _write_draft(texts, files[0], draft, settings)
         return
@@ -188,7 +189,7 @@ def _report(path: Path, exc: Exception) -> bool:
         if message.startswith(prefix):
             message = message[len(prefix):].lstrip(" :,")
             break
-    typer.echo(f"Error: {path}: {message}", err=True)
+    typer.echo(_("Error: {message}").format(message=f"{path}: {message}"), err=True)
     return True
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tracker.cli.context import app_context
+from tracker.core.i18n import _
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "default_config.toml"
 
@@ -21,11 +22,11 @@ def init(ctx: typer.Context) -> None:
     context = app_context(ctx)
     target = Path(context.config_path) if context.config_path else Path.cwd() / "config.toml"
     if target.exists():
-        typer.echo(f"Config exists: {target} (left as it is)")
+        typer.echo(_("Config exists: {path} (left as it is)").format(path=target))
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-        typer.echo(f"Wrote {target}")
+        typer.echo(_("Wrote {path}").format(path=target))
     context.config_path = str(target)
     from tracker.core.db import Database, upgrade
 
@@ -34,9 +35,5 @@ def init(ctx: typer.Context) -> None:
         changed = upgrade(db)
     finally:
         db.dispose()
-    state = "created" if changed else "up to date"
-    typer.echo(f"Database {state}: {context.settings.db_url}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
+    line = _("Database created: {url}") if changed else _("Database up to date: {url}")
+    typer.echo(line.format(url=context.settings.db_url))

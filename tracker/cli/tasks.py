@@ -197,25 +197,13 @@ def show(
 
     Example: tracker tasks show 12
     """
-    from sqlalchemy import select
-
-    from tracker.core.models import Document, Organisation, Person, Task
-    from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
+    from tracker.services.history import assignment_history
 
     context = app_context(ctx)
     today = _today(context, as_of)
     with context.db.reading() as session:
-        a = get_assignment(session=session, assignment_id=assignment_id)
-        task = session.get(Task, a.task_id)
-        view = AssignmentView(
-            a, task, session.get(Organisation, a.organisation_id),
-            session.get(Person, a.person_id) if a.person_id else None,
-            session.get(Document, task.document_id) if task.document_id else None,
-        )
-        events = assignment_events(session=session, assignment_id=assignment_id)
-        wanted = {_recipient_id(e) for e, _ in events} - {None}
-        names = dict(session.execute(select(Person.id, Person.name)
-                                     .where(Person.id.in_(sorted(wanted)))).all()) if wanted else {}
+        history = assignment_history(session=session, assignment_id=assignment_id)
+    view, events, names = history.view, history.events, history.names
     data = _view_json(view, today)
     data["events"] = [
         {"kind": str(e.kind), "at": e.at, "via": str(e.via), "by": p.name if p else None,
@@ -231,15 +219,9 @@ def show(
 
 
 def _recipient_id(event) -> int | None:
-    import json
+    from tracker.services.history import recipient_id
 
-    if not event.details or str(event.kind) not in ("reminded", "escalated"):
-        return None
-    try:
-        found = json.loads(event.details).get("recipient_id")
-    except (ValueError, AttributeError):
-        return None
-    return found if isinstance(found, int) else None
+    return recipient_id(event)
 
 
 def _show_text(view, data, events, names, today, settings, wide: bool) -> str:

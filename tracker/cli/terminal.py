@@ -13,8 +13,6 @@ import shutil
 import sys
 from collections.abc import Iterable
 
-from rich.console import Console
-
 MAX_WIDTH = 100  # columns a table may take unless --wide
 WIDE = 1000  # "as wide as it takes": rich never cuts below this
 
@@ -30,6 +28,8 @@ def width(wide: bool = False) -> int:
 
 def render(renderables: Iterable, *, wide: bool = False) -> str:
     """The renderables as plain text (colours kept only for a terminal)."""
+    from rich.console import Console  # here, not at the top: only output with tables pays
+
     console = Console(width=width(wide), highlight=False, soft_wrap=False, record=False,
                       force_terminal=sys.stdout.isatty(), no_color=not sys.stdout.isatty(),
                       file=_Sink())
@@ -54,6 +54,8 @@ def emit(renderables: Iterable, *, wide: bool = False) -> None:
     text = render(renderables, wide=wide)
     height = shutil.get_terminal_size((MAX_WIDTH, 24)).lines
     if should_page(text, is_tty=sys.stdout.isatty(), height=height):
+        from rich.console import Console
+
         console = Console(width=width(wide), highlight=False, soft_wrap=False)
         with console.pager(styles=True):
             for item in renderables:

@@ -1,4 +1,4 @@
-"""Evidence files uploaded through the web workspace.
+"""Evidence files: uploaded through the web workspace, or sent to the bot (`record_file`).
 
 Files are kept in a folder beside the database (`[web] evidence_dir`), one sub-folder
 per assignment, under a random name with the original extension; the `Evidence` row
@@ -92,6 +92,20 @@ def store(*, session: Session, assignment: Assignment, person: Person, upload: U
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    return row
+
+
+def record_file(*, session: Session, assignment: Assignment, person: Person, file_id: str,
+                file_name: str | None, mime_type: str | None, now: datetime,
+                via: Via) -> Evidence:
+    """Keep a file the messenger holds (its own `file_id`) with the assignment, with the
+    EVIDENCE event, in the caller's transaction."""
+    row = Evidence(assignment_id=assignment.id, person_id=person.id, file_id=file_id,
+                   file_name=file_name, mime_type=mime_type, at=now)
+    session.add(row)
+    record_event(session=session, kind=EventKind.EVIDENCE, via=via, at=now,
+                 assignment_id=assignment.id, task_id=assignment.task_id, person_id=person.id,
+                 file_id=file_id, file_name=file_name)
     return row
 
 

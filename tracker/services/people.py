@@ -199,3 +199,14 @@ def chat_moved(session: Session, person_id: int, new_chat_id: int) -> None:
         session.add(person)
         session.flush()
 
+
+def set_preferences(*, session: Session, person: Person, channels: ChannelPref | None = None,
+                    locale: str | None = None) -> Person:
+    """A person's own choices: the channels reminders come by and the language."""
+    if channels is not None:
+        person.channels = channels
+    if locale is not None:
+        person.locale = locale
+    session.add(person)
+    session.flush()
+    return person

@@ -1,0 +1,26 @@
+"""`tracker demo`: the whole product on a demo folder (`tracker.demo`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.cli.checks import nonempty
+from tracker.core.i18n import _
+
+
+def demo(
+    directory: str = typer.Option("demo", "--dir", callback=nonempty("a folder"),
+                                  help=_("Folder for the demo's config, database and outbox "
+                                         "(created; must be empty or a demo).")),
+    days: int = typer.Option(None, "--days", min=1,
+                             help=_("Days to walk (default: past the last deadline).")),
+) -> None:
+    """Show the whole product: the Rostov region, two real protocols, a year of reminders.
+
+    Example: tracker demo
+    """
+    from tracker.demo import run_demo
+
+    run_demo(Path(directory), days=days)

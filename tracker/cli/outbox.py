@@ -1,0 +1,65 @@
+"""`tracker outbox list|retry`: inspect and retry outgoing messages."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli.checks import count_parser, id_parser, nonempty
+from tracker.cli.context import app_context, print_json
+from tracker.core.i18n import _
+
+app = typer.Typer(no_args_is_help=True, help=_("Inspect and retry outgoing messages."))
+
+
+@app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    status: str = typer.Option(None, "--status",
+                               callback=nonempty("pending, sending, sent, failed, skipped or "
+                                                 "cancelled"),
+                               help=_("pending, sending, sent, failed, skipped or cancelled.")),
+    limit: int = typer.Option(50, "--limit", parser=count_parser,
+                              help=_("Newest first, at most this many.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
+) -> None:
+    """List outgoing messages, newest first.
+
+    Example: tracker outbox list --status failed
+    """
+    from notifications.outbox.view import list_messages
+
+    context = app_context(ctx)
+    with context.db.reading() as session:
+        rows = list_messages(session, status=status, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo(_("No messages."))
+        return
+    from tracker.core.dates import format_local
+
+    zone = context.settings.zone
+    for row in rows:
+        error = _("  error: {error}").format(error=row["last_error"]) if row["last_error"] else ""
+        when = format_local(row["sent_at"] or row["next_attempt_at"], zone)
+        typer.echo(f"{row['id']:>6}  {row['status']:<9} {row['channel']:<8} {row['kind']:<10} "
+                   + _("{person} (person {person_id}), {items} items, attempts {attempts}, "
+                       "{when}").format(when=when, **{k: row[k] for k in (
+                           "person", "person_id", "items", "attempts")})
+                   + error)
+
+
+@app.command("retry")
+def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID",
+                                                                 parser=id_parser)) -> None:
+    """Send a failed message again at the next pass.
+
+    Example: tracker outbox retry 12
+    """
+    from notifications.delivery.failures import retry
+
+    context = app_context(ctx)
+    with context.db.transaction() as session:
+        retry(session, message_id, now=context.now())
+    typer.echo(_("Message {id} will be sent again at the next pass.").format(id=message_id))
