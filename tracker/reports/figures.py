@@ -412,18 +412,23 @@ def _group_names(session: Session, by: GroupBy, keys: list) -> dict:
     from tracker.core.titles import document_title
 
     ids = [k for k in keys if k is not None]
+    # Bounded IN lists: a country has a hundred thousand people (PostgreSQL takes at
+    # most 65,535 parameters a statement).
+    chunks = [ids[start:start + 5000] for start in range(0, len(ids), 5000)]
     if by == GroupBy.DOCUMENT:
         names = {None: ("Без документа", None)}
-        for doc in session.scalars(select(Document).where(Document.id.in_(ids))):
-            names[doc.id] = (document_title(doc), doc.title)
+        for chunk in chunks:
+            for doc in session.scalars(select(Document).where(Document.id.in_(chunk))):
+                names[doc.id] = (document_title(doc), doc.title)
         return names
     if by == GroupBy.PERSON:
         names = {None: ("Исполнитель не назначен", None)}
-        query = (select(Person.id, Person.name, Organisation.name)
-                 .join(Organisation, Organisation.id == Person.organisation_id)
-                 .where(Person.id.in_(ids)))
-        for pid, name, org_name in session.exec(query):
-            names[pid] = (name, org_name)
+        for chunk in chunks:
+            query = (select(Person.id, Person.name, Organisation.name)
+                     .join(Organisation, Organisation.id == Person.organisation_id)
+                     .where(Person.id.in_(chunk)))
+            for pid, name, org_name in session.exec(query):
+                names[pid] = (name, org_name)
         return names
     return {str(level): (LEVEL_NAMES_RU[level], None) for level in Level}
 
