@@ -423,11 +423,17 @@ def _group_names(session: Session, by: GroupBy, keys: list) -> dict:
         return names
     if by == GroupBy.PERSON:
         names = {None: ("Исполнитель не назначен", None)}
+        query = (select(Person.id, Person.name, Organisation.name)
+                 .join(Organisation, Organisation.id == Person.organisation_id))
+        if len(chunks) > 1:  # most people: read them all, keep those asked for
+            wanted = set(ids)
+            for pid, name, org_name in session.connection().execute(query):
+                if pid in wanted:
+                    names[pid] = (name, org_name)
+            return names
         for chunk in chunks:
-            query = (select(Person.id, Person.name, Organisation.name)
-                     .join(Organisation, Organisation.id == Person.organisation_id)
-                     .where(Person.id.in_(chunk)))
-            for pid, name, org_name in session.exec(query):
+            for pid, name, org_name in session.connection().execute(
+                    query.where(Person.id.in_(chunk))):
                 names[pid] = (name, org_name)
         return names
     return {str(level): (LEVEL_NAMES_RU[level], None) for level in Level}
