@@ -19,6 +19,10 @@ floor 0.215 s; totals and each view 1.3-1.7 s (6-8x); decision progress 2.0 s (9
 whole report 2.9-3.8 s in every format (13-18x), max RSS 228 MiB. Under load 5-8 the
 floor was 0.37-0.67 s and the whole report 4.5-12 s (11-18x). Before the one-scan
 rewrite (main at 293388a) the whole report took 13.7 s, about 115-150x its floor.
+
+Issue 16.3 (branch perf, load 6-10, CPU times of old and new code run alternately):
+floor 0.28-0.33 s; whole report + JSON 4.16-4.22 s -> 3.54-3.75 s, + XLSX 5.65-6.55 s ->
+4.51-4.74 s. The goal of 2 s wall could not be measured on a quiet machine.
 """
 
 from __future__ import annotations

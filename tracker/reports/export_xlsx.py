@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import io
 import math
+from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -156,15 +158,23 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], rows: list[dict], totals:
         header.font, header.fill, header.alignment = HEADER_FONT, HEADER_FILL, TOP
     ws.row_dimensions[1].height = _height(
         [c.label(locale) for c in columns], widths, bold=True)
-    for row in rows:
+    # A cell's style is looked up in the workbook's style lists on every assignment;
+    # each (column, highlighted) style is made once and copied to the other rows.
+    styles: dict[tuple[int, bool], StyleArray] = {}
+    for r, row in enumerate(rows, start=2):  # the header is row 1
         values = [cell(row, c) for c in columns]
         ws.append(values)
-        r = ws.max_row
         for index, column in enumerate(columns, start=1):
             target = ws.cell(row=r, column=index)
+            hot = column.key in highlight and _positive(target.value, row)
+            style = styles.get((index, hot))
+            if style is not None:
+                target._style = copy(style)
+                continue
             _format(target, column)
-            if column.key in highlight and _positive(target.value, row):
+            if hot:
                 target.fill, target.font = OVERDUE_FILL, OVERDUE_FONT
+            styles[(index, hot)] = copy(target._style)
         ws.row_dimensions[r].height = _height(values, widths)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{ws.max_row}"  # the data rows, not the «Итого» row

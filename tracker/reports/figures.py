@@ -405,18 +405,29 @@ def _group_names(session: Session, by: GroupBy, keys: list) -> dict:
     from tracker.core.titles import document_title
 
     ids = [k for k in keys if k is not None]
+    # Bounded IN lists: a country has a hundred thousand people (PostgreSQL takes at
+    # most 65,535 parameters a statement).
+    chunks = [ids[start:start + 5000] for start in range(0, len(ids), 5000)]
     if by == GroupBy.DOCUMENT:
         names = {None: ("Без документа", None)}
-        for doc in session.scalars(select(Document).where(Document.id.in_(ids))):
-            names[doc.id] = (document_title(doc), doc.title)
+        for chunk in chunks:
+            for doc in session.scalars(select(Document).where(Document.id.in_(chunk))):
+                names[doc.id] = (document_title(doc), doc.title)
         return names
     if by == GroupBy.PERSON:
         names = {None: ("Исполнитель не назначен", None)}
         query = (select(Person.id, Person.name, Organisation.name)
-                 .join(Organisation, Organisation.id == Person.organisation_id)
-                 .where(Person.id.in_(ids)))
-        for pid, name, org_name in session.exec(query):
-            names[pid] = (name, org_name)
+                 .join(Organisation, Organisation.id == Person.organisation_id))
+        if len(chunks) > 1:  # most people: read them all, keep those asked for
+            wanted = set(ids)
+            for pid, name, org_name in session.connection().execute(query):
+                if pid in wanted:
+                    names[pid] = (name, org_name)
+            return names
+        for chunk in chunks:
+            for pid, name, org_name in session.connection().execute(
+                    query.where(Person.id.in_(chunk))):
+                names[pid] = (name, org_name)
         return names
     return {str(level): (LEVEL_NAMES_RU[level], None) for level in Level}
 

@@ -152,14 +152,15 @@ def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
     orgs = {oid: (key, name, kind) for oid, key, name, kind in session.connection().execute(
         select(_O.c.id, _O.c.name_key, _O.c.name, _O.c.kind))}
+    rank = {o: i for i, o in enumerate(sorted(orgs, key=lambda o: (orgs[o][0], o)))}
     out = []
     for task_id, r in rows.items():
         task = tasks[task_id]
         doc = docs.get(task.document_id)
-        kinds = {orgs[o][2] for o in set(r.orgs)}
+        kinds = r.kinds
         t = r.tally
         done = t.done_on_time + t.done_late
-        pending = sorted(r.pending, key=lambda o: (orgs[o][0], o))
+        pending = sorted(r.pending, key=rank.__getitem__)
         if pending_limit is not None:
             pending = pending[:pending_limit]
         out.append(DecisionProgress(

@@ -24,13 +24,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, literal, literal_column, select
+from sqlalchemy import BigInteger, case, func, literal, literal_column, select
 from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind
 from tracker.core.models import Assignment, Event, Organisation, Task
 from tracker.core.orgtree import subtree_select
-from tracker.reports.sqlfuncs import days_between, id_list, local_date, on_or_before_local
+from tracker.reports.sqlfuncs import (
+    day_number,
+    id_list,
+    local_date,
+    local_day_number,
+    on_or_before_local,
+)
 
 _A = Assignment.__table__
 _T = Task.__table__
@@ -38,9 +44,8 @@ _O = Organisation.__table__
 _E = Event.__table__
 
 ON_TIME, LATE, OPEN, OVERDUE, OVERDUE_7, OVERDUE_30 = 1, 2, 3, 4, 5, 6
-# GROUP BY the output column by name: repeating the CASE there would evaluate it twice
-# per row (its bound parameters differ, so SQLite cannot tell the two are the same).
-_OUTCOME = literal_column("outcome")
+# Groups are by the output column's name: repeating the CASE in GROUP BY would evaluate
+# it twice per row (its bound parameters differ, so SQLite cannot tell they are the same).
 DONE_CODES = frozenset({ON_TIME, LATE})
 OVERDUE_CODES = frozenset({OVERDUE, OVERDUE_7, OVERDUE_30})
 
@@ -91,7 +96,9 @@ class Tally:
 
 
 def _outcome(w):
-    """(outcome code, days late) of each counted row, as SQL expressions."""
+    """(outcome code, days late) of each counted row, as SQL expressions. The days are
+    NULL (not 0) on rows that are not late, so only late rows pay for date arithmetic,
+    and that arithmetic is on day numbers (see `sqlfuncs.day_number`)."""
     a = _A.c
     day = literal(w.as_of)
     done = ((a.status == AssignmentStatus.DONE) & a.completed_at.is_not(None)
@@ -109,14 +116,21 @@ def _outcome(w):
         (a.due_date >= literal(w.as_of - timedelta(days=30)), OVERDUE_7),
         else_=OVERDUE_30,
     )
-    completed_on = local_date(a.completed_at, literal(w.zone_name), literal(w.offset_seconds))
-    # Nothing due before the date was late (done or not): most rows stop at the first test.
+    due_day = day_number(a.due_date)
+    completed_day = local_day_number(a.completed_at, literal(w.zone_name),
+                                     literal(f"{w.offset_seconds:+d} seconds"))
+    # Nothing due on or after the date was late (done or not): most rows stop here.
     days = case(
-        (a.due_date.is_(None) | (a.due_date >= day), 0),
-        (done, case((on_time, 0), else_=days_between(completed_on, a.due_date))),
-        else_=days_between(day, a.due_date),
+        (a.due_date.is_(None) | (a.due_date >= day), None),
+        (done, case((on_time, None), else_=completed_day - due_day)),
+        else_=literal(_day_number(w.as_of)) - due_day,
     )
-    return code, days
+    return code, days, done
+
+
+def _day_number(day: date) -> int:
+    """The day number `sqlfuncs.day_number` gives a date (the Julian day number)."""
+    return day.toordinal() + 1721425
 
 
 def _clock(seconds: int) -> str:
@@ -164,19 +178,28 @@ class Holders:
     total: Tally = field(default_factory=Tally)
 
 
+# Group keys are single integers: SQLite has no hash aggregation, so GROUP BY sorts
+# every row, and sorting one integer per row is cheaper than comparing three columns.
+# (organisation, person, outcome) -> ((organisation * _SPAN) + person + 1) * 8 + outcome.
+_SPAN = 2**31
+
+
 def by_holder(session: Session, w, root_org_id: int | None,
               only: dict | None = None) -> Holders:
-    code, days = _outcome(w)
+    code, days, _done = _outcome(w)
     a = _A.c
-    org, person = _unindexed(a.organisation_id), _unindexed(a.person_id)
-    query = (select(org, person, code.label("outcome"), func.count(), func.sum(days),
-                    func.min(a.due_date))
+    key = ((a.organisation_id * literal(_SPAN, BigInteger()) + func.coalesce(a.person_id, -1)
+            + 1) * 8 + code).label("holder")
+    query = (select(key, func.count(), func.sum(days), func.min(a.due_date))
              .where(*counted(session, w, root_org_id, only))
-             .group_by(org, person, _OUTCOME))
+             .group_by(literal_column("holder")))
     out = Holders()
     connection = session.connection()
-    for org, person, c, n, d, oldest in connection.execute(query):
-        for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
+    for k, n, d, oldest in connection.execute(query):
+        holder, c = divmod(k, 8)
+        org, person = divmod(holder, _SPAN)
+        for tally in (_get(out.orgs, org), _get(out.people, person - 1 if person else None),
+                      out.total):
             tally.add(c, n, d, oldest)
     ext = _extension_query(session, w, root_org_id, [a.organisation_id, a.person_id], only)
     for org, person, n in connection.execute(ext):
@@ -187,44 +210,42 @@ def by_holder(session: Session, w, root_org_id: int | None,
 
 @dataclass
 class TaskRow:
-    """One task's tally, and its organisations: all, and those not done by the date
-    (ids, an organisation once per assignment)."""
+    """One task's tally, the least and the greatest kind of its organisations (one
+    element: they all share it), and the organisations that have not done it by the
+    date (ids, an organisation once per assignment)."""
 
     tally: Tally = field(default_factory=Tally)
-    orgs: list[int] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
     pending: list[int] = field(default_factory=list)
 
 
 def by_task(session: Session, w, root_org_id: int | None,
             only: dict | None = None) -> dict[int, TaskRow]:
-    code, days = _outcome(w)
+    code, days, done = _outcome(w)
     a = _A.c
-    task = _unindexed(a.task_id)
-    query = (select(task, code.label("outcome"), func.count(), func.sum(days),
-                    func.min(a.due_date), id_list(a.organisation_id))
+    key = (a.task_id * 8 + code).label("task_outcome")
+    not_done_org = case((done, None), else_=a.organisation_id)
+    # `+ 0`: SQLite must scan `assignment` and look each organisation up, never the
+    # other way round (through the organisation index: random table order).
+    query = (select(key, func.count(), func.sum(days), func.min(a.due_date),
+                    id_list(not_done_org), func.min(_O.c.kind), func.max(_O.c.kind))
+             .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
              .where(*counted(session, w, root_org_id, only))
-             .group_by(task, _OUTCOME))
+             .group_by(literal_column("task_outcome")))
     out: dict[int, TaskRow] = {}
     connection = session.connection()
-    for task, c, n, d, oldest, ids in connection.execute(query):
+    for k, n, d, oldest, ids, least, greatest in connection.execute(query):
+        task, c = divmod(k, 8)
         row = out.get(task)
         if row is None:
             row = out[task] = TaskRow()
         row.tally.add(c, n, d, oldest)
-        org_ids = [int(i) for i in ids.split(",")] if ids else []
-        row.orgs.extend(org_ids)
-        if c not in DONE_CODES:
-            row.pending.extend(org_ids)
+        row.kinds.update((least, greatest))
+        if ids:
+            row.pending.extend(map(int, ids.split(",")))
     for task, n in connection.execute(_extension_query(session, w, root_org_id, [a.task_id], only)):
         out[task].tally.extensions += n
     return out
-
-
-def _unindexed(column):
-    """`column + 0`: the same value, but SQLite no longer walks the column's index to
-    group by it (index order is random table order: several times slower than a scan
-    and a sort of a few thousand groups)."""
-    return (column + 0).label(column.name)
 
 
 def _extension_query(session: Session, w, root_org_id: int | None, keys: list,

@@ -117,3 +117,59 @@ def _id_list_default(element, compiler, **kw):
 def _id_list_sqlite(element, compiler, **kw):
     (column,) = list(element.clauses)
     return f"group_concat({compiler.process(column, **kw)}, ',')"
+
+
+class day_number(FunctionElement):
+    """A date's Julian day number (2451545 for 1 January 2000): `day_number(date)`.
+    Differences of day numbers are days, so a report sums them per group instead of
+    calling a date function per row on both sides of every subtraction."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+class local_day_number(FunctionElement):
+    """The Julian day number of a UTC timestamp's local calendar day:
+    `local_day_number(column, zone_name, modifier)`, where `modifier` ('+10800 seconds')
+    is the zone's fixed offset for SQLite (see `local_date`); PostgreSQL converts with
+    the zone."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "local_day_number"
+
+
+_JD_2000 = 2451545  # the Julian day number of 2000-01-01
+
+
+@compiles(day_number)
+def _day_number_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"(CAST({compiler.process(column, **kw)} AS DATE) - DATE '2000-01-01' + {_JD_2000})"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    # julianday('2000-01-01') is 2451544.5: the day starts at noon before.
+    return f"CAST(julianday({compiler.process(column, **kw)}) + 0.5 AS INTEGER)"
+
+
+@compiles(local_day_number)
+def _local_day_number_default(element, compiler, **kw):
+    column, zone, _modifier = list(element.clauses)
+    return (
+        f"(CAST(({compiler.process(column, **kw)} AT TIME ZONE "
+        f"{compiler.process(zone, **kw)}) AS DATE) - DATE '2000-01-01' + {_JD_2000})"
+    )
+
+
+@compiles(local_day_number, "sqlite")
+def _local_day_number_sqlite(element, compiler, **kw):
+    column, _zone, modifier = list(element.clauses)
+    # SQLite keeps julianday in whole milliseconds: local midnight is exactly .5.
+    return (
+        f"CAST(julianday({compiler.process(column, **kw)}, {compiler.process(modifier, **kw)})"
+        f" + 0.5 AS INTEGER)"
+    )

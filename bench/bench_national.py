@@ -1,0 +1,315 @@
+"""National scale on PostgreSQL: the report, the tick and delivery with several workers.
+
+A synthetic country is built in the database at `--url` with `generate_series` (no rows
+pass through Python): 85 regions x 60 municipalities x `--schools` schools per
+municipality (20: 102,000 schools), an officer per school, and tasks given to every
+school until `--size` assignments exist, with mixed outcomes as of 13.08.2021 (about 45%
+done on time, 15% done late, 25% open, 15% overdue). Then, each figure beside its floor
+measured in the same run:
+
+* the whole report (totals and every view, `build_report(all_views=True)` + JSON) vs a
+  full scan of `assignment` (raw psycopg, the best of three);
+* the tick's plan + record (`plan_pass`) with `--due` assignments falling due (and none)
+  vs a raw psycopg SELECT of the due rows with their task, organisation and officer and
+  an UPDATE of their `next_check_at`, in one transaction;
+* delivery of the recorded messages to a null channel by 1, 2 and 4 worker processes,
+  each running `notifications.delivery.tick.deliver` (what `tracker run` runs) with its
+  own worker name: messages per second, and duplicates (a message delivered by more than
+  one worker, or marked sent more than once), vs one raw connection claiming every
+  message and marking each sent in its own transaction.
+
+    python bench/bench_national.py --url postgresql+psycopg://postgres@127.0.0.1:55601/national \\
+        --sizes 1000000,3000000
+
+Start a PostgreSQL 15 cluster first (see .ci/start-postgres); the database is emptied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import time
+from datetime import UTC, date, datetime, timedelta
+
+REGIONS, MUNICIPALITIES = 85, 60
+AS_OF = date(2021, 8, 13)
+NOW = datetime(2021, 8, 13, 6, 0, 30, tzinfo=UTC)  # Friday, 09:00:30 in Moscow
+DUE_SOON = date(2021, 8, 16)  # Monday: its "3 days before" reminder is today
+START = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def raw(url: str):
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+
+def build(url: str, size: int, schools: int) -> tuple[int, float]:
+    """Empty the database and fill it; return (schools, seconds)."""
+    from tracker.core.db import open_database
+
+    open_database(url).dispose()  # the schema, at head
+    n_mun = REGIONS * MUNICIPALITIES
+    n_schools = n_mun * schools
+    tasks = -(-size // n_schools)
+    first_mun, first_school = REGIONS + 1, REGIONS + n_mun + 1
+    started = time.perf_counter()
+    with raw(url) as c:
+        c.execute("TRUNCATE outboxitem, outboxmessage, event, assignment, task, person,"
+                  " organisation RESTART IDENTITY CASCADE")
+        c.execute("INSERT INTO organisation (id, name, name_key, kind, parent_id)"
+                  " SELECT r, 'Регион ' || r, 'регион ' || r, 'region', NULL"
+                  " FROM generate_series(1, %s) r", (REGIONS,))
+        c.execute("INSERT INTO organisation (id, name, name_key, kind, parent_id)"
+                  " SELECT %s + m, 'Район ' || m, 'район ' || m, 'municipality', 1 + m %% %s"
+                  " FROM generate_series(0, %s - 1) m", (first_mun, REGIONS, n_mun))
+        c.execute("INSERT INTO organisation (id, name, name_key, kind, parent_id)"
+                  " SELECT %s + s, 'Школа ' || s, 'школа ' || s, 'school', %s + s %% %s"
+                  " FROM generate_series(0, %s - 1) s",
+                  (first_school, first_mun, n_mun, n_schools))
+        c.execute("INSERT INTO person (id, name, name_key, email, organisation_id, role,"
+                  " locale, channels, active, telegram_active)"
+                  " SELECT s, 'Исполнитель ' || s, 'исполнитель ' || s, 'o' || s || '@example.ru',"
+                  " %s + s, 'officer', 'ru', 'email', true, true"
+                  " FROM generate_series(0, %s - 1) s", (first_school, n_schools))
+        c.execute("INSERT INTO task (id, text, level, due_date, label, actionable, created_at)"
+                  " SELECT t, 'Поручение ' || t, 'school', DATE '2021-03-15' + (t * 37) %% 240,"
+                  " (t / 10 + 1) || '.' || (t %% 10 + 1), true, %s"
+                  " FROM generate_series(1, %s) t", (START, tasks))
+        # r: a pseudo-random number 0-999 per assignment, as in bench_reports's mix.
+        c.execute(
+            "INSERT INTO assignment (id, task_id, organisation_id, person_id, due_date,"
+            " original_due_date, status, completed_at, extensions, created_at, next_check_at)"
+            " SELECT id, task_id, %(first)s + s, s, due, due,"
+            " CASE WHEN due < %(as_of)s AND r < 650 THEN 'done'"
+            "      WHEN due >= %(as_of)s AND r < 300 THEN 'done' ELSE 'open' END,"
+            " CASE WHEN due < %(as_of)s AND r < 450 THEN due - (r %% 10)::int + TIME '08:00'"
+            "      WHEN due < %(as_of)s AND r < 650 THEN due + 1 + (r %% 39)::int + TIME '08:00'"
+            "      WHEN due >= %(as_of)s AND r < 300"
+            "      THEN %(as_of)s::date - (r %% 5)::int + TIME '08:00'"
+            " END AT TIME ZONE 'UTC', CASE WHEN r %% 20 = 0 THEN 1 ELSE 0 END, %(start)s,"
+            " %(later)s"
+            " FROM (SELECT (t - 1) * %(n)s + s + 1 AS id, t AS task_id, s, task.due_date AS due,"
+            "              ((((t - 1) * %(n)s + s) * 2654435761::bigint) %% 1000003) %% 1000 AS r"
+            "       FROM generate_series(1, %(tasks)s) t JOIN task ON task.id = t,"
+            "            generate_series(0, %(n)s - 1) s) x WHERE id <= %(size)s",
+            {"first": first_school, "as_of": AS_OF, "start": START, "n": n_schools,
+             "tasks": tasks, "size": size, "later": NOW + timedelta(days=30)})
+        c.execute("INSERT INTO event (kind, assignment_id, task_id, via, at)"
+                  " SELECT 'extended', id, task_id, 'cli', %s FROM assignment"
+                  " WHERE extensions = 1", (START + timedelta(days=30),))
+        for table in ("organisation", "person", "task", "assignment", "event"):
+            c.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                      f" (SELECT max(id) FROM {table}))")
+    with raw(url) as c:
+        c.autocommit = True
+        c.execute("VACUUM ANALYZE")
+    return n_schools, time.perf_counter() - started
+
+
+def scan_floor(url: str) -> float:
+    best = float("inf")
+    with raw(url) as c:
+        for _ in range(3):
+            started = time.perf_counter()
+            c.execute("SELECT count(*), sum((due_date IS NULL)::int), count(completed_at),"
+                      " max(status), max(created_at), sum(organisation_id), sum(task_id)"
+                      " FROM assignment").fetchall()
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
+def report_time(url: str) -> tuple[float, int]:
+    from zoneinfo import ZoneInfo
+
+    from tracker.core.db import open_database
+    from tracker.reports.export_text import to_json
+    from tracker.reports.report import build_report
+
+    db = open_database(url, migrate=False)
+    best, size = float("inf"), 0
+    for _ in range(2):
+        started = time.perf_counter()
+        with db.reading() as s:
+            rep = build_report(session=s, kind="overdue", as_of=AS_OF,
+                               zone=ZoneInfo("Europe/Moscow"), all_views=True)
+        size = len(to_json(rep))
+        best = min(best, time.perf_counter() - started)
+    db.dispose()
+    return best, size
+
+
+def settings_for(url: str):
+    from tracker.core.config import Settings
+
+    return Settings(database_url=url, timezone="Europe/Moscow")
+
+
+def make_due(url: str, due: int) -> None:
+    with raw(url) as c:
+        c.execute("TRUNCATE outboxitem, outboxmessage")
+        c.execute("DELETE FROM event WHERE kind IN ('reminded', 'escalated')")
+        c.execute("UPDATE assignment SET next_check_at = %s WHERE status = 'open'"
+                  " AND next_check_at < %s", (NOW + timedelta(days=30),) * 2)
+        c.execute("UPDATE assignment SET due_date = %s, next_check_at = %s WHERE id IN"
+                  " (SELECT id FROM assignment WHERE status = 'open' ORDER BY id LIMIT %s)",
+                  (DUE_SOON, NOW - timedelta(minutes=1), due))
+
+
+def plan_time(url: str) -> tuple[float, int, int]:
+    from notifications.delivery.tick import TickReport, plan_pass
+    from tracker.core.db import open_database
+
+    db = open_database(url, migrate=False)
+    report = TickReport()
+    started = time.perf_counter()
+    plan_pass(db, settings_for(url), now=NOW, report=report)
+    seconds = time.perf_counter() - started
+    db.dispose()
+    return seconds, report.assignments_checked, report.messages_recorded
+
+
+def plan_floor(url: str) -> float:
+    """Run right after `make_due`: the same rows are due."""
+    with raw(url) as c:
+        started = time.perf_counter()
+        rows = c.execute(
+            "SELECT a.id, a.task_id, a.organisation_id, a.person_id, a.due_date, a.status,"
+            " a.next_check_at, t.text, t.label, o.name, p.id, p.email FROM assignment a"
+            " JOIN task t ON t.id = a.task_id JOIN organisation o ON o.id = a.organisation_id"
+            " LEFT JOIN person p ON p.organisation_id = a.organisation_id AND p.role = 'officer'"
+            " WHERE a.status = 'open' AND a.next_check_at <= %s", (NOW,)).fetchall()
+        with c.cursor() as cur:
+            cur.executemany("UPDATE assignment SET next_check_at = %s WHERE id = %s",
+                            [(NOW + timedelta(days=30), r[0]) for r in rows])
+        c.commit()
+        return time.perf_counter() - started
+
+
+def reset_sent(url: str) -> int:
+    with raw(url) as c:
+        c.execute("UPDATE outboxmessage SET status = 'pending', claimed_by = NULL,"
+                  " claimed_at = NULL, sent_at = NULL, attempts = 0")
+        c.execute("UPDATE outboxitem SET status = 'pending'")
+        c.execute("DELETE FROM event WHERE kind IN ('reminded', 'escalated')")
+        return c.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
+
+
+class NullChannel:
+    def __init__(self, kind):
+        self.kind = kind
+
+    async def notify(self, message) -> str:
+        return "ok"
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _worker(url: str, name: str, go, out) -> None:
+    from notifications.delivery.tick import TickReport, deliver
+    from notifications.message import ChannelKind
+    from tracker.core.db import open_database
+
+    db = open_database(url, migrate=False)
+    settings = settings_for(url)
+    channels = {kind: NullChannel(kind) for kind in ChannelKind}
+    report = TickReport()
+    go.wait()
+    asyncio.run(deliver(db, settings, channels, now=NOW, worker=name, report=report,
+                        clock=lambda: NOW + timedelta(seconds=1)))
+    out.put([d.message_id for d in report.deliveries if d.outcome == "sent"])
+    db.dispose()
+
+
+def delivery(url: str, workers: int) -> tuple[float, int, int, int]:
+    """(seconds, delivered, duplicates delivered, rows marked sent) with `workers`
+    processes; the clock starts when they are all ready."""
+    total = reset_sent(url)
+    context = mp.get_context("spawn")
+    go, out = context.Event(), context.Queue()
+    procs = [context.Process(target=_worker, args=(url, f"bench-{i}", go, out))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    time.sleep(4 + workers)  # imports and connections, outside the clock
+    started = time.perf_counter()
+    go.set()
+    ids: list[int] = []
+    for _ in procs:
+        ids.extend(out.get())
+    seconds = time.perf_counter() - started
+    for p in procs:
+        p.join()
+    with raw(url) as c:
+        sent = c.execute("SELECT count(*) FROM outboxmessage WHERE status = 'sent'").fetchone()[0]
+        events = c.execute("SELECT count(*) - count(DISTINCT details) FROM event"
+                           " WHERE kind IN ('reminded', 'escalated')").fetchone()[0]
+    duplicates = len(ids) - len(set(ids)) + max(events, 0)
+    assert sent == total, (sent, total)
+    return seconds, len(ids), duplicates, sent
+
+
+def delivery_floor(url: str) -> float:
+    reset_sent(url)
+    with raw(url) as c:
+        started = time.perf_counter()
+        ids = [r[0] for r in c.execute(
+            "UPDATE outboxmessage SET status = 'claimed', claimed_by = 'floor'"
+            " WHERE status = 'pending' RETURNING id").fetchall()]
+        c.commit()
+        for message_id in ids:
+            c.execute("UPDATE outboxmessage SET status = 'sent', sent_at = %s WHERE id = %s",
+                      (NOW, message_id))
+            c.execute("UPDATE outboxitem SET status = 'sent' WHERE message_id = %s",
+                      (message_id,))
+            c.commit()
+        return time.perf_counter() - started
+
+
+def run(url: str, size: int, schools: int, dues: list[int], workers: list[int]) -> None:
+    n_schools, built = build(url, size, schools)
+    print(f"== {size:,} assignments, {n_schools:,} schools (built in {built:.0f} s)", flush=True)
+    floor = scan_floor(url)
+    seconds, length = report_time(url)
+    print(f"report, whole (all views, JSON {length:,} B): {seconds:6.2f} s; floor (full scan)"
+          f" {floor:5.2f} s; ratio {seconds / floor:5.1f}x", flush=True)
+    for due in [0, *dues]:
+        make_due(url, due)
+        seconds, checked, recorded = plan_time(url)
+        make_due(url, due)
+        base = plan_floor(url)
+        print(f"tick plan+record, {due:>7,} due: {seconds:6.2f} s ({checked:,} checked,"
+              f" {recorded:,} messages); floor {base:5.2f} s; ratio {seconds / base:5.1f}x",
+              flush=True)
+    # The last plan's messages stay pending: deliver them.
+    make_due(url, dues[-1])
+    plan_time(url)
+    base = delivery_floor(url)
+    total = reset_sent(url)
+    print(f"delivery floor (one raw connection, a transaction per message): {total:,} in"
+          f" {base:5.2f} s = {total / base:7.0f} msg/s", flush=True)
+    for n in workers:
+        seconds, delivered, duplicates, sent = delivery(url, n)
+        print(f"delivery, {n} worker(s): {delivered:,} in {seconds:6.2f} s ="
+              f" {delivered / seconds:7.0f} msg/s; {sent:,} marked sent; duplicates"
+              f" {duplicates}; ratio to floor {delivered / seconds / (total / base):4.2f}",
+              flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--sizes", default="1000000,3000000")
+    parser.add_argument("--schools", type=int, default=20, help="per municipality")
+    parser.add_argument("--due", default="1000,10000", help="assignments falling due")
+    parser.add_argument("--workers", default="1,2,4")
+    args = parser.parse_args()
+    for size in (int(s) for s in args.sizes.split(",")):
+        run(args.url, size, args.schools, [int(d) for d in args.due.split(",")],
+            [int(w) for w in args.workers.split(",")])
+
+
+if __name__ == "__main__":
+    main()
