@@ -39,9 +39,11 @@ from notifications.content.compose import Outgoing, compose, outgoing_of_draft, 
 from notifications.delivery import failures
 from notifications.message import ChannelKind, Message, MessageKind
 from notifications.outbox import store as outbox
-from notifications.planning.loading import due_batches, load_directory
+from notifications.planning.directory import Directory
+from notifications.planning.loading import due_batches
 from notifications.planning.planner import Planned, plan
 from notifications.planning.policy import Policy
+from tracker.core.directory_rows import load_directory
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage, Person, utcnow
 
@@ -147,7 +149,7 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
         batches = due_batches(session, now=now, size=PLAN_BATCH)
         for batch in batches:
             if directory is None:
-                directory = load_directory(session)
+                directory = load_directory(session, into=Directory)
             report.assignments_checked += len(batch)
             result = plan(batch, directory, policy, now)
             report.planned += len(result.due)
