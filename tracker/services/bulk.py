@@ -1,73 +1,104 @@
 """Executemany INSERTs whose values are converted to the driver's form once.
 
 SQLAlchemy runs each column's bind processor (the `UTCDateTime` decorator, SQLite's
-boolean, ...) on every value of every row, ~10 µs a datetime. Rows written in bulk share
-few distinct values in those columns (one `now`, a few due dates), so `BulkInsert`
-converts each distinct value once and binds the converted value untyped. The SQL and the
-stored values are exactly what a plain `insert(table)` would give.
+dates and booleans, ...) on every value of every row, ~10 µs a datetime. Rows written
+in bulk share few distinct values in those columns (one `now`, a few due dates), so a
+`BulkInsert` converts each distinct value once (`value`, or `prepare` for whole rows)
+and binds the converted value untyped. The SQL and the stored values are exactly what a
+plain `insert(table)` gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.types import NullType
+from sqlalchemy.types import UserDefinedType
+
+_CACHE_SIZE = 4096  # distinct values kept per column
+
+
+class _Converted(UserDefinedType):
+    """A bind of a value already in the driver's form: no processing, no cast. (A bind
+    of NullType would take the column's type back, and its processor with it.)"""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw) -> str:  # never used in DDL
+        return "CONVERTED"
+
+    def bind_processor(self, dialect):
+        return None
+
+
+_CONVERTED = _Converted()
 
 
 class BulkInsert:
     """An INSERT of `table`, for rows of the same keys; `returning` names columns to give
-    back, in the order of the rows."""
+    back. `ordered`: the returned rows come in the order of the rows given (row by row
+    on SQLite); otherwise in no promised order (multi-row VALUES)."""
 
-    def __init__(self, table: Table, dialect: Dialect, *, returning: Sequence[str] = ()):
+    def __init__(self, table: Table, dialect: Dialect, *, returning: Sequence[str] = (),
+                 ordered: bool = False):
         self.table = table
         self.returning = tuple(returning)
+        self.ordered = ordered
         self._processors = {
             column.name: processor for column in table.columns
-            if (processor := column.type.bind_processor(dialect)) is not None
+            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
+            is not None
         }
+        self._caches: dict[str, dict[Any, Any]] = {name: {} for name in self._processors}
         self._statements: dict[tuple[str, ...], Any] = {}
+
+    def value(self, column: str, value: Any) -> Any:
+        """`value` of `column` as the driver gets it (converted once per distinct value)."""
+        processor = self._processors.get(column)
+        if processor is None or value is None:
+            return value
+        cache = self._caches[column]
+        try:
+            return cache[value]
+        except KeyError:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            converted = cache[value] = processor(value)
+            return converted
+        except TypeError:  # unhashable: converted each time
+            return processor(value)
+
+    def prepare(self, row: dict[str, Any]) -> dict[str, Any]:
+        """`row` with every value converted (`value`)."""
+        return {k: self.value(k, v) for k, v in row.items()}
 
     def _statement(self, keys: tuple[str, ...]):
         statement = self._statements.get(keys)
         if statement is None:
-            processed = [k for k in keys if k in self._processors]
             statement = insert(self.table).values(
-                {k: bindparam(k, type_=NullType()) for k in processed})
+                {k: bindparam(k, type_=_CONVERTED) for k in keys if k in self._processors})
             if self.returning:
                 statement = statement.returning(
                     *(self.table.c[name] for name in self.returning),
-                    sort_by_parameter_order=True)
+                    sort_by_parameter_order=self.ordered)
             self._statements[keys] = statement
         return statement
 
-    def prepare(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The rows with each processed column's values converted, each distinct one once."""
-        if not rows:
-            return []
-        keys = [k for k in rows[0] if k in self._processors]
-        caches: dict[str, dict[Any, Any]] = {k: {} for k in keys}
-        out = []
-        for row in rows:
-            row = dict(row)
-            for k in keys:
-                value = row[k]
-                cache = caches[k]
-                try:
-                    row[k] = cache[value]
-                except KeyError:
-                    row[k] = cache[value] = self._processors[k](value)
-                except TypeError:  # unhashable: converted each time
-                    row[k] = self._processors[k](value)
-            out.append(row)
-        return out
-
     def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> list[tuple]:
-        """Insert `rows` (one executemany); the `returning` columns of each, in order."""
+        """Insert `rows`, already converted (`value`, `prepare`), in one executemany; the
+        `returning` columns of each."""
         if not rows:
             return []
-        statement = self._statement(tuple(rows[0]))
-        result = connection.execute(statement, self.prepare(rows))
+        result = connection.execute(self._statement(tuple(rows[0])), list(rows))
         return [tuple(r) for r in result] if self.returning else []
+
+
+@lru_cache(maxsize=64)
+def bulk_insert(table: Table, dialect: Dialect, returning: tuple[str, ...] = (),
+                ordered: bool = False) -> BulkInsert:
+    """The `BulkInsert` of `table` on `dialect`, made once per process (its statements
+    and conversions are reused by every batch)."""
+    return BulkInsert(table, dialect, returning=returning, ordered=ordered)

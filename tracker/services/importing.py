@@ -43,7 +43,7 @@ from tracker.core.directory_rows import load_directory
 from tracker.core.enums import AssignmentStatus, EventKind, Level, OrgKind, Via
 from tracker.core.errors import InvalidInput
 from tracker.core.models import Assignment, Document, Event, Task
-from tracker.services.bulk import BulkInsert
+from tracker.services.bulk import bulk_insert
 from tracker.services.tasks import assigned_details, event_details
 
 if TYPE_CHECKING:
@@ -153,9 +153,22 @@ class ImportBatch:
                               regional_owner=cfg.regional_owner)
         return cls(matcher, rules, locale)
 
+    _details: dict[Target, str] = field(default_factory=dict, repr=False)
+
     @property
     def directory(self) -> Directory:
         return self.matcher.directory
+
+    def assigned_details(self, target: Target) -> str:
+        """The details of the ASSIGNED event of an assignment to `target` (made once)."""
+        found = self._details.get(target)
+        if found is None:
+            directory = self.directory
+            person = (directory.people[target.person_id].name
+                      if target.person_id is not None else None)
+            found = self._details[target] = assigned_details(
+                directory.orgs[target.organisation_id].name, person)
+        return found
 
 
 def _owner_labels(directory: Directory, resolution: Resolution, locale: str) -> list[str]:
@@ -223,7 +236,8 @@ def import_document(
 
     Written with SQLAlchemy Core: one INSERT of the document, one executemany of its
     tasks, one of all its assignments and one of all its events, each row's values
-    converted to the driver's form once (`tracker.services.bulk`).
+    converted to the driver's form once (`tracker.services.bulk`). The rows and events
+    are those `tracker.services.tasks.assign_many` and `record_event` would write.
 
     :raises InvalidInput: an actionable item nobody can be given (names file and line).
     """
@@ -250,42 +264,45 @@ def import_document(
         ).one()
         return ImportOutcome(existing, already=True)
     began = decided_at(parsed.date, settings.zone, now)
-    tasks = BulkInsert(Task.__table__, dialect, returning=("id",))
+    batch = batch or plan.batch or ImportBatch.load(session=session, settings=settings)
+    tasks = bulk_insert(Task.__table__, dialect, ("id",), ordered=True)
     task_ids = [id_ for (id_,) in tasks.execute(
-        connection, [_task_row(document_id, p, now) for p in plan.items])]
+        connection, [tasks.prepare(_task_row(document_id, p, now)) for p in plan.items])]
     outcome = ImportOutcome(document_id, tasks=len(task_ids))
+    a = bulk_insert(Assignment.__table__, dialect,
+                    ("id", "task_id", "organisation_id", "person_id"))
+    began_value, open_ = a.value("next_check_at", began), AssignmentStatus.OPEN
     assignments: list[dict] = []
     for task_id, planned_item in zip(task_ids, plan.items, strict=True):
         if not planned_item.actionable:
             continue
-        due = planned_item.item.due
+        due = a.value("due_date", planned_item.item.due)
         assignments.extend(
             {"task_id": task_id, "organisation_id": t.organisation_id,
              "person_id": t.person_id, "due_date": due, "original_due_date": due,
-             "period": None, "status": AssignmentStatus.OPEN, "extensions": 0,
-             "next_check_at": began, "created_at": began}
+             "period": None, "status": open_, "extensions": 0,
+             "next_check_at": began_value, "created_at": began_value}
             for t in planned_item.targets)
-    # (task, organisation, person) is unique in a document: targets are deduplicated.
-    ids = {(task, org, person): id_ for id_, task, org, person in BulkInsert(
-        Assignment.__table__, dialect,
-        returning=("id", "task_id", "organisation_id", "person_id"),
-    ).execute(connection, assignments)}
+    # (task, organisation, person) is unique in a document (targets are deduplicated),
+    # so the returned ids are matched by it, whatever order they come back in.
+    ids = {(task, org, person): id_
+           for id_, task, org, person in a.execute(connection, assignments)}
     outcome.assignments = len(assignments)
-    directory = (batch or plan.batch or ImportBatch.load(session=session,
-                                                         settings=settings)).directory
+    e = bulk_insert(Event.__table__, dialect)
+    at, created, assigned = e.value("at", now), EventKind.CREATED, EventKind.ASSIGNED
     events: list[dict] = []
     for task_id, planned_item in zip(task_ids, plan.items, strict=True):
-        events.append(_created_event(task_id, document_id, planned_item, now, via))
+        events.append({"kind": created, "via": via, "at": at, "assignment_id": None,
+                       "task_id": task_id, "person_id": None,
+                       "details": _created_details(document_id, planned_item)})
         if not planned_item.actionable:
             continue
-        for t in planned_item.targets:
-            events.append({
-                "kind": EventKind.ASSIGNED, "via": via, "at": now,
-                "assignment_id": ids[(task_id, t.organisation_id, t.person_id)],
-                "task_id": task_id, "person_id": None,
-                "details": assigned_details(*_target_names(directory, t)),
-            })
-    BulkInsert(Event.__table__, dialect).execute(connection, events)
+        events.extend(
+            {"kind": assigned, "via": via, "at": at,
+             "assignment_id": ids[(task_id, t.organisation_id, t.person_id)],
+             "task_id": task_id, "person_id": None, "details": batch.assigned_details(t)}
+            for t in planned_item.targets)
+    e.execute(connection, events)
     return outcome
 
 
@@ -336,9 +353,8 @@ def _task_row(document_id: int, planned: PreviewItem, now: datetime) -> dict:
     }
 
 
-def _created_event(task_id: int, document_id: int, planned: PreviewItem, now: datetime,
-                   via: Via) -> dict:
-    """The CREATED event of a task, as `tracker.services.tasks.record_event` writes it."""
+def _created_details(document_id: int, planned: PreviewItem) -> str | None:
+    """The details of a task's CREATED event, as `record_event` stores them."""
     item = planned.item
     details: dict = {"document": document_id, "line": item.line}
     if planned.unmatched:  # kept so the names are not lost: nobody in the directory had them
@@ -346,11 +362,4 @@ def _created_event(task_id: int, document_id: int, planned: PreviewItem, now: da
     if item.cited_act:  # the earlier act the decision comes from (no column for it: issue 11.4)
         details["source_act"] = {"text": item.cited_act, "number": item.cited_number,
                                  "date": item.cited_date.isoformat() if item.cited_date else None}
-    return {"kind": EventKind.CREATED, "via": via, "at": now, "assignment_id": None,
-            "task_id": task_id, "person_id": None, "details": event_details(details)}
-
-
-def _target_names(directory: Directory, target: Target) -> tuple[str, str | None]:
-    """The organisation's and the person's names of a target, from the batch's directory."""
-    person = directory.people[target.person_id] if target.person_id is not None else None
-    return directory.orgs[target.organisation_id].name, person.name if person else None
+    return event_details(details)
