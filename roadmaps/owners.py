@@ -221,6 +221,7 @@ class OwnerMatcher:
         self._org_keys = [(o, _key(o.name)) for o in directory.orgs.values()]
         self._person_keys = [k for p in directory.people.values()
                              if p.active and (k := _person_key(p))]
+        self._resolved: dict[tuple, Resolution] = {}
 
     # -- the hierarchy -------------------------------------------------------------------
 
@@ -332,8 +333,19 @@ class OwnerMatcher:
         Named owners that match win. A named municipality at the school level stands for
         its schools. With no owner matched, the level rule decides; the unmatched names
         are kept in `Resolution.unmatched` (and a warning) either way.
+
+        Answers are remembered per (owners, level, rules): most items of a batch name
+        nobody or the same owners. Each call gets its own copy.
         """
         level = level or rules.default_level
+        key = (tuple(owners), level, rules)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve(owners, level, rules)
+        return Resolution(list(known.targets), list(known.matched), list(known.unmatched),
+                          list(known.warnings), known.by_rule, set(known._seen))
+
+    def _resolve(self, owners: Sequence[str], level: Level, rules: Rules) -> Resolution:
         result = Resolution()
         for name in owners:
             found = self.match(name)

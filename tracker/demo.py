@@ -176,9 +176,9 @@ def _read_protocols(settings) -> list:
 
     :raises InvalidInput: a seed protocol without a date (the walk starts from it).
     """
-    from tracker.cli.importing import read_document
+    from roadmaps.reading import read_document
 
-    protocols = [read_document(path, settings) for path in PROTOCOLS]
+    protocols = [read_document(path, max_bytes=settings.import_.max_bytes) for path in PROTOCOLS]
     for path, parsed in zip(PROTOCOLS, protocols, strict=True):
         if parsed.date is None:
             raise InvalidInput(f"{path}: the seed protocol has no date")

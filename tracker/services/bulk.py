@@ -54,6 +54,7 @@ class BulkInsert:
         }
         self._caches: dict[str, dict[Any, Any]] = {name: {} for name in self._processors}
         self._statements: dict[tuple[str, ...], Any] = {}
+        self._sql: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
 
     def value(self, column: str, value: Any) -> Any:
         """`value` of `column` as the driver gets it (converted once per distinct value)."""
@@ -89,11 +90,44 @@ class BulkInsert:
 
     def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> list[tuple]:
         """Insert `rows`, already converted (`value`, `prepare`), in one executemany; the
-        `returning` columns of each."""
+        `returning` columns of each, in the order of `rows` when `ordered`."""
         if not rows:
             return []
-        result = connection.execute(self._statement(tuple(rows[0])), list(rows))
+        keys = tuple(rows[0])
+        if connection.dialect.name == "sqlite" and all(
+                name == "id" or name in keys for name in self.returning):
+            return self._sqlite(connection, keys, rows)
+        result = connection.execute(self._statement(keys), list(rows))
         return [tuple(r) for r in result] if self.returning else []
+
+    def _sqlite(self, connection: Connection, keys: tuple[str, ...],
+                rows: Sequence[dict[str, Any]]) -> list[tuple]:
+        """SQLite: the driver's own executemany of the statement compiled once, and the
+        ids from the table's rowids. The transaction holds the write lock from its first
+        write on, and a rowid table gives consecutive rowids to the rows of one
+        executemany, above every rowid before it; checked, not assumed."""
+        sql, order = self._compiled(connection.dialect, keys)
+        table = self.table.name
+        before = 0
+        if self.returning:
+            before = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar() or 0
+        connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
+        if not self.returning:
+            return []
+        after = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar()
+        first = after - len(rows) + 1
+        if first <= before:
+            raise RuntimeError(f"{table}: {len(rows)} rows inserted, ids not consecutive")
+        return [tuple(id_ if name == "id" else row[name] for name in self.returning)
+                for id_, row in zip(range(first, after + 1), rows, strict=True)]
+
+    def _compiled(self, dialect: Dialect, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        found = self._sql.get(keys)
+        if found is None:
+            compiled = insert(self.table).values(
+                {k: bindparam(k, type_=_CONVERTED) for k in keys}).compile(dialect=dialect)
+            found = self._sql[keys] = (compiled.string, tuple(compiled.positiontup))
+        return found
 
 
 @lru_cache(maxsize=64)

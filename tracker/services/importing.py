@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -198,7 +199,9 @@ def preview(parsed: ParsedDocument, *, session: Session, settings: Settings,
     batch = batch or ImportBatch.load(session=session, settings=settings)
     matcher = batch.matcher
     digest = content_hash(parsed)
-    existing = session.exec(select(Document.id).where(Document.content_hash == digest)).first()
+    d = Document.__table__.c
+    existing = session.connection().execute(
+        sa_select(d.id).where(d.content_hash == digest)).scalar()
     items: list[PreviewItem] = []
     for item in parsed.items:
         level = Level(item.level) if item.level else settings.import_.default_level
