@@ -3,7 +3,12 @@
 `preview` says what an import would do without writing; `import_document` writes it.
 Both take the caller's session: the CLI runs `import_document` inside one
 `Database.transaction()`, so an error anywhere (a bad item, a database error) rolls
-back the whole document and nothing is half-written.
+back the whole document and nothing is half-written. `import_documents(documents, *, db,
+settings, now)` does that for a batch, one transaction per document.
+
+The directory (`tracker.core.directory_rows.load_directory`) and the owner matcher
+(`roadmaps.owners.OwnerMatcher`) are built once per batch (`ImportBatch.load`) and passed
+to `preview` and `import_document` as `batch=`; without one each call loads its own.
 
 A document is known by its `content_hash` (unique in the table): importing the same
 file again writes nothing and returns the existing document (`ImportOutcome.already`).
