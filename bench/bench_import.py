@@ -21,12 +21,14 @@ sqlite3 writing the same rows (read back from the import's database, ids and all
 copy of the database as it was before the import, one transaction per document with one
 executemany per table, WAL, foreign keys and synchronous=NORMAL as in production.
 
-Measured on a 2-core machine shared with other work (load average 7-8), 2 December 2026:
+Measured on a 2-core machine shared with other work, 2 December 2026:
 
     python bench/bench_import.py --docs 200 --phrases 2000
-        parse + DB write 5.7 s: 35 documents/s, 56,606 assignments; floor 0.9 s parse +
-        3.9 s raw write = 4.9 s; ratio 1.17x (before: 4.6-5.8x; ORM flush per task and
-        the directory and matcher rebuilt for every document)
+        load 0.2-0.7: parse + DB write 2.35-2.46 s, 81-85 documents/s, 56,606
+        assignments; floor 0.28 s parse + 1.35-1.42 s raw write = 1.64-1.70 s; ratio
+        1.43-1.45x. Load 7-10: 35 documents/s, ratio 0.8-1.6x (the floor's fsyncs swing
+        most). Before: 4.6-5.8x (ORM flush per task; the directory and the matcher
+        rebuilt for every document).
 
 Usage:
     python bench/bench_import.py                 # 1,000 documents

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert
@@ -111,13 +112,20 @@ class BulkInsert:
         before = 0
         if self.returning:
             before = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar() or 0
-        connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
+        values = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+        connection.exec_driver_sql(sql, [values(row) for row in rows])
         if not self.returning:
             return []
         after = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar()
         first = after - len(rows) + 1
         if first <= before:
             raise RuntimeError(f"{table}: {len(rows)} rows inserted, ids not consecutive")
+        rest = [name for name in self.returning if name != "id"]
+        if self.returning == ("id", *rest):  # the common shape: the id first
+            others = itemgetter(*rest) if len(rest) > 1 else (
+                (lambda row: (row[rest[0]],)) if rest else (lambda row: ()))
+            return [(id_, *others(row))
+                    for id_, row in zip(range(first, after + 1), rows, strict=True)]
         return [tuple(id_ if name == "id" else row[name] for name in self.returning)
                 for id_, row in zip(range(first, after + 1), rows, strict=True)]
 
