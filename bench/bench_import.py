@@ -13,16 +13,22 @@ directory: Ростовская область with its 55 municipalities, a min
 Each document is imported in its own transaction, as `tracker import --yes` does, so a
 municipal item writes 55 assignments and 55 events.
 
-Assignments and their events are written in bulk (`tracker.services.tasks.assign_many`).
-Measured on a 2-core machine shared with other work:
+The directory and the owner matcher are loaded once for the batch
+(`tracker.services.importing.import_documents`); each document's tasks, assignments and
+events are written with one executemany each, values converted once
+(`tracker.services.bulk`). The floor, measured in the same run: the parse alone plus raw
+sqlite3 writing the same rows (read back from the import's database, ids and all) into a
+copy of the database as it was before the import, one transaction per document with one
+executemany per table, WAL, foreign keys and synchronous=NORMAL as in production.
 
-    python bench/bench_import.py
-        parse only 1.9 s (540 documents/s); parse + DB write 58 s: 17 documents/s,
-        285,897 assignments, 4,900 assignments/s
+Measured on a 2-core machine shared with other work, 2 December 2026:
+
     python bench/bench_import.py --docs 200 --phrases 2000
-        parse + DB write 11.5 s: 17 documents/s, 56,606 assignments, 4,900 assignments/s
-        (one ORM add + flush + Event per assignment before: 105 s, 2 documents/s,
-        537 assignments/s)
+        load 0.2-0.7: parse + DB write 2.35-2.46 s, 81-85 documents/s, 56,606
+        assignments; floor 0.28 s parse + 1.35-1.42 s raw write = 1.64-1.70 s; ratio
+        1.43-1.45x. Load 7-10: 35 documents/s, ratio 0.8-1.6x (the floor's fsyncs swing
+        most). Before: 4.6-5.8x (ORM flush per task; the directory and the matcher
+        rebuilt for every document).
 
 Usage:
     python bench/bench_import.py                 # 1,000 documents
@@ -35,6 +41,7 @@ import argparse
 import csv
 import hashlib
 import random
+import sqlite3
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -211,6 +218,63 @@ def setup_database(folder: Path):
     return settings, db
 
 
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (WAL included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+_TABLES = ("document", "task", "assignment", "event")
+
+
+def raw_floor(imported: Path, base: Path) -> float:
+    """Seconds for raw sqlite3 to write the rows the import wrote: the same documents,
+    tasks, assignments and events (ids and all, read back from `imported`), into a copy
+    of the database as it was before the import (schema, indexes, directory), WAL and
+    foreign keys on and synchronous=NORMAL as in
+    production (`tracker.core.db`), one transaction per document with one
+    executemany per table."""
+    source = sqlite3.connect(imported)
+    by_document: dict[int, dict[str, list[tuple]]] = {}
+    columns: dict[str, list[str]] = {}
+    task_document: dict[int, int] = {}
+    for table in _TABLES:
+        cursor = source.execute(f"SELECT * FROM {table} ORDER BY id")
+        columns[table] = names = [c[0] for c in cursor.description]
+        id_, document_id, task_id = (names.index(c) if c in names else None
+                                     for c in ("id", "document_id", "task_id"))
+        for row in cursor:
+            if table == "document":
+                document = row[id_]
+            elif table == "task":
+                document = task_document[row[id_]] = row[document_id]
+            elif row[task_id] is None:  # an event of the directory's set-up
+                continue
+            else:
+                document = task_document[row[task_id]]
+            by_document.setdefault(document, {t: [] for t in _TABLES})[table].append(row)
+    source.close()
+    target = sqlite3.connect(base, isolation_level=None)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.execute("PRAGMA foreign_keys=ON")
+    target.execute("PRAGMA synchronous=NORMAL")
+    sql = {t: f"INSERT INTO {t} ({', '.join(columns[t])}) VALUES "
+              f"({', '.join('?' * len(columns[t]))})" for t in _TABLES}
+    start = time.perf_counter()
+    for document in sorted(by_document):
+        rows = by_document[document]
+        target.execute("BEGIN IMMEDIATE")
+        for table in _TABLES:
+            target.executemany(sql[table], rows[table])
+        target.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    target.close()
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
@@ -219,7 +283,7 @@ def main() -> None:
 
     from roadmaps.deadlines import find_deadlines
     from roadmaps.parser import parse_text
-    from tracker.services.importing import import_document
+    from tracker.services.importing import import_documents
 
     texts = documents(args.docs)
     size = sum(len(t.encode()) for t in texts)
@@ -234,18 +298,22 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         settings, db = setup_database(Path(folder))
+        base = Path(folder) / "base.db"
+        _copy(Path(folder) / "tracker.db", base)  # the directory alone, for the floor
         start = time.perf_counter()
-        tasks = assignments = 0
-        for i, (t, h) in enumerate(zip(texts, hashes, strict=True)):
-            document = parse_text(t, source=f"doc{i}.txt", content_hash=h)
-            with db.transaction() as session:
-                outcome = import_document(document, session=session, settings=settings, now=NOW)
-            tasks += outcome.tasks
-            assignments += outcome.assignments
+        # Parsed inside the timed loop, as `tracker import` does: parse + write.
+        outcomes = import_documents(
+            (parse_text(t, source=f"doc{i}.txt", content_hash=h)
+             for i, (t, h) in enumerate(zip(texts, hashes, strict=True))),
+            db=db, settings=settings, now=NOW)
         full_s = time.perf_counter() - start
+        tasks = sum(o.tasks for o in outcomes)
+        assignments = sum(o.assignments for o in outcomes)
         db_size = (Path(folder) / "tracker.db").stat().st_size
         db.dispose()
+        raw_s = raw_floor(Path(folder) / "tracker.db", base)
 
+    floor_s = parse_s + raw_s
     sentences = phrases(args.phrases)
     reference = date(2021, 6, 15)
     for s in sentences[:200]:  # warm the regex caches
@@ -260,6 +328,9 @@ def main() -> None:
     print(f"parse + DB write:  {full_s:7.2f} s  {args.docs / full_s:8.0f} documents/s  "
           f"({tasks} tasks, {assignments} assignments, {assignments / full_s:.0f} "
           f"assignments/s; database {db_size / 1e6:.1f} MB)")
+    print(f"floor: parse {parse_s:.2f} s + raw sqlite3 write of the same rows {raw_s:.2f} s "
+          f"= {floor_s:.2f} s  ({args.docs / floor_s:.0f} documents/s)")
+    print(f"ratio: {full_s / floor_s:.2f}x the floor (goal <= 1.5x)")
     print(f"deadline grammar:  {grammar_s:7.2f} s  {len(sentences) / grammar_s:8.0f} phrases/s "
           f"({found} deadlines in {len(sentences)} sentences, "
           f"{grammar_s / len(sentences) * 1e6:.1f} µs each)")

@@ -2,7 +2,7 @@
 
 The corpus (`bench/corpus/manifest.toml`, see `bench/corpus/README.md`) keys each real
 public document by hand: its due dates, recurrences and dated phrases that are no due dates.
-This benchmark reads every file with the project's reader (`roadmaps.readers.read_document`),
+This benchmark reads every file with the project's reader (`roadmaps.readers.read_text`),
 parses it with the project's parser (`roadmaps.parser.parse_text`, what `tracker import
 --json` runs) and compares the due dates of the actionable items against the key:
 
@@ -159,9 +159,9 @@ def _match(keyed: list, found: list) -> tuple[Score, list, list]:
 
 
 def _read(path: Path) -> tuple[str, bytes]:
-    from roadmaps.readers import read_document
+    from roadmaps.readers import read_text
 
-    result = read_document(path)
+    result = read_text(path)
     if isinstance(result, tuple):
         return result[0], result[1]
     return result, path.read_bytes()

@@ -50,7 +50,8 @@ def build(folder: Path, size: int, seed: int = 7):
     from tracker.core.config import load_settings
     from tracker.core.db import open_database
     from tracker.core.enums import EventKind, Via
-    from tracker.core.models import Assignment, Event, Organisation, Person, Task, fold
+    from tracker.core.models import Assignment, Event, Organisation, Person, Task
+    from tracker.core.text import fold
 
     (folder / "config.toml").write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
     settings = load_settings(folder / "config.toml")

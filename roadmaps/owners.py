@@ -1,7 +1,8 @@
 """Who does an item: owner names matched to the directory, and the level rules.
 
-Pure: works over in-memory `OrgInfo`/`PersonInfo` lists (the importer loads them once
-per document), so matching is table-testable without a database.
+Pure: `OwnerMatcher` works over the plain in-memory directory (`tracker.core.directory`;
+the importer loads it once per batch and builds one matcher for all its documents), so
+matching is table-testable without a database. Only active people are matched.
 
 Matching tolerates Russian case endings and initials. Every word is reduced to a set of
 candidate stems (the word itself and the word without each common ending), and two
@@ -22,12 +23,13 @@ the municipality named. Unmatched owner names are always returned, never dropped
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tracker.core.directory import Directory, OrgInfo, PersonInfo
 from tracker.core.enums import Level, OrgKind
-from tracker.core.models import fold
+from tracker.core.text import fold
 
 # Case endings of nouns, adjectives and surnames, longest first.
 _ENDINGS = (
@@ -145,21 +147,6 @@ def _initials(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class OrgInfo:
-    id: int
-    name: str
-    kind: OrgKind
-    parent_id: int | None = None
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    id: int
-    name: str
-    organisation_id: int
-
-
-@dataclass(frozen=True)
 class Target:
     """One assignment to make: an organisation and, when named, its responsible person."""
 
@@ -186,6 +173,7 @@ class Resolution:
     unmatched: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     by_rule: bool = False  # the level rule chose the targets
+    _seen: set[Target] = field(default_factory=set, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -224,37 +212,22 @@ def _person_key(person: PersonInfo) -> _PersonKey | None:
     return None
 
 
-class Directory:
-    """The organisations and people owners are matched against."""
+class OwnerMatcher:
+    """Owner names matched against a `Directory`: build one per batch of documents."""
 
-    def __init__(
-        self, orgs: Iterable[OrgInfo], people: Iterable[PersonInfo] = (), *, locale: str = "ru"
-    ) -> None:
+    def __init__(self, directory: Directory, *, locale: str = "ru") -> None:
         self.locale = locale if locale in MESSAGES else "ru"
-        self.orgs = {o.id: o for o in orgs}
-        self.people = {p.id: p for p in people}
-        self._org_keys = [(o, _key(o.name)) for o in self.orgs.values()]
-        self._person_keys = [k for p in self.people.values() if (k := _person_key(p))]
-        self._children: dict[int | None, list[OrgInfo]] = {}
-        for org in sorted(self.orgs.values(), key=lambda o: (fold(o.name), o.id)):
-            self._children.setdefault(org.parent_id, []).append(org)
+        self.directory = directory
+        self._org_keys = [(o, _key(o.name)) for o in directory.orgs.values()]
+        self._person_keys = [k for p in directory.people.values()
+                             if p.active and (k := _person_key(p))]
+        self._resolved: dict[tuple, Resolution] = {}
 
     # -- the hierarchy -------------------------------------------------------------------
 
     def descendants(self, root_id: int, kind: OrgKind) -> list[OrgInfo]:
         """Organisations of `kind` anywhere under `root_id`, in name order."""
-        out: list[OrgInfo] = []
-        stack = [root_id]
-        seen = {root_id}
-        while stack:
-            for child in self._children.get(stack.pop(), []):
-                if child.id in seen:
-                    continue
-                seen.add(child.id)
-                if child.kind == kind:
-                    out.append(child)
-                stack.append(child.id)
-        return sorted(out, key=lambda o: (fold(o.name), o.id))
+        return self.directory.descendants(root_id, kind)
 
     def rules(self, *, default_level: Level, region: str = "", regional_owner: str = "") -> Rules:
         """Resolve the config's names: the region (named, else the only one) and the
@@ -263,7 +236,8 @@ class Directory:
         text = PROBLEMS[self.locale]
         problem = None
         region_id = None
-        regions = [o for o in self.orgs.values() if o.kind == OrgKind.REGION]
+        orgs = self.directory.orgs.values()
+        regions = [o for o in orgs if o.kind == OrgKind.REGION]
         if region:
             found = [o for o in regions if fold(o.name) == fold(region)]
             if len(found) == 1:
@@ -276,7 +250,7 @@ class Directory:
             problem = text["many_regions" if regions else "no_region"]
         owner_id = region_id
         if regional_owner:
-            found = [o for o in self.orgs.values() if fold(o.name) == fold(regional_owner)]
+            found = [o for o in orgs if fold(o.name) == fold(regional_owner)]
             if len(found) == 1:
                 owner_id = found[0].id
             else:
@@ -292,9 +266,10 @@ class Directory:
         persons = self._match_people(text)
         if persons:
             if len(persons) > 1:
-                names = ", ".join(sorted(self.people[p].name for p in persons))
+                people = self.directory.people
+                names = ", ".join(sorted(people[p].name for p in persons))
                 return msg["ambiguous"].format(name=text, candidates=names)
-            person = self.people[persons[0]]
+            person = self.directory.people[persons[0]]
             return OwnerMatch(text, person_id=person.id,
                               organisation_ids=(person.organisation_id,))
         group = _group(text)
@@ -358,8 +333,19 @@ class Directory:
         Named owners that match win. A named municipality at the school level stands for
         its schools. With no owner matched, the level rule decides; the unmatched names
         are kept in `Resolution.unmatched` (and a warning) either way.
+
+        Answers are remembered per (owners, level, rules): most items of a batch name
+        nobody or the same owners. Each call gets its own copy.
         """
         level = level or rules.default_level
+        key = (tuple(owners), level, rules)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve(owners, level, rules)
+        return Resolution(list(known.targets), list(known.matched), list(known.unmatched),
+                          list(known.warnings), known.by_rule, set(known._seen))
+
+    def _resolve(self, owners: Sequence[str], level: Level, rules: Rules) -> Resolution:
         result = Resolution()
         for name in owners:
             found = self.match(name)
@@ -382,7 +368,7 @@ class Directory:
         return result
 
     def _add_org(self, result: Resolution, org_id: int, level: Level) -> None:
-        org = self.orgs[org_id]
+        org = self.directory.orgs[org_id]
         if level == Level.SCHOOL and org.kind in (OrgKind.MUNICIPALITY, OrgKind.REGION):
             schools = self.descendants(org.id, OrgKind.SCHOOL)
             if schools:
@@ -424,7 +410,8 @@ class Directory:
 
 
 def _add(result: Resolution, target: Target) -> None:
-    if target not in result.targets:
+    if target not in result._seen:
+        result._seen.add(target)
         result.targets.append(target)
 
 

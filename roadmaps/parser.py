@@ -46,7 +46,7 @@ from roadmaps.labels import split_label as _split_label
 from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
-from roadmaps.readers import MAX_BYTES, read_document
+from roadmaps.readers import MAX_BYTES, read_text
 from roadmaps.tables import find_tables, role, table_items
 from roadmaps.text_tables import rebuild
 from roadmaps.words import has_action
@@ -94,12 +94,12 @@ class _Section:
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
     """Read and parse one file (.txt, .docx, .doc, .odt, .rtf, .pdf with a text layer, .xlsx,
-    .html; see `roadmaps.readers.read_document`); `source` is the file name.
+    .html; see `roadmaps.readers.read_text`); `source` is the file name.
 
-    :raises DocumentError: see `roadmaps.readers.read_document` and `parse_text`.
+    :raises DocumentError: see `roadmaps.readers.read_text` and `parse_text`.
     """
     path = Path(path)
-    text, raw = read_document(path, max_bytes=max_bytes)
+    text, raw = read_text(path, max_bytes=max_bytes)
     return parse_text(text, source=path.name, content_hash=hashlib.sha256(raw).hexdigest())
 
 

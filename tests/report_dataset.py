@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from tracker.core.enums import DocumentKind, Level, OrgKind, Role, Via
-from tracker.core.models import Document, Person, fold
+from tracker.core.models import Document, Person
+from tracker.core.text import fold
 from tracker.services import tasks
 from tracker.services.orgs import add_organisation
 

@@ -15,7 +15,8 @@ from notifications.channels.registry import build_channels
 from notifications.message import ChannelKind
 from tests import report_dataset
 from tracker.core.enums import ChannelPref, OutboxStatus, Role
-from tracker.core.models import OutboxMessage, Person, ScheduledRun, fold
+from tracker.core.models import OutboxMessage, Person, ScheduledRun
+from tracker.core.text import fold
 from tracker.reports.digests import run_digests
 from tracker.runner import Service
 from tracker.runtime import build_runtime

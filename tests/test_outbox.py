@@ -15,9 +15,11 @@ from sqlmodel import select
 from notifications import outbox
 from notifications.delivery import failures
 from notifications.message import MessageKind
-from notifications.planning.loading import due_batches, load_directory
+from notifications.planning.directory import Directory
+from notifications.planning.loading import due_batches
 from notifications.planning.planner import plan
 from notifications.planning.policy import Policy
+from tracker.core.directory_rows import load_directory
 from tracker.core.enums import EventKind, OutboxStatus, Via
 from tracker.core.models import Event, OutboxItem, OutboxMessage
 from tracker.services.reminders import mark_sent, record_plan
@@ -27,7 +29,7 @@ from tracker.services.tasks import complete
 def _plan_and_record(db, settings, now):
     with db.reading() as session:
         batch = [a for b in due_batches(session, now=now, size=1000) for a in b]
-        directory = load_directory(session)
+        directory = load_directory(session, into=Directory)
     result = plan(batch, directory, Policy.from_settings(settings), now)
     with db.transaction() as session:
         report = record_plan(session, result, now=now, seen={a.id: a for a in batch})
@@ -282,7 +284,7 @@ def test_an_assignment_changed_meanwhile_is_not_recorded(db, settings):
     [assignment_id] = add_tasks(db, world, [date(2021, 8, 20)])
     with db.reading() as session:
         batch = [a for b in due_batches(session, now=at(13), size=10) for a in b]
-        directory = load_directory(session)
+        directory = load_directory(session, into=Directory)
     result = plan(batch, directory, Policy.from_settings(settings), at(13))
     with db.transaction() as session:  # completed between planning and recording
         complete(session=session, assignment_id=assignment_id, now=at(13), via=Via.BOT)

@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from roadmaps.owners import (
-    Directory,
-    OrgInfo,
-    OwnerGroup,
-    OwnerMatch,
-    PersonInfo,
-    Target,
-    stems,
-)
+from roadmaps.owners import OwnerGroup, OwnerMatch, OwnerMatcher, Target, stems
+from tracker.core.directory import Directory, OrgInfo, PersonInfo
 from tracker.core.enums import Level, OrgKind
 
 REGION, AZOV, AZOV_DISTRICT, TAGANROG, MINISTRY, EDU_AZOV, COLLEGE = 1, 2, 3, 4, 5, 6, 7
 SCHOOL_1, SCHOOL_2, SCHOOL_T = 11, 12, 13
 
 ORGS = [
-    OrgInfo(REGION, "Ростовская область", OrgKind.REGION),
-    OrgInfo(AZOV, "Город Азов", OrgKind.MUNICIPALITY, REGION),
-    OrgInfo(AZOV_DISTRICT, "Азовский район", OrgKind.MUNICIPALITY, REGION),
-    OrgInfo(TAGANROG, "Город Таганрог", OrgKind.MUNICIPALITY, REGION),
-    OrgInfo(MINISTRY, "Министерство общего и профессионального образования Ростовской области",
-            OrgKind.OTHER, REGION),
-    OrgInfo(EDU_AZOV, "Отдел образования", OrgKind.OTHER, AZOV),
-    OrgInfo(COLLEGE, "ГБПОУ РО «Таганрогский механический колледж»", OrgKind.OTHER, TAGANROG),
-    OrgInfo(SCHOOL_1, "МБОУ СОШ № 1", OrgKind.SCHOOL, AZOV),
-    OrgInfo(SCHOOL_2, "МБОУ СОШ № 2", OrgKind.SCHOOL, AZOV),
-    OrgInfo(SCHOOL_T, "МАОУ лицей № 4", OrgKind.SCHOOL, TAGANROG),
+    OrgInfo(REGION, None, "Ростовская область", OrgKind.REGION),
+    OrgInfo(AZOV, REGION, "Город Азов", OrgKind.MUNICIPALITY),
+    OrgInfo(AZOV_DISTRICT, REGION, "Азовский район", OrgKind.MUNICIPALITY),
+    OrgInfo(TAGANROG, REGION, "Город Таганрог", OrgKind.MUNICIPALITY),
+    OrgInfo(MINISTRY, REGION,
+            "Министерство общего и профессионального образования Ростовской области",
+            OrgKind.OTHER),
+    OrgInfo(EDU_AZOV, AZOV, "Отдел образования", OrgKind.OTHER),
+    OrgInfo(COLLEGE, TAGANROG, "ГБПОУ РО «Таганрогский механический колледж»", OrgKind.OTHER),
+    OrgInfo(SCHOOL_1, AZOV, "МБОУ СОШ № 1", OrgKind.SCHOOL),
+    OrgInfo(SCHOOL_2, AZOV, "МБОУ СОШ № 2", OrgKind.SCHOOL),
+    OrgInfo(SCHOOL_T, TAGANROG, "МАОУ лицей № 4", OrgKind.SCHOOL),
 ]
 PUSHKAREVA, ARBUZOVA, IVANOV, IVANOVA_MN, KUZNETSOVA_1, KUZNETSOVA_2 = 1, 2, 3, 4, 5, 6
 PEOPLE = [
@@ -43,8 +37,8 @@ PEOPLE = [
 
 
 @pytest.fixture(scope="module")
-def directory() -> Directory:
-    return Directory(ORGS, PEOPLE)
+def directory() -> OwnerMatcher:
+    return OwnerMatcher(Directory(ORGS, PEOPLE))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +89,7 @@ def test_people_by_surname_and_initials(directory, text, person):
     found = directory.match(text)
     assert isinstance(found, OwnerMatch), found
     assert found.person_id == person
-    assert found.organisation_ids == (directory.people[person].organisation_id,)
+    assert found.organisation_ids == (directory.directory.people[person].organisation_id,)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +147,7 @@ def test_unmatched_names_say_why(directory, text, reason):
 
 
 def test_english_reasons():
-    assert Directory(ORGS, PEOPLE, locale="en").match("Сидорову А.А.") == (
+    assert OwnerMatcher(Directory(ORGS, PEOPLE), locale="en").match("Сидорову А.А.") == (
         "owner «Сидорову А.А.» is not in the directory"
     )
 
@@ -216,7 +210,7 @@ def test_regional_owner_from_config(directory):
 
 def test_schools_missing_fall_back_to_municipalities():
     orgs = [o for o in ORGS if o.kind != OrgKind.SCHOOL]
-    directory = Directory(orgs)
+    directory = OwnerMatcher(Directory(orgs))
     rules = directory.rules(default_level=Level.MUNICIPAL)
     result = directory.resolve([], Level.SCHOOL, rules)
     assert result.targets == MUNICIPALITIES
@@ -230,8 +224,8 @@ def test_schools_missing_fall_back_to_municipalities():
     ("orgs", "kwargs", "problem"),
     [
         ([], {}, "в справочнике нет региона; сначала импортируйте организации"),
-        ([OrgInfo(1, "Ростовская область", OrgKind.REGION),
-          OrgInfo(2, "Краснодарский край", OrgKind.REGION)], {},
+        ([OrgInfo(1, None, "Ростовская область", OrgKind.REGION),
+          OrgInfo(2, None, "Краснодарский край", OrgKind.REGION)], {},
          "в справочнике несколько регионов; укажите import.region в конфигурации"),
         (ORGS, {"region": "Тверская область"},
          "регион import.region «Тверская область» не найден в справочнике"),
@@ -240,7 +234,7 @@ def test_schools_missing_fall_back_to_municipalities():
     ],
 )
 def test_no_region_means_nobody_by_rule(orgs, kwargs, problem):
-    directory = Directory(orgs)
+    directory = OwnerMatcher(Directory(orgs))
     rules = directory.rules(default_level=Level.MUNICIPAL, **kwargs)
     result = directory.resolve([], Level.REGIONAL, rules)
     assert result.targets == []
@@ -248,10 +242,10 @@ def test_no_region_means_nobody_by_rule(orgs, kwargs, problem):
 
 
 def test_several_regions_with_one_named():
-    orgs = [OrgInfo(1, "Ростовская область", OrgKind.REGION),
-            OrgInfo(2, "Краснодарский край", OrgKind.REGION),
-            OrgInfo(3, "Город Сочи", OrgKind.MUNICIPALITY, 2),
-            OrgInfo(4, "Город Азов", OrgKind.MUNICIPALITY, 1)]
-    directory = Directory(orgs)
+    orgs = [OrgInfo(1, None, "Ростовская область", OrgKind.REGION),
+            OrgInfo(2, None, "Краснодарский край", OrgKind.REGION),
+            OrgInfo(3, 2, "Город Сочи", OrgKind.MUNICIPALITY),
+            OrgInfo(4, 1, "Город Азов", OrgKind.MUNICIPALITY)]
+    directory = OwnerMatcher(Directory(orgs))
     rules = directory.rules(default_level=Level.MUNICIPAL, region="Краснодарский край")
     assert directory.resolve([], Level.MUNICIPAL, rules).targets == [Target(3)]

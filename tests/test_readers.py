@@ -10,7 +10,7 @@ import pytest
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_file
-from roadmaps.readers import decode_text, read_document
+from roadmaps.readers import decode_text, read_text
 
 TEXT = "ПРИКАЗ\n\n15.06.2021 № 556\n\nПРИКАЗЫВАЮ:\n1. Разработать план до 1 сентября 2021 года.\n"
 
@@ -24,7 +24,7 @@ TEXT = "ПРИКАЗ\n\n15.06.2021 № 556\n\nПРИКАЗЫВАЮ:\n1. Разр
 def test_it_reads_supported_encodings(tmp_path, encoding, prefix):
     path = tmp_path / "order.txt"
     path.write_bytes(prefix + TEXT.encode(encoding))
-    text, raw = read_document(path)
+    text, raw = read_text(path)
     assert text.lstrip("\ufeff") == TEXT
     assert raw == path.read_bytes()
 

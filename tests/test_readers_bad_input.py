@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from roadmaps.parsed import DocumentError
-from roadmaps.readers import document_text, read_document
+from roadmaps.readers import document_text, read_text
 from tests.conftest import MUNICIPALITIES_CSV
 
 DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
@@ -84,7 +84,7 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(content())
     with pytest.raises(DocumentError) as exc:
-        read_document(path)
+        read_text(path)
     assert str(exc.value).startswith(message), str(exc.value)
     assert "\n" not in str(exc.value) and str(tmp_path) not in str(exc.value)
 

@@ -14,7 +14,7 @@ import pytest
 
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_file, parse_text
-from roadmaps.readers import CELL_SEPARATOR, decode_text, document_text, read_document
+from roadmaps.readers import CELL_SEPARATOR, decode_text, document_text, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ROOT / "tests" / "fixtures" / "documents"
@@ -67,7 +67,7 @@ def test_the_seed_protocol_reads_the_same_in_every_format(protocol, name):
     "roadmap.pdf", pytest.param("roadmap.doc", marks=needs_antiword), "roadmap.odt",
     "roadmap.rtf"])
 def test_a_plan_table_reads_the_same_in_every_format(roadmap, name):
-    text, _ = read_document(DOCUMENTS / name)
+    text, _ = read_text(DOCUMENTS / name)
     lines = [line.strip() for line in text.splitlines()]
     for row in ROADMAP_ROWS:  # the same " | " rows the .docx reader makes
         assert row in lines, row
@@ -90,7 +90,7 @@ def test_word_list_numbers_survive_every_format(name):
 
 @pytest.mark.parametrize("name", ["merged.docx", "merged.pdf", "merged.odt", "merged.rtf"])
 def test_a_cell_merged_down_repeats_its_value(name):
-    text, _ = read_document(DOCUMENTS / name)
+    text, _ = read_text(DOCUMENTS / name)
     owner = "Органы местного самоуправления"
     assert f"4. | Утвердить муниципальные планы-графики |  | 15.09.2021 | {owner} | " \
            "Планы утверждены" in text.splitlines()
@@ -100,7 +100,7 @@ def test_a_cell_merged_down_repeats_its_value(name):
 @needs_antiword
 def test_antiword_does_not_tell_a_cell_merged_down():
     # A known limit of antiword's DocBook output (LibreOffice's conversion keeps it).
-    lines = read_document(DOCUMENTS / "merged.doc")[0].splitlines()
+    lines = read_text(DOCUMENTS / "merged.doc")[0].splitlines()
     assert "4. | Утвердить муниципальные планы-графики |  | 15.09.2021 |  | Планы утверждены" \
         in lines
 
@@ -108,9 +108,9 @@ def test_antiword_does_not_tell_a_cell_merged_down():
 def test_pdf_pages_pdfium_cannot_rule_go_through_pdfplumber(monkeypatch, roadmap):
     import roadmaps.readers.pdf_tables as pdf_tables
 
-    fast = read_document(DOCUMENTS / "roadmap.pdf")[0]
+    fast = read_text(DOCUMENTS / "roadmap.pdf")[0]
     monkeypatch.setattr(pdf_tables, "find_tables", lambda *args, **kwargs: None)
-    slow = read_document(DOCUMENTS / "roadmap.pdf")[0]
+    slow = read_text(DOCUMENTS / "roadmap.pdf")[0]
     lines = [line.strip() for line in slow.splitlines()]
     for row in ROADMAP_ROWS:
         assert row in lines, row
@@ -119,7 +119,7 @@ def test_pdf_pages_pdfium_cannot_rule_go_through_pdfplumber(monkeypatch, roadmap
 
 
 def test_pdf_text_is_in_reading_order_around_the_table():
-    text, _ = read_document(DOCUMENTS / "roadmap.pdf")
+    text, _ = read_text(DOCUMENTS / "roadmap.pdf")
     assert text.index("ДОРОЖНАЯ КАРТА") < text.index("№ п/п | Наименование") \
         < text.index("4. | Утвердить") < text.index("Начальник отдела")
     assert "Наименование мероприятия" not in text.replace("№ п/п | Наименование мероприятия", "")
@@ -131,13 +131,13 @@ def test_pdf_page_numbers_are_dropped_and_the_document_number_kept():
     with pdfplumber.open(DOCUMENTS / "protocol.pdf") as pdf:
         footers = [page.extract_text().splitlines()[-1] for page in pdf.pages]
     assert footers == ["1", "2", "3", "4"]  # the fixture prints page numbers in the footer
-    lines = read_document(DOCUMENTS / "protocol.pdf")[0].splitlines()
+    lines = read_text(DOCUMENTS / "protocol.pdf")[0].splitlines()
     assert not {"1", "2", "3", "4"} & set(lines)
     assert "21" in lines  # the protocol's number, on a line of its own mid-page
 
 
 def test_xlsx_roadmap_finds_the_header_and_honours_merges():
-    text, _ = read_document(DOCUMENTS / "roadmap.xlsx")
+    text, _ = read_text(DOCUMENTS / "roadmap.xlsx")
     lines = text.splitlines()
     assert lines[:3] == ["Приложение к приказу министерства от 20.08.2021 № 700",
                          "ДОРОЖНАЯ КАРТА", "мероприятий по развитию профессиональной "
@@ -160,7 +160,7 @@ def test_xlsx_roadmap_finds_the_header_and_honours_merges():
 
 
 def test_saved_web_page_reads_like_the_protocol_without_its_furniture(protocol):
-    text, raw = read_document(DOCUMENTS / "protocol_page.html")
+    text, raw = read_text(DOCUMENTS / "protocol_page.html")
     assert b"charset=windows-1251" in raw and "ПОСТАНОВИЛИ:" in text  # decoded by <meta>
     for furniture in ("Поделиться", "ВКонтакте", "Одноклассники", "Версия для печати",
                       "Главная", "Подписаться", "Дата последнего изменения", "gtag",
@@ -207,7 +207,7 @@ def test_text_encodings_are_detected(tmp_path, protocol, encoding):
         text = text.translate(str.maketrans({"«": '"', "»": '"', "№": "N"}))
     path = tmp_path / "protocol.txt"
     path.write_bytes(text.encode(encoding))
-    read, _ = read_document(path)
+    read, _ = read_text(path)
     assert read.lstrip("\ufeff") == text
     assert [i.due for i in parse_file(path).items] == [i.due for i in protocol.items]
 
@@ -240,12 +240,12 @@ def test_content_decides_before_the_suffix(tmp_path):
                            ("roadmap.xlsx", ".docx"), ("protocol.rtf", ".doc")):
         path = tmp_path / f"renamed{suffix}"
         path.write_bytes((DOCUMENTS / source).read_bytes())
-        assert read_document(path)[0] == read_document(DOCUMENTS / source)[0]
+        assert read_text(path)[0] == read_text(DOCUMENTS / source)[0]
 
 
 def test_a_scanned_pdf_says_it_has_no_text_layer():
     with pytest.raises(DocumentError) as exc:
-        read_document(DOCUMENTS / "scanned.pdf")
+        read_text(DOCUMENTS / "scanned.pdf")
     assert str(exc.value) == ("scanned.pdf: the PDF has no text layer (a scanned document?); "
                               "OCR is not supported: import a PDF with text, .docx or .txt")
 
@@ -255,7 +255,7 @@ def test_doc_without_a_converter_says_what_to_install(monkeypatch):
 
     monkeypatch.setattr(legacy.shutil, "which", lambda program: None)
     with pytest.raises(DocumentError) as exc:
-        read_document(DOCUMENTS / "protocol.doc")
+        read_text(DOCUMENTS / "protocol.doc")
     assert str(exc.value).startswith("protocol.doc: a Word 97-2003 .doc file needs antiword "
                                      "or LibreOffice to be read: install antiword")
 
@@ -282,8 +282,8 @@ for last; do :; done
 while [ "$1" != "--outdir" ]; do shift; done
 cp {DOCUMENTS / "merged.docx"} "$2/$(basename "$last" .doc).docx"
 ''')
-    text, _ = read_document(DOCUMENTS / "protocol.doc")
-    assert text == read_document(DOCUMENTS / "merged.docx")[0]
+    text, _ = read_text(DOCUMENTS / "protocol.doc")
+    assert text == read_text(DOCUMENTS / "merged.docx")[0]
     args = log.read_text(encoding="utf-8").split()
     assert args[0].startswith("-env:UserInstallation=file://")  # a private profile
     assert args[1:5] == ["--headless", "--convert-to", "docx", "--outdir"]
@@ -292,7 +292,7 @@ cp {DOCUMENTS / "merged.docx"} "$2/$(basename "$last" .doc).docx"
 def test_doc_libreoffice_cannot_convert_is_one_line(tmp_path, monkeypatch):
     _fake_soffice(tmp_path, monkeypatch, "exit 1\n")
     with pytest.raises(DocumentError) as exc:
-        read_document(DOCUMENTS / "protocol.doc")
+        read_text(DOCUMENTS / "protocol.doc")
     assert str(exc.value) == ("protocol.doc: not a readable .doc file (LibreOffice could "
                               "not convert it)")
 
@@ -315,6 +315,6 @@ def test_docx_content_controls_are_read_but_not_a_table_of_contents(tmp_path):
     body.insert(len(body) - 1, control("Cover Pages", "1. Провести семинар до 1 мая 2022 г."))
     path = tmp_path / "controls.docx"
     document.save(path)
-    text, _ = read_document(path)
+    text, _ = read_text(path)
     assert "Сроки исполнения работ" not in text
     assert "1. Провести семинар до 1 мая 2022 г." in text.splitlines()

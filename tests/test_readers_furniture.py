@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from roadmaps.parser import parse_file
-from roadmaps.readers import is_furniture, read_document, strip_furniture
+from roadmaps.readers import is_furniture, read_text, strip_furniture
 
 PASTED = """Главная / Документы / Приказы
 Версия для печати
@@ -58,7 +58,7 @@ def test_content_lines_stay(line):
 def test_pasted_web_text_keeps_its_items_and_drops_the_furniture(tmp_path):
     path = tmp_path / "order.txt"
     path.write_text(PASTED, encoding="utf-8")
-    text, raw = read_document(path)
+    text, raw = read_text(path)
     assert raw.decode("utf-8") == PASTED  # the hash is of the file as it is
     kept = [line for line in text.splitlines() if line]
     assert kept == ["Дата публикации: 16.06.2021", "ПРИКАЗ", "15.06.2021 № 556", "ПРИКАЗЫВАЮ:",

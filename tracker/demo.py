@@ -175,10 +175,9 @@ def _read_protocols(settings) -> list:
 
     :raises InvalidInput: a seed protocol without a date (the walk starts from it).
     """
-    from roadmaps.parser import parse_file
+    from roadmaps.reading import read_document
 
-    limit = int(settings.import_.max_file_mb * 1_000_000)
-    protocols = [parse_file(path, max_bytes=limit) for path in PROTOCOLS]
+    protocols = [read_document(path, max_bytes=settings.import_.max_bytes) for path in PROTOCOLS]
     for path, parsed in zip(PROTOCOLS, protocols, strict=True):
         if parsed.date is None:
             raise InvalidInput(f"{path}: the seed protocol has no date")

@@ -84,7 +84,7 @@ def mark_failed(
 
 def _tell_coordinators(session: Session, message: OutboxMessage, *, error: str,
                        now: datetime, reply: str | None = None) -> int:
-    from notifications.planning.loading import person_info
+    from tracker.core.directory_rows import person_info
 
     person = session.get(Person, message.person_id) if message.person_id else None
     if person is None:

@@ -12,31 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from notifications.message import ChannelKind
-from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
+from tracker.core import directory as core
+from tracker.core.directory import OrgInfo, PersonInfo
+from tracker.core.enums import AssignmentStatus, ChannelPref, Role
 from tracker.core.orgtree import nearest_up
 
-
-@dataclass(frozen=True)
-class PersonInfo:
-    id: int
-    name: str
-    organisation_id: int
-    role: Role
-    email: str | None
-    telegram_chat_id: int | None
-    telegram_active: bool
-    channels: ChannelPref
-    timezone: str | None  # None: the policy's zone
-    locale: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class OrgInfo:
-    id: int
-    parent_id: int | None
-    name: str
-    kind: OrgKind
+__all__ = ["AssignmentInfo", "Directory", "OrgInfo", "PersonInfo", "channels_of"]
 
 
 @dataclass(frozen=True)
@@ -79,20 +60,18 @@ def channels_of(person: PersonInfo) -> tuple[ChannelKind, ...]:
     return ()
 
 
-class Directory:
-    """Role resolution over an in-memory copy of organisations and people.
+class Directory(core.Directory):
+    """Role resolution over the in-memory directory (`tracker.core.directory`).
 
     Only active people are ever returned. Results are lists ordered by person id.
     """
 
     def __init__(self, orgs: Iterable[OrgInfo], people: Iterable[PersonInfo]):
-        self._orgs: dict[int, OrgInfo] = {org.id: org for org in orgs}
-        self._people: dict[int, PersonInfo] = {}
+        super().__init__(orgs, people)
         self._by_org_role: dict[tuple[int, Role], list[PersonInfo]] = {}
         leads: list[PersonInfo] = []
         self._admins: list[PersonInfo] = []
-        for person in sorted(people, key=lambda p: p.id):
-            self._people[person.id] = person
+        for person in self.people.values():
             if not person.active:
                 continue
             self._by_org_role.setdefault((person.organisation_id, person.role), []).append(person)
@@ -108,25 +87,15 @@ class Directory:
         self._escalation: dict[tuple[str, int], tuple[list[PersonInfo], str | None]] = {}
         self._owners: dict[tuple[int, int | None], list[PersonInfo]] = {}
 
-    def person(self, person_id: int) -> PersonInfo | None:
-        return self._people.get(person_id)
-
-    def org(self, org_id: int) -> OrgInfo | None:
-        return self._orgs.get(org_id)
-
-    def _parent_of(self, org_id: int) -> int | None:
-        org = self._orgs.get(org_id)
-        return org.parent_id if org is not None else None
-
     def _chain(self, org_id: int) -> list[int]:
         """`org_id` and its ancestors, nearest first; stops at a loop or an unknown parent."""
         chain = [org_id]
         seen = {org_id}
-        org = self._orgs.get(org_id)
+        org = self.orgs.get(org_id)
         while org is not None and org.parent_id is not None and org.parent_id not in seen:
             chain.append(org.parent_id)
             seen.add(org.parent_id)
-            org = self._orgs.get(org.parent_id)
+            org = self.orgs.get(org.parent_id)
         return chain
 
     def root(self, org_id: int) -> int:
@@ -145,7 +114,7 @@ class Directory:
         key = (a.organisation_id, a.person_id)
         owners = self._owners.get(key)
         if owners is None:
-            person = self._people.get(a.person_id) if a.person_id is not None else None
+            person = self.people.get(a.person_id) if a.person_id is not None else None
             if person is not None and person.active:
                 owners = [person]
             else:
@@ -158,7 +127,7 @@ class Directory:
         found = self._coordinators.get(org_id)
         if found is None:
             found = self._coordinators[org_id] = nearest_up(
-                org_id, self._parent_of,
+                org_id, self.parent_of,
                 lambda at: self._by_org_role.get((at, Role.COORDINATOR), []))
         return found
 
@@ -181,12 +150,12 @@ class Directory:
         if cached is not None:
             return cached
         wanted = Role(role)
-        org = self._orgs.get(org_id)
+        org = self.orgs.get(org_id)
         where = org.name if org is not None else f"organisation {org_id}"
         reason: str | None = None
         found: list[PersonInfo] = []
         if wanted == Role.COORDINATOR:
-            found = nearest_up(org_id, self._parent_of, lambda at: [
+            found = nearest_up(org_id, self.parent_of, lambda at: [
                 p for p in self._by_org_role.get((at, Role.COORDINATOR), []) if channels_of(p)])
             if not found:
                 reason = f"no reachable coordinator for {where} or above"

@@ -1,4 +1,4 @@
-"""From database rows to the planner's plain records, and the due batch of a pass.
+"""The due batch of a pass, from the database (the directory: `tracker.core.directory_rows`).
 
 Only the assignments whose next check has come are read (`ix_assignment_status_next_check`
 makes that a range scan), in keyset-paginated batches, so the cost of a pass grows with
@@ -14,35 +14,13 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlmodel import Session
 
-from notifications.planning.directory import AssignmentInfo, Directory, OrgInfo, PersonInfo
+from notifications.planning.directory import AssignmentInfo
 from tracker.core.db import moment_reader
-from tracker.core.enums import AssignmentStatus, ChannelPref, OrgKind, Role
-from tracker.core.models import Assignment, Organisation, Person, live_assignments
+from tracker.core.directory_rows import person_info
+from tracker.core.enums import AssignmentStatus
+from tracker.core.models import Assignment, live_assignments
 
-
-def person_info(p: Person) -> PersonInfo:
-    return PersonInfo(
-        id=p.id, name=p.name, organisation_id=p.organisation_id, role=Role(p.role),
-        email=p.email, telegram_chat_id=p.telegram_chat_id, telegram_active=p.telegram_active,
-        channels=ChannelPref(p.channels), timezone=p.timezone, locale=p.locale, active=p.active,
-    )
-
-
-def load_directory(session: Session) -> Directory:
-    """Every organisation and person, as the planner's `Directory`."""
-    o, p = Organisation.__table__.c, Person.__table__.c
-    orgs = [OrgInfo(id_, parent, name, OrgKind(kind)) for id_, parent, name, kind in
-            session.execute(select(o.id, o.parent_id, o.name, o.kind))]
-    people = [
-        PersonInfo(id=r.id, name=r.name, organisation_id=r.organisation_id, role=Role(r.role),
-                   email=r.email, telegram_chat_id=r.telegram_chat_id,
-                   telegram_active=bool(r.telegram_active), channels=ChannelPref(r.channels),
-                   timezone=r.timezone, locale=r.locale, active=bool(r.active))
-        for r in session.execute(select(p.id, p.name, p.organisation_id, p.role, p.email,
-                                        p.telegram_chat_id, p.telegram_active, p.channels,
-                                        p.timezone, p.locale, p.active))
-    ]
-    return Directory(orgs, people)
+__all__ = ["due_batches", "person_info"]  # person_info: tracker.core.directory_rows
 
 
 def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[AssignmentInfo]]:

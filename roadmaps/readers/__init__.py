@@ -23,7 +23,7 @@ from roadmaps.readers.text import decode_text
 from roadmaps.readers.word import docx_to_text
 
 __all__ = ["CELL_SEPARATOR", "MAX_BYTES", "decode_text", "docx_to_text", "document_text",
-           "is_furniture", "read_document", "strip_furniture"]
+           "is_furniture", "read_text", "strip_furniture"]
 
 MAX_BYTES = 20_000_000
 
@@ -32,7 +32,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 _ZIP_SUFFIXES = {".docx": "docx", ".xlsx": "xlsx", ".odt": "odt"}
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     """The text of the document at `path` and its raw bytes (for the content hash).
 
     :raises DocumentError: missing, unreadable, empty, over `max_bytes`, binary, damaged,

@@ -141,11 +141,14 @@ def import_command(
             raise typer.Exit(1)
         _write_draft(texts, files[0], draft, settings)
         return
+    from roadmaps.reading import read_document
+
+    limit = settings.import_.max_bytes
     failed = False
     parsed_files: list[tuple[Path, Any]] = []
     for path in files:
         try:
-            parsed_files.append((path, read_document(path, settings)))
+            parsed_files.append((path, read_document(path, max_bytes=limit)))
         except Exception as exc:
             failed |= _report(path, exc)
     if as_json:
@@ -153,9 +156,11 @@ def import_command(
                     for path, parsed in parsed_files])
         if not yes or dry_run:  # the parse alone: no directory, no database needed
             parsed_files = []
+    batch = _batch(context) if parsed_files else None  # one directory for every file
     for path, parsed in parsed_files:
         try:
-            _import_one(context, texts, path, parsed, dry_run=dry_run, yes=yes, quiet=as_json)
+            _import_one(context, texts, path, parsed, dry_run=dry_run, yes=yes, quiet=as_json,
+                        batch=batch)
         except Exception as exc:
             failed |= _report(path, exc)
     if failed:
@@ -164,13 +169,14 @@ def import_command(
 
 def _write_draft(texts, path: Path, out: Path, settings) -> None:
     """`--draft`: the parse of `path` as a TOML roadmap in `out`; nothing imported."""
-    from roadmaps.readers import read_document as read_text
+    from roadmaps.readers import read_text
+    from roadmaps.reading import read_document
     from roadmaps.toml_draft import draft_toml
 
+    limit = settings.import_.max_bytes
     try:
-        parsed = read_document(path, settings)
-        text = "" if path.suffix.casefold() == ".toml" else read_text(
-            path, max_bytes=int(settings.import_.max_file_mb * 1_000_000))[0]
+        parsed = read_document(path, max_bytes=limit)
+        text = "" if path.suffix.casefold() == ".toml" else read_text(path, max_bytes=limit)[0]
         out.write_text(draft_toml(parsed, text), encoding="utf-8")
     except Exception as exc:
         _report(path, exc)
@@ -191,21 +197,6 @@ def _report(path: Path, exc: Exception) -> bool:
             break
     typer.echo(_("Error: {message}").format(message=f"{path}: {message}"), err=True)
     return True
-
-
-def read_document(path: Path, settings):
-    """The parse of one file: `.toml` is a hand-written roadmap, anything else a document.
-
-    :raises DocumentError: one line naming the file.
-    """
-    limit = int(settings.import_.max_file_mb * 1_000_000)
-    if path.suffix.casefold() == ".toml":
-        from roadmaps.toml_roadmap import parse_toml_file
-
-        return parse_toml_file(path, max_bytes=limit)
-    from roadmaps.parser import parse_file
-
-    return parse_file(path, max_bytes=limit)
 
 
 def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
@@ -243,15 +234,23 @@ def parse_json(path: Path, parsed, *, default_level=None) -> dict[str, Any]:
     }
 
 
+def _batch(context):
+    """The directory and owner matcher all files of one command are matched against."""
+    from tracker.services.importing import ImportBatch
+
+    with context.db.reading() as session:
+        return ImportBatch.load(session=session, settings=context.settings)
+
+
 def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
-                quiet: bool) -> None:
+                quiet: bool, batch=None) -> None:
     from tracker.core.errors import InvalidInput
     from tracker.services.importing import import_document, preview
 
     settings = context.settings
     say = (lambda line: typer.echo(line, err=True)) if quiet else typer.echo
     with context.db.reading() as session:
-        plan = preview(parsed, session=session, settings=settings)
+        plan = preview(parsed, session=session, settings=settings, batch=batch)
     if plan.existing_id is not None:
         say(texts["already"].format(file=path, id=plan.existing_id))
         return
@@ -280,7 +279,7 @@ def _import_one(context, texts, path: Path, parsed, *, dry_run: bool, yes: bool,
         return
     with context.db.transaction() as session:
         outcome = import_document(parsed, session=session, settings=settings,
-                                  now=context.now())
+                                  now=context.now(), batch=batch)
     if outcome.already:
         say(texts["already"].format(file=path, id=outcome.document_id))
     else:

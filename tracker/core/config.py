@@ -169,6 +169,11 @@ class ImportSettings(_Section):
     regional_owner: str = ""  # who gets regional items without an owner; empty: the region
     max_file_mb: float = Field(20, gt=0, le=1024)
 
+    @property
+    def max_bytes(self) -> int:
+        """`max_file_mb` in bytes: the `max_bytes` of `roadmaps.reading.read_document`."""
+        return int(self.max_file_mb * 1_000_000)
+
 
 class EmailSettings(_Section):
     host: str = ""  # empty: no SMTP; emails are written as .eml files to outbox.directory

@@ -43,15 +43,6 @@ def utcnow() -> datetime:
     return datetime.now(dt.UTC)
 
 
-def fold(text: str) -> str:
-    """The search key of a name: case-folded, `ё` as `е`, spaces collapsed.
-
-    SQLite's `lower()` and `LIKE` do not fold Cyrillic, so names are folded here and
-    stored beside the original.
-    """
-    return " ".join(text.casefold().replace("ё", "е").split())
-
-
 class OrganisationBase(SQLModel):
     name: str = Field(max_length=300)
     kind: OrgKind = Field(sa_type=String(24))

@@ -124,3 +124,12 @@ def shorten(text: str, width: int = 40, placeholder: str = "…") -> str:
     if space > width // 3:
         cut = cut[:space]
     return cut.rstrip(" ,.;:—-") + placeholder
+
+
+def fold(text: str) -> str:
+    """The search key of a name: case-folded, `ё` as `е`, spaces collapsed.
+
+    SQLite's `lower()` and `LIKE` do not fold Cyrillic, so names are folded here and
+    stored beside the original.
+    """
+    return " ".join(text.casefold().replace("ё", "е").split())

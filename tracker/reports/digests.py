@@ -75,7 +75,7 @@ class _Recipient:
 def record_digests(db, settings, kind: str, now: datetime) -> int:
     """The synchronous body of `run_digests`."""
     from notifications.planning.directory import channels_of
-    from notifications.planning.loading import person_info
+    from tracker.core.directory_rows import person_info
 
     as_of = now.astimezone(settings.zone).date()
     role = Role.LEAD if kind == LEAD_SUMMARY else Role.COORDINATOR
@@ -122,7 +122,7 @@ def preview_digests(db, settings, kind: str, now: datetime) -> list:
     from notifications.content.compose import Outgoing, compose
     from notifications.message import ChannelKind, MessageKind
     from notifications.planning.directory import channels_of
-    from notifications.planning.loading import person_info
+    from tracker.core.directory_rows import person_info
 
     if kind not in _KINDS:
         raise ValueError(f"unknown digest kind {kind!r}: expected lead or coordinator")

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from notifications import keys, outbox
 from notifications.message import MessageKind, Rule
 from notifications.planning.directory import channels_of
-from notifications.planning.loading import person_info
+from tracker.core.directory_rows import person_info
 from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tracker.core.ids import id_or_none

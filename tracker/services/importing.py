@@ -3,7 +3,12 @@
 `preview` says what an import would do without writing; `import_document` writes it.
 Both take the caller's session: the CLI runs `import_document` inside one
 `Database.transaction()`, so an error anywhere (a bad item, a database error) rolls
-back the whole document and nothing is half-written.
+back the whole document and nothing is half-written. `import_documents(documents, *, db,
+settings, now)` does that for a batch, one transaction per document.
+
+The directory (`tracker.core.directory_rows.load_directory`) and the owner matcher
+(`roadmaps.owners.OwnerMatcher`) are built once per batch (`ImportBatch.load`) and passed
+to `preview` and `import_document` as `batch=`; without one each call loads its own.
 
 A document is known by its `content_hash` (unique in the table): importing the same
 file again writes nothing and returns the existing document (`ImportOutcome.already`).
@@ -27,23 +32,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from roadmaps.owners import Directory, OrgInfo, PersonInfo, Resolution, Rules, Target
-from tracker.core.enums import EventKind, Level, OrgKind, Via
+from roadmaps.owners import OwnerMatcher, Resolution, Rules, Target
+from tracker.core.directory import Directory
+from tracker.core.directory_rows import load_directory
+from tracker.core.enums import AssignmentStatus, EventKind, Level, OrgKind, Via
 from tracker.core.errors import InvalidInput
-from tracker.core.models import Document, Organisation, Person, Task
-from tracker.services.tasks import AssignTarget, assign_many, record_event
+from tracker.core.models import Assignment, Document, Event, Task
+from tracker.services.bulk import bulk_insert
+from tracker.services.tasks import assigned_details, event_details
 
 if TYPE_CHECKING:
     from roadmaps.parsed import ParsedDocument, ParsedItem
     from tracker.core.config import Settings
+    from tracker.core.db import Database
 
 _LABELS = {
     "ru": {
@@ -88,6 +100,7 @@ class Preview:
     items: list[PreviewItem]
     warnings: list[str] = field(default_factory=list)
     existing_id: int | None = None
+    batch: ImportBatch | None = field(default=None, repr=False, compare=False)
 
     @property
     def assignments(self) -> int:
@@ -126,22 +139,42 @@ def content_hash(parsed: ParsedDocument) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def load_directory(*, session: Session, locale: str = "ru") -> Directory:
-    """Every organisation and active person, for owner matching."""
-    # Plain columns, not entities: this runs once per imported document.
-    orgs = [OrgInfo(id_, name, OrgKind(kind), parent_id) for id_, name, kind, parent_id in
-            session.exec(select(Organisation.id, Organisation.name, Organisation.kind,
-                                Organisation.parent_id))]
-    people = [PersonInfo(id_, name, org_id) for id_, name, org_id in
-              session.exec(select(Person.id, Person.name, Person.organisation_id)
-                           .where(Person.active == True))]  # noqa: E712
-    return Directory(orgs, people, locale=locale)
+@dataclass
+class ImportBatch:
+    """What every document of one batch is matched against: the directory and the owner
+    matcher, built once (`ImportBatch.load`) and shared by the batch's previews and
+    imports. Valid while the directory does not change (an import does not change it)."""
 
+    matcher: OwnerMatcher
+    rules: Rules
+    locale: str
 
-def _rules(directory: Directory, settings: Settings) -> Rules:
-    cfg = settings.import_
-    return directory.rules(default_level=cfg.default_level, region=cfg.region,
-                           regional_owner=cfg.regional_owner)
+    @classmethod
+    def load(cls, *, session: Session, settings: Settings) -> ImportBatch:
+        """Every organisation and person, read once, with the config's level rules."""
+        locale = settings.locale
+        matcher = OwnerMatcher(load_directory(session), locale=locale)
+        cfg = settings.import_
+        rules = matcher.rules(default_level=cfg.default_level, region=cfg.region,
+                              regional_owner=cfg.regional_owner)
+        return cls(matcher, rules, locale)
+
+    _details: dict[Target, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def directory(self) -> Directory:
+        return self.matcher.directory
+
+    def assigned_details(self, target: Target) -> str:
+        """The details of the ASSIGNED event of an assignment to `target` (made once)."""
+        found = self._details.get(target)
+        if found is None:
+            directory = self.directory
+            person = (directory.people[target.person_id].name
+                      if target.person_id is not None else None)
+            found = self._details[target] = assigned_details(
+                directory.orgs[target.organisation_id].name, person)
+        return found
 
 
 def _owner_labels(directory: Directory, resolution: Resolution, locale: str) -> list[str]:
@@ -161,32 +194,35 @@ def _owner_labels(directory: Directory, resolution: Resolution, locale: str) -> 
     return names
 
 
-def preview(parsed: ParsedDocument, *, session: Session, settings: Settings) -> Preview:
+def preview(parsed: ParsedDocument, *, session: Session, settings: Settings,
+            batch: ImportBatch | None = None) -> Preview:
     """What importing `parsed` would do: owners resolved, warnings, assignment count.
 
     Reads only. `Preview.existing_id` tells that the same content is already imported.
+    `batch` (else loaded here) is the directory and matcher shared by a batch.
     """
-    locale = settings.locale
-    directory = load_directory(session=session, locale=locale)
-    rules = _rules(directory, settings)
+    batch = batch or ImportBatch.load(session=session, settings=settings)
+    matcher = batch.matcher
     digest = content_hash(parsed)
-    existing = session.exec(select(Document.id).where(Document.content_hash == digest)).first()
+    d = Document.__table__.c
+    existing = session.connection().execute(
+        sa_select(d.id).where(d.content_hash == digest)).scalar()
     items: list[PreviewItem] = []
     for item in parsed.items:
         level = Level(item.level) if item.level else settings.import_.default_level
         if item.actionable:
-            resolution = directory.resolve(item.owners, level, rules)
+            resolution = matcher.resolve(item.owners, level, batch.rules)
         else:
             resolution = Resolution()
         items.append(PreviewItem(
             item=item,
             level=level,
             targets=resolution.targets,
-            owners=_owner_labels(directory, resolution, locale),
+            owners=_owner_labels(batch.directory, resolution, batch.locale),
             unmatched=resolution.unmatched,
             warnings=[*item.warnings, *resolution.warnings],
         ))
-    return Preview(parsed, digest, items, list(parsed.warnings), existing)
+    return Preview(parsed, digest, items, list(parsed.warnings), existing, batch)
 
 
 def import_document(
@@ -197,29 +233,37 @@ def import_document(
     now: datetime,
     via: Via = Via.IMPORT,
     planned: Preview | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportOutcome:
     """Write the document, its tasks, assignments and events into `session`.
 
-    `planned` is a preview made in this same session (saves resolving owners twice).
-    The caller commits; on any exception it must roll back (`Database.transaction`
-    does), which leaves nothing of the document behind.
+    `planned` is a preview made in this same session (saves resolving owners twice);
+    `batch` is the directory and matcher of a batch (else loaded here). The caller
+    commits; on any exception it must roll back (`Database.transaction` does), which
+    leaves nothing of the document behind.
+
+    Written with SQLAlchemy Core: one INSERT of the document, one executemany of its
+    tasks, one of all its assignments and one of all its events, each row's values
+    converted to the driver's form once (`tracker.services.bulk`). The rows and events
+    are those `tracker.services.tasks.assign_many` and `record_event` would write.
 
     :raises InvalidInput: an actionable item nobody can be given (names file and line).
     """
-    plan = planned or preview(parsed, session=session, settings=settings)
+    plan = planned or preview(parsed, session=session, settings=settings, batch=batch)
     if plan.existing_id is not None:
         return ImportOutcome(plan.existing_id, already=True)
     if plan.problems:
         raise InvalidInput(plan.problems[0])
-    document = Document(
-        kind=parsed.kind, number=parsed.number, date=parsed.date, title=parsed.title,
-        issuer=parsed.issuer, chair=parsed.chair, secretary=parsed.secretary,
-        source=(parsed.source or "")[-500:] or None, content_hash=plan.content_hash,
-        imported_at=now,
-    )
-    session.add(document)
+    connection = session.connection()
+    dialect = connection.dialect
+    d = Document.__table__
     try:
-        session.flush()
+        document_id = connection.execute(insert(d).returning(d.c.id), {
+            "kind": parsed.kind, "number": parsed.number, "date": parsed.date,
+            "title": parsed.title, "issuer": parsed.issuer, "chair": parsed.chair,
+            "secretary": parsed.secretary, "source": (parsed.source or "")[-500:] or None,
+            "content_hash": plan.content_hash, "imported_at": now,
+        }).scalar_one()
     except IntegrityError:
         # Another import of the same content committed between our check and insert.
         session.rollback()
@@ -227,21 +271,68 @@ def import_document(
             select(Document.id).where(Document.content_hash == plan.content_hash)
         ).one()
         return ImportOutcome(existing, already=True)
-    org_names, person_names = _names(session, plan)
-    outcome = ImportOutcome(document.id)
     began = decided_at(parsed.date, settings.zone, now)
-    for planned_item in plan.items:
-        task = _write_task(session, document, planned_item, now, via)
-        outcome.tasks += 1
+    batch = batch or plan.batch or ImportBatch.load(session=session, settings=settings)
+    tasks = bulk_insert(Task.__table__, dialect, ("id",), ordered=True)
+    task_ids = [id_ for (id_,) in tasks.execute(
+        connection, [tasks.prepare(_task_row(document_id, p, now)) for p in plan.items])]
+    outcome = ImportOutcome(document_id, tasks=len(task_ids))
+    a = bulk_insert(Assignment.__table__, dialect,
+                    ("id", "task_id", "organisation_id", "person_id"))
+    began_value, open_ = a.value("next_check_at", began), AssignmentStatus.OPEN
+    assignments: list[dict] = []
+    for task_id, planned_item in zip(task_ids, plan.items, strict=True):
         if not planned_item.actionable:
             continue
-        # A municipal item fans out to every municipality: one bulk insert per item.
-        targets = [AssignTarget(t.organisation_id, org_names[t.organisation_id], t.person_id,
-                                person_names[t.person_id] if t.person_id is not None else None)
-                   for t in planned_item.targets]
-        outcome.assignments += len(assign_many(session=session, task=task, targets=targets,
-                                               now=now, via=via, began=began))
+        due = a.value("due_date", planned_item.item.due)
+        assignments.extend(
+            {"task_id": task_id, "organisation_id": t.organisation_id,
+             "person_id": t.person_id, "due_date": due, "original_due_date": due,
+             "period": None, "status": open_, "extensions": 0,
+             "next_check_at": began_value, "created_at": began_value}
+            for t in planned_item.targets)
+    # (task, organisation, person) is unique in a document (targets are deduplicated),
+    # so the returned ids are matched by it, whatever order they come back in.
+    ids = {(task, org, person): id_
+           for id_, task, org, person in a.execute(connection, assignments)}
+    outcome.assignments = len(assignments)
+    e = bulk_insert(Event.__table__, dialect)
+    at, created, assigned = e.value("at", now), EventKind.CREATED, EventKind.ASSIGNED
+    events: list[dict] = []
+    for task_id, planned_item in zip(task_ids, plan.items, strict=True):
+        events.append({"kind": created, "via": via, "at": at, "assignment_id": None,
+                       "task_id": task_id, "person_id": None,
+                       "details": _created_details(document_id, planned_item)})
+        if not planned_item.actionable:
+            continue
+        events.extend(
+            {"kind": assigned, "via": via, "at": at,
+             "assignment_id": ids[(task_id, t.organisation_id, t.person_id)],
+             "task_id": task_id, "person_id": None, "details": batch.assigned_details(t)}
+            for t in planned_item.targets)
+    e.execute(connection, events)
     return outcome
+
+
+def import_documents(
+    documents: Iterable[ParsedDocument],
+    *,
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    via: Via = Via.IMPORT,
+) -> list[ImportOutcome]:
+    """Import each document in its own transaction, as `tracker import --yes` does, with
+    one directory and owner matcher for them all. A failing document raises after the
+    ones before it are committed; nothing of the failing one is written."""
+    with db.reading() as session:
+        batch = ImportBatch.load(session=session, settings=settings)
+    outcomes = []
+    for parsed in documents:
+        with db.transaction() as session:
+            outcomes.append(import_document(parsed, session=session, settings=settings,
+                                            now=now, via=via, batch=batch))
+    return outcomes
 
 
 def decided_at(day: date | None, zone: ZoneInfo, now: datetime) -> datetime:
@@ -257,49 +348,26 @@ def decided_at(day: date | None, zone: ZoneInfo, now: datetime) -> datetime:
     return min(now, datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC))
 
 
-def _names(session: Session, plan: Preview) -> tuple[dict[int, str], dict[int, str]]:
-    """The names of every organisation and person the plan assigns to."""
-    org_ids = {t.organisation_id for p in plan.items if p.actionable for t in p.targets}
-    person_ids = {t.person_id for p in plan.items if p.actionable for t in p.targets
-                  if t.person_id is not None}
-    return (_names_of(session, Organisation, org_ids), _names_of(session, Person, person_ids))
-
-
-def _names_of(session: Session, model, ids: set[int], chunk: int = 500) -> dict[int, str]:
-    ordered = sorted(ids)
-    names: dict[int, str] = {}
-    for start in range(0, len(ordered), chunk):
-        for id_, name in session.exec(select(model.id, model.name)
-                                      .where(model.id.in_(ordered[start:start + chunk]))):
-            names[id_] = name
-    return names
-
-
-def _write_task(session: Session, document: Document, planned: PreviewItem, now: datetime,
-                via: Via) -> Task:
+def _task_row(document_id: int, planned: PreviewItem, now: datetime) -> dict:
     item = planned.item
     spans = item.recurrence is not None or item.start is not None
-    task = Task(
-        document_id=document.id,
-        label=item.label,
-        text=" ".join(item.text.split()),
-        level=planned.level,
-        due_date=item.due,
-        due_text=(item.due_text or None) and item.due_text[:300],
-        recurrence=item.recurrence,
-        period_start=item.start,
-        period_end=item.due if spans else None,
-        actionable=item.actionable,
-        created_at=now,
-    )
-    session.add(task)
-    session.flush()
-    details = {"document": document.id, "line": item.line}
+    return {
+        "document_id": document_id, "label": item.label, "text": " ".join(item.text.split()),
+        "level": planned.level, "due_date": item.due,
+        "due_text": (item.due_text or None) and item.due_text[:300],
+        "recurrence": item.recurrence, "period_start": item.start,
+        "period_end": item.due if spans else None, "actionable": item.actionable,
+        "created_at": now,
+    }
+
+
+def _created_details(document_id: int, planned: PreviewItem) -> str | None:
+    """The details of a task's CREATED event, as `record_event` stores them."""
+    item = planned.item
+    details: dict = {"document": document_id, "line": item.line}
     if planned.unmatched:  # kept so the names are not lost: nobody in the directory had them
         details["unmatched"] = planned.unmatched
     if item.cited_act:  # the earlier act the decision comes from (no column for it: issue 11.4)
         details["source_act"] = {"text": item.cited_act, "number": item.cited_number,
                                  "date": item.cited_date.isoformat() if item.cited_date else None}
-    record_event(session=session, kind=EventKind.CREATED, via=via, at=now, task_id=task.id,
-                 **details)
-    return task
+    return event_details(details)

@@ -11,7 +11,8 @@ from tracker.core import orgtree
 from tracker.core.enums import OrgKind
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.ids import looks_like_id, parse_id
-from tracker.core.models import Organisation, fold
+from tracker.core.models import Organisation
+from tracker.core.text import fold
 from tracker.services.csv_rows import line_of
 
 # Russian and English words for kinds, as they appear in directories.

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from tracker.core.enums import ChannelPref, Role, parse_choice
 from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.ids import looks_like_id, parse_id
-from tracker.core.models import Organisation, Person, fold
+from tracker.core.models import Organisation, Person
+from tracker.core.text import fold
 from tracker.services.csv_rows import line_of
 from tracker.services.orgs import ImportResult, find_organisation
 

@@ -36,10 +36,11 @@ from notifications.delivery import tick as delivery
 from notifications.delivery.hooks import Outcomes
 from notifications.delivery.tick import LinkMaker, TickReport
 from notifications.message import ChannelKind, MessageKind, Rule
-from notifications.planning.directory import AssignmentInfo
-from notifications.planning.loading import due_batches, load_directory
+from notifications.planning.directory import AssignmentInfo, Directory
+from notifications.planning.loading import due_batches
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
+from tracker.core.directory_rows import load_directory
 from tracker.core.enums import EventKind, Via
 from tracker.core.models import Assignment, Event, utcnow
 from tracker.services import people
@@ -106,7 +107,7 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
         batches = due_batches(session, now=now, size=PLAN_BATCH)
         for batch in batches:
             if directory is None:
-                directory = load_directory(session)
+                directory = load_directory(session, into=Directory)
             report.assignments_checked += len(batch)
             result = plan(batch, directory, policy, now)
             report.planned += len(result.due)

@@ -49,7 +49,7 @@ def record_event(
         assignment_id=assignment_id,
         task_id=task_id,
         person_id=person_id,
-        details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
+        details=event_details(details),
     )
     session.add(event)
     return event
@@ -115,9 +115,15 @@ def _new_assignment(task: Task, organisation_id: int, person_id: int | None, *,
                       created_at=now)
 
 
-def _assigned_details(organisation: str, person: str | None) -> str:
+def assigned_details(organisation: str, person: str | None) -> str:
+    """The details of an ASSIGNED event, as every writer of one stores them."""
     return json.dumps({"organisation": organisation, "person": person},
                       ensure_ascii=False, default=str)
+
+
+def event_details(details: dict) -> str | None:
+    """An event's details as stored (JSON; None when there are none)."""
+    return json.dumps(details, ensure_ascii=False, default=str) if details else None
 
 
 def _insert_assigned_events(session: Session, *, task_id: int, now: datetime, via: Via,
@@ -130,7 +136,7 @@ def _insert_assigned_events(session: Session, *, task_id: int, now: datetime, vi
     session.connection().execute(insert(Event.__table__), [
         {"kind": EventKind.ASSIGNED, "via": via, "at": now, "assignment_id": assignment_id,
          "task_id": task_id, "person_id": actor_id,
-         "details": _assigned_details(organisation, person)}
+         "details": assigned_details(organisation, person)}
         for assignment_id, organisation, person in rows
     ])
 

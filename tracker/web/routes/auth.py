@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from tracker.core.models import Person, fold
+from tracker.core.models import Person
+from tracker.core.text import fold
 from tracker.services.web_links import sign_in_url
 from tracker.services.web_sessions import create_sign_in, end_session, redeem_sign_in
 from tracker.services.web_tokens import find_live, look_up
