@@ -38,6 +38,7 @@ from sqlmodel import Session, select
 from roadmaps.owners import Directory, OrgInfo, PersonInfo, Resolution, Rules, Target
 from tracker.core.enums import EventKind, Level, OrgKind, Via
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import N_, translate
 from tracker.core.models import Document, Organisation, Person, Task
 from tracker.services.tasks import AssignTarget, assign_many, record_event
 
@@ -45,17 +46,10 @@ if TYPE_CHECKING:
     from roadmaps.parsed import ParsedDocument, ParsedItem
     from tracker.core.config import Settings
 
-_LABELS = {
-    "ru": {
-        OrgKind.MUNICIPALITY: "все муниципалитеты ({n})",
-        OrgKind.SCHOOL: "все школы ({n})",
-        "more": "{names} и ещё {n}",
-    },
-    "en": {
-        OrgKind.MUNICIPALITY: "all municipalities ({n})",
-        OrgKind.SCHOOL: "all schools ({n})",
-        "more": "{names} and {n} more",
-    },
+_LABELS: dict[str, str] = {
+    OrgKind.MUNICIPALITY: N_("all municipalities ({n})"),
+    OrgKind.SCHOOL: N_("all schools ({n})"),
+    "more": N_("{names} and {n} more"),
 }
 
 
@@ -145,7 +139,7 @@ def _rules(directory: Directory, settings: Settings) -> Rules:
 
 
 def _owner_labels(directory: Directory, resolution: Resolution, locale: str) -> list[str]:
-    labels = _LABELS.get(locale, _LABELS["ru"])
+    labels = {key: translate(locale, message) for key, message in _LABELS.items()}
     names: list[str] = []
     for target in resolution.targets:
         org = directory.orgs[target.organisation_id]
