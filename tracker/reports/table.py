@@ -80,7 +80,7 @@ def build_table(report: Report, width: int = 100) -> Table:
                          footer=format_value(key, report.totals, locale))
     for row in report.rows:
         cells = [row.name]
-        for key, _, _ in columns:
+        for key, _title in columns:
             value = format_value(key, row, locale)
             if key in _RED and getattr(row, "overdue", 0) and value not in ("0", "—"):
                 value = f"[bold red]{value}[/]"
