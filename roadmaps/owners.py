@@ -26,8 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from roadmaps.parsed import Note
 from tracker.core.enums import Level, OrgKind
+from tracker.core.i18n import N_
 from tracker.core.models import fold
+from tracker.core.text import normalize_locale
 
 # Case endings of nouns, adjectives and surnames, longest first.
 _ENDINGS = (
@@ -54,36 +57,19 @@ _NAME = rf"[{_UPPER}][{_LOWER}]+"
 _FULL_NAME = re.compile(rf"^\s*({_SURNAME})\s+({_NAME})(?:\s+({_NAME}))?\s*$")
 
 
-# Warnings shown in the preview, by locale.
+# Warnings shown in the preview (`Note`s: English ids, translated where shown).
 MESSAGES = {
-    "ru": {
-        "unknown": "исполнитель «{name}» не найден в справочнике",
-        "ambiguous": "исполнитель «{name}» неоднозначен: {candidates}",
-        "no_schools_of": "в справочнике нет школ организации «{org}»: поручено ей самой",
-        "no_schools": "в справочнике нет школ: поручено муниципалитетам",
-        "nobody": "некому поручить: {problem}",
-    },
-    "en": {
-        "unknown": "owner «{name}» is not in the directory",
-        "ambiguous": "owner «{name}» is ambiguous: {candidates}",
-        "no_schools_of": "the directory lists no schools of «{org}»: assigned to it",
-        "no_schools": "the directory lists no schools: assigned to the municipalities",
-        "nobody": "nobody to assign it to: {problem}",
-    },
+    "unknown": N_("owner «{name}» is not in the directory"),
+    "ambiguous": N_("owner «{name}» is ambiguous: {candidates}"),
+    "no_schools_of": N_("the directory lists no schools of «{org}»: assigned to it"),
+    "no_schools": N_("the directory lists no schools: assigned to the municipalities"),
+    "nobody": N_("nobody to assign it to: {problem}"),
 }
 PROBLEMS = {
-    "ru": {
-        "no_region": "в справочнике нет региона; сначала импортируйте организации",
-        "many_regions": "в справочнике несколько регионов; укажите import.region в конфигурации",
-        "bad_region": "регион import.region «{name}» не найден в справочнике",
-        "bad_owner": "import.regional_owner «{name}» не найден в справочнике",
-    },
-    "en": {
-        "no_region": "the directory has no region; import the organisations first",
-        "many_regions": "the directory has several regions; set import.region in the config",
-        "bad_region": "import.region «{name}» is not a region in the directory",
-        "bad_owner": "import.regional_owner «{name}» is not in the directory",
-    },
+    "no_region": N_("the directory has no region; import the organisations first"),
+    "many_regions": N_("the directory has several regions; set import.region in the config"),
+    "bad_region": N_("import.region «{name}» is not a region in the directory"),
+    "bad_owner": N_("import.regional_owner «{name}» is not in the directory"),
 }
 
 
@@ -230,7 +216,7 @@ class Directory:
     def __init__(
         self, orgs: Iterable[OrgInfo], people: Iterable[PersonInfo] = (), *, locale: str = "ru"
     ) -> None:
-        self.locale = locale if locale in MESSAGES else "ru"
+        self.locale = normalize_locale(locale)
         self.orgs = {o.id: o for o in orgs}
         self.people = {p.id: p for p in people}
         self._org_keys = [(o, _key(o.name)) for o in self.orgs.values()]
@@ -260,7 +246,6 @@ class Directory:
         """Resolve the config's names: the region (named, else the only one) and the
         regional owner (named, else the region). A name that matches nothing or several
         organisations becomes `Rules.problem`, reported when a rule needs it."""
-        text = PROBLEMS[self.locale]
         problem = None
         region_id = None
         regions = [o for o in self.orgs.values() if o.kind == OrgKind.REGION]
@@ -269,11 +254,11 @@ class Directory:
             if len(found) == 1:
                 region_id = found[0].id
             else:
-                problem = text["bad_region"].format(name=region)
+                problem = self._note(PROBLEMS["bad_region"], name=region)
         elif len(regions) == 1:
             region_id = regions[0].id
         else:
-            problem = text["many_regions" if regions else "no_region"]
+            problem = self._note(PROBLEMS["many_regions" if regions else "no_region"])
         owner_id = region_id
         if regional_owner:
             found = [o for o in self.orgs.values() if fold(o.name) == fold(regional_owner)]
@@ -281,19 +266,18 @@ class Directory:
                 owner_id = found[0].id
             else:
                 owner_id = None
-                problem = text["bad_owner"].format(name=regional_owner)
+                problem = self._note(PROBLEMS["bad_owner"], name=regional_owner)
         return Rules(default_level, region_id, owner_id, problem)
 
     # -- matching one name ----------------------------------------------------------------
 
     def match(self, text: str) -> OwnerMatch | str:
         """What `text` names, or why it matches nothing: a warning for the preview."""
-        msg = MESSAGES[self.locale]
         persons = self._match_people(text)
         if persons:
             if len(persons) > 1:
                 names = ", ".join(sorted(self.people[p].name for p in persons))
-                return msg["ambiguous"].format(name=text, candidates=names)
+                return self._note(MESSAGES["ambiguous"], name=text, candidates=names)
             person = self.people[persons[0]]
             return OwnerMatch(text, person_id=person.id,
                               organisation_ids=(person.organisation_id,))
@@ -304,10 +288,10 @@ class Directory:
         if isinstance(orgs, list):
             names = "; ".join(sorted(o.name for o in orgs)[:3])
             more = f" (+{len(orgs) - 3})" if len(orgs) > 3 else ""
-            return msg["ambiguous"].format(name=text, candidates=names + more)
+            return self._note(MESSAGES["ambiguous"], name=text, candidates=names + more)
         if orgs:
             return OwnerMatch(text, organisation_ids=(orgs.id,))
-        return msg["unknown"].format(name=text)
+        return self._note(MESSAGES["unknown"], name=text)
 
     def _match_people(self, text: str) -> list[int]:
         found: list[int] = []
@@ -389,7 +373,7 @@ class Directory:
                 for school in schools:
                     _add(result, Target(school.id))
                 return
-            result.warnings.append(MESSAGES[self.locale]["no_schools_of"].format(org=org.name))
+            result.warnings.append(self._note(MESSAGES["no_schools_of"], org=org.name))
         _add(result, Target(org.id))
 
     def _add_group(self, result: Resolution, group: OwnerGroup, rules: Rules) -> None:
@@ -403,13 +387,17 @@ class Directory:
                     _add(result, Target(school.id))
                 return
             # The directory may list only municipalities: they pass the item on.
-            result.warnings.append(MESSAGES[self.locale]["no_schools"])
+            result.warnings.append(self._note(MESSAGES["no_schools"]))
         for org in self.descendants(rules.region_id, OrgKind.MUNICIPALITY):
             _add(result, Target(org.id))
 
     def _nobody(self, rules: Rules) -> str:
-        problem = rules.problem or PROBLEMS[self.locale]["no_region"]
-        return MESSAGES[self.locale]["nobody"].format(problem=problem)
+        problem = rules.problem or self._note(PROBLEMS["no_region"])
+        return self._note(MESSAGES["nobody"], problem=problem)
+
+    def _note(self, template: str, **params) -> Note:
+        """A warning in the directory's locale (and structured, for any other)."""
+        return Note(template, self.locale, **params)
 
     def _add_rule(self, result: Resolution, level: Level, rules: Rules) -> None:
         if level == Level.REGIONAL:

@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from roadmaps.owners import Directory, OrgInfo, PersonInfo, Resolution, Rules, Target
+from roadmaps.parsed import Note, localized
 from tracker.core.enums import EventKind, Level, OrgKind, Via
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import N_, translate
@@ -82,6 +83,7 @@ class Preview:
     items: list[PreviewItem]
     warnings: list[str] = field(default_factory=list)
     existing_id: int | None = None
+    locale: str = "ru"  # of the problems' words
 
     @property
     def assignments(self) -> int:
@@ -91,8 +93,11 @@ class Preview:
     def problems(self) -> list[str]:
         """Why it cannot be imported: actionable items nobody could be given."""
         return [
-            f"{self.document.source}, line {p.item.line}: item {p.item.label or '-'}: "
-            f"nobody to assign it to ({'; '.join(p.warnings) or 'no owner'})"
+            Note(N_("{source}, line {line}: item {label}: nobody to assign it to ({reasons})"),
+                 self.locale, source=self.document.source, line=p.item.line,
+                 label=p.item.label or "-",
+                 reasons="; ".join(localized(w, self.locale) for w in p.warnings)
+                 or translate(self.locale, N_("no owner")))
             for p in self.items
             if p.actionable and not p.targets
         ]
@@ -180,7 +185,7 @@ def preview(parsed: ParsedDocument, *, session: Session, settings: Settings) -> 
             unmatched=resolution.unmatched,
             warnings=[*item.warnings, *resolution.warnings],
         ))
-    return Preview(parsed, digest, items, list(parsed.warnings), existing)
+    return Preview(parsed, digest, items, list(parsed.warnings), existing, locale)
 
 
 def import_document(
