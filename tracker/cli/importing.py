@@ -43,15 +43,18 @@ def register(app: typer.Typer) -> None:
 
 def import_command(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="Protocols, orders, roadmaps: .txt, .docx, "
-                                       ".doc, .odt, .rtf, .pdf (with a text layer), .xlsx, "
-                                       ".html, or a hand-written roadmap .toml."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the preview; write nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print the parse as JSON; with --yes "
-                                 "also import (messages then go to stderr)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Import without asking."),
-    draft: Path | None = typer.Option(None, "--draft", help="Write the parse as a TOML "
-                                      "roadmap to review and import; import nothing."),
+    files: list[Path] = typer.Argument(..., help=_("Protocols, orders, roadmaps: .txt, .docx, "
+                                                   ".doc, .odt, .rtf, .pdf (with a text "
+                                                   "layer), .xlsx, .html, or a hand-written "
+                                                   "roadmap .toml.")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Show the preview; write nothing.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the parse as JSON; with --yes "
+                                                         "also import (messages then go to "
+                                                         "stderr).")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Import without asking.")),
+    draft: Path | None = typer.Option(None, "--draft", help=_("Write the parse as a TOML "
+                                                              "roadmap to review and import; "
+                                                              "import nothing.")),
 ) -> None:
     """Import decisions and their deadlines from documents into tasks.
 
