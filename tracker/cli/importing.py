@@ -38,7 +38,11 @@ _RECURRENCES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("mon
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
+    app.command("import", help=_(
+        "Import decisions and their deadlines from documents into tasks.\n\n"
+        "Shows what each file holds and how many assignments it will create, then asks.\n"
+        "Importing the same file twice changes nothing.\n\n"
+        "Example: tracker import protocol.docx roadmap.toml --yes"))(import_command)
 
 
 def import_command(
@@ -56,13 +60,6 @@ def import_command(
                                                               "roadmap to review and import; "
                                                               "import nothing.")),
 ) -> None:
-    """Import decisions and their deadlines from documents into tasks.
-
-    Shows what each file holds and how many assignments it will create, then asks.
-    Importing the same file twice changes nothing.
-
-    Example: tracker import protocol.docx roadmap.toml --yes
-    """
     context = app_context(ctx)
     settings = context.settings
     if draft is not None:

@@ -190,8 +190,8 @@ def show(
     assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
     as_of: str = AS_OF,
-    wide: bool = typer.Option(False, "--wide", help="List every reminder, not the latest "
-                              f"{SHOWN_REMINDERS}."),
+    wide: bool = typer.Option(False, "--wide", help=_(
+        "List every reminder, not the latest {n}.").format(n=SHOWN_REMINDERS)),
     as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
     from sqlalchemy import select
