@@ -178,7 +178,7 @@ def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]
 
 def _render_plain_html(locale: str, text: str) -> str:
     env = _environment(locale)
-    return env.get_template(f"email/{locale}/_plain.html").render(text=text)
+    return env.get_template("email/_plain.html").render(text=text)
 
 
 def _tidy_text(text: str) -> str:
