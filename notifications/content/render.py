@@ -1,9 +1,9 @@
 """Email content from a `Message`: pure Jinja2 rendering, no I/O besides loading templates.
 
-Templates live in `notifications/content/templates/email/`: one layout per `MessageKind`
-and part (`<kind>.subject` so far) taking its words from the catalogue in the recipient's
-locale (`jinja2.ext.i18n`; ru, en; an unknown locale gets Russian); the bodies are still
-per-locale copies in `email/<locale>/<kind>.{txt,html}`. HTML
+Templates live in `notifications/content/templates/email/<kind>.{subject,txt,html}`: one
+layout per `MessageKind` and part, taking its words from the catalogue in the recipient's
+locale (`jinja2.ext.i18n` over `tracker.core.i18n.translations`, newstyle gettext: ru, en;
+an unknown locale gets Russian). HTML
 templates are autoescaped: task texts come from documents and may contain anything.
 
 Every template gets these variables:
@@ -166,14 +166,7 @@ def _first(items: list[ItemView]) -> ItemView | None:
 
 
 def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]) -> str:
-    env = _environment(locale)
-    from jinja2 import TemplateNotFound
-
-    try:  # one layout, its words from the catalogue (the subjects so far)
-        template = env.get_template(f"email/{kind.value}.{part}")
-    except TemplateNotFound:  # a per-locale copy, until the bodies are one layout too
-        template = env.get_template(f"email/{locale}/{kind.value}.{part}")
-    return template.render(variables)
+    return _environment(locale).get_template(f"email/{kind.value}.{part}").render(variables)
 
 
 def _render_plain_html(locale: str, text: str) -> str:
