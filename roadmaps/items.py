@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
-from roadmaps.parsed import DocumentError, ParsedItem
+from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
 from roadmaps.words import has_action, is_infinitive
 from tracker.core.enums import Level
+from tracker.core.i18n import N_
 
 __all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
            "level_of", "split_owners", "take_owner_fields", "text_owner"]
@@ -395,7 +396,8 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
             item.start, item.recurrence = deadline.start, deadline.recurrence
             item.due_source = how
             if deadline.approximate:
-                item.warnings.append(f"approximate deadline «{deadline.text}»: check it")
+                item.warnings.append(Note(N_("approximate deadline «{text}»: check it"),
+                                          text=deadline.text))
         elif from_parent is not None and from_parent.deadline is not None:
             inherited = from_parent.deadline
             item.due, item.due_text = inherited.due, inherited.text
@@ -406,15 +408,21 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
             item.due_text = from_parent.period_text
             item.due_source = "inherited"
         if item.actionable and item.due is None and item.recurrence is None:
-            item.warnings.append("no deadline found")
+            item.warnings.append(Note(N_("no deadline found")))
         cited = raw.cited or (raw.parent.cited if raw.parent else None)
         if cited is not None:
             item.cited_act, item.cited_date, item.cited_number = (cited.text, cited.date,
                                                                   cited.number)
         if item.actionable and item.due and ctx.reference and item.due < ctx.reference:
-            item.warnings.append(f"срок {item.due:%d.%m.%Y} раньше даты документа "
-                                 f"{ctx.reference:%d.%m.%Y}" + (f" (решение из: {cited.text})"
-                                                                if cited else ""))
+            if cited:
+                item.warnings.append(Note(N_("due date {due:%d.%m.%Y} is before the document "
+                                             "date {reference:%d.%m.%Y} (decision from: "
+                                             "{cited})"), due=item.due,
+                                          reference=ctx.reference, cited=cited.text))
+            else:
+                item.warnings.append(Note(N_("due date {due:%d.%m.%Y} is before the document "
+                                             "date {reference:%d.%m.%Y}"), due=item.due,
+                                          reference=ctx.reference))
         items.append(item)
     return items
 

@@ -27,9 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from roadmaps.parsed import Note
 from tracker.core.directory import Directory, OrgInfo, PersonInfo
 from tracker.core.enums import Level, OrgKind
-from tracker.core.text import fold
+from tracker.core.i18n import N_
+from tracker.core.text import fold, normalize_locale
 
 # Case endings of nouns, adjectives and surnames, longest first.
 _ENDINGS = (
@@ -56,36 +58,19 @@ _NAME = rf"[{_UPPER}][{_LOWER}]+"
 _FULL_NAME = re.compile(rf"^\s*({_SURNAME})\s+({_NAME})(?:\s+({_NAME}))?\s*$")
 
 
-# Warnings shown in the preview, by locale.
+# Warnings shown in the preview (`Note`s: English ids, translated where shown).
 MESSAGES = {
-    "ru": {
-        "unknown": "исполнитель «{name}» не найден в справочнике",
-        "ambiguous": "исполнитель «{name}» неоднозначен: {candidates}",
-        "no_schools_of": "в справочнике нет школ организации «{org}»: поручено ей самой",
-        "no_schools": "в справочнике нет школ: поручено муниципалитетам",
-        "nobody": "некому поручить: {problem}",
-    },
-    "en": {
-        "unknown": "owner «{name}» is not in the directory",
-        "ambiguous": "owner «{name}» is ambiguous: {candidates}",
-        "no_schools_of": "the directory lists no schools of «{org}»: assigned to it",
-        "no_schools": "the directory lists no schools: assigned to the municipalities",
-        "nobody": "nobody to assign it to: {problem}",
-    },
+    "unknown": N_("owner «{name}» is not in the directory"),
+    "ambiguous": N_("owner «{name}» is ambiguous: {candidates}"),
+    "no_schools_of": N_("the directory lists no schools of «{org}»: assigned to it"),
+    "no_schools": N_("the directory lists no schools: assigned to the municipalities"),
+    "nobody": N_("nobody to assign it to: {problem}"),
 }
 PROBLEMS = {
-    "ru": {
-        "no_region": "в справочнике нет региона; сначала импортируйте организации",
-        "many_regions": "в справочнике несколько регионов; укажите import.region в конфигурации",
-        "bad_region": "регион import.region «{name}» не найден в справочнике",
-        "bad_owner": "import.regional_owner «{name}» не найден в справочнике",
-    },
-    "en": {
-        "no_region": "the directory has no region; import the organisations first",
-        "many_regions": "the directory has several regions; set import.region in the config",
-        "bad_region": "import.region «{name}» is not a region in the directory",
-        "bad_owner": "import.regional_owner «{name}» is not in the directory",
-    },
+    "no_region": N_("the directory has no region; import the organisations first"),
+    "many_regions": N_("the directory has several regions; set import.region in the config"),
+    "bad_region": N_("import.region «{name}» is not a region in the directory"),
+    "bad_owner": N_("import.regional_owner «{name}» is not in the directory"),
 }
 
 
@@ -216,7 +201,7 @@ class OwnerMatcher:
     """Owner names matched against a `Directory`: build one per batch of documents."""
 
     def __init__(self, directory: Directory, *, locale: str = "ru") -> None:
-        self.locale = locale if locale in MESSAGES else "ru"
+        self.locale = normalize_locale(locale)
         self.directory = directory
         self._org_keys = [(o, _key(o.name)) for o in directory.orgs.values()]
         self._person_keys = [k for p in directory.people.values()
@@ -233,7 +218,6 @@ class OwnerMatcher:
         """Resolve the config's names: the region (named, else the only one) and the
         regional owner (named, else the region). A name that matches nothing or several
         organisations becomes `Rules.problem`, reported when a rule needs it."""
-        text = PROBLEMS[self.locale]
         problem = None
         region_id = None
         orgs = self.directory.orgs.values()
@@ -243,11 +227,11 @@ class OwnerMatcher:
             if len(found) == 1:
                 region_id = found[0].id
             else:
-                problem = text["bad_region"].format(name=region)
+                problem = self._note(PROBLEMS["bad_region"], name=region)
         elif len(regions) == 1:
             region_id = regions[0].id
         else:
-            problem = text["many_regions" if regions else "no_region"]
+            problem = self._note(PROBLEMS["many_regions" if regions else "no_region"])
         owner_id = region_id
         if regional_owner:
             found = [o for o in orgs if fold(o.name) == fold(regional_owner)]
@@ -255,20 +239,18 @@ class OwnerMatcher:
                 owner_id = found[0].id
             else:
                 owner_id = None
-                problem = text["bad_owner"].format(name=regional_owner)
+                problem = self._note(PROBLEMS["bad_owner"], name=regional_owner)
         return Rules(default_level, region_id, owner_id, problem)
 
     # -- matching one name ----------------------------------------------------------------
 
     def match(self, text: str) -> OwnerMatch | str:
         """What `text` names, or why it matches nothing: a warning for the preview."""
-        msg = MESSAGES[self.locale]
         persons = self._match_people(text)
         if persons:
             if len(persons) > 1:
-                people = self.directory.people
-                names = ", ".join(sorted(people[p].name for p in persons))
-                return msg["ambiguous"].format(name=text, candidates=names)
+                names = ", ".join(sorted(self.directory.people[p].name for p in persons))
+                return self._note(MESSAGES["ambiguous"], name=text, candidates=names)
             person = self.directory.people[persons[0]]
             return OwnerMatch(text, person_id=person.id,
                               organisation_ids=(person.organisation_id,))
@@ -279,10 +261,10 @@ class OwnerMatcher:
         if isinstance(orgs, list):
             names = "; ".join(sorted(o.name for o in orgs)[:3])
             more = f" (+{len(orgs) - 3})" if len(orgs) > 3 else ""
-            return msg["ambiguous"].format(name=text, candidates=names + more)
+            return self._note(MESSAGES["ambiguous"], name=text, candidates=names + more)
         if orgs:
             return OwnerMatch(text, organisation_ids=(orgs.id,))
-        return msg["unknown"].format(name=text)
+        return self._note(MESSAGES["unknown"], name=text)
 
     def _match_people(self, text: str) -> list[int]:
         found: list[int] = []
@@ -375,7 +357,7 @@ class OwnerMatcher:
                 for school in schools:
                     _add(result, Target(school.id))
                 return
-            result.warnings.append(MESSAGES[self.locale]["no_schools_of"].format(org=org.name))
+            result.warnings.append(self._note(MESSAGES["no_schools_of"], org=org.name))
         _add(result, Target(org.id))
 
     def _add_group(self, result: Resolution, group: OwnerGroup, rules: Rules) -> None:
@@ -389,13 +371,17 @@ class OwnerMatcher:
                     _add(result, Target(school.id))
                 return
             # The directory may list only municipalities: they pass the item on.
-            result.warnings.append(MESSAGES[self.locale]["no_schools"])
+            result.warnings.append(self._note(MESSAGES["no_schools"]))
         for org in self.descendants(rules.region_id, OrgKind.MUNICIPALITY):
             _add(result, Target(org.id))
 
     def _nobody(self, rules: Rules) -> str:
-        problem = rules.problem or PROBLEMS[self.locale]["no_region"]
-        return MESSAGES[self.locale]["nobody"].format(problem=problem)
+        problem = rules.problem or self._note(PROBLEMS["no_region"])
+        return self._note(MESSAGES["nobody"], problem=problem)
+
+    def _note(self, template: str, **params) -> Note:
+        """A warning in the directory's locale (and structured, for any other)."""
+        return Note(template, self.locale, **params)
 
     def _add_rule(self, result: Resolution, level: Level, rules: Rules) -> None:
         if level == Level.REGIONAL:

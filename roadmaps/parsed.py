@@ -12,8 +12,50 @@ from datetime import date
 
 from tracker.core.enums import DocumentKind, Level, Recurrence
 from tracker.core.errors import TrackerError
+from tracker.core.i18n import translations
 
-__all__ = ["DocumentError", "ParsedDocument", "ParsedItem"]
+__all__ = ["DocumentError", "Note", "ParsedDocument", "ParsedItem", "localized"]
+
+
+class Note(str):
+    """A warning for the preview, kept structured: an English template (`N_`-marked where
+    the note is made) and its parameters, translated where it is shown (`localized`).
+
+    As a `str` it is the text in the locale it was made for (English unless `locale` says
+    otherwise), so it prints, compares and goes into JSON as plain text.
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, /, locale: str = "en", **params) -> Note:
+        note = super().__new__(cls, _render(template, params, locale))
+        note.template, note.params = template, params
+        return note
+
+    def __reduce__(self):
+        return (_rebuild, (self.template, self.params, str(self)))
+
+    def in_locale(self, locale: str | None) -> str:
+        """The note in `locale` (Russian unless "en")."""
+        return _render(self.template, self.params, locale)
+
+
+def _render(template: str, params: dict, locale: str | None) -> str:
+    values = {k: v.in_locale(locale) if isinstance(v, Note) else v for k, v in params.items()}
+    text = translations(locale).gettext(template)
+    return text.format(**values) if values else text
+
+
+def _rebuild(template: str, params: dict, text: str) -> Note:
+    note = str.__new__(Note, text)
+    note.template, note.params = template, params
+    return note
+
+
+def localized(warning: str, locale: str | None) -> str:
+    """A warning in `locale`: a `Note` translated, any other text as it is."""
+    return warning.in_locale(locale) if isinstance(warning, Note) else str(warning)
 
 
 class DocumentError(TrackerError):
@@ -47,7 +89,7 @@ class ParsedItem:
     start: date | None
     recurrence: Recurrence | None
     owners: list[str]
-    warnings: list[str]
+    warnings: list[str]  # `Note`s: structured, translated where shown
     line: int
     parent_label: str | None = None
     due_source: str | None = None

@@ -45,12 +45,13 @@ from roadmaps.labels import parent_of as _parent_of
 from roadmaps.labels import split_label as _split_label
 from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, read_metadata
-from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
+from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
 from roadmaps.tables import find_tables, role, table_items
 from roadmaps.text_tables import rebuild
 from roadmaps.words import has_action
 from tracker.core.enums import DocumentKind
+from tracker.core.i18n import N_
 
 __all__ = ["parse_file", "parse_text"]
 
@@ -166,12 +167,14 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
 
     warnings = []
     if not items:
-        warnings.append("the decision section has no items")
+        warnings.append(Note(N_("the decision section has no items")))
     if meta.date is None and anchor is not None:
-        warnings.append(f"no document date found: dates without a year resolve from "
-                        f"{anchor:%d.%m.%Y}, half a year before the earliest dated deadline")
+        warnings.append(Note(N_("no document date found: dates without a year resolve from "
+                                "{anchor:%d.%m.%Y}, half a year before the earliest dated "
+                                "deadline"), anchor=anchor))
     elif meta.date is None:
-        warnings.append("no document date found: dates without a year are not resolved")
+        warnings.append(Note(N_("no document date found: dates without a year are not "
+                                "resolved")))
     kind = meta.kind or _kind_from_body(sections, found_tables, text)
     points = [r.label for r in raws if r.label and r.label.isdigit()]
     return ParsedDocument(

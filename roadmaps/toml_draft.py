@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from roadmaps.parsed import ParsedDocument, ParsedItem
+from roadmaps.parsed import ParsedDocument, ParsedItem, localized
 
 __all__ = ["DUE_SOURCES", "draft_toml"]
 
@@ -46,7 +46,7 @@ def _item(item: ParsedItem, source_lines: list[str]) -> list[str]:
         out.append(_comment(f"срок: {DUE_SOURCES.get(item.due_source, item.due_source)}"))
     if item.cited_act:
         out.append(_comment(f"решение из: {item.cited_act}"))
-    out += [_comment(f"замечание: {w}") for w in item.warnings]
+    out += [_comment(f"замечание: {localized(w, 'ru')}") for w in item.warnings]
     out.append("[[items]]")
     if item.label:
         out.append(f"label = {_q(item.label)}")
@@ -83,7 +83,7 @@ def draft_toml(parsed: ParsedDocument, source_text: str = "") -> str:
         out.append(f"date = {parsed.date.isoformat()}")
     if parsed.content_hash:
         out.append(f"source_hash = {_q(parsed.content_hash)}")
-    out += [_comment(f"замечание к документу: {w}") for w in parsed.warnings]
+    out += [_comment(f"замечание к документу: {localized(w, 'ru')}") for w in parsed.warnings]
     for line, text in parsed.unused_dates:
         out.append(_comment(f"дата не стала пунктом, строка {line}: {text[:200]}"))
     for item in parsed.items:

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadline
-from roadmaps.parsed import DocumentError, ParsedDocument, ParsedItem
+from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from tracker.core.enums import DocumentKind, Level, Recurrence
+from tracker.core.i18n import N_
 
 _KINDS = {
     "протокол": DocumentKind.PROTOCOL,
@@ -154,7 +155,8 @@ def _item(raw: Any, line: int, reference: date | None, period: Period | None) ->
         due, start = found.due, start or found.start
         recurrence = recurrence or found.recurrence
         if found.approximate:
-            warnings.append(f"срок «{due_text}» понят приблизительно: {due:%d.%m.%Y}")
+            warnings.append(Note(N_("deadline «{text}» read approximately: {due:%d.%m.%Y}"),
+                                 text=due_text, due=due))
     elif value is not None:
         raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
     if "due_text" in raw:  # the phrase as the document wrote it (a draft keeps it)

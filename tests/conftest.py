@@ -25,6 +25,16 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _russian_words():
+    """Each test starts with the process speaking Russian (a CLI run may switch it)."""
+    from tracker.core.i18n import set_locale
+
+    set_locale("ru")
+    yield
+    set_locale("ru")
+
+
 @pytest.fixture
 def config_path(tmp_path) -> Path:
     """A minimal config.toml in tmp_path; the database is tmp_path/tracker.core.db."""

@@ -25,11 +25,12 @@ def test_invite_prints_a_one_time_code_and_the_deep_link(cli, config_path, db):
     result = cli("people", "invite", "иванова м.н.")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert re.fullmatch(r"Invite for Иванова М\.Н\., valid until \d\d\.\d\d\.\d{4} \d\d:\d\d:",
+    assert re.fullmatch(r"Приглашение для Иванова М\.Н\., действует до "
+                        r"\d\d\.\d\d\.\d{4} \d\d:\d\d:",
                         lines[0])
-    code = lines[1].removeprefix("  code: ")
+    code = lines[1].removeprefix("  код: ")
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", code)
-    assert lines[2] == f"  link: https://t.me/rostov_edu_bot?start={code}"
+    assert lines[2] == f"  ссылка: https://t.me/rostov_edu_bot?start={code}"
     with db.reading() as session:
         [invite] = session.exec(select(TelegramInvite)).all()
     assert invite.code_hash == code_hash(code) and code not in invite.code_hash
@@ -51,9 +52,9 @@ def test_invite_asks_the_bot_api_for_the_username_when_a_token_is_set(cli, confi
 def test_invite_without_a_bot_says_how_to_use_the_code(cli):
     _person(cli)
     lines = cli("people", "invite", "Иванова М.Н.").output.splitlines()
-    code = lines[1].removeprefix("  code: ")
-    assert lines[2] == ("  (set telegram.bot_username or TRACKER_TELEGRAM__TOKEN for the link; "
-                        f"meanwhile send the bot: /start {code})")
+    code = lines[1].removeprefix("  код: ")
+    assert lines[2] == ("  (для ссылки задайте telegram.bot_username или "
+                        f"TRACKER_TELEGRAM__TOKEN; а пока отправьте боту: /start {code})")
 
 
 def test_invite_of_an_unknown_person_is_an_error(cli, db):
@@ -123,16 +124,17 @@ def test_extension_requests_are_listed_and_decided_at_the_command_line(cli, db):
         (first, ids["own"], "Иванов И.И.", "2021-09-03", "pending")]
     approved = cli("extensions", "approve", str(first))
     assert (approved.exit_code, approved.output) == (
-        0, f"Extension request {first} approved: assignment {ids['own']} now due 03.09.2021\n")
+        0, f"Запрос на перенос срока {first} согласован: поручение {ids['own']}, новый срок "
+           "03.09.2021\n")
     rejected = cli("extensions", "reject", str(second))
-    assert rejected.output == (f"Extension request {second} rejected: assignment "
-                               f"{ids['late_azov']} keeps its due date\n")
+    assert rejected.output == (f"Запрос на перенос срока {second} отклонён: срок поручения "
+                               f"{ids['late_azov']} не изменён\n")
     again = cli("extensions", "reject", str(first))
     assert (again.exit_code, again.output) == (
         1, f"Ошибка: extension request {first} was already approved\n")
     unknown = cli("extensions", "approve", "999")
     assert (unknown.exit_code, unknown.output) == (1, "Ошибка: extension request 999 not found\n")
-    assert cli("extensions", "list").output == "No extension requests (pending)\n"
+    assert cli("extensions", "list").output == "Запросов на перенос срока нет (ожидает решения)\n"
     with db.reading() as session:
         assert session.get(Assignment, ids["own"]).due_date == date(2021, 9, 3)
         assert session.get(Assignment, ids["late_azov"]).due_date == date(2021, 8, 10)

@@ -13,7 +13,8 @@ from tracker.core import i18n
 ROOT = Path(__file__).resolve().parent.parent
 PO = i18n.LOCALE_DIR / "ru" / "LC_MESSAGES" / "tracker.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2)}
 
 
 def _catalogue():
@@ -21,24 +22,24 @@ def _catalogue():
         return read_po(f, locale="ru")
 
 
-def _extracted() -> dict[str, str]:
-    """Every message id the code and templates mark, with where it stands."""
-    found: dict[str, str] = {}
+def _extracted() -> dict[tuple[str, str | None], str]:
+    """Every (message id, context) the code and templates mark, with where it stands."""
+    found: dict[tuple[str, str | None], str] = {}
     method_map = [("**/templates/**", "jinja2"), ("**.py", "python")]
     for package in ("tracker", "notifications", "roadmaps"):
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
             ROOT / package, method_map, keywords=KEYWORDS,
             options_map={"**/templates/**": {"extensions": "jinja2.ext.i18n"}},
         ):
             msgid = message[0] if isinstance(message, tuple) else message
-            found.setdefault(msgid, f"{package}/{filename}:{lineno}")
+            found.setdefault((msgid, context), f"{package}/{filename}:{lineno}")
     return found
 
 
 def test_every_marked_message_has_russian_words():
     catalogue = _catalogue()
-    missing = [f"{where}: {msgid!r}" for msgid, where in _extracted().items()
-               if not (catalogue.get(msgid) and catalogue.get(msgid).string)]
+    missing = [f"{where}: {msgid!r}" for (msgid, context), where in _extracted().items()
+               if not ((found := catalogue.get(msgid, context=context)) and found.string)]
     assert missing == []
 
 

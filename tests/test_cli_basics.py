@@ -27,7 +27,7 @@ def test_every_command_has_help_with_an_example(cli):
         command = group.get_command(ctx, name)
         subcommands = getattr(command, "commands", {name: command})
         for sub_name, sub in subcommands.items():
-            if "Example:" not in (sub.help or ""):
+            if "Пример:" not in (sub.help or "") and "Example:" not in (sub.help or ""):
                 missing.append(f"{name} {sub_name}")
     assert missing == []
 
@@ -55,14 +55,14 @@ def test_init_twice_changes_nothing(tmp_path, cli):
 def test_municipalities_sample_imports_as_55_under_one_region(cli):
     result = cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
     assert result.exit_code == 0
-    assert result.output == "Imported 56 organisation(s), skipped 0 existing\n"
+    assert result.output == "Импортировано организаций: 56, пропущено уже известных: 0\n"
     again = cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
-    assert again.output == ("Imported 0 organisation(s), skipped 55 existing\n"
-                            "Skipped lines 2-56 already in the directory\n")
+    assert again.output == ("Импортировано организаций: 0, пропущено уже известных: 55\n"
+                            "Пропущено: строки 2-56 уже есть в справочнике\n")
     # Without --parent the rows have no parent: still the same organisations, not 55 more.
     bare = cli("org", "import", str(MUNICIPALITIES_CSV))
-    assert bare.output == ("Imported 0 organisation(s), skipped 55 existing\n"
-                           "Skipped lines 2-56 already in the directory\n")
+    assert bare.output == ("Импортировано организаций: 0, пропущено уже известных: 55\n"
+                           "Пропущено: строки 2-56 уже есть в справочнике\n")
     orgs = json.loads(cli("org", "list", "--json").output)
     regions = [o for o in orgs if o["kind"] == "region"]
     assert [r["name"] for r in regions] == ["Ростовская область"]
@@ -71,7 +71,7 @@ def test_municipalities_sample_imports_as_55_under_one_region(cli):
     assert all(o["kind"] == "municipality" for o in children)
     assert {o["category"] for o in children} == {"городской округ", "муниципальный район"}
     tree = cli("org", "list").output.splitlines()
-    assert tree[0] == "Ростовская область (region) [1]"
+    assert tree[0] == "Ростовская область (регион) [1]"
     assert tree[1].startswith("  Азовский район (муниципальный район) [")
 
 
@@ -79,20 +79,20 @@ def _setup(cli):
     cli("org", "import", str(MUNICIPALITIES_CSV), "--parent", "Ростовская область")
     assert cli("people", "add", "Иванова М.Н.", "--org", "город азов",
                "--email", "ivanova@example.ru").output == (
-        "Added person 1: Иванова М.Н. (officer, Город Азов)\n")
+        "Добавлен человек 1: Иванова М.Н. (исполнитель, Город Азов)\n")
 
 
 def test_overdue_listing_until_done(cli):
     _setup(cli)
     added = cli("tasks", "add", "Провести совещание с руководителями", "--due", "20.08.2021",
                 "--org", "Город Азов", "--person", "ivanova@example.ru", "--label", "3")
-    assert added.output == "Added task 1 with 1 assignment(s): 1\n"
+    assert added.output == "Добавлена задача 1, назначений: 1: 1\n"
     cli("tasks", "add", "Составить план", "--due", "2999-01-01", "--org", "Город Азов")
     overdue = json.loads(cli("tasks", "list", "--status", "overdue", "--json").output)
     assert [(o["id"], o["text"], o["due"], o["overdue"], o["person"]) for o in overdue] == [
         (1, "Провести совещание с руководителями", "2021-08-20", True, "Иванова М.Н.")]
     done = cli("tasks", "done", "1", "--comment", "Проведено 14.09")
-    assert (done.exit_code, done.output) == (0, "Assignment 1 marked done\n")
+    assert (done.exit_code, done.output) == (0, "Поручение 1 отмечено исполненным\n")
     assert json.loads(cli("tasks", "list", "--status", "overdue", "--json").output) == []
     again = cli("tasks", "done", "1")
     assert again.exit_code == 1
@@ -107,7 +107,7 @@ def test_extend_reopen_cancel(cli):
     _setup(cli)
     cli("tasks", "add", "Разработать модель", "--due", "2021-08-20", "--org", "Город Азов")
     assert cli("tasks", "extend", "1", "--to", "15.09.2021", "--reason", "письмо № 15").output == (
-        "Assignment 1 now due 15.09.2021\n")
+        "Поручение 1: новый срок 15.09.2021\n")
     shown = json.loads(cli("tasks", "show", "1", "--json").output)
     assert (shown["due"], shown["original_due"]) == ("2021-09-15", "2021-08-20")
     earlier = cli("tasks", "extend", "1", "--to", "01.09.2021", "--reason", "x")
@@ -115,8 +115,8 @@ def test_extend_reopen_cancel(cli):
         1, "Ошибка: new due date 2021-09-01 is not after the current 2021-09-15\n")
     assert cli("tasks", "done", "1").exit_code == 0
     assert cli("tasks", "reopen", "1", "--reason", "Отчёт не принят").output == (
-        "Assignment 1 reopened\n")
-    assert cli("tasks", "cancel", "1").output == "Assignment 1 cancelled\n"
+        "Поручение 1 возобновлено\n")
+    assert cli("tasks", "cancel", "1").output == "Поручение 1 отменено\n"
     events = [e["kind"] for e in json.loads(cli("tasks", "show", "1", "--json").output)["events"]]
     assert events == ["assigned", "extended", "completed", "reopened", "cancelled"]
 
@@ -182,9 +182,10 @@ def test_people_import_and_list(cli, tmp_path):
         encoding="utf-8-sig",
     )
     assert cli("people", "import", str(people)).output == (
-        "Imported 2 person(s), skipped 0 existing\n")
+        "Импортировано людей: 2, пропущено уже известных: 0\n")
     assert cli("people", "import", str(people)).output == (
-        "Imported 0 person(s), skipped 2 existing\nSkipped lines 2-3 already in the directory\n")
+        "Импортировано людей: 0, пропущено уже известных: 2\n"
+        "Пропущено: строки 2-3 уже есть в справочнике\n")
     listed = json.loads(cli("people", "list", "--role", "coordinator", "--json").output)
     assert [(p["name"], p["telegram_chat_id"], p["organisation"]) for p in listed] == [
         ("Петров П.П.", 100200, "Город Батайск")]

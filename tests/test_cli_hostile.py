@@ -290,15 +290,16 @@ def test_csv_with_semicolons_bom_and_repeats_names_the_skipped_lines(cli, direct
         "Иванова М.Н.;ivanova@example.ru;;Город Азов;officer\n").encode("utf-8"))
     result = cli("people", "import", str(people))
     assert (result.exit_code, result.output) == (0, (
-        "Imported 2 person(s), skipped 2 existing\n"
-        "Skipped line 5 (same as line 2); line 6 already in the directory\n"))
+        "Импортировано людей: 2, пропущено уже известных: 2\n"
+        "Пропущено: строка 5 (повторяет строку 2); строка 6 уже есть в справочнике\n"))
     orgs = tmp_path / "orgs.csv"
     orgs.write_bytes("name;kind;parent\nМБОУ СОШ № 1;школа;Город Азов\n"
                      "МБОУ СОШ № 1;школа;Город Азов\n".encode("cp1251"))
     result = cli("org", "import", str(orgs))
     assert (result.exit_code, result.output) == (0, (
-        "Imported 1 organisation(s), skipped 1 existing\nSkipped line 3 (same as line 2)\n"))
+        "Импортировано организаций: 1, пропущено уже известных: 1\n"
+        "Пропущено: строка 3 (повторяет строку 2)\n"))
     unicode = tmp_path / "unicode.csv"  # Excel's "Unicode text" is UTF-16 with a BOM
     unicode.write_bytes("name,kind,parent\r\nМБОУ СОШ № 2,школа,Город Азов\r\n".encode("utf-16"))
     assert cli("org", "import", str(unicode)).output == (
-        "Imported 1 organisation(s), skipped 0 existing\n")
+        "Импортировано организаций: 1, пропущено уже известных: 0\n")

@@ -152,7 +152,7 @@ def test_nobody_to_assign_is_one_error_line(cli, roadmap, tmp_path):
     result = cli("import", roadmap, "--yes")  # an empty directory: no region
     assert result.exit_code == 1
     assert result.stderr == (
-        "Ошибка: roadmap.toml: line 12: item 1: nobody to assign it to (некому "
+        "Ошибка: roadmap.toml: строка 12: пункт 1: исполнитель не определён (некому "
         "поручить: в справочнике нет региона; сначала импортируйте организации)\n")
     assert _counts(tmp_path) == (0, 0, 0, 0)
 

@@ -219,7 +219,7 @@ def test_actionable_item_nobody_can_take_is_refused_before_writing(db, settings)
     with pytest.raises(InvalidInput) as error:
         _import(db, settings, parsed)
     assert str(error.value) == (
-        "test.txt, line 12: item 3: nobody to assign it to (некому поручить: в справочнике "
+        "test.txt, строка 12: пункт 3: исполнитель не определён (некому поручить: в справочнике "
         "несколько регионов; укажите import.region в конфигурации)")
     assert _counts(db) == before
 

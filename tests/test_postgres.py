@@ -56,7 +56,8 @@ def test_migrations_and_models_agree(pg):
 def test_cli_flow_on_postgres(pg_url, config_path, cli):
     config_path.write_text(f'database_url = "{pg_url}"\n', encoding="utf-8")
     assert cli("org", "import", str(MUNICIPALITIES_CSV), "--parent",
-               "Ростовская область").output == "Imported 56 organisation(s), skipped 0 existing\n"
+               "Ростовская область").output == (
+        "Импортировано организаций: 56, пропущено уже известных: 0\n")
     assert cli("tasks", "add", "Провести совещание", "--due", "20.08.2021", "--org",
                "ГОРОД АЗОВ").exit_code == 0
     assert cli("tasks", "add", "Составить реестр", "--due", "01.10.2021", "--org",

@@ -156,4 +156,4 @@ def test_help_has_examples(cli):
     for command in ("overdue", "discipline"):
         result = cli("report", command, "--help")
         assert result.exit_code == 0
-        assert "Example: tracker report" in result.output
+        assert "Пример: tracker report" in result.output

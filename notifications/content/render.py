@@ -1,7 +1,9 @@
 """Email content from a `Message`: pure Jinja2 rendering, no I/O besides loading templates.
 
-Templates live in `notifications/content/templates/email/<locale>/<kind>.{subject,txt,html}`,
-one set per `MessageKind` and locale (ru, en; an unknown locale gets Russian). HTML
+Templates live in `notifications/content/templates/email/<kind>.{subject,txt,html}`: one
+layout per `MessageKind` and part, taking its words from the catalogue in the recipient's
+locale (`jinja2.ext.i18n` over `tracker.core.i18n.translations`, newstyle gettext: ru, en;
+an unknown locale gets Russian). HTML
 templates are autoescaped: task texts come from documents and may contain anything.
 
 Every template gets these variables:
@@ -47,6 +49,7 @@ from typing import Any
 
 from notifications.message import Item, Message, MessageKind
 from tracker.core import text as i18n
+from tracker.core.i18n import translations
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -163,13 +166,12 @@ def _first(items: list[ItemView]) -> ItemView | None:
 
 
 def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]) -> str:
-    env = environment(locale)
-    return env.get_template(f"email/{locale}/{kind.value}.{part}").render(variables)
+    return environment(locale).get_template(f"email/{kind.value}.{part}").render(variables)
 
 
 def _render_plain_html(locale: str, text: str) -> str:
     env = environment(locale)
-    return env.get_template(f"email/{locale}/_plain.html").render(text=text)
+    return env.get_template("email/_plain.html").render(text=text)
 
 
 def _tidy_text(text: str) -> str:
@@ -191,7 +193,9 @@ def environment(locale: str):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # the words
     env.globals.update(
         fmt_date=lambda d: i18n.format_date(_as_date(d), locale),
         fmt_short=lambda d: i18n.format_date_short(d) if (d := _as_date(d)) else "",

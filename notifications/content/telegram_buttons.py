@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.core.i18n import N_, translate
+
 
 class Action(StrEnum):
     DONE = "done"  # «Выполнено» on an assignment
@@ -24,14 +26,14 @@ class Action(StrEnum):
     LANGUAGE = "lang"  # /settings: ru, en
 
 
-_LABELS = {
-    "ru": {Action.DONE: "✅ Выполнено", Action.NOTE: "💬 Комментарий",
-           Action.MOVE: "📅 Перенести срок", Action.APPROVE: "✅ Согласовать",
-           Action.REJECT: "❌ Отклонить", Action.SKIP: "Без комментария",
-           Action.CANCEL: "Отмена"},
-    "en": {Action.DONE: "✅ Done", Action.NOTE: "💬 Comment", Action.MOVE: "📅 Extend",
-           Action.APPROVE: "✅ Approve", Action.REJECT: "❌ Reject",
-           Action.SKIP: "No comment", Action.CANCEL: "Cancel"},
+_LABELS: dict[Action, str] = {
+    Action.DONE: N_("✅ Done"),
+    Action.NOTE: N_("💬 Comment"),
+    Action.MOVE: N_("📅 Extend"),
+    Action.APPROVE: N_("✅ Approve"),
+    Action.REJECT: N_("❌ Reject"),
+    Action.SKIP: N_("No comment"),
+    Action.CANCEL: N_("Cancel"),
 }
 _PATTERN = re.compile(r"^([a-z]{2,6}):([0-9]{1,12}|[a-z]{2,10})$")
 
@@ -62,7 +64,7 @@ def parse(raw: str | None) -> Callback | None:
 
 
 def label(action: Action, locale: str) -> str:
-    return _LABELS.get(locale, _LABELS["ru"])[action]
+    return translate(locale, _LABELS[action])
 
 
 def assignment_row(assignment_id: int, locale: str, *, numbered: bool = False):

@@ -1,7 +1,9 @@
 """Telegram content from a `Message`: HTML chunks and an inline keyboard, no I/O.
 
-Texts are rendered from `notifications/content/templates/telegram/<locale>/` (ru, en; any other
-locale gets Russian) in Telegram's HTML parse mode. The templates are autoescaped, so
+Texts are rendered from one layout per message, `notifications/content/templates/telegram/`,
+with the words of the recipient's locale from the catalogue (`jinja2.ext.i18n` over
+`tracker.core.i18n.translations`; ru, en, any other locale gets Russian) in Telegram's HTML
+parse mode. The templates are autoescaped, so
 every text from a document reaches Telegram as text ("<script>&" shows as typed), and
 they use only tags Telegram supports (`<b>`, `<i>`). The header of each message is the
 email subject (`render_email(message).subject`), so both channels say the same thing.
@@ -39,6 +41,7 @@ from notifications.content import telegram_buttons
 from notifications.content.render import render_email, template_context
 from notifications.message import Message, MessageKind
 from tracker.core import text as i18n
+from tracker.core.i18n import translations
 
 MAX_CHUNK = 4000  # below Telegram's 4096, leaving room for a counting difference
 MAX_BUTTON_ITEMS = 10  # rows of buttons in one message; a longer keyboard is unusable
@@ -76,8 +79,7 @@ def render_telegram(message: Message, *, limit: int = MAX_CHUNK) -> RenderedTele
         variables = template_context(message, locale)
         variables.update(header=subject, buttons=MAX_BUTTON_ITEMS)
         name = _TEMPLATES[message.kind]
-        body = _environment(locale).get_template(f"telegram/{locale}/{name}.html") \
-            .render(variables)
+        body = _environment(locale).get_template(f"telegram/{name}.html").render(variables)
     return RenderedTelegram(tuple(split_html(_tidy(body), limit)), keyboard(message, locale))
 
 
@@ -162,7 +164,8 @@ def _environment(locale: str):
     # so both channels format dates and figures alike; here everything is autoescaped.
     email = render.environment(locale)
     env = Environment(loader=email.loader, autoescape=True, undefined=ChainableUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(locale), newstyle=True)  # the words
     env.globals.update(email.globals)
     env.filters.update(email.filters)
     env.filters["oneline"] = _oneline

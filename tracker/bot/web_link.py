@@ -11,22 +11,18 @@ from telegram.constants import ChatType
 
 from tracker.bot.common import Context, allowed_chat, db_of, now_of, settings_of, who_of
 from tracker.bot.texts import esc
+from tracker.core.i18n import N_, translate
 
-TEXTS = {
-    "ru": {"link": "Ссылка для входа в веб-кабинет (одноразовая, действует {minutes} мин.):\n"
-                   "{url}",
-           "private": "Ссылку для входа бот присылает только в личном чате.",
-           "off": "Веб-кабинет не настроен: попросите администратора задать web.base_url."},
-    "en": {"link": "Your one-time sign-in link to the web workspace (valid {minutes} "
-                   "minutes):\n{url}",
-           "private": "The bot sends sign-in links in a private chat only.",
-           "off": "The web workspace is not set up: ask the administrator to set "
-                  "web.base_url."},
+TEXTS: dict[str, str] = {
+    "link": N_(
+        "Your one-time sign-in link to the web workspace (valid {minutes} minutes):\n{url}"),
+    "private": N_("The bot sends sign-in links in a private chat only."),
+    "off": N_("The web workspace is not set up: ask the administrator to set web.base_url."),
 }
 
 
 def _t(locale: str, key: str, **params) -> str:
-    return TEXTS["en" if locale == "en" else "ru"][key].format(**params)
+    return translate(locale, TEXTS[key]).format(**params)
 
 
 def _make_link(db, person_id: int, now, settings) -> str:

@@ -26,8 +26,10 @@ class AppContext:
     def settings(self):
         if self._settings is None:
             from tracker.core.config import load_settings
+            from tracker.core.i18n import set_locale
 
             self._settings = load_settings(self.config_path)
+            set_locale(self._settings.locale)  # the words the command prints
         return self._settings
 
     @property

@@ -11,28 +11,18 @@ from __future__ import annotations
 import typer
 
 from tracker.cli.context import app_context
+from tracker.core.i18n import N_, _
 
-app = typer.Typer(help="Weekly digests: preview or send the lead's summary and the "
-                  "coordinators' digests.", no_args_is_help=True)
+app = typer.Typer(help=_("Weekly digests: preview or send the lead's summary and the "
+                         "coordinators' digests."), no_args_is_help=True)
 
-KIND = typer.Option(..., "--kind", help="lead (the region's summary for its leads) or "
-                    "coordinator (each coordinator's organisation).")
-AS_OF = typer.Option(None, "--as-of", help="Date of the figures: 2021-08-20 or 20.08.2021 "
-                     "(default: today in the configured time zone).")
+KIND = typer.Option(..., "--kind", help=_("lead (the region's summary for its leads) or "
+                                          "coordinator (each coordinator's organisation)."))
+AS_OF = typer.Option(None, "--as-of", help=_("Date of the figures: 2021-08-20 or 20.08.2021 "
+                                             "(default: today in the configured time zone)."))
 
-_TEXTS = {
-    "ru": {"to": "Кому: {name} <{address}> ({channel})", "subject": "Тема: {subject}",
-           "none": "Получателей нет: нет активных людей с ролью «{role}».",
-           "recorded": "Записано сообщений: {recorded}; отправлено: {sent}, не доставлено: "
-                       "{failed}.",
-           "roles": {"lead": "руководитель", "coordinator": "координатор"},
-           "channels": {"email": "эл. почта", "telegram": "Telegram"}},
-    "en": {"to": "To: {name} <{address}> ({channel})", "subject": "Subject: {subject}",
-           "none": "Nobody to send to: no active person with the role {role!r}.",
-           "recorded": "Messages recorded: {recorded}; sent: {sent}, failed: {failed}.",
-           "roles": {"lead": "lead", "coordinator": "coordinator"},
-           "channels": {"email": "email", "telegram": "Telegram"}},
-}
+_ROLES = {"lead": N_("lead"), "coordinator": N_("coordinator")}
+_CHANNELS = {"email": N_("email"), "telegram": N_("Telegram")}
 
 
 def _check_kind(kind: str) -> str:
@@ -55,12 +45,10 @@ def _moment(context, as_of: str | None):
     return local.astimezone(UTC)
 
 
-@app.command("preview")
+@app.command("preview", help=_(
+    "Show each recipient's digest as it would be sent; nothing is recorded or sent.\n\n"
+    "Example: tracker digest preview --kind lead --as-of 14.09.2022"))
 def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
-    """Show each recipient's digest as it would be sent; nothing is recorded or sent.
-
-    Example: tracker digest preview --kind lead --as-of 14.09.2022
-    """
     from notifications.content.render import render_email
     from notifications.content.telegram_render import render_telegram
     from notifications.message import ChannelKind
@@ -69,10 +57,10 @@ def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
 
     context = app_context(ctx)
     kind = _check_kind(kind)
-    texts = _TEXTS.get(context.settings.locale, _TEXTS["ru"])
     messages = preview_digests(context.db, context.settings, kind, _moment(context, as_of))
     if not messages:
-        typer.echo(texts["none"].format(role=texts["roles"][kind]))
+        typer.echo(_("Nobody to send to: no active person with the role «{role}».").format(
+            role=_(_ROLES[kind])))
         return
     parts = []
     for message in messages:
@@ -83,9 +71,9 @@ def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
                 _plain(c) for c in render_telegram(message).chunks)
         else:
             address, body = r.email, email.text
-        parts += [texts["to"].format(name=r.name, address=address,
-                                     channel=texts["channels"][str(message.channel)]),
-                  texts["subject"].format(subject=email.subject), "", body.rstrip(), "",
+        parts += [_("To: {name} <{address}> ({channel})").format(
+                      name=r.name, address=address, channel=_(_CHANNELS[str(message.channel)])),
+                  _("Subject: {subject}").format(subject=email.subject), "", body.rstrip(), "",
                   "─" * 60]
     emit_text("\n".join(parts))
 
@@ -98,13 +86,10 @@ def _plain(html_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
-@app.command("send")
+@app.command("send", help=_(
+    "Record the digests (once per day and recipient, as the weekly job does) and deliver\n"
+    "what is pending in the outbox now.\n\nExample: tracker digest send --kind coordinator"))
 def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
-    """Record the digests (once per day and recipient, as the weekly job does) and deliver
-    what is pending in the outbox now.
-
-    Example: tracker digest send --kind coordinator
-    """
     import asyncio
 
     from tracker.reports.digests import record_digests
@@ -113,11 +98,10 @@ def send(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
     context = app_context(ctx)
     kind = _check_kind(kind)
     settings, db = context.settings, context.db
-    texts = _TEXTS.get(settings.locale, _TEXTS["ru"])
     moment = _moment(context, as_of)
     recorded = record_digests(db, settings, "lead_summary" if kind == "lead"
                               else "coordinator_digest", moment)
     now = max(moment, context.now())  # an --as-of in the past is deliverable now
     report = asyncio.run(Service(context.runtime, bot=False).deliver_now(at=now))
-    typer.echo(texts["recorded"].format(recorded=recorded, sent=report.sent,
-                                        failed=report.failed))
+    typer.echo(_("Messages recorded: {recorded}; sent: {sent}, failed: {failed}.").format(
+        recorded=recorded, sent=report.sent, failed=report.failed))

@@ -7,23 +7,24 @@ import typer
 
 from tracker.cli.checks import id_parser, nonempty
 from tracker.cli.context import app_context, console, print_json
+from tracker.core.i18n import N_, _
 
-app = typer.Typer(help="Deadline extension requests: list, approve, reject.",
+_STATUSES = {"pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected")}
+
+app = typer.Typer(help=_("Deadline extension requests: list, approve, reject."),
                   no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", help=_(
+    "List extension requests, the newest first.\n\nExample: tracker extensions list --status "
+    "all"))
 def list_(
     ctx: typer.Context,
     status: str = typer.Option("pending", "--status",
                                callback=nonempty("pending, approved, rejected or all"),
-                               help="pending, approved, rejected or all."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                               help=_("pending, approved, rejected or all.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """List extension requests, the newest first.
-
-    Example: tracker extensions list --status all
-    """
     from tracker.core.enums import ExtensionStatus, parse_choice
     from tracker.services.extensions import list_requests
 
@@ -38,19 +39,23 @@ def list_(
         print_json(rows)
         return
     if not rows:
-        typer.echo("No extension requests" + (f" ({status})" if wanted else ""))
+        shown = _(_STATUSES[str(wanted)]) if wanted else ""
+        typer.echo(_("No extension requests ({status})").format(status=shown) if wanted
+                   else _("No extension requests"))
         return
     from rich.table import Table
 
     from tracker.core.text import shorten
 
-    table = Table("ID", "Task", "Organisation", "Requested by", "Due", "New due", "Reason",
-                  "Status")
+    table = Table(_("ID"), _("Task"), _("Organisation"), _("Requested by"), _("Due"),
+                  _("New due"), _("Reason"), _("Status"))
     for row in rows:
         table.add_row(str(row["id"]), f"#{row['assignment_id']} {shorten(row['task'], 40)}",
                       row["organisation"], row["requested_by"] or "—",
                       f"{row['due']:%d.%m.%Y}" if row["due"] else "—",
-                      f"{row['new_due']:%d.%m.%Y}", shorten(row["reason"], 40), row["status"])
+                      f"{row['new_due']:%d.%m.%Y}", shorten(row["reason"], 40),
+                      _(_STATUSES[row["status"]]) if row["status"] in _STATUSES
+                      else row["status"])
     console().print(table)
 
 
@@ -62,30 +67,29 @@ def _decide(ctx: typer.Context, request_id: int, approve: bool) -> None:
     with context.db.transaction() as session:
         request = decide_extension(session=session, request_id=request_id, actor=None,
                                    approve=approve, now=context.now(), via=Via.CLI)
-        verb = "approved" if approve else "rejected"
-        typer.echo(f"Extension request {request_id} {verb}: assignment "
-                   f"{request.assignment_id} " + (f"now due {request.new_due_date:%d.%m.%Y}"
-                                                  if approve else "keeps its due date"))
+        if approve:
+            line = _("Extension request {id} approved: assignment {assignment} now due "
+                     "{due:%d.%m.%Y}")
+        else:
+            line = _("Extension request {id} rejected: assignment {assignment} keeps its due "
+                     "date")
+        typer.echo(line.format(id=request_id, assignment=request.assignment_id,
+                               due=request.new_due_date))
 
 
-@app.command("approve")
+@app.command("approve", help=_(
+    "Approve a request: the due date moves, the original stays on record, the\nrequester is "
+    "told.\n\nExample: tracker extensions approve 3"))
 def approve(ctx: typer.Context,
-            request_id: int = typer.Argument(..., metavar="ID", help="Request id.",
+            request_id: int = typer.Argument(..., metavar="ID", help=_("Request id."),
                                          parser=id_parser)) -> None:
-    """Approve a request: the due date moves, the original stays on record, the
-    requester is told.
-
-    Example: tracker extensions approve 3
-    """
     _decide(ctx, request_id, True)
 
 
-@app.command("reject")
+@app.command("reject", help=_(
+    "Reject a request: the due date stays, the requester is told.\n\nExample: tracker "
+    "extensions reject 3"))
 def reject(ctx: typer.Context,
-           request_id: int = typer.Argument(..., metavar="ID", help="Request id.",
+           request_id: int = typer.Argument(..., metavar="ID", help=_("Request id."),
                                          parser=id_parser)) -> None:
-    """Reject a request: the due date stays, the requester is told.
-
-    Example: tracker extensions reject 3
-    """
     _decide(ctx, request_id, False)

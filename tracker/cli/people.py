@@ -8,35 +8,35 @@ import typer
 
 from tracker.cli.checks import chat_id_parser, nonempty
 from tracker.cli.context import app_context, print_json
+from tracker.core.i18n import _, current_locale
 
-app = typer.Typer(help="People who get reminders and act on tasks.", no_args_is_help=True)
+app = typer.Typer(help=_("People who get reminders and act on tasks."), no_args_is_help=True)
 
 
-@app.command("add")
+@app.command("add", help=_(
+    "Add a person.\n\nExample: tracker people add \"Иванова М.Н.\" --org \"Город Азов\" "
+    "--email iv@azov.ru"))
 def add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Full name, e.g. \"Пушкарева Е.А.\"."),
+    name: str = typer.Argument(..., help=_("Full name, e.g. \"Пушкарева Е.А.\".")),
     org: str = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
-                            help="Organisation (id or name)."),
+                            help=_("Organisation (id or name).")),
     email: str = typer.Option(None, "--email", callback=nonempty("an address such as iv@azov.ru"),
-                              help="Email address."),
+                              help=_("Email address.")),
     telegram: int = typer.Option(None, "--telegram", parser=chat_id_parser,
-                                 help="Telegram chat id (usually set by the invite link)."),
+                                 help=_("Telegram chat id (usually set by the invite link).")),
     role: str = typer.Option("officer", "--role",
                              callback=nonempty("officer, coordinator, lead or admin"),
-                             help="officer, coordinator, lead or admin."),
-    locale: str = typer.Option("ru", "--locale", callback=nonempty("ru or en"), help="ru or en."),
+                             help=_("officer, coordinator, lead or admin.")),
+    locale: str = typer.Option("ru", "--locale", callback=nonempty("ru or en"), help=_("ru or "
+                                                                                       "en.")),
     timezone: str = typer.Option(None, "--timezone",
                                  callback=nonempty("a time zone such as Europe/Moscow"),
-                                 help="IANA time zone; default: the config's."),
+                                 help=_("IANA time zone; default: the config's.")),
     channels: str = typer.Option("both", "--channels",
                                  callback=nonempty("email, telegram or both"),
-                                 help="email, telegram or both."),
+                                 help=_("email, telegram or both.")),
 ) -> None:
-    """Add a person.
-
-    Example: tracker people add "Иванова М.Н." --org "Город Азов" --email iv@azov.ru
-    """
     from tracker.services.orgs import find_organisation
     from tracker.services.people import add_person
 
@@ -48,18 +48,21 @@ def add(
             telegram_chat_id=telegram, role=role, locale=locale, timezone=timezone,
             channels=channels,
         )
-    typer.echo(f"Added person {person.id}: {person.name} ({person.role}, {organisation.name})")
+    from tracker.cli.wording import value
+
+    typer.echo(_("Added person {id}: {name} ({role}, {org})").format(
+        id=person.id, name=person.name, role=value("role", person.role, current_locale()),
+        org=organisation.name))
 
 
-@app.command("import")
+@app.command("import", help=_(
+    "Import people from a CSV file; people already known (by email) are skipped.\n\nExample: "
+    "tracker people import people.csv"))
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="CSV: name,email,telegram_chat_id,organisation,role."),
+    file: Path = typer.Argument(..., help=_("CSV: "
+                                            "name,email,telegram_chat_id,organisation,role.")),
 ) -> None:
-    """Import people from a CSV file; people already known (by email) are skipped.
-
-    Example: tracker people import people.csv
-    """
     from tracker.services.people import import_people
 
     context = app_context(ctx)
@@ -69,27 +72,26 @@ def import_(
                      optional=("locale",))
     with context.db.transaction() as session:
         result = import_people(session=session, rows=rows, source=str(file))
-    typer.echo(f"Imported {result.created} person(s), skipped {result.skipped} existing")
+    typer.echo(_("Imported {created} person(s), skipped {skipped} existing").format(
+        created=result.created, skipped=result.skipped))
     if (skipped := result.skipped_text()) is not None:
         typer.echo(skipped)
 
 
-@app.command("list")
+@app.command("list", help=_(
+    "List people. The table fits 100 columns (long names cut with \"…\"; --wide: whole);\n"
+    "long output goes through a pager on a terminal.\n\nExample: tracker people list --role "
+    "coordinator"))
 def list_(
     ctx: typer.Context,
     org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
-                            help="Only this organisation and those under it."),
+                            help=_("Only this organisation and those under it.")),
     role: str = typer.Option(None, "--role",
                              callback=nonempty("officer, coordinator, lead or admin"),
-                             help="officer, coordinator, lead or admin."),
-    wide: bool = typer.Option(False, "--wide", help="Every name whole, however wide."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                             help=_("officer, coordinator, lead or admin.")),
+    wide: bool = typer.Option(False, "--wide", help=_("Every name whole, however wide.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """List people. The table fits 100 columns (long names cut with "…"; --wide: whole);
-    long output goes through a pager on a terminal.
-
-    Example: tracker people list --role coordinator
-    """
     from tracker.core.enums import Role, parse_choice
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import list_people
@@ -133,19 +135,15 @@ def list_(
     emit([table], wide=wide)
 
 
-@app.command("invite")
+@app.command("invite", help=_(
+    "Make a one-time Telegram invite: a code and the deep link that binds the chat.\n\nThe "
+    "code is stored only as a hash, works once and expires after\ntelegram.invite_ttl_days (7 "
+    "by default).\n\nExample: tracker people invite \"Иванова М.Н.\""))
 def invite(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Person (id, email or name)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    person: str = typer.Argument(..., help=_("Person (id, email or name).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """Make a one-time Telegram invite: a code and the deep link that binds the chat.
-
-    The code is stored only as a hash, works once and expires after
-    telegram.invite_ttl_days (7 by default).
-
-    Example: tracker people invite "Иванова М.Н."
-    """
     from tracker.core.dates import format_local
     from tracker.services.invites import create_invite, deep_link
     from tracker.services.people import find_person
@@ -165,13 +163,14 @@ def invite(
     if as_json:
         print_json({"person": name, "code": code, "link": link, "expires_at": expires})
         return
-    typer.echo(f"Invite for {name}, valid until {format_local(expires, settings.zone)}:")
-    typer.echo(f"  code: {code}")
+    typer.echo(_("Invite for {name}, valid until {until}:").format(
+        name=name, until=format_local(expires, settings.zone)))
+    typer.echo(_("  code: {code}").format(code=code))
     if link:
-        typer.echo(f"  link: {link}")
+        typer.echo(_("  link: {link}").format(link=link))
     else:
-        typer.echo("  (set telegram.bot_username or TRACKER_TELEGRAM__TOKEN for the link; "
-                   f"meanwhile send the bot: /start {code})")
+        typer.echo(_("  (set telegram.bot_username or TRACKER_TELEGRAM__TOKEN for the link; "
+                     "meanwhile send the bot: /start {code})").format(code=code))
 
 
 def _bot_username(settings) -> str:

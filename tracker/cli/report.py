@@ -14,55 +14,54 @@ import typer
 
 from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
+from tracker.core.i18n import _
 
 report_app = typer.Typer(
-    help="Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, HTML).",
+    help=_("Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, "
+           "HTML)."),
     no_args_is_help=True,
 )
 
 AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
-                     help="Date of the figures: 2021-08-20 or 20.08.2021 "
-                     "(default: today in the configured time zone).")
+                     help=_("Date of the figures: 2021-08-20 or 20.08.2021 (default: today in "
+                            "the configured time zone)."))
 BY = typer.Option("organisation", "--by",
                   callback=nonempty("organisation, document, person or level"),
-                  help="Rows: organisation (rolled up the hierarchy), document, person or level.")
+                  help=_("Rows: organisation (rolled up the hierarchy), document, person or "
+                         "level."))
 ORG = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
-                   help="Only this organisation and everything under it (id or name).")
+                   help=_("Only this organisation and everything under it (id or name)."))
 FORMAT = typer.Option("table", "--format", "-f",
                       callback=nonempty("table, json, csv, xlsx or html"),
-                      help="table, json, csv, xlsx or html.")
+                      help=_("table, json, csv, xlsx or html."))
 OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
-                   help="Write to this file (required for xlsx).")
-DELIMITER = typer.Option(";", "--delimiter", help="CSV separator (default ';', as Russian "
-                         "Excel expects).")
-WIDE = typer.Option(False, "--wide", help="The table as wide as its names (default: at most "
-                    "100 columns, long names wrap).")
+                   help=_("Write to this file (required for xlsx)."))
+DELIMITER = typer.Option(";", "--delimiter", help=_("CSV separator (default ';', as Russian "
+                                                    "Excel expects)."))
+WIDE = typer.Option(False, "--wide", help=_("The table as wide as its names (default: at most "
+                                            "100 columns, long names wrap)."))
 MAX_DEPTH = 20
-DEPTH = typer.Option(1, "--depth", help="Organisation rows this many levels below the scope "
-                     "(0: every level).")
+DEPTH = typer.Option(1, "--depth", help=_("Organisation rows this many levels below the scope "
+                                          "(0: every level)."))
 
 
-@report_app.command("overdue")
+@report_app.command("overdue", help=_(
+    "Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the\naverage "
+    "delay and the oldest due date, per organisation, document, person or level.\n\nExample: "
+    "tracker report overdue --as-of 20.08.2021 --format xlsx --out overdue.xlsx"))
 def overdue(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
             fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
             depth: int = DEPTH, wide: bool = WIDE) -> None:
-    """Overdue assignments, the worst first: overdue now, more than 7 and 30 days, the
-    average delay and the oldest due date, per organisation, document, person or level.
-
-    Example: tracker report overdue --as-of 20.08.2021 --format xlsx --out overdue.xlsx
-    """
     _run(ctx, "overdue", as_of, by, org, fmt, out, delimiter, depth, wide)
 
 
-@report_app.command("discipline")
+@report_app.command("discipline", help=_(
+    "Executive discipline («исполнительская дисциплина»): the share done on time, the\nlowest "
+    "first, with done late, overdue and extensions.\n\nExample: tracker report discipline "
+    "--by person --org \"Город Азов\" --format csv"))
 def discipline(ctx: typer.Context, as_of: str = AS_OF, by: str = BY, org: str = ORG,
                fmt: str = FORMAT, out: str = OUT, delimiter: str = DELIMITER,
                depth: int = DEPTH, wide: bool = WIDE) -> None:
-    """Executive discipline («исполнительская дисциплина»): the share done on time, the
-    lowest first, with done late, overdue and extensions.
-
-    Example: tracker report discipline --by person --org "Город Азов" --format csv
-    """
     _run(ctx, "discipline", as_of, by, org, fmt, out, delimiter, depth, wide)
 
 
@@ -119,8 +118,7 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
         write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:  # the folder became read-only, the disk is full, ...
         raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
-    done = "Written" if report.locale == "en" else "Отчёт записан"
-    typer.echo(f"{done}: {out}")
+    typer.echo(_("Report written: {out}").format(out=out))
 
 
 def _build(app, kind, day, by, org_ref, depth, fmt, settings):

@@ -10,8 +10,9 @@ import typer
 
 from tracker.cli.checks import count_parser, id_parser, nonempty
 from tracker.cli.context import app_context, print_json
+from tracker.core.i18n import _
 
-app = typer.Typer(help="Tasks (assignments): add, list, complete, reopen, extend.",
+app = typer.Typer(help=_("Tasks (assignments): add, list, complete, reopen, extend."),
                   no_args_is_help=True)
 
 
@@ -46,26 +47,24 @@ def _doc_title(document) -> str | None:
     return document_title(document)
 
 
-@app.command("add")
+@app.command("add", help=_(
+    "Add a task and assign it to one or more organisations.\n\nExample: tracker tasks add "
+    "\"Провести совещание\" --due 15.09.2021 --org \"Город Азов\""))
 def add(
     ctx: typer.Context,
-    text: str = typer.Argument(..., help="What has to be done."),
+    text: str = typer.Argument(..., help=_("What has to be done.")),
     due: str = typer.Option(None, "--due", callback=nonempty("a date such as 20.08.2021"),
-                             help="Due date: 2021-08-20 or 20.08.2021."),
+                             help=_("Due date: 2021-08-20 or 20.08.2021.")),
     org: list[str] = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
-                                  help="Organisation (id or name); repeat for several."),
+                                  help=_("Organisation (id or name); repeat for several.")),
     person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
-                               help="Responsible person (id, email or name)."),
+                               help=_("Responsible person (id, email or name).")),
     level: str = typer.Option("municipal", "--level",
                               callback=nonempty("regional, municipal or school"),
-                              help="regional, municipal or school."),
+                              help=_("regional, municipal or school.")),
     label: str = typer.Option(None, "--label", callback=nonempty("a label such as 3.2"),
-                              help="Reference label, e.g. 3.2."),
+                              help=_("Reference label, e.g. 3.2.")),
 ) -> None:
-    """Add a task and assign it to one or more organisations.
-
-    Example: tracker tasks add "Провести совещание" --due 15.09.2021 --org "Город Азов"
-    """
     from tracker.core.dates import parse_date
     from tracker.core.enums import Level, parse_choice
     from tracker.services.orgs import find_organisation
@@ -82,13 +81,14 @@ def add(
             level=parse_choice(Level, level, "level"), label=label, now=context.now(),
         )
     ids = ", ".join(str(a.id) for a in assignments)
-    typer.echo(f"Added task {task.id} with {len(assignments)} assignment(s): {ids}")
+    typer.echo(_("Added task {id} with {n} assignment(s): {ids}").format(
+        id=task.id, n=len(assignments), ids=ids))
 
 
 AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
-                     help="Count overdue as of this date: 2021-08-20 or "
-                     "20.08.2021 (default: today in the configured time zone).")
-WIDE = typer.Option(False, "--wide", help="Every text whole, however wide the table gets.")
+                     help=_("Count overdue as of this date: 2021-08-20 or 20.08.2021 "
+                            "(default: today in the configured time zone)."))
+WIDE = typer.Option(False, "--wide", help=_("Every text whole, however wide the table gets."))
 SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
 
 
@@ -106,30 +106,29 @@ def _state(a, overdue: bool, today, locale: str) -> str:
     return value("status", a.status, locale)
 
 
-@app.command("list")
+@app.command("list", help=_(
+    "List assignments, soonest due first; overdue ones stand out. The table fits 100\ncolumns "
+    "(long texts cut with \"…\"; --wide: whole); long output goes through a pager on\na "
+    "terminal.\n\nExample: tracker tasks list --status overdue --org \"Город Азов\" --as-of "
+    "14.09.2022"))
 def list_(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status",
                                callback=nonempty("open, done, overdue or cancelled"),
-                               help="open, done, overdue or cancelled."),
+                               help=_("open, done, overdue or cancelled.")),
     org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
-                            help="Organisation and everything under it."),
+                            help=_("Organisation and everything under it.")),
     person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
-                               help="Responsible person."),
+                               help=_("Responsible person.")),
     due_before: str = typer.Option(None, "--due-before",
                                    callback=nonempty("a date such as 20.08.2021"),
-                                   help="Only due before this date."),
-    limit: int = typer.Option(None, "--limit", parser=count_parser, help="At most this many rows."),
+                                   help=_("Only due before this date.")),
+    limit: int = typer.Option(None, "--limit", parser=count_parser, help=_("At most this many "
+                                                                           "rows.")),
     as_of: str = AS_OF,
     wide: bool = WIDE,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """List assignments, soonest due first; overdue ones stand out. The table fits 100
-    columns (long texts cut with "…"; --wide: whole); long output goes through a pager on
-    a terminal.
-
-    Example: tracker tasks list --status overdue --org "Город Азов" --as-of 14.09.2022
-    """
     from tracker.cli.terminal import MAX_WIDTH, cut, emit
     from tracker.cli.wording import word
     from tracker.core.dates import parse_date
@@ -183,20 +182,18 @@ def list_(
     emit([table], wide=wide)
 
 
-@app.command("show")
+@app.command("show", help=_(
+    "Show one assignment with its history: who was reminded and when, who changed what.\n\n"
+    "Example: tracker tasks show 12"))
 def show(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.",
+    assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
     as_of: str = AS_OF,
-    wide: bool = typer.Option(False, "--wide", help="List every reminder, not the latest "
-                              f"{SHOWN_REMINDERS}."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    wide: bool = typer.Option(False, "--wide", help=_(
+        "List every reminder, not the latest {n}.").format(n=SHOWN_REMINDERS)),
+    as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """Show one assignment with its history: who was reminded and when, who changed what.
-
-    Example: tracker tasks show 12
-    """
     from tracker.services.history import assignment_history
 
     context = app_context(ctx)
@@ -276,17 +273,16 @@ def _show_text(view, data, events, names, today, settings, wide: bool) -> str:
     return escape("\n".join(lines))
 
 
-@app.command("done")
+@app.command("done", help=_(
+    "Mark an assignment done.\n\nExample: tracker tasks done 12 --comment \"Модель утверждена "
+    "приказом № 600\""))
 def done(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
+                                       parser=id_parser),
     comment: str = typer.Option(None, "--comment", callback=nonempty("what was done"),
-                                help="What was done."),
+                                help=_("What was done.")),
 ) -> None:
-    """Mark an assignment done.
-
-    Example: tracker tasks done 12 --comment "Модель утверждена приказом № 600"
-    """
     from tracker.core.enums import Via
     from tracker.services.tasks import complete
 
@@ -294,20 +290,19 @@ def done(
     with context.db.transaction() as session:
         complete(session=session, assignment_id=assignment_id, now=context.now(), via=Via.CLI,
                  comment=comment)
-    typer.echo(f"Assignment {assignment_id} marked done")
+    typer.echo(_("Assignment {id} marked done").format(id=assignment_id))
 
 
-@app.command("reopen")
+@app.command("reopen", help=_(
+    "Reopen a done or cancelled assignment.\n\nExample: tracker tasks reopen 12 --reason "
+    "\"Отчёт не принят\""))
 def reopen(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
+                                       parser=id_parser),
     reason: str = typer.Option(None, "--reason", callback=nonempty("why it is reopened"),
-                               help="Why it is reopened."),
+                               help=_("Why it is reopened.")),
 ) -> None:
-    """Reopen a done or cancelled assignment.
-
-    Example: tracker tasks reopen 12 --reason "Отчёт не принят"
-    """
     from tracker.core.enums import Via
     from tracker.services.tasks import reopen as reopen_assignment
 
@@ -315,20 +310,19 @@ def reopen(
     with context.db.transaction() as session:
         reopen_assignment(session=session, assignment_id=assignment_id, now=context.now(),
                           via=Via.CLI, reason=reason)
-    typer.echo(f"Assignment {assignment_id} reopened")
+    typer.echo(_("Assignment {id} reopened").format(id=assignment_id))
 
 
-@app.command("cancel")
+@app.command("cancel", help=_(
+    "Cancel an open assignment; no more reminders go out for it.\n\nExample: tracker tasks "
+    "cancel 12 --reason \"Решение отменено\""))
 def cancel(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
+                                       parser=id_parser),
     reason: str = typer.Option(None, "--reason", callback=nonempty("why it is cancelled"),
-                               help="Why it is cancelled."),
+                               help=_("Why it is cancelled.")),
 ) -> None:
-    """Cancel an open assignment; no more reminders go out for it.
-
-    Example: tracker tasks cancel 12 --reason "Решение отменено"
-    """
     from tracker.core.enums import Via
     from tracker.services.tasks import cancel as cancel_assignment
 
@@ -336,22 +330,21 @@ def cancel(
     with context.db.transaction() as session:
         cancel_assignment(session=session, assignment_id=assignment_id, now=context.now(),
                           via=Via.CLI, reason=reason)
-    typer.echo(f"Assignment {assignment_id} cancelled")
+    typer.echo(_("Assignment {id} cancelled").format(id=assignment_id))
 
 
-@app.command("extend")
+@app.command("extend", help=_(
+    "Move an assignment's deadline later; the original stays on record.\n\nExample: tracker "
+    "tasks extend 12 --to 30.09.2021 --reason \"Перенос по письму № 15\""))
 def extend(
     ctx: typer.Context,
-    assignment_id: int = typer.Argument(..., metavar="ID", help="Assignment id.", parser=id_parser),
+    assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
+                                       parser=id_parser),
     to: str = typer.Option(..., "--to", callback=nonempty("a date such as 30.09.2021"),
-                           help="New due date: 2021-09-30 or 30.09.2021."),
+                           help=_("New due date: 2021-09-30 or 30.09.2021.")),
     reason: str = typer.Option(..., "--reason", callback=nonempty("why the deadline moves"),
-                               help="Why the deadline moves."),
+                               help=_("Why the deadline moves.")),
 ) -> None:
-    """Move an assignment's deadline later; the original stays on record.
-
-    Example: tracker tasks extend 12 --to 30.09.2021 --reason "Перенос по письму № 15"
-    """
     from tracker.core.dates import parse_date
     from tracker.core.enums import Via
     from tracker.services.tasks import extend as extend_assignment
@@ -361,4 +354,5 @@ def extend(
     with context.db.transaction() as session:
         a = extend_assignment(session=session, assignment_id=assignment_id, new_due=new_due,
                               reason=reason, now=context.now(), via=Via.CLI)
-    typer.echo(f"Assignment {assignment_id} now due {a.due_date:%d.%m.%Y}")
+    typer.echo(_("Assignment {id} now due {due:%d.%m.%Y}").format(id=assignment_id,
+                                                                   due=a.due_date))

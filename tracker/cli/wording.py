@@ -1,91 +1,89 @@
-"""The words the CLI's tables and records show for stored values, Russian by default
-and English with `locale = "en"`: statuses, event kinds, the way a change was made,
-roles, channels and column headers."""
+"""The words the CLI's tables and records show for stored values: statuses, event kinds,
+the way a change was made, roles, channels and column headers. English message ids; the
+words come from the catalogue (Russian by default, English with `locale = "en"`)."""
 
 from __future__ import annotations
 
-_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+from tracker.core.i18n import N_, NP_, translate
+
+_VALUES: dict[str, dict[str, str | tuple[str, str]]] = {
     "status": {
-        "open": ("в работе", "open"),
-        "done": ("исполнено", "done"),
-        "cancelled": ("отменено", "cancelled"),
-        "overdue": ("просрочено", "overdue"),
+        "open": NP_("cli", "open"),
+        "done": N_("done"),
+        "cancelled": N_("cancelled"),
+        "overdue": N_("overdue"),
     },
     "event": {
-        "created": ("создано", "created"),
-        "assigned": ("назначено", "assigned"),
-        "completed": ("исполнено", "completed"),
-        "reopened": ("возобновлено", "reopened"),
-        "cancelled": ("отменено", "cancelled"),
-        "extended": ("срок перенесён", "deadline extended"),
-        "extension_requested": ("запрошен перенос срока", "extension requested"),
-        "extension_rejected": ("в переносе срока отказано", "extension rejected"),
-        "evidence": ("приложен документ", "evidence attached"),
-        "commented": ("комментарий", "comment"),
-        "reminded": ("напоминание", "reminded"),
-        "escalated": ("эскалация", "escalated"),
+        "created": N_("created"),
+        "assigned": NP_("cli", "assigned"),
+        "completed": N_("completed"),
+        "reopened": N_("reopened"),
+        "cancelled": N_("cancelled"),
+        "extended": N_("deadline extended"),
+        "extension_requested": N_("extension requested"),
+        "extension_rejected": NP_("cli", "extension rejected"),
+        "evidence": N_("evidence attached"),
+        "commented": N_("comment"),
+        "reminded": N_("reminded"),
+        "escalated": N_("escalated"),
     },
     "via": {
-        "cli": ("из командной строки", "via the command line"),
-        "bot": ("через Telegram-бот", "via the Telegram bot"),
-        "import": ("при импорте", "via import"),
-        "scheduler": ("автоматически", "by the scheduler"),
-        "web": ("через веб-страницу", "via the web page"),
+        "cli": N_("via the command line"),
+        "bot": N_("via the Telegram bot"),
+        "import": N_("via import"),
+        "scheduler": N_("by the scheduler"),
+        "web": N_("via the web page"),
     },
     "role": {
-        "officer": ("исполнитель", "officer"),
-        "coordinator": ("координатор", "coordinator"),
-        "lead": ("руководитель", "lead"),
-        "admin": ("администратор", "admin"),
+        "officer": N_("officer"),
+        "coordinator": N_("coordinator"),
+        "lead": N_("lead"),
+        "admin": N_("admin"),
     },
     "channel": {
-        "email": ("эл. почта", "email"),
-        "telegram": ("Telegram", "Telegram"),
+        "email": NP_("cli", "email"),
+        "telegram": N_("Telegram"),
     },
 }
 
-_WORDS: dict[str, tuple[str, str]] = {
-    "id": ("№", "ID"),
-    "label": ("Пункт", "Label"),
-    "task": ("Поручение", "Task"),
-    "organisation": ("Организация", "Organisation"),
-    "due": ("Срок", "Due"),
-    "status": ("Состояние", "Status"),
-    "name": ("ФИО", "Name"),
-    "role": ("Роль", "Role"),
-    "email": ("Эл. почта", "Email"),
-    "telegram": ("Telegram", "Telegram"),
-    "yes": ("да", "yes"),
-    "overdue_days": ("просрочено на {days} дн.", "overdue {days} d"),
-    "no_tasks": ("Поручений не найдено.", "No tasks match."),
-    "no_people": ("Людей не найдено.", "No people match."),
-    "assignment": ("Поручение {id} (задача {task}{label})", "Assignment {id} (task {task}{label})"),
-    "f_task": ("Текст", "Task"),
-    "f_document": ("Документ", "Document"),
-    "f_organisation": ("Организация", "Organisation"),
-    "f_responsible": ("Ответственный", "Responsible"),
-    "f_due": ("Срок", "Due"),
-    "f_originally": ("первоначально {date}", "originally {date}"),
-    "f_status": ("Состояние", "Status"),
-    "f_completed": ("Исполнено", "Completed"),
-    "f_comment": ("Комментарий", "Comment"),
-    "history": ("История:", "History:"),
-    "by": ("кто: {name}", "by {name}"),
-    "to": ("кому: {names}", "to {names}"),
-    "older": ("… ещё {n} напоминаний с {first} по {last} (все: --wide)",
-              "… {n} more reminders from {first} to {last} (all: --wide)"),
-    "nobody": ("не назначен", "nobody"),
+_WORDS: dict[str, str | tuple[str, str]] = {
+    "id": N_("ID"),
+    "label": N_("Label"),
+    "task": NP_("cli.task", "Task"),
+    "organisation": N_("Organisation"),
+    "due": N_("Due"),
+    "status": N_("Status"),
+    "name": NP_("cli", "Name"),
+    "role": N_("Role"),
+    "email": NP_("cli", "Email"),
+    "telegram": N_("Telegram"),
+    "yes": N_("yes"),
+    "overdue_days": N_("overdue {days} d"),
+    "no_tasks": N_("No tasks match."),
+    "no_people": N_("No people match."),
+    "assignment": N_("Assignment {id} (task {task}{label})"),
+    "f_task": NP_("cli.f_task", "Task"),
+    "f_document": N_("Document"),
+    "f_organisation": N_("Organisation"),
+    "f_responsible": NP_("cli", "Responsible"),
+    "f_due": N_("Due"),
+    "f_originally": N_("originally {date}"),
+    "f_status": N_("Status"),
+    "f_completed": N_("Completed"),
+    "f_comment": N_("Comment"),
+    "history": N_("History:"),
+    "by": N_("by {name}"),
+    "to": N_("to {names}"),
+    "older": N_("… {n} more reminders from {first} to {last} (all: --wide)"),
+    "nobody": N_("nobody"),
 }
 
 
 def value(kind: str, stored: object, locale: str) -> str:
     """The word for a stored enum value (unknown values as they are)."""
-    pair = _VALUES.get(kind, {}).get(str(stored))
-    if pair is None:
-        return str(stored)
-    return pair[1] if locale == "en" else pair[0]
+    message = _VALUES.get(kind, {}).get(str(stored))
+    return str(stored) if message is None else translate(locale, message)
 
 
 def word(key: str, locale: str, **fields: object) -> str:
-    ru, en = _WORDS[key]
-    return (en if locale == "en" else ru).format(**fields)
+    return translate(locale, _WORDS[key]).format(**fields)

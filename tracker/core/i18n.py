@@ -11,7 +11,7 @@ the `.mo` is stale or a message in the code has no Russian). English is the iden
 renders for one recipient in their own locale asks `translations(locale)` instead.
 
 Extract and update (Babel, in the test extras):
-    pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 \\
+    pybabel extract -F babel.cfg -k _ -k N_ -k NP_:1c,2 -k ngettext:1,2 -k pgettext:1c,2 \\
         -o tracker/core/locale/tracker.pot .
     pybabel update -i tracker/core/locale/tracker.pot -d tracker/core/locale -D tracker
     pybabel compile -d tracker/core/locale -D tracker
@@ -68,3 +68,17 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Marks `message` for extraction where it is defined; translated where it is shown."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks `message` in `context` (an English word with two Russian ones) for extraction;
+    `translate` shows it."""
+    return (context, message)
+
+
+def translate(locale: str | None, message: str | tuple[str, str]) -> str:
+    """A marked message (`N_` or `NP_`) in `locale`."""
+    catalogue = translations(locale)
+    if isinstance(message, tuple):
+        return catalogue.pgettext(*message)
+    return catalogue.gettext(message)

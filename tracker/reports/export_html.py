@@ -14,9 +14,9 @@ from html import escape
 from tracker.reports.figures import Figures, GroupBy
 from tracker.reports.report import (
     COLUMNS,
-    GROUP_TITLES,
     OVERDUE_KEYS,
     Report,
+    group_title,
     text,
 )
 from tracker.reports.table import format_share
@@ -67,8 +67,7 @@ def to_html(report: Report) -> str:
     if orgs:
         parts += [f"<h2>{escape(text(locale, 'chart'))}</h2>", overdue_chart(orgs)]
     for group, rows in report.views.items():
-        ru, en = GROUP_TITLES[group]
-        parts += [f"<h2>{escape(en if locale == 'en' else ru)}</h2>",
+        parts += [f"<h2>{escape(group_title(group, locale))}</h2>",
                   _figures_table(rows, locale, totals=report.totals)]
     parts += [f"<h2>{escape(text(locale, 'decisions'))}</h2>", _decisions(report)]
     parts += [f"<h2>{escape(text(locale, 'oldest'))}</h2>", _oldest(report)]

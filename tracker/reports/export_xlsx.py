@@ -26,14 +26,15 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.core.i18n import N_, NP_
 from tracker.reports.report import (
     COLUMNS,
-    GROUP_TITLES,
     OVERDUE_ITEM_COLUMNS,
     OVERDUE_KEYS,
     Column,
     Report,
     cell,
+    group_title,
     text,
 )
 
@@ -61,15 +62,15 @@ NUMBER_ALIGNMENT = Alignment(horizontal="right", vertical="top")
 # The decisions sheet: progress as two numbers and a share, so that it sums and sorts
 # ("54 из 55 муниципалитетов" as text does neither).
 DECISION_SHEET_COLUMNS: tuple[Column, ...] = (
-    Column("document", "Документ", "Document", "text"),
-    Column("label", "Пункт", "Item", "text"),
-    Column("text", "Поручение", "Decision", "text"),
-    Column("due_date", "Срок", "Due", "date"),
-    Column("done", "Исполнено", "Done"),
-    Column("total", "Всего организаций", "Organisations"),
-    Column("done_share", "Доля исполненных", "Share done", "share"),
-    Column("overdue", "Просрочено", "Overdue"),
-    Column("pending", "Не исполнили", "Not done by", "text"),
+    Column("document", N_("Document"), "text"),
+    Column("label", N_("Item"), "text"),
+    Column("text", N_("Decision"), "text"),
+    Column("due_date", N_("Due"), "date"),
+    Column("done", N_("Done")),
+    Column("total", NP_("report.total", "Organisations")),
+    Column("done_share", N_("Share done"), "share"),
+    Column("overdue", N_("Overdue")),
+    Column("pending", N_("Not done by"), "text"),
 )
 
 
@@ -88,8 +89,7 @@ def build_workbook(report: Report) -> Workbook:
     _summary_sheet(summary, report)
     totals = {**report.totals.as_dict(), "name": total_label}
     for group, rows in report.views.items():
-        ru, en = GROUP_TITLES[group]
-        ws = wb.create_sheet(en if locale == "en" else ru)
+        ws = wb.create_sheet(group_title(group, locale))
         _table(ws, COLUMNS, [r.as_dict() for r in rows], totals, locale,
                highlight=OVERDUE_KEYS)
     ws = wb.create_sheet(text(locale, "decisions"))

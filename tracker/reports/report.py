@@ -1,7 +1,7 @@
 """One report: the figures of a scope as of a date, in every view, ready for an exporter.
 
-Column labels live here too, in Russian (default) and English, so the table, CSV,
-XLSX and HTML say the same thing.
+Column labels live here too (English ids, the words from the catalogue, Russian by
+default), so the table, CSV, XLSX and HTML say the same thing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from tracker.core.i18n import N_, NP_, translate
 from tracker.reports import figures as fg
 from tracker.reports import progress, scan
 from tracker.reports.figures import Figures, GroupBy
@@ -35,92 +36,80 @@ class Format(StrEnum):
 @dataclass(frozen=True)
 class Column:
     key: str  # a key of Figures.as_dict()
-    ru: str
-    en: str
+    title: str | tuple[str, str]  # an N_/NP_-marked English id
     kind: str = "int"  # int, share, float, date, text
 
     def label(self, locale: str) -> str:
-        return self.en if locale == "en" else self.ru
+        return translate(locale, self.title)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Наименование", "Name", "text"),
-    Column("assigned", "Поручено", "Assigned"),
-    Column("done_on_time", "Исполнено в срок", "Done on time"),
-    Column("done_late", "Исполнено с нарушением срока", "Done late"),
-    Column("open", "В работе, срок не наступил", "Open, not yet due"),
-    Column("overdue", "Просрочено", "Overdue"),
-    Column("overdue_7", "Просрочено > 7 дн.", "Overdue > 7 days"),
-    Column("overdue_30", "Просрочено > 30 дн.", "Overdue > 30 days"),
-    Column("avg_days_late", "Среднее опоздание, дн.", "Average days late", "float"),
-    Column("oldest_due", "Самый ранний просроченный срок", "Oldest overdue due date", "date"),
-    Column("oldest_days", "Дней просрочки (макс.)", "Days overdue (max)"),
-    Column("extensions", "Переносов срока", "Extensions"),
-    Column("discipline", "Исполнительская дисциплина", "Discipline", "share"),
+    Column("name", NP_("report", "Name"), "text"),
+    Column("assigned", N_("Assigned")),
+    Column("done_on_time", N_("Done on time")),
+    Column("done_late", N_("Done late")),
+    Column("open", N_("Open, not yet due")),
+    Column("overdue", N_("Overdue")),
+    Column("overdue_7", N_("Overdue > 7 days")),
+    Column("overdue_30", N_("Overdue > 30 days")),
+    Column("avg_days_late", N_("Average days late"), "float"),
+    Column("oldest_due", N_("Oldest overdue due date"), "date"),
+    Column("oldest_days", N_("Days overdue (max)")),
+    Column("extensions", NP_("report.columns.extensions", "Extensions")),
+    Column("discipline", NP_("report.columns.discipline", "Discipline"), "share"),
 )
 OVERDUE_KEYS = frozenset({"overdue", "overdue_7", "overdue_30", "oldest_due", "oldest_days"})
 
-GROUP_TITLES = {
-    GroupBy.ORGANISATION: ("Организации", "Organisations"),
-    GroupBy.DOCUMENT: ("Документы", "Documents"),
-    GroupBy.PERSON: ("Исполнители", "People"),
-    GroupBy.LEVEL: ("Уровни", "Levels"),
+GROUP_TITLES: dict[GroupBy, str | tuple[str, str]] = {
+    GroupBy.ORGANISATION: NP_("report.organisation", "Organisations"),
+    GroupBy.DOCUMENT: N_("Documents"),
+    GroupBy.PERSON: N_("People"),
+    GroupBy.LEVEL: N_("Levels"),
 }
 
 DECISION_COLUMNS: tuple[Column, ...] = (
-    Column("document", "Документ", "Document", "text"),
-    Column("label", "Пункт", "Item", "text"),
-    Column("text", "Поручение", "Decision", "text"),
-    Column("due_date", "Срок", "Due", "date"),
-    Column("progress", "Исполнено", "Done", "text"),
-    Column("overdue", "Просрочено", "Overdue"),
-    Column("pending", "Не исполнили", "Not done by", "text"),
+    Column("document", N_("Document"), "text"),
+    Column("label", N_("Item"), "text"),
+    Column("text", N_("Decision"), "text"),
+    Column("due_date", N_("Due"), "date"),
+    Column("progress", N_("Done"), "text"),
+    Column("overdue", N_("Overdue")),
+    Column("pending", N_("Not done by"), "text"),
 )
 
 OVERDUE_ITEM_COLUMNS: tuple[Column, ...] = (
-    Column("assignment_id", "№", "ID"),
-    Column("organisation", "Организация", "Organisation", "text"),
-    Column("owner", "Исполнитель", "Owner", "text"),
-    Column("document", "Документ", "Document", "text"),
-    Column("label", "Пункт", "Item", "text"),
-    Column("text", "Поручение", "Decision", "text"),
-    Column("due_date", "Срок", "Due", "date"),
-    Column("days_overdue", "Дней просрочки", "Days overdue"),
-    Column("extensions", "Переносов", "Extensions"),
+    Column("assignment_id", N_("ID")),
+    Column("organisation", N_("Organisation"), "text"),
+    Column("owner", NP_("report", "Owner"), "text"),
+    Column("document", N_("Document"), "text"),
+    Column("label", N_("Item"), "text"),
+    Column("text", N_("Decision"), "text"),
+    Column("due_date", N_("Due"), "date"),
+    Column("days_overdue", N_("Days overdue")),
+    Column("extensions", NP_("report.overdue_item_columns.extensions", "Extensions")),
 )
 
-TEXT = {
-    "ru": {
-        "title_overdue": "Просроченные поручения",
-        "title_discipline": "Исполнительская дисциплина",
-        "as_of": "по состоянию на",
-        "scope_all": "Все организации",
-        "totals": "Итого",
-        "decisions": "Исполнение поручений",
-        "oldest": "Самые давние просрочки",
-        "chart": "Просрочено по организациям",
-        "generated": "Сформировано",
-        "summary": "Сводка",
-        "none": "Нет данных.",
-    },
-    "en": {
-        "title_overdue": "Overdue assignments",
-        "title_discipline": "Executive discipline",
-        "as_of": "as of",
-        "scope_all": "All organisations",
-        "totals": "Total",
-        "decisions": "Decisions",
-        "oldest": "Oldest overdue items",
-        "chart": "Overdue by organisation",
-        "generated": "Generated",
-        "summary": "Summary",
-        "none": "No data.",
-    },
+TEXT: dict[str, str | tuple[str, str]] = {
+    "title_overdue": N_("Overdue assignments"),
+    "title_discipline": N_("Executive discipline"),
+    "as_of": N_("as of"),
+    "scope_all": N_("All organisations"),
+    "totals": N_("Total"),
+    "decisions": NP_("report", "Decisions"),
+    "oldest": N_("Oldest overdue items"),
+    "chart": N_("Overdue by organisation"),
+    "generated": N_("Generated"),
+    "summary": N_("Summary"),
+    "none": N_("No data."),
 }
 
 
 def text(locale: str, key: str) -> str:
-    return TEXT.get(locale, TEXT["ru"])[key]
+    return translate(locale, TEXT[key])
+
+
+def group_title(group: GroupBy, locale: str) -> str:
+    return translate(locale, GROUP_TITLES[group])
 
 
 @dataclass

@@ -6,28 +6,29 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from tracker.core.i18n import N_, NP_, translate
 from tracker.reports.figures import Figures
-from tracker.reports.report import GROUP_TITLES, Report, ReportKind, text
+from tracker.reports.report import Report, ReportKind, group_title, text
 
-# (figure, ru header, en header); the overdue report leads with lateness, the
+# (figure, header); the overdue report leads with lateness, the
 # discipline report with outcomes.
 _OVERDUE = (
-    ("assigned", "Поручено", "Assigned"),
-    ("overdue", "Просрочено", "Overdue"),
-    ("overdue_7", ">7 дн.", ">7 d"),
-    ("overdue_30", ">30 дн.", ">30 d"),
-    ("avg_days_late", "Ср. опоздание", "Avg late"),
-    ("oldest_due", "Самый давний срок", "Oldest due"),
-    ("discipline", "Дисциплина", "Discipline"),
+    ("assigned", N_("Assigned")),
+    ("overdue", N_("Overdue")),
+    ("overdue_7", N_(">7 d")),
+    ("overdue_30", N_(">30 d")),
+    ("avg_days_late", N_("Avg late")),
+    ("oldest_due", N_("Oldest due")),
+    ("discipline", NP_("report", "Discipline")),
 )
 _DISCIPLINE = (
-    ("assigned", "Поручено", "Assigned"),
-    ("done_on_time", "В срок", "On time"),
-    ("done_late", "С нарушением", "Late"),
-    ("overdue", "Просрочено", "Overdue"),
-    ("open", "В работе", "Open"),
-    ("extensions", "Переносов", "Extended"),
-    ("discipline", "Дисциплина", "Discipline"),
+    ("assigned", N_("Assigned")),
+    ("done_on_time", N_("On time")),
+    ("done_late", NP_("report", "Late")),
+    ("overdue", N_("Overdue")),
+    ("open", N_("Open")),
+    ("extensions", N_("Extended")),
+    ("discipline", NP_("report", "Discipline")),
 )
 _RED = {"overdue", "overdue_7", "overdue_30", "oldest_due"}
 
@@ -58,21 +59,20 @@ def build_table(report: Report, width: int = 100) -> Table:
     (longer names wrap)."""
     locale = report.locale
     columns = _OVERDUE if report.kind == ReportKind.OVERDUE else _DISCIPLINE
-    ru, en = GROUP_TITLES[report.by]
     title = (f"{report.title}: {report.scope}, {text(locale, 'as_of')} "
              f"{report.as_of:%d.%m.%Y}")
     table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=True, title_justify="left",
                   pad_edge=False)
     figures = []
-    for key, ru_header, en_header in columns:
-        header = en_header if locale == "en" else ru_header
+    for key, title in columns:
+        header = translate(locale, title)
         values = [format_value(key, r, locale) for r in [*report.rows, report.totals]]
         figures.append((key, header, max([len(w) for w in header.split()]
                                          + [len(v) for v in values])))
     longest = max([len(r.name) for r in report.rows] + [len(text(locale, "totals"))])
     room = width - sum(w + 3 for _, _, w in figures) - 1  # 3: padding and separator
     name_width = max(min(longest, room), 12)
-    table.add_column(en if locale == "en" else ru, footer=text(locale, "totals"),
+    table.add_column(group_title(report.by, locale), footer=text(locale, "totals"),
                      min_width=name_width, max_width=name_width)
     for key, header, column_width in figures:
         table.add_column(header, justify="right", min_width=column_width,
@@ -80,7 +80,7 @@ def build_table(report: Report, width: int = 100) -> Table:
                          footer=format_value(key, report.totals, locale))
     for row in report.rows:
         cells = [row.name]
-        for key, _, _ in columns:
+        for key, _title in columns:
             value = format_value(key, row, locale)
             if key in _RED and getattr(row, "overdue", 0) and value not in ("0", "—"):
                 value = f"[bold red]{value}[/]"

@@ -44,10 +44,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from roadmaps.owners import OwnerMatcher, Resolution, Rules, Target
+from roadmaps.parsed import Note, localized
 from tracker.core.directory import Directory
 from tracker.core.directory_rows import load_directory
 from tracker.core.enums import AssignmentStatus, EventKind, Level, OrgKind, Via
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import N_, translate
 from tracker.core.models import Assignment, Document, Event, Task
 from tracker.services.bulk import bulk_insert
 from tracker.services.tasks import assigned_details, event_details
@@ -57,17 +59,10 @@ if TYPE_CHECKING:
     from tracker.core.config import Settings
     from tracker.core.db import Database
 
-_LABELS = {
-    "ru": {
-        OrgKind.MUNICIPALITY: "все муниципалитеты ({n})",
-        OrgKind.SCHOOL: "все школы ({n})",
-        "more": "{names} и ещё {n}",
-    },
-    "en": {
-        OrgKind.MUNICIPALITY: "all municipalities ({n})",
-        OrgKind.SCHOOL: "all schools ({n})",
-        "more": "{names} and {n} more",
-    },
+_LABELS: dict[str, str] = {
+    OrgKind.MUNICIPALITY: N_("all municipalities ({n})"),
+    OrgKind.SCHOOL: N_("all schools ({n})"),
+    "more": N_("{names} and {n} more"),
 }
 
 
@@ -101,6 +96,7 @@ class Preview:
     warnings: list[str] = field(default_factory=list)
     existing_id: int | None = None
     batch: ImportBatch | None = field(default=None, repr=False, compare=False)
+    locale: str = "ru"  # of the problems' words
 
     @property
     def assignments(self) -> int:
@@ -110,8 +106,11 @@ class Preview:
     def problems(self) -> list[str]:
         """Why it cannot be imported: actionable items nobody could be given."""
         return [
-            f"{self.document.source}, line {p.item.line}: item {p.item.label or '-'}: "
-            f"nobody to assign it to ({'; '.join(p.warnings) or 'no owner'})"
+            Note(N_("{source}, line {line}: item {label}: nobody to assign it to ({reasons})"),
+                 self.locale, source=self.document.source, line=p.item.line,
+                 label=p.item.label or "-",
+                 reasons="; ".join(localized(w, self.locale) for w in p.warnings)
+                 or translate(self.locale, N_("no owner")))
             for p in self.items
             if p.actionable and not p.targets
         ]
@@ -178,7 +177,7 @@ class ImportBatch:
 
 
 def _owner_labels(directory: Directory, resolution: Resolution, locale: str) -> list[str]:
-    labels = _LABELS.get(locale, _LABELS["ru"])
+    labels = {key: translate(locale, message) for key, message in _LABELS.items()}
     names: list[str] = []
     for target in resolution.targets:
         org = directory.orgs[target.organisation_id]
@@ -222,7 +221,7 @@ def preview(parsed: ParsedDocument, *, session: Session, settings: Settings,
             unmatched=resolution.unmatched,
             warnings=[*item.warnings, *resolution.warnings],
         ))
-    return Preview(parsed, digest, items, list(parsed.warnings), existing, batch)
+    return Preview(parsed, digest, items, list(parsed.warnings), existing, batch, batch.locale)
 
 
 def import_document(

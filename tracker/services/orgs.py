@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from tracker.core import orgtree
 from tracker.core.enums import OrgKind
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.ids import looks_like_id, parse_id
 from tracker.core.models import Organisation
 from tracker.core.text import fold
@@ -126,13 +127,15 @@ class ImportResult:
         """`Skipped line 4 (same as line 2); lines 5-9 already in the directory`, or None."""
         parts = []
         if self.duplicate_lines:
-            parts.append("; ".join(f"line {line} (same as line {first})"
-                                   for line, first in self.duplicate_lines.items()))
+            parts.append("; ".join(_("line {line} (same as line {first})").format(
+                line=line, first=first) for line, first in self.duplicate_lines.items()))
         if self.existing_lines:
             ranges = _ranges(self.existing_lines)
-            word = "line" if len(self.existing_lines) == 1 else "lines"
-            parts.append(f"{word} {ranges} already in the directory")
-        return "Skipped " + "; ".join(parts) if parts else None
+            if len(self.existing_lines) == 1:
+                parts.append(_("line {ranges} already in the directory").format(ranges=ranges))
+            else:
+                parts.append(_("lines {ranges} already in the directory").format(ranges=ranges))
+        return _("Skipped {what}").format(what="; ".join(parts)) if parts else None
 
 
 def _ranges(numbers: list[int]) -> str:
