@@ -70,8 +70,10 @@ def _commands():
 
     def walk(command, path):
         yield path
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            yield from walk(sub, [*path, name])
+        if hasattr(command, "list_commands"):  # the top level loads each module on request
+            ctx = command.make_context("tracker", ["--help"], resilient_parsing=True)
+            for name in sorted(command.list_commands(ctx)):
+                yield from walk(command.get_command(ctx, name), [*path, name])
 
     return list(walk(typer.main.get_command(app), []))
 

@@ -37,12 +37,13 @@ _RECURRENCES = {"daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("mon
                 "yearly": N_("yearly"), "continuous": N_("continuous")}
 
 
-def register(app: typer.Typer) -> None:
-    app.command("import", help=_(
+def import_command_help() -> str:
+    """The help of `tracker import` (the CLI's main asks for `<command>_help`)."""
+    return _(
         "Import decisions and their deadlines from documents into tasks.\n\n"
         "Shows what each file holds and how many assignments it will create, then asks.\n"
         "Importing the same file twice changes nothing.\n\n"
-        "Example: tracker import protocol.docx roadmap.toml --yes"))(import_command)
+        "Example: tracker import protocol.docx roadmap.toml --yes")
 
 
 def import_command(

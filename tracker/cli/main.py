@@ -168,14 +168,16 @@ def load_command(name: str):
     from typer.main import TyperInfo, get_command_from_info, get_group_from_info
 
     module_name, attribute = _WHERE[name]
-    target = getattr(importlib.import_module(module_name), attribute)
+    module = importlib.import_module(module_name)
+    target = getattr(module, attribute)
     if isinstance(target, typer.Typer):
         return get_group_from_info(TyperInfo(target, name=name),
                                    pretty_exceptions_short=app.pretty_exceptions_short,
                                    rich_markup_mode=app.rich_markup_mode,
                                    suggest_commands=app.suggest_commands)
     single = typer.Typer()
-    single.command(name)(target)
+    help_of = getattr(module, f"{attribute}_help", None)  # words from the catalogue
+    single.command(name, help=help_of() if help_of else None)(target)
     return get_command_from_info(single.registered_commands[0],
                                  pretty_exceptions_short=app.pretty_exceptions_short,
                                  rich_markup_mode=app.rich_markup_mode)
