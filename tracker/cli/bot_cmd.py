@@ -9,13 +9,7 @@ from tracker.core.i18n import _
 
 
 def bot(ctx: typer.Context) -> None:
-    """Run only the Telegram bot (long polling) until Ctrl-C or SIGTERM.
-
-    Use it when the scheduler runs elsewhere (`tracker run --no-bot`): only one process
-    may poll a bot token. Needs TRACKER_TELEGRAM__TOKEN.
-
-    Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot
-    """
+    """`tracker bot` (its help: `bot_help`)."""
     import asyncio
 
     from tracker.core.errors import ConfigError
@@ -41,3 +35,12 @@ def bot(ctx: typer.Context) -> None:
         raise TrackerError(_("cannot start the bot at {url}: {error}").format(
             url=settings.telegram.api_url,
             error=scrub(f"{type(exc).__name__}: {exc}", token))) from None
+
+
+def bot_help() -> str:
+    """The help of `tracker bot`, from the catalogue."""
+    return _(
+        "Run only the Telegram bot (long polling) until Ctrl-C or SIGTERM.\n\n"
+        "Use it when the scheduler runs elsewhere (`tracker run --no-bot`): only one "
+        "process may poll a bot token. Needs TRACKER_TELEGRAM__TOKEN.\n\n"
+        "Example: TRACKER_TELEGRAM__TOKEN=123:ABC tracker bot")

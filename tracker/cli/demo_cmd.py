@@ -17,10 +17,15 @@ def demo(
     days: int = typer.Option(None, "--days", min=1,
                              help=_("Days to walk (default: past the last deadline).")),
 ) -> None:
-    """Show the whole product: the Rostov region, two real protocols, a year of reminders.
-
-    Example: tracker demo
-    """
+    """`tracker demo` (its help: `demo_help`)."""
     from tracker.demo import run_demo
 
     run_demo(Path(directory), days=days)
+
+
+def demo_help() -> str:
+    """The help of `tracker demo`, from the catalogue."""
+    return _(
+        "Show the whole product: the Rostov region, two real protocols, a year of "
+        "reminders.\n\n"
+        "Example: tracker demo")

@@ -16,7 +16,9 @@ def email_group() -> None:
     """Email: check that the configured SMTP server delivers."""
 
 
-@email_app.command("test")
+@email_app.command("test", help=_(
+    "Send a test message through the configured SMTP server and print its reply.\n\n"
+    "Example: tracker email test officer@edu.example.ru"))
 def send_test(
     ctx: typer.Context,
     address: str = typer.Argument(..., help=_("Where to send the test message.")),
@@ -24,10 +26,7 @@ def send_test(
     locale: str = typer.Option(None, "--locale",
                                help=_("ru or en (default: the config's locale).")),
 ) -> None:
-    """Send a test message through the configured SMTP server and print its reply.
-
-    Example: tracker email test officer@edu.example.ru
-    """
+    """`tracker email test` (help above)."""
     import asyncio
 
     from tracker.core.config import load_settings

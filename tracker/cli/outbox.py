@@ -11,7 +11,8 @@ from tracker.core.i18n import _
 app = typer.Typer(no_args_is_help=True, help=_("Inspect and retry outgoing messages."))
 
 
-@app.command("list")
+@app.command("list", help=_(
+    "List outgoing messages, newest first.\n\nExample: tracker outbox list --status failed"))
 def outbox_list(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status",
@@ -22,10 +23,7 @@ def outbox_list(
                               help=_("Newest first, at most this many.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    """List outgoing messages, newest first.
-
-    Example: tracker outbox list --status failed
-    """
+    """`tracker outbox list` (help above)."""
     from notifications.outbox.view import list_messages
 
     context = app_context(ctx)
@@ -50,13 +48,11 @@ def outbox_list(
                    + error)
 
 
-@app.command("retry")
+@app.command("retry", help=_(
+    "Send a failed message again at the next pass.\n\nExample: tracker outbox retry 12"))
 def outbox_retry(ctx: typer.Context, message_id: int = typer.Argument(..., metavar="ID",
                                                                  parser=id_parser)) -> None:
-    """Send a failed message again at the next pass.
-
-    Example: tracker outbox retry 12
-    """
+    """`tracker outbox retry` (help above)."""
     from notifications.delivery.failures import retry
 
     context = app_context(ctx)

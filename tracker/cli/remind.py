@@ -17,10 +17,7 @@ def remind(
                                                              "what would go out.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print the messages as JSON.")),
 ) -> None:
-    """Run one planning and delivery pass now (or as if at --at).
-
-    Example: tracker remind --at "2021-08-13 09:00" --dry-run
-    """
+    """`tracker remind` (its help: `remind_help`)."""
     import asyncio
 
     from tracker.runner import Service
@@ -78,3 +75,10 @@ def _parse_at(value: str, settings):
     except InvalidInput:
         raise InvalidInput(f'invalid --at {value!r}: expected "YYYY-MM-DD HH:MM" '
                            f"(local time, {settings.timezone})") from None
+
+
+def remind_help() -> str:
+    """The help of `tracker remind`, from the catalogue."""
+    return _(
+        "Run one planning and delivery pass now (or as if at --at).\n\n"
+        'Example: tracker remind --at "2021-08-13 09:00" --dry-run')

@@ -18,10 +18,7 @@ def run(
     web: bool = typer.Option(False, "--web", help=_("Serve the web workspace in the same "
                                                      "process ([web] host and port).")),
 ) -> None:
-    """Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.
-
-    Example: tracker run
-    """
+    """`tracker run` (its help: `run_help`)."""
     import asyncio
 
     from tracker.runner import Service
@@ -49,3 +46,10 @@ def run(
         asyncio.run(both())
     except OSError as exc:
         raise TrackerError(str(exc)) from None
+
+
+def run_help() -> str:
+    """The help of `tracker run`, from the catalogue."""
+    return _(
+        "Run the service: reminders, escalations and digests, until Ctrl-C or SIGTERM.\n\n"
+        "Example: tracker run")

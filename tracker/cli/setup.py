@@ -13,12 +13,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "default_config.toml"
 
 
 def init(ctx: typer.Context) -> None:
-    """Write a commented config.toml where there is none, and create or upgrade the database.
-
-    Running it again changes nothing.
-
-    Example: tracker init
-    """
+    """`tracker init` (its help: `init_help`)."""
     context = app_context(ctx)
     target = Path(context.config_path) if context.config_path else Path.cwd() / "config.toml"
     if target.exists():
@@ -37,3 +32,12 @@ def init(ctx: typer.Context) -> None:
         db.dispose()
     line = _("Database created: {url}") if changed else _("Database up to date: {url}")
     typer.echo(line.format(url=context.settings.db_url))
+
+
+def init_help() -> str:
+    """The help of `tracker init`, from the catalogue."""
+    return _(
+        "Write a commented config.toml where there is none, and create or upgrade the "
+        "database.\n\n"
+        "Running it again changes nothing.\n\n"
+        "Example: tracker init")

@@ -41,16 +41,15 @@ def web(ctx: typer.Context,
         raise TrackerError(str(exc)) from None
 
 
-@web_app.command("invite")
+@web_app.command("invite", help=_(
+    "Email a person a one-time sign-in link (valid [web] action_ttl_days days).\n\n"
+    'Example: tracker web invite "Иванова М.Н."'))
 def invite(ctx: typer.Context,
            person_ref: str = typer.Argument(..., metavar="PERSON",
                                             help=_("Name, email or id.")),
            show: bool = typer.Option(False, "--print", help=_("Print the link instead of "
                                                               "emailing it."))) -> None:
-    """Email a person a one-time sign-in link (valid [web] action_ttl_days days).
-
-    Example: tracker web invite "Иванова М.Н."
-    """
+    """`tracker web invite` (help above)."""
     import asyncio
 
     from tracker.core.errors import InvalidInput, TrackerError
