@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import MUNICIPALITIES_CSV
-from tracker.cli.terminal import MAX_WIDTH, should_page
+from tracker.terminal import MAX_WIDTH, should_page
 
 LONG = ("Разработать и утвердить муниципальную программу развития системы профессиональной "
         "ориентации обучающихся общеобразовательных организаций на 2021–2025 годы")

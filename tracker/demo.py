@@ -355,10 +355,10 @@ def _summary(db, settings, folder: Path, last_day: date, sent: int,
              documents: int) -> DemoResult:
     from rich.console import Console
 
-    from tracker.cli.terminal import emit
     from tracker.reports.figures import GroupBy
     from tracker.reports.report import build_report
     from tracker.reports.table import build_table
+    from tracker.terminal import emit
 
     with db.reading() as session:
         report = build_report(session=session, kind="overdue", as_of=last_day,

@@ -52,8 +52,8 @@ def preview(ctx: typer.Context, kind: str = KIND, as_of: str = AS_OF) -> None:
     from notifications.content.render import render_email
     from notifications.content.telegram_render import render_telegram
     from notifications.message import ChannelKind
-    from tracker.cli.terminal import emit_text
     from tracker.reports.digests import preview_digests
+    from tracker.terminal import emit_text
 
     context = app_context(ctx)
     kind = _check_kind(kind)

@@ -254,13 +254,13 @@ def _describe(parsed) -> str:
 
 
 def _print_table(plan) -> None:
-    """The preview, at most 100 columns wide (tracker.cli.terminal): the repeat goes under
+    """The preview, at most 100 columns wide (tracker.terminal): the repeat goes under
     the due date, long texts wrap inside their columns."""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    from tracker.cli.terminal import emit
+    from tracker.terminal import emit
 
     table = Table(show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     label, level, text, due, repeats, owner, warnings = (

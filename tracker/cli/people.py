@@ -116,8 +116,8 @@ def list_(
     from rich import box
     from rich.table import Table
 
-    from tracker.cli.terminal import cut, emit
     from tracker.cli.wording import value, word
+    from tracker.terminal import cut, emit
 
     locale = context.settings.locale
     if not rows:

@@ -97,9 +97,9 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
     settings = app.settings
     report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
     if fmt == Format.TABLE:
-        from tracker.cli.terminal import WIDE as WIDE_COLUMNS
-        from tracker.cli.terminal import emit, width
         from tracker.reports.table import build_table
+        from tracker.terminal import WIDE as WIDE_COLUMNS
+        from tracker.terminal import emit, width
 
         # 100 columns at most (--wide: as wide as it takes); paged on a terminal
         emit([build_table(report, WIDE_COLUMNS if wide else width())], wide=wide)

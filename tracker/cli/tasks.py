@@ -129,12 +129,12 @@ def list_(
     wide: bool = WIDE,
     as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:
-    from tracker.cli.terminal import MAX_WIDTH, cut, emit
     from tracker.cli.wording import word
     from tracker.core.dates import parse_date
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import find_person
     from tracker.services.tasks import list_assignments
+    from tracker.terminal import MAX_WIDTH, cut, emit
 
     context = app_context(ctx)
     today = _today(context, as_of)
@@ -210,7 +210,7 @@ def show(
     if as_json:
         print_json(data)
         return
-    from tracker.cli.terminal import emit
+    from tracker.terminal import emit
 
     emit([_show_text(view, data, events, names, today, context.settings, wide)], wide=True)
 
