@@ -52,8 +52,10 @@ from typer.core import TyperGroup  # noqa: E402
 
 from tracker.cli.checks import nonempty  # noqa: E402
 from tracker.cli.context import AppContext  # noqa: E402
+from tracker.cli.scaffold import install, usage_message  # noqa: E402
 from tracker.core.errors import TrackerError  # noqa: E402
 
+install()  # the framework's own words from the catalogue
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
@@ -75,7 +77,7 @@ class _Group(TyperGroup):
             where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
             typer.echo(_("Error: {message}").format(message=_(
                 "{where}{problem} (see {command} --help)").format(
-                    where=where, problem=exc.format_message(),
+                    where=where, problem=usage_message(exc),
                     command=exc.ctx.command_path if exc.ctx else "tracker")), err=True)
             sys.exit(exc.exit_code)
         except ClickException as exc:

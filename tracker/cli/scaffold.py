@@ -1,0 +1,87 @@
+"""The CLI framework's own words (the usage line, section titles, the help option's
+line, usage errors) from the project's catalogue, so `--help` and mistakes speak Russian.
+
+typer 0.29 carries its own copy of click (`typer._click`), whose words are plain English
+strings, and marks its own (section titles, "required", "No such command") with the
+stdlib `gettext.gettext`, which reads the process environment for its language. Neither
+follows `set_locale`, so `install()` points them at `tracker.core.i18n._` once, before any
+help is shown: typer's `_` becomes ours, the help formatter writes a translated "Usage:",
+the help option carries a translated help text, and `usage_message` words a usage error.
+"""
+
+from __future__ import annotations
+
+import re
+
+import typer.core
+from typer._click import core as click_core
+from typer._click import exceptions as click_exceptions
+from typer._click.formatting import HelpFormatter
+
+from tracker.core.i18n import N_, _
+
+HELP_TEXT = N_("Show this message and exit.")
+_SUGGESTION = re.compile(r"^(?P<message>.*)\. Did you mean (?P<suggestions>.+)\?$", re.S)
+
+
+class Formatter(HelpFormatter):
+    """click's help formatter with the usage line's prefix from the catalogue."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+
+def _help_option(original):
+    def get_help_option(self, ctx):
+        option = original(self, ctx)
+        if option is not None and option.help == HELP_TEXT:
+            option.help = _(HELP_TEXT)
+        return option
+    return get_help_option
+
+
+def install() -> None:
+    """Point the framework's words at the catalogue (idempotent)."""
+    typer.core._ = _  # typer's gettext lookups ("Options", "required", ...)
+    click_core.Context.formatter_class = Formatter
+    command = click_core.Command
+    if not getattr(command.get_help_option, "_tracker", False):
+        command.get_help_option = _help_option(command.get_help_option)
+        command.get_help_option._tracker = True
+
+
+def _hint(exc: click_exceptions.BadParameter) -> str:
+    if exc.param_hint is not None:
+        hint = exc.param_hint
+    elif exc.param is not None:
+        hint = exc.param.get_error_hint()
+    else:
+        return ""
+    return click_exceptions._join_param_hints(hint)
+
+
+def usage_message(exc: click_exceptions.UsageError) -> str:
+    """The message of a usage error in the current locale (click's words translated; the
+    names of options, arguments and commands as typed)."""
+    if isinstance(exc, click_exceptions.MissingParameter):
+        hint = _hint(exc)
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
+        message = {"argument": _("Missing argument {name}."),
+                   "option": _("Missing option {name}.")}.get(kind, _("Missing parameter {name}."))
+        message = message.format(name=hint).replace("  ", " ")
+        return f"{message} {exc.message}" if exc.message else message
+    if isinstance(exc, click_exceptions.NoSuchOption):
+        message = _("No such option: {name}").format(name=exc.option_name)
+        if exc.possibilities:
+            possible = ", ".join(sorted(exc.possibilities))
+            message += " " + _("(Possible options: {options})").format(options=possible)
+        return message
+    if isinstance(exc, click_exceptions.BadParameter):
+        hint = _hint(exc)
+        if not hint:
+            return _("Invalid value: {message}").format(message=exc.message)
+        return _("Invalid value for {name}: {message}").format(name=hint, message=exc.message)
+    found = _SUGGESTION.match(exc.message)
+    if found:
+        return _("{message}. Did you mean {suggestions}?").format(**found.groupdict())
+    return exc.format_message()
