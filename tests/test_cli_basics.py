@@ -219,10 +219,10 @@ def test_default_database_is_beside_the_config(cli, config_path: Path):
 def test_usage_mistakes_are_one_line_with_exit_code_2(cli):
     missing = cli("tasks", "extend", "1", "--to", "2021-09-01")
     assert (missing.exit_code, missing.output) == (
-        2, "Ошибка: tracker tasks extend: Missing option '--reason'. "
+        2, "Ошибка: tracker tasks extend: Не указан параметр '--reason'. "
            "(см. tracker tasks extend --help)\n")
     unknown = cli("nonsense")
     assert (unknown.exit_code, unknown.output) == (
-        2, "Ошибка: tracker: No such command 'nonsense'. (см. tracker --help)\n")
+        2, "Ошибка: tracker: Нет такой команды 'nonsense'. (см. tracker --help)\n")
     assert cli("tasks", "show", "abc").output.count("\n") == 1
-    assert cli("org").output.startswith("Usage: tracker org")  # no arguments: the help
+    assert cli("org").output.startswith("Использование: tracker org")  # no arguments: the help

@@ -21,7 +21,7 @@ NON_ASCII = ["²", "①", "１", "१", "١٢", "٣"]  # isdigit() accepts some,
 
 
 def usage(command: str, param: str, message: str) -> str:
-    return (f"Ошибка: tracker {command}: Invalid value for '{param}': {message} "
+    return (f"Ошибка: tracker {command}: Недопустимое значение '{param}': {message} "
             f"(см. tracker {command} --help)")
 
 
@@ -46,7 +46,7 @@ def _id_cases():
         yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
     yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
     yield (["--config", "", "tasks", "list"], {}, 2,
-           "Ошибка: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
+           "Ошибка: tracker: Недопустимое значение '--config' / '-c': empty value: expected a config "
            "file path (см. tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
     yield (["tasks", "show", "99"], {}, 1, "Ошибка: assignment 99 not found")

@@ -78,20 +78,18 @@ def _commands():
     return list(walk(typer.main.get_command(app), []))
 
 
-# The help screens' scaffolding printed by the CLI framework itself (the usage line, the
-# help option's line, section titles and metavars): helper "apps" translates it in the
-# CLI's main; until then it is left out of the check, and only our own words are checked.
+# What a help screen may show in Latin letters besides names and commands: metavars,
+# command and argument names, file suffixes, examples, values to type. The framework's own
+# words (the usage line, section titles, the help option, "[обязательно]") are Russian
+# (tracker/cli/scaffold.py) and are checked like ours.
 _SCAFFOLD = (
-    re.compile(r"^\s*Usage: .*$", re.M),
-    re.compile(r"^\s*-h, --help\s+Show this message and exit\.$",
-                             re.M),
-    re.compile(r"^(Options|Commands|Arguments):$", re.M),
+    re.compile(r"^Использование: .*$", re.M),  # the usage line: the command and metavars
     re.compile(r"\b[A-Z][A-Z_.]+\b"),  # metavars: TEXT, FILE..., ID
     re.compile(r"^  [a-z][\w-]*(?:\.\.\.)?(?=\s{2,}|\s*<|$)", re.M),  # commands, arguments
     re.compile(r"(?<![\w.])\.[a-z]{2,4}\b"),  # a file suffix: .docx
     re.compile(r"Пример: .*$", re.M),  # an example is a command line
     re.compile(r"\b[a-z_]+(?:\[?,[a-z_]+\]?)+"),  # a CSV header: name,kind[,parent]
-    re.compile(r"<[^>]+>|\[required\]|\[default:\s+[^\]]*\]"),  # metavars, option notes
+    re.compile(r"<[^>]+>|\[по\s+умолчанию:\s+[^\]]*\]"),  # metavars, a default value
     re.compile(r"\b[a-z_]+(?=\s+\([а-яё])"),  # a value to type, glossed in Russian
     re.compile(r"\bCtrl-[A-Z]\b"),  # the name of a key
     re.compile(r"\[[a-z_]+\]\s+[a-z_]+"),  # a setting: [web] port
