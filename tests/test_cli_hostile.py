@@ -46,8 +46,8 @@ def _id_cases():
         yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
     yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
     yield (["--config", "", "tasks", "list"], {}, 2,
-           "Ошибка: tracker: Недопустимое значение '--config' / '-c': empty value: expected a config "
-           "file path (см. tracker --help)")
+           "Ошибка: tracker: Недопустимое значение '--config' / '-c': empty value: expected "
+           "a config file path (см. tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
     yield (["tasks", "show", "99"], {}, 1, "Ошибка: assignment 99 not found")
     yield (["extensions", "approve", "7"], {}, 1, "Ошибка: extension request 7 not found")
