@@ -32,10 +32,12 @@ class Formatter(HelpFormatter):
 
 
 def _help_option(original):
+    """`Command.get_help_option` whose option's help is the catalogue's, in the locale of
+    the moment (click builds the option once per command and keeps it)."""
     def get_help_option(self, ctx):
         option = original(self, ctx)
-        if option is not None and option.help == HELP_TEXT:
-            option.help = _(HELP_TEXT)
+        if option is not None and option.help in (HELP_TEXT, getattr(option, "_shown", None)):
+            option.help = option._shown = _(HELP_TEXT)
         return option
     return get_help_option
 
