@@ -192,8 +192,11 @@ def find_date(text: str, *, source: str, line: int | None = None) -> date | None
     try:
         return date(year, month, day)
     except ValueError:
-        where = f"{source}, line {line}" if line else source
-        raise DocumentError(f"{where}: impossible date «{written.strip()}»") from None
+        if line:
+            raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
+                source=source, line=line, phrase=written.strip())) from None
+        raise DocumentError(_("{source}: impossible date «{phrase}»").format(
+            source=source, phrase=written.strip())) from None
 
 
 def _number_and_date(header: list[str], kind_at: int | None, source: str):
