@@ -188,7 +188,7 @@ def find_date(text: str, *, source: str, line: int | None = None) -> date | None
         found.append((m.start(), int(m.group(1)), month, int(m.group(3)), m.group()))
     if not found:
         return None
-    _, day, month, year, written = min(found)
+    _kind, day, month, year, written = min(found)
     try:
         return date(year, month, day)
     except ValueError:

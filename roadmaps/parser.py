@@ -192,7 +192,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
 def _loose_start(lines: list[str]) -> int:
     """Where the body of a document without a decision section starts: its point "1.", else
     after the first blank line following its kind or title, else 0."""
-    kind_at, _ = header_kind(lines)
+    kind_at, _title = header_kind(lines)
     begin = (kind_at or 0) + 1 if kind_at is not None else 0
     for index in range(begin, len(lines)):
         if _FIRST_POINT.match(lines[index].strip()):
