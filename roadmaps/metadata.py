@@ -19,6 +19,7 @@ from roadmaps._dateforms import year_of
 from roadmaps.items import CitedAct
 from roadmaps.parsed import DocumentError
 from tracker.core.enums import DocumentKind
+from tracker.core.i18n import _
 
 __all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "cited_act", "despace", "header_kind",
            "read_metadata"]
