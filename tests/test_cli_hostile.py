@@ -120,21 +120,26 @@ def _environment_cases():
          "ожидается список JSON, например [14, 7, 3, 1, 0], получено 'not-a-list'"),
         ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "-100", "ожидается список JSON, например [1, 2], "
          "получено '-100'"),
-        ("TRACKER_SMTP", "garbage", 'ожидается объект JSON, например {"key": "value"}, или по переменной на ключ '
+        ("TRACKER_SMTP", "garbage", 'ожидается объект JSON, например {"key": "value"}, или по '
+                                    'переменной на ключ '
          "(TRACKER_SECTION__KEY), получено 'garbage'"),
         ("TRACKER_SMTP__PORT", "smtp", "неверная настройка smtp.port: ожидается целое число, "
          "получено 'smtp'"),
-        ("TRACKER_SMTP__SENDER", "tracker", "неверная настройка smtp.sender: ожидается адрес электронной почты, например "
+        ("TRACKER_SMTP__SENDER", "tracker", "неверная настройка smtp.sender: ожидается адрес "
+                                            "электронной почты, например "
          "tracker@example.ru, получено 'tracker'"),
-        ("TRACKER_OUTBOX__BATCH_SIZE", "0", "неверная настройка outbox.batch_size: ожидается число не меньше "
+        ("TRACKER_OUTBOX__BATCH_SIZE", "0", "неверная настройка outbox.batch_size: ожидается "
+                                            "число не меньше "
          "1, получено '0'"),
         ("TRACKER_SMTP__HOSTNAME", "mail", "неизвестная настройка smtp.hostname"),
         ("TRACKER_DIGESTS__LEAD_CRON", "every monday", "неверная настройка digests.lead_cron: "
          'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
          "получено 'every monday' (Wrong number of fields; got 2, expected 5)"),
-        ("TRACKER_TELEGRAM__API_URL", "telegram", "неверная настройка telegram.api_url: ожидается адрес http:// или https://"
+        ("TRACKER_TELEGRAM__API_URL", "telegram", "неверная настройка telegram.api_url: "
+                                                  "ожидается адрес http:// или https://"
          ", получено 'telegram'"),
-        ("TRACKER_TIMEZONE", "Moscow", "неверная настройка timezone: неизвестный часовой пояс 'Moscow'"),
+        ("TRACKER_TIMEZONE", "Moscow", "неверная настройка timezone: неизвестный часовой пояс "
+                                       "'Moscow'"),
     ]
     for name, value, message in env:
         yield ["tasks", "list"], {name: value}, 1, f"Ошибка: {name}: {message}"
@@ -159,14 +164,17 @@ def _file_cases(tmp_path):
 
 def _config_cases(tmp_path):
     bad = [
-        ('[smtp]\nsender = "контроль"\n', "неверная настройка smtp.sender: ожидается адрес электронной почты, например "
+        ('[smtp]\nsender = "контроль"\n', "неверная настройка smtp.sender: ожидается адрес "
+                                          "электронной почты, например "
          "tracker@example.ru, получено 'контроль'"),
-        ('[telegram]\nfile_url = "file://x"\n', "неверная настройка telegram.file_url: ожидается адрес http:// или https://"
+        ('[telegram]\nfile_url = "file://x"\n', "неверная настройка telegram.file_url: ожидается "
+                                                "адрес http:// или https://"
          ", получено 'file://x'"),
         ('[digests]\ncoordinator_cron = ""\n', "неверная настройка digests.coordinator_cron: "
          'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
          "получено '' (Wrong number of fields; got 0, expected 5)"),
-        ("[outbox]\nbatch_size = 0.5\n", "неверная настройка outbox.batch_size: ожидается целое число"
+        ("[outbox]\nbatch_size = 0.5\n", "неверная настройка outbox.batch_size: ожидается целое "
+                                         "число"
          ", получено 0.5"),
         ("[telegram]\ngroup_per_minute = 1000\n", "неверная настройка telegram.group_per_minute: "
          "ожидается число не больше 60, получено 1000"),

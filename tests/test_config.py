@@ -74,16 +74,20 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
         ("colour = 1\n", "неизвестная настройка colour"),
         ('timezone = "Mars/Olympus"\n',
          "неверная настройка timezone: неизвестный часовой пояс 'Mars/Olympus'"),
-        ('[smtp]\nport = "abc"\n', "неверная настройка smtp.port: ожидается целое число, получено 'abc'"),
+        ('[smtp]\nport = "abc"\n', "неверная настройка smtp.port: ожидается целое число, "
+                                   "получено 'abc'"),
         ('[smtp]\nsender = "not-an-address"\n',
-         "неверная настройка smtp.sender: ожидается адрес электронной почты, например tracker@example.ru, "
+         "неверная настройка smtp.sender: ожидается адрес электронной почты, например "
+         "tracker@example.ru, "
          "получено 'not-an-address'"),
-        ('[smtp]\nreply_to = "a@b@c"\n', "неверная настройка smtp.reply_to: ожидается адрес электронной почты"),
+        ('[smtp]\nreply_to = "a@b@c"\n', "неверная настройка smtp.reply_to: ожидается адрес "
+                                         "электронной почты"),
         ('[telegram]\napi_url = "api.telegram.org/bot"\n',
          "неверная настройка telegram.api_url: ожидается адрес http:// или https://, "
          "получено 'api.telegram.org/bot'"),
         ('[digests]\nlead_cron = ""\n',
-         'неверная настройка digests.lead_cron: ожидается выражение cron "минута час день месяц день_недели", например '
+         'неверная настройка digests.lead_cron: ожидается выражение cron "минута час день месяц '
+         'день_недели", например '
          '"0 9 * * mon", получено \'\''),
         ('[digests]\ncoordinator_cron = "0 25 * * mon"\n',
          "неверная настройка digests.coordinator_cron: ожидается выражение cron"),
@@ -94,7 +98,8 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
         ("[outbox]\nbackoff_seconds = 100\nbackoff_max_seconds = 10\n",
          "backoff_max_seconds (10) меньше backoff_seconds (100)"),
         ("[telegram]\nrate_per_second = 5000\n",
-         "неверная настройка telegram.rate_per_second: ожидается число не больше 1000, получено 5000"),
+         "неверная настройка telegram.rate_per_second: ожидается число не больше 1000, получено "
+         "5000"),
         ("[telegram]\nper_chat_interval = -1\n",
          "неверная настройка telegram.per_chat_interval: ожидается число не меньше 0, получено -1"),
         ('[reminders]\nsend_time = "9"\n',
@@ -104,9 +109,11 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
          "неверная настройка reminders.days_before: ожидается число дней до срока от 0 до 366"),
         ('locale = "de"\n', "неверная настройка locale: Input should be 'ru' or 'en'"),
         ('[smtp]\nhost = "smtp://mail.example.ru"\n',
-         "неверная настройка smtp.host: ожидается имя сервера, например smtp.example.ru (без схемы и без порта: порт задаёт smtp.port)"
+         "неверная настройка smtp.host: ожидается имя сервера, например smtp.example.ru (без "
+         "схемы и без порта: порт задаёт smtp.port)"
          ", получено 'smtp://mail.example.ru'"),
-        ('[smtp]\nhost = "mail.example.ru:25"\n', "неверная настройка smtp.host: ожидается имя сервера"),
+        ('[smtp]\nhost = "mail.example.ru:25"\n', "неверная настройка smtp.host: ожидается имя "
+                                                  "сервера"),
         ('[telegram]\nbot_username = "t.me/roadmap_bot"\n',
          "неверная настройка telegram.bot_username: ожидается имя бота, например roadmap_bot"),
         ('database_url = "nonsense"\n',
@@ -151,14 +158,17 @@ def test_bad_config_through_the_cli_exits_1(tmp_path, cli, config_path):
         ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "5",
          "TRACKER_TELEGRAM__ALLOWED_GROUPS: ожидается список JSON, например [1, 2], получено '5'"),
         ("TRACKER_SMTP", "garbage",
-         'TRACKER_SMTP: ожидается объект JSON, например {"key": "value"}, или по переменной на ключ '
+         'TRACKER_SMTP: ожидается объект JSON, например {"key": "value"}, или по переменной на '
+         'ключ '
          "(TRACKER_SECTION__KEY), получено 'garbage'"),
-        ("TRACKER_SMTP__HOSTNAME", "x", "TRACKER_SMTP__HOSTNAME: неизвестная настройка smtp.hostname"),
+        ("TRACKER_SMTP__HOSTNAME", "x", "TRACKER_SMTP__HOSTNAME: неизвестная настройка "
+                                        "smtp.hostname"),
         ("TRACKER_SMTP__PORT__X", "1",
          "TRACKER_SMTP__PORT__X: smtp.port — одно значение, а не раздел; задайте "
          "TRACKER_SMTP__PORT"),
         ("TRACKER_SMTP__PORT", "0",
-         "TRACKER_SMTP__PORT: неверная настройка smtp.port: ожидается число не меньше 1, получено '0'"),
+         "TRACKER_SMTP__PORT: неверная настройка smtp.port: ожидается число не меньше 1, "
+         "получено '0'"),
         ("TRACKER_REMINDERS__DAYS_BEFORE", '[1, "x"]',
          "TRACKER_REMINDERS__DAYS_BEFORE: неверная настройка reminders.days_before.1: "
          "ожидается целое число, получено 'x'"),

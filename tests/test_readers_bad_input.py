@@ -95,13 +95,15 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
     raw = _fixture("roadmap.docx")
     assert "ДОРОЖНАЯ КАРТА" in document_text(raw, name="r.docx")
     monkeypatch.setattr(zipsafe, "MAX_UNZIPPED", 10_000)
-    with pytest.raises(DocumentError, match=r"^r\.docx: отклонено: файл распаковывается в [\d,]+ байт "
+    with pytest.raises(DocumentError, match=r"^r\.docx: отклонено: файл распаковывается в [\d,]+ "
+                                            r"байт "
                                             r"\(предел 10,000; zip-бомба\?\)$"):
         document_text(raw, name="r.docx")
 
 
 def test_an_unknown_zip_is_not_taken_for_a_document():
-    with pytest.raises(DocumentError, match=r"^a\.zip: zip-архив, который не является документом \.docx"):
+    with pytest.raises(DocumentError, match=r"^a\.zip: zip-архив, который не является документом "
+                                            r"\.docx"):
         document_text(_zip({"readme.txt": "hello"}), name="a.zip", suffix=".zip")
     ods = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
                 "content.xml": "<x/>"})
