@@ -140,8 +140,8 @@ def test_batch_with_bad_files_imports_the_good_one_and_exits_1(cli, directory, r
     assert result.stderr.splitlines() == [
         "Ошибка: broken.toml: строка 3: нет ключа text",
         "Ошибка: missing.toml: не удаётся прочитать: No such file or directory",
-        "Ошибка: wrong.toml: строка 1: due: impossible date in '31 февраля 2022': day 31 of "
-        "month 2",
+        "Ошибка: wrong.toml: строка 1: due: невозможная дата в '31 февраля 2022': день 31 "
+        "месяца 2",
     ]
     assert result.stdout.splitlines()[-1] == (
         "roadmap.toml: импортирован как документ 1: задач 5, назначений 112")
