@@ -57,7 +57,7 @@ def _antiword(source: Path, name: str) -> str:
     if done.returncode != 0 or not done.stdout.strip():
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = why[-1].replace(str(source), "it").strip() if why else \
-            f"antiword exited with {done.returncode}"
+            _("antiword exited with {code}").format(code=done.returncode)
         raise DocumentError(
             _("{name}: not a readable .doc file ({reason})").format(name=name, reason=detail))
     # The DocBook output drops the numbers of Word's numbered lists, which are the items'
