@@ -13,6 +13,7 @@ from re import Match
 
 from roadmaps import _dateforms as F
 from tracker.core.errors import TrackerError
+from tracker.core.i18n import _
 from tracker.core.workdays import add_working_days
 
 __all__ = ["Ctx", "DeadlineError", "Period"]
@@ -22,8 +23,9 @@ class DeadlineError(TrackerError, ValueError):
     """An impossible date such as "31 февраля 2022"; the message quotes the phrase.
     (Still a ValueError, as it always was, for callers that catch that.)"""
 
-    def __init__(self, phrase: str, reason: str = "no such date") -> None:
-        super().__init__(f"impossible date in {phrase!r}: {reason}")
+    def __init__(self, phrase: str, reason: str | None = None) -> None:
+        super().__init__(_("impossible date in {phrase!r}: {reason}").format(
+            phrase=phrase, reason=_("no such date") if reason is None else reason))
         self.phrase = phrase
 
 
@@ -55,10 +57,11 @@ class Ctx:
 
 def check_day(phrase: str, day: int, month: int, year: int | None) -> None:
     if not 1 <= month <= 12:
-        raise DeadlineError(phrase, f"month {month}")
+        raise DeadlineError(phrase, _("month {month}").format(month=month))
     longest = 29 if month == 2 and year is None else F.calendar.monthrange(year or 2000, month)[1]
     if not 1 <= day <= longest:
-        raise DeadlineError(phrase, f"day {day} of month {month}")
+        raise DeadlineError(phrase, _("day {day} of month {month}").format(day=day,
+                                                                                    month=month))
 
 
 def roll(phrase: str, day: int, month: int, anchor: date) -> date:
@@ -118,7 +121,7 @@ def date_range(m: Match, first: str, last: str, ctx: Ctx, phrase: str) -> tuple[
     if start is None:
         return None
     if start > end:
-        raise DeadlineError(phrase, "the range ends before it starts")
+        raise DeadlineError(phrase, _("the range ends before it starts"))
     return start, end
 
 
@@ -131,12 +134,12 @@ def bounds(kind: str, m: Match, ctx: Ctx, phrase: str) -> tuple[date, date] | No
     if kind == "A_years":
         first, last = int(g("ys1")), int(g("ys2"))
         if first > last:
-            raise DeadlineError(phrase, "the years run backwards")
+            raise DeadlineError(phrase, _("the years run backwards"))
         return date(first, 1, 1), date(last, 12, 31)
     if kind == "A_acad":
         first, second = int(g("ac1")), F.year_of(g("ac2"))
         if second != first + 1:
-            raise DeadlineError(phrase, "an academic year spans two consecutive years")
+            raise DeadlineError(phrase, _("an academic year spans two consecutive years"))
         return F.academic_bounds(first)
     if kind in ("A_quarter", "A_half"):
         t = "q" if kind == "A_quarter" else "h"
@@ -144,7 +147,7 @@ def bounds(kind: str, m: Match, ctx: Ctx, phrase: str) -> tuple[date, date] | No
         if number is None:
             return None
         if kind == "A_half" and number > 2:
-            raise DeadlineError(phrase, "a year has two half-years")
+            raise DeadlineError(phrase, _("a year has two half-years"))
         fn = F.quarter_bounds if kind == "A_quarter" else F.half_bounds
         year = g(t + "y")
         if year:
@@ -180,7 +183,7 @@ def bounds(kind: str, m: Match, ctx: Ctx, phrase: str) -> tuple[date, date] | No
         start_year = int(g("may")) if g("may") else end_year - wraps
         start, end = date(start_year, first, 1), F.month_end(end_year, last)
         if start > end:
-            raise DeadlineError(phrase, "the range ends before it starts")
+            raise DeadlineError(phrase, _("the range ends before it starts"))
         return start, end
     if kind == "A_drange":
         return date_range(m, "c", "e", ctx, phrase)

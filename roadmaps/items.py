@@ -32,7 +32,7 @@ from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
 from roadmaps.words import has_action, is_infinitive
 from tracker.core.enums import Level
-from tracker.core.i18n import N_
+from tracker.core.i18n import N_, _
 
 __all__ = ["CitedAct", "Context", "RawItem", "finish_items", "heading_of", "is_statement",
            "level_of", "split_owners", "take_owner_fields", "text_owner"]
@@ -330,8 +330,8 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
         return found, "inferred"
     except DeadlineError as exc:
-        raise DocumentError(
-            f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
+        raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
+            source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
 
 
 def _with_start(deadline: Deadline, start: date | None) -> Deadline:
@@ -344,8 +344,8 @@ def _period(raw: RawItem, ctx: Context) -> tuple[Period, str] | None:
     try:
         period = find_period(raw.text, reference=ctx.reference)
     except DeadlineError as exc:
-        raise DocumentError(
-            f"{ctx.source}, line {raw.line}: impossible date «{exc.phrase}»") from None
+        raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
+            source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
     if period is None:
         return None
     text = raw.text

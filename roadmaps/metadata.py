@@ -19,6 +19,7 @@ from roadmaps._dateforms import year_of
 from roadmaps.items import CitedAct
 from roadmaps.parsed import DocumentError
 from tracker.core.enums import DocumentKind
+from tracker.core.i18n import _
 
 __all__ = ["MARKER_KINDS", "MONTHS", "Metadata", "cited_act", "despace", "header_kind",
            "read_metadata"]
@@ -188,12 +189,15 @@ def find_date(text: str, *, source: str, line: int | None = None) -> date | None
         found.append((m.start(), int(m.group(1)), month, int(m.group(3)), m.group()))
     if not found:
         return None
-    _, day, month, year, written = min(found)
+    _kind, day, month, year, written = min(found)
     try:
         return date(year, month, day)
     except ValueError:
-        where = f"{source}, line {line}" if line else source
-        raise DocumentError(f"{where}: impossible date «{written.strip()}»") from None
+        if line:
+            raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
+                source=source, line=line, phrase=written.strip())) from None
+        raise DocumentError(_("{source}: impossible date «{phrase}»").format(
+            source=source, phrase=written.strip())) from None
 
 
 def _number_and_date(header: list[str], kind_at: int | None, source: str):

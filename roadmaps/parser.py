@@ -51,7 +51,7 @@ from roadmaps.tables import find_tables, role, table_items
 from roadmaps.text_tables import rebuild
 from roadmaps.words import has_action
 from tracker.core.enums import DocumentKind
-from tracker.core.i18n import N_
+from tracker.core.i18n import N_, _
 
 __all__ = ["parse_file", "parse_text"]
 
@@ -140,8 +140,10 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
                                     title_at=header_kind(lines)[0])
         if not any(_has_deadline(r, meta.date) for r in raws):
-            raise DocumentError(f"{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/"
-                                "ПРИКАЗЫВАЮ/РЕШАЕТ/постановляю or a plan table) and no deadlines")
+            raise DocumentError(
+                _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
+                                  "РЕШАЕТ/постановляю or a plan table) and no deadlines").format(
+                source=source))
     else:
         starts = [s.start - 1 for s in sections] + [t.first for t in found_tables]
         meta = read_metadata(lines, min(starts), source=source)
@@ -190,7 +192,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
 def _loose_start(lines: list[str]) -> int:
     """Where the body of a document without a decision section starts: its point "1.", else
     after the first blank line following its kind or title, else 0."""
-    kind_at, _ = header_kind(lines)
+    kind_at, _title = header_kind(lines)
     begin = (kind_at or 0) + 1 if kind_at is not None else 0
     for index in range(begin, len(lines)):
         if _FIRST_POINT.match(lines[index].strip()):

@@ -32,7 +32,7 @@ from typing import Any
 from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadline
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from tracker.core.enums import DocumentKind, Level, Recurrence
-from tracker.core.i18n import N_
+from tracker.core.i18n import N_, _
 
 _KINDS = {
     "протокол": DocumentKind.PROTOCOL,
@@ -79,14 +79,15 @@ class _Fail(Exception):
 
 def _word(value: Any, table: dict, enum, where: str, key: str):
     if not isinstance(value, str):
-        raise _Fail(f"{where}{key} must be a string, not {value!r}")
+        raise _Fail(where + _("{key} must be a string, not {value!r}").format(key=key, value=value))
     word = " ".join(value.split()).casefold().replace("ё", "е")
     if word in enum._value2member_map_:
         return enum(word)
     if word in table:
         return table[word]
     allowed = ", ".join([m.value for m in enum] + list(table))
-    raise _Fail(f"{where}{key} {value!r} is not one of: {allowed}")
+    raise _Fail(where + _("{key} {value!r} is not one of: {allowed}").format(
+        key=key, value=value, allowed=allowed))
 
 
 def _date(value: Any, where: str, key: str) -> date:
@@ -100,14 +101,15 @@ def _date(value: Any, where: str, key: str) -> date:
                 return datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 continue
-    raise _Fail(f"{where}{key} {value!r} is not a date (2022-03-03 or 03.03.2022)")
+    raise _Fail(where + _("{key} {value!r} is not a date (2022-03-03 or 03.03.2022)").format(
+        key=key, value=value))
 
 
 def _text(value: Any, where: str, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, (str, int)):
-        raise _Fail(f"{where}{key} must be text, not {value!r}")
+        raise _Fail(where + _("{key} must be text, not {value!r}").format(key=key, value=value))
     text = " ".join(str(value).split())
     return text or None
 
@@ -117,24 +119,25 @@ def _owners(raw: dict, where: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Fail(f"{where}owners must be a list of names")
+        raise _Fail(where + _("owners must be a list of names"))
     return [" ".join(v.split()) for v in value if v.strip()]
 
 
 def _item(raw: Any, line: int, reference: date | None, period: Period | None) -> ParsedItem:
-    where = f"line {line}: "
+    where = _("line {line}: ").format(line=line)
     if not isinstance(raw, dict):
-        raise _Fail(f"{where}must be a table")
+        raise _Fail(where + _("must be a table"))
     unknown = sorted(set(raw) - _ITEM_KEYS)
     if unknown:
         expected = ", ".join(sorted(_ITEM_KEYS))
-        raise _Fail(f"{where}unknown key {unknown[0]!r} (expected: {expected})")
+        raise _Fail(where + _("unknown key {key!r} (expected: {expected})").format(
+            key=unknown[0], expected=expected))
     text = _text(raw.get("text"), where, "text")
     if not text:
-        raise _Fail(f"{where}text is missing")
+        raise _Fail(where + _("text is missing"))
     actionable = raw.get("actionable", True)
     if not isinstance(actionable, bool):
-        raise _Fail(f"{where}actionable must be true or false")
+        raise _Fail(where + _("actionable must be true or false"))
     level = _word(raw["level"], _LEVELS, Level, where, "level") if "level" in raw else None
     recurrence = (_word(raw["recurrence"], _RECURRENCES, Recurrence, where, "recurrence")
                   if "recurrence" in raw else None)
@@ -151,14 +154,16 @@ def _item(raw: Any, line: int, reference: date | None, period: Period | None) ->
         except DeadlineError as exc:
             raise _Fail(f"{where}due: {exc}") from None
         if found is None:
-            raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
+            raise _Fail(where + _("due {value!r} is neither a date nor a deadline phrase").format(
+                value=value))
         due, start = found.due, start or found.start
         recurrence = recurrence or found.recurrence
         if found.approximate:
             warnings.append(Note(N_("deadline «{text}» read approximately: {due:%d.%m.%Y}"),
                                  text=due_text, due=due))
     elif value is not None:
-        raise _Fail(f"{where}due {value!r} is neither a date nor a deadline phrase")
+        raise _Fail(where + _("due {value!r} is neither a date nor a deadline phrase").format(
+                value=value))
     if "due_text" in raw:  # the phrase as the document wrote it (a draft keeps it)
         due_text = _text(raw["due_text"], where, "due_text")
     if recurrence is not None and due is None and period is not None:
@@ -181,7 +186,8 @@ def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DocumentError(f"{source}: not valid TOML: {exc}") from None
+        raise DocumentError(_("{source}: not valid TOML: {reason}").format(
+            source=source, reason=exc)) from None
     try:
         lines = [text.count("\n", 0, m.start()) + 1 for m in _ITEMS_HEADER.finditer(text)]
         return _document(data, source, content_hash, lines)
@@ -192,14 +198,15 @@ def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> 
 def _document(data: dict, source: str, content_hash: str, lines: list[int]) -> ParsedDocument:
     unknown = sorted(set(data) - {"document", "items"})
     if unknown:
-        raise _Fail(f"unknown table {unknown[0]!r} (expected [document] and [[items]])")
+        raise _Fail(_("unknown table {table!r} (expected [document] and [[items]])").format(
+            table=unknown[0]))
     head = data.get("document")
     if not isinstance(head, dict):
-        raise _Fail("the [document] table is missing")
+        raise _Fail(_("the [document] table is missing"))
     unknown = sorted(set(head) - _DOCUMENT_KEYS)
     if unknown:
-        raise _Fail(f"document: unknown key {unknown[0]!r} "
-                    f"(expected: {', '.join(sorted(_DOCUMENT_KEYS))})")
+        raise _Fail("document: " + _("unknown key {key!r} (expected: {expected})").format(
+            key=unknown[0], expected=", ".join(sorted(_DOCUMENT_KEYS))))
     where = "document: "
     kind = _word(head.get("kind", "roadmap"), _KINDS, DocumentKind, where, "kind")
     doc_date = _date(head["date"], where, "date") if "date" in head else None
@@ -211,15 +218,17 @@ def _document(data: dict, source: str, content_hash: str, lines: list[int]) -> P
         except DeadlineError as exc:
             raise _Fail(f"{where}period: {exc}") from None
         if period is None:
-            raise _Fail(f"{where}period {phrase!r} names no period (e.g. \"на 2022 год\")")
+            raise _Fail(where + _("period {phrase!r} names no period (e.g. \"на 2022 "
+                                  "год\")").format(
+                phrase=phrase))
     source_hash = head.get("source_hash")
     if source_hash is not None:
         if not isinstance(source_hash, str) or not _HASH.match(source_hash):
-            raise _Fail(f"{where}source_hash must be the 64 hex digits of a SHA-256")
+            raise _Fail(where + _("source_hash must be the 64 hex digits of a SHA-256"))
         content_hash = source_hash  # a draft is the same document as its source
     items = data.get("items")
     if not isinstance(items, list) or not items:
-        raise _Fail("no [[items]]: a roadmap needs at least one item")
+        raise _Fail(_("no [[items]]: a roadmap needs at least one item"))
     if len(lines) != len(items):  # inline `items = [...]`: number them instead
         lines = list(range(1, len(items) + 1))
     parsed = [_item(raw, line, doc_date, period) for line, raw in zip(lines, items, strict=True)]
@@ -241,12 +250,15 @@ def parse_toml_file(path: Path, *, max_bytes: int = 20_000_000) -> ParsedDocumen
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(f"{path}: file is too large ({size} bytes, limit {max_bytes})")
+            raise DocumentError(_("{path}: file is too large ({size} bytes, limit {limit})").format(
+                path=path, size=size, limit=max_bytes))
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise DocumentError(_("{path}: cannot read: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DocumentError(f"{path}: not UTF-8 text; save the roadmap as UTF-8") from None
+        raise DocumentError(_("{path}: not UTF-8 text; save the roadmap as UTF-8").format(
+            path=path)) from None
     return parse_toml(text, source=str(path), content_hash=hashlib.sha256(data).hexdigest())

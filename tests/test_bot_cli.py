@@ -74,8 +74,8 @@ def test_a_token_in_the_config_file_is_refused(cli, config_path):
     config_path.write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
     result = cli("bot")
     assert result.exit_code == 1
-    assert result.output == (f"Ошибка: {config_path}: telegram.token must not be in the file; "
-                             "set TRACKER_TELEGRAM__TOKEN\n")
+    assert result.output == (f"Ошибка: {config_path}: telegram.token нельзя хранить в файле; "
+                             "задайте TRACKER_TELEGRAM__TOKEN\n")
 
 
 def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monkeypatch):

@@ -117,24 +117,29 @@ def _empty_cases():
 def _environment_cases():
     env = [
         ("TRACKER_REMINDERS__DAYS_BEFORE", "not-a-list",
-         "expected a JSON list such as [14, 7, 3, 1, 0], got 'not-a-list'"),
-        ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "-100", "expected a JSON list such as [1, 2], "
-         "got '-100'"),
-        ("TRACKER_SMTP", "garbage", 'expected a JSON object such as {"key": "value"}, or one '
-         "variable per key (TRACKER_SECTION__KEY), got 'garbage'"),
-        ("TRACKER_SMTP__PORT", "smtp", "invalid setting smtp.port: expected a whole number, "
-         "got 'smtp'"),
-        ("TRACKER_SMTP__SENDER", "tracker", "invalid setting smtp.sender: expected an email "
-         "address such as tracker@example.ru, got 'tracker'"),
-        ("TRACKER_OUTBOX__BATCH_SIZE", "0", "invalid setting outbox.batch_size: expected a "
-         "number at least 1, got '0'"),
-        ("TRACKER_SMTP__HOSTNAME", "mail", "unknown setting smtp.hostname"),
-        ("TRACKER_DIGESTS__LEAD_CRON", "every monday", "invalid setting digests.lead_cron: "
-         'expected a cron expression "minute hour day month weekday" such as "0 9 * * mon", '
-         "got 'every monday' (Wrong number of fields; got 2, expected 5)"),
-        ("TRACKER_TELEGRAM__API_URL", "telegram", "invalid setting telegram.api_url: expected "
-         "an http:// or https:// URL, got 'telegram'"),
-        ("TRACKER_TIMEZONE", "Moscow", "invalid setting timezone: unknown time zone 'Moscow'"),
+         "ожидается список JSON, например [14, 7, 3, 1, 0], получено 'not-a-list'"),
+        ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "-100", "ожидается список JSON, например [1, 2], "
+         "получено '-100'"),
+        ("TRACKER_SMTP", "garbage", 'ожидается объект JSON, например {"key": "value"}, или по '
+                                    'переменной на ключ '
+         "(TRACKER_SECTION__KEY), получено 'garbage'"),
+        ("TRACKER_SMTP__PORT", "smtp", "неверная настройка smtp.port: ожидается целое число, "
+         "получено 'smtp'"),
+        ("TRACKER_SMTP__SENDER", "tracker", "неверная настройка smtp.sender: ожидается адрес "
+                                            "электронной почты, например "
+         "tracker@example.ru, получено 'tracker'"),
+        ("TRACKER_OUTBOX__BATCH_SIZE", "0", "неверная настройка outbox.batch_size: ожидается "
+                                            "число не меньше "
+         "1, получено '0'"),
+        ("TRACKER_SMTP__HOSTNAME", "mail", "неизвестная настройка smtp.hostname"),
+        ("TRACKER_DIGESTS__LEAD_CRON", "every monday", "неверная настройка digests.lead_cron: "
+         'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
+         "получено 'every monday' (Wrong number of fields; got 2, expected 5)"),
+        ("TRACKER_TELEGRAM__API_URL", "telegram", "неверная настройка telegram.api_url: "
+                                                  "ожидается адрес http:// или https://"
+         ", получено 'telegram'"),
+        ("TRACKER_TIMEZONE", "Moscow", "неверная настройка timezone: неизвестный часовой пояс "
+                                       "'Moscow'"),
     ]
     for name, value, message in env:
         yield ["tasks", "list"], {name: value}, 1, f"Ошибка: {name}: {message}"
@@ -159,20 +164,23 @@ def _file_cases(tmp_path):
 
 def _config_cases(tmp_path):
     bad = [
-        ('[smtp]\nsender = "контроль"\n', "invalid setting smtp.sender: expected an email "
-         "address such as tracker@example.ru, got 'контроль'"),
-        ('[telegram]\nfile_url = "file://x"\n', "invalid setting telegram.file_url: expected an "
-         "http:// or https:// URL, got 'file://x'"),
-        ('[digests]\ncoordinator_cron = ""\n', "invalid setting digests.coordinator_cron: "
-         'expected a cron expression "minute hour day month weekday" such as "0 9 * * mon", '
-         "got '' (Wrong number of fields; got 0, expected 5)"),
-        ("[outbox]\nbatch_size = 0.5\n", "invalid setting outbox.batch_size: expected a whole "
-         "number, got 0.5"),
-        ("[telegram]\ngroup_per_minute = 1000\n", "invalid setting telegram.group_per_minute: "
-         "expected a number at most 60, got 1000"),
-        ('[reminders]\nsend_time = "9 утра"\n', "invalid setting reminders.send_time: expected "
-         "a time of day \"HH:MM\" such as \"09:00\", got '9 утра'"),
-        ('locale = "de"\n', "invalid setting locale: Input should be 'ru' or 'en'"),
+        ('[smtp]\nsender = "контроль"\n', "неверная настройка smtp.sender: ожидается адрес "
+                                          "электронной почты, например "
+         "tracker@example.ru, получено 'контроль'"),
+        ('[telegram]\nfile_url = "file://x"\n', "неверная настройка telegram.file_url: ожидается "
+                                                "адрес http:// или https://"
+         ", получено 'file://x'"),
+        ('[digests]\ncoordinator_cron = ""\n', "неверная настройка digests.coordinator_cron: "
+         'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
+         "получено '' (Wrong number of fields; got 0, expected 5)"),
+        ("[outbox]\nbatch_size = 0.5\n", "неверная настройка outbox.batch_size: ожидается целое "
+                                         "число"
+         ", получено 0.5"),
+        ("[telegram]\ngroup_per_minute = 1000\n", "неверная настройка telegram.group_per_minute: "
+         "ожидается число не больше 60, получено 1000"),
+        ('[reminders]\nsend_time = "9 утра"\n', "неверная настройка reminders.send_time: "
+         "ожидается время суток \"ЧЧ:ММ\", например \"09:00\", получено '9 утра'"),
+        ('locale = "de"\n', "неверная настройка locale: Input should be 'ru' or 'en'"),
     ]
     for n, (body, message) in enumerate(bad):
         path = tmp_path / f"bad{n}.toml"

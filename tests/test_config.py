@@ -41,10 +41,10 @@ def test_lookup_order(tmp_path, monkeypatch):
 
 
 def test_missing_explicit_file_is_an_error(tmp_path, monkeypatch):
-    with pytest.raises(ConfigError, match=r"config file not found: .*nope.toml \(from --config\)"):
+    with pytest.raises(ConfigError, match=r"файл настроек не найден: .*nope.toml \(из --config\)"):
         load_settings(tmp_path / "nope.toml")
     monkeypatch.setenv("TRACKER_CONFIG", str(tmp_path / "gone.toml"))
-    with pytest.raises(ConfigError, match=r"gone.toml \(from TRACKER_CONFIG\)"):
+    with pytest.raises(ConfigError, match=r"gone.toml \(из TRACKER_CONFIG\)"):
         load_settings()
 
 
@@ -70,60 +70,67 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[smtp]\nstarttls = true\n", "unknown setting smtp.starttls"),
-        ("colour = 1\n", "unknown setting colour"),
+        ("[smtp]\nstarttls = true\n", "неизвестная настройка smtp.starttls"),
+        ("colour = 1\n", "неизвестная настройка colour"),
         ('timezone = "Mars/Olympus"\n',
-         "invalid setting timezone: unknown time zone 'Mars/Olympus'"),
-        ('[smtp]\nport = "abc"\n', "invalid setting smtp.port: expected a whole number, got 'abc'"),
+         "неверная настройка timezone: неизвестный часовой пояс 'Mars/Olympus'"),
+        ('[smtp]\nport = "abc"\n', "неверная настройка smtp.port: ожидается целое число, "
+                                   "получено 'abc'"),
         ('[smtp]\nsender = "not-an-address"\n',
-         "invalid setting smtp.sender: expected an email address such as tracker@example.ru, "
-         "got 'not-an-address'"),
-        ('[smtp]\nreply_to = "a@b@c"\n', "invalid setting smtp.reply_to: expected an email"),
+         "неверная настройка smtp.sender: ожидается адрес электронной почты, например "
+         "tracker@example.ru, "
+         "получено 'not-an-address'"),
+        ('[smtp]\nreply_to = "a@b@c"\n', "неверная настройка smtp.reply_to: ожидается адрес "
+                                         "электронной почты"),
         ('[telegram]\napi_url = "api.telegram.org/bot"\n',
-         "invalid setting telegram.api_url: expected an http:// or https:// URL, "
-         "got 'api.telegram.org/bot'"),
+         "неверная настройка telegram.api_url: ожидается адрес http:// или https://, "
+         "получено 'api.telegram.org/bot'"),
         ('[digests]\nlead_cron = ""\n',
-         'invalid setting digests.lead_cron: expected a cron expression "minute hour day month '
-         'weekday" such as "0 9 * * mon", got \'\''),
+         'неверная настройка digests.lead_cron: ожидается выражение cron "минута час день месяц '
+         'день_недели", например '
+         '"0 9 * * mon", получено \'\''),
         ('[digests]\ncoordinator_cron = "0 25 * * mon"\n',
-         "invalid setting digests.coordinator_cron: expected a cron expression"),
+         "неверная настройка digests.coordinator_cron: ожидается выражение cron"),
         ("[outbox]\nbatch_size = 2.5\n",
-         "invalid setting outbox.batch_size: expected a whole number, got 2.5"),
+         "неверная настройка outbox.batch_size: ожидается целое число, получено 2.5"),
         ("[outbox]\nmax_attempts = 0\n",
-         "invalid setting outbox.max_attempts: expected a number at least 1, got 0"),
+         "неверная настройка outbox.max_attempts: ожидается число не меньше 1, получено 0"),
         ("[outbox]\nbackoff_seconds = 100\nbackoff_max_seconds = 10\n",
-         "backoff_max_seconds (10) is below backoff_seconds (100)"),
+         "backoff_max_seconds (10) меньше backoff_seconds (100)"),
         ("[telegram]\nrate_per_second = 5000\n",
-         "invalid setting telegram.rate_per_second: expected a number at most 1000, got 5000"),
+         "неверная настройка telegram.rate_per_second: ожидается число не больше 1000, получено "
+         "5000"),
         ("[telegram]\nper_chat_interval = -1\n",
-         "invalid setting telegram.per_chat_interval: expected a number at least 0, got -1"),
+         "неверная настройка telegram.per_chat_interval: ожидается число не меньше 0, получено -1"),
         ('[reminders]\nsend_time = "9"\n',
-         'invalid setting reminders.send_time: expected a time of day "HH:MM" such as "09:00", '
-         "got '9'"),
+         'неверная настройка reminders.send_time: ожидается время суток "ЧЧ:ММ", например "09:00", '
+         "получено '9'"),
         ("[reminders]\ndays_before = [3, -1]\n",
-         "invalid setting reminders.days_before: expected days before the due date from 0 to 366"),
-        ('locale = "de"\n', "invalid setting locale: Input should be 'ru' or 'en'"),
+         "неверная настройка reminders.days_before: ожидается число дней до срока от 0 до 366"),
+        ('locale = "de"\n', "неверная настройка locale: Input should be 'ru' or 'en'"),
         ('[smtp]\nhost = "smtp://mail.example.ru"\n',
-         "invalid setting smtp.host: expected a host name such as smtp.example.ru (no scheme, "
-         "no port: that is smtp.port), got 'smtp://mail.example.ru'"),
-        ('[smtp]\nhost = "mail.example.ru:25"\n', "invalid setting smtp.host: expected a host"),
+         "неверная настройка smtp.host: ожидается имя сервера, например smtp.example.ru (без "
+         "схемы и без порта: порт задаёт smtp.port)"
+         ", получено 'smtp://mail.example.ru'"),
+        ('[smtp]\nhost = "mail.example.ru:25"\n', "неверная настройка smtp.host: ожидается имя "
+                                                  "сервера"),
         ('[telegram]\nbot_username = "t.me/roadmap_bot"\n',
-         "invalid setting telegram.bot_username: expected a bot username such as roadmap_bot"),
+         "неверная настройка telegram.bot_username: ожидается имя бота, например roadmap_bot"),
         ('database_url = "nonsense"\n',
-         "invalid setting database_url: expected a database URL such as sqlite:///tracker.db"),
+         "неверная настройка database_url: ожидается адрес базы данных, например sqlite:///tracker.db"),
         ('[smtp]\ntls = "maybe"\n',
-         "invalid setting smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
+         "неверная настройка smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
         ('[reminders]\nescalation = [{after = "x", notify = "lead"}]\n',
-         'invalid setting reminders.escalation.0.after: expected a number of days such as "3d"'),
+         'неверная настройка reminders.escalation.0.after: ожидается число дней, например "3d"'),
         ('[reminders]\nescalation = [{after = "3d", notify = "boss"}]\n',
-         "invalid setting reminders.escalation.0.notify"),
-        ('[reminders]\nsend_time = "25:00"\n', "invalid setting reminders.send_time"),
-        ('[import]\ndefault_level = "federal"\n', "invalid setting import.default_level"),
+         "неверная настройка reminders.escalation.0.notify"),
+        ('[reminders]\nsend_time = "25:00"\n', "неверная настройка reminders.send_time"),
+        ('[import]\ndefault_level = "federal"\n', "неверная настройка import.default_level"),
         ('[smtp]\npassword = "in-file"\n',
-         "smtp.password must not be in the file; set TRACKER_SMTP__PASSWORD"),
+         "smtp.password нельзя хранить в файле; задайте TRACKER_SMTP__PASSWORD"),
         ('[telegram]\ntoken = "1:x"\n',
-         "telegram.token must not be in the file; set TRACKER_TELEGRAM__TOKEN"),
-        ("[smtp\n", "not valid TOML"),
+         "telegram.token нельзя хранить в файле; задайте TRACKER_TELEGRAM__TOKEN"),
+        ("[smtp\n", "неверный TOML"),
     ],
 )
 def test_bad_config_is_one_clear_error(tmp_path, text, message):
@@ -139,31 +146,34 @@ def test_bad_config_through_the_cli_exits_1(tmp_path, cli, config_path):
     config_path.write_text("[smtp]\nstarttls = 1\n", encoding="utf-8")
     result = cli("tasks", "list")
     assert result.exit_code == 1
-    assert result.output == f"Ошибка: {config_path}: unknown setting smtp.starttls\n"
+    assert result.output == f"Ошибка: {config_path}: неизвестная настройка smtp.starttls\n"
 
 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("TRACKER_REMINDERS__DAYS_BEFORE", "not-a-list",
-         "TRACKER_REMINDERS__DAYS_BEFORE: expected a JSON list such as [14, 7, 3, 1, 0], "
-         "got 'not-a-list'"),
+         "TRACKER_REMINDERS__DAYS_BEFORE: ожидается список JSON, например [14, 7, 3, 1, 0], "
+         "получено 'not-a-list'"),
         ("TRACKER_TELEGRAM__ALLOWED_GROUPS", "5",
-         "TRACKER_TELEGRAM__ALLOWED_GROUPS: expected a JSON list such as [1, 2], got '5'"),
+         "TRACKER_TELEGRAM__ALLOWED_GROUPS: ожидается список JSON, например [1, 2], получено '5'"),
         ("TRACKER_SMTP", "garbage",
-         'TRACKER_SMTP: expected a JSON object such as {"key": "value"}, or one variable per '
-         "key (TRACKER_SECTION__KEY), got 'garbage'"),
-        ("TRACKER_SMTP__HOSTNAME", "x", "TRACKER_SMTP__HOSTNAME: unknown setting smtp.hostname"),
+         'TRACKER_SMTP: ожидается объект JSON, например {"key": "value"}, или по переменной на '
+         'ключ '
+         "(TRACKER_SECTION__KEY), получено 'garbage'"),
+        ("TRACKER_SMTP__HOSTNAME", "x", "TRACKER_SMTP__HOSTNAME: неизвестная настройка "
+                                        "smtp.hostname"),
         ("TRACKER_SMTP__PORT__X", "1",
-         "TRACKER_SMTP__PORT__X: smtp.port is a single value, not a section; "
-         "set TRACKER_SMTP__PORT"),
+         "TRACKER_SMTP__PORT__X: smtp.port — одно значение, а не раздел; задайте "
+         "TRACKER_SMTP__PORT"),
         ("TRACKER_SMTP__PORT", "0",
-         "TRACKER_SMTP__PORT: invalid setting smtp.port: expected a number at least 1, got '0'"),
+         "TRACKER_SMTP__PORT: неверная настройка smtp.port: ожидается число не меньше 1, "
+         "получено '0'"),
         ("TRACKER_REMINDERS__DAYS_BEFORE", '[1, "x"]',
-         "TRACKER_REMINDERS__DAYS_BEFORE: invalid setting reminders.days_before.1: "
-         "expected a whole number, got 'x'"),
+         "TRACKER_REMINDERS__DAYS_BEFORE: неверная настройка reminders.days_before.1: "
+         "ожидается целое число, получено 'x'"),
         ("TRACKER_DATABASE_URL", "user:s3cret@db.example.ru/tracker",
-         "TRACKER_DATABASE_URL: invalid setting database_url: expected a database URL"),
+         "TRACKER_DATABASE_URL: неверная настройка database_url: ожидается адрес базы данных"),
     ],
 )
 def test_bad_environment_override_names_the_variable(tmp_path, monkeypatch, name, value,
@@ -193,6 +203,6 @@ def test_import_section_is_overridden_from_the_environment_too(tmp_path, monkeyp
     assert (settings.import_.default_level, settings.import_.region) == (
         "school", "Ростовская область")
     monkeypatch.setenv("TRACKER_IMPORT__DEFAULT_LEVEL", "federal")
-    with pytest.raises(ConfigError, match="^TRACKER_IMPORT__DEFAULT_LEVEL: invalid setting "
+    with pytest.raises(ConfigError, match="^TRACKER_IMPORT__DEFAULT_LEVEL: неверная настройка "
                                           "import.default_level"):
         load_settings(path)

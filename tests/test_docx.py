@@ -145,7 +145,7 @@ def test_docx_suffix_does_not_matter(tmp_path):
 def test_empty_docx_is_an_error(tmp_path):
     path = tmp_path / "empty.docx"
     docx.Document().save(path)
-    with pytest.raises(DocumentError, match=r"^empty\.docx: the document has no text$"):
+    with pytest.raises(DocumentError, match=r"^empty\.docx: в документе нет текста$"):
         parse_file(path)
 
 
@@ -154,7 +154,7 @@ def test_zip_that_is_not_a_docx_is_an_error(tmp_path):
     path = tmp_path / "archive.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(DocumentError, match=r"^archive\.docx: not a readable \.docx file"):
+    with pytest.raises(DocumentError, match=r"^archive\.docx: не удаётся прочитать файл \.docx"):
         parse_file(path)
 
 

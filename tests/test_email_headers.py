@@ -39,7 +39,7 @@ def test_message_id_and_calendar_uid_domain_is_a_setting():
 
 @pytest.mark.parametrize("bad", ["not a domain", "example", "-x.ru", "a..ru"])
 def test_a_bad_message_domain_is_refused(bad):
-    with pytest.raises(ValidationError, match="expected a domain name"):
+    with pytest.raises(ValidationError, match="ожидается доменное имя"):
         EmailSettings(message_domain=bad)
 
 

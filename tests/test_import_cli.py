@@ -138,10 +138,10 @@ def test_batch_with_bad_files_imports_the_good_one_and_exits_1(cli, directory, r
     result = cli("import", "broken.toml", "missing.toml", roadmap, "wrong.toml", "--yes")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Ошибка: broken.toml: line 3: text is missing",
-        "Ошибка: missing.toml: cannot read: No such file or directory",
-        "Ошибка: wrong.toml: line 1: due: impossible date in '31 февраля 2022': day 31 of "
-        "month 2",
+        "Ошибка: broken.toml: строка 3: нет ключа text",
+        "Ошибка: missing.toml: не удаётся прочитать: No such file or directory",
+        "Ошибка: wrong.toml: строка 1: due: невозможная дата в '31 февраля 2022': день 31 "
+        "месяца 2",
     ]
     assert result.stdout.splitlines()[-1] == (
         "roadmap.toml: импортирован как документ 1: задач 5, назначений 112")
@@ -209,7 +209,7 @@ def test_batch_of_documents_with_bad_files(cli, directory, seed, tmp_path):
     errors = result.stderr.splitlines()
     assert [e.split(":")[1].strip() for e in errors] == ["binary.txt", "empty.txt", "minutes.txt"]
     assert all(e.startswith("Ошибка: ") for e in errors)
-    assert "no decision section" in errors[2] and errors[2].endswith("and no deadlines")
+    assert "не найден раздел решений" in errors[2] and errors[2].endswith("и нет сроков")
     assert result.stdout.splitlines()[-1] == (
         "protocol.txt: импортирован как документ 1: задач 17, назначений 393")
     assert _rows(tmp_path, "SELECT count(*) FROM task WHERE actionable = 0") == [(2,)]

@@ -268,11 +268,11 @@ def test_impossible_date_names_the_line():
     text = "ПРИКАЗ\n\n01.02.2022 № 5\n\nПРИКАЗЫВАЮ:\n1. Провести семинар до 31 февраля 2022 года.\n"
     with pytest.raises(DocumentError) as exc:
         parse_text(text, source="bad.txt")
-    assert str(exc.value) == "bad.txt, line 6: impossible date «до 31 февраля 2022 года»"
+    assert str(exc.value) == "bad.txt, строка 6: невозможная дата «до 31 февраля 2022 года»"
 
 
 def test_impossible_document_date_is_an_error():
-    with pytest.raises(DocumentError, match=r"^bad\.txt, line 3: impossible date «31.02.2022»$"):
+    with pytest.raises(DocumentError, match=r"^bad\.txt, строка 3: невозможная дата «31.02.2022»$"):
         parse_text("ПРИКАЗ\n\n31.02.2022 № 5\n\nПРИКАЗЫВАЮ:\n1. Провести.\n", source="bad.txt")
 
 
@@ -280,7 +280,7 @@ def test_no_decision_section():
     with pytest.raises(DocumentError) as exc:
         parse_text("ПРОТОКОЛ № 2\n\nПовестка дня:\n1. О разном.\n\nСЛУШАЛИ: Иванову.\n",
                    source="p2.txt")
-    assert str(exc.value).startswith("p2.txt: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ")
+    assert str(exc.value).startswith("p2.txt: не найден раздел решений (РЕШИЛИ/ПОСТАНОВИЛИ")
 
 
 def test_decision_section_without_items_warns():

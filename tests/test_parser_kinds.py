@@ -200,7 +200,7 @@ def test_plan_for_a_school_year_places_months_and_keeps_the_inner_deadline():
 
 
 def test_a_document_without_any_deadline_is_still_refused():
-    with pytest.raises(DocumentError, match=r"no decision section found .* and no deadlines$"):
+    with pytest.raises(DocumentError, match=r"не найден раздел решений .* и нет сроков$"):
         parse_text("Письмо\n\nУважаемые коллеги!\nНаправляем информацию о семинаре.\n",
                    source="l.txt")
 

@@ -46,16 +46,17 @@ def test_crlf_line_endings(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"", "order.txt: the file is empty"),
-    (b"  \n\r\n\t ", "order.txt: the file is empty"),
-    (b"\x00\x01\x02\x03binary\x00data", "order.txt: a binary file, not a text document"),
+    (b"", "order.txt: файл пуст"),
+    (b"  \n\r\n\t ", "order.txt: файл пуст"),
+    (b"\x00\x01\x02\x03binary\x00data", "order.txt: двоичный файл, а не текстовый документ"),
     # Read by content whatever the suffix: a PDF, a .doc and a .docx that are broken.
-    (b"%PDF-1.7\n...", "order.txt: not a readable PDF file ("),
+    (b"%PDF-1.7\n...", "order.txt: не удаётся прочитать файл PDF ("),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
-     "order.txt: not a text document (a PNG image); save it as .txt or .docx"),
-    (b"PK\x03\x04broken zip", "order.txt: not a readable .docx file"),
+     "order.txt: это не текстовый документ (a PNG image); сохраните его как .txt или .docx"),
+    (b"PK\x03\x04broken zip", "order.txt: не удаётся прочитать файл .docx"),
     ("Ça coûte très cher à Genève".encode("latin-1"),
-     "order.txt: cannot decode the text (not UTF-8, Windows-1251 or KOI8-R)"),
+     "order.txt: не удаётся распознать кодировку текста (не UTF-8, Windows-1251 и не "
+     "KOI8-R)"),
 ])
 def test_it_refuses_what_is_not_a_document(tmp_path, content, message):
     path = tmp_path / "order.txt"
@@ -69,19 +70,19 @@ def test_it_refuses_what_is_not_a_document(tmp_path, content, message):
 def test_it_refuses_an_oversize_file(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(TEXT.encode("utf-8") * 100)
-    too_large = r"^big\.txt: file is too large \(.* the limit is 1,000\)$"
+    too_large = r"^big\.txt: файл слишком велик \(.* предел 1,000\)$"
     with pytest.raises(DocumentError, match=too_large):
         parse_file(path, max_bytes=1_000)
     assert parse_file(path, max_bytes=1_000_000).number == "556"
 
 
 def test_missing_file_is_a_document_error(tmp_path):
-    with pytest.raises(DocumentError, match=r"^nope\.txt: cannot read the file"):
+    with pytest.raises(DocumentError, match=r"^nope\.txt: не удаётся прочитать файл"):
         parse_file(tmp_path / "nope.txt")
 
 
 def test_decode_text_names_the_source():
-    with pytest.raises(DocumentError, match=r"^<mail>: the file is empty$"):
+    with pytest.raises(DocumentError, match=r"^<mail>: файл пуст$"):
         decode_text(b"", name="<mail>")
 
 
@@ -89,7 +90,7 @@ def test_no_decision_section_is_an_error(tmp_path):
     path = tmp_path / "letter.txt"
     path.write_text("Письмо\n\nУважаемые коллеги!\nНаправляем информацию о семинаре.\n",
                     encoding="utf-8")
-    with pytest.raises(DocumentError, match=r"^letter\.txt: no decision section found \("):
+    with pytest.raises(DocumentError, match=r"^letter\.txt: не найден раздел решений \("):
         parse_file(path)
 
 

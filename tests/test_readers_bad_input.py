@@ -43,37 +43,37 @@ def _fixture(name: str, length: int | None = None) -> bytes:
 
 BAD = {
     "encrypted.pdf": (lambda: _fixture("encrypted.pdf"),
-                      "encrypted.pdf: the PDF is encrypted (password-protected); save it "
-                      "without a password and import again"),
+                      "encrypted.pdf: PDF зашифрован (защищён паролем); сохраните его без пароля и "
+                      "импортируйте снова"),
     "truncated.pdf": (lambda: _fixture("protocol.pdf", 8000),
-                      "truncated.pdf: not a readable PDF file ("),
+                      "truncated.pdf: не удаётся прочитать файл PDF ("),
     "garbage.pdf": (lambda: b"%PDF-1.7\n" + b"\x8f not a pdf " * 100,
-                    "garbage.pdf: not a readable PDF file ("),
-    "scanned.pdf": (lambda: _fixture("scanned.pdf"), "scanned.pdf: the PDF has no text layer"),
+                    "garbage.pdf: не удаётся прочитать файл PDF ("),
+    "scanned.pdf": (lambda: _fixture("scanned.pdf"), "scanned.pdf: в PDF нет текстового слоя"),
     "truncated.xlsx": (lambda: _fixture("roadmap.xlsx", 3000),
-                       "truncated.xlsx: not a readable .xlsx file ("),
+                       "truncated.xlsx: не удаётся прочитать файл .xlsx ("),
     "damaged.xlsx": (lambda: _zip({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<<"}),
-                     "damaged.xlsx: not a readable .xlsx file ("),
+                     "damaged.xlsx: не удаётся прочитать файл .xlsx ("),
     "truncated.odt": (lambda: _fixture("protocol.odt", 5000),
-                      "truncated.odt: not a readable .odt file ("),
+                      "truncated.odt: не удаётся прочитать файл .odt ("),
     "damaged.odt": (lambda: _zip({"mimetype": "application/vnd.oasis.opendocument.text",
                                   "content.xml": "<<not xml"}),
-                    "damaged.odt: not a readable .odt file ("),
+                    "damaged.odt: не удаётся прочитать файл .odt ("),
     "bomb.docx": (lambda: _bomb("word/document.xml"),
-                  "bomb.docx: refused: word/document.xml inflates 1,0"),
+                  "bomb.docx: отклонено: word/document.xml распаковывается в 1,0"),
     "bomb.xlsx": (lambda: _bomb("xl/worksheets/sheet1.xml",
                                 **{"xl/workbook.xml": "<workbook/>"}),
-                  "bomb.xlsx: refused: xl/worksheets/sheet1.xml inflates 1,0"),
-    "binary.txt": (lambda: bytes(range(256)) * 40, "binary.txt: a binary file, not a text "
-                   "document"),
+                  "bomb.xlsx: отклонено: xl/worksheets/sheet1.xml распаковывается в 1,0"),
+    "binary.txt": (lambda: bytes(range(256)) * 40, "binary.txt: двоичный файл, а не текстовый "
+                   "документ"),
     "image.txt": (lambda: _fixture("scanned.pdf").replace(b"%PDF", b"\x89PNG", 1),
-                  "image.txt: not a text document (a PNG image)"),
+                  "image.txt: это не текстовый документ (a PNG image)"),
 }
 DOC_BAD = {
     "damaged.doc": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000,
-                    "damaged.doc: not a readable .doc file ("),
+                    "damaged.doc: не удаётся прочитать файл .doc ("),
     "truncated.doc": (lambda: _fixture("protocol.doc", 9000),
-                      "truncated.doc: not a readable .doc file ("),
+                      "truncated.doc: не удаётся прочитать файл .doc ("),
 }
 
 
@@ -95,18 +95,20 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
     raw = _fixture("roadmap.docx")
     assert "ДОРОЖНАЯ КАРТА" in document_text(raw, name="r.docx")
     monkeypatch.setattr(zipsafe, "MAX_UNZIPPED", 10_000)
-    with pytest.raises(DocumentError, match=r"^r\.docx: refused: it unpacks to [\d,]+ bytes "
-                                            r"\(the limit is 10,000; a zip bomb\?\)$"):
+    with pytest.raises(DocumentError, match=r"^r\.docx: отклонено: файл распаковывается в [\d,]+ "
+                                            r"байт "
+                                            r"\(предел 10,000; zip-бомба\?\)$"):
         document_text(raw, name="r.docx")
 
 
 def test_an_unknown_zip_is_not_taken_for_a_document():
-    with pytest.raises(DocumentError, match=r"^a\.zip: a zip archive that is not a \.docx"):
+    with pytest.raises(DocumentError, match=r"^a\.zip: zip-архив, который не является документом "
+                                            r"\.docx"):
         document_text(_zip({"readme.txt": "hello"}), name="a.zip", suffix=".zip")
     ods = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
                 "content.xml": "<x/>"})
-    with pytest.raises(DocumentError, match=r"^t\.ods: an OpenDocument spreadsheet \(\.ods\); "
-                                            r"save it as \.xlsx$"):
+    with pytest.raises(DocumentError, match=r"^t\.ods: таблица OpenDocument \(\.ods\); "
+                                            r"сохраните её как \.xlsx$"):
         document_text(ods, name="t.ods", suffix=".ods")
 
 
@@ -150,8 +152,8 @@ def test_import_refuses_a_file_over_max_file_mb(cli, directory, tmp_path, config
     result = cli("import", "big.pdf", "--yes")
     assert result.exit_code == 1, result.output
     size = (tmp_path / "big.pdf").stat().st_size
-    assert result.stderr == (f"Ошибка: big.pdf: file is too large ({size:,} bytes; the limit "
-                             "is 10,000)\n")
+    assert result.stderr == (f"Ошибка: big.pdf: файл слишком велик ({size:,} байт; предел "
+                             "10,000)\n")
     assert _counts(tmp_path) == before
 
 

@@ -246,8 +246,9 @@ def test_content_decides_before_the_suffix(tmp_path):
 def test_a_scanned_pdf_says_it_has_no_text_layer():
     with pytest.raises(DocumentError) as exc:
         read_text(DOCUMENTS / "scanned.pdf")
-    assert str(exc.value) == ("scanned.pdf: the PDF has no text layer (a scanned document?); "
-                              "OCR is not supported: import a PDF with text, .docx or .txt")
+    assert str(exc.value) == ("scanned.pdf: в PDF нет текстового слоя (отсканированный документ?); "
+                              "распознавание текста не поддерживается: импортируйте PDF с "
+                              "текстом, .docx или .txt")
 
 
 def test_doc_without_a_converter_says_what_to_install(monkeypatch):
@@ -256,8 +257,8 @@ def test_doc_without_a_converter_says_what_to_install(monkeypatch):
     monkeypatch.setattr(legacy.shutil, "which", lambda program: None)
     with pytest.raises(DocumentError) as exc:
         read_text(DOCUMENTS / "protocol.doc")
-    assert str(exc.value).startswith("protocol.doc: a Word 97-2003 .doc file needs antiword "
-                                     "or LibreOffice to be read: install antiword")
+    assert str(exc.value).startswith("protocol.doc: для чтения файла Word 97-2003 .doc нужен "
+                                     "antiword или LibreOffice: установите antiword")
 
 
 def _fake_soffice(tmp_path, monkeypatch, body: str) -> Path:
@@ -293,8 +294,8 @@ def test_doc_libreoffice_cannot_convert_is_one_line(tmp_path, monkeypatch):
     _fake_soffice(tmp_path, monkeypatch, "exit 1\n")
     with pytest.raises(DocumentError) as exc:
         read_text(DOCUMENTS / "protocol.doc")
-    assert str(exc.value) == ("protocol.doc: not a readable .doc file (LibreOffice could "
-                              "not convert it)")
+    assert str(exc.value) == ("protocol.doc: не удаётся прочитать файл .doc (LibreOffice не "
+                              "смог его преобразовать)")
 
 
 def test_docx_content_controls_are_read_but_not_a_table_of_contents(tmp_path):

@@ -24,7 +24,7 @@ def test_secret_is_refused_in_the_file(tmp_path):
 
     path = tmp_path / "c.toml"
     path.write_text('[web]\nsecret = "x"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="web.secret must not be in the file"):
+    with pytest.raises(ConfigError, match="web.secret нельзя хранить в файле"):
         load_settings(path)
 
 
@@ -58,5 +58,5 @@ def test_bad_base_url_is_refused(tmp_path):
 
     path = tmp_path / "c.toml"
     path.write_text('[web]\nbase_url = "tracker.example.ru"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="invalid setting web.base_url"):
+    with pytest.raises(ConfigError, match="неверная настройка web.base_url"):
         load_settings(path)

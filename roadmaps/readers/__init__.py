@@ -21,6 +21,7 @@ from roadmaps.readers.furniture import is_furniture, strip_furniture
 from roadmaps.readers.tables import CELL_SEPARATOR
 from roadmaps.readers.text import decode_text
 from roadmaps.readers.word import docx_to_text
+from tracker.core.i18n import _
 
 __all__ = ["CELL_SEPARATOR", "MAX_BYTES", "decode_text", "docx_to_text", "document_text",
            "is_furniture", "read_text", "strip_furniture"]
@@ -43,14 +44,17 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+        raise DocumentError(_("{name}: cannot read the file ({reason})").format(
+            name=name, reason=exc.strerror or exc)) from None
     if size > max_bytes:
-        raise DocumentError(f"{name}: file is too large ({size:,} bytes; the limit is "
-                            f"{max_bytes:,})")
+        raise DocumentError(
+            _("{name}: file is too large ({size:,} bytes; the limit is {limit:,})").format(
+            name=name, size=size, limit=max_bytes))
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+        raise DocumentError(_("{name}: cannot read the file ({reason})").format(
+            name=name, reason=exc.strerror or exc)) from None
     return document_text(raw, name=name, suffix=path.suffix), raw
 
 
@@ -74,7 +78,8 @@ def _read(raw: bytes, name: str, suffix: str) -> str:
         return _read_zip(raw, name, suffix)
     if raw.startswith(_OLE_MAGIC):
         if suffix in (".xls", ".xlt"):
-            raise DocumentError(f"{name}: a legacy Excel .xls file; save it as .xlsx")
+            raise DocumentError(
+                _("{name}: a legacy Excel .xls file; save it as .xlsx").format(name=name))
         from roadmaps.readers.legacy import doc_to_text
 
         return doc_to_text(raw, name=name)
@@ -96,7 +101,8 @@ def _read_zip(raw: bytes, name: str, suffix: str) -> str:
     archive = open_zip(raw, name=name, what=what)
     kind = zip_kind(archive) or _ZIP_SUFFIXES.get(suffix)
     if kind == "ods":
-        raise DocumentError(f"{name}: an OpenDocument spreadsheet (.ods); save it as .xlsx")
+        raise DocumentError(
+            _("{name}: an OpenDocument spreadsheet (.ods); save it as .xlsx").format(name=name))
     if kind == "xlsx":
         from roadmaps.readers.xlsx import xlsx_to_text
 
@@ -106,6 +112,7 @@ def _read_zip(raw: bytes, name: str, suffix: str) -> str:
 
         return odt_to_text(raw, name=name)
     if kind is None and suffix not in ("", ".txt", ".docx", ".doc"):
-        raise DocumentError(f"{name}: a zip archive that is not a .docx, .xlsx or .odt "
-                            "document")
+        raise DocumentError(
+            _("{name}: a zip archive that is not a .docx, .xlsx or .odt document").format(
+            name=name))
     return docx_to_text(raw, name=name, archive=archive)

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
+from tracker.core.i18n import _
 
 _SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",
          "head", "svg", "button", "select", "iframe", "object", "menu"}
@@ -39,11 +40,13 @@ def html_to_text(raw: bytes, *, name: str = "<html>") -> str:
         reader.feed(source)
         reader.close()
     except (AssertionError, ValueError) as exc:  # html.parser is lenient; this is rare
-        raise DocumentError(f"{name}: not a readable HTML page ({exc})") from None
+        raise DocumentError(
+            _("{name}: not a readable HTML page ({reason})").format(name=name, reason=exc)
+        ) from None
     # Zero-width characters pasted into pages (a BOM mid-text, zero-width spaces) are noise.
     text = _ZERO_WIDTH.sub("", "\n".join(reader.finish()))
     if not text.strip():
-        raise DocumentError(f"{name}: the page has no text")
+        raise DocumentError(_("{name}: the page has no text").format(name=name))
     return text
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
+from tracker.core.i18n import _
 
 TIMEOUT = 120  # seconds; a converter that hangs is a broken file, not a reason to wait
 
@@ -33,11 +34,12 @@ def doc_to_text(raw: bytes, *, name: str = "<doc>") -> str:
         elif soffice := shutil.which("soffice") or shutil.which("libreoffice"):
             text = _libreoffice(soffice, source, name)
         else:
-            raise DocumentError(f"{name}: a Word 97-2003 .doc file needs antiword or LibreOffice "
-                                "to be read: install antiword (apt-get install antiword) or "
-                                "save the file as .docx")
+            raise DocumentError(
+                _("{name}: a Word 97-2003 .doc file needs antiword or LibreOffice to be read: "
+                  "install antiword (apt-get install antiword) or save the file as .docx").format(
+                name=name))
     if not text.strip():
-        raise DocumentError(f"{name}: the document has no text")
+        raise DocumentError(_("{name}: the document has no text").format(name=name))
     return text
 
 
@@ -45,8 +47,9 @@ def _run(command: list[str], name: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise DocumentError(f"{name}: not a readable .doc file (the converter took over "
-                            f"{TIMEOUT} s)") from None
+        raise DocumentError(
+            _("{name}: not a readable .doc file (the converter took over {seconds} s)").format(
+            name=name, seconds=TIMEOUT)) from None
 
 
 def _antiword(source: Path, name: str) -> str:
@@ -54,8 +57,9 @@ def _antiword(source: Path, name: str) -> str:
     if done.returncode != 0 or not done.stdout.strip():
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = why[-1].replace(str(source), "it").strip() if why else \
-            f"antiword exited with {done.returncode}"
-        raise DocumentError(f"{name}: not a readable .doc file ({detail})")
+            _("antiword exited with {code}").format(code=done.returncode)
+        raise DocumentError(
+            _("{name}: not a readable .doc file ({reason})").format(name=name, reason=detail))
     # The DocBook output drops the numbers of Word's numbered lists, which are the items'
     # labels; antiword's plain text has them, so they are looked up there.
     plain = _run(["antiword", "-w", "0", "-m", "UTF-8.txt", str(source)], name)
@@ -93,9 +97,11 @@ def docbook_to_text(xml: bytes, *, name: str, labels: dict[str, str] | None = No
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"{name}: not a readable .doc file ({exc})") from None
+        raise DocumentError(
+            _("{name}: not a readable .doc file ({reason})").format(name=name, reason=exc)
+        ) from None
     if root is None:
-        raise DocumentError(f"{name}: not a readable .doc file (no text)")
+        raise DocumentError(_("{name}: not a readable .doc file (no text)").format(name=name))
     lines: list[str] = []
     for element in root.iter("para", "informaltable"):
         if element.tag == "informaltable":
@@ -149,6 +155,7 @@ def _libreoffice(soffice: str, source: Path, name: str) -> str:
           "docx", "--outdir", str(out), str(source)], name)
     converted = out / "document.docx"
     if not converted.is_file():
-        raise DocumentError(f"{name}: not a readable .doc file (LibreOffice could not "
-                            "convert it)")
+        raise DocumentError(
+            _("{name}: not a readable .doc file (LibreOffice could not convert it)").format(
+            name=name))
     return docx_to_text(converted.read_bytes(), name=name)

@@ -9,6 +9,7 @@ import contextlib
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from roadmaps.readers.zipsafe import open_zip
+from tracker.core.i18n import _
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -35,12 +36,14 @@ def odt_to_text(raw: bytes, *, name: str = "<odt>") -> str:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         root = etree.fromstring(content, parser)
     except KeyError:
-        raise DocumentError(f"{name}: not a readable .odt file (no content.xml)") from None
+        raise DocumentError(
+            _("{name}: not a readable .odt file (no content.xml)").format(name=name)) from None
     except Exception as exc:  # zlib, zipfile and lxml errors of a damaged file
-        raise DocumentError(f"{name}: not a readable .odt file ({type(exc).__name__})") from None
+        raise DocumentError(_("{name}: not a readable .odt file ({reason})").format(
+            name=name, reason=type(exc).__name__)) from None
     body = root.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is None:
-        raise DocumentError(f"{name}: not a readable .odt file (no text body)")
+        raise DocumentError(_("{name}: not a readable .odt file (no text body)").format(name=name))
     styles = _list_styles(root)
     with contextlib.suppress(Exception):  # no or a damaged styles part: fewer numbers
         styles = {**_list_styles(etree.fromstring(archive.read("styles.xml"), parser)),
@@ -49,7 +52,7 @@ def odt_to_text(raw: bytes, *, name: str = "<odt>") -> str:
     _walk(body, lines, _Lists(styles))
     text = "\n".join(lines)
     if not text.strip():
-        raise DocumentError(f"{name}: the document has no text")
+        raise DocumentError(_("{name}: the document has no text").format(name=name))
     return text
 
 
@@ -177,7 +180,7 @@ def _rows(table) -> list[list[str] | str]:
         first_span = 1
         for cell in row:
             repeat = min(int(cell.get(f"{{{TABLE}}}number-columns-repeated", "1")), 100)
-            for _ in range(repeat):
+            for _copy in range(repeat):
                 if cell.tag == _COVERED:
                     if across:
                         cells.append(cells[-1])

@@ -22,6 +22,7 @@ import threading
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
+from tracker.core.i18n import _
 
 _PAGE_NUMBER = re.compile(r"^(-\s*)?\d{1,4}(\s*-)?$|^(стр\.|страница)\s*\d+(\s*из\s*\d+)?$",
                           re.IGNORECASE)
@@ -47,8 +48,9 @@ def pdf_to_text(raw: bytes, *, name: str = "<pdf>") -> str:
         except Exception as exc:  # PDFium and pdfminer raise many types for damaged files
             raise _error(exc, name) from None
     if not any_text:
-        raise DocumentError(f"{name}: the PDF has no text layer (a scanned document?); "
-                            "OCR is not supported: import a PDF with text, .docx or .txt")
+        raise DocumentError(
+            _("{name}: the PDF has no text layer (a scanned document?); OCR is not supported: "
+                              "import a PDF with text, .docx or .txt").format(name=name))
     return "\n".join(lines)
 
 
@@ -148,11 +150,13 @@ def _error(exc: Exception, name: str) -> DocumentError:
             seen.args[0] if seen.args and isinstance(seen.args[0], Exception) else None)
     kinds = " ".join(f"{type(e).__name__} {e}" for e in chain).casefold()
     if "password" in kinds or "encrypt" in kinds:
-        return DocumentError(f"{name}: the PDF is encrypted (password-protected); save it "
-                             "without a password and import again")
+        return DocumentError(
+            _("{name}: the PDF is encrypted (password-protected); save it without a password "
+                               "and import again").format(name=name))
     detail = next((str(e) for e in chain if str(e).strip()), type(chain[-1]).__name__)
     detail = " ".join(detail.split())[:120]
-    return DocumentError(f"{name}: not a readable PDF file ({detail})")
+    return DocumentError(
+        _("{name}: not a readable PDF file ({reason})").format(name=name, reason=detail))
 
 
 def _page_lines(page) -> list[str]:

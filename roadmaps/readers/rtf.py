@@ -12,6 +12,7 @@ import re
 
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
+from tracker.core.i18n import _
 
 _ANSICPG = re.compile(rb"\\ansicpg(\d{3,5})")
 _ROW_DEFINITION = re.compile(rb"\\trowd(.*?)(?=\\trowd|\\row\b|$)", re.DOTALL)
@@ -26,16 +27,17 @@ def rtf_to_text(raw: bytes, *, name: str = "<rtf>") -> str:
     from striprtf.striprtf import rtf_to_text as strip
 
     if not raw.lstrip().startswith(b"{\\rtf"):
-        raise DocumentError(f"{name}: not an RTF file")
+        raise DocumentError(_("{name}: not an RTF file").format(name=name))
     encoding = _encoding(raw[:65536])
     try:
         # The bytes outside \'xx escapes are ASCII; latin-1 keeps any stray byte as it is.
         text = strip(raw.decode("latin-1"), encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError) as exc:
-        raise DocumentError(f"{name}: not a readable RTF file ({exc})") from None
+        raise DocumentError(
+            _("{name}: not a readable RTF file ({reason})").format(name=name, reason=exc)) from None
     lines = _lines(text, _merged_down(raw))
     if not "".join(lines).strip():
-        raise DocumentError(f"{name}: the document has no text")
+        raise DocumentError(_("{name}: the document has no text").format(name=name))
     return "\n".join(lines)
 
 

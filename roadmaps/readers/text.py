@@ -14,6 +14,7 @@ import math
 import re
 
 from roadmaps.parsed import DocumentError
+from tracker.core.i18n import _
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 _BINARY_MAGICS = {
@@ -49,18 +50,21 @@ def decode_text(raw: bytes, *, name: str = "<text>") -> str:
     :raises DocumentError: empty, binary, or not readable in these encodings.
     """
     if not raw.strip():
-        raise DocumentError(f"{name}: the file is empty")
+        raise DocumentError(_("{name}: the file is empty").format(name=name))
     for magic, what in _BINARY_MAGICS.items():
         if raw.startswith(magic):
-            raise DocumentError(f"{name}: not a text document ({what}); save it as .txt or .docx")
+            raise DocumentError(
+                _("{name}: not a text document ({what}); save it as .txt or .docx").format(
+                name=name, what=what))
     if raw.startswith(_OLE_MAGIC):
-        raise DocumentError(f"{name}: a legacy Word/Excel file (.doc/.xls); save it as .docx")
+        raise DocumentError(
+            _("{name}: a legacy Word/Excel file (.doc/.xls); save it as .docx").format(name=name))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _strict(raw, "utf-16", name)
     elif raw.startswith(b"\xef\xbb\xbf"):
         text = _strict(raw, "utf-8-sig", name)
     elif b"\x00" in raw:
-        raise DocumentError(f"{name}: a binary file, not a text document")
+        raise DocumentError(_("{name}: a binary file, not a text document").format(name=name))
     else:
         try:
             text = raw.decode("utf-8")
@@ -68,12 +72,12 @@ def decode_text(raw: bytes, *, name: str = "<text>") -> str:
             text = _code_page(raw)
             if text is None or not _looks_russian(text):
                 raise DocumentError(
-                    f"{name}: cannot decode the text (not UTF-8, Windows-1251 or KOI8-R)"
-                ) from None
+                    _("{name}: cannot decode the text (not UTF-8, Windows-1251 or KOI8-R)").format(
+                        name=name)) from None
     if _CONTROL.search(text):
-        raise DocumentError(f"{name}: a binary file, not a text document")
+        raise DocumentError(_("{name}: a binary file, not a text document").format(name=name))
     if not text.strip():
-        raise DocumentError(f"{name}: the file is empty")
+        raise DocumentError(_("{name}: the file is empty").format(name=name))
     return text
 
 
@@ -93,7 +97,8 @@ def _strict(raw: bytes, encoding: str, name: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError:
-        raise DocumentError(f"{name}: cannot decode the text as {encoding}") from None
+        raise DocumentError(_("{name}: cannot decode the text as {encoding}").format(
+            name=name, encoding=encoding)) from None
 
 
 def _looks_russian(text: str) -> bool:

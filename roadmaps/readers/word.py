@@ -21,6 +21,7 @@ import zipfile
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import CELL_SEPARATOR, clean_cell
 from roadmaps.readers.zipsafe import open_zip
+from tracker.core.i18n import _
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
@@ -51,10 +52,12 @@ def docx_to_text(raw: bytes, *, name: str = "<docx>", archive: zipfile.ZipFile |
             etree.fromstring(numbering, parser) if numbering else None,
             lambda: _optional(archive, "word/styles.xml"))
     except KeyError:
-        raise DocumentError(f"{name}: not a readable .docx file (no word/document.xml)") \
+        raise DocumentError(
+            _("{name}: not a readable .docx file (no word/document.xml)").format(name=name)) \
             from None
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
-        raise DocumentError(f"{name}: not a readable .docx file ({type(exc).__name__})") \
+        raise DocumentError(_("{name}: not a readable .docx file ({reason})").format(
+            name=name, reason=type(exc).__name__)) \
             from None
     body = root.find(f"{_W}body")
     lines: list[str] = []
@@ -62,7 +65,7 @@ def docx_to_text(raw: bytes, *, name: str = "<docx>", archive: zipfile.ZipFile |
         _blocks(body, lines, numbers)
     text = "\n".join(lines)
     if not text.strip():
-        raise DocumentError(f"{name}: the document has no text")
+        raise DocumentError(_("{name}: the document has no text").format(name=name))
     return text
 
 

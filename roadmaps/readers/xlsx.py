@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from roadmaps.readers.zipsafe import open_zip
+from tracker.core.i18n import _
 
 MAX_COLUMNS = 60  # a roadmap is a few columns wide; formatting can stretch a sheet to XFD
 _HEADER_WORDS = re.compile(
@@ -36,7 +37,8 @@ def xlsx_to_text(raw: bytes, *, name: str = "<xlsx>") -> str:
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, lxml and its own errors
-        raise DocumentError(f"{name}: not a readable .xlsx file ({type(exc).__name__})") from None
+        raise DocumentError(_("{name}: not a readable .xlsx file ({reason})").format(
+            name=name, reason=type(exc).__name__)) from None
     lines: list[str] = []
     try:
         for sheet in book.worksheets:
@@ -49,12 +51,13 @@ def xlsx_to_text(raw: bytes, *, name: str = "<xlsx>") -> str:
             if sheet_lines:
                 lines.extend([*sheet_lines, ""])
     except Exception as exc:  # a damaged sheet part surfaces while iterating
-        raise DocumentError(f"{name}: not a readable .xlsx file ({type(exc).__name__})") from None
+        raise DocumentError(_("{name}: not a readable .xlsx file ({reason})").format(
+            name=name, reason=type(exc).__name__)) from None
     finally:
         book.close()
     text = "\n".join(lines)
     if not text.strip():
-        raise DocumentError(f"{name}: the workbook has no text")
+        raise DocumentError(_("{name}: the workbook has no text").format(name=name))
     return text
 
 

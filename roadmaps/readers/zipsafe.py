@@ -9,6 +9,7 @@ import io
 import zipfile
 
 from roadmaps.parsed import DocumentError
+from tracker.core.i18n import _
 
 MAX_UNZIPPED = 200_000_000  # all entries together
 MAX_RATIO = 100  # uncompressed / compressed for one sizeable entry; real XML is 5-30
@@ -25,18 +26,22 @@ def open_zip(raw: bytes, *, name: str, what: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise DocumentError(f"{name}: not a readable {what} file ({exc})") from None
+        raise DocumentError(_("{name}: not a readable {what} file ({reason})").format(
+            name=name, what=what, reason=exc)) from None
     total = 0
     for entry in entries:
         total += entry.file_size
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > _RATIO_FROM and ratio > MAX_RATIO:
             raise DocumentError(
-                f"{name}: refused: {entry.filename} inflates {ratio:,.0f} times "
-                f"({entry.file_size:,} bytes from {entry.compress_size:,}; a zip bomb?)")
+                _("{name}: refused: {entry} inflates {ratio:,.0f} times ({size:,} bytes from "
+                  "{packed:,}; a zip bomb?)").format(name=name, entry=entry.filename, ratio=ratio,
+                                                    size=entry.file_size,
+                                                    packed=entry.compress_size))
     if total > MAX_UNZIPPED:
-        raise DocumentError(f"{name}: refused: it unpacks to {total:,} bytes (the limit is "
-                            f"{MAX_UNZIPPED:,}; a zip bomb?)")
+        raise DocumentError(
+            _("{name}: refused: it unpacks to {size:,} bytes (the limit is {limit:,}; a zip "
+                              "bomb?)").format(name=name, size=total, limit=MAX_UNZIPPED))
     return archive
 
 

@@ -34,6 +34,7 @@ from pydantic_settings import (
 
 from tracker.core.enums import Level
 from tracker.core.errors import ConfigError
+from tracker.core.i18n import N_, _
 
 CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -48,7 +49,9 @@ def _email(value: str, *, optional: bool = False) -> str:
     if optional and not value:
         return value
     if not _EMAIL.match(value):
-        raise ValueError(f"expected an email address such as tracker@example.ru, got {value!r}")
+        raise ValueError(
+            _("expected an email address such as tracker@example.ru, got {value!r}").format(
+            value=value))
     return value
 
 
@@ -57,7 +60,8 @@ def _http_url(value: str) -> str:
 
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        raise ValueError(
+            _("expected an http:// or https:// URL, got {value!r}").format(value=value))
     return value.strip()
 
 
@@ -67,8 +71,9 @@ def _cron(value: str) -> str:
     try:
         CronTrigger.from_crontab(value)
     except ValueError as exc:
-        raise ValueError(f'expected a cron expression "minute hour day month weekday" such '
-                         f'as "0 9 * * mon", got {value!r} ({exc})') from None
+        raise ValueError(_('expected a cron expression "minute hour day month weekday" such as '
+                           '"0 9 * * mon", got {value!r} ({reason})').format(
+                             value=value, reason=exc)) from None
     return value
 
 
@@ -81,7 +86,7 @@ class _Section(BaseModel):
         """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
         if cls.model_fields[info.field_name].annotation is int and isinstance(value,
                                                                               (float, bool)):
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise ValueError(_("expected a whole number, got {value!r}").format(value=value))
         return value
 
 
@@ -95,7 +100,8 @@ class EscalationStep(_Section):
     @classmethod
     def _days(cls, value: str) -> str:
         if not _DURATION.match(value):
-            raise ValueError(f'expected a number of days such as "3d", got {value!r}')
+            raise ValueError(
+                _('expected a number of days such as "3d", got {value!r}').format(value=value))
         return value
 
     @property
@@ -122,14 +128,16 @@ class RemindersSettings(_Section):
     @classmethod
     def _non_negative(cls, value: list[int]) -> list[int]:
         if any(d < 0 or d > 366 for d in value):
-            raise ValueError("expected days before the due date from 0 to 366")
+            raise ValueError(_("expected days before the due date from 0 to 366"))
         return sorted(set(value), reverse=True)
 
     @field_validator("send_time", mode="before")
     @classmethod
     def _hh_mm(cls, value: Any) -> Any:
         if isinstance(value, str) and not _HH_MM.match(value.strip()):
-            raise ValueError(f'expected a time of day "HH:MM" such as "09:00", got {value!r}')
+            raise ValueError(
+                _('expected a time of day "HH:MM" such as "09:00", got {value!r}').format(
+                value=value))
         return value.strip() if isinstance(value, str) else value
 
 
@@ -146,8 +154,10 @@ class OutboxSettings(_Section):
     @model_validator(mode="after")
     def _backoff_order(self) -> OutboxSettings:
         if self.backoff_max_seconds < self.backoff_seconds:
-            raise ValueError(f"backoff_max_seconds ({self.backoff_max_seconds:g}) is below "
-                             f"backoff_seconds ({self.backoff_seconds:g}): expected at least it")
+            raise ValueError(
+                _("backoff_max_seconds ({maximum:g}) is below backoff_seconds ({base:g}): "
+                               "expected at least it").format(maximum=self.backoff_max_seconds,
+                                                              base=self.backoff_seconds))
         return self
 
 
@@ -201,7 +211,9 @@ class EmailSettings(_Section):
         value = value.strip().lower()
         if value and not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*"
                                       r"[a-z0-9])?)+", value):
-            raise ValueError(f"expected a domain name such as edu.example.ru, got {value!r}")
+            raise ValueError(
+                _("expected a domain name such as edu.example.ru, got {value!r}").format(
+                value=value))
         return value
 
     @field_validator("host")
@@ -210,8 +222,9 @@ class EmailSettings(_Section):
         value = value.strip()
         if "://" in value or "/" in value or any(c.isspace() for c in value) or \
                 re.fullmatch(r"[^:\[\]]+:[0-9]+", value):
-            raise ValueError(f"expected a host name such as smtp.example.ru (no scheme, no "
-                             f"port: that is smtp.port), got {value!r}")
+            raise ValueError(
+                _("expected a host name such as smtp.example.ru (no scheme, no port: that "
+                               "is smtp.port), got {value!r}").format(value=value))
         return value
 
     @field_validator("sender")
@@ -242,7 +255,8 @@ class TelegramSettings(_Section):
     def _username(cls, value: str) -> str:
         name = value.strip().removeprefix("@")
         if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
-            raise ValueError(f"expected a bot username such as roadmap_bot, got {value!r}")
+            raise ValueError(_("expected a bot username such as roadmap_bot, got {value!r}").format(
+                value=value))
         return name
 
     @field_validator("api_url", "file_url")
@@ -274,7 +288,8 @@ class WebSettings(_Section):
     def _url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if value and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"expected http(s)://host[:port][/path], got {value!r}")
+            raise ValueError(
+                _("expected http(s)://host[:port][/path], got {value!r}").format(value=value))
         return value
 
 
@@ -312,8 +327,8 @@ class Settings(BaseSettings):
             try:
                 make_url(value.strip())
             except ArgumentError:
-                raise ValueError("expected a database URL such as sqlite:///tracker.db or "
-                                 "postgresql+psycopg://user@host/tracker") from None
+                raise ValueError(_("expected a database URL such as sqlite:///tracker.db or "
+                                   "postgresql+psycopg://user@host/tracker")) from None
         return value.strip()
 
     @field_validator("timezone")
@@ -322,7 +337,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise ValueError(_("unknown time zone {value!r}").format(value=value)) from None
         return value
 
     @classmethod
@@ -375,7 +390,8 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
         if candidate:
             path = Path(candidate).expanduser()
             if not path.is_file():
-                raise ConfigError(f"config file not found: {path} (from {origin})")
+                raise ConfigError(_("config file not found: {path} (from {origin})").format(
+                    path=path, origin=origin))
             return path.resolve()
     default = Path.cwd() / DEFAULT_CONFIG_NAME
     return default.resolve() if default.is_file() else None
@@ -399,7 +415,7 @@ def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Setti
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, variables)) from None
     except SettingsError as exc:  # a shape `_check_environment` did not foresee
-        raise ConfigError(f"environment: {exc}") from None
+        raise ConfigError(_("environment: {reason}").format(reason=exc)) from None
     finally:
         _current_toml.pop("path", None)
     settings.config_path = path
@@ -412,11 +428,13 @@ def _check_no_secrets(path: Path) -> None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(_("{path}: not valid TOML: {reason}").format(
+            path=path, reason=exc)) from None
     for section, key in _SECRET_KEYS:
         if isinstance(data.get(section), dict) and key in data[section]:
             env = f"TRACKER_{section.upper()}__{key.upper()}"
-            raise ConfigError(f"{path}: {section}.{key} must not be in the file; set {env}")
+            raise ConfigError(_("{path}: {setting} must not be in the file; set {env}").format(
+                path=path, setting=f"{section}.{key}", env=env))
 
 
 def _example(field: Any, shape: type) -> str:
@@ -426,10 +444,11 @@ def _example(field: Any, shape: type) -> str:
     from pydantic import TypeAdapter
 
     if shape is dict:
-        return ("a JSON object such as {\"key\": \"value\"}, or one variable per key "
-                "(TRACKER_SECTION__KEY)")
+        return _('a JSON object such as {"key": "value"}, or one variable per key '
+                 "(TRACKER_SECTION__KEY)")
     default = TypeAdapter(field.annotation).dump_python(field.default, mode="json")
-    return f"a JSON list such as {json.dumps(default, ensure_ascii=False) if default else '[1, 2]'}"
+    shown = json.dumps(default, ensure_ascii=False) if default else "[1, 2]"
+    return _("a JSON list such as {example}").format(example=shown)
 
 
 def _env_name(keys: tuple[str, ...]) -> str:
@@ -458,7 +477,8 @@ def _check_environment(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]
                 if depth == 0:
                     break  # not a setting: some other program's TRACKER_ variable
                 dotted = ".".join(keys).replace("import_", "import")
-                raise ConfigError(f"{name}: unknown setting {dotted}")
+                raise ConfigError(
+                    _("{name}: unknown setting {setting}").format(name=name, setting=dotted))
             annotation = field.annotation
             shape = _shape(annotation)
             if depth == len(keys) - 1:
@@ -468,13 +488,14 @@ def _check_environment(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]
                     except ValueError:
                         decoded = None
                     if not isinstance(decoded, shape):
-                        raise ConfigError(f"{name}: expected {_example(field, shape)}, "
-                                          f"got {value!r}")
+                        raise ConfigError(_("{name}: expected {example}, got {value!r}").format(
+                            name=name, example=_example(field, shape), value=value))
                 found[keys] = name
             elif shape is not dict:
                 dotted = ".".join(keys[: depth + 1]).replace("import_", "import")
-                raise ConfigError(f"{name}: {dotted} is a single value, not a section; "
-                                  f"set {_env_name(keys[: depth + 1])}")
+                raise ConfigError(
+                    _("{name}: {setting} is a single value, not a section; set {env}").format(
+                    name=name, setting=dotted, env=_env_name(keys[: depth + 1])))
             else:
                 model = annotation
     return found
@@ -520,15 +541,18 @@ def _shape(annotation: Any) -> type | None:
 
 # Pydantic's wording for common mistakes, said as what is expected.
 _EXPECTED = {
-    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
-    "float_type": "expected a number", "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false", "list_type": "expected a list such as [1, 2]",
-    "string_type": "expected a text in quotes", "time_parsing": 'expected "HH:MM"',
-    "time_type": 'expected "HH:MM"',
+    "int_parsing": N_("expected a whole number"), "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"), "float_parsing": N_("expected a number"),
+    "float_type": N_("expected a number"), "bool_parsing": N_("expected true or false"),
+    "bool_type": N_("expected true or false"),
+    "list_type": N_("expected a list such as [1, 2]"),
+    "string_type": N_("expected a text in quotes"), "time_parsing": N_('expected "HH:MM"'),
+    "time_type": N_('expected "HH:MM"'),
 }
-_LIMITS = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "above"),
-           "less_than_equal": ("le", "at most"), "less_than": ("lt", "below")}
+_LIMITS = {"greater_than_equal": ("ge", N_("expected a number at least {limit}")),
+           "greater_than": ("gt", N_("expected a number above {limit}")),
+           "less_than_equal": ("le", N_("expected a number at most {limit}")),
+           "less_than": ("lt", N_("expected a number below {limit}"))}
 _QUIET_KEYS = {"database_url", "smtp.password", "telegram.token", "smtp.user"}
 
 
@@ -546,16 +570,20 @@ def _describe(exc: ValidationError, path: Path | None,
             where = f"{name}: "
             break
     if error["type"] == "extra_forbidden":
-        return f"{where}unknown setting {key}"
+        return where + _("unknown setting {setting}").format(setting=key)
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] in _EXPECTED:
-        message = _EXPECTED[error["type"]]
+        message = _(_EXPECTED[error["type"]])
     elif error["type"] in _LIMITS:
-        name, word = _LIMITS[error["type"]]
+        name, template = _LIMITS[error["type"]]
         limit = error.get("ctx", {}).get(name)
-        message = f"expected a number {word} {limit:g}" if isinstance(limit, (int, float)) \
-            else f"expected a number {word} {limit}"
+        shown_limit = f"{limit:g}" if isinstance(limit, (int, float)) else str(limit)
+        message = _(template).format(limit=shown_limit)
     else:
-        return f"{where}invalid setting {key}: {message}"
-    shown = "" if key in _QUIET_KEYS else f", got {error.get('input')!r}"
-    return f"{where}invalid setting {key}: {message}{shown}"
+        return where + _("invalid setting {setting}: {message}").format(setting=key,
+                                                                          message=message)
+    if key in _QUIET_KEYS:
+        return where + _("invalid setting {setting}: {message}").format(setting=key,
+                                                                          message=message)
+    return where + _("invalid setting {setting}: {message}, got {value!r}").format(
+        setting=key, message=message, value=error.get("input"))
