@@ -71,10 +71,11 @@ def _parse_at(value: str, settings):
     from tracker.core.errors import InvalidInput
 
     try:
-        return parse_datetime(value, settings.zone, what="--at")
+        return parse_datetime(value, settings.zone, what=_("--at"))
     except InvalidInput:
-        raise InvalidInput(f'invalid --at {value!r}: expected "YYYY-MM-DD HH:MM" '
-                           f"(local time, {settings.timezone})") from None
+        raise InvalidInput(_(
+            "invalid --at {value!r}: expected \"YYYY-MM-DD HH:MM\" (local time, {timezone})")
+            .format(value=value, timezone=settings.timezone)) from None
 
 
 def remind_help() -> str:

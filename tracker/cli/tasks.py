@@ -72,7 +72,7 @@ def add(
     from tracker.services.tasks import add_task
 
     context = app_context(ctx)
-    due_date = parse_date(due, what="due date") if due is not None else None
+    due_date = parse_date(due, what=_("due date")) if due is not None else None
     with context.db.transaction() as session:
         orgs = [find_organisation(session=session, ref=o) for o in org]
         owner = find_person(session=session, ref=person) if person is not None else None
@@ -95,7 +95,7 @@ SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
 def _today(context, as_of: str | None):
     from tracker.core.dates import parse_date
 
-    return parse_date(as_of, what="--as-of date") if as_of else context.today()
+    return parse_date(as_of, what=_("--as-of date")) if as_of else context.today()
 
 
 def _state(a, overdue: bool, today, locale: str) -> str:
@@ -139,7 +139,7 @@ def list_(
     context = app_context(ctx)
     today = _today(context, as_of)
     locale = context.settings.locale
-    before = parse_date(due_before, what="--due-before date") if due_before is not None else None
+    before = parse_date(due_before, what=_("--due-before date")) if due_before is not None else None
     with context.db.reading() as session:
         ids = None
         if org is not None:
@@ -350,7 +350,7 @@ def extend(
     from tracker.services.tasks import extend as extend_assignment
 
     context = app_context(ctx)
-    new_due = parse_date(to, what="--to date")
+    new_due = parse_date(to, what=_("--to date"))
     with context.db.transaction() as session:
         a = extend_assignment(session=session, assignment_id=assignment_id, new_due=new_due,
                               reason=reason, now=context.now(), via=Via.CLI)
