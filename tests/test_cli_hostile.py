@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tests.conftest import MUNICIPALITIES_CSV
 
 BIG = "9223372036854775808"  # 2**63: one beyond what SQLite and PostgreSQL hold
-RANGE = "expected a whole number from 1 to 9223372036854775807"
+RANGE = "ожидается целое число от 1 до 9223372036854775807"
 NON_ASCII = ["²", "①", "１", "१", "١٢", "٣"]  # isdigit() accepts some, int() others
 
 
@@ -26,11 +26,11 @@ def usage(command: str, param: str, message: str) -> str:
 
 
 def not_an_id(command: str, value: str, param: str = "ID") -> str:
-    return usage(command, param, f"{value!r} is not an id: {RANGE}")
+    return usage(command, param, f"{value!r} не является номером: {RANGE}")
 
 
 def empty(command: str, option: str, expected: str) -> str:
-    return usage(command, option, f"empty value: expected {expected}")
+    return usage(command, option, f"пустое значение: ожидается {expected}")
 
 
 ID_COMMANDS = [("tasks show", []), ("tasks done", []), ("tasks reopen", []),
@@ -49,18 +49,20 @@ def _id_cases():
            "Ошибка: tracker: Invalid value for '--config' / '-c': empty value: expected a config "
            "file path (см. tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
-    yield (["tasks", "show", "99"], {}, 1, "Ошибка: assignment 99 not found")
-    yield (["extensions", "approve", "7"], {}, 1, "Ошибка: extension request 7 not found")
+    yield (["tasks", "show", "99"], {}, 1, "Ошибка: поручение 99 не найдено")
+    yield (["extensions", "approve", "7"], {}, 1, "Ошибка: запрос на перенос срока 7 не найден")
     # People and organisations named by id
     yield (["people", "add", "Икс", "--org", BIG], {}, 1,
-           f"Ошибка: invalid organisation id '{BIG}': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '{BIG}': {RANGE}")
     yield (["tasks", "add", "Т", "--org", "0"], {}, 1,
-           f"Ошибка: invalid organisation id '0': {RANGE}")
-    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Ошибка: organisation '१' not found")
-    yield (["tasks", "list", "--person", BIG], {}, 1, f"Ошибка: invalid person id '{BIG}': {RANGE}")
-    yield (["people", "invite", "0"], {}, 1, f"Ошибка: invalid person id '0': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '0': {RANGE}")
+    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Ошибка: организация '१' не найдена")
+    yield (["tasks", "list", "--person", BIG], {}, 1,
+           f"Ошибка: неверное значение (номер человека) '{BIG}': {RANGE}")
+    yield (["people", "invite", "0"], {}, 1,
+           f"Ошибка: неверное значение (номер человека) '0': {RANGE}")
     yield (["report", "overdue", "--org", "99999999999999999999"], {}, 1,
-           f"Ошибка: invalid organisation id '99999999999999999999': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '99999999999999999999': {RANGE}")
     yield (["people", "add", "Икс", "--org", "2", "--telegram", "99999999999999999999"], {}, 2,
            usage("people add", "--telegram", "'99999999999999999999' is not a Telegram chat "
                  "id: expected a non-zero whole number such as 123456789"))
@@ -69,9 +71,9 @@ def _id_cases():
     yield (["report", "overdue", "--depth", "-1"], {}, 1,
            "Ошибка: invalid --depth -1: expected 0 (every level) to 20")
     yield (["tasks", "list", "--limit", "0"], {}, 2,
-           usage("tasks list", "--limit", f"'0' is not a count: {RANGE}"))
+           usage("tasks list", "--limit", f"'0' не является количеством: {RANGE}"))
     yield (["outbox", "list", "--limit", "-3"], {}, 2,
-           usage("outbox list", "--limit", f"'-3' is not a count: {RANGE}"))
+           usage("outbox list", "--limit", f"'-3' не является количеством: {RANGE}"))
 
 
 def _empty_cases():

@@ -55,7 +55,10 @@ def count_parser(value: str | int) -> int:
 
 
 def nonempty(expected: str):
-    """A callback refusing an empty (or blank) option value, naming what is expected."""
+    """A callback refusing an empty (or blank) option value, naming what is expected.
+
+    `expected` is an English msgid (mark it with N_); it is translated when the check fails.
+    """
 
     def check(value):
         if isinstance(value, (list, tuple)):
@@ -65,7 +68,7 @@ def nonempty(expected: str):
         if value is not None and not str(value).strip():
             raise typer.BadParameter(_(
                 "empty value: expected {expected}")
-                .format(expected=expected))
+                .format(expected=_(expected)))
         return value
 
     return check

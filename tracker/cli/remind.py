@@ -6,12 +6,13 @@ import typer
 
 from tracker.cli.checks import nonempty
 from tracker.cli.context import app_context, print_json
-from tracker.core.i18n import _, ngettext
+from tracker.core.i18n import N_, _, ngettext
 
 
 def remind(
     ctx: typer.Context,
-    at: str = typer.Option(None, "--at", callback=nonempty("a local time such as 2021-08-13 09:00"),
+    at: str = typer.Option(None, "--at",
+                           callback=nonempty(N_("a local time such as 2021-08-13 09:00")),
                           help=_('Local time to act as, e.g. "2021-08-13 09:00".')),
     dry_run: bool = typer.Option(False, "--dry-run", help=_("Record and send nothing; show "
                                                              "what would go out.")),

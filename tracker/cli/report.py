@@ -14,7 +14,7 @@ import typer
 
 from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
-from tracker.core.i18n import _
+from tracker.core.i18n import N_, _
 
 report_app = typer.Typer(
     help=_("Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, "
@@ -22,19 +22,19 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+AS_OF = typer.Option(None, "--as-of", callback=nonempty(N_("a date such as 20.08.2021")),
                      help=_("Date of the figures: 2021-08-20 or 20.08.2021 (default: today in "
                             "the configured time zone)."))
 BY = typer.Option("organisation", "--by",
-                  callback=nonempty("organisation, document, person or level"),
+                  callback=nonempty(N_("organisation, document, person or level")),
                   help=_("Rows: organisation (rolled up the hierarchy), document, person or "
                          "level."))
-ORG = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+ORG = typer.Option(None, "--org", callback=nonempty(N_("an organisation id or name")),
                    help=_("Only this organisation and everything under it (id or name)."))
 FORMAT = typer.Option("table", "--format", "-f",
-                      callback=nonempty("table, json, csv, xlsx or html"),
+                      callback=nonempty(N_("table, json, csv, xlsx or html")),
                       help=_("table, json, csv, xlsx or html."))
-OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
+OUT = typer.Option(None, "--out", "-o", callback=nonempty(N_("a file name")),
                    help=_("Write to this file (required for xlsx)."))
 DELIMITER = typer.Option(";", "--delimiter", help=_("CSV separator (default ';', as Russian "
                                                     "Excel expects)."))

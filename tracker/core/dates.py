@@ -38,7 +38,7 @@ def parse_date(value: str, *, what: str = "date") -> date:
 def parse_datetime(value: str, zone: ZoneInfo, *, what: str = "time") -> datetime:
     """`2021-08-13 09:00` (or `13.08.2021 09:00`, or a bare date: 00:00) in `zone`, as aware UTC."""
     text = value.strip().replace("T", " ")
-    day_part, _, time_part = text.partition(" ")
+    day_part, _sep, time_part = text.partition(" ")
     day = parse_date(day_part, what=what)
     clock = time(0, 0)
     if time_part:

@@ -159,7 +159,7 @@ def due_date(*, session: Session, user_id: int, assignment_id: int) -> date | No
 
     :raises NotFound: unknown user or assignment. :raises PermissionDenied: not theirs.
     """
-    _, assignment = _acting(session, user_id, assignment_id)
+    _actor, assignment = _acting(session, user_id, assignment_id)
     return assignment.due_date
 
 

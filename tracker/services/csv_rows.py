@@ -115,7 +115,9 @@ def read_rows(path: Path, *, required: tuple[str, ...],
 def _check_columns(path: Path, columns: list[str], required: tuple[str, ...],
                    optional: tuple[str, ...]) -> None:
     known = (*required, *optional)
-    expected = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
+    expected = ", ".join(required)
+    if optional:
+        expected += _(" (optional: {columns})").format(columns=", ".join(optional))
     missing = [c for c in required if c not in columns]
     if missing:
         has = ", ".join(c for c in columns if c) or "none"

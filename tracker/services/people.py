@@ -132,7 +132,7 @@ def import_people(
     seen: dict[tuple, int] = {}
     for number, row in enumerate(rows, start=2):
         line = line_of(row, number)
-        where = f"{source}, line {line}"
+        where = _("{source}, line {line}").format(source=source, line=line)
         try:
             org = find_organisation(session=session, ref=(row.get("organisation") or "").strip())
         except (NotFound, InvalidInput) as exc:
