@@ -140,8 +140,13 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
     session.refresh(request)
     if won.rowcount != 1:
         who = session.get(Person, request.decided_by_id) if request.decided_by_id else None
-        raise Conflict(f"extension request {request_id} was already {request.status}"
-                       + (f" by {who.name}" if who else ""))
+        if request.status == ExtensionStatus.APPROVED:
+            message = (_("extension request {request_id} was already approved by {name}") if who
+                       else _("extension request {request_id} was already approved"))
+        else:
+            message = (_("extension request {request_id} was already rejected by {name}") if who
+                       else _("extension request {request_id} was already rejected"))
+        raise Conflict(message.format(request_id=request_id, name=who.name if who else ""))
     old_due = assignment.due_date
     if approve:
         extend(session=session, assignment_id=assignment.id, new_due=request.new_due_date,
