@@ -59,7 +59,7 @@ def test_invite_without_a_bot_says_how_to_use_the_code(cli):
 
 def test_invite_of_an_unknown_person_is_an_error(cli, db):
     result = cli("people", "invite", "Никто Н.Н.")
-    assert (result.exit_code, result.output) == (1, "Ошибка: person 'Никто Н.Н.' not found\n")
+    assert (result.exit_code, result.output) == (1, "Ошибка: человек 'Никто Н.Н.' не найден\n")
     with db.reading() as session:
         assert session.exec(select(TelegramInvite)).all() == []
 
@@ -67,7 +67,7 @@ def test_invite_of_an_unknown_person_is_an_error(cli, db):
 def test_bot_needs_a_token(cli):
     result = cli("bot")
     assert (result.exit_code, result.output) == (
-        1, "Ошибка: Telegram is not configured: set TRACKER_TELEGRAM__TOKEN\n")
+        1, "Ошибка: Telegram не настроен: задайте TRACKER_TELEGRAM__TOKEN\n")
 
 
 def test_a_token_in_the_config_file_is_refused(cli, config_path):
@@ -131,9 +131,10 @@ def test_extension_requests_are_listed_and_decided_at_the_command_line(cli, db):
                                f"{ids['late_azov']} не изменён\n")
     again = cli("extensions", "reject", str(first))
     assert (again.exit_code, again.output) == (
-        1, f"Ошибка: extension request {first} was already approved\n")
+        1, f"Ошибка: запрос на перенос срока {first} уже одобрен\n")
     unknown = cli("extensions", "approve", "999")
-    assert (unknown.exit_code, unknown.output) == (1, "Ошибка: extension request 999 not found\n")
+    assert (unknown.exit_code, unknown.output) == (
+        1, "Ошибка: запрос на перенос срока 999 не найден\n")
     assert cli("extensions", "list").output == "Запросов на перенос срока нет (ожидает решения)\n"
     with db.reading() as session:
         assert session.get(Assignment, ids["own"]).due_date == date(2021, 9, 3)

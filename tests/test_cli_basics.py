@@ -112,7 +112,7 @@ def test_extend_reopen_cancel(cli):
     assert (shown["due"], shown["original_due"]) == ("2021-09-15", "2021-08-20")
     earlier = cli("tasks", "extend", "1", "--to", "01.09.2021", "--reason", "x")
     assert (earlier.exit_code, earlier.output) == (
-        1, "Ошибка: new due date 2021-09-01 is not after the current 2021-09-15\n")
+        1, "Ошибка: новый срок 2021-09-01 не позже текущего 2021-09-15\n")
     assert cli("tasks", "done", "1").exit_code == 0
     assert cli("tasks", "reopen", "1", "--reason", "Отчёт не принят").output == (
         "Поручение 1 возобновлено\n")
@@ -141,29 +141,29 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("title,kind\nX,school\n", encoding="utf-8")
     cases = [
-        (("tasks", "done", "999"), "Ошибка: assignment 999 not found\n"),
-        (("tasks", "show", "999"), "Ошибка: assignment 999 not found\n"),
+        (("tasks", "done", "999"), "Ошибка: поручение 999 не найдено\n"),
+        (("tasks", "show", "999"), "Ошибка: поручение 999 не найдено\n"),
         (("tasks", "add", "X", "--due", "31.02.2022", "--org", "Город Азов"),
-         "Ошибка: invalid due date '31.02.2022': day is out of range for month\n"),
+         "Ошибка: неверное значение (срок) '31.02.2022': day is out of range for month\n"),
         (("tasks", "add", "X", "--due", "завтра", "--org", "Город Азов"),
-         "Ошибка: invalid due date 'завтра': expected YYYY-MM-DD or DD.MM.YYYY\n"),
+         "Ошибка: неверное значение (срок) 'завтра': ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ\n"),
         (("tasks", "add", "X", "--org", "Атлантида"),
-         "Ошибка: organisation 'Атлантида' not found\n"),
+         "Ошибка: организация 'Атлантида' не найдена\n"),
         (("tasks", "add", "X", "--org", "Город Азов", "--level", "federal"),
          "Ошибка: invalid level 'federal': expected one of regional, municipal, school\n"),
         (("tasks", "list", "--status", "late"),
-         "Ошибка: invalid status 'late': expected open, done, overdue or cancelled\n"),
+         "Ошибка: неверное состояние 'late': ожидается open, done, overdue или cancelled\n"),
         (("people", "add", "X", "--org", "Город Азов", "--email", "not-an-email"),
-         "Ошибка: invalid email 'not-an-email' for 'X'\n"),
+         "Ошибка: неверный адрес электронной почты 'not-an-email' у 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--timezone", "Mars/Base"),
-         "Ошибка: unknown time zone 'Mars/Base' for 'X'\n"),
+         "Ошибка: неизвестный часовой пояс 'Mars/Base' у 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--role", "boss"),
          "Ошибка: invalid role 'boss': expected one of officer, coordinator, lead, admin\n"),
         (("org", "import", str(tmp_path / "missing.csv")),
-         f"Ошибка: file not found: {tmp_path / 'missing.csv'}\n"),
+         f"Ошибка: файл не найден: {tmp_path / 'missing.csv'}\n"),
         (("org", "import", str(bad_csv)),
-         f"Ошибка: {bad_csv}: missing column(s) name (has: title, kind; expected: name, kind "
-         "(optional: parent))\n"),
+         f"Ошибка: {bad_csv}: нет столбцов name (есть: title, kind; ожидаются: name, kind "
+         "(необязательно: parent))\n"),
     ]
     for args, expected in cases:
         result = cli(*args)
@@ -198,8 +198,8 @@ def test_people_import_and_list(cli, tmp_path):
     )
     result = cli("people", "import", str(broken))
     assert (result.exit_code, result.output) == (
-        1, f"Ошибка: {broken}, line 3: telegram_chat_id 'abc' is not a Telegram chat id "
-        "(expected a whole number such as 123456789)\n")
+        1, f"Ошибка: {broken}, строка 3: telegram_chat_id 'abc' не является номером чата "
+        "Telegram (ожидается целое число, например 123456789)\n")
     # The whole file is one transaction: the good first row was not kept either.
     people = json.loads(cli("people", "list", "--json").output)
     assert all(p["name"] != "Новый Н.Н." for p in people)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tests.conftest import MUNICIPALITIES_CSV
 
 BIG = "9223372036854775808"  # 2**63: one beyond what SQLite and PostgreSQL hold
-RANGE = "expected a whole number from 1 to 9223372036854775807"
+RANGE = "ожидается целое число от 1 до 9223372036854775807"
 NON_ASCII = ["²", "①", "１", "१", "١٢", "٣"]  # isdigit() accepts some, int() others
 
 
@@ -26,11 +26,11 @@ def usage(command: str, param: str, message: str) -> str:
 
 
 def not_an_id(command: str, value: str, param: str = "ID") -> str:
-    return usage(command, param, f"{value!r} is not an id: {RANGE}")
+    return usage(command, param, f"{value!r} не является номером: {RANGE}")
 
 
 def empty(command: str, option: str, expected: str) -> str:
-    return usage(command, option, f"empty value: expected {expected}")
+    return usage(command, option, f"пустое значение: ожидается {expected}")
 
 
 ID_COMMANDS = [("tasks show", []), ("tasks done", []), ("tasks reopen", []),
@@ -46,72 +46,75 @@ def _id_cases():
         yield (["tasks", "done", value], {}, 2, not_an_id("tasks done", value))
     yield (["tasks", "show", "--", "-1"], {}, 2, not_an_id("tasks show", "-1"))
     yield (["--config", "", "tasks", "list"], {}, 2,
-           "Ошибка: tracker: Недопустимое значение '--config' / '-c': empty value: expected "
-           "a config file path (см. tracker --help)")
+           "Ошибка: tracker: Недопустимое значение '--config' / '-c': пустое значение: "
+           "ожидается путь к файлу настроек (см. tracker --help)")
     yield (["tasks", "show", "1.5"], {}, 2, not_an_id("tasks show", "1.5"))
-    yield (["tasks", "show", "99"], {}, 1, "Ошибка: assignment 99 not found")
-    yield (["extensions", "approve", "7"], {}, 1, "Ошибка: extension request 7 not found")
+    yield (["tasks", "show", "99"], {}, 1, "Ошибка: поручение 99 не найдено")
+    yield (["extensions", "approve", "7"], {}, 1, "Ошибка: запрос на перенос срока 7 не найден")
     # People and organisations named by id
     yield (["people", "add", "Икс", "--org", BIG], {}, 1,
-           f"Ошибка: invalid organisation id '{BIG}': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '{BIG}': {RANGE}")
     yield (["tasks", "add", "Т", "--org", "0"], {}, 1,
-           f"Ошибка: invalid organisation id '0': {RANGE}")
-    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Ошибка: organisation '१' not found")
-    yield (["tasks", "list", "--person", BIG], {}, 1, f"Ошибка: invalid person id '{BIG}': {RANGE}")
-    yield (["people", "invite", "0"], {}, 1, f"Ошибка: invalid person id '0': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '0': {RANGE}")
+    yield (["tasks", "add", "Т", "--org", "१"], {}, 1, "Ошибка: организация '१' не найдена")
+    yield (["tasks", "list", "--person", BIG], {}, 1,
+           f"Ошибка: неверное значение (номер человека) '{BIG}': {RANGE}")
+    yield (["people", "invite", "0"], {}, 1,
+           f"Ошибка: неверное значение (номер человека) '0': {RANGE}")
     yield (["report", "overdue", "--org", "99999999999999999999"], {}, 1,
-           f"Ошибка: invalid organisation id '99999999999999999999': {RANGE}")
+           f"Ошибка: неверное значение (номер организации) '99999999999999999999': {RANGE}")
     yield (["people", "add", "Икс", "--org", "2", "--telegram", "99999999999999999999"], {}, 2,
-           usage("people add", "--telegram", "'99999999999999999999' is not a Telegram chat "
-                 "id: expected a non-zero whole number such as 123456789"))
+           usage("people add", "--telegram", "'99999999999999999999' не является номером чата "
+                 "Telegram: ожидается ненулевое целое число, например 123456789"))
     yield (["report", "overdue", "--depth", "99999999999999999999"], {}, 1,
-           "Ошибка: invalid --depth 99999999999999999999: expected 0 (every level) to 20")
+           "Ошибка: неверное значение --depth 99999999999999999999: ожидается от 0 (все уровни) "
+           "до 20")
     yield (["report", "overdue", "--depth", "-1"], {}, 1,
-           "Ошибка: invalid --depth -1: expected 0 (every level) to 20")
+           "Ошибка: неверное значение --depth -1: ожидается от 0 (все уровни) до 20")
     yield (["tasks", "list", "--limit", "0"], {}, 2,
-           usage("tasks list", "--limit", f"'0' is not a count: {RANGE}"))
+           usage("tasks list", "--limit", f"'0' не является количеством: {RANGE}"))
     yield (["outbox", "list", "--limit", "-3"], {}, 2,
-           usage("outbox list", "--limit", f"'-3' is not a count: {RANGE}"))
+           usage("outbox list", "--limit", f"'-3' не является количеством: {RANGE}"))
 
 
 def _empty_cases():
-    date = "a date such as 20.08.2021"
-    org = "an organisation id or name"
+    date = "дата, например 20.08.2021"
+    org = "номер или название организации"
     yield ["tasks", "add", "Т", "--org", "2", "--due", ""], "tasks add", "--due", date
     yield ["tasks", "add", "Т", "--org", ""], "tasks add", "--org", org
     yield ["tasks", "add", "Т", "--org", "2", "--label", ""], "tasks add", "--label", \
-        "a label such as 3.2"
+        "номер пункта, например 3.2"
     yield ["tasks", "add", "Т", "--org", "2", "--level", ""], "tasks add", "--level", \
-        "regional, municipal or school"
+        "regional, municipal или school"
     yield ["tasks", "list", "--status", ""], "tasks list", "--status", \
-        "open, done, overdue or cancelled"
+        "open, done, overdue или cancelled"
     yield ["tasks", "list", "--due-before", " "], "tasks list", "--due-before", date
     yield ["tasks", "list", "--person", ""], "tasks list", "--person", \
-        "a person id, email or name"
-    yield ["tasks", "done", "1", "--comment", ""], "tasks done", "--comment", "what was done"
+        "номер, адрес электронной почты или имя человека"
+    yield ["tasks", "done", "1", "--comment", ""], "tasks done", "--comment", "что сделано"
     yield ["tasks", "extend", "1", "--to", "", "--reason", "x"], "tasks extend", "--to", \
-        "a date such as 30.09.2021"
+        "дата, например 30.09.2021"
     yield ["tasks", "extend", "1", "--to", "30.09.2021", "--reason", ""], "tasks extend", \
-        "--reason", "why the deadline moves"
+        "--reason", "причина переноса срока"
     yield ["extensions", "list", "--status", ""], "extensions list", "--status", \
-        "pending, approved, rejected or all"
+        "pending, approved, rejected или all"
     yield ["report", "overdue", "--as-of", ""], "report overdue", "--as-of", date
     yield ["report", "discipline", "--org", ""], "report discipline", "--org", org
     yield ["report", "overdue", "--format", "csv", "--out", ""], "report overdue", \
-        "--out' / '-o", "a file name"
-    yield ["remind", "--at", ""], "remind", "--at", "a local time such as 2021-08-13 09:00"
-    yield ["demo", "--dir", ""], "demo", "--dir", "a folder"
+        "--out' / '-o", "имя файла"
+    yield ["remind", "--at", ""], "remind", "--at", "местное время, например 2021-08-13 09:00"
+    yield ["demo", "--dir", ""], "demo", "--dir", "папка"
     yield ["people", "add", "Икс", "--org", "2", "--email", ""], "people add", "--email", \
-        "an address such as iv@azov.ru"
+        "адрес, например iv@azov.ru"
     yield ["people", "add", "Икс", "--org", "2", "--role", ""], "people add", "--role", \
-        "officer, coordinator, lead or admin"
+        "officer, coordinator, lead или admin"
     yield ["people", "add", "Икс", "--org", "2", "--timezone", ""], "people add", \
-        "--timezone", "a time zone such as Europe/Moscow"
+        "--timezone", "часовой пояс, например Europe/Moscow"
     yield ["people", "add", "Икс", "--org", "2", "--channels", ""], "people add", \
-        "--channels", "email, telegram or both"
+        "--channels", "email, telegram или both"
     yield ["org", "add", "Школа", "--parent", ""], "org add", "--parent", org
     yield ["org", "add", "Школа", "--kind", ""], "org add", "--kind", \
-        "region, municipality, school or other"
+        "region, municipality, school или other"
 
 
 def _environment_cases():
@@ -151,15 +154,15 @@ def _file_cases(tmp_path):
     plain = tmp_path / "plain.txt"
     plain.write_text("x", encoding="utf-8")
     out = ["report", "overdue", "--format", "csv", "--out"]
-    yield [*out, str(folder)], {}, 1, f"Ошибка: cannot write {folder}: it is a folder; " \
-        "expected a file name"
+    yield [*out, str(folder)], {}, 1, f"Ошибка: не удаётся записать {folder}: это папка, " \
+        "а нужно имя файла"
     yield [*out, str(tmp_path / "missing" / "r.csv")], {}, 1, \
-        f"Ошибка: cannot write {tmp_path / 'missing' / 'r.csv'}: folder {tmp_path / 'missing'} " \
-        "does not exist"
+        f"Ошибка: не удаётся записать {tmp_path / 'missing' / 'r.csv'}: папки " \
+        f"{tmp_path / 'missing'} не существует"
     yield [*out, str(plain / "r.csv")], {}, 1, \
-        f"Ошибка: cannot write {plain / 'r.csv'}: folder {plain} does not exist"
-    yield [*out, "/proc/r.csv"], {}, 1, "Ошибка: cannot write /proc/r.csv: No such file or " \
-        "directory"
+        f"Ошибка: не удаётся записать {plain / 'r.csv'}: папки {plain} не существует"
+    yield [*out, "/proc/r.csv"], {}, 1, "Ошибка: не удаётся записать /proc/r.csv: No such " \
+        "file or directory"
 
 
 def _config_cases(tmp_path):
@@ -196,43 +199,43 @@ def _csv_cases(tmp_path):
 
     people_head = "name;email;telegram_chat_id;organisation;role\n"
     one = csv_file("no_name.csv", "fio;kind\nГород;region\n")
-    yield ["org", "import", one], {}, 1, f"Ошибка: {one}: missing column(s) name (has: fio, " \
-        "kind; expected: name, kind (optional: parent))"
+    yield ["org", "import", one], {}, 1, f"Ошибка: {one}: нет столбцов name (есть: fio, " \
+        "kind; ожидаются: name, kind (необязательно: parent))"
     two = csv_file("extra.csv", "name,kind,colour\nГород,region,red\n")
-    yield ["org", "import", two], {}, 1, f"Ошибка: {two}: unknown column(s) colour (expected: " \
-        "name, kind (optional: parent))"
+    yield ["org", "import", two], {}, 1, f"Ошибка: {two}: неизвестные столбцы colour (ожидаются: " \
+        "name, kind (необязательно: parent))"
     three = csv_file("role.csv", people_head + "Петров П.П.;p@example.ru;;Город Азов;officer\n"
                      "Сидоров С.С.;s@example.ru;;Город Азов;\n", "utf-8-sig")
-    yield ["people", "import", three], {}, 1, f"Ошибка: {three}, line 3: empty role for " \
-        "'Сидоров С.С.': expected one of officer, coordinator, lead, admin"
+    yield ["people", "import", three], {}, 1, f"Ошибка: {three}, строка 3: не указана роль для " \
+        "'Сидоров С.С.': ожидается одна из: officer, coordinator, lead, admin"
     four = csv_file("boss.csv", people_head + "\nПетров П.П.;p@example.ru;;Город Азов;boss\n")
-    yield ["people", "import", four], {}, 1, f"Ошибка: {four}, line 3: invalid role 'boss': " \
+    yield ["people", "import", four], {}, 1, f"Ошибка: {four}, строка 3: invalid role 'boss': " \
         "expected one of officer, coordinator, lead, admin"
     five = csv_file("chat.csv", people_head + "Петров П.П.;p@example.ru;١٢٣;Город Азов;officer\n")
-    yield ["people", "import", five], {}, 1, f"Ошибка: {five}, line 2: telegram_chat_id '١٢٣' " \
-        "is not a Telegram chat id (expected a whole number such as 123456789)"
+    yield ["people", "import", five], {}, 1, f"Ошибка: {five}, строка 2: telegram_chat_id '١٢٣' " \
+        "не является номером чата Telegram (ожидается целое число, например 123456789)"
     six = csv_file("org.csv", people_head + "Петров П.П.;p@example.ru;;Город Нигде;officer\n")
-    yield ["people", "import", six], {}, 1, f"Ошибка: {six}, line 2: organisation " \
-        "'Город Нигде' not found"
+    yield ["people", "import", six], {}, 1, f"Ошибка: {six}, строка 2: организация " \
+        "'Город Нигде' не найдена"
     seven = csv_file("mail.csv", people_head + "Петров П.П.;p@;;Город Азов;officer\n")
-    yield ["people", "import", seven], {}, 1, f"Ошибка: {seven}, line 2: invalid email 'p@' " \
-        "for 'Петров П.П.'"
+    yield ["people", "import", seven], {}, 1, f"Ошибка: {seven}, строка 2: неверный адрес " \
+        "электронной почты 'p@' у 'Петров П.П.'"
     eight = csv_file("empty.csv", "\n\n")
-    yield ["org", "import", eight], {}, 1, f"Ошибка: {eight}: the file is empty; expected a " \
-        "header line name,kind"
+    yield ["org", "import", eight], {}, 1, f"Ошибка: {eight}: файл пуст; ожидается строка " \
+        "заголовка name,kind"
 
 
 def _date_cases():
     yield (["tasks", "add", "Т", "--org", "2", "--due", "31.02.2021"], {}, 1,
-           "Ошибка: invalid due date '31.02.2021': day is out of range for month")
+           "Ошибка: неверное значение (срок) '31.02.2021': day is out of range for month")
     yield (["tasks", "add", "Т", "--org", "2", "--due", "२०.०८.२०२१"], {}, 1,
-           "Ошибка: invalid due date '२०.०८.२०२१': expected YYYY-MM-DD or DD.MM.YYYY")
+           "Ошибка: неверное значение (срок) '२०.०८.२०२१': ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
     yield (["tasks", "list", "--due-before", "２０２１-０８-２０"], {}, 1,
-           "Ошибка: invalid --due-before date '２０２１-０８-２０': expected YYYY-MM-DD or "
-           "DD.MM.YYYY")
+           "Ошибка: неверное значение (дата --due-before) '２０２１-０８-２０': "
+           "ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
     yield (["remind", "--at", "13.08.2021 25:00"], {}, 1,
-           "Ошибка: invalid --at '13.08.2021 25:00': expected \"YYYY-MM-DD HH:MM\" (local time, "
-           "Europe/Moscow)")
+           "Ошибка: неверное значение --at '13.08.2021 25:00': ожидается "
+           "\"ГГГГ-ММ-ДД ЧЧ:ММ\" (местное время, Europe/Moscow)")
 
 
 @pytest.fixture

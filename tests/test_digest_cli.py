@@ -25,7 +25,7 @@ def test_preview_shows_each_recipient_and_records_nothing(cli, db):
     with db.reading() as s:
         assert s.exec(select(OutboxMessage)).all() == []
     bad = cli("digest", "preview", "--kind", "boss")
-    assert bad.exit_code == 1 and "expected lead or coordinator" in bad.output
+    assert bad.exit_code == 1 and "ожидается lead или coordinator" in bad.output
     assert bad.output.count("\n") == 1
 
 

@@ -496,4 +496,4 @@ def test_cli_email_test_without_smtp_host_fails(tmp_path, monkeypatch):
     monkeypatch.delenv("TRACKER_CONFIG", raising=False)
     result = CliRunner().invoke(email_app, ["test", "a@b.ru"])
     assert result.exit_code == 1
-    assert "Ошибка: no SMTP server configured" in result.output
+    assert "Ошибка: сервер SMTP не настроен" in result.output

@@ -50,8 +50,8 @@ def test_remind_sends_and_prints(cli, db, tmp_path):
 def test_bad_time_is_one_line_and_exit_1(cli, db):
     result = cli("remind", "--at", "13 августа")
     assert result.exit_code == 1
-    assert result.output == ("Ошибка: invalid --at '13 августа': expected \"YYYY-MM-DD HH:MM\" "
-                             "(local time, Europe/Moscow)\n")
+    assert result.output == ("Ошибка: неверное значение --at '13 августа': ожидается "
+                             "\"ГГГГ-ММ-ДД ЧЧ:ММ\" (местное время, Europe/Moscow)\n")
 
 
 def test_outbox_list_and_retry(cli, db):

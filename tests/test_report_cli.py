@@ -120,21 +120,23 @@ def test_csv_delimiter_option(cli, data):
     ("args", "message"),
     [
         (["--as-of", "2021-02-30"],
-         "Ошибка: invalid --as-of date '2021-02-30': day is out of range for month\n"),
+         "Ошибка: неверное значение (дата --as-of) '2021-02-30': day is out of range for month\n"),
         (["--as-of", "вчера"],
-         "Ошибка: invalid --as-of date 'вчера': expected YYYY-MM-DD or DD.MM.YYYY\n"),
-        (["--org", "Нигде"], "Ошибка: organisation 'Нигде' not found\n"),
-        (["--org", "999"], "Ошибка: organisation 999 not found\n"),
+         "Ошибка: неверное значение (дата --as-of) 'вчера': ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ\n"),
+        (["--org", "Нигде"], "Ошибка: организация 'Нигде' не найдена\n"),
+        (["--org", "999"], "Ошибка: организация 999 не найдена\n"),
         (["--by", "colour"],
-         "Ошибка: invalid --by 'colour': expected organisation, document, person or level\n"),
+         "Ошибка: неверное значение --by 'colour': ожидается organisation, "
+         "document, person или level\n"),
         (["--format", "pdf"],
-         "Ошибка: invalid format 'pdf': expected table, json, csv, xlsx or html\n"),
-        (["--format", "xlsx"], "Ошибка: --format xlsx needs --out FILE\n"),
-        (["--out", "x.txt"], "Ошибка: --out needs --format json, csv, xlsx or html\n"),
+         "Ошибка: неверный формат 'pdf': ожидается table, json, csv, xlsx или html\n"),
+        (["--format", "xlsx"], "Ошибка: для --format xlsx нужен параметр --out ФАЙЛ\n"),
+        (["--out", "x.txt"], "Ошибка: для --out нужен --format json, csv, xlsx или html\n"),
         (["--format", "csv", "--delimiter", ";;"],
-         "Ошибка: invalid --delimiter ';;': expected one character\n"),
+         "Ошибка: неверное значение --delimiter ';;': ожидается один символ\n"),
         (["--format", "csv", "--out", "/nonexistent/dir/r.csv"],
-         "Ошибка: cannot write /nonexistent/dir/r.csv: folder /nonexistent/dir does not exist\n"),
+         "Ошибка: не удаётся записать /nonexistent/dir/r.csv: папки /nonexistent/dir "
+         "не существует\n"),
     ],
 )
 def test_bad_input_one_line_exit_1(cli, data, args, message, tmp_path):

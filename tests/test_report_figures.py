@@ -205,5 +205,5 @@ def test_errors(db, data):
     with db.reading() as s:
         with pytest.raises(NotFound):
             totals(session=s, as_of=AUG13, root_org_id=9999)
-        with pytest.raises(InvalidInput, match="invalid grouping"):
+        with pytest.raises(InvalidInput, match="неверная группировка"):
             organisation_figures(session=s, as_of=AUG13, by="colour")

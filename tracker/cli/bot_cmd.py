@@ -20,7 +20,7 @@ def bot(ctx: typer.Context) -> None:
     settings = runtime.settings
     runtime.db  # noqa: B018 - open (and upgrade) the database before polling starts
     if settings.telegram.token is None:
-        raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
+        raise ConfigError(_("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN"))
     configure_logging()
 
     from telegram.error import TelegramError

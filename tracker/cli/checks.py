@@ -9,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from tracker.core.ids import EXPECTED, id_or_none
+from tracker.core.i18n import _
+from tracker.core.ids import MAX_ID, id_or_none
 
 MAX_CHAT_ID = 2**63 - 1
 
@@ -20,7 +21,9 @@ def id_parser(value: str | int) -> int:
         return value
     number = id_or_none(value)
     if number is None:
-        raise typer.BadParameter(f"{value!r} is not an id: {EXPECTED}")
+        raise typer.BadParameter(_(
+            "{value!r} is not an id: expected a whole number from 1 to {max_id}")
+            .format(value=value, max_id=MAX_ID))
     return number
 
 
@@ -32,8 +35,10 @@ def chat_id_parser(value: str | int) -> int:
     digits = text.removeprefix("-")
     if not digits.isascii() or not digits.isdigit() or len(digits) > 19 or int(digits) == 0 \
             or int(digits) > MAX_CHAT_ID:
-        raise typer.BadParameter(f"{value!r} is not a Telegram chat id: expected a non-zero "
-                                 "whole number such as 123456789")
+        raise typer.BadParameter(_(
+            "{value!r} is not a Telegram chat id: expected a non-zero whole number such as "
+            "123456789")
+            .format(value=value))
     return int(text)
 
 
@@ -43,12 +48,17 @@ def count_parser(value: str | int) -> int:
         return value
     number = id_or_none(value)
     if number is None:
-        raise typer.BadParameter(f"{value!r} is not a count: {EXPECTED}")
+        raise typer.BadParameter(_(
+            "{value!r} is not a count: expected a whole number from 1 to {max_id}")
+            .format(value=value, max_id=MAX_ID))
     return number
 
 
 def nonempty(expected: str):
-    """A callback refusing an empty (or blank) option value, naming what is expected."""
+    """A callback refusing an empty (or blank) option value, naming what is expected.
+
+    `expected` is an English msgid (mark it with N_); it is translated when the check fails.
+    """
 
     def check(value):
         if isinstance(value, (list, tuple)):
@@ -56,7 +66,9 @@ def nonempty(expected: str):
                 check(item)
             return value
         if value is not None and not str(value).strip():
-            raise typer.BadParameter(f"empty value: expected {expected}")
+            raise typer.BadParameter(_(
+                "empty value: expected {expected}")
+                .format(expected=_(expected)))
         return value
 
     return check
@@ -74,11 +86,17 @@ def writable_file(path: Path) -> Path:
 
     folder = path.parent
     if path.is_dir():
-        raise InvalidInput(f"cannot write {path}: it is a folder; expected a file name")
+        raise InvalidInput(_(
+            "cannot write {path}: it is a folder; expected a file name")
+            .format(path=path))
     if not folder.is_dir():
-        raise InvalidInput(f"cannot write {path}: folder {folder} does not exist")
+        raise InvalidInput(_(
+            "cannot write {path}: folder {folder} does not exist")
+            .format(path=path, folder=folder))
     if path.exists() and not os.access(path, os.W_OK):
-        raise InvalidInput(f"cannot write {path}: the file is read-only")
+        raise InvalidInput(_("cannot write {path}: the file is read-only").format(path=path))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InvalidInput(f"cannot write {path}: folder {folder} is not writable")
+        raise InvalidInput(_(
+            "cannot write {path}: folder {folder} is not writable")
+            .format(path=path, folder=folder))
     return path

@@ -7,11 +7,11 @@ from pathlib import Path
 import typer
 
 from tracker.cli.checks import nonempty
-from tracker.core.i18n import _
+from tracker.core.i18n import N_, _
 
 
 def demo(
-    directory: str = typer.Option("demo", "--dir", callback=nonempty("a folder"),
+    directory: str = typer.Option("demo", "--dir", callback=nonempty(N_("a folder")),
                                   help=_("Folder for the demo's config, database and outbox "
                                          "(created; must be empty or a demo).")),
     days: int = typer.Option(None, "--days", min=1,

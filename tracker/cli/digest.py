@@ -29,7 +29,9 @@ def _check_kind(kind: str) -> str:
     from tracker.core.errors import InvalidInput
 
     if kind not in ("lead", "coordinator"):
-        raise InvalidInput(f"invalid --kind {kind!r}: expected lead or coordinator")
+        raise InvalidInput(_(
+            "invalid --kind {kind!r}: expected lead or coordinator")
+            .format(kind=kind))
     return kind
 
 
@@ -40,7 +42,7 @@ def _moment(context, as_of: str | None):
     from tracker.core.dates import parse_date
 
     settings = context.settings
-    day = parse_date(as_of, what="--as-of date") if as_of else context.today()
+    day = parse_date(as_of, what=_("--as-of date")) if as_of else context.today()
     local = datetime.combine(day, settings.reminders.send_time, tzinfo=settings.zone)
     return local.astimezone(UTC)
 

@@ -21,7 +21,7 @@ app = typer.Typer(help=_("Deadline extension requests: list, approve, reject."),
 def list_(
     ctx: typer.Context,
     status: str = typer.Option("pending", "--status",
-                               callback=nonempty("pending, approved, rejected or all"),
+                               callback=nonempty(N_("pending, approved, rejected or all")),
                                help=_("pending, approved, rejected or all.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),
 ) -> None:

@@ -14,7 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tracker.core.i18n import _, set_locale
+from tracker.core.i18n import N_, _, set_locale
 
 CONFIG_ENV = "TRACKER_CONFIG"  # as tracker.core.config (not imported here: pydantic is slow)
 LOCALE_ENV = "TRACKER_LOCALE"
@@ -133,7 +133,7 @@ app = typer.Typer(
 def main(
     ctx: typer.Context,
     config: str = typer.Option(
-        None, "--config", "-c", callback=nonempty("a config file path"),
+        None, "--config", "-c", callback=nonempty(N_("a config file path")),
         help=_("Config file (default: $TRACKER_CONFIG, then ./config.toml)."),
     ),
 ) -> None:

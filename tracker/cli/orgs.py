@@ -24,7 +24,7 @@ def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help=_("CSV (; or , separated): name,kind[,parent].")),
     parent: str = typer.Option(
-        None, "--parent", callback=nonempty("an organisation id or name"),
+        None, "--parent", callback=nonempty(N_("an organisation id or name")),
         help=_("Put rows without a parent under this organisation (created as a region if "
                "missing).")),
 ) -> None:
@@ -47,9 +47,10 @@ def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help=_("Organisation name.")),
     kind: str = typer.Option("other", "--kind",
-                             callback=nonempty("region, municipality, school or other"),
+                             callback=nonempty(N_("region, municipality, school or other")),
                              help=_("region, municipality, school, other (or a Russian word).")),
-    parent: str = typer.Option(None, "--parent", callback=nonempty("an organisation id or name"),
+    parent: str = typer.Option(None, "--parent",
+                               callback=nonempty(N_("an organisation id or name")),
                               help=_("Parent organisation (id or name).")),
 ) -> None:
     from tracker.services.orgs import add_organisation, find_organisation

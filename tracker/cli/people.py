@@ -8,7 +8,7 @@ import typer
 
 from tracker.cli.checks import chat_id_parser, nonempty
 from tracker.cli.context import app_context, print_json
-from tracker.core.i18n import _, current_locale
+from tracker.core.i18n import N_, _, current_locale
 
 app = typer.Typer(help=_("People who get reminders and act on tasks."), no_args_is_help=True)
 
@@ -19,22 +19,23 @@ app = typer.Typer(help=_("People who get reminders and act on tasks."), no_args_
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help=_("Full name, e.g. \"Пушкарева Е.А.\".")),
-    org: str = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
+    org: str = typer.Option(..., "--org", callback=nonempty(N_("an organisation id or name")),
                             help=_("Organisation (id or name).")),
-    email: str = typer.Option(None, "--email", callback=nonempty("an address such as iv@azov.ru"),
+    email: str = typer.Option(None, "--email",
+                              callback=nonempty(N_("an address such as iv@azov.ru")),
                               help=_("Email address.")),
     telegram: int = typer.Option(None, "--telegram", parser=chat_id_parser,
                                  help=_("Telegram chat id (usually set by the invite link).")),
     role: str = typer.Option("officer", "--role",
-                             callback=nonempty("officer, coordinator, lead or admin"),
+                             callback=nonempty(N_("officer, coordinator, lead or admin")),
                              help=_("officer, coordinator, lead or admin.")),
-    locale: str = typer.Option("ru", "--locale", callback=nonempty("ru or en"), help=_("ru or "
+    locale: str = typer.Option("ru", "--locale", callback=nonempty(N_("ru or en")), help=_("ru or "
                                                                                        "en.")),
     timezone: str = typer.Option(None, "--timezone",
-                                 callback=nonempty("a time zone such as Europe/Moscow"),
+                                 callback=nonempty(N_("a time zone such as Europe/Moscow")),
                                  help=_("IANA time zone; default: the config's.")),
     channels: str = typer.Option("both", "--channels",
-                                 callback=nonempty("email, telegram or both"),
+                                 callback=nonempty(N_("email, telegram or both")),
                                  help=_("email, telegram or both.")),
 ) -> None:
     from tracker.services.orgs import find_organisation
@@ -84,10 +85,10 @@ def import_(
     "coordinator"))
 def list_(
     ctx: typer.Context,
-    org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+    org: str = typer.Option(None, "--org", callback=nonempty(N_("an organisation id or name")),
                             help=_("Only this organisation and those under it.")),
     role: str = typer.Option(None, "--role",
-                             callback=nonempty("officer, coordinator, lead or admin"),
+                             callback=nonempty(N_("officer, coordinator, lead or admin")),
                              help=_("officer, coordinator, lead or admin.")),
     wide: bool = typer.Option(False, "--wide", help=_("Every name whole, however wide.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print JSON.")),

@@ -6,12 +6,13 @@ import typer
 
 from tracker.cli.checks import nonempty
 from tracker.cli.context import app_context, print_json
-from tracker.core.i18n import _, ngettext
+from tracker.core.i18n import N_, _, ngettext
 
 
 def remind(
     ctx: typer.Context,
-    at: str = typer.Option(None, "--at", callback=nonempty("a local time such as 2021-08-13 09:00"),
+    at: str = typer.Option(None, "--at",
+                           callback=nonempty(N_("a local time such as 2021-08-13 09:00")),
                           help=_('Local time to act as, e.g. "2021-08-13 09:00".')),
     dry_run: bool = typer.Option(False, "--dry-run", help=_("Record and send nothing; show "
                                                              "what would go out.")),
@@ -71,10 +72,11 @@ def _parse_at(value: str, settings):
     from tracker.core.errors import InvalidInput
 
     try:
-        return parse_datetime(value, settings.zone, what="--at")
+        return parse_datetime(value, settings.zone, what=_("--at"))
     except InvalidInput:
-        raise InvalidInput(f'invalid --at {value!r}: expected "YYYY-MM-DD HH:MM" '
-                           f"(local time, {settings.timezone})") from None
+        raise InvalidInput(_(
+            "invalid --at {value!r}: expected \"YYYY-MM-DD HH:MM\" (local time, {timezone})")
+            .format(value=value, timezone=settings.timezone)) from None
 
 
 def remind_help() -> str:

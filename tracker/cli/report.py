@@ -14,7 +14,7 @@ import typer
 
 from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
-from tracker.core.i18n import _
+from tracker.core.i18n import N_, _
 
 report_app = typer.Typer(
     help=_("Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, "
@@ -22,19 +22,19 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+AS_OF = typer.Option(None, "--as-of", callback=nonempty(N_("a date such as 20.08.2021")),
                      help=_("Date of the figures: 2021-08-20 or 20.08.2021 (default: today in "
                             "the configured time zone)."))
 BY = typer.Option("organisation", "--by",
-                  callback=nonempty("organisation, document, person or level"),
+                  callback=nonempty(N_("organisation, document, person or level")),
                   help=_("Rows: organisation (rolled up the hierarchy), document, person or "
                          "level."))
-ORG = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+ORG = typer.Option(None, "--org", callback=nonempty(N_("an organisation id or name")),
                    help=_("Only this organisation and everything under it (id or name)."))
 FORMAT = typer.Option("table", "--format", "-f",
-                      callback=nonempty("table, json, csv, xlsx or html"),
+                      callback=nonempty(N_("table, json, csv, xlsx or html")),
                       help=_("table, json, csv, xlsx or html."))
-OUT = typer.Option(None, "--out", "-o", callback=nonempty("a file name"),
+OUT = typer.Option(None, "--out", "-o", callback=nonempty(N_("a file name")),
                    help=_("Write to this file (required for xlsx)."))
 DELIMITER = typer.Option(";", "--delimiter", help=_("CSV separator (default ';', as Russian "
                                                     "Excel expects)."))
@@ -77,23 +77,31 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
         fmt = Format(fmt)
     except ValueError:
         raise InvalidInput(
-            f"invalid format {fmt!r}: expected table, json, csv, xlsx or html") from None
+            _(
+                "invalid format {fmt!r}: expected table, json, csv, xlsx or html")
+                .format(fmt=fmt)) from None
     try:
         GroupBy(by)
     except ValueError:
         raise InvalidInput(
-            f"invalid --by {by!r}: expected organisation, document, person or level") from None
+            _(
+                "invalid --by {by!r}: expected organisation, document, person or level")
+                .format(by=by)) from None
     if len(delimiter) != 1:
-        raise InvalidInput(f"invalid --delimiter {delimiter!r}: expected one character")
+        raise InvalidInput(_(
+            "invalid --delimiter {delimiter!r}: expected one character")
+            .format(delimiter=delimiter))
     if not 0 <= depth <= MAX_DEPTH:  # a hierarchy is a handful of levels deep
-        raise InvalidInput(f"invalid --depth {depth}: expected 0 (every level) to {MAX_DEPTH}")
+        raise InvalidInput(_(
+            "invalid --depth {depth}: expected 0 (every level) to {MAX_DEPTH}")
+            .format(depth=depth, MAX_DEPTH=MAX_DEPTH))
     if fmt == Format.XLSX and out is None:
-        raise InvalidInput("--format xlsx needs --out FILE")
+        raise InvalidInput(_("--format xlsx needs --out FILE"))
     if fmt == Format.TABLE and out is not None:
-        raise InvalidInput("--out needs --format json, csv, xlsx or html")
+        raise InvalidInput(_("--out needs --format json, csv, xlsx or html"))
     if out is not None:
         writable_file(out)
-    day = parse_date(as_of_text, what="--as-of date") if as_of_text is not None else app.today()
+    day = parse_date(as_of_text, what=_("--as-of date")) if as_of_text is not None else app.today()
     settings = app.settings
     report = _build(app, kind, day, by, org_ref, depth, fmt, settings)
     if fmt == Format.TABLE:
@@ -117,7 +125,9 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
     try:
         write_atomically(out, data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:  # the folder became read-only, the disk is full, ...
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise InvalidInput(_(
+            "cannot write {out}: {reason}")
+            .format(out=out, reason=exc.strerror or exc)) from None
     typer.echo(_("Report written: {out}").format(out=out))
 
 

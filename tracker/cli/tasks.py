@@ -10,7 +10,7 @@ import typer
 
 from tracker.cli.checks import count_parser, id_parser, nonempty
 from tracker.cli.context import app_context, print_json
-from tracker.core.i18n import _
+from tracker.core.i18n import N_, _
 
 app = typer.Typer(help=_("Tasks (assignments): add, list, complete, reopen, extend."),
                   no_args_is_help=True)
@@ -53,16 +53,17 @@ def _doc_title(document) -> str | None:
 def add(
     ctx: typer.Context,
     text: str = typer.Argument(..., help=_("What has to be done.")),
-    due: str = typer.Option(None, "--due", callback=nonempty("a date such as 20.08.2021"),
+    due: str = typer.Option(None, "--due", callback=nonempty(N_("a date such as 20.08.2021")),
                              help=_("Due date: 2021-08-20 or 20.08.2021.")),
-    org: list[str] = typer.Option(..., "--org", callback=nonempty("an organisation id or name"),
+    org: list[str] = typer.Option(..., "--org", callback=nonempty(N_("an organisation id or name")),
                                   help=_("Organisation (id or name); repeat for several.")),
-    person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
+    person: str = typer.Option(None, "--person",
+                               callback=nonempty(N_("a person id, email or name")),
                                help=_("Responsible person (id, email or name).")),
     level: str = typer.Option("municipal", "--level",
-                              callback=nonempty("regional, municipal or school"),
+                              callback=nonempty(N_("regional, municipal or school")),
                               help=_("regional, municipal or school.")),
-    label: str = typer.Option(None, "--label", callback=nonempty("a label such as 3.2"),
+    label: str = typer.Option(None, "--label", callback=nonempty(N_("a label such as 3.2")),
                               help=_("Reference label, e.g. 3.2.")),
 ) -> None:
     from tracker.core.dates import parse_date
@@ -72,7 +73,7 @@ def add(
     from tracker.services.tasks import add_task
 
     context = app_context(ctx)
-    due_date = parse_date(due, what="due date") if due is not None else None
+    due_date = parse_date(due, what=_("due date")) if due is not None else None
     with context.db.transaction() as session:
         orgs = [find_organisation(session=session, ref=o) for o in org]
         owner = find_person(session=session, ref=person) if person is not None else None
@@ -85,7 +86,7 @@ def add(
         id=task.id, n=len(assignments), ids=ids))
 
 
-AS_OF = typer.Option(None, "--as-of", callback=nonempty("a date such as 20.08.2021"),
+AS_OF = typer.Option(None, "--as-of", callback=nonempty(N_("a date such as 20.08.2021")),
                      help=_("Count overdue as of this date: 2021-08-20 or 20.08.2021 "
                             "(default: today in the configured time zone)."))
 WIDE = typer.Option(False, "--wide", help=_("Every text whole, however wide the table gets."))
@@ -95,7 +96,7 @@ SHOWN_REMINDERS = 5  # the latest reminders `tasks show` lists without --wide
 def _today(context, as_of: str | None):
     from tracker.core.dates import parse_date
 
-    return parse_date(as_of, what="--as-of date") if as_of else context.today()
+    return parse_date(as_of, what=_("--as-of date")) if as_of else context.today()
 
 
 def _state(a, overdue: bool, today, locale: str) -> str:
@@ -114,14 +115,15 @@ def _state(a, overdue: bool, today, locale: str) -> str:
 def list_(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status",
-                               callback=nonempty("open, done, overdue or cancelled"),
+                               callback=nonempty(N_("open, done, overdue or cancelled")),
                                help=_("open, done, overdue or cancelled.")),
-    org: str = typer.Option(None, "--org", callback=nonempty("an organisation id or name"),
+    org: str = typer.Option(None, "--org", callback=nonempty(N_("an organisation id or name")),
                             help=_("Organisation and everything under it.")),
-    person: str = typer.Option(None, "--person", callback=nonempty("a person id, email or name"),
+    person: str = typer.Option(None, "--person",
+                               callback=nonempty(N_("a person id, email or name")),
                                help=_("Responsible person.")),
     due_before: str = typer.Option(None, "--due-before",
-                                   callback=nonempty("a date such as 20.08.2021"),
+                                   callback=nonempty(N_("a date such as 20.08.2021")),
                                    help=_("Only due before this date.")),
     limit: int = typer.Option(None, "--limit", parser=count_parser, help=_("At most this many "
                                                                            "rows.")),
@@ -139,7 +141,7 @@ def list_(
     context = app_context(ctx)
     today = _today(context, as_of)
     locale = context.settings.locale
-    before = parse_date(due_before, what="--due-before date") if due_before is not None else None
+    before = parse_date(due_before, what=_("--due-before date")) if due_before is not None else None
     with context.db.reading() as session:
         ids = None
         if org is not None:
@@ -280,7 +282,7 @@ def done(
     ctx: typer.Context,
     assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
-    comment: str = typer.Option(None, "--comment", callback=nonempty("what was done"),
+    comment: str = typer.Option(None, "--comment", callback=nonempty(N_("what was done")),
                                 help=_("What was done.")),
 ) -> None:
     from tracker.core.enums import Via
@@ -300,7 +302,7 @@ def reopen(
     ctx: typer.Context,
     assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
-    reason: str = typer.Option(None, "--reason", callback=nonempty("why it is reopened"),
+    reason: str = typer.Option(None, "--reason", callback=nonempty(N_("why it is reopened")),
                                help=_("Why it is reopened.")),
 ) -> None:
     from tracker.core.enums import Via
@@ -320,7 +322,7 @@ def cancel(
     ctx: typer.Context,
     assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
-    reason: str = typer.Option(None, "--reason", callback=nonempty("why it is cancelled"),
+    reason: str = typer.Option(None, "--reason", callback=nonempty(N_("why it is cancelled")),
                                help=_("Why it is cancelled.")),
 ) -> None:
     from tracker.core.enums import Via
@@ -340,9 +342,9 @@ def extend(
     ctx: typer.Context,
     assignment_id: int = typer.Argument(..., metavar="ID", help=_("Assignment id."),
                                        parser=id_parser),
-    to: str = typer.Option(..., "--to", callback=nonempty("a date such as 30.09.2021"),
+    to: str = typer.Option(..., "--to", callback=nonempty(N_("a date such as 30.09.2021")),
                            help=_("New due date: 2021-09-30 or 30.09.2021.")),
-    reason: str = typer.Option(..., "--reason", callback=nonempty("why the deadline moves"),
+    reason: str = typer.Option(..., "--reason", callback=nonempty(N_("why the deadline moves")),
                                help=_("Why the deadline moves.")),
 ) -> None:
     from tracker.core.dates import parse_date
@@ -350,7 +352,7 @@ def extend(
     from tracker.services.tasks import extend as extend_assignment
 
     context = app_context(ctx)
-    new_due = parse_date(to, what="--to date")
+    new_due = parse_date(to, what=_("--to date"))
     with context.db.transaction() as session:
         a = extend_assignment(session=session, assignment_id=assignment_id, new_due=new_due,
                               reason=reason, now=context.now(), via=Via.CLI)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import _
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 _RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.ASCII)
@@ -23,24 +24,30 @@ def parse_date(value: str, *, what: str = "date") -> date:
     elif match := _RU.match(text):
         day, month, year = (int(g) for g in match.groups())
     else:
-        raise InvalidInput(f"invalid {what} {value!r}: expected YYYY-MM-DD or DD.MM.YYYY")
+        raise InvalidInput(_(
+            "invalid {what} {value!r}: expected YYYY-MM-DD or DD.MM.YYYY")
+            .format(what=what, value=value))
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise InvalidInput(f"invalid {what} {value!r}: {exc}") from None
+        raise InvalidInput(_(
+            "invalid {what} {value!r}: {exc}")
+            .format(what=what, value=value, exc=exc)) from None
 
 
 def parse_datetime(value: str, zone: ZoneInfo, *, what: str = "time") -> datetime:
     """`2021-08-13 09:00` (or `13.08.2021 09:00`, or a bare date: 00:00) in `zone`, as aware UTC."""
     text = value.strip().replace("T", " ")
-    day_part, _, time_part = text.partition(" ")
+    day_part, _sep, time_part = text.partition(" ")
     day = parse_date(day_part, what=what)
     clock = time(0, 0)
     if time_part:
         try:
             clock = time.fromisoformat(time_part.strip())
         except ValueError:
-            raise InvalidInput(f"invalid {what} {value!r}: expected HH:MM after the date") from None
+            raise InvalidInput(_(
+                "invalid {what} {value!r}: expected HH:MM after the date")
+                .format(what=what, value=value)) from None
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 

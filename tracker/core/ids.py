@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import _
 
 MAX_ID = 2**63 - 1  # SQLite INTEGER and PostgreSQL BIGINT
 _ASCII_NUMBER = re.compile(r"[0-9]+", re.ASCII)
@@ -37,5 +38,7 @@ def parse_id(text: str | int, *, what: str = "id") -> int:
     """The id in `text`. :raises InvalidInput: naming the text and the accepted range."""
     number = id_or_none(text)
     if number is None:
-        raise InvalidInput(f"invalid {what} {str(text)!r}: {EXPECTED}")
+        raise InvalidInput(_(
+            "invalid {what} {text!r}: expected a whole number from 1 to {max_id}")
+            .format(what=what, text=str(text), max_id=MAX_ID))
     return number

@@ -16,6 +16,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from tracker.core.i18n import _
 from tracker.reports.report import COLUMNS, Column, Report, text
 
 
@@ -24,7 +25,9 @@ def to_csv(report: Report, *, delimiter: str = ";") -> str:
     if len(delimiter) != 1:
         from tracker.core.errors import InvalidInput
 
-        raise InvalidInput(f"invalid delimiter {delimiter!r}: expected one character")
+        raise InvalidInput(_(
+            "invalid delimiter {delimiter!r}: expected one character")
+            .format(delimiter=delimiter))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.label(report.locale) for c in COLUMNS])

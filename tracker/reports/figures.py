@@ -42,6 +42,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind, Level
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import (
     Assignment,
     Document,
@@ -149,7 +150,7 @@ class Window:
     @classmethod
     def of(cls, as_of: date, zone: ZoneInfo | None) -> Window:
         if not isinstance(as_of, date) or isinstance(as_of, datetime):
-            raise InvalidInput(f"as-of must be a date, got {as_of!r}")
+            raise InvalidInput(_("as-of must be a date, got {as_of!r}").format(as_of=as_of))
         zone = zone or DEFAULT_ZONE
         end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=zone)
         offset = datetime.combine(as_of, time(12), tzinfo=zone).utcoffset() or timedelta(0)
@@ -219,7 +220,7 @@ def check_root(session: Session, root_org_id: int | None) -> Organisation | None
         return None
     org = session.get(Organisation, root_org_id)
     if org is None:
-        raise NotFound(f"organisation {root_org_id} not found")
+        raise NotFound(_("organisation {root_org_id} not found").format(root_org_id=root_org_id))
     return org
 
 
@@ -271,7 +272,7 @@ def _descend(by_parent, level: list, remaining: int | None, out: list) -> list:
             out.append(org)
             _descend(by_parent, by_parent.get(org.id, []), None, out)
         return out
-    for _ in range(remaining):
+    for _step in range(remaining):
         level = [child for org in level for child in by_parent.get(org.id, [])]
     out.extend(level)
     return out
@@ -300,7 +301,9 @@ def organisation_figures(
         by = GroupBy(by)
     except ValueError:
         raise InvalidInput(
-            f"invalid grouping {by!r}: expected organisation, document, person or level"
+            _(
+                "invalid grouping {by!r}: expected organisation, document, person or level")
+                .format(by=by)
         ) from None
     root = check_root(session, root_org_id)
     w = Window.of(as_of, zone)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from tracker.core.i18n import N_, NP_, translate
+from tracker.core.i18n import N_, NP_, _, translate
 from tracker.reports import figures as fg
 from tracker.reports import progress, scan
 from tracker.reports.figures import Figures, GroupBy
@@ -180,7 +180,9 @@ def build_report(
     try:
         kind = ReportKind(kind)
     except ValueError:
-        raise InvalidInput(f"invalid report {kind!r}: expected overdue or discipline") from None
+        raise InvalidInput(_(
+            "invalid report {kind!r}: expected overdue or discipline")
+            .format(kind=kind)) from None
     by = _group(by)
     root = fg.check_root(session, root_org_id)
     w = fg.Window.of(as_of, zone)
@@ -229,7 +231,9 @@ def _group(by: GroupBy | str) -> GroupBy:
         return GroupBy(by)
     except ValueError:
         raise InvalidInput(
-            f"invalid grouping {by!r}: expected organisation, document, person or level"
+            _(
+                "invalid grouping {by!r}: expected organisation, document, person or level")
+                .format(by=by)
         ) from None
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, ChannelPref, EventKind, Role, Via
 from tracker.core.errors import Conflict, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import Assignment, Organisation, Person, live_assignments
 
 
@@ -158,7 +159,7 @@ def due_date(*, session: Session, user_id: int, assignment_id: int) -> date | No
 
     :raises NotFound: unknown user or assignment. :raises PermissionDenied: not theirs.
     """
-    _, assignment = _acting(session, user_id, assignment_id)
+    _actor, assignment = _acting(session, user_id, assignment_id)
     return assignment.due_date
 
 
@@ -168,7 +169,7 @@ def _state(session, assignment: Assignment) -> Done | None:
             else None
         return Done(assignment.id, by.name if by else "—", assignment.completed_at, True)
     if assignment.status == AssignmentStatus.CANCELLED:
-        raise Conflict(f"assignment {assignment.id} is cancelled")
+        raise Conflict(_("assignment {id} is cancelled").format(id=assignment.id))
     return None
 
 
@@ -259,7 +260,7 @@ def request_state(*, session: Session, request_id: int):
 
     request = session.get(ExtensionRequest, request_id)
     if request is None:
-        raise NotFound(f"extension request {request_id} not found")
+        raise NotFound(_("extension request {request_id} not found").format(request_id=request_id))
     by = session.get(Person, request.decided_by_id) if request.decided_by_id else None
     return str(request.status), by.name if by else None
 

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import _
 
 
 class CsvRow(dict):
@@ -41,7 +42,9 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("cp1251")  # Excel's "CSV (разделители — точки с запятой)"
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not a text file (expected UTF-8 or Windows-1251)") from None
+        raise InvalidInput(_(
+            "{path}: not a text file (expected UTF-8 or Windows-1251)")
+            .format(path=path)) from None
 
 
 def _delimiter(header: str) -> str:
@@ -64,14 +67,17 @@ def read_rows(path: Path, *, required: tuple[str, ...],
         column, or a row with more fields than the header (naming its line).
     """
     if not path.is_file():
-        raise InvalidInput(f"file not found: {path}")
+        raise InvalidInput(_("file not found: {path}").format(path=path))
     try:
         text = _decode(path, path.read_bytes())
     except UnicodeError:
-        raise InvalidInput(f"{path}: not a text file (expected UTF-8 or Windows-1251)") from None
+        raise InvalidInput(_(
+            "{path}: not a text file (expected UTF-8 or Windows-1251)")
+            .format(path=path)) from None
     if not text.strip():
-        raise InvalidInput(f"{path}: the file is empty; expected a header line "
-                           f"{','.join(required)}")
+        raise InvalidInput(_(
+            "{path}: the file is empty; expected a header line {columns}")
+            .format(path=path, columns=','.join(required)))
     header = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = _delimiter(header)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -87,28 +93,44 @@ def read_rows(path: Path, *, required: tuple[str, ...],
                 _check_columns(path, columns, required, optional)
                 continue
             if len(fields) > len(columns):
-                raise InvalidInput(f"{path}, line {line}: {len(fields)} fields, the header has "
-                                   f"{len(columns)} (separator {delimiter!r})")
+                raise InvalidInput(_(
+                    "{path}, line {line}: {count} fields, the header has {count2} (separator "
+                    "{delimiter!r})")
+                    .format(
+                        path=path,
+                        line=line,
+                        count=len(fields),
+                        count2=len(columns),
+                        delimiter=delimiter),
+                    )
             values = dict(zip(columns, fields, strict=False))
             rows.append(CsvRow({c: values.get(c, "") for c in columns}, line))
     except csv.Error as exc:
-        raise InvalidInput(f"{path}, line {reader.line_num}: {exc}") from None
+        raise InvalidInput(_(
+            "{path}, line {line_num}: {exc}")
+            .format(path=path, line_num=reader.line_num, exc=exc)) from None
     return rows
 
 
 def _check_columns(path: Path, columns: list[str], required: tuple[str, ...],
                    optional: tuple[str, ...]) -> None:
     known = (*required, *optional)
-    expected = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
+    expected = ", ".join(required)
+    if optional:
+        expected += _(" (optional: {columns})").format(columns=", ".join(optional))
     missing = [c for c in required if c not in columns]
     if missing:
         has = ", ".join(c for c in columns if c) or "none"
-        raise InvalidInput(f"{path}: missing column(s) {', '.join(missing)} (has: {has}; "
-                           f"expected: {expected})")
+        raise InvalidInput(_(
+            "{path}: missing column(s) {missing} (has: {has}; expected: {expected})")
+            .format(path=path, missing=', '.join(missing), has=has, expected=expected))
     unknown = [c or "(empty)" for c in columns if c not in known]
     if unknown:
-        raise InvalidInput(f"{path}: unknown column(s) {', '.join(unknown)} "
-                           f"(expected: {expected})")
+        raise InvalidInput(_(
+            "{path}: unknown column(s) {unknown} (expected: {expected})")
+            .format(path=path, unknown=', '.join(unknown), expected=expected))
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
-        raise InvalidInput(f"{path}: column(s) {', '.join(repeated)} appear twice")
+        raise InvalidInput(_(
+            "{path}: column(s) {repeated} appear twice")
+            .format(path=path, repeated=', '.join(repeated)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.i18n import _
 
 
 class EmailCheckFailed(TrackerError):
@@ -38,8 +39,8 @@ async def send_test_email(*, settings, address: str, name: str = "", locale: str
 
     smtp = settings.smtp
     if not smtp.host:
-        raise ConfigError("no SMTP server configured: set smtp.host in the config or "
-                          "TRACKER_SMTP__HOST")
+        raise ConfigError(_(
+            "no SMTP server configured: set smtp.host in the config or TRACKER_SMTP__HOST"))
     password = smtp.password.get_secret_value() if smtp.password is not None else None
     message = test_message(address=address, name=name, locale=locale or settings.locale,
                            now=now, smtp=smtp)

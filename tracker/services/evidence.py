@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import EventKind, Via
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import Assignment, Evidence, Person
 from tracker.services.tasks import record_event
 
@@ -60,12 +61,15 @@ def check_upload(upload: Upload, limits: Limits) -> None:
     ext = extension_of(upload.filename)
     if ext not in limits.types:
         allowed = ", ".join(limits.types)
-        raise InvalidInput(f"file type .{ext or '?'} is not accepted; allowed: {allowed}")
+        raise InvalidInput(_(
+            "file type .{ext} is not accepted; allowed: {allowed}")
+            .format(ext=ext or '?', allowed=allowed))
     if not upload.data:
-        raise InvalidInput("the file is empty")
+        raise InvalidInput(_("the file is empty"))
     if len(upload.data) > limits.max_bytes:
-        raise InvalidInput(f"the file is {len(upload.data)} bytes; the limit is "
-                           f"{limits.max_bytes}")
+        raise InvalidInput(_(
+            "the file is {size} bytes; the limit is {max_bytes}")
+            .format(size=len(upload.data), max_bytes=limits.max_bytes))
 
 
 def store(*, session: Session, assignment: Assignment, person: Person, upload: Upload,
@@ -113,9 +117,9 @@ def path_of(evidence: Evidence, directory: Path) -> Path:
     """The stored file of a web upload. :raises NotFound: not a web upload, or the
     stored name leads outside the folder (never written so, but checked anyway)."""
     if not evidence.file_id.startswith(WEB_PREFIX):
-        raise NotFound(f"evidence {evidence.id} is kept in Telegram, not here")
+        raise NotFound(_("evidence {id} is kept in Telegram, not here").format(id=evidence.id))
     root = directory.resolve()
     path = (root / evidence.file_id[len(WEB_PREFIX):]).resolve()
     if root not in path.parents or not path.is_file():
-        raise NotFound(f"evidence {evidence.id} file not found")
+        raise NotFound(_("evidence {id} file not found").format(id=evidence.id))
     return path

@@ -24,6 +24,7 @@ from notifications.planning.directory import channels_of
 from tracker.core.directory_rows import person_info
 from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
 from tracker.core.models import (
     Assignment,
@@ -58,21 +59,29 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
     """
     assignment = get_assignment(session=session, assignment_id=assignment_id)
     if not can_act(session=session, person=actor, assignment=assignment):
-        raise PermissionDenied(f"{actor.name} may not act on assignment {assignment_id}")
+        raise PermissionDenied(_(
+            "{name} may not act on assignment {assignment_id}")
+            .format(name=actor.name, assignment_id=assignment_id))
     if assignment.status != AssignmentStatus.OPEN:
-        raise Conflict(f"assignment {assignment_id} is {assignment.status}")
+        raise Conflict(_(
+            "assignment {assignment_id} is {status}")
+            .format(assignment_id=assignment_id, status=assignment.status))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("an extension needs a reason")
+        raise InvalidInput(_("an extension needs a reason"))
     floor = max(d for d in (assignment.due_date, today) if d is not None)
     if new_due <= floor:
-        raise InvalidInput(f"new due date {new_due:%d.%m.%Y} must be after {floor:%d.%m.%Y}")
+        raise InvalidInput(_(
+            "new due date {new_due:%d.%m.%Y} must be after {floor:%d.%m.%Y}")
+            .format(new_due=new_due, floor=floor))
     waiting = session.exec(select(ExtensionRequest.id).where(
         ExtensionRequest.assignment_id == assignment_id,
         ExtensionRequest.status == ExtensionStatus.PENDING)).first()
     if waiting is not None:
-        raise RequestWaiting(f"extension request {waiting} for assignment {assignment_id} "
-                             "is still waiting for a decision")
+        raise RequestWaiting(_(
+            "extension request {waiting} for assignment {assignment_id} is still waiting for a "
+            "decision")
+            .format(waiting=waiting, assignment_id=assignment_id))
     request = ExtensionRequest(assignment_id=assignment_id, requested_by_id=actor.id,
                                new_due_date=new_due, reason=reason, created_at=now)
     if actor.role in (Role.LEAD, Role.ADMIN):
@@ -85,7 +94,9 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
         return request
     deciders = approvers(session=session, assignment=assignment, exclude=actor.id)
     if not deciders:
-        raise NobodyToDecide(f"nobody can approve an extension of assignment {assignment_id}")
+        raise NobodyToDecide(_(
+            "nobody can approve an extension of assignment {assignment_id}")
+            .format(assignment_id=assignment_id))
     session.add(request)
     session.flush()
     record_event(session=session, kind=EventKind.EXTENSION_REQUESTED, via=via, at=now,
@@ -109,7 +120,7 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
     """
     request = session.get(ExtensionRequest, request_id) if id_or_none(request_id) else None
     if request is None:
-        raise NotFound(f"extension request {request_id} not found")
+        raise NotFound(_("extension request {request_id} not found").format(request_id=request_id))
     assignment = get_assignment(session=session, assignment_id=request.assignment_id)
     if actor is not None:
         own = request.requested_by_id == actor.id and actor.role not in (Role.LEAD,
@@ -117,7 +128,9 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
         if actor.role not in _DECIDERS or own or not can_act(session=session, person=actor,
                                                              assignment=assignment):
             raise PermissionDenied(
-                f"{actor.name} may not decide extension request {request_id}")
+                _(
+                    "{name} may not decide extension request {request_id}")
+                    .format(name=actor.name, request_id=request_id))
     status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     won = session.exec(update(ExtensionRequest)
                        .where(ExtensionRequest.id == request_id,
@@ -127,8 +140,13 @@ def decide_extension(*, session: Session, request_id: int, actor: Person | None,
     session.refresh(request)
     if won.rowcount != 1:
         who = session.get(Person, request.decided_by_id) if request.decided_by_id else None
-        raise Conflict(f"extension request {request_id} was already {request.status}"
-                       + (f" by {who.name}" if who else ""))
+        if request.status == ExtensionStatus.APPROVED:
+            message = (_("extension request {request_id} was already approved by {name}") if who
+                       else _("extension request {request_id} was already approved"))
+        else:
+            message = (_("extension request {request_id} was already rejected by {name}") if who
+                       else _("extension request {request_id} was already rejected"))
+        raise Conflict(message.format(request_id=request_id, name=who.name if who else ""))
     old_due = assignment.due_date
     if approve:
         extend(session=session, assignment_id=assignment.id, new_due=request.new_due_date,

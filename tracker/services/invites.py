@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import Person, TelegramInvite
 
 
@@ -46,7 +47,9 @@ def create_invite(*, session: Session, person: Person, now: datetime, ttl_days: 
     :raises InvalidInput: the person is inactive.
     """
     if not person.active:
-        raise InvalidInput(f"{person.name} is inactive; activate them before inviting")
+        raise InvalidInput(_(
+            "{name} is inactive; activate them before inviting")
+            .format(name=person.name))
     code = secrets.token_urlsafe(16)
     session.add(TelegramInvite(person_id=person.id, code_hash=code_hash(code),
                                expires_at=now + timedelta(days=ttl_days), created_at=now))
@@ -63,23 +66,23 @@ def redeem_invite(*, session: Session, code: str, chat_id: int, now: datetime) -
     :raises NotFound: unknown code. :raises InviteUsed, InviteExpired: (`InvalidInput`s).
     """
     if not _CODE.match(code or ""):
-        raise NotFound("invite code not found")
+        raise NotFound(_("invite code not found"))
     invite = session.exec(
         select(TelegramInvite).where(TelegramInvite.code_hash == code_hash(code))).first()
     if invite is None:
-        raise NotFound("invite code not found")
+        raise NotFound(_("invite code not found"))
     if invite.used_at is not None:
-        raise InviteUsed("invite code was already used")
+        raise InviteUsed(_("invite code was already used"))
     expires = invite.expires_at
     if expires.tzinfo is None:  # SQLite returns naive UTC through some paths
         expires = expires.replace(tzinfo=now.tzinfo)
     if expires <= now:
-        raise InviteExpired("invite code has expired")
+        raise InviteExpired(_("invite code has expired"))
     burnt = session.exec(update(TelegramInvite)
                          .where(TelegramInvite.id == invite.id, TelegramInvite.used_at.is_(None))
                          .values(used_at=now))
     if burnt.rowcount != 1:
-        raise InviteUsed("invite code was already used")
+        raise InviteUsed(_("invite code was already used"))
     session.exec(update(Person).where(Person.telegram_chat_id == chat_id,
                                       Person.id != invite.person_id)
                  .values(telegram_chat_id=None))
@@ -99,5 +102,5 @@ def person_by_chat(*, session: Session, chat_id: int) -> Person:
     person = session.exec(select(Person).where(Person.telegram_chat_id == chat_id,
                                                Person.active.is_(True))).first()
     if person is None:
-        raise NotFound(f"Telegram chat {chat_id} is not linked to anyone")
+        raise NotFound(_("Telegram chat {chat_id} is not linked to anyone").format(chat_id=chat_id))
     return person

@@ -42,7 +42,7 @@ def parse_kind(word: str) -> tuple[OrgKind, str | None]:
     """
     key = fold(word)
     if not key:
-        raise InvalidInput("organisation kind is empty")
+        raise InvalidInput(_("organisation kind is empty"))
     kind = _KIND_WORDS.get(key)
     if kind is None:
         return OrgKind.OTHER, word.strip()
@@ -63,7 +63,7 @@ def add_organisation(
     """
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("organisation name is empty")
+        raise InvalidInput(_("organisation name is empty"))
     if isinstance(kind, str) and not isinstance(kind, OrgKind):
         kind, parsed_category = parse_kind(kind)
         category = category or parsed_category
@@ -75,7 +75,9 @@ def add_organisation(
     ).first()
     if existing:
         where = f" under {parent.name!r}" if parent else ""
-        raise InvalidInput(f"organisation {name!r} already exists{where} (id {existing.id})")
+        raise InvalidInput(_(
+            "organisation {name!r} already exists{where} (id {id})")
+            .format(name=name, where=where, id=existing.id))
     org = Organisation(
         name=name, name_key=fold(name), kind=kind, category=category, parent_id=parent_id
     )
@@ -90,19 +92,21 @@ def find_organisation(*, session: Session, ref: str | int) -> Organisation:
     :raises NotFound: nothing matches. :raises InvalidInput: the name is ambiguous.
     """
     if isinstance(ref, int) or looks_like_id(str(ref)):
-        org_id = parse_id(ref, what="organisation id")
+        org_id = parse_id(ref, what=_("organisation id"))
         org = session.get(Organisation, org_id)
         if org is None:
-            raise NotFound(f"organisation {org_id} not found")
+            raise NotFound(_("organisation {org_id} not found").format(org_id=org_id))
         return org
     if not str(ref).strip():
-        raise InvalidInput("organisation is empty: expected an id or a name")
+        raise InvalidInput(_("organisation is empty: expected an id or a name"))
     matches = session.exec(select(Organisation).where(Organisation.name_key == fold(ref))).all()
     if not matches:
-        raise NotFound(f"organisation {ref!r} not found")
+        raise NotFound(_("organisation {ref!r} not found").format(ref=ref))
     if len(matches) > 1:
         ids = ", ".join(str(o.id) for o in matches)
-        raise InvalidInput(f"organisation name {ref!r} is ambiguous (ids {ids}); use the id")
+        raise InvalidInput(_(
+            "organisation name {ref!r} is ambiguous (ids {ids}); use the id")
+            .format(ref=ref, ids=ids))
     return matches[0]
 
 
@@ -177,16 +181,22 @@ def import_organisations(
         line = line_of(row, number)
         name = (row.get("name") or "").strip()
         if not name:
-            raise InvalidInput(f"{source}, line {line}: empty name")
+            raise InvalidInput(_(
+                "{source}, line {line}: empty name")
+                .format(source=source, line=line))
         kind_word = (row.get("kind") or "").strip()
         if not kind_word:
-            raise InvalidInput(f"{source}, line {line}: empty kind for {name!r}")
+            raise InvalidInput(_(
+                "{source}, line {line}: empty kind for {name!r}")
+                .format(source=source, line=line, name=name))
         owner = default_parent
         if (row.get("parent") or "").strip():
             try:
                 owner = find_organisation(session=session, ref=row["parent"].strip())
             except (NotFound, InvalidInput) as exc:
-                raise InvalidInput(f"{source}, line {line}: parent: {exc}") from None
+                raise InvalidInput(_(
+                    "{source}, line {line}: parent: {exc}")
+                    .format(source=source, line=line, exc=exc)) from None
         parent_id = owner.id if owner else None
         same_name = select(Organisation.id).where(Organisation.name_key == fold(name))
         if owner is not None:
@@ -205,7 +215,9 @@ def import_organisations(
         try:
             add_organisation(session=session, name=name, kind=kind_word, parent=owner)
         except InvalidInput as exc:
-            raise InvalidInput(f"{source}, line {line}: {exc}") from None
+            raise InvalidInput(_(
+                "{source}, line {line}: {exc}")
+                .format(source=source, line=line, exc=exc)) from None
         result.created += 1
     return result
 

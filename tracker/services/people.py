@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.core.enums import ChannelPref, Role, parse_choice
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.ids import looks_like_id, parse_id
 from tracker.core.models import Organisation, Person
 from tracker.core.text import fold
@@ -39,19 +40,25 @@ def add_person(
     """
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("person name is empty")
+        raise InvalidInput(_("person name is empty"))
     email = (email or "").strip() or None
     if email and not _EMAIL.match(email):
-        raise InvalidInput(f"invalid email {email!r} for {name!r}")
+        raise InvalidInput(_("invalid email {email!r} for {name!r}").format(email=email, name=name))
     if email and session.exec(select(Person.id).where(Person.email == email)).first():
-        raise InvalidInput(f"email {email!r} already belongs to another person")
+        raise InvalidInput(_(
+            "email {email!r} already belongs to another person")
+            .format(email=email))
     if locale not in LOCALES:
-        raise InvalidInput(f"invalid locale {locale!r}: expected one of {', '.join(LOCALES)}")
+        raise InvalidInput(_(
+            "invalid locale {locale!r}: expected one of {LOCALES}")
+            .format(locale=locale, LOCALES=', '.join(LOCALES)))
     if timezone:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput(f"unknown time zone {timezone!r} for {name!r}") from None
+            raise InvalidInput(_(
+                "unknown time zone {timezone!r} for {name!r}")
+                .format(timezone=timezone, name=name)) from None
     person = Person(
         name=name,
         name_key=fold(name),
@@ -75,24 +82,26 @@ def find_person(*, session: Session, ref: str | int) -> Person:
     """
     ref_text = str(ref).strip()
     if not ref_text:
-        raise InvalidInput("person is empty: expected an id, an email or a name")
+        raise InvalidInput(_("person is empty: expected an id, an email or a name"))
     if looks_like_id(ref_text):
-        person_id = parse_id(ref_text, what="person id")
+        person_id = parse_id(ref_text, what=_("person id"))
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"person {person_id} not found")
+            raise NotFound(_("person {person_id} not found").format(person_id=person_id))
         return person
     if "@" in ref_text:
         person = session.exec(select(Person).where(Person.email == ref_text)).first()
         if person is None:
-            raise NotFound(f"person with email {ref_text!r} not found")
+            raise NotFound(_("person with email {ref_text!r} not found").format(ref_text=ref_text))
         return person
     matches = session.exec(select(Person).where(Person.name_key == fold(ref_text))).all()
     if not matches:
-        raise NotFound(f"person {ref_text!r} not found")
+        raise NotFound(_("person {ref_text!r} not found").format(ref_text=ref_text))
     if len(matches) > 1:
         ids = ", ".join(str(p.id) for p in matches)
-        raise InvalidInput(f"person name {ref_text!r} is ambiguous (ids {ids}); use the id")
+        raise InvalidInput(_(
+            "person name {ref_text!r} is ambiguous (ids {ids}); use the id")
+            .format(ref_text=ref_text, ids=ids))
     return matches[0]
 
 
@@ -102,8 +111,10 @@ def _chat_id(value: str, where: str) -> int | None:
         return None
     digits = value.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 18 or int(digits) == 0:
-        raise InvalidInput(f"{where}: telegram_chat_id {value!r} is not a Telegram chat id "
-                           "(expected a whole number such as 123456789)")
+        raise InvalidInput(_(
+            "{where}: telegram_chat_id {value!r} is not a Telegram chat id (expected a whole "
+            "number such as 123456789)")
+            .format(where=where, value=value))
     return int(value)
 
 
@@ -121,7 +132,7 @@ def import_people(
     seen: dict[tuple, int] = {}
     for number, row in enumerate(rows, start=2):
         line = line_of(row, number)
-        where = f"{source}, line {line}"
+        where = _("{source}, line {line}").format(source=source, line=line)
         try:
             org = find_organisation(session=session, ref=(row.get("organisation") or "").strip())
         except (NotFound, InvalidInput) as exc:
@@ -131,7 +142,9 @@ def import_people(
         role = (row.get("role") or "").strip()
         if not role:
             allowed = ", ".join(m.value for m in Role)
-            raise InvalidInput(f"{where}: empty role for {name!r}: expected one of {allowed}")
+            raise InvalidInput(_(
+                "{where}: empty role for {name!r}: expected one of {allowed}")
+                .format(where=where, name=name, allowed=allowed))
         key = ("email", email.lower()) if email else ("name", fold(name), org.id)
         if key in seen:
             result.skip(line, same_as=seen[key])

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import Role
 from tracker.core.errors import PermissionDenied
+from tracker.core.i18n import _
 from tracker.core.models import Assignment, Person
 from tracker.services.orgs import subtree_ids
 
@@ -30,7 +31,9 @@ def can_act(*, session: Session, person: Person, assignment: Assignment) -> bool
 def require_can_act(*, session: Session, person: Person, assignment: Assignment) -> None:
     """:raises PermissionDenied: naming the person and the assignment."""
     if not can_act(session=session, person=person, assignment=assignment):
-        raise PermissionDenied(f"{person.name} may not act on assignment {assignment.id}")
+        raise PermissionDenied(_(
+            "{name} may not act on assignment {id}")
+            .format(name=person.name, id=assignment.id))
 
 
 def scope_ids(*, session: Session, person: Person) -> list[int] | None:

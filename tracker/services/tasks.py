@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from notifications import outbox
 from tracker.core.enums import AssignmentStatus, EventKind, Level, Via
 from tracker.core.errors import Conflict, InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
 from tracker.core.models import (
     Assignment,
@@ -76,9 +77,9 @@ def add_task(
     """
     text = " ".join(text.split())
     if not text:
-        raise InvalidInput("task text is empty")
+        raise InvalidInput(_("task text is empty"))
     if not organisations:
-        raise InvalidInput("a task needs at least one organisation")
+        raise InvalidInput(_("a task needs at least one organisation"))
     task = Task(
         document_id=document.id if document else None,
         label=label,
@@ -231,7 +232,9 @@ def get_assignment(*, session: Session, assignment_id: int) -> Assignment:
     """:raises NotFound: no assignment with that id (also for ids no row can have)."""
     assignment = session.get(Assignment, assignment_id) if id_or_none(assignment_id) else None
     if assignment is None:
-        raise NotFound(f"assignment {assignment_id} not found")
+        raise NotFound(_(
+            "assignment {assignment_id} not found")
+            .format(assignment_id=assignment_id))
     return assignment
 
 
@@ -327,12 +330,16 @@ def reopen(
     assignment = get_assignment(session=session, assignment_id=assignment_id)
     previous = assignment.status
     if previous == AssignmentStatus.OPEN:
-        raise Conflict(f"assignment {assignment_id} is already open")
+        raise Conflict(_(
+            "assignment {assignment_id} is already open")
+            .format(assignment_id=assignment_id))
     if not _transition(
         session, assignment_id, previous, status=AssignmentStatus.OPEN, completed_at=None,
         completed_by_id=None, completed_via=None, completion_comment=None, next_check_at=now,
     ):
-        raise Conflict(f"assignment {assignment_id} changed meanwhile; try again")
+        raise Conflict(_(
+            "assignment {assignment_id} changed meanwhile; try again")
+            .format(assignment_id=assignment_id))
     session.refresh(assignment)
     record_event(session=session, kind=EventKind.REOPENED, via=via, at=now,
                  assignment_id=assignment_id, task_id=assignment.task_id,
@@ -381,18 +388,22 @@ def extend(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("an extension needs a reason")
+        raise InvalidInput(_("an extension needs a reason"))
     assignment = get_assignment(session=session, assignment_id=assignment_id)
     if assignment.status != AssignmentStatus.OPEN:
         raise Conflict(_not_open(session, assignment))
     old = assignment.due_date
     if old is not None and new_due <= old:
         raise InvalidInput(
-            f"new due date {new_due.isoformat()} is not after the current {old.isoformat()}"
+            _(
+                "new due date {new_due} is not after the current {old_due}")
+                .format(new_due=new_due.isoformat(), old_due=old.isoformat())
         )
     if not _transition(session, assignment_id, AssignmentStatus.OPEN, due_date=new_due,
                        extensions=Assignment.extensions + 1, next_check_at=now):
-        raise Conflict(f"assignment {assignment_id} changed meanwhile; try again")
+        raise Conflict(_(
+            "assignment {assignment_id} changed meanwhile; try again")
+            .format(assignment_id=assignment_id))
     session.refresh(assignment)
     cancel_pending_notifications(session=session, assignment_id=assignment_id)
     record_event(session=session, kind=EventKind.EXTENDED, via=via, at=now,
@@ -448,7 +459,9 @@ def list_assignments(
             query = query.where(Assignment.status == AssignmentStatus(status))
         except ValueError:
             raise InvalidInput(
-                f"invalid status {status!r}: expected open, done, overdue or cancelled"
+                _(
+                    "invalid status {status!r}: expected open, done, overdue or cancelled")
+                    .format(status=status)
             ) from None
     if organisation_ids is not None:
         query = query.where(Assignment.organisation_id.in_(organisation_ids))

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind, TokenAction, Via
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tracker.core.i18n import _
 from tracker.core.models import ActionToken, Assignment, ExtensionRequest, Person
 from tracker.services import evidence as evidence_files
 from tracker.services import extensions, tasks, web_tokens
@@ -39,7 +40,9 @@ class Resolved:
 def check_text(text: str | None) -> None:
     """:raises InvalidInput: longer than `MAX_COMMENT` characters."""
     if text is not None and len(text) > MAX_COMMENT:
-        raise InvalidInput(f"the text is {len(text)} characters; the limit is {MAX_COMMENT}")
+        raise InvalidInput(_(
+            "the text is {count} characters; the limit is {MAX_COMMENT}")
+            .format(count=len(text), MAX_COMMENT=MAX_COMMENT))
 
 
 def resolve(*, session: Session, token: str, now: datetime) -> Resolved:
@@ -55,9 +58,11 @@ def resolve(*, session: Session, token: str, now: datetime) -> Resolved:
     assignment_id = row.assignment_id or (request.assignment_id if request else None)
     assignment = session.get(Assignment, assignment_id) if assignment_id else None
     if person is None or assignment is None:
-        raise NotFound("link not found")
+        raise NotFound(_("link not found"))
     if not can_act(session=session, person=person, assignment=assignment):
-        raise PermissionDenied(f"{person.name} may not act on assignment {assignment.id}")
+        raise PermissionDenied(_(
+            "{name} may not act on assignment {id}")
+            .format(name=person.name, id=assignment.id))
     return Resolved(row, person, assignment, request)
 
 
@@ -92,7 +97,9 @@ def request_extension(*, session: Session, token: str, now: datetime, today: dat
     found = resolve(session=session, token=token, now=now)
     web_tokens.require_action(found.token, TokenAction.EXTEND)
     if found.assignment.status != AssignmentStatus.OPEN:
-        raise Conflict(f"assignment {found.assignment.id} is {found.assignment.status}")
+        raise Conflict(_(
+            "assignment {id} is {status}")
+            .format(id=found.assignment.id, status=found.assignment.status))
     web_tokens.burn(session=session, row=found.token, now=now)
     request = extensions.request_extension(
         session=session, assignment_id=found.assignment.id, actor=found.person,
@@ -105,7 +112,7 @@ def decide(*, session: Session, token: str, now: datetime) -> tuple[Resolved, Ex
     found = resolve(session=session, token=token, now=now)
     web_tokens.require_action(found.token, *DECISIONS)
     if found.request is None:
-        raise NotFound("link not found")
+        raise NotFound(_("link not found"))
     web_tokens.burn(session=session, row=found.token, now=now)
     request = extensions.decide_extension(
         session=session, request_id=found.request.id, actor=found.person,

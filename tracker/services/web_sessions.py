@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from tracker.core.enums import TokenAction
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import Person, WebSession
 from tracker.services import web_tokens
 
@@ -29,7 +30,7 @@ def create_sign_in(*, session: Session, person: Person, now: datetime,
                    ttl: timedelta) -> str:
     """A one-time sign-in token for `person`. :raises InvalidInput: inactive person."""
     if not person.active:
-        raise InvalidInput(f"{person.name} is inactive; activate them first")
+        raise InvalidInput(_("{name} is inactive; activate them first").format(name=person.name))
     return web_tokens.create_token(
         session=session, spec=web_tokens.TokenSpec(person.id, TokenAction.SIGN_IN),
         now=now, ttl=ttl)
@@ -45,7 +46,7 @@ def redeem_sign_in(*, session: Session, token: str, now: datetime,
     web_tokens.require_action(row, TokenAction.SIGN_IN)
     person = session.get(Person, row.person_id)
     if person is None or not person.active:
-        raise NotFound("link not found")
+        raise NotFound(_("link not found"))
     web_tokens.burn(session=session, row=row, now=now)
     return person, open_session(session=session, person=person, now=now, days=days)
 

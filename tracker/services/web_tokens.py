@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from tracker.core.enums import TokenAction
 from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import ActionToken
 
 TOKEN_LENGTH = 43
@@ -83,19 +84,20 @@ def look_up(*, session: Session, token: str, now: datetime) -> ActionToken:
     :raises TokenUsed, TokenExpired: (`InvalidInput`s).
     """
     if not well_formed(token):
-        raise TokenMalformed(f"a link token is {TOKEN_LENGTH} characters of A-Z, a-z, 0-9, - "
-                             f"and _; got {len(token or '')}")
+        raise TokenMalformed(_(
+            "a link token is {TOKEN_LENGTH} characters of A-Z, a-z, 0-9, - and _; got {count}")
+            .format(TOKEN_LENGTH=TOKEN_LENGTH, count=len(token or '')))
     row = session.exec(select(ActionToken).where(ActionToken.token_hash == token_hash(token))
                        ).first()
     if row is None:
-        raise NotFound("link not found")
+        raise NotFound(_("link not found"))
     if row.used_at is not None:
-        raise TokenUsed("the link was already used")
+        raise TokenUsed(_("the link was already used"))
     expires = row.expires_at
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=now.tzinfo)
     if expires <= now:
-        raise TokenExpired("the link has expired")
+        raise TokenExpired(_("the link has expired"))
     return row
 
 
@@ -105,7 +107,7 @@ def burn(*, session: Session, row: ActionToken, now: datetime) -> None:
                           .where(ActionToken.id == row.id, ActionToken.used_at.is_(None))
                           .values(used_at=now))
     if result.rowcount != 1:
-        raise TokenUsed("the link was already used")
+        raise TokenUsed(_("the link was already used"))
     row.used_at = now
 
 
@@ -140,7 +142,7 @@ def find_live(*, session: Session, token: str) -> ActionToken | None:
 
 def require_action(row: ActionToken, *actions: TokenAction) -> None:
     if row.action not in {str(a) for a in actions}:
-        raise NotFound("link not found")
+        raise NotFound(_("link not found"))
 
 
 def purge(*, session: Session, before: datetime) -> int:
