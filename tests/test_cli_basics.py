@@ -150,7 +150,8 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
         (("tasks", "add", "X", "--org", "Атлантида"),
          "Ошибка: организация 'Атлантида' не найдена\n"),
         (("tasks", "add", "X", "--org", "Город Азов", "--level", "federal"),
-         "Ошибка: invalid level 'federal': expected one of regional, municipal, school\n"),
+         "Ошибка: неверное значение (уровень) 'federal': допустимо одно из: regional, "
+         "municipal, school\n"),
         (("tasks", "list", "--status", "late"),
          "Ошибка: неверное состояние 'late': ожидается open, done, overdue или cancelled\n"),
         (("people", "add", "X", "--org", "Город Азов", "--email", "not-an-email"),
@@ -158,7 +159,8 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
         (("people", "add", "X", "--org", "Город Азов", "--timezone", "Mars/Base"),
          "Ошибка: неизвестный часовой пояс 'Mars/Base' у 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--role", "boss"),
-         "Ошибка: invalid role 'boss': expected one of officer, coordinator, lead, admin\n"),
+         "Ошибка: неверное значение (роль) 'boss': допустимо одно из: officer, "
+         "coordinator, lead, admin\n"),
         (("org", "import", str(tmp_path / "missing.csv")),
          f"Ошибка: файл не найден: {tmp_path / 'missing.csv'}\n"),
         (("org", "import", str(bad_csv)),

@@ -209,8 +209,8 @@ def _csv_cases(tmp_path):
     yield ["people", "import", three], {}, 1, f"Ошибка: {three}, строка 3: не указана роль для " \
         "'Сидоров С.С.': ожидается одна из: officer, coordinator, lead, admin"
     four = csv_file("boss.csv", people_head + "\nПетров П.П.;p@example.ru;;Город Азов;boss\n")
-    yield ["people", "import", four], {}, 1, f"Ошибка: {four}, строка 3: invalid role 'boss': " \
-        "expected one of officer, coordinator, lead, admin"
+    yield ["people", "import", four], {}, 1, f"Ошибка: {four}, строка 3: неверное значение " \
+        "(роль) 'boss': допустимо одно из: officer, coordinator, lead, admin"
     five = csv_file("chat.csv", people_head + "Петров П.П.;p@example.ru;١٢٣;Город Азов;officer\n")
     yield ["people", "import", five], {}, 1, f"Ошибка: {five}, строка 2: telegram_chat_id '١٢٣' " \
         "не является номером чата Telegram (ожидается целое число, например 123456789)"

@@ -28,7 +28,7 @@ def list_(
     from tracker.core.enums import ExtensionStatus, parse_choice
     from tracker.services.extensions import list_requests
 
-    wanted = None if status == "all" else parse_choice(ExtensionStatus, status, "status")
+    wanted = None if status == "all" else parse_choice(ExtensionStatus, status, N_("status"))
     context = app_context(ctx)
     with context.db.reading() as session:
         rows = [{"id": r.id, "assignment_id": a.id, "task": t.text, "organisation": o.name,

@@ -104,7 +104,7 @@ def list_(
             root = find_organisation(session=session, ref=org)
             ids = subtree_ids(session=session, root_id=root.id)
         rows = list_people(session=session, organisation_ids=ids,
-                           role=parse_choice(Role, role, "role") if role is not None else None)
+                           role=parse_choice(Role, role, N_("role")) if role is not None else None)
     if as_json:
         print_json([
             {"id": p.id, "name": p.name, "email": p.email, "telegram_chat_id": p.telegram_chat_id,

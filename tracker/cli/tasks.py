@@ -79,7 +79,7 @@ def add(
         owner = find_person(session=session, ref=person) if person is not None else None
         task, assignments = add_task(
             session=session, text=text, organisations=orgs, due=due_date, person=owner,
-            level=parse_choice(Level, level, "level"), label=label, now=context.now(),
+            level=parse_choice(Level, level, N_("level")), label=label, now=context.now(),
         )
     ids = ", ".join(str(a.id) for a in assignments)
     typer.echo(_("Added task {id} with {n} assignment(s): {ids}").format(

@@ -3,18 +3,21 @@
 from enum import StrEnum
 
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import _
 
 
 def parse_choice(enum: type[StrEnum], value, what: str):
     """The member of `enum` a person typed (case and spaces ignored).
 
+    `what` is an `N_()`-marked English word ("role"), translated in the message.
     :raises InvalidInput: naming `what` and the allowed values.
     """
     try:
         return enum(str(value).strip().lower())
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
-        raise InvalidInput(f"invalid {what} {value!r}: expected one of {allowed}") from None
+        raise InvalidInput(_("invalid {what} {value!r}: expected one of {allowed}").format(
+            what=_(what), value=str(value), allowed=allowed)) from None
 
 
 class OrgKind(StrEnum):

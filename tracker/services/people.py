@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.core.enums import ChannelPref, Role, parse_choice
 from tracker.core.errors import InvalidInput, NotFound
-from tracker.core.i18n import _
+from tracker.core.i18n import N_, _
 from tracker.core.ids import looks_like_id, parse_id
 from tracker.core.models import Organisation, Person
 from tracker.core.text import fold
@@ -65,10 +65,10 @@ def add_person(
         email=email,
         telegram_chat_id=telegram_chat_id,
         organisation_id=organisation.id,
-        role=parse_choice(Role, role, "role"),
+        role=parse_choice(Role, role, N_("role")),
         locale=locale,
         timezone=timezone or None,
-        channels=parse_choice(ChannelPref, channels, "channels"),
+        channels=parse_choice(ChannelPref, channels, N_("channels")),
     )
     session.add(person)
     session.flush()
