@@ -16,11 +16,10 @@ from sqlmodel import Session
 
 from notifications.planning.directory import AssignmentInfo
 from tracker.core.db import moment_reader
-from tracker.core.directory_rows import person_info
 from tracker.core.enums import AssignmentStatus
 from tracker.core.models import Assignment, live_assignments
 
-__all__ = ["due_batches", "person_info"]  # person_info: tracker.core.directory_rows
+__all__ = ["due_batches"]
 
 
 def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[AssignmentInfo]]:
