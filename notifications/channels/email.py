@@ -43,6 +43,8 @@ from notifications.content.ics import build_calendar
 from notifications.content.render import render_email
 from notifications.message import ChannelKind, Message, MessageKind
 from tracker.core import text as i18n
+from tracker.core.i18n import _
+from tracker.core.reasons import os_reason
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP
@@ -81,7 +83,8 @@ def build_email(message: Message, settings: EmailSettings, *,
     """
     recipient = message.recipient
     if not recipient.email:
-        raise ValueError(f"{recipient.name or 'the recipient'} has no email address")
+        raise ValueError(_("{name} has no email address").format(name=recipient.name)
+                         if recipient.name else _("the recipient has no email address"))
     stamp = _planned_at(message, now)
     domain = getattr(settings, "message_domain", "") or message_domain(settings.sender)
     rendered = render_email(message)
@@ -110,7 +113,8 @@ def build_email(message: Message, settings: EmailSettings, *,
             attachments.append(mime.Part("text/calendar", ics, filename=name,
                                          params=(("method", "PUBLISH"), ("charset", "utf-8"))))
     for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition(";")[0].strip().partition("/")
+        maintype, _slash, subtype = attachment.content_type.partition(";")[0].strip().partition(
+            "/")
         attachments.append(mime.Part(f"{maintype or 'application'}/{subtype or 'octet-stream'}",
                                      attachment.data, filename=attachment.filename))
     # Written once, as bytes (notifications.content.mime); the boundaries come from the outbox key,
@@ -147,8 +151,8 @@ def _address(name: str, addr: str) -> str:
     try:
         checked = Address(display_name=display, addr_spec=addr.strip())
         return mime.address(display, checked.addr_spec)
-    except (ValueError, IndexError, email_errors.HeaderParseError) as exc:
-        raise ValueError(f"invalid email address {addr!r}: {exc}") from None
+    except (ValueError, IndexError, email_errors.HeaderParseError):
+        raise ValueError(_("invalid email address {address!r}").format(address=addr)) from None
 
 
 class _Connection:
@@ -209,12 +213,13 @@ class EmailChannel:
         if self._config_error is not None:
             raise self._config_error
         if not self.settings.host:
-            raise self._fail_config("no SMTP server configured: set smtp.host")
+            raise self._fail_config(_("no SMTP server configured: set smtp.host"))
         try:
             email = build_email(message, self.settings)
         except ValueError as exc:
             raise ChannelError(
-                f"cannot email {message.recipient.name}: {exc}", permanent=True
+                _("cannot email {name}: {reason}").format(name=message.recipient.name,
+                                                          reason=exc), permanent=True
             ) from None
         loop = asyncio.get_running_loop()
         if self._deadline is None:
@@ -229,8 +234,9 @@ class EmailChannel:
                     idle.put_nowait(connection)
         except TimeoutError:
             raise ChannelError(
-                f"email batch timeout of {self.settings.batch_timeout:g} s reached "
-                f"sending via {self.server}"
+                _("the email pass took longer than smtp.batch_timeout ({seconds:g} s) "
+                  "sending via {server}").format(seconds=self.settings.batch_timeout,
+                                                 server=self.server)
             ) from None
 
     async def aclose(self) -> None:
@@ -249,7 +255,7 @@ class EmailChannel:
         if self._idle is None:
             # Created lazily: a queue belongs to the loop that first waits on it.
             self._idle = asyncio.LifoQueue()
-            for _ in range(self.settings.pool_size):
+            for _slot in range(self.settings.pool_size):
                 self._idle.put_nowait(_Connection())
         return self._idle
 
@@ -260,7 +266,7 @@ class EmailChannel:
             try:
                 if not connection.is_open:
                     await self._connect(connection)
-                _, reply = await connection.client.sendmail(
+                _refused, reply = await connection.client.sendmail(
                     self.settings.sender, [to], email.as_bytes()
                 )
             except SMTPServerDisconnected as exc:
@@ -291,7 +297,8 @@ class EmailChannel:
         s = self.settings
         if s.user and self._password is None:
             raise self._fail_config(
-                f"smtp.user is {s.user!r} but no password is set (TRACKER_SMTP__PASSWORD)"
+                _("smtp.user is {user!r} but no password is set (TRACKER_SMTP__PASSWORD)")
+                .format(user=s.user)
             )
         client = SMTP(
             hostname=s.host,
@@ -310,8 +317,10 @@ class EmailChannel:
                 await client.ehlo()
             if not client.supports_extension("auth"):
                 raise self._fail_config(
-                    f"SMTP server {self.server} does not offer AUTH for user {s.user}"
-                    + (" without TLS; set smtp.tls" if s.tls == "none" else "")
+                    (_("SMTP server {server} does not offer AUTH for user {user} without "
+                       "TLS; set smtp.tls") if s.tls == "none" else
+                     _("SMTP server {server} does not offer AUTH for user {user}"))
+                    .format(server=self.server, user=s.user)
                 )
             # One login per connection; aiosmtplib tries each advertised mechanism in
             # turn, because some servers advertise mechanisms they do not support.
@@ -326,7 +335,10 @@ class EmailChannel:
                 try:
                     context.load_verify_locations(cafile=str(path))
                 except (OSError, ssl.SSLError) as exc:
-                    raise self._fail_config(f"cannot load smtp.ca_file {path}: {exc}") from None
+                    reason = (os_reason(exc) if isinstance(exc, OSError) and exc.errno
+                              else _("not a PEM file of certificates"))
+                    raise self._fail_config(_("cannot load smtp.ca_file {path}: {reason}").format(
+                        path=path, reason=reason)) from None
             if not self.settings.validate_certs:
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
@@ -354,13 +366,15 @@ class EmailChannel:
             return exc
         if isinstance(exc, smtp.SMTPAuthenticationError):
             return self._fail_config(
-                f"SMTP authentication failed for user {s.user} at {where}: {_reply(exc)}",
+                _("SMTP authentication failed for user {user} at {server}: {reply}").format(
+                    user=s.user, server=where, reply=_reply(exc)),
                 "smtp.user and TRACKER_SMTP__PASSWORD", _reply(exc))
         if isinstance(exc, smtp.SMTPHeloError):
             return self._helo_refused(_reply(exc))
         if isinstance(exc, smtp.SMTPSenderRefused) and exc.code >= 500:
             return self._fail_config(
-                f"SMTP server {where} refused sender {s.sender}: {_reply(exc)}",
+                _("SMTP server {server} refused sender {sender}: {reply}").format(
+                    server=where, sender=s.sender, reply=_reply(exc)),
                 "smtp.sender", _reply(exc))
         if isinstance(exc, smtp.SMTPRecipientsRefused) and exc.recipients:
             exc = exc.recipients[0]
@@ -369,46 +383,61 @@ class EmailChannel:
                 return delayed
             if exc.code >= 500:
                 return ChannelError(
-                    f"{where} refused recipient {to}: {_reply(exc)}", permanent=True,
+                    _("{server} refused recipient {to}: {reply}").format(
+                        server=where, to=to, reply=_reply(exc)), permanent=True,
                     reply=_reply(exc),
                 )
-            return ChannelError(f"{where} deferred recipient {to}: {_reply(exc)}")
+            return ChannelError(_("{server} deferred recipient {to}: {reply}").format(
+                server=where, to=to, reply=_reply(exc)))
         if isinstance(exc, smtp.SMTPNotSupported) or (
                 type(exc) is smtp.SMTPException and "STARTTLS" in str(exc)):
             setting = "smtp.tls" if "TLS" in str(exc) else "smtp.user and smtp.tls"
-            return self._fail_config(f"SMTP server {where}: {exc}", setting)
+            return self._fail_config(_("SMTP server {server} does not support what the settings "
+                                       "ask: {reply}").format(server=where, reply=exc), setting)
         if (cert := _in_chain(exc, ssl.SSLCertVerificationError)) is not None:
             return self._fail_config(
-                f"TLS certificate of {where} not trusted ({cert.verify_message}); "
-                "check smtp.host, or set smtp.ca_file for a private CA", "smtp.ca_file"
+                _("TLS certificate of {server} not trusted ({reason}); check smtp.host, or set "
+                  "smtp.ca_file for a private CA").format(server=where,
+                                                          reason=cert.verify_message),
+                "smtp.ca_file"
             )
         if _in_chain(exc, ssl.SSLError) is not None:
             return self._fail_config(
-                f"TLS with SMTP server {where} failed (smtp.tls = {s.tls!r}): {exc}", "smtp.tls")
+                _("TLS with SMTP server {server} failed (smtp.tls = {tls!r}): {reason}").format(
+                    server=where, tls=s.tls, reason=exc), "smtp.tls")
         if isinstance(exc, smtp.SMTPConnectError | ConnectionRefusedError | socket.gaierror):
-            return self._fail_config(f"cannot connect to SMTP server {where}: {exc}",
+            return self._fail_config(_("cannot connect to SMTP server {server}: {reason}").format(
+                server=where, reason=_network_reason(exc)),
                                      "smtp.host and smtp.port")
         if isinstance(exc, smtp.SMTPResponseException):
             if 400 <= exc.code < 500:
-                return ChannelError(f"{where} deferred the message to {to}: {_reply(exc)}")
+                return ChannelError(_("{server} deferred the message to {to}: {reply}").format(
+                    server=where, to=to, reply=_reply(exc)))
             if isinstance(exc, smtp.SMTPDataError):
                 return ChannelError(
-                    f"{where} rejected the message to {to}: {_reply(exc)}", permanent=True
+                    _("{server} rejected the message to {to}: {reply}").format(
+                        server=where, to=to, reply=_reply(exc)), permanent=True
                 )
-            return self._fail_config(f"SMTP server {where} refused the session: {_reply(exc)}")
+            return self._fail_config(_("SMTP server {server} refused the session: {reply}")
+                                     .format(server=where, reply=_reply(exc)))
         if isinstance(exc, smtp.SMTPTimeoutError | TimeoutError):
-            return ChannelError(f"SMTP server {where} timed out: {exc}")
+            return ChannelError(_("SMTP server {server} timed out: {reason}").format(
+                server=where, reason=_network_reason(exc)))
         if isinstance(exc, smtp.SMTPException | OSError):
-            return ChannelError(f"cannot reach SMTP server {where}: {exc}")
+            return ChannelError(_("cannot reach SMTP server {server}: {reason}").format(
+                server=where, reason=_network_reason(exc)))
         if isinstance(exc, ValueError):  # aiosmtplib refuses CR/LF in addresses
-            return ChannelError(f"cannot email {to}: {exc}", permanent=True)
-        return ChannelError(f"unexpected error sending via {where}: {exc!r}")
+            return ChannelError(_("cannot email {name}: {reason}").format(name=to, reason=exc),
+                                permanent=True)
+        return ChannelError(_("unexpected error sending via {server}: {reason}").format(
+            server=where, reason=repr(exc)))
 
     def _helo_refused(self, reply: str) -> ChannelError:
         name = self.settings.local_hostname or default_local_hostname()
         return self._fail_config(
-            f"SMTP server {self.server} refused the greeting name {name!r} (it wants this "
-            f"machine's fully qualified domain name): {reply}",
+            _("SMTP server {server} refused the greeting name {name!r} (it wants this "
+              "machine's fully qualified domain name): {reply}").format(
+                server=self.server, name=name, reply=reply),
             "smtp.local_hostname", reply)
 
     def _delayed_refusal(self, reply: str) -> ChannelError | None:
@@ -419,15 +448,18 @@ class EmailChannel:
             return self._helo_refused(reply)
         if "sender address rejected" in text:
             return self._fail_config(
-                f"SMTP server {self.server} refused sender {self.settings.sender}: {reply}",
+                _("SMTP server {server} refused sender {sender}: {reply}").format(
+                    server=self.server, sender=self.settings.sender, reply=reply),
                 "smtp.sender", reply)
         if "relay access denied" in text or "authentication required" in text:
             return self._fail_config(
-                f"SMTP server {self.server} does not relay for this client: {reply}",
+                _("SMTP server {server} does not relay for this client: {reply}").format(
+                    server=self.server, reply=reply),
                 "smtp.user and TRACKER_SMTP__PASSWORD", reply)
         if "client host rejected" in text:
             return self._fail_config(
-                f"SMTP server {self.server} refused this client: {reply}",
+                _("SMTP server {server} refused this client: {reply}").format(
+                    server=self.server, reply=reply),
                 "smtp.host", reply)
         return None
 
@@ -461,6 +493,16 @@ def _session_survives(exc: BaseException) -> bool:
     from aiosmtplib import SMTPDataError, SMTPRecipientRefused, SMTPRecipientsRefused
 
     return isinstance(exc, SMTPRecipientsRefused | SMTPRecipientRefused | SMTPDataError)
+
+
+def _network_reason(exc: BaseException) -> str:
+    """Why a connection failed, in the reader's words where the errno says it (aiosmtplib
+    wraps the socket's error; an unknown host name is a `socket.gaierror`)."""
+    if (unknown := _in_chain(exc, socket.gaierror)) is not None:
+        return _("unknown host name ({reason})").format(reason=unknown.strerror or unknown)
+    if (cause := _in_chain(exc, OSError)) is not None and isinstance(cause.errno, int):
+        return os_reason(cause)
+    return str(exc) or type(exc).__name__
 
 
 def _reply(exc: Any) -> str:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from notifications.channels.base import ChannelError
 from notifications.message import ChannelKind, Message
+from tracker.core.i18n import _
+from tracker.core.reasons import os_reason
 
 if TYPE_CHECKING:
     from tracker.core.config import EmailSettings
@@ -61,7 +63,8 @@ class FileChannel:
         except ValueError as exc:  # no usable address
             raise ChannelError(str(exc), permanent=True) from None
         except OSError as exc:
-            raise ChannelError(f"cannot write to {self.directory}: {exc.strerror or exc}",
+            raise ChannelError(_("cannot write to {path}: {reason}").format(
+                                   path=exc.filename or self.directory, reason=os_reason(exc)),
                                configuration=True) from None
 
     def _write_email(self, message: Message) -> str:
@@ -81,7 +84,9 @@ class FileChannel:
         from notifications.content.telegram_render import render_telegram
 
         if message.recipient.telegram_chat_id is None:
-            raise ValueError(f"{message.recipient.name} has no Telegram chat")
+            raise ValueError(_("{name} has no Telegram chat").format(
+                name=message.recipient.name) if message.recipient.name else
+                _("the recipient has no Telegram chat"))
         rendered = render_telegram(message)
         keyboard = rendered.reply_markup.inline_keyboard if rendered.reply_markup else ()
         line = json.dumps({

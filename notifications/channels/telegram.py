@@ -43,6 +43,7 @@ from notifications.channels.base import ChannelError, ChatGone, ChatMoved
 from notifications.channels.ratelimit import RateLimiter
 from notifications.content.telegram_render import render_telegram
 from notifications.message import ChannelKind, Message
+from tracker.core.i18n import _
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -147,8 +148,9 @@ class TelegramChannel:
             raise self._config_error
         chat_id = message.recipient.telegram_chat_id
         if chat_id is None:
-            raise ChannelError(f"{message.recipient.name or 'the recipient'} has no Telegram "
-                               "chat", permanent=True)
+            raise ChannelError(_("{name} has no Telegram chat").format(
+                name=message.recipient.name) if message.recipient.name else
+                _("the recipient has no Telegram chat"), permanent=True)
         rendered = render_telegram(message)
         no_preview = LinkPreviewOptions(is_disabled=True)  # links in task texts stay links
         try:
@@ -207,7 +209,7 @@ class TelegramChannel:
         from telegram.request import HTTPXRequest
 
         if not self._token:
-            raise self._fail_config("no Telegram token: set TRACKER_TELEGRAM__TOKEN")
+            raise self._fail_config(_("no Telegram token: set TRACKER_TELEGRAM__TOKEN"))
         t = self.timeout
         request = HTTPXRequest(connection_pool_size=8, read_timeout=t, write_timeout=t,
                                connect_timeout=t, pool_timeout=t,
@@ -232,20 +234,27 @@ class TelegramChannel:
             with warnings.catch_warnings():  # PTB 22 warns that int becomes timedelta
                 warnings.simplefilter("ignore")
                 seconds = retry_seconds(exc.retry_after)
-            return ChannelError(f"Telegram flood control: retry after {seconds:g} s",
+            return ChannelError(_("Telegram flood control: retry after {seconds:g} s").format(
+                                    seconds=seconds),
                                 retry_after=seconds)
         if isinstance(exc, error.ChatMigrated):
-            return ChatMoved(f"Telegram chat {chat_id} migrated to {exc.new_chat_id}",
+            return ChatMoved(_("Telegram chat {chat_id} migrated to {new_chat_id}").format(
+                                 chat_id=chat_id, new_chat_id=exc.new_chat_id),
                              new_chat_id=exc.new_chat_id)
         if isinstance(exc, error.InvalidToken):
-            return self._fail_config(f"Telegram refused the bot token: {text}",
+            return self._fail_config(_("Telegram refused the bot token: {reply}").format(
+                                         reply=text),
                                      "TRACKER_TELEGRAM__TOKEN")
         gone = any(phrase in text.lower() for phrase in _GONE)
         if isinstance(exc, error.Forbidden) or (isinstance(exc, error.BadRequest) and gone):
-            return ChatGone(f"Telegram chat {chat_id} unreachable: {text}")
+            return ChatGone(_("Telegram chat {chat_id} unreachable: {reply}").format(
+                chat_id=chat_id, reply=text))
         if isinstance(exc, error.BadRequest):  # before NetworkError: it is a subclass
-            return ChannelError(f"Telegram refused the message to {chat_id}: {text}",
+            return ChannelError(_("Telegram refused the message to {chat_id}: {reply}").format(
+                                    chat_id=chat_id, reply=text),
                                 permanent=True)
         if isinstance(exc, error.TimedOut):
-            return ChannelError(f"Telegram timed out sending to {chat_id}: {text}")
-        return ChannelError(f"cannot reach Telegram sending to {chat_id}: {text}")
+            return ChannelError(_("Telegram timed out sending to {chat_id}: {reply}").format(
+                chat_id=chat_id, reply=text))
+        return ChannelError(_("cannot reach Telegram sending to {chat_id}: {reply}").format(
+            chat_id=chat_id, reply=text))

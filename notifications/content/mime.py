@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from email import quoprimime
 from urllib.parse import quote
 
+from tracker.core.i18n import _
+
 MAX_LINE = 78  # RFC 5322 recommended line length (the stdlib policy's max_line_length)
 CRLF = "\r\n"
 _SPECIALS = frozenset('()<>@,;:\\".[]')
@@ -84,7 +86,8 @@ def write_email(headers: list[tuple[str, str]], text: str, html: str,
 def address(name: str, addr: str) -> str:
     """'Name <addr>' with the name quoted or encoded as needed; just `addr` without one."""
     if not addr.isascii():
-        raise ValueError(f"invalid email address {addr!r}: not ASCII")
+        raise ValueError(_("invalid email address {address!r}: not ASCII (write a Cyrillic "
+                           "domain as xn--...)").format(address=addr))
     if not name:
         return addr
     if name.isascii():

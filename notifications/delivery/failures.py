@@ -20,8 +20,9 @@ from sqlmodel import Session
 from notifications import keys, outbox
 from notifications.message import ChannelKind, MessageKind
 from notifications.planning.directory import channels_of
-from tracker.core.enums import OutboxStatus
+from tracker.core.enums import OutboxStatus, translated
 from tracker.core.errors import Conflict, NotFound
+from tracker.core.i18n import _
 from tracker.core.models import OutboxItem, OutboxMessage, Person
 from tracker.core.orgtree import coordinators_up
 
@@ -66,7 +67,7 @@ def mark_failed(
     """
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound(f"outbox message {message_id} not found")
+        raise NotFound(_("outbox message {id} not found").format(id=message_id))
     attempts = message.attempts if count_attempt else max(0, message.attempts - 1)
     error = error[:1000]
     if not permanent and attempts < max_attempts:
@@ -147,8 +148,10 @@ def retry(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:
     """
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound(f"outbox message {message_id} not found")
+        raise NotFound(_("outbox message {id} not found").format(id=message_id))
     if not outbox.retry_failed(session, message_id, now=now):
-        raise Conflict(f"outbox message {message_id} is {message.status}, not failed")
+        raise Conflict(_("outbox message {id} is {status}, not failed: only a failed message "
+                         "is sent again").format(
+            id=message_id, status=translated(OutboxStatus(message.status))))
     session.refresh(message)
     return message

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.core.db import aware
-from tracker.core.enums import OutboxStatus
-from tracker.core.errors import InvalidInput
+from tracker.core.enums import OutboxStatus, parse_choice
+from tracker.core.i18n import N_
 from tracker.core.models import OutboxItem, OutboxMessage, Person
 
 
@@ -23,11 +23,8 @@ def list_messages(session: Session, *, status: str | None = None, limit: int = 5
              .outerjoin(items, items.c.message_id == OutboxMessage.id)
              .order_by(OutboxMessage.id.desc()).limit(limit))
     if status:
-        try:
-            query = query.where(OutboxMessage.status == OutboxStatus(status))
-        except ValueError:
-            names = ", ".join(s.value for s in OutboxStatus)
-            raise InvalidInput(f"invalid status {status!r}: expected one of {names}") from None
+        wanted = parse_choice(OutboxStatus, status, N_("status"))
+        query = query.where(OutboxMessage.status == wanted)
     return [{
         "id": m.id, "status": str(m.status), "channel": m.channel, "kind": m.kind,
         "person": name or "", "person_id": m.person_id, "items": n or 0,

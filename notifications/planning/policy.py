@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from tracker.core.i18n import _
 from tracker.core.workdays import EVERY_DAY, RUSSIA, Calendar
 
 if TYPE_CHECKING:
@@ -62,15 +63,17 @@ class Policy:
 
     def __post_init__(self) -> None:
         if any(d < 0 for d in self.days_before):
-            raise ValueError("days before the due date cannot be negative")
+            raise ValueError(_(
+                "reminders.days_before: days before the due date cannot be negative"))
         if self.overdue_repeat_days < 1:
-            raise ValueError("overdue_repeat_days must be at least 1")
+            raise ValueError(_("reminders.overdue_repeat_days must be at least 1"))
         if self.overdue_sparse_days < 1:
-            raise ValueError("overdue_sparse_days must be at least 1")
+            raise ValueError(_("reminders.overdue_sparse_days must be at least 1"))
         if self.overdue_dense_days < 1 or self.overdue_stop_days < 0:
-            raise ValueError("overdue_dense_days must be at least 1, overdue_stop_days 0 or more")
+            raise ValueError(_("reminders.overdue_dense_days must be at least 1, "
+                               "reminders.overdue_stop_days 0 or more"))
         if any(r.after_days < 0 for r in self.escalation):
-            raise ValueError("escalation steps cannot come before the due date")
+            raise ValueError(_("reminders.escalation: a step cannot come before the due date"))
         object.__setattr__(self, "days_before", tuple(sorted(set(self.days_before), reverse=True)))
 
     @property

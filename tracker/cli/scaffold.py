@@ -22,6 +22,20 @@ from tracker.core.i18n import N_, _
 
 HELP_TEXT = N_("Show this message and exit.")
 _SUGGESTION = re.compile(r"^(?P<message>.*)\. Did you mean (?P<suggestions>.+)\?$", re.S)
+# click's and typer's plain-English usage messages (not marked for gettext), by shape.
+_USAGE = (
+    (re.compile(r"^Got unexpected extra arguments? ?\(s\)? \((?P<args>.*)\)$", re.S),
+     N_("unexpected extra arguments: {args}")),
+    (re.compile(r"^Option (?P<name>'[^']*') requires an argument\.$"),
+     N_("option {name} needs a value")),
+    (re.compile(r"^Option (?P<name>'[^']*') requires (?P<n>\d+) arguments\.$"),
+     N_("option {name} needs {n} values")),
+    (re.compile(r"^Option (?P<name>'[^']*') does not take a value\.$"),
+     N_("option {name} takes no value")),
+    (re.compile(r"^Argument (?P<name>'[^']*') takes (?P<n>\d+) values\.$"),
+     N_("argument {name} takes {n} values")),
+)
+_NOT_ONE_OF = re.compile(r"^(?P<value>.+) is not one of (?P<choices>.+)\.$", re.S)
 
 
 class Formatter(HelpFormatter):
@@ -80,10 +94,31 @@ def usage_message(exc: click_exceptions.UsageError) -> str:
         return message
     if isinstance(exc, click_exceptions.BadParameter):
         hint = _hint(exc)
+        message = _value_problem(exc)
         if not hint:
-            return _("Invalid value: {message}").format(message=exc.message)
-        return _("Invalid value for {name}: {message}").format(name=hint, message=exc.message)
+            return _("Invalid value: {message}").format(message=message)
+        return _("Invalid value for {name}: {message}").format(name=hint, message=message)
     found = _SUGGESTION.match(exc.message)
     if found:
         return _("{message}. Did you mean {suggestions}?").format(**found.groupdict())
+    for pattern, words in _USAGE:
+        if found := pattern.match(exc.message):
+            return _(words).format(**found.groupdict())
     return exc.format_message()
+
+
+def _value_problem(exc: click_exceptions.BadParameter) -> str:
+    """What is wrong with a typed value: typer checks `int`, `float` and `min=`/`max=`
+    with pydantic, whose English the catalogue says instead (`tracker.core.expected`)."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors) and type(cause).__name__ == "ValidationError":
+        from tracker.core.expected import expected
+
+        first = (errors() or [{}])[0]
+        said = expected(first)
+        if said is not None:
+            return _("{value!r}: {expected}").format(value=first.get("input"), expected=said)
+    if found := _NOT_ONE_OF.match(exc.message):
+        return _("{value} is not one of {choices}").format(**found.groupdict())
+    return exc.message

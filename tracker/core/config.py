@@ -34,7 +34,8 @@ from pydantic_settings import (
 
 from tracker.core.enums import Level
 from tracker.core.errors import ConfigError
-from tracker.core.i18n import N_, _
+from tracker.core.expected import expected
+from tracker.core.i18n import _
 
 CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -539,20 +540,18 @@ def _shape(annotation: Any) -> type | None:
     return None
 
 
-# Pydantic's wording for common mistakes, said as what is expected.
-_EXPECTED = {
-    "int_parsing": N_("expected a whole number"), "int_type": N_("expected a whole number"),
-    "int_from_float": N_("expected a whole number"), "float_parsing": N_("expected a number"),
-    "float_type": N_("expected a number"), "bool_parsing": N_("expected true or false"),
-    "bool_type": N_("expected true or false"),
-    "list_type": N_("expected a list such as [1, 2]"),
-    "string_type": N_("expected a text in quotes"), "time_parsing": N_('expected "HH:MM"'),
-    "time_type": N_('expected "HH:MM"'),
-}
-_LIMITS = {"greater_than_equal": ("ge", N_("expected a number at least {limit}")),
-           "greater_than": ("gt", N_("expected a number above {limit}")),
-           "less_than_equal": ("le", N_("expected a number at most {limit}")),
-           "less_than": ("lt", N_("expected a number below {limit}"))}
+def _allowed(error: Mapping[str, Any]) -> str:
+    """The values a fixed-choice setting takes, from pydantic's `expected` ("'ru' or 'en'"),
+    each glossed with its name where it has one (the level's «муниципальный»)."""
+    from tracker.core.enums import NAMES, choices
+
+    values = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    for enum in NAMES:
+        if sorted(m.value for m in enum) == sorted(values):
+            return choices(enum)
+    return ", ".join(values)
+
+
 _QUIET_KEYS = {"database_url", "smtp.password", "telegram.token", "smtp.user"}
 
 
@@ -560,7 +559,7 @@ def _describe(exc: ValidationError, path: Path | None,
               variables: Mapping[tuple[str, ...], str] | None = None) -> str:
     error = exc.errors()[0]
     loc = tuple(str(p) for p in error["loc"])
-    key = ".".join(loc) or "(top level)"
+    key = ".".join(loc) or _("(top level)")
     key = key.replace("import_", "import")
     where = f"{path}: " if path else ""
     # Blame the variable when the value came from the environment, else the file.
@@ -572,13 +571,16 @@ def _describe(exc: ValidationError, path: Path | None,
     if error["type"] == "extra_forbidden":
         return where + _("unknown setting {setting}").format(setting=key)
     message = error["msg"].removeprefix("Value error, ")
-    if error["type"] in _EXPECTED:
-        message = _(_EXPECTED[error["type"]])
-    elif error["type"] in _LIMITS:
-        name, template = _LIMITS[error["type"]]
-        limit = error.get("ctx", {}).get(name)
-        shown_limit = f"{limit:g}" if isinstance(limit, (int, float)) else str(limit)
-        message = _(template).format(limit=shown_limit)
+    if (said := expected(error)) is not None:
+        message = said
+    elif error["type"] in ("literal_error", "enum"):
+        return where + _("invalid setting {setting}: {value!r} is not allowed; expected one "
+                         "of {allowed}").format(setting=key, value=error.get("input"),
+                                                allowed=_allowed(error))
+    elif error["type"] == "missing":
+        return where + _("{setting} is required here: add it").format(setting=key)
+    elif error["type"] not in ("value_error", "assertion_error"):  # ours say it already
+        message = _("the value is not accepted")
     else:
         return where + _("invalid setting {setting}: {message}").format(setting=key,
                                                                           message=message)

@@ -29,10 +29,17 @@ def parse_date(value: str, *, what: str = "date") -> date:
             .format(what=what, value=value))
     try:
         return date(year, month, day)
-    except ValueError as exc:
+    except ValueError:
+        if not 1 <= month <= 12:
+            reason = _("there is no month {month}: expected 1 to 12").format(month=month)
+        elif year < 1:
+            reason = _("there is no year {year}").format(year=year)
+        else:
+            reason = _("month {month} of {year} has no day {day}").format(
+                month=month, year=year, day=day)
         raise InvalidInput(_(
             "invalid {what} {value!r}: {exc}")
-            .format(what=what, value=value, exc=exc)) from None
+            .format(what=what, value=value, exc=reason)) from None
 
 
 def parse_datetime(value: str, zone: ZoneInfo, *, what: str = "time") -> datetime:

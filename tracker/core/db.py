@@ -28,6 +28,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session
 
 from tracker.core.errors import SchemaError
+from tracker.core.i18n import _
 
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -216,10 +217,9 @@ def upgrade(db: Database) -> bool:
     if current == head:
         return False
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
-        raise SchemaError(
-            f"database schema {current} is newer than this version of tracker "
-            f"(knows up to {head}); upgrade tracker"
-        )
+        raise SchemaError(_(
+            "database schema {current} is newer than this version of tracker (knows up to "
+            "{head}); upgrade tracker").format(current=current, head=head))
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -3,21 +3,38 @@
 from enum import StrEnum
 
 from tracker.core.errors import InvalidInput
-from tracker.core.i18n import _
+from tracker.core.i18n import NP_, _, pgettext
+
+
+def translated(value) -> str:
+    """The name of an enum value in the current locale (`AssignmentStatus.DONE` is
+    «исполнено»); a value without a name in `NAMES` is shown as stored."""
+    names = NAMES.get(type(value)) if isinstance(value, StrEnum) else None
+    marked = names.get(str(value)) if names else None
+    return pgettext(*marked) if marked else str(value)
+
+
+def choices(enum: type[StrEnum]) -> str:
+    """The values of `enum` to type, each glossed with its name in the current locale
+    where that differs: "open (в работе), done (исполнено), cancelled (отменено)"."""
+    shown = []
+    for member in enum:
+        name = translated(member)
+        shown.append(member.value if name == member.value else f"{member.value} ({name})")
+    return ", ".join(shown)
 
 
 def parse_choice(enum: type[StrEnum], value, what: str):
     """The member of `enum` a person typed (case and spaces ignored).
 
     `what` is an `N_()`-marked English word ("role"), translated in the message.
-    :raises InvalidInput: naming `what` and the allowed values.
+    :raises InvalidInput: naming `what` and the allowed values (glossed, `choices`).
     """
     try:
         return enum(str(value).strip().lower())
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)
         raise InvalidInput(_("invalid {what} {value!r}: expected one of {allowed}").format(
-            what=_(what), value=str(value), allowed=allowed)) from None
+            what=_(what), value=str(value), allowed=choices(enum))) from None
 
 
 class OrgKind(StrEnum):
@@ -127,3 +144,29 @@ class ExtensionStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+# The names people read for stored values, by enum (a context each: "pending" is
+# «ожидает отправки» for a message and «ожидает решения» for an extension request).
+NAMES: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
+    AssignmentStatus: {"open": NP_("assignment status", "open"),
+                       "done": NP_("assignment status", "done"),
+                       "cancelled": NP_("assignment status", "cancelled")},
+    OutboxStatus: {"pending": NP_("outbox status", "pending"),
+                   "sending": NP_("outbox status", "sending"),
+                   "sent": NP_("outbox status", "sent"),
+                   "failed": NP_("outbox status", "failed"),
+                   "skipped": NP_("outbox status", "skipped"),
+                   "cancelled": NP_("outbox status", "cancelled")},
+    ExtensionStatus: {"pending": NP_("extension status", "pending"),
+                      "approved": NP_("extension status", "approved"),
+                      "rejected": NP_("extension status", "rejected")},
+    Role: {"officer": NP_("role", "officer"), "coordinator": NP_("role", "coordinator"),
+           "lead": NP_("role", "lead"), "admin": NP_("role", "admin")},
+    ChannelPref: {"email": NP_("channels", "email"), "both": NP_("channels", "both")},
+    Level: {"regional": NP_("level", "regional"), "municipal": NP_("level", "municipal"),
+            "school": NP_("level", "school")},
+    OrgKind: {"region": NP_("org kind", "region"),
+              "municipality": NP_("org kind", "municipality"),
+              "school": NP_("org kind", "school"), "other": NP_("org kind", "other")},
+}

@@ -17,7 +17,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from notifications import outbox
-from tracker.core.enums import AssignmentStatus, EventKind, Level, Via
+from tracker.core.enums import AssignmentStatus, EventKind, Level, Via, translated
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
@@ -312,11 +312,15 @@ def _not_open(session: Session, assignment: Assignment) -> str:
     if assignment.status == AssignmentStatus.DONE:
         by_id = assignment.completed_by_id
         who = session.get(Person, by_id) if by_id else None
-        by = f" by {who.name}" if who else ""
         at = assignment.completed_at
         when = at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
-        return f"assignment {assignment.id} is already done{by} ({when})"
-    return f"assignment {assignment.id} is {assignment.status}"
+        if who is not None:
+            return _("assignment {id} is already done by {name} ({when})").format(
+                id=assignment.id, name=who.name, when=when)
+        return _("assignment {id} is already done ({when})").format(id=assignment.id,
+                                                                     when=when)
+    return _("assignment {id} is {status}, not open").format(
+        id=assignment.id, status=translated(AssignmentStatus(assignment.status)))
 
 
 def reopen(
