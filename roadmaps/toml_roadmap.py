@@ -33,6 +33,7 @@ from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadlin
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from tracker.core.enums import DocumentKind, Level, Recurrence
 from tracker.core.i18n import N_, _
+from tracker.core.reasons import os_reason
 
 _KINDS = {
     "протокол": DocumentKind.PROTOCOL,
@@ -255,7 +256,7 @@ def parse_toml_file(path: Path, *, max_bytes: int = 20_000_000) -> ParsedDocumen
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(_("{path}: cannot read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from None
+            path=path, reason=os_reason(exc))) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -96,7 +96,7 @@ def test_overdue_listing_until_done(cli):
     assert json.loads(cli("tasks", "list", "--status", "overdue", "--json").output) == []
     again = cli("tasks", "done", "1")
     assert again.exit_code == 1
-    assert again.output.startswith("Ошибка: assignment 1 is already done (")
+    assert again.output.startswith("Ошибка: поручение 1 уже исполнено (")
     shown = json.loads(cli("tasks", "show", "1", "--json").output)
     assert shown["status"] == "done" and shown["comment"] == "Проведено 14.09"
     assert [e["kind"] for e in shown["events"]] == ["assigned", "completed"]
@@ -144,14 +144,14 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
         (("tasks", "done", "999"), "Ошибка: поручение 999 не найдено\n"),
         (("tasks", "show", "999"), "Ошибка: поручение 999 не найдено\n"),
         (("tasks", "add", "X", "--due", "31.02.2022", "--org", "Город Азов"),
-         "Ошибка: неверное значение (срок) '31.02.2022': day is out of range for month\n"),
+         "Ошибка: неверное значение (срок) '31.02.2022': в месяце 2 года 2022 нет дня 31\n"),
         (("tasks", "add", "X", "--due", "завтра", "--org", "Город Азов"),
          "Ошибка: неверное значение (срок) 'завтра': ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ\n"),
         (("tasks", "add", "X", "--org", "Атлантида"),
          "Ошибка: организация 'Атлантида' не найдена\n"),
         (("tasks", "add", "X", "--org", "Город Азов", "--level", "federal"),
-         "Ошибка: неверное значение (уровень) 'federal': допустимо одно из: regional, "
-         "municipal, school\n"),
+         "Ошибка: неверное значение (уровень) 'federal': допустимо одно из: regional "
+         "(региональный), municipal (муниципальный), school (школьный)\n"),
         (("tasks", "list", "--status", "late"),
          "Ошибка: неверное состояние 'late': ожидается open, done, overdue или cancelled\n"),
         (("people", "add", "X", "--org", "Город Азов", "--email", "not-an-email"),
@@ -159,8 +159,9 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
         (("people", "add", "X", "--org", "Город Азов", "--timezone", "Mars/Base"),
          "Ошибка: неизвестный часовой пояс 'Mars/Base' у 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--role", "boss"),
-         "Ошибка: неверное значение (роль) 'boss': допустимо одно из: officer, "
-         "coordinator, lead, admin\n"),
+         "Ошибка: неверное значение (роль) 'boss': допустимо одно из: officer "
+         "(исполнитель), coordinator (координатор), lead (руководитель), admin "
+         "(администратор)\n"),
         (("org", "import", str(tmp_path / "missing.csv")),
          f"Ошибка: файл не найден: {tmp_path / 'missing.csv'}\n"),
         (("org", "import", str(bad_csv)),

@@ -161,8 +161,8 @@ def _file_cases(tmp_path):
         f"{tmp_path / 'missing'} не существует"
     yield [*out, str(plain / "r.csv")], {}, 1, \
         f"Ошибка: не удаётся записать {plain / 'r.csv'}: папки {plain} не существует"
-    yield [*out, "/proc/r.csv"], {}, 1, "Ошибка: не удаётся записать /proc/r.csv: No such " \
-        "file or directory"
+    yield [*out, "/proc/r.csv"], {}, 1, "Ошибка: не удаётся записать /proc/r.csv: нет такого " \
+        "файла или папки"
 
 
 def _config_cases(tmp_path):
@@ -183,7 +183,8 @@ def _config_cases(tmp_path):
          "ожидается число не больше 60, получено 1000"),
         ('[reminders]\nsend_time = "9 утра"\n', "неверная настройка reminders.send_time: "
          "ожидается время суток \"ЧЧ:ММ\", например \"09:00\", получено '9 утра'"),
-        ('locale = "de"\n', "неверная настройка locale: Input should be 'ru' or 'en'"),
+        ('locale = "de"\n', "неверная настройка locale: значение 'de' не подходит; допустимо "
+         "одно из: ru, en"),
     ]
     for n, (body, message) in enumerate(bad):
         path = tmp_path / f"bad{n}.toml"
@@ -210,7 +211,8 @@ def _csv_cases(tmp_path):
         "'Сидоров С.С.': ожидается одна из: officer, coordinator, lead, admin"
     four = csv_file("boss.csv", people_head + "\nПетров П.П.;p@example.ru;;Город Азов;boss\n")
     yield ["people", "import", four], {}, 1, f"Ошибка: {four}, строка 3: неверное значение " \
-        "(роль) 'boss': допустимо одно из: officer, coordinator, lead, admin"
+        "(роль) 'boss': допустимо одно из: officer (исполнитель), coordinator (координатор), " \
+        "lead (руководитель), admin (администратор)"
     five = csv_file("chat.csv", people_head + "Петров П.П.;p@example.ru;١٢٣;Город Азов;officer\n")
     yield ["people", "import", five], {}, 1, f"Ошибка: {five}, строка 2: telegram_chat_id '١٢٣' " \
         "не является номером чата Telegram (ожидается целое число, например 123456789)"
@@ -227,7 +229,7 @@ def _csv_cases(tmp_path):
 
 def _date_cases():
     yield (["tasks", "add", "Т", "--org", "2", "--due", "31.02.2021"], {}, 1,
-           "Ошибка: неверное значение (срок) '31.02.2021': day is out of range for month")
+           "Ошибка: неверное значение (срок) '31.02.2021': в месяце 2 года 2021 нет дня 31")
     yield (["tasks", "add", "Т", "--org", "2", "--due", "२०.०८.२०२१"], {}, 1,
            "Ошибка: неверное значение (срок) '२०.०८.२०२१': ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
     yield (["tasks", "list", "--due-before", "２０２１-０８-２０"], {}, 1,

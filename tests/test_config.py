@@ -107,7 +107,8 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
          "получено '9'"),
         ("[reminders]\ndays_before = [3, -1]\n",
          "неверная настройка reminders.days_before: ожидается число дней до срока от 0 до 366"),
-        ('locale = "de"\n', "неверная настройка locale: Input should be 'ru' or 'en'"),
+        ('locale = "de"\n', "неверная настройка locale: значение 'de' не подходит; допустимо "
+         "одно из: ru, en"),
         ('[smtp]\nhost = "smtp://mail.example.ru"\n',
          "неверная настройка smtp.host: ожидается имя сервера, например smtp.example.ru (без "
          "схемы и без порта: порт задаёт smtp.port)"
@@ -119,7 +120,8 @@ def test_environment_overrides_nested_keys_and_carries_secrets(tmp_path, monkeyp
         ('database_url = "nonsense"\n',
          "неверная настройка database_url: ожидается адрес базы данных, например sqlite:///tracker.db"),
         ('[smtp]\ntls = "maybe"\n',
-         "неверная настройка smtp.tls: Input should be 'starttls', 'tls' or 'none'"),
+         "неверная настройка smtp.tls: значение 'maybe' не подходит; допустимо одно из: "
+             "starttls, tls, none"),
         ('[reminders]\nescalation = [{after = "x", notify = "lead"}]\n',
          'неверная настройка reminders.escalation.0.after: ожидается число дней, например "3d"'),
         ('[reminders]\nescalation = [{after = "3d", notify = "boss"}]\n',

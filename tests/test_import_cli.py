@@ -139,7 +139,7 @@ def test_batch_with_bad_files_imports_the_good_one_and_exits_1(cli, directory, r
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "Ошибка: broken.toml: строка 3: нет ключа text",
-        "Ошибка: missing.toml: не удаётся прочитать: No such file or directory",
+        "Ошибка: missing.toml: не удаётся прочитать: нет такого файла или папки",
         "Ошибка: wrong.toml: строка 1: due: невозможная дата в '31 февраля 2022': день 31 "
         "месяца 2",
     ]

@@ -74,8 +74,11 @@ def test_outbox_list_and_retry(cli, db):
         f"Сообщение {message.id} будет отправлено снова при следующем проходе.\n")
     again = cli("outbox", "retry", str(message.id))
     assert again.exit_code == 1
-    assert again.output == f"Ошибка: outbox message {message.id} is pending, not failed\n"
-    assert cli("outbox", "retry", "999").output == "Ошибка: outbox message 999 not found\n"
+    assert again.output == (
+        f"Ошибка: исходящее сообщение {message.id} в состоянии «ожидает отправки», а не «не "
+        "доставлено»: повторно отправляется только недоставленное сообщение\n")
+    assert cli("outbox", "retry", "999").output == "Ошибка: исходящее сообщение 999 не найдено\n"
     assert cli("outbox", "list", "--status", "lost").output == (
-        "Ошибка: invalid status 'lost': expected one of pending, sending, sent, failed, "
-        "skipped, cancelled\n")
+        "Ошибка: неверное значение (статус) 'lost': допустимо одно из: pending (ожидает "
+        "отправки), sending (отправляется), sent (отправлено), failed (не доставлено), "
+        "skipped (пропущено), cancelled (отменено)\n")

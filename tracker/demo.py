@@ -39,6 +39,7 @@ from pathlib import Path
 
 import roadmaps
 from tracker.core.errors import InvalidInput
+from tracker.core.i18n import _
 
 DATA = Path(__file__).with_name("data") / "rostov-oblast-municipalities.csv"
 PROTOCOLS = tuple(Path(roadmaps.__file__).with_name("examples") / name for name in (
@@ -90,11 +91,12 @@ def prepare_folder(folder: Path) -> Path:
     """
     folder = folder.resolve()
     if folder.exists() and not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder; choose another --dir")
+        raise InvalidInput(_("{folder} is not a folder; choose another --dir").format(
+            folder=folder))
     if folder.is_dir() and any(folder.iterdir()):
         if not (folder / MARKER).is_file():
-            raise InvalidInput(f"{folder} is not empty and holds no demo; remove it or choose "
-                               "another --dir")
+            raise InvalidInput(_("{folder} is not empty and holds no demo; remove it or "
+                                 "choose another --dir").format(folder=folder))
         _remove_own(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text(
@@ -131,7 +133,7 @@ def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
         documents = _import(db, settings, protocols, start.astimezone(UTC))
         _name_officers(db, start.astimezone(UTC))
         plan = _completion_plan(db, first)
-        deadlines = [due for due, _ in plan.values() if due is not None]
+        deadlines = [due for due, _day in plan.values() if due is not None]
         total_days = days or (max(deadlines) - first).days + PAST_LAST_DEADLINE
         runtime = build_runtime(settings, db=db, worker="demo")
         sent, last_day = asyncio.run(_walk(runtime, plan, first, total_days, progress))
@@ -249,7 +251,7 @@ def _completion_plan(db, first: date) -> dict[int, tuple[date | None, date | Non
     for assignment_id, due, org_id in rows:
         if org_id not in habits:
             habits[org_id] = rng.choices(HABITS, weights=[h[0] for h in HABITS])[0]
-        _, early, late, never = habits[org_id]
+        _habit, early, late, never = habits[org_id]
         if due is None:
             day = None if rng.random() < 1 / 3 else first + timedelta(days=rng.randint(30, 365))
         else:
@@ -269,7 +271,7 @@ async def _walk(runtime, plan, first: date, total_days: int,
 
     officers = _officers_of(db)
     by_day: dict[date, list[int]] = {}
-    for assignment_id, (_, day) in plan.items():
+    for assignment_id, (_due, day) in plan.items():
         if day is not None:
             by_day.setdefault(day, []).append(assignment_id)
     sent, day = 0, first

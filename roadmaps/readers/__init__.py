@@ -22,6 +22,7 @@ from roadmaps.readers.tables import CELL_SEPARATOR
 from roadmaps.readers.text import decode_text
 from roadmaps.readers.word import docx_to_text
 from tracker.core.i18n import _
+from tracker.core.reasons import os_reason
 
 __all__ = ["CELL_SEPARATOR", "MAX_BYTES", "decode_text", "docx_to_text", "document_text",
            "is_furniture", "read_text", "strip_furniture"]
@@ -45,7 +46,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
         size = path.stat().st_size
     except OSError as exc:
         raise DocumentError(_("{name}: cannot read the file ({reason})").format(
-            name=name, reason=exc.strerror or exc)) from None
+            name=name, reason=os_reason(exc))) from None
     if size > max_bytes:
         raise DocumentError(
             _("{name}: file is too large ({size:,} bytes; the limit is {limit:,})").format(
@@ -54,7 +55,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentError(_("{name}: cannot read the file ({reason})").format(
-            name=name, reason=exc.strerror or exc)) from None
+            name=name, reason=os_reason(exc))) from None
     return document_text(raw, name=name, suffix=path.suffix), raw
 
 

@@ -41,8 +41,9 @@ def build_application(runtime, *, kick: Callable[[], None] | None = None):
     cfg = settings.telegram
     if cfg.token is None:
         from tracker.core.errors import ConfigError
+        from tracker.core.i18n import _
 
-        raise ConfigError("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN")
+        raise ConfigError(_("Telegram is not configured: set TRACKER_TELEGRAM__TOKEN"))
     token = cfg.token.get_secret_value()
     install_log_scrubber(token)  # the token is in every request URL
     application = (

@@ -27,6 +27,7 @@ def bot(ctx: typer.Context) -> None:
 
     from notifications.channels.telegram import scrub
     from tracker.core.errors import TrackerError
+    from tracker.core.reasons import os_reason
 
     try:
         asyncio.run(Service(runtime).serve_bot())
@@ -34,7 +35,9 @@ def bot(ctx: typer.Context) -> None:
         token = settings.telegram.token.get_secret_value()
         raise TrackerError(_("cannot start the bot at {url}: {error}").format(
             url=settings.telegram.api_url,
-            error=scrub(f"{type(exc).__name__}: {exc}", token))) from None
+            error=os_reason(exc) if isinstance(exc, OSError) else
+            _("the server replied «{reply}»").format(reply=scrub(str(exc) or type(exc).__name__,
+                                                               token)))) from None
 
 
 def bot_help() -> str:

@@ -113,6 +113,14 @@ class _Group(TyperGroup):
         except TrackerError as exc:
             typer.echo(_("Error: {message}").format(message=exc), err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:  # the database or the system refused
+            from tracker.cli.failures import describe
+
+            if isinstance(exc, typer.Exit | typer.Abort) or (
+                    line := describe(exc, ctx.obj)) is None:
+                raise
+            typer.echo(_("Error: {message}").format(message=line), err=True)
+            raise typer.Exit(1) from None
         finally:
             if isinstance(ctx.obj, AppContext):
                 ctx.obj.close()

@@ -15,6 +15,7 @@ import typer
 from tracker.cli.checks import nonempty, writable_file
 from tracker.cli.context import app_context
 from tracker.core.i18n import N_, _
+from tracker.core.reasons import os_reason
 
 report_app = typer.Typer(
     help=_("Reports: overdue assignments and executive discipline (table, JSON, CSV, XLSX, "
@@ -127,7 +128,7 @@ def _run(ctx, kind, as_of_text, by, org_ref, fmt, out, delimiter, depth, wide=Fa
     except OSError as exc:  # the folder became read-only, the disk is full, ...
         raise InvalidInput(_(
             "cannot write {out}: {reason}")
-            .format(out=out, reason=exc.strerror or exc)) from None
+            .format(out=out, reason=os_reason(exc))) from None
     typer.echo(_("Report written: {out}").format(out=out))
 
 

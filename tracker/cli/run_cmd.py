@@ -6,6 +6,7 @@ import typer
 
 from tracker.cli.context import app_context
 from tracker.core.i18n import _
+from tracker.core.reasons import os_error
 
 
 def run(
@@ -45,7 +46,7 @@ def run(
     try:
         asyncio.run(both())
     except OSError as exc:
-        raise TrackerError(str(exc)) from None
+        raise TrackerError(os_error(exc)) from None
 
 
 def run_help() -> str:

@@ -8,6 +8,7 @@ import typer
 
 from tracker.cli.context import app_context
 from tracker.core.i18n import _
+from tracker.core.reasons import os_error
 
 web_app = typer.Typer(help=_("The web workspace: pages for officers, coordinators and the "
                              "lead."),
@@ -38,7 +39,7 @@ def web(ctx: typer.Context,
     try:
         asyncio.run(serve(settings, db, host=host, port=port))
     except OSError as exc:
-        raise TrackerError(str(exc)) from None
+        raise TrackerError(os_error(exc)) from None
 
 
 @web_app.command("invite", help=_(

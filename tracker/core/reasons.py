@@ -50,6 +50,8 @@ def os_reason(exc: BaseException) -> str:
 def os_error(exc: OSError) -> str:
     """One line for an `OSError` raised without a message of ours: the path and why."""
     path = exc.filename
+    if path is None and exc.errno is None and exc.args:
+        return str(exc)  # raised with a message of ours
     if path is None:
         return _("the system refused: {reason}").format(reason=os_reason(exc))
     return _("{path}: {reason}").format(path=path, reason=os_reason(exc))

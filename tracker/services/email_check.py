@@ -48,7 +48,11 @@ async def send_test_email(*, settings, address: str, name: str = "", locale: str
     try:
         return await channel.notify(message)
     except ChannelError as exc:
-        raise EmailCheckFailed(str(exc) + (f"; check {exc.setting}" if exc.setting else "")
+        if not exc.setting:
+            raise EmailCheckFailed(str(exc)) from None
+        # `setting` reads "smtp.user and TRACKER_SMTP__PASSWORD": names joined in English
+        setting = _(" and ").join(exc.setting.split(" and "))
+        raise EmailCheckFailed(_("{error}; check {setting}").format(error=exc, setting=setting)
                                ) from None
     finally:
         await channel.aclose()

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 
+from tracker.core.i18n import _
+
 logger = logging.getLogger("tracker.web")
 
 
@@ -44,7 +46,7 @@ async def serve_until(settings, db, stop: asyncio.Event, *, kick=None) -> None:
     server = _server(settings, db, quiet_signals=True, kick=kick)
     task = asyncio.create_task(_run(server))
     waiter = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    done, _pending = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     waiter.cancel()
     await task
@@ -54,6 +56,8 @@ async def _run(server) -> None:
     try:
         await server.serve()
     except SystemExit:  # uvicorn exits when it cannot bind
-        raise OSError(f"cannot listen on {server.config.host}:{server.config.port}") from None
+        raise OSError(_("cannot listen on {host}:{port}: the port is taken or not allowed")
+                      .format(host=server.config.host, port=server.config.port)) from None
     if not server.started:
-        raise OSError(f"cannot listen on {server.config.host}:{server.config.port}")
+        raise OSError(_("cannot listen on {host}:{port}: the port is taken or not allowed")
+                      .format(host=server.config.host, port=server.config.port))
