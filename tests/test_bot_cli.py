@@ -90,7 +90,8 @@ def test_bot_with_telegram_unreachable_is_one_error_line(cli, config_path, monke
     result = cli("bot")
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"Ошибка: не удалось запустить бота на http://127.0.0.1:{port}/bot: NetworkError: ")
+        f"Ошибка: не удалось запустить бота на http://127.0.0.1:{port}/bot: сервер не отвечает "
+        "(«")
     assert result.output.count("\n") == 1 and "SECRET" not in result.output
 
 

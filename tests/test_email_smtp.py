@@ -315,7 +315,8 @@ async def test_wrong_password_is_one_clear_configuration_error():
     assert first.describe() == {"message": str(first), "permanent": False, "retry_after": None,
                                 "configuration": True, "setting": first.setting}
     assert str(first).startswith(
-        f"SMTP authentication failed for user officer at 127.0.0.1:{port}: 535"
+        f"сервер SMTP 127.0.0.1:{port} не принял имя пользователя officer и пароль; ответ "
+        "сервера: «535"
     )
     assert all(r is first for r in results)  # the rest refused without touching the server
     assert len(recorder.login_sessions) == 1 and recorder.connections == 1
@@ -392,7 +393,7 @@ async def test_a_recipient_without_address_is_permanent():
     channel = EmailChannel(settings(unused_port()))
     no_address = Message(**{**message(1).__dict__, "recipient": Recipient(1, "Без почты")})
     (error,) = await deliver(channel, [no_address])
-    assert error.permanent and "no email address" in str(error)
+    assert error.permanent and "нет адреса электронной почты" in str(error)
 
 
 @pytest.mark.asyncio
@@ -424,7 +425,7 @@ async def test_batch_timeout_turns_a_stuck_server_into_a_transient_error():
         (again,) = await deliver(channel, [message(2)])  # the pass's deadline has passed
         await channel.aclose()
     assert isinstance(error, ChannelError) and not error.permanent and not error.config_error
-    assert "batch timeout" in str(error) and isinstance(again, ChannelError)
+    assert "smtp.batch_timeout" in str(error) and isinstance(again, ChannelError)
 
 
 # -- connections -----------------------------------------------------------------------

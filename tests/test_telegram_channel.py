@@ -124,8 +124,8 @@ async def test_a_failed_attachment_does_not_fail_the_message(fake):
     reply = await channel.notify(message)
     await channel.aclose()
     assert len(fake.sent("sendMessage")) == 1 and fake.sent("sendDocument") == []
-    assert reply == ("telegram message_id=1000; attachment svodka.xlsx not sent: Telegram "
-                     "refused the message to 42: File is too big")
+    assert reply == ("telegram message_id=1000; вложение svodka.xlsx не отправлено: Telegram "
+                     "отклонил сообщение в чат 42; ответ сервера: «File is too big»")
 
 
 @pytest.mark.asyncio
@@ -257,7 +257,7 @@ async def test_429_reschedules_the_message_at_retry_after(db, settings, fake):
     assert officer.outcome == OutboxStatus.PENDING
     [row] = [m for m in messages(db, "telegram") if m.person_id == world.officer_id]
     assert aware(row.next_attempt_at) == at(13) + timedelta(seconds=7)
-    assert row.last_error == "Telegram flood control: retry after 7 s"
+    assert row.last_error == "Telegram ограничил частоту отправки: повтор через 7 с"
     early = await tick(db, settings, channels, now=at(13) + timedelta(seconds=6), worker="t")
     assert early.deliveries == []
     later = await tick(db, settings, channels, now=at(13) + timedelta(seconds=7), worker="t")
@@ -332,7 +332,7 @@ async def test_a_timeout_is_retried_later_then_delivered(db, settings, fake):
     report = await tick(db, settings, channels, now=at(13), worker="t")
     [first] = [d for d in report.deliveries if d.person_id == world.officer_id]
     assert first.outcome == OutboxStatus.PENDING
-    assert first.reply.startswith(f"Telegram timed out sending to {OFFICER_CHAT}")
+    assert first.reply.startswith(f"Telegram не ответил вовремя при отправке в чат {OFFICER_CHAT}")
     [row] = [m for m in messages(db, "telegram") if m.person_id == world.officer_id]
     assert aware(row.next_attempt_at) == at(13) + timedelta(seconds=60)  # the first backoff
     report = await tick(db, settings, channels, now=at(13, hour=10), worker="t")

@@ -60,7 +60,8 @@ def test_web_refuses_a_taken_port(settings, db, cli):
         port = busy.getsockname()[1]
         result = cli("web", "--port", str(port))
     assert result.exit_code == 1
-    assert f"Ошибка: cannot listen on 127.0.0.1:{port}" in result.output
+    assert f"Ошибка: не удаётся принимать соединения на 127.0.0.1:{port}: порт занят" in \
+        result.output
 
 
 def test_run_with_web_serves_pages_beside_the_scheduler(tmp_path, config_path):

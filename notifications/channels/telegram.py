@@ -176,7 +176,8 @@ class TelegramChannel:
                 error = self._classify(exc, chat_id)
                 logger.warning("Telegram chat %s: attachment %s not sent: %s", chat_id,
                                attachment.filename, error)
-                reply += f"; attachment {attachment.filename} not sent: {error}"
+                reply += "; " + _("attachment {name} not sent: {error}").format(
+                    name=attachment.filename, error=error)
             else:
                 reply += f"; document message_id={sent.message_id}"
         return reply

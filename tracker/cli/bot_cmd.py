@@ -25,9 +25,7 @@ def bot(ctx: typer.Context) -> None:
 
     from telegram.error import TelegramError
 
-    from notifications.channels.telegram import scrub
     from tracker.core.errors import TrackerError
-    from tracker.core.reasons import os_reason
 
     try:
         asyncio.run(Service(runtime).serve_bot())
@@ -35,9 +33,22 @@ def bot(ctx: typer.Context) -> None:
         token = settings.telegram.token.get_secret_value()
         raise TrackerError(_("cannot start the bot at {url}: {error}").format(
             url=settings.telegram.api_url,
-            error=os_reason(exc) if isinstance(exc, OSError) else
-            _("the server replied «{reply}»").format(reply=scrub(str(exc) or type(exc).__name__,
-                                                               token)))) from None
+            error=_reason(exc, token))) from None
+
+
+def _reason(exc: Exception, token: str) -> str:
+    """Why the bot could not start: the system's reason, no answer, or the server's reply."""
+    from telegram.error import NetworkError
+
+    from notifications.channels.telegram import scrub
+    from tracker.core.reasons import os_reason
+
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    detail = scrub(str(exc) or type(exc).__name__, token)
+    if isinstance(exc, NetworkError):
+        return _("the server does not answer («{detail}»)").format(detail=detail)
+    return _("the server replied «{reply}»").format(reply=detail)
 
 
 def bot_help() -> str:
