@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 # Names (of products, programmes, file formats) that are Latin in Russian text too.
 NAMES = frozenset({"Telegram", "WSR", "WorldSkills", "Russia", "JuniorSkills", "ID", "PDF",
-                   "XLSX", "CSV", "HTML", "SMTP", "ics", "eml", "Excel"})
+                   "XLSX", "CSV", "HTML", "SMTP", "ics", "eml", "Excel", "SQLite",
+                   "PostgreSQL"})
 _COMMANDS = (
     re.compile(r"https?://\S+"),
     re.compile(r"\btracker(?:\s+(?:--?[\w-]+|[\w.\-:/]+))+"),  # tracker tasks done 42 ...
