@@ -195,11 +195,11 @@ def test_a_folder_that_is_not_a_demo_is_refused(tmp_path, occupied):
     if occupied == "folder":
         target.mkdir()
         (target / "config.toml").write_text("# mine", encoding="utf-8")
-        expected = f"Ошибка: {target} is not empty and holds no demo; remove it or choose " \
-                   "another --dir\n"
+        expected = f"Ошибка: папка {target} не пуста и не содержит демонстрации; удалите её " \
+                   "или укажите другую папку в --dir\n"
     else:
         target.write_text("# mine", encoding="utf-8")
-        expected = f"Ошибка: {target} is not a folder; choose another --dir\n"
+        expected = f"Ошибка: {target} — не папка; укажите другую папку в --dir\n"
     result = _demo(target)
     assert result.exit_code == 1
     assert result.output == expected

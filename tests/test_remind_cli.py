@@ -39,7 +39,8 @@ def test_remind_sends_and_prints(cli, db, tmp_path):
     assert result.stdout.splitlines() == [
         "13.08.2021 09:00 (Europe/Moscow): запланировано уведомлений: 2, пропущено как "
         "устаревшие: 3; отправлено 1 сообщение",
-        f"  [sent] email — Иванов Иван (человек {world.officer_id}): reminder, поручения 2, 1: "
+        f"  [отправлено] эл. почта — Иванов Иван (человек {world.officer_id}): напоминание, "
+        "поручения 2, 1: "
         "Сроки: 2 поручения, ближайший 16.08.2021",
     ]
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
@@ -66,7 +67,8 @@ def test_outbox_list_and_retry(cli, db):
     result = cli("outbox", "list", "--status", "failed")
     assert result.exit_code == 0
     assert result.output == (
-        f"{message.id:>6}  failed    email    reminder   Иванов Иван (человек {world.officer_id}),"
+        f"{message.id:>6}  не доставлено эл. почта напоминание Иванов Иван (человек "
+        f"{world.officer_id}),"
         " пунктов: 2, попыток: 1, 13.08.2021 09:00  ошибка: 550 mailbox unavailable\n")
     listed = json.loads(cli("outbox", "list", "--status", "failed", "--json").output)
     assert [row["id"] for row in listed] == [message.id]

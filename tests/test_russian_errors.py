@@ -145,8 +145,9 @@ def _cases(tmp: Path, sent: int):
 
 
 def test_russian_error_lines_have_no_english_words(cli, world):
-    from tracker.cli.main import app
     from typer.testing import CliRunner
+
+    from tracker.cli.main import app
 
     tmp, checked = world["tmp"], 0
     for name, args, config, code, piece, typed in _cases(tmp, world["sent"]):
@@ -184,8 +185,9 @@ _ENGLISH = [
 
 
 def test_english_locale_gives_the_same_lines_in_english(world):
-    from tracker.cli.main import app
     from typer.testing import CliRunner
+
+    from tracker.cli.main import app
 
     tmp = world["tmp"]
     path = _config(tmp, "en.toml", 'locale = "en"\n')
@@ -230,3 +232,16 @@ def test_os_and_database_reasons_are_russian_and_english():
     assert os_reason(OSError(errno.ENOSPC, "x")) == "no space left on the disk"
     assert database_reason("unable to open database file").startswith(
         "the database file cannot be opened")
+
+
+def test_outbox_and_remind_screens_name_states_and_kinds_in_russian(cli, world):
+    """The stored values on these screens (sent, email, reminder) in Russian words."""
+    listed = cli("outbox", "list")
+    assert listed.exit_code == 0 and "отправлено" in listed.stdout
+    assert "эл. почта" in listed.stdout and "напоминание" in listed.stdout
+    assert english_words(listed.stdout) == [], listed.stdout
+    cli("tasks", "add", "Провести семинар", "--due", "2030-01-10", "--org", "Город Азов")
+    again = cli("remind", "--at", "2030-01-09 09:00")
+    assert again.exit_code == 0, again.output
+    assert "[отправлено] эл. почта" in again.stdout and "напоминание" in again.stdout
+    assert english_words(again.stdout) == [], again.stdout

@@ -35,13 +35,22 @@ def outbox_list(
     if not rows:
         typer.echo(_("No messages."))
         return
+    from tracker.cli.wording import value
     from tracker.core.dates import format_local
+    from tracker.core.enums import OutboxStatus, name_of
+    from tracker.core.i18n import current_locale
 
-    zone = context.settings.zone
-    for row in rows:
+    zone, locale = context.settings.zone, current_locale()
+    shown = [(name_of(OutboxStatus, row["status"]), value("channel", row["channel"], locale),
+              value("message kind", row["kind"], locale)) for row in rows]
+    # columns as wide as their widest word (the English ones kept their old widths)
+    widths = [max([minimum, *(len(words[n]) for words in shown)])
+              for n, minimum in enumerate((9, 8, 10))]
+    for row, (status, channel, kind) in zip(rows, shown, strict=True):
         error = _("  error: {error}").format(error=row["last_error"]) if row["last_error"] else ""
         when = format_local(row["sent_at"] or row["next_attempt_at"], zone)
-        typer.echo(f"{row['id']:>6}  {row['status']:<9} {row['channel']:<8} {row['kind']:<10} "
+        typer.echo(f"{row['id']:>6}  {status:<{widths[0]}} {channel:<{widths[1]}} "
+                   f"{kind:<{widths[2]}} "
                    + _("{person} (person {person_id}), {items} items, attempts {attempts}, "
                        "{when}").format(when=when, **{k: row[k] for k in (
                            "person", "person_id", "items", "attempts")})

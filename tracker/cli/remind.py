@@ -51,11 +51,18 @@ def remind(
                  "superseded; {outcome}").format(when=when, zone=settings.timezone,
                                                  planned=report.planned,
                                                  skipped=report.skipped, outcome=outcome))
+    from tracker.cli.wording import value
+    from tracker.core.enums import OutboxStatus, name_of
+    from tracker.core.i18n import current_locale
+
+    locale = current_locale()
     for row in rows:
         ids = ", ".join(str(i) for i in row["assignments"])
-        state = "" if dry_run else f"[{row['outcome']}] "
+        state = "" if dry_run else f"[{name_of(OutboxStatus, row['outcome'])}] "
+        shown = {**row, "channel": value("channel", row["channel"], locale),
+                 "kind": value("message kind", row["kind"], locale)}
         typer.echo("  " + state + _("{channel} to {person} (person {person_id}): {kind}, "
-                                    "assignments {ids}: {subject}").format(ids=ids, **row))
+                                    "assignments {ids}: {subject}").format(ids=ids, **shown))
     _exit_if_misconfigured(report)
 
 

@@ -44,6 +44,17 @@ _VALUES: dict[str, dict[str, str | tuple[str, str]]] = {
         "email": NP_("cli", "email"),
         "telegram": N_("Telegram"),
     },
+    "message kind": {  # notifications.message.MessageKind
+        "reminder": NP_("message kind", "reminder"),
+        "overdue": NP_("message kind", "overdue"),
+        "escalation": NP_("message kind", "escalation"),
+        "digest": NP_("message kind", "digest"),
+        "coordinator_digest": NP_("message kind", "coordinator digest"),
+        "lead_summary": NP_("message kind", "lead summary"),
+        "failure": NP_("message kind", "failure notice"),
+        "extension": NP_("message kind", "extension"),
+        "test": NP_("message kind", "test"),
+    },
 }
 
 _WORDS: dict[str, str | tuple[str, str]] = {

@@ -14,6 +14,14 @@ def translated(value) -> str:
     return pgettext(*marked) if marked else str(value)
 
 
+def name_of(enum: type[StrEnum], stored) -> str:
+    """`translated` for a stored string of `enum` (a value not of `enum` as it is)."""
+    try:
+        return translated(enum(str(stored)))
+    except ValueError:
+        return str(stored)
+
+
 def choices(enum: type[StrEnum]) -> str:
     """The values of `enum` to type, each glossed with its name in the current locale
     where that differs: "open (в работе), done (исполнено), cancelled (отменено)"."""
