@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tracker.core.errors import InvalidInput
 from tracker.core.i18n import _
+from tracker.core.reasons import os_reason
 
 
 class CsvRow(dict):
@@ -66,10 +67,16 @@ def read_rows(path: Path, *, required: tuple[str, ...],
     :raises InvalidInput: a missing file, an unreadable encoding, a missing or unknown
         column, or a row with more fields than the header (naming its line).
     """
+    if path.is_dir():
+        raise InvalidInput(_("{path}: {reason}").format(path=path, reason=_(
+            "it is a folder, not a file")))
     if not path.is_file():
         raise InvalidInput(_("file not found: {path}").format(path=path))
     try:
         text = _decode(path, path.read_bytes())
+    except OSError as exc:  # no permission, an I/O error
+        raise InvalidInput(_("{path}: {reason}").format(path=path, reason=os_reason(exc))
+                           ) from None
     except UnicodeError:
         raise InvalidInput(_(
             "{path}: not a text file (expected UTF-8 or Windows-1251)")
