@@ -245,3 +245,24 @@ def test_outbox_and_remind_screens_name_states_and_kinds_in_russian(cli, world):
     assert again.exit_code == 0, again.output
     assert "[отправлено] эл. почта" in again.stdout and "напоминание" in again.stdout
     assert english_words(again.stdout) == [], again.stdout
+
+
+def test_email_test_against_a_closed_port_is_one_russian_line(tmp_path):
+    """The channel's account (connection refused) in Russian, the setting to check named,
+    and no English log record on the terminal under it."""
+    import socket
+
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = _config(tmp_path, "smtp.toml", f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n'
+                                            'tls = "none"\ntimeout = 5\n')
+    result = CliRunner().invoke(app, ["--config", str(config), "email", "test",
+                                      "a@example.ru"], prog_name="tracker")
+    assert result.exit_code == 1
+    assert result.output == (f"Ошибка: не удаётся подключиться к серверу SMTP 127.0.0.1:{port}: "
+                             "в соединении отказано; проверьте smtp.host и smtp.port\n")

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 import socket
 import ssl
 from datetime import UTC, datetime
@@ -500,8 +501,15 @@ def _network_reason(exc: BaseException) -> str:
     wraps the socket's error; an unknown host name is a `socket.gaierror`)."""
     if (unknown := _in_chain(exc, socket.gaierror)) is not None:
         return _("unknown host name ({reason})").format(reason=unknown.strerror or unknown)
-    if (cause := _in_chain(exc, OSError)) is not None and isinstance(cause.errno, int):
-        return os_reason(cause)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError) and isinstance(current.errno, int):
+            return os_reason(current)
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    if found := re.search(r"\[Errno (\d+)\]", str(exc)):  # aiosmtplib keeps only the text
+        return os_reason(OSError(int(found.group(1)), ""))
     return str(exc) or type(exc).__name__
 
 

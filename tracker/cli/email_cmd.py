@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import typer
 
 from tracker.core.i18n import _
@@ -37,13 +40,30 @@ def send_test(
     try:
         settings = load_settings(_config_path(ctx))
         runtime = build_runtime(settings)
-        reply = asyncio.run(send_test_email(settings=settings, address=address, name=name,
-                                            locale=locale, now=runtime.now()))
+        with _channel_log_kept_off_the_screen():
+            reply = asyncio.run(send_test_email(settings=settings, address=address, name=name,
+                                                locale=locale, now=runtime.now()))
     except TrackerError as exc:
         _fail(str(exc))
     smtp = settings.smtp
     typer.echo(_("Sent to {address} via {host}:{port} ({tls}): {reply}").format(
         address=address, host=smtp.host, port=smtp.port, tls=smtp.tls, reply=reply))
+
+
+@contextlib.contextmanager
+def _channel_log_kept_off_the_screen():
+    """The channel logs a configuration fault for the service's log; here the one error
+    line says it, so the record must not reach the terminal through logging's last-resort
+    handler (an English log line under the Russian error)."""
+    log = logging.getLogger("notifications.channels.email")
+    handler, propagate = logging.NullHandler(), log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
 
 
 def _config_path(ctx: typer.Context) -> str | None:
