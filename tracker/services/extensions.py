@@ -22,7 +22,14 @@ from notifications import keys, outbox
 from notifications.message import MessageKind, Rule
 from notifications.planning.directory import channels_of
 from tracker.core.directory_rows import person_info
-from tracker.core.enums import AssignmentStatus, EventKind, ExtensionStatus, Role, Via
+from tracker.core.enums import (
+    AssignmentStatus,
+    EventKind,
+    ExtensionStatus,
+    Role,
+    Via,
+    translated,
+)
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
@@ -65,7 +72,8 @@ def request_extension(*, session: Session, assignment_id: int, actor: Person, ne
     if assignment.status != AssignmentStatus.OPEN:
         raise Conflict(_(
             "assignment {assignment_id} is {status}")
-            .format(assignment_id=assignment_id, status=assignment.status))
+            .format(assignment_id=assignment_id,
+                    status=translated(AssignmentStatus(assignment.status))))
     reason = " ".join((reason or "").split())
     if not reason:
         raise InvalidInput(_("an extension needs a reason"))

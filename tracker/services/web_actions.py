@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from tracker.core.enums import AssignmentStatus, EventKind, TokenAction, Via
+from tracker.core.enums import AssignmentStatus, EventKind, TokenAction, Via, translated
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tracker.core.i18n import _
 from tracker.core.models import ActionToken, Assignment, ExtensionRequest, Person
@@ -99,7 +99,8 @@ def request_extension(*, session: Session, token: str, now: datetime, today: dat
     if found.assignment.status != AssignmentStatus.OPEN:
         raise Conflict(_(
             "assignment {id} is {status}")
-            .format(id=found.assignment.id, status=found.assignment.status))
+            .format(id=found.assignment.id,
+                    status=translated(AssignmentStatus(found.assignment.status))))
     web_tokens.burn(session=session, row=found.token, now=now)
     request = extensions.request_extension(
         session=session, assignment_id=found.assignment.id, actor=found.person,
