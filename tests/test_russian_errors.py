@@ -266,3 +266,20 @@ def test_email_test_against_a_closed_port_is_one_russian_line(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Ошибка: не удаётся подключиться к серверу SMTP 127.0.0.1:{port}: "
                              "в соединении отказано; проверьте smtp.host и smtp.port\n")
+
+
+def test_an_extension_of_a_done_assignment_names_its_state_in_russian(world, db):
+    """The bot and the web pages answer with the service's message: the state in words."""
+    from datetime import UTC, date, datetime
+
+    from tracker.core.errors import Conflict
+    from tracker.core.models import Person
+    from tracker.services.extensions import request_extension
+
+    with db.transaction() as session:
+        actor = session.get(Person, 1)
+        with pytest.raises(Conflict) as refused:
+            request_extension(session=session, assignment_id=1, actor=actor,
+                              new_due=date(2021, 9, 30), reason="Письмо № 15",
+                              today=date(2021, 8, 25), now=datetime(2021, 8, 25, tzinfo=UTC))
+    assert str(refused.value) == "поручение 1 в состоянии «исполнено»"
