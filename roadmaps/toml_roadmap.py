@@ -33,7 +33,7 @@ from roadmaps.deadlines import DeadlineError, Period, find_period, parse_deadlin
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from tracker.core.enums import DocumentKind, Level, Recurrence
 from tracker.core.i18n import N_, _
-from tracker.core.reasons import os_reason
+from tracker.core.reasons import os_reason, toml_reason
 
 _KINDS = {
     "протокол": DocumentKind.PROTOCOL,
@@ -188,7 +188,7 @@ def parse_toml(text: str, *, source: str = "<toml>", content_hash: str = "") -> 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DocumentError(_("{source}: not valid TOML: {reason}").format(
-            source=source, reason=exc)) from None
+            source=source, reason=toml_reason(exc))) from None
     try:
         lines = [text.count("\n", 0, m.start()) + 1 for m in _ITEMS_HEADER.finditer(text)]
         return _document(data, source, content_hash, lines)

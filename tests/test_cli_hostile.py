@@ -137,7 +137,7 @@ def _environment_cases():
         ("TRACKER_SMTP__HOSTNAME", "mail", "неизвестная настройка smtp.hostname"),
         ("TRACKER_DIGESTS__LEAD_CRON", "every monday", "неверная настройка digests.lead_cron: "
          'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
-         "получено 'every monday' (Wrong number of fields; got 2, expected 5)"),
+         "получено 'every monday' («Wrong number of fields; got 2, expected 5»)"),
         ("TRACKER_TELEGRAM__API_URL", "telegram", "неверная настройка telegram.api_url: "
                                                   "ожидается адрес http:// или https://"
          ", получено 'telegram'"),
@@ -175,7 +175,7 @@ def _config_cases(tmp_path):
          ", получено 'file://x'"),
         ('[digests]\ncoordinator_cron = ""\n', "неверная настройка digests.coordinator_cron: "
          'ожидается выражение cron "минута час день месяц день_недели", например "0 9 * * mon", '
-         "получено '' (Wrong number of fields; got 0, expected 5)"),
+         "получено '' («Wrong number of fields; got 0, expected 5»)"),
         ("[outbox]\nbatch_size = 0.5\n", "неверная настройка outbox.batch_size: ожидается целое "
                                          "число"
          ", получено 0.5"),

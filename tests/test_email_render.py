@@ -334,7 +334,7 @@ def test_build_email_is_deterministic_and_skips_calendar_for_escalations():
 def test_build_email_refuses_a_recipient_without_address():
     message = make_message()
     no_address = Message(**{**message.__dict__, "recipient": Recipient(1, "Без почты")})
-    with pytest.raises(ValueError, match="no email address"):
+    with pytest.raises(ValueError, match="нет адреса электронной почты"):
         build_email(no_address, EmailSettings())
 
 

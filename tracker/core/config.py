@@ -36,6 +36,7 @@ from tracker.core.enums import Level
 from tracker.core.errors import ConfigError
 from tracker.core.expected import expected
 from tracker.core.i18n import _
+from tracker.core.reasons import toml_reason
 
 CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -430,7 +431,7 @@ def _check_no_secrets(path: Path) -> None:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(_("{path}: not valid TOML: {reason}").format(
-            path=path, reason=exc)) from None
+            path=path, reason=toml_reason(exc))) from None
     for section, key in _SECRET_KEYS:
         if isinstance(data.get(section), dict) and key in data[section]:
             env = f"TRACKER_{section.upper()}__{key.upper()}"

@@ -9,6 +9,7 @@ driver's message said from the catalogue instead of the C library's English.
 from __future__ import annotations
 
 import errno
+import re
 
 from tracker.core.i18n import N_, _
 
@@ -85,3 +86,21 @@ def database_reason(message: str) -> str:
     if "password authentication failed" in lowered:
         return _("the database server refused the password")
     return _("the database replied «{reply}»").format(reply=text[:300])
+
+
+_TOML_AT = re.compile(r"^(?P<detail>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$",
+                      re.S)
+
+
+def toml_reason(exc: Exception) -> str:
+    """Where a TOML file is broken, in the reader's words, tomllib's own detail quoted:
+    "строка 1, столбец 6: «Expected ']' at the end of a table declaration»"."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _("not UTF-8 text (byte {position})").format(position=exc.start + 1)
+    text = str(exc)
+    if found := _TOML_AT.match(text):
+        return _('line {line}, column {column}: "{detail}"').format(**found.groupdict())
+    if text.endswith("(at end of document)"):
+        return _('at the end of the file: "{detail}"').format(
+            detail=text.removesuffix("(at end of document)").strip())
+    return _('"{detail}"').format(detail=text)
