@@ -33,7 +33,7 @@ def test_models_and_migrations_agree(db):
 def test_newer_schema_is_refused(db):
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    with pytest.raises(SchemaError, match="database schema 9999_future is newer than this version"):
+    with pytest.raises(SchemaError, match="схема базы данных 9999_future новее, чем знает"):
         upgrade(db)
 
 

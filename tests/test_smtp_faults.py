@@ -206,7 +206,7 @@ def test_remind_counts_what_was_sent_and_what_was_left_pending(cli, db, config_p
     lines = result.stdout.splitlines()
     # The coordinator's Telegram escalation goes to the file channel (no token set).
     assert lines[0].endswith("; отправлено 1 сообщение, ожидают повтора: 3"), lines[0]
-    assert sum("[pending]" in line for line in lines) == 1  # tried once; two held back
+    assert sum("[ожидает отправки]" in line for line in lines) == 1  # tried once; two held back
     assert handler.messages == []
 
 
