@@ -153,7 +153,8 @@ def test_bad_inputs_are_one_line_errors(cli, tmp_path):
          "Ошибка: неверное значение (уровень) 'federal': допустимо одно из: regional "
          "(региональный), municipal (муниципальный), school (школьный)\n"),
         (("tasks", "list", "--status", "late"),
-         "Ошибка: неверное состояние 'late': ожидается open, done, overdue или cancelled\n"),
+         "Ошибка: неверное состояние 'late': ожидается open (в работе), done (исполнено), "
+         "overdue (просрочено) или cancelled (отменено)\n"),
         (("people", "add", "X", "--org", "Город Азов", "--email", "not-an-email"),
          "Ошибка: неверный адрес электронной почты 'not-an-email' у 'X'\n"),
         (("people", "add", "X", "--org", "Город Азов", "--timezone", "Mars/Base"),
