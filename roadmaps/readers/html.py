@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 _SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",
          "head", "svg", "button", "select", "iframe", "object", "menu"}
@@ -41,7 +42,8 @@ def html_to_text(raw: bytes, *, name: str = "<html>") -> str:
         reader.close()
     except (AssertionError, ValueError) as exc:  # html.parser is lenient; this is rare
         raise DocumentError(
-            _("{name}: not a readable HTML page ({reason})").format(name=name, reason=exc)
+            _("{name}: not a readable HTML page ({reason})").format(
+                name=name, reason=library_reason(exc))
         ) from None
     # Zero-width characters pasted into pages (a BOM mid-text, zero-width spaces) are noise.
     text = _ZERO_WIDTH.sub("", "\n".join(reader.finish()))

@@ -17,6 +17,7 @@ from pathlib import Path
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 TIMEOUT = 120  # seconds; a converter that hangs is a broken file, not a reason to wait
 
@@ -56,8 +57,8 @@ def _antiword(source: Path, name: str) -> str:
     done = _run(["antiword", "-x", "db", "-m", "UTF-8.txt", str(source)], name)
     if done.returncode != 0 or not done.stdout.strip():
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = why[-1].replace(str(source), "it").strip() if why else \
-            _("antiword exited with {code}").format(code=done.returncode)
+        detail = _('"{detail}"').format(detail=why[-1].replace(str(source), "it").strip()) \
+            if why else _("antiword exited with {code}").format(code=done.returncode)
         raise DocumentError(
             _("{name}: not a readable .doc file ({reason})").format(name=name, reason=detail))
     # The DocBook output drops the numbers of Word's numbered lists, which are the items'
@@ -98,7 +99,8 @@ def docbook_to_text(xml: bytes, *, name: str, labels: dict[str, str] | None = No
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise DocumentError(
-            _("{name}: not a readable .doc file ({reason})").format(name=name, reason=exc)
+            _("{name}: not a readable .doc file ({reason})").format(
+                name=name, reason=library_reason(exc))
         ) from None
     if root is None:
         raise DocumentError(_("{name}: not a readable .doc file (no text)").format(name=name))

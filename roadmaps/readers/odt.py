@@ -10,6 +10,7 @@ from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from roadmaps.readers.zipsafe import open_zip
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -40,7 +41,7 @@ def odt_to_text(raw: bytes, *, name: str = "<odt>") -> str:
             _("{name}: not a readable .odt file (no content.xml)").format(name=name)) from None
     except Exception as exc:  # zlib, zipfile and lxml errors of a damaged file
         raise DocumentError(_("{name}: not a readable .odt file ({reason})").format(
-            name=name, reason=type(exc).__name__)) from None
+            name=name, reason=library_reason(exc))) from None
     body = root.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if body is None:
         raise DocumentError(_("{name}: not a readable .odt file (no text body)").format(name=name))

@@ -156,7 +156,10 @@ def _error(exc: Exception, name: str) -> DocumentError:
     detail = next((str(e) for e in chain if str(e).strip()), type(chain[-1]).__name__)
     detail = " ".join(detail.split())[:120]
     return DocumentError(
-        _("{name}: not a readable PDF file ({reason})").format(name=name, reason=detail))
+        _("{name}: not a readable PDF file ({reason})").format(
+            name=name, reason=_("the file is cut off or damaged")
+            if "format error" in detail.lower() or "truncated" in detail.lower()
+            else _('"{detail}"').format(detail=detail)))
 
 
 def _page_lines(page) -> list[str]:

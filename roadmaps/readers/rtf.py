@@ -13,6 +13,7 @@ import re
 from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 _ANSICPG = re.compile(rb"\\ansicpg(\d{3,5})")
 _ROW_DEFINITION = re.compile(rb"\\trowd(.*?)(?=\\trowd|\\row\b|$)", re.DOTALL)
@@ -34,7 +35,8 @@ def rtf_to_text(raw: bytes, *, name: str = "<rtf>") -> str:
         text = strip(raw.decode("latin-1"), encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError) as exc:
         raise DocumentError(
-            _("{name}: not a readable RTF file ({reason})").format(name=name, reason=exc)) from None
+            _("{name}: not a readable RTF file ({reason})").format(
+                name=name, reason=library_reason(exc))) from None
     lines = _lines(text, _merged_down(raw))
     if not "".join(lines).strip():
         raise DocumentError(_("{name}: the document has no text").format(name=name))

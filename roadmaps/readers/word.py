@@ -22,6 +22,7 @@ from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import CELL_SEPARATOR, clean_cell
 from roadmaps.readers.zipsafe import open_zip
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
@@ -57,7 +58,7 @@ def docx_to_text(raw: bytes, *, name: str = "<docx>", archive: zipfile.ZipFile |
             from None
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
         raise DocumentError(_("{name}: not a readable .docx file ({reason})").format(
-            name=name, reason=type(exc).__name__)) \
+            name=name, reason=library_reason(exc))) \
             from None
     body = root.find(f"{_W}body")
     lines: list[str] = []

@@ -16,6 +16,7 @@ from roadmaps.parsed import DocumentError
 from roadmaps.readers.tables import clean_cell, table_lines
 from roadmaps.readers.zipsafe import open_zip
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 MAX_COLUMNS = 60  # a roadmap is a few columns wide; formatting can stretch a sheet to XFD
 _HEADER_WORDS = re.compile(
@@ -38,7 +39,7 @@ def xlsx_to_text(raw: bytes, *, name: str = "<xlsx>") -> str:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, lxml and its own errors
         raise DocumentError(_("{name}: not a readable .xlsx file ({reason})").format(
-            name=name, reason=type(exc).__name__)) from None
+            name=name, reason=library_reason(exc))) from None
     lines: list[str] = []
     try:
         for sheet in book.worksheets:
@@ -52,7 +53,7 @@ def xlsx_to_text(raw: bytes, *, name: str = "<xlsx>") -> str:
                 lines.extend([*sheet_lines, ""])
     except Exception as exc:  # a damaged sheet part surfaces while iterating
         raise DocumentError(_("{name}: not a readable .xlsx file ({reason})").format(
-            name=name, reason=type(exc).__name__)) from None
+            name=name, reason=library_reason(exc))) from None
     finally:
         book.close()
     text = "\n".join(lines)

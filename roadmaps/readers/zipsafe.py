@@ -10,6 +10,7 @@ import zipfile
 
 from roadmaps.parsed import DocumentError
 from tracker.core.i18n import _
+from tracker.core.reasons import library_reason
 
 MAX_UNZIPPED = 200_000_000  # all entries together
 MAX_RATIO = 100  # uncompressed / compressed for one sizeable entry; real XML is 5-30
@@ -27,7 +28,7 @@ def open_zip(raw: bytes, *, name: str, what: str) -> zipfile.ZipFile:
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise DocumentError(_("{name}: not a readable {what} file ({reason})").format(
-            name=name, what=what, reason=exc)) from None
+            name=name, what=what, reason=library_reason(exc))) from None
     total = 0
     for entry in entries:
         total += entry.file_size

@@ -104,3 +104,24 @@ def toml_reason(exc: Exception) -> str:
         return _('at the end of the file: "{detail}"').format(
             detail=text.removesuffix("(at end of document)").strip())
     return _('"{detail}"').format(detail=text)
+
+
+def library_reason(exc: BaseException) -> str:
+    """Why a reading library (zipfile, lxml, openpyxl, pypdf, striprtf) gave up, in the
+    reader's words where the kind of failure says it: a damaged archive, a cut-off file,
+    broken XML; anything else as the library wrote it, quoted."""
+    import zipfile
+    import zlib
+
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
+        return os_reason(exc)
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("the file is damaged or not a ZIP archive")
+    if isinstance(exc, EOFError | zlib.error) or "truncated" in str(exc).lower():
+        return _("the file is cut off or damaged")
+    if type(exc).__name__ == "XMLSyntaxError":
+        return _("its XML is damaged")
+    if isinstance(exc, KeyError):
+        return _("a part of the file is missing")
+    text = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return _('"{detail}"').format(detail=text)
