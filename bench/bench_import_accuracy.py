@@ -61,6 +61,8 @@ Usage:
     python bench/bench_import_accuracy.py                 # both splits
     python bench/bench_import_accuracy.py --split train   # while working
     python bench/bench_import_accuracy.py --verbose       # per-document misses
+    python bench/bench_import_accuracy.py --split train --details  # found vs keyed, and
+                                                    # the item behind each extra date
 """
 
 from __future__ import annotations
@@ -147,6 +149,8 @@ class Outcome:
     recurrences: Score = field(default_factory=Score)
     missed: list[date] = field(default_factory=list)
     extra: list[date] = field(default_factory=list)
+    # (due date, line, due phrase, item text) of each found due date, for --details
+    found_items: list[tuple[date, int, str, str]] = field(default_factory=list)
 
 
 def _match(keyed: list, found: list) -> tuple[Score, list, list]:
@@ -198,6 +202,8 @@ def evaluate(entry: dict, folder: Path) -> Outcome:
                     continue
                 if item.due_date is not None:
                     found.append(item.due_date)
+                    outcome.found_items.append((item.due_date, item.line,
+                                                item.due_text or "", item.text))
                 if item.recurrence is not None:
                     found_rec.append(str(item.recurrence))
     outcome.found, outcome.found_recurrences = found, found_rec
@@ -222,7 +228,23 @@ def _table(title: str, groups: dict[str, Score]) -> list[str]:
     return lines
 
 
-def report(outcomes: list[Outcome], split: str, *, verbose: bool) -> list[str]:
+def details(outcome: Outcome) -> list[str]:
+    """One document's found vs keyed due dates, and the item behind each extra one."""
+    entry = outcome.entry
+    lines = [f"    {entry['id']} {entry['file']}: keyed {len(entry['due_dates'])}, found "
+             f"{len(outcome.found)}, matched {outcome.dates.matched}"
+             + (f"; missed {[d.isoformat() for d in outcome.missed]}" if outcome.missed else "")]
+    extra = Counter(outcome.extra)
+    for due, line, phrase, text in outcome.found_items:
+        if extra[due] > 0:
+            extra[due] -= 1
+            lines.append(f"      extra {due.isoformat()} line {line} «{phrase}»: "
+                         f"{' '.join(text.split())[:160]}")
+    return lines
+
+
+def report(outcomes: list[Outcome], split: str, *, verbose: bool,
+           show_details: bool = False) -> list[str]:
     """The printed table of one split."""
     in_split = [o for o in outcomes if o.entry["split"] == split]
     missing = [o for o in in_split if o.missing]
@@ -249,7 +271,11 @@ def report(outcomes: list[Outcome], split: str, *, verbose: bool) -> list[str]:
     lines.append(f"  refused: {len(refused)} of {len(chosen)} "
                  f"({len(with_deadlines)} of them with keyed deadlines)")
     lines += [f"    {o.entry['id']} ({o.entry['format']}): {o.refused}" for o in refused]
-    if verbose:
+    if show_details:
+        for outcome in chosen:
+            if outcome.found or outcome.entry["due_dates"]:
+                lines += details(outcome)
+    elif verbose:
         for outcome in chosen:
             if outcome.missed or outcome.extra:
                 lines.append(f"    {outcome.entry['id']} {outcome.entry['file']}: missed "
@@ -298,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["train", "test", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=20, help="parse rounds for the timing")
     parser.add_argument("--verbose", action="store_true", help="list per-document misses")
+    parser.add_argument("--details", action="store_true",
+                        help="per document: keyed vs found, and the item behind each extra date")
     args = parser.parse_args(argv)
     folder = corpus_dir()
     if folder is None:
@@ -309,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     splits = ["train", "test"] if args.split == "both" else [args.split]
     print(f"corpus: {folder} ({len(entries)} documents in the manifest)")
     for split in splits:
-        print("\n".join(report(outcomes, split, verbose=args.verbose)))
+        print("\n".join(report(outcomes, split, verbose=args.verbose,
+                                show_details=args.details)))
     print("\n".join(speed([o for o in outcomes if o.entry["split"] in splits],
                           rounds=args.rounds)))
     return 0
