@@ -30,7 +30,7 @@ from datetime import date
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
-from roadmaps.words import has_action, is_infinitive
+from roadmaps.words import has_action, is_infinitive, states_a_rule
 from tracker.core.enums import Level
 from tracker.core.i18n import N_, _
 
@@ -325,8 +325,9 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
-        if has_action(raw.text) and not raw.children:
-            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due.
+        if has_action(raw.text) and not raw.children and not states_a_rule(raw.text):
+            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due
+            # ("Установить, что ... применяются с 1 сентября 2013 г." says when a rule applies).
             found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
         return found, "inferred"
     except DeadlineError as exc:
