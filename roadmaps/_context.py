@@ -11,7 +11,7 @@
 * "по специальности 38.05.01", "код 01.03.02": a classifier code, never a date: `is_code`.
 * "в течение семи дней со дня его поступления": a term from an event of unknown day, and
   "к 2016 году предусмотрено": a stated target; neither is a deadline (`from_event`,
-  `stated_after`).
+  `stated_after`); "со сроком действия до ..." is a validity (`validity`).
 * "Доклад – до 1 марта 2022 г., далее – ежегодно": the first date and the recurrence that
   follows it are one deadline: `THEN_GAP`.
 * "еженедельно по вторникам с 10.01 по 28.02": a recurrence word, a few words, then the range
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "from_event", "in_quotes", "is_code",
-           "is_past", "mask_times", "stated_after", "yearly_tail"]
+           "is_past", "mask_times", "stated_after", "validity", "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -127,6 +127,17 @@ _FROM_EVENT = re.compile(
     r"|настоящего))", re.IGNORECASE)
 # "к 2016 году предусмотрено обеспечение ...": the target a cited act set, stated.
 _STATED = re.compile(r"\s*(?:предусмотрен\w*|запланирован\w*|намечен\w*)(?!\w)", re.IGNORECASE)
+
+
+# "аттестат ... со сроком действия до 22 декабря 2020 года", "действителен до": how long
+# something stays valid, not when work is due.
+_VALID = re.compile(r"(?:срок\w*\s+(?:его\s+|ее\s+|её\s+|их\s+)?действия|действител\w*"
+                    r"|действу\w*|действовать)\s*\Z", re.IGNORECASE)
+
+
+def validity(text: str, start: int) -> bool:
+    """Whether the words right before `start` say how long something is valid."""
+    return _VALID.search(text, max(0, start - 40), start) is not None
 
 
 def from_event(text: str, end: int) -> bool:

@@ -1,5 +1,6 @@
-"""Items of real acts that state a rule or a fact rather than order work (issue 11,
-precision on the corpus): they import, and their dates are no deadlines."""
+"""Real-text excerpts behind the corpus benchmark's false positives and misses (issue 11):
+items that state a rule or a fact rather than order work import, and their dates are no
+deadlines; an intro's deadline covers each line its verb governs."""
 
 from __future__ import annotations
 
@@ -80,3 +81,40 @@ def test_a_news_post_is_dated_by_its_line_and_the_past_year_is_no_deadline():
     assert doc.date == date(2022, 3, 25)
     assert [(i.label, i.actionable, i.due) for i in doc.items] == [
         ("1", False, None), ("2", True, date(2022, 3, 31))]
+
+
+# Directive of the Government of the Saratov region of 29.08.2014 N 141-Пр (item 2).
+GOVERNED_LINES = """\
+РАСПОРЯЖЕНИЕ
+от 29 августа 2014 года N 141-Пр
+1. Принять к сведению информацию министерства образования области.
+2. Министерству образования области во взаимодействии с администрациями муниципальных \
+районов и городских округов области (по согласованию) обеспечить:
+до 1 сентября 2014 года:
+готовность образовательных организаций к началу нового 2014-2015 учебного года;
+завершение учета численности детей в возрасте от 7 до 15 лет, подлежащих обучению, и \
+принять необходимые меры по привлечению их в образовательные организации;
+"""
+
+# A federal statistics service's technical specification (2020), its annotation.
+SELF_DESCRIPTION = """\
+Москва, 2020
+Аннотация
+Настоящее техническое задание регламентирует требования к оказанию услуг по аттестации \
+государственной информационной системы по требованиям безопасности информации в 2020 году.
+1.5 Сроки оказания услуг
+Окончание оказания услуг – 15 декабря 2020 года.
+"""
+
+
+def test_an_intro_deadline_covers_each_line_its_verb_governs():
+    doc = parse_text(GOVERNED_LINES, source="saratov.txt")
+    tasks = [i for i in doc.items if i.actionable]
+    assert [(i.label, i.due) for i in tasks] == [("2", date(2014, 9, 1))] * 2
+    assert "готовность образовательных организаций" in tasks[0].text
+    assert "завершение учета" in tasks[1].text
+
+
+def test_a_document_describing_itself_is_no_task():
+    doc = parse_text(SELF_DESCRIPTION, source="tz.docx")
+    assert [i.due for i in doc.items if i.actionable] == [date(2020, 12, 15)]
