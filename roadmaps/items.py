@@ -323,6 +323,10 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             # An empty "Срок" cell: the deadline may be written in the action itself.
         found = find_deadlines(raw.text, **ctx.refs, period=period,
                                bare=raw.bare_dates)
+        if found and not has_action(raw.text):
+            # "Текущий контроль ... в течение учебного года осуществляется без отметок": a
+            # rule's time frame; with no order to do anything it is no running duty.
+            found = [d for d in found if not _TIME_FRAME.match(d.text)]
         scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
         if scheduled:
             return scheduled, "inferred"
@@ -336,6 +340,10 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
     except DeadlineError as exc:
         raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
             source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
+
+
+_TIME_FRAME = re.compile(r"в\s+течени[еи]\s+(?:всего\s+)?(?:учебного\s+|календарного\s+)?года$",
+                         re.IGNORECASE)
 
 
 def _with_start(deadline: Deadline, start: date | None) -> Deadline:

@@ -118,3 +118,19 @@ def test_an_intro_deadline_covers_each_line_its_verb_governs():
 def test_a_document_describing_itself_is_no_task():
     doc = parse_text(SELF_DESCRIPTION, source="tz.docx")
     assert [i.due for i in doc.items if i.actionable] == [date(2020, 12, 15)]
+
+
+# A school's regulation on assessment (.rtf of the school site), one of its points.
+ASSESSMENT_RULE = """\
+ПОЛОЖЕНИЕ
+о текущем контроле успеваемости
+1. Текущий контроль успеваемости учащихся первого класса в течение учебного года \
+осуществляется без фиксации достижений учащихся в виде отметок по пятибалльной системе.
+2. Проводить мониторинг успеваемости в течение учебного года.
+"""
+
+
+def test_a_rules_time_frame_is_no_running_duty():
+    doc = parse_text(ASSESSMENT_RULE, source="polozhenie.rtf")
+    assert [(i.label, str(i.recurrence) if i.recurrence else None) for i in doc.items
+            if i.actionable] == [("1", None), ("2", "continuous")]
