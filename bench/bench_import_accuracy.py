@@ -66,17 +66,16 @@ Branch reader (main at ba245c7 + the grammar fixes of the false positives found 
             workbook 087 (64 keyed, 129 found: its actual-date and comment columns read as
             deadlines) 0.90 (38/42) / 0.78 (38/49); 10 refused (0 with keyed deadlines; 051
             failed on the specialty code «38.05.01» as an "impossible date")
-        after:                 recall 0.99 (105/106), precision 0.97 (105/108); 9 refused
+        after:                 recall 1.00 (106/106), precision 0.98 (106/108); 9 refused
             (0 with keyed deadlines)
-        per kind, before -> after (recall / precision): plan 0.99/0.51 -> 0.99/0.99, order
+        per kind, before -> after (recall / precision): plan 0.99/0.51 -> 1.00/1.00, order
             1.00/0.86 -> 1.00/0.95, letter 1.00/0.89 -> 1.00/1.00, board_decision 0.67/0.67
             -> 1.00/1.00, council_decision 1.00/0.33 -> 1.00/1.00, directive 0.50/1.00 ->
             1.00/1.00, other 0.00/0.00 -> 1.00/1.00, roadmap 1.00/0.67 (unchanged: a row cut
             by the excerpt), protocol 1.00/1.00
         recurrences: 9 of 12 keyed found; found 18 -> 14 (precision 0.50 -> 0.64)
     Left on train: 004 (a typo "с 29 марта но 4 апреля" gives two dates), 021 (a row cut
-    after "август" by the excerpt), 085 (a two-level header, one cell a line, whose top
-    cells span sub-columns: the programme's end year is missed).
+    after "август" by the excerpt gives a yearless "август" of the next year).
 
 Usage:
     python bench/bench_import_accuracy.py                 # both splits
