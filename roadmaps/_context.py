@@ -8,6 +8,10 @@
 * A year right after a place ("Комплекс мер ... Костромской области в 2012 году", "ГИА в
   Краснодарском крае в 2015 году") names a programme's or an event's scope: `after_place`.
 * "не позднее 1 марта года, следующего за отчетным" is a yearly duty: `yearly_tail`.
+* "по специальности 38.05.01", "код 01.03.02": a classifier code, never a date: `is_code`.
+* "в течение семи дней со дня его поступления": a term from an event of unknown day, and
+  "к 2016 году предусмотрено": a stated target; neither is a deadline (`from_event`,
+  `stated_after`); "со сроком действия до ..." is a validity (`validity`).
 * "Доклад – до 1 марта 2022 г., далее – ежегодно": the first date and the recurrence that
   follows it are one deadline: `THEN_GAP`.
 * "еженедельно по вторникам с 10.01 по 28.02": a recurrence word, a few words, then the range
@@ -20,8 +24,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "in_quotes", "is_past", "mask_times",
-           "yearly_tail"]
+__all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "from_event", "in_quotes", "is_code",
+           "is_past", "mask_times", "stated_after", "validity", "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -100,6 +104,50 @@ def after_place(text: str, start: int) -> bool:
     """Whether the word right before `start` is a place (or an exam named for its year)."""
     before = text[max(0, start - 30):start].split()
     return bool(before) and _PLACE.fullmatch(before[-1]) is not None
+
+
+# "по специальности 38.05.01", "направление подготовки 44.03.01", "код 01.03.02": the
+# dotted number after these words is a code of the classifier, never a date.
+_CODE = re.compile(r"(?:специальност\w*|направлени\w*(?:\s+подготовки)?|професси\w*|код\w*"
+                   r"|шифр\w*|ОКСО|ОКПДТР|ОКВЭД\d*|ОКПД\d*|КБК)[:,]?\s*\Z", re.IGNORECASE)
+
+
+def is_code(text: str, start: int) -> bool:
+    """Whether the words right before `start` name a classifier code ("по специальности",
+    "направление подготовки")."""
+    return _CODE.search(text, max(0, start - 40), start) is not None
+
+
+# "в течение семи дней со дня его поступления", "в 7-дневный срок после первого официального
+# опубликования": a term counted from an event whose day the document does not give. Counted
+# from the document itself ("со дня подписания настоящего приказа") it is a deadline.
+_FROM_EVENT = re.compile(
+    r"\s*,?\s*(?:со\s+дня|с\s+даты|с\s+момента|после|по\s+истечении|с\s+начала|до\s+начала"
+    r"|до\s+дня|до\s+даты)\s+(?!(?:его|её|ее|их)?\s*(?:подписания|принятия|издания|утверждения"
+    r"|настоящего))", re.IGNORECASE)
+# "к 2016 году предусмотрено обеспечение ...": the target a cited act set, stated.
+_STATED = re.compile(r"\s*(?:предусмотрен\w*|запланирован\w*|намечен\w*)(?!\w)", re.IGNORECASE)
+
+
+# "аттестат ... со сроком действия до 22 декабря 2020 года", "действителен до": how long
+# something stays valid, not when work is due.
+_VALID = re.compile(r"(?:срок\w*\s+(?:его\s+|ее\s+|её\s+|их\s+)?действия|действител\w*"
+                    r"|действу\w*|действовать)\s*\Z", re.IGNORECASE)
+
+
+def validity(text: str, start: int) -> bool:
+    """Whether the words right before `start` say how long something is valid."""
+    return _VALID.search(text, max(0, start - 40), start) is not None
+
+
+def from_event(text: str, end: int) -> bool:
+    """Whether a term ending at `end` counts from an event of unknown day."""
+    return _FROM_EVENT.match(text, end) is not None
+
+
+def stated_after(text: str, end: int) -> bool:
+    """Whether the phrase ending at `end` is followed by "предусмотрено" (a stated target)."""
+    return _STATED.match(text, end) is not None
 
 
 def in_quotes(text: str, start: int) -> bool:

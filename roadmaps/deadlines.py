@@ -191,6 +191,9 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
     phrase = m.group()
     if kwc == "event" or (kwc == "before" and kind != "A_rel"):
         return None
+    if kind not in _REC_KINDS and (C.stated_after(m.string, m.end())
+                                   or kwc in ("by", "nlt") and C.validity(m.string, m.start())):
+        return None  # "к 2016 году предусмотрено ...": a target; "сроком действия до": validity
     if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") and (
             C.is_past(m.string, m.start()) or not strong and C.in_quotes(m.string, m.start())):
         # "установленных в 2019 году", "по итогам 2022 года": what was done; «ЕГЭ в 2015
@@ -205,6 +208,8 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
     if kind in ("A_dur", "A_dur2"):
         if ctx.reference is None or kwc != ("during" if kind == "A_dur" else "in"):
             return None
+        if C.from_event(m.string, m.end()) or not strong and C.in_quotes(m.string, m.start()):
+            return None  # "... со дня его поступления"; «... в течение тридцати дней» quoted
         if kind == "A_dur":
             n, unit, working = F.count(m.group("dn")), m.group("du"), bool(m.group("dk"))
         else:
@@ -227,7 +232,18 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
         if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))
                 or (bare and kwc is None)):
             return None
-        due = P.day(m, "p", ctx, phrase)
+        numeric = m.group("pm") is not None
+        if numeric and kwc is None and C.is_code(m.string, m.start()):
+            return None  # "по специальности 38.05.01", "код 01.03.02": a code, not a day
+        try:
+            due = P.day(m, "p", ctx, phrase)
+        except DeadlineError:
+            year = m.group("py") or ""
+            if numeric and (len(year) == 2 or not (kwc in ("by", "nlt") or strong)):
+                # "38.05.01", a bare "45.12.2020": a dotted number that is no date (a code,
+                # a clause); only a deadline written as one ("до 32.01.2022") is an error.
+                return None
+            raise
         return _Reading(due) if due else None
     if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
             "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword

@@ -30,7 +30,7 @@ from datetime import date
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
-from roadmaps.words import has_action, is_infinitive
+from roadmaps.words import has_action, is_infinitive, states_a_rule
 from tracker.core.enums import Level
 from tracker.core.i18n import N_, _
 
@@ -95,7 +95,10 @@ _STATEMENT = re.compile(
     r"|контроль\s+.*?\b(?:возложить|возлагаю|оставляю|оставить)\b"
     r"|^(?:признать|отметить|согласиться|поддержать|снять\s+с\s+контроля"
     r"|принять\s+(?:прилагаем|к\s+исполнению|за\s+основу|информацию))\b"
-    r"|вступает\s+в\s+(?:законную\s+)?силу",
+    r"|вступает\s+в\s+(?:законную\s+)?силу"
+    # the document describing itself: "Настоящее техническое задание регламентирует ..."
+    r"|\bнастоящ(?:ее|ий|ая|ие)(?:\s+[а-яё-]+){1,3}\s+(?:регламентиру|определя|устанавлива"
+    r"|распространя|описыва|содерж)\w*",
     re.IGNORECASE,
 )
 # The document approving something ("Утвердить прилагаемый план") is a statement; a plan row
@@ -320,18 +323,27 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             # An empty "Срок" cell: the deadline may be written in the action itself.
         found = find_deadlines(raw.text, **ctx.refs, period=period,
                                bare=raw.bare_dates)
+        if found and not has_action(raw.text):
+            # "Текущий контроль ... в течение учебного года осуществляется без отметок": a
+            # rule's time frame; with no order to do anything it is no running duty.
+            found = [d for d in found if not _TIME_FRAME.match(d.text)]
         scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
         if scheduled:
             return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
-        if has_action(raw.text) and not raw.children:
-            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due.
+        if has_action(raw.text) and not raw.children and not states_a_rule(raw.text):
+            # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due
+            # ("Установить, что ... применяются с 1 сентября 2013 г." says when a rule applies).
             found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
         return found, "inferred"
     except DeadlineError as exc:
         raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
             source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
+
+
+_TIME_FRAME = re.compile(r"в\s+течени[еи]\s+(?:всего\s+)?(?:учебного\s+|календарного\s+)?года$",
+                         re.IGNORECASE)
 
 
 def _with_start(deadline: Deadline, start: date | None) -> Deadline:

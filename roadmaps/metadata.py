@@ -179,10 +179,12 @@ def find_date(text: str, *, source: str, line: int | None = None) -> date | None
     :raises DocumentError: for a date that does not exist.
     """
     found = []
-    m = _NUMERIC_DATE.search(text)
-    if m:
-        found.append((m.start(), int(m.group(1)), int(m.group(2)), year_of(m.group(3)),
-                      m.group()))
+    for m in _NUMERIC_DATE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if len(m.group(3)) == 2 and not (1 <= month <= 12 and 1 <= day <= 31):
+            continue  # "38.05.01": a specialty code, not a date
+        found.append((m.start(), day, month, year_of(m.group(3)), m.group()))
+        break
     m = _WORD_DATE.search(text)
     if m:
         month = next(n for stem, n in MONTHS.items() if m.group(2).lower().startswith(stem))
@@ -266,9 +268,14 @@ _CARD_DATE = re.compile(r"^(?:г\.\s*[А-ЯЁ][а-яё-]+\s*,?\s*)?(?:от\s+)?�
                         r"(?:(?:№|N)\s*\S+)?$", re.IGNORECASE)
 
 
+_LONE_DATE = re.compile(r"^«?\d{1,2}»?\s+" + _MONTH_WORD + r",?\s+\d{4}\s*(?:г\.|года)?$",
+                        re.IGNORECASE)
+
+
 def _late_date(lines: list[str], source: str):
     """(number, date) from where a web page or a signed copy puts them when the header has
-    none: a "Дата публикации: ..." line, or the signature card after the text ("г. Курск" /
+    none: a "Дата публикации: ..." line, a news post's date alone on a line near the top
+    ("25 Марта, 2022"), or the signature card after the text ("г. Курск" /
     "26 октября 2012 года" / "N 1108" under the signature)."""
     for index, raw in enumerate(lines):
         line = raw.strip()
@@ -288,6 +295,13 @@ def _late_date(lines: list[str], source: str):
                 after = next((t for _, t in tail[pos + 1:] if t), "")
                 number = _NUMBER.search(after) if _CARD_NUMBER.match(after) else None
             return (number.group(1) or number.group(2)).rstrip(".") if number else None, when
+    for index, raw in enumerate(lines[:12]):
+        # A news post: its date alone on a line under the headline ("25 Марта, 2022").
+        line = raw.strip()
+        if _LONE_DATE.match(line):
+            when = find_date(line.replace(",", ""), source=source, line=index + 1)
+            if when:
+                return None, when
     return None, None
 
 

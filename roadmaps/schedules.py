@@ -104,13 +104,17 @@ def intro_actions(text: str, deadlines: list[Deadline]) -> list[str] | None:
     colon = text.find(":", deadlines[0].span[1])
     if colon < 0 or text[deadlines[0].span[1]:colon].strip(" ,"):
         return None  # the deadline must end the intro: "... до 1 марта 2010 года:"
+    # "обеспечить: до 1 сентября 2014 года: готовность ...; завершение учета ...": the verb
+    # stands before the deadline and each line names what it governs.
+    governed = text.rfind(":", 0, deadlines[0].span[0]) >= 0 and has_action(
+        text[:deadlines[0].span[0]])
     parts: list[str] = []
     for piece in (p.strip(" ;,.") for p in text[colon + 1:].split(";")):
-        if piece and (has_action(piece) or not parts):
+        if piece and (governed or has_action(piece) or not parts):
             parts.append(piece)
         elif piece:  # no verb of its own: it goes on with the action before it
             parts[-1] = f"{parts[-1]}; {piece}"
-    if len(parts) < 2 or not has_action(parts[0]):
+    if len(parts) < 2 or not (governed or has_action(parts[0])):
         return None
     intro = text[:colon].strip()
     return [f"{intro}: {part}" for part in parts]

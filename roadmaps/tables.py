@@ -53,10 +53,29 @@ def _cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+# A column that records what happened, or remarks on it: "Фактический срок", "Отметка о
+# выполнении", "Примечание", "Статус", "Комментарии (причины нарушения сроков ...)",
+# "Контрольное событие наступило ...". Its dates are never deadlines.
+_FACT_HEADER = re.compile(
+    r"фактическ|\bфакт\b|отметк|примечан|комментар|причин|статус|наступил|исполнено|выполнено"
+    r"|информаци\w*\s+о\s+(?:ходе\s+)?(?:выполнени|исполнени|реализаци)"
+    r"|^ход\s+(?:выполнени|исполнени|реализаци)")
+# "Дата исполнения" / "Дата выполнения": the day it was done when a planned date column
+# stands beside it ("Планируемая дата | Дата исполнения"), else the day it is due.
+_DONE_HEADER = re.compile(r"^дат[аы]\s+(?:исполнени|выполнени)")
+
+
 def role(cell: str) -> str | None:
+    """The column a header cell names: "num", "due", "start", "owner", "result", "level",
+    "action", "fact" (what happened: never a deadline), "done" ("Дата исполнения": a
+    deadline only when no other date column says so), or None."""
     c = cell.lower().replace("ё", "е")
     if _NUM_HEADER.match(c):
         return "num"
+    if "план" not in c and _FACT_HEADER.search(c):
+        return "fact"
+    if _DONE_HEADER.match(c):
+        return "done"
     if "срок" in c or "дата" in c or "период" in c or re.match(r"^(?:начало|окончание)", c):
         return "start" if "начал" in c else "due"
     if "ответствен" in c or "исполнител" in c:
@@ -80,6 +99,9 @@ def _columns(cells: list[str]) -> dict[str, list[int]]:
                for i, c in enumerate(cells) if role(c) == "action"]
     if actions:
         columns["action"] = [min(actions)[1]]
+    done = columns.pop("done", None)
+    if done and "due" not in columns:
+        columns["due"] = done  # "Дата исполнения" alone is the planned day
     return columns
 
 

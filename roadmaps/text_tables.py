@@ -8,6 +8,9 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
 * a cell wrapped over several lines (the cell ends at its "|"), a header word hyphenated
   over two lines ("Ответствен-" / "ные |" is "Ответственные");
 * a section row written on one line ("I. Анализ работы ... | |||") spanning the table;
+* a two-level header: the top cells, "||||||", the cells under the ones that span several
+  columns ("Срок реализации" over "начало" / "завершение", "... по годам" over "2015 год",
+  ...), then the row numbering the columns 1..N, which confirms the N columns;
 * columns aligned with spaces (pasted from Word or Excel): cut at the header's columns, a
   line whose first column is empty continues the row above.
 
@@ -21,6 +24,7 @@ Pure: lines in, lines out.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -123,6 +127,15 @@ def _cell_table(lines: list[str], start: int, is_header, role):
             return None
     if len(header) < 2 or not is_header(header) or pending is None:
         return None
+    if isinstance(pending[1], list) and not any(pending[1]):
+        # "||||||" under the header: a second header row may follow ("начало | завершение |
+        # 2015 год | ..."), then the row numbering the columns ("1 | 2 | ... | 14").
+        taken = []
+        two = _second_level(header, stream, taken, role)
+        if two is not None:
+            header, pending = two
+        else:
+            stream = itertools.chain(taken, stream)
     width = len(header)
     rows: list[tuple[int, list[str]]] = [(start, header)]
     row: list[str] = []
@@ -142,9 +155,11 @@ def _cell_table(lines: list[str], start: int, is_header, role):
             rows.append((at, cell))
             end = after
             continue
-        if row and _NUMBER_CELL.match(cell) and not _NUMBER_CELL.match(row[0]):
+        if row and _NUMBER_CELL.match(cell) and not _NUMBER_CELL.match(row[0]) \
+                and sum(map(bool, row)) <= 2:
             # A numbered row starts while the cells before it do not make one (a section
-            # heading spread over cells, empty cells): they are a section row.
+            # heading spread over cells, empty cells): they are a section row. A row that
+            # holds more (an empty "№" cell, then its values) goes on: "100" is a value.
             heading = " ".join(c for c in row if c)
             if heading:
                 rows.append((row_at, [heading]))
@@ -160,6 +175,56 @@ def _cell_table(lines: list[str], start: int, is_header, role):
     if row:
         rows.append((row_at, row))
     return (rows, end) if len(rows) > 1 else None
+
+
+_SUB_YEAR = re.compile(r"^(?:19|20)\d{2}(?:\s*(?:год|г\.?))?$", re.IGNORECASE)
+_SUB_TERM = re.compile(r"^(?:начало|окончание|завершение|срок\w*)$", re.IGNORECASE)
+
+
+def _second_level(header: list[str], stream, taken: list, role):
+    """A two-level header: the top cells, then the sub-cells of the ones that span
+    several columns, then the numbers of the columns 1..N. A "Срок" cell spans "начало" /
+    "завершение", a cell "по годам" spans "2015 год", "2016 год", ...; the result is valid
+    only when it gives exactly N columns. Returns (the header of N cells, the item after
+    the numbering row), or None (`taken` then holds what was read, to be read again)."""
+    sub: list[str] = []
+    numbers = 0
+    after = None
+    for item in stream:
+        taken.append(item)
+        cell = item[1]
+        if isinstance(cell, list):
+            if any(cell) or not numbers and not sub:
+                if numbers:
+                    after = item
+                    break
+                if any(cell):
+                    return None
+            continue
+        if cell == str(numbers + 1) and (numbers or sub):
+            numbers += 1
+            continue
+        if numbers:
+            after = item
+            break
+        if not (_SUB_YEAR.match(cell) or _SUB_TERM.match(cell)) or len(sub) > 30:
+            return None
+        sub.append(cell)
+    if after is None or numbers <= len(header) or not sub:
+        return None
+    columns, at = [], 0
+    for top in header:
+        low = top.lower()
+        kind = (_SUB_TERM if role(top) in ("due", "start") else _SUB_YEAR
+                if re.search(r"годам|\bгоды\b", low) else None)
+        spans = []
+        while kind is not None and at < len(sub) and kind.match(sub[at]):
+            spans.append(sub[at])
+            at += 1
+        columns += [f"{top} {piece}" for piece in spans] or [top]
+    if at != len(sub) or len(columns) != numbers:
+        return None
+    return columns, after
 
 
 def _spaced_table(lines: list[str], start: int, is_header):

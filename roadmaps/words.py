@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["has_action", "is_infinitive"]
+__all__ = ["has_action", "is_infinitive", "states_a_rule"]
 
 _STI_VERBS = re.compile(r"(?:вести|нести|обрести|расти)$")
 _WORD = re.compile(r"[А-Яа-яЁё]+")
+# "Установить, что ... применяются с 1 сентября 2013 г.", "Определить, что ...": the item
+# states a rule; the days in it say when the rule applies, not when work is due.
+_RULE = re.compile(r"\s*(?:установить|определить|считать|указать)\s*,?\s*что\b",
+                   re.IGNORECASE)
 
 
 def is_infinitive(word: str) -> bool:
@@ -21,3 +25,8 @@ def is_infinitive(word: str) -> bool:
 def has_action(text: str) -> bool:
     """Whether `text` holds an infinitive: an order to do something."""
     return any(is_infinitive(w) for w in _WORD.findall(text))
+
+
+def states_a_rule(text: str) -> bool:
+    """Whether `text` begins "Установить, что" (or "Определить, что"): a statement."""
+    return _RULE.match(text) is not None

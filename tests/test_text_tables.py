@@ -110,3 +110,64 @@ def test_section_rows_spanning_the_table_set_the_level():
     doc = parse_text(text, source="t.txt")
     assert [(i.label, str(i.level), i.due) for i in doc.items] == [
         ("1", "municipal", D(2015, 9, 30))]
+
+
+# The header and a row of a real control-events table (Voronezh region, "Доступная среда",
+# table 11.1): a planned date, the actual dates, a comment. Only the planned date is due.
+CONTROL_EVENTS = HEAD + (
+    "Статус | Наименование государственной программы, подпрограммы, основного мероприятия, "
+    "мероприятия | Исполнитель | Планируемая дата наступления контрольного события | "
+    "Фактическая дата наступления контрольного события | Контрольное событие не наступило | "
+    "Комментарии (причины нарушения сроков наступления контрольного события либо "
+    "ненаступления контрольного события)\n"
+    "Контрольное событие 1.4.1. | Проведен творческий фестиваль «Радуга жизни» | Департамент "
+    "социальной защиты Воронежской области | 30.09.2020 | 25.12.2020 |  | Проведение "
+    "фестиваля было перенесено на 4 квартал 2020 года.\n")
+
+
+@pytest.mark.parametrize("fact", [
+    "Фактическая дата наступления контрольного события", "Фактический срок", "Дата исполнения",
+    "Отметка о выполнении", "Примечание", "Статус", "Информация о ходе выполнения"])
+def test_a_column_of_what_happened_is_never_a_deadline(fact):
+    text = HEAD + (f"№ | Мероприятие | Планируемый срок | {fact} | Ответственный\n"
+                   "1 | Провести олимпиаду | 15.10.2015 | 20.10.2015 | Отдел образования\n")
+    doc = parse_text(text, source="t.txt")
+    assert [(i.label, i.due) for i in doc.items] == [("1", D(2015, 10, 15))]
+
+
+def test_the_planned_date_of_a_control_event_is_its_deadline():
+    doc = parse_text(CONTROL_EVENTS, source="t.txt")
+    assert [i.due for i in doc.items if i.actionable] == [D(2020, 9, 30)]
+
+
+def test_a_date_of_execution_alone_is_the_planned_day():
+    text = HEAD + ("№ | Мероприятие | Дата исполнения | Ответственный\n"
+                   "1 | Провести олимпиаду | 15.10.2015 | Отдел образования\n")
+    assert [i.due for i in parse_text(text, source="t.txt").items] == [D(2015, 10, 15)]
+
+
+# An appendix to a resolution of the Administration of Tynda (09.01.2018 N 6), flattened one
+# cell a line: the top header, "||||||", the cells under "Срок реализации" and "по годам",
+# the row numbering the 14 columns, then the programme's row.
+TWO_LEVEL = "\n".join([
+    "Приложение N 1", "к постановлению Администрации города Тынды", "от 09.01.2018 N 6",
+    "Система основных мероприятий и плановых показателей реализации муниципальной программы",
+    "N |", "Наименование программы, подпрограммы*, основного мероприятия |",
+    "Срок реализации |",
+    "Координатор программы, координатор подпрограммы, участники муниципальной программы |",
+    "Наименование показателя, единица измерения |", "Базисный год |",
+    "Значение планового показателя по годам реализации |",
+    "Отношение последнего года к базисному году, % |", "||||||",
+    "начало |", "завершение |", *[f"{y} год |" for y in range(2015, 2021)], "||||||",
+    *[f"{n} |" for n in range(1, 15)], "|",
+    'Муниципальная программа "Развитие образования в городе Тынде на 2015 - 2020 годы" |',
+    "2015 |", "2020 |", "Управление образования |",
+    "Удельный вес численности населения в возрасте 7 - 18 лет, охваченного образованием, % |",
+    *["100 |"] * 7, "1,0 |", ""])
+
+
+def test_a_two_level_header_gives_each_sub_column_its_own_cell():
+    doc = parse_text(TWO_LEVEL, source="tynda.txt")
+    assert [(i.due, i.start, i.due_source) for i in doc.items] == [
+        (D(2020, 12, 31), D(2015, 1, 1), "cell")]
+    assert doc.items[0].text.startswith("Муниципальная программа")

@@ -1,0 +1,136 @@
+"""Real-text excerpts behind the corpus benchmark's false positives and misses (issue 11):
+items that state a rule or a fact rather than order work import, and their dates are no
+deadlines; an intro's deadline covers each line its verb governs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from roadmaps.parser import parse_text
+
+# Order of the Ministry of Science and Higher Education of 14.04.2021 N 293 (ФГОС ВО
+# 38.05.01), excerpt: a specialty code in the items and a statement "Установить, что".
+FGOS_ORDER = """\
+МИНИСТЕРСТВО НАУКИ И ВЫСШЕГО ОБРАЗОВАНИЯ
+РОССИЙСКОЙ ФЕДЕРАЦИИ
+ПРИКАЗ
+14.04.2021 N 293
+ОБ УТВЕРЖДЕНИИ ФЕДЕРАЛЬНОГО ГОСУДАРСТВЕННОГО
+ОБРАЗОВАТЕЛЬНОГО СТАНДАРТА ВЫСШЕГО ОБРАЗОВАНИЯ –
+СПЕЦИАЛИТЕТ ПО СПЕЦИАЛЬНОСТИ
+38.05.01 ЭКОНОМИЧЕСКАЯ БЕЗОПАСНОСТЬ
+В соответствии с подпунктом 4.2.38 пункта 4.2 Положения о Министерстве науки и высшего \
+образования Российской Федерации приказываю:
+1. Утвердить прилагаемый федеральный государственный образовательный стандарт высшего \
+образования - специалитет по специальности 38.05.01 Экономическая безопасность (далее - \
+стандарт).
+2. Установить, что:
+прием на обучение в соответствии с федеральным государственным образовательным стандартом \
+высшего образования по специальности 38.05.01 Экономическая безопасность (уровень \
+специалитета), утвержденным приказом Министерства образования и науки Российской Федерации \
+от 16 января 2017 г. N 20 (зарегистрирован Министерством юстиции Российской Федерации 10 \
+февраля 2017 г., регистрационный N 45596), прекращается 31 декабря 2021 года.
+Министр
+В.Н. Фальков
+"""
+
+# FSTEC order of 11.02.2013 N 17, its last item.
+RULE_APPLIES = """\
+ПРИКАЗ
+от 11 февраля 2013 г. N 17
+ПРИКАЗЫВАЮ:
+1. Утвердить прилагаемые Требования о защите информации, не составляющей государственную \
+тайну, содержащейся в государственных информационных системах.
+2. Установить, что указанные в пункте 1 настоящего приказа Требования применяются для защиты \
+информации в государственных информационных системах с 1 сентября 2013 г.
+"""
+
+# A ministry's public council, a news post: the post's date alone under the headline.
+NEWS_POST = """\
+24 марта состоялось заседание Общественного совета при Министерстве образования и \
+молодежной политики Свердловской области
+
+25 Марта, 2022
+
+По итогам обсуждения Общественный совет принял следующие решения:
+
+1) одобрить основные итоги деятельности Министерства в 2021 году и публичную декларацию \
+целей и задач Министерства на 2022 год;
+
+2) рекомендовать Министерству представить основные итоги деятельности Министерства в 2021 \
+году и публичную декларацию целей и задач Министерства на 2022 год на расширенном заседании \
+коллегии Министерства, которое пройдет 31 марта 2022 года в нетиповой образовательной \
+организации «Фонд поддержки талантливых детей и молодежи «Золотое сечение».
+"""
+
+
+def test_a_specialty_code_is_no_date_and_does_not_fail_the_import():
+    doc = parse_text(FGOS_ORDER, source="fgos.html")
+    assert doc.date == date(2021, 4, 14)
+    assert [i.due for i in doc.items if i.actionable] == [None] * len(
+        [i for i in doc.items if i.actionable])
+
+
+def test_a_rule_stated_with_its_day_is_no_deadline():
+    doc = parse_text(RULE_APPLIES, source="fstec.pdf")
+    assert [(i.label, i.due) for i in doc.items] == [("1", None), ("2", None)]
+
+
+def test_a_news_post_is_dated_by_its_line_and_the_past_year_is_no_deadline():
+    doc = parse_text(NEWS_POST, source="news.txt")
+    assert doc.date == date(2022, 3, 25)
+    assert [(i.label, i.actionable, i.due) for i in doc.items] == [
+        ("1", False, None), ("2", True, date(2022, 3, 31))]
+
+
+# Directive of the Government of the Saratov region of 29.08.2014 N 141-Пр (item 2).
+GOVERNED_LINES = """\
+РАСПОРЯЖЕНИЕ
+от 29 августа 2014 года N 141-Пр
+1. Принять к сведению информацию министерства образования области.
+2. Министерству образования области во взаимодействии с администрациями муниципальных \
+районов и городских округов области (по согласованию) обеспечить:
+до 1 сентября 2014 года:
+готовность образовательных организаций к началу нового 2014-2015 учебного года;
+завершение учета численности детей в возрасте от 7 до 15 лет, подлежащих обучению, и \
+принять необходимые меры по привлечению их в образовательные организации;
+"""
+
+# A federal statistics service's technical specification (2020), its annotation.
+SELF_DESCRIPTION = """\
+Москва, 2020
+Аннотация
+Настоящее техническое задание регламентирует требования к оказанию услуг по аттестации \
+государственной информационной системы по требованиям безопасности информации в 2020 году.
+1.5 Сроки оказания услуг
+Окончание оказания услуг – 15 декабря 2020 года.
+"""
+
+
+def test_an_intro_deadline_covers_each_line_its_verb_governs():
+    doc = parse_text(GOVERNED_LINES, source="saratov.txt")
+    tasks = [i for i in doc.items if i.actionable]
+    assert [(i.label, i.due) for i in tasks] == [("2", date(2014, 9, 1))] * 2
+    assert "готовность образовательных организаций" in tasks[0].text
+    assert "завершение учета" in tasks[1].text
+
+
+def test_a_document_describing_itself_is_no_task():
+    doc = parse_text(SELF_DESCRIPTION, source="tz.docx")
+    assert [i.due for i in doc.items if i.actionable] == [date(2020, 12, 15)]
+
+
+# A school's regulation on assessment (.rtf of the school site), one of its points.
+ASSESSMENT_RULE = """\
+ПОЛОЖЕНИЕ
+о текущем контроле успеваемости
+1. Текущий контроль успеваемости учащихся первого класса в течение учебного года \
+осуществляется без фиксации достижений учащихся в виде отметок по пятибалльной системе.
+2. Проводить мониторинг успеваемости в течение учебного года.
+"""
+
+
+def test_a_rules_time_frame_is_no_running_duty():
+    doc = parse_text(ASSESSMENT_RULE, source="polozhenie.rtf")
+    assert [(i.label, str(i.recurrence) if i.recurrence else None) for i in doc.items
+            if i.actionable] == [("1", None), ("2", "continuous")]
