@@ -2,13 +2,19 @@
 
 Enums are stored as plain strings (`String` columns with a length) rather than native
 enums, so the same schema migrates on SQLite and PostgreSQL alike.
-"""
 
-from __future__ import annotations
+Defining these classes is most of what a short command costs over importing SQLModel,
+so two things keep it cheap: the annotations are real types, not strings (no
+`from __future__ import annotations`: pydantic and SQLAlchemy would evaluate each string
+again), and pydantic's validator and serializer are built on first use (`defer_build`):
+rows are loaded and table models constructed without them, so most commands never
+build them at all.
+"""
 
 import datetime as dt
 from datetime import date, datetime
 
+from pydantic import ConfigDict
 from sqlalchemy import BigInteger, Column, Index, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -43,7 +49,14 @@ def utcnow() -> datetime:
     return datetime.now(dt.UTC)
 
 
-class OrganisationBase(SQLModel):
+class Record(SQLModel):
+    """The base of every table and field set here: pydantic's schema, validator and
+    serializer are built when first used, not when the class is defined."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class OrganisationBase(Record):
     name: str = Field(max_length=300)
     kind: OrgKind = Field(sa_type=String(24))
     category: str | None = Field(default=None, max_length=120)  # "городской округ"
@@ -56,7 +69,7 @@ class Organisation(OrganisationBase, table=True):
     name_key: str = Field(max_length=300, index=True)
 
 
-class PersonBase(SQLModel):
+class PersonBase(Record):
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=254)
     telegram_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
@@ -75,7 +88,7 @@ class Person(PersonBase, table=True):
     telegram_active: bool = True
 
 
-class Document(SQLModel, table=True):
+class Document(Record, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: DocumentKind = Field(sa_type=String(24))
     number: str | None = Field(default=None, max_length=64)
@@ -89,7 +102,7 @@ class Document(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
-class TaskBase(SQLModel):
+class TaskBase(Record):
     document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
     label: str | None = Field(default=None, max_length=32)
     text: str = Field(sa_type=Text)
@@ -107,7 +120,7 @@ class Task(TaskBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class AssignmentBase(SQLModel):
+class AssignmentBase(Record):
     task_id: int = Field(foreign_key="task.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
@@ -134,7 +147,7 @@ class Assignment(AssignmentBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Event(SQLModel, table=True):
+class Event(Record, table=True):
     """Append-only audit log."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -147,7 +160,7 @@ class Event(SQLModel, table=True):
     details: str | None = Field(default=None, sa_type=Text)  # JSON
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(Record, table=True):
     """A report file or photo sent as proof of completion."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,7 +172,7 @@ class Evidence(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
-class ExtensionRequest(SQLModel, table=True):
+class ExtensionRequest(Record, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id", index=True)
     requested_by_id: int | None = Field(default=None, foreign_key="person.id")
@@ -171,7 +184,7 @@ class ExtensionRequest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class TelegramInvite(SQLModel, table=True):
+class TelegramInvite(Record, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     code_hash: str = Field(max_length=64, unique=True)  # sha256 of the code; never the code
@@ -180,7 +193,7 @@ class TelegramInvite(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ActionToken(SQLModel, table=True):
+class ActionToken(Record, table=True):
     """A one-time web link: bound to one person, one action and (for the task actions)
     one assignment or extension request. Only the SHA-256 of the token is stored."""
 
@@ -195,7 +208,7 @@ class ActionToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class WebSession(SQLModel, table=True):
+class WebSession(Record, table=True):
     """A signed-in browser. The cookie carries the random id (signed); the row holds its
     SHA-256, so a copy of the database signs nobody in."""
 
@@ -207,7 +220,7 @@ class WebSession(SQLModel, table=True):
     ended_at: datetime | None = None  # signed out
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(Record, table=True):
     """One message to one person over one channel, recorded before it is sent."""
 
     __table_args__ = (Index("ix_outboxmessage_status_next_attempt", "status", "next_attempt_at"),)
@@ -228,7 +241,7 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class OutboxItem(SQLModel, table=True):
+class OutboxItem(Record, table=True):
     """One planned notification about one assignment; its key makes it happen once."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -242,7 +255,7 @@ class OutboxItem(SQLModel, table=True):
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=String(16))
 
 
-class ScheduledRun(SQLModel, table=True):
+class ScheduledRun(Record, table=True):
     """A digest run; the unique (kind, period) makes a restart skip what already ran."""
 
     __table_args__ = (UniqueConstraint("kind", "period"),)
