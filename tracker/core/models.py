@@ -8,14 +8,16 @@ so two things keep it cheap: the annotations are real types, not strings (no
 `from __future__ import annotations`: pydantic and SQLAlchemy would evaluate each string
 again), and pydantic's validator and serializer are built on first use (`defer_build`):
 rows are loaded and table models constructed without them, so most commands never
-build them at all.
+build them at all. And the tables a short command does not touch (evidence, extension
+requests, invites, tokens, sessions, the outbox, scheduled runs) are defined in
+`tracker.core.models_more` when first named: `from tracker.core.models import
+OutboxMessage` and `tracker.core.models.metadata` (every table) work as ever.
 """
 
 import datetime as dt
 from datetime import date, datetime
 
-from pydantic import ConfigDict
-from sqlalchemy import BigInteger, Column, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.core.enums import (
@@ -23,37 +25,17 @@ from tracker.core.enums import (
     ChannelPref,
     DocumentKind,
     EventKind,
-    ExtensionStatus,
     Level,
     OrgKind,
-    OutboxStatus,
     Recurrence,
     Role,
-    TokenAction,
     Via,
 )
+from tracker.core.record import Record, utcnow
 
-# Named constraints let Alembic's batch mode (SQLite) drop and recreate them.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata: MetaData = SQLModel.metadata
-
-
-def utcnow() -> datetime:
-    """The current time, aware UTC. Only edges (CLI, bot, delivery loop) call this."""
-    return datetime.now(dt.UTC)
-
-
-class Record(SQLModel):
-    """The base of every table and field set here: pydantic's schema, validator and
-    serializer are built when first used, not when the class is defined."""
-
-    model_config = ConfigDict(defer_build=True)
+# Defined in tracker.core.models_more, on first use (`__getattr__` below).
+LATER = ("Evidence", "ExtensionRequest", "TelegramInvite", "ActionToken", "WebSession",
+         "OutboxMessage", "OutboxItem", "ScheduledRun")
 
 
 class OrganisationBase(Record):
@@ -160,112 +142,6 @@ class Event(Record, table=True):
     details: str | None = Field(default=None, sa_type=Text)  # JSON
 
 
-class Evidence(Record, table=True):
-    """A report file or photo sent as proof of completion."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="person.id")
-    file_id: str = Field(max_length=200)
-    file_name: str | None = Field(default=None, max_length=300)
-    mime_type: str | None = Field(default=None, max_length=100)
-    at: datetime = Field(default_factory=utcnow)
-
-
-class ExtensionRequest(Record, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
-    requested_by_id: int | None = Field(default=None, foreign_key="person.id")
-    new_due_date: date
-    reason: str = Field(sa_type=Text)
-    status: ExtensionStatus = Field(default=ExtensionStatus.PENDING, sa_type=String(16))
-    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
-    decided_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class TelegramInvite(Record, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
-    code_hash: str = Field(max_length=64, unique=True)  # sha256 of the code; never the code
-    expires_at: datetime
-    used_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class ActionToken(Record, table=True):
-    """A one-time web link: bound to one person, one action and (for the task actions)
-    one assignment or extension request. Only the SHA-256 of the token is stored."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
-    action: TokenAction = Field(sa_type=String(16))
-    assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
-    request_id: int | None = Field(default=None, foreign_key="extensionrequest.id")
-    expires_at: datetime
-    used_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class WebSession(Record, table=True):
-    """A signed-in browser. The cookie carries the random id (signed); the row holds its
-    SHA-256, so a copy of the database signs nobody in."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    session_hash: str = Field(max_length=64, unique=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
-    ended_at: datetime | None = None  # signed out
-
-
-class OutboxMessage(Record, table=True):
-    """One message to one person over one channel, recorded before it is sent."""
-
-    __table_args__ = (Index("ix_outboxmessage_status_next_attempt", "status", "next_attempt_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)  # idempotency key of the message
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    channel: str = Field(max_length=16)
-    kind: str = Field(max_length=24)
-    subject: str | None = Field(default=None, max_length=300)
-    payload: str | None = Field(default=None, sa_type=Text)  # JSON: context for templates
-    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=String(16))
-    attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow)
-    last_error: str | None = Field(default=None, sa_type=Text)
-    claimed_by: str | None = Field(default=None, max_length=64)
-    claimed_at: datetime | None = None
-    sent_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class OutboxItem(Record, table=True):
-    """One planned notification about one assignment; its key makes it happen once."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    # (assignment, rule, step, due date, recipient, channel)
-    key: str = Field(max_length=200, unique=True)
-    message_id: int = Field(foreign_key="outboxmessage.id", index=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
-    rule: str = Field(max_length=16)
-    step: int = 0
-    due_date: date | None = None
-    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=String(16))
-
-
-class ScheduledRun(Record, table=True):
-    """A digest run; the unique (kind, period) makes a restart skip what already ran."""
-
-    __table_args__ = (UniqueConstraint("kind", "period"),)
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=40)
-    period: str = Field(max_length=40)
-    started_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
-
-
 def live_assignments():
     """SQL condition: the assignment is a live one, not the template of a recurring task.
 
@@ -280,3 +156,12 @@ def live_assignments():
     a = Assignment.__table__.c
     recurring = select(Task.__table__.c.id).where(Task.__table__.c.recurrence.is_not(None))
     return or_(a.period.is_not(None), a.task_id.not_in(recurring))
+
+
+def __getattr__(name: str):
+    """The tables of `tracker.core.models_more`, and `metadata` with every table in it."""
+    if name in LATER or name == "metadata":
+        from tracker.core import models_more
+
+        return SQLModel.metadata if name == "metadata" else getattr(models_more, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
