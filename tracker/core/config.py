@@ -3,9 +3,13 @@
 Secrets (the SMTP password, the bot token) are read only from the environment. Every
 section forbids unknown keys, so a typo is an error naming the key instead of a
 silently ignored setting.
-"""
 
-from __future__ import annotations
+The file and the variables are read here and merged (`load_settings`: the arguments
+over the environment over the file, section by section) the way pydantic-settings
+would, then validated by plain pydantic models: importing pydantic-settings cost every
+command more than reading the settings does. The annotations are real types, not
+strings (no `from __future__ import annotations`), so pydantic does not evaluate them.
+"""
 
 import os
 import re
@@ -24,12 +28,6 @@ from pydantic import (
     ValidationInfo,
     field_validator,
     model_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from tracker.core.enums import Level
@@ -152,7 +150,7 @@ class OutboxSettings(_Section):
     directory: str = Field("outbox", min_length=1)  # the file channel's folder (no channel set)
 
     @model_validator(mode="after")
-    def _backoff_order(self) -> OutboxSettings:
+    def _backoff_order(self) -> "OutboxSettings":
         if self.backoff_max_seconds < self.backoff_seconds:
             raise ValueError(
                 _("backoff_max_seconds ({maximum:g}) is below backoff_seconds ({base:g}): "
@@ -293,15 +291,10 @@ class WebSettings(_Section):
         return value
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """The whole configuration. Build it with `load_settings`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TRACKER_",
-        env_nested_delimiter="__",
-        extra="forbid",
-        validate_default=True,
-    )
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     database_url: str = ""  # empty: sqlite:///<config dir>/tracker.db
     timezone: str = "Europe/Moscow"
@@ -340,21 +333,6 @@ class Settings(BaseSettings):
             raise ValueError(_("unknown time zone {value!r}").format(value=value)) from None
         return value
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = _current_toml.get("path")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
-        return tuple(sources)
-
     @property
     def base_dir(self) -> Path:
         return self.config_path.parent if self.config_path else Path.cwd()
@@ -374,9 +352,6 @@ class Settings(BaseSettings):
         path = Path(relative)
         return path if path.is_absolute() else self.base_dir / path
 
-
-# pydantic-settings has no per-instance toml path; pass it through this slot.
-_current_toml: dict[str, Any] = {}
 
 _SECRET_KEYS = {("smtp", "password"), ("telegram", "token"), ("web", "secret")}
 
@@ -398,31 +373,26 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
 
 
 def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Settings:
-    """Load and validate the configuration.
+    """Load and validate the configuration: `overrides` over the `TRACKER_*` variables
+    over the file, merged section by section.
 
     :raises ConfigError: one line naming the file and the offending key.
     """
-    from pydantic_settings import SettingsError
-
     path = find_config(explicit)
-    if path is not None:
-        _check_no_secrets(path)
+    data = _read_file(path) if path is not None else {}
     variables = _check_environment(os.environ)
     overrides = _import_section(os.environ, variables, overrides)
-    _current_toml["path"] = path
+    values = _merge(data, _environment_values(os.environ), overrides)
     try:
-        settings = Settings(**overrides)
+        settings = Settings(**values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, variables)) from None
-    except SettingsError as exc:  # a shape `_check_environment` did not foresee
-        raise ConfigError(_("environment: {reason}").format(reason=exc)) from None
-    finally:
-        _current_toml.pop("path", None)
     settings.config_path = path
     return settings
 
 
-def _check_no_secrets(path: Path) -> None:
+def _read_file(path: Path) -> dict[str, Any]:
+    """The file's settings; one holding a secret is refused."""
     import tomllib
 
     try:
@@ -435,6 +405,93 @@ def _check_no_secrets(path: Path) -> None:
             env = f"TRACKER_{section.upper()}__{key.upper()}"
             raise ConfigError(_("{path}: {setting} must not be in the file; set {env}").format(
                 path=path, setting=f"{section}.{key}", env=env))
+    return data
+
+
+def _merge(base: dict[str, Any], *updates: dict[str, Any]) -> dict[str, Any]:
+    """`base` updated by each of `updates` in turn, sections (dicts) merged key by key."""
+    merged = dict(base)
+    for update in updates:
+        for key, value in update.items():
+            if isinstance(merged.get(key), dict) and isinstance(value, dict):
+                merged[key] = _merge(merged[key], value)
+            else:
+                merged[key] = value
+    return merged
+
+
+def _environment_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment gives, read as pydantic-settings reads them (with
+    `env_prefix="TRACKER_"`, `env_nested_delimiter="__"`): names in any case,
+    `TRACKER_<KEY>` for a top-level key, a section or list as JSON, and
+    `TRACKER_<SECTION>__<KEY>` for one key of a section (over the section's JSON). The
+    `import` section, a field with an alias, comes in through `_import_section`.
+
+    :raises ConfigError: a variable meant as JSON that is not (`_check_environment`
+        names the variable for the usual names; this catches the rest).
+    """
+    variables = {name.lower(): value for name, value in environ.items()}
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        if field.alias is not None:
+            continue
+        env = f"tracker_{name}"
+        value = variables.get(env)
+        if _shape(field.annotation) is None:
+            if value is not None:
+                values[name] = value
+            continue
+        if value is not None:
+            value = _json(name, value)
+        nested = _nested_values(variables, f"{env}__", name, field)
+        if isinstance(value, dict):
+            values[name] = _merge(value, nested)
+        elif value is not None:
+            values[name] = value
+        elif nested:
+            values[name] = nested
+    return values
+
+
+def _nested_values(variables: Mapping[str, str], prefix: str, name: str,
+                   field: Any) -> dict[str, Any]:
+    """The `<prefix><KEY>[__<KEY>...]` variables as a nested dict under the keys of
+    `field` (the setting `name`); a value for a list or a section is JSON."""
+    values: dict[str, Any] = {}
+    for variable, value in variables.items():
+        if not variable.startswith(prefix):
+            continue
+        *keys, last = variable[len(prefix):].split("__")
+        target, into = field, values
+        for key in keys:
+            target = _subfield(target, key)
+            if isinstance(into, dict):
+                into = into.setdefault(key, {})
+        target = _subfield(target, last)
+        if target is not None and value and _shape(target.annotation) is not None:
+            value = _json(name, value)
+        if isinstance(into, dict):
+            into[last] = value
+    return values
+
+
+def _subfield(field: Any, key: str):
+    """The field `key` of the section `field` holds; None if it is not a section or has
+    no such key."""
+    annotation = getattr(field, "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _field(annotation, key)
+    return None
+
+
+def _json(name: str, value: str) -> Any:
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        reason = f'error parsing value for field "{name}" from source "EnvSettingsSource"'
+        raise ConfigError(_("environment: {reason}").format(reason=reason)) from None
 
 
 def _example(field: Any, shape: type) -> str:
