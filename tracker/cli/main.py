@@ -6,8 +6,6 @@ strings (`help=_("...")`) at import. Heavy modules are imported inside the comma
 `--help` and the quick commands stay fast.
 """
 
-from __future__ import annotations
-
 import importlib
 import os
 import sys
