@@ -16,16 +16,16 @@ import re
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -75,17 +75,20 @@ def _cron(value: str) -> str:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
+    if isinstance(value, (float, bool)):
+        raise ValueError(_("expected a whole number, got {value!r}").format(value=value))
+    return value
+
+
+# Every whole-number setting is a `Count` (one validator on these fields, not a wrapper
+# around every field of every section, which cost each command building them).
+Count = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _whole_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
-        if cls.model_fields[info.field_name].annotation is int and isinstance(value,
-                                                                              (float, bool)):
-            raise ValueError(_("expected a whole number, got {value!r}").format(value=value))
-        return value
 
 
 class EscalationStep(_Section):
@@ -111,16 +114,16 @@ class RemindersSettings(_Section):
     days_before: list[int] = [14, 7, 3, 1, 0]
     send_time: time = time(9, 0)  # "HH:MM"
     working_days_only: bool = True
-    overdue_repeat_days: int = Field(3, ge=1)
-    overdue_dense_days: int = Field(10, ge=1)
-    overdue_sparse_days: int = Field(5, ge=1)
-    overdue_stop_days: int = Field(40, ge=0)
+    overdue_repeat_days: Count = Field(3, ge=1)
+    overdue_dense_days: Count = Field(10, ge=1)
+    overdue_sparse_days: Count = Field(5, ge=1)
+    overdue_stop_days: Count = Field(40, ge=0)
     escalation: list[EscalationStep] = [
         EscalationStep(after="3d", notify="coordinator"),
         EscalationStep(after="7d", notify="lead"),
     ]
     # Months of a continuous/recurring occurrence generated ahead of time.
-    horizon_days: int = Field(45, ge=1)
+    horizon_days: Count = Field(45, ge=1)
 
     @field_validator("days_before")
     @classmethod
@@ -140,10 +143,10 @@ class RemindersSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    max_attempts: int = Field(8, ge=1)
+    max_attempts: Count = Field(8, ge=1)
     backoff_seconds: float = Field(60, gt=0)
     backoff_max_seconds: float = Field(3600, gt=0)
-    batch_size: int = Field(200, ge=1)
+    batch_size: Count = Field(200, ge=1)
     # The lease on a claim: live workers renew it while they deliver; a claim not renewed
     # for this long is taken over (a dead worker on this host is taken over at once).
     stale_claim_seconds: float = Field(120, gt=0)
@@ -185,7 +188,7 @@ class ImportSettings(_Section):
 
 class EmailSettings(_Section):
     host: str = ""  # empty: no SMTP; emails are written as .eml files to outbox.directory
-    port: int = Field(587, ge=1, le=65535)
+    port: Count = Field(587, ge=1, le=65535)
     tls: Literal["starttls", "tls", "none"] = "starttls"
     sender: str = "tracker@localhost"
     sender_name: str = "Контроль исполнения"
@@ -198,8 +201,8 @@ class EmailSettings(_Section):
     ca_file: str = ""  # extra CA bundle (a self-signed relay)
     timeout: float = Field(30, gt=0)  # per socket operation
     batch_timeout: float = Field(300, gt=0)  # for a whole delivery pass
-    pool_size: int = Field(2, ge=1, le=16)
-    recycle_after: int = Field(100, ge=1)  # messages per connection
+    pool_size: Count = Field(2, ge=1, le=16)
+    recycle_after: Count = Field(100, ge=1)  # messages per connection
     local_hostname: str = ""  # the EHLO name; empty: this machine's fully qualified name
 
 
@@ -241,12 +244,12 @@ class TelegramSettings(_Section):
     file_url: str = "https://api.telegram.org/file/bot"
     token: SecretStr | None = None  # from TRACKER_TELEGRAM__TOKEN only
     bot_username: str = ""  # for invite links; empty: asked from getMe
-    invite_ttl_days: int = Field(7, ge=1)
+    invite_ttl_days: Count = Field(7, ge=1)
     allowed_groups: list[int] = []  # group chats the bot answers in; others are ignored
     rate_per_second: float = Field(30, gt=0, le=1000)
     per_chat_interval: float = Field(1.0, ge=0, le=60)
-    group_per_minute: int = Field(20, ge=1, le=60)
-    poll_timeout: int = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
+    group_per_minute: Count = Field(20, ge=1, le=60)
+    poll_timeout: Count = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
 
     @field_validator("bot_username")
     @classmethod
@@ -268,18 +271,18 @@ class WebSettings(_Section):
     TRACKER_WEB__SECRET, else generated once and kept beside the database (0600)."""
 
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
+    port: Count = Field(8080, ge=1, le=65535)
     # Public address used in links in emails and Telegram messages; empty: no links.
     base_url: str = ""
     secret: SecretStr | None = None  # from TRACKER_WEB__SECRET only
-    action_ttl_days: int = Field(14, ge=1)  # «Отметить выполненным» links in messages
-    sign_in_ttl_minutes: int = Field(30, ge=1)
-    session_days: int = Field(14, ge=1)
+    action_ttl_days: Count = Field(14, ge=1)  # «Отметить выполненным» links in messages
+    sign_in_ttl_minutes: Count = Field(30, ge=1)
+    session_days: Count = Field(14, ge=1)
     max_upload_mb: float = Field(10, gt=0)
     upload_types: list[str] = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg",
                                "jpeg", "png", "txt", "zip"]
     evidence_dir: str = "evidence"  # beside the database
-    sign_in_per_hour: int = Field(5, ge=1)  # sign-in links asked per address and per client
+    sign_in_per_hour: Count = Field(5, ge=1)  # sign-in links asked per address and per client
 
     @field_validator("base_url")
     @classmethod
