@@ -8,7 +8,8 @@ so two things keep it cheap: the annotations are real types, not strings (no
 `from __future__ import annotations`: pydantic and SQLAlchemy would evaluate each string
 again), and pydantic's validator and serializer are built on first use (`defer_build`):
 rows are loaded and table models constructed without them, so most commands never
-build them at all. And the tables a short command does not touch (evidence, extension
+build them at all. Each table is one class (no field-set base class: each would be one
+more pydantic model to build). And the tables a short command does not touch (evidence, extension
 requests, invites, tokens, sessions, the outbox, scheduled runs) are defined in
 `tracker.core.models_more` when first named: `from tracker.core.models import
 OutboxMessage` and `tracker.core.models.metadata` (every table) work as ever.
@@ -38,20 +39,17 @@ LATER = ("Evidence", "ExtensionRequest", "TelegramInvite", "ActionToken", "WebSe
          "OutboxMessage", "OutboxItem", "ScheduledRun")
 
 
-class OrganisationBase(Record):
+class Organisation(Record, table=True):
+    __table_args__ = (UniqueConstraint("parent_id", "name_key"),)
     name: str = Field(max_length=300)
     kind: OrgKind = Field(sa_type=String(24))
     category: str | None = Field(default=None, max_length=120)  # "городской округ"
     parent_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
-
-
-class Organisation(OrganisationBase, table=True):
-    __table_args__ = (UniqueConstraint("parent_id", "name_key"),)
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=300, index=True)
 
 
-class PersonBase(Record):
+class Person(Record, table=True):
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=254)
     telegram_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
@@ -61,9 +59,6 @@ class PersonBase(Record):
     timezone: str | None = Field(default=None, max_length=64)  # None: the config's
     channels: ChannelPref = Field(default=ChannelPref.BOTH, sa_type=String(16))
     active: bool = True
-
-
-class Person(PersonBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=200, index=True)
     # False after Telegram said the bot is blocked or the chat is gone.
@@ -84,7 +79,7 @@ class Document(Record, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
-class TaskBase(Record):
+class Task(Record, table=True):
     document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
     label: str | None = Field(default=None, max_length=32)
     text: str = Field(sa_type=Text)
@@ -95,28 +90,22 @@ class TaskBase(Record):
     period_start: date | None = None  # the period a recurring task runs in
     period_end: date | None = None
     actionable: bool = True  # statements ("принять к сведению") stay on record only
-
-
-class Task(TaskBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class AssignmentBase(Record):
+class Assignment(Record, table=True):
+    __table_args__ = (
+        UniqueConstraint("task_id", "organisation_id", "period"),
+        # The tick reads only rows whose next planning moment has come.
+        Index("ix_assignment_status_next_check", "status", "next_check_at"),
+    )
     task_id: int = Field(foreign_key="task.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     due_date: date | None = None  # current; an approved extension moves it
     original_due_date: date | None = None  # as first set; stays on record
     period: str | None = Field(default=None, max_length=16)  # "2022-03" for recurring occurrences
-
-
-class Assignment(AssignmentBase, table=True):
-    __table_args__ = (
-        UniqueConstraint("task_id", "organisation_id", "period"),
-        # The tick reads only rows whose next planning moment has come.
-        Index("ix_assignment_status_next_check", "status", "next_check_at"),
-    )
     id: int | None = Field(default=None, primary_key=True)
     status: AssignmentStatus = Field(default=AssignmentStatus.OPEN, sa_type=String(16))
     completed_at: datetime | None = None
