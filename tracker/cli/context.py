@@ -35,9 +35,11 @@ def pause_collector() -> None:
 
 
 def resume_collector() -> None:
-    """Turn automatic garbage collection back on if `pause_collector` stopped it."""
+    """Turn automatic garbage collection back on if `pause_collector` stopped it, the
+    objects made so far (modules, classes, tables, settings) frozen out of its passes."""
     if _PAUSED[0]:
         _PAUSED[0] = False
+        gc.freeze()
         gc.enable()
 
 
