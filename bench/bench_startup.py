@@ -9,7 +9,8 @@ and wall time come from the operating system's accounting of the finished child
 The project's packages are byte-compiled first, as SQLModel's are by pip: with
 PYTHONDONTWRITEBYTECODE set (as in these sessions) the warm-up writes no .pyc files and
 every run of `tracker` would compile its own modules from source, a cost no installed
-tool pays (`--no-compile` measures that, for comparison with earlier figures).
+tool pays (`--no-compile` skips this; to measure the old way, remove the __pycache__
+folders too).
 
     python bench/bench_startup.py --runs 15
 """
@@ -53,7 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-compile", action="store_true",
-                        help="do not byte-compile the project first")
+                        help="do not byte-compile the project first (.pyc files already "
+                             "written stay)")
     args = parser.parse_args()
     if not args.no_compile:
         compile_project()

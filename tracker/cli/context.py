@@ -1,14 +1,16 @@
 """What every command needs: the settings, the runtime (database, clock), output helpers,
 and the start-up pause of the garbage collector.
 
-Python's cyclic garbage collector walks the young objects again and again while a
-command imports SQLAlchemy, pydantic and the tables, none of which is garbage: about a
-sixth of a short command's CPU time. The console script (`tracker.cli.main.run`)
-pauses it (`pause_collector`) and the settings turn it back on once loaded
-(`resume_collector`), which every command that does work does before anything else;
-one that does not load them (`tracker demo`) resumes it itself. So only the imports
-and the reading of the settings run paused; the little garbage they leave is
-collected after. Tests calling the app in-process never pause it.
+Python's cyclic garbage collector walks the new objects again and again while a command
+imports SQLAlchemy, pydantic and the tables, and all of them once more at exit, though
+none is garbage: for `tracker tasks list` that cost about as much CPU time as all of the
+project's own start-up. The console script (`tracker.cli.main.run`) pauses it
+(`pause_collector`); loading the settings, which every command that does work does
+first (`tracker demo`, which reads its own, calls it itself), resumes it
+(`resume_collector`) after freezing what start-up made (`gc.freeze`: modules, classes,
+tables, the settings; alive to the end anyway) out of its passes. The little garbage
+start-up leaves is not collected; everything made after is, as before. Tests that call
+the app in-process never pause it.
 """
 
 from __future__ import annotations
