@@ -208,3 +208,23 @@ def test_import_section_is_overridden_from_the_environment_too(tmp_path, monkeyp
     with pytest.raises(ConfigError, match="^TRACKER_IMPORT__DEFAULT_LEVEL: неверная настройка "
                                           "import.default_level"):
         load_settings(path)
+
+
+def _sections():
+    from pydantic import BaseModel
+
+    from tracker.core.config import Settings
+
+    for name, field in Settings.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            yield field.alias or name, field.annotation
+
+
+@pytest.mark.parametrize("value", ["2.5", "true"])
+def test_every_whole_number_setting_refuses_a_fraction_or_a_boolean(tmp_path, value):
+    counts = [(section, key) for section, model in _sections()
+              for key, field in model.model_fields.items() if field.annotation is int]
+    assert len(counts) >= 18
+    for section, key in counts:
+        with pytest.raises(ConfigError, match=f"{section}.{key}: ожидается целое число"):
+            load_settings(write(tmp_path, f"[{section}]\n{key} = {value}\n"))

@@ -18,7 +18,10 @@ def demo(
                              help=_("Days to walk (default: past the last deadline).")),
 ) -> None:
     """`tracker demo` (its help: `demo_help`)."""
+    from tracker.cli.context import resume_collector
     from tracker.demo import run_demo
+
+    resume_collector()  # a long run that reads its own settings
 
     run_demo(Path(directory), days=days)
 

@@ -6,8 +6,6 @@ strings (`help=_("...")`) at import. Heavy modules are imported inside the comma
 `--help` and the quick commands stay fast.
 """
 
-from __future__ import annotations
-
 import importlib
 import os
 import sys
@@ -51,7 +49,7 @@ import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from tracker.cli.checks import nonempty  # noqa: E402
-from tracker.cli.context import AppContext  # noqa: E402
+from tracker.cli.context import AppContext, pause_collector, resume_collector  # noqa: E402
 from tracker.cli.scaffold import install, usage_message  # noqa: E402
 from tracker.core.errors import TrackerError  # noqa: E402
 
@@ -194,5 +192,11 @@ def load_command(name: str):
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(app())
+    """Console-script entry point: the garbage collector paused while the command
+    starts (`tracker.cli.context.pause_collector`)."""
+    pause_collector()
+    try:
+        code = app()
+    finally:
+        resume_collector()
+    sys.exit(code)

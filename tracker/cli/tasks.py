@@ -2,9 +2,10 @@
 
 The ids shown and accepted are assignment ids: one decision given to 55 municipalities
 is 55 assignments, each completed on its own.
-"""
 
-from __future__ import annotations
+The annotations are real types (no `from __future__ import annotations`): typer reads
+them when the command runs, and strings would be compiled and evaluated first.
+"""
 
 import typer
 

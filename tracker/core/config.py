@@ -3,33 +3,31 @@
 Secrets (the SMTP password, the bot token) are read only from the environment. Every
 section forbids unknown keys, so a typo is an error naming the key instead of a
 silently ignored setting.
-"""
 
-from __future__ import annotations
+The file and the variables are read here and merged (`load_settings`: the arguments
+over the environment over the file, section by section) the way pydantic-settings
+would, then validated by plain pydantic models: importing pydantic-settings cost every
+command more than reading the settings does. The annotations are real types, not
+strings (no `from __future__ import annotations`), so pydantic does not evaluate them.
+"""
 
 import os
 import re
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from tracker.core.enums import Level
@@ -79,17 +77,20 @@ def _cron(value: str) -> str:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
+    if isinstance(value, (float, bool)):
+        raise ValueError(_("expected a whole number, got {value!r}").format(value=value))
+    return value
+
+
+# Every whole-number setting is a `Count` (one validator on these fields, not a wrapper
+# around every field of every section, which cost each command building them).
+Count = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _whole_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """`batch_size = 2.5` or `= true` is a mistake, not 2 or 1: counts are integers."""
-        if cls.model_fields[info.field_name].annotation is int and isinstance(value,
-                                                                              (float, bool)):
-            raise ValueError(_("expected a whole number, got {value!r}").format(value=value))
-        return value
 
 
 class EscalationStep(_Section):
@@ -115,16 +116,16 @@ class RemindersSettings(_Section):
     days_before: list[int] = [14, 7, 3, 1, 0]
     send_time: time = time(9, 0)  # "HH:MM"
     working_days_only: bool = True
-    overdue_repeat_days: int = Field(3, ge=1)
-    overdue_dense_days: int = Field(10, ge=1)
-    overdue_sparse_days: int = Field(5, ge=1)
-    overdue_stop_days: int = Field(40, ge=0)
+    overdue_repeat_days: Count = Field(3, ge=1)
+    overdue_dense_days: Count = Field(10, ge=1)
+    overdue_sparse_days: Count = Field(5, ge=1)
+    overdue_stop_days: Count = Field(40, ge=0)
     escalation: list[EscalationStep] = [
         EscalationStep(after="3d", notify="coordinator"),
         EscalationStep(after="7d", notify="lead"),
     ]
     # Months of a continuous/recurring occurrence generated ahead of time.
-    horizon_days: int = Field(45, ge=1)
+    horizon_days: Count = Field(45, ge=1)
 
     @field_validator("days_before")
     @classmethod
@@ -144,17 +145,17 @@ class RemindersSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    max_attempts: int = Field(8, ge=1)
+    max_attempts: Count = Field(8, ge=1)
     backoff_seconds: float = Field(60, gt=0)
     backoff_max_seconds: float = Field(3600, gt=0)
-    batch_size: int = Field(200, ge=1)
+    batch_size: Count = Field(200, ge=1)
     # The lease on a claim: live workers renew it while they deliver; a claim not renewed
     # for this long is taken over (a dead worker on this host is taken over at once).
     stale_claim_seconds: float = Field(120, gt=0)
     directory: str = Field("outbox", min_length=1)  # the file channel's folder (no channel set)
 
     @model_validator(mode="after")
-    def _backoff_order(self) -> OutboxSettings:
+    def _backoff_order(self) -> "OutboxSettings":
         if self.backoff_max_seconds < self.backoff_seconds:
             raise ValueError(
                 _("backoff_max_seconds ({maximum:g}) is below backoff_seconds ({base:g}): "
@@ -189,7 +190,7 @@ class ImportSettings(_Section):
 
 class EmailSettings(_Section):
     host: str = ""  # empty: no SMTP; emails are written as .eml files to outbox.directory
-    port: int = Field(587, ge=1, le=65535)
+    port: Count = Field(587, ge=1, le=65535)
     tls: Literal["starttls", "tls", "none"] = "starttls"
     sender: str = "tracker@localhost"
     sender_name: str = "Контроль исполнения"
@@ -202,8 +203,8 @@ class EmailSettings(_Section):
     ca_file: str = ""  # extra CA bundle (a self-signed relay)
     timeout: float = Field(30, gt=0)  # per socket operation
     batch_timeout: float = Field(300, gt=0)  # for a whole delivery pass
-    pool_size: int = Field(2, ge=1, le=16)
-    recycle_after: int = Field(100, ge=1)  # messages per connection
+    pool_size: Count = Field(2, ge=1, le=16)
+    recycle_after: Count = Field(100, ge=1)  # messages per connection
     local_hostname: str = ""  # the EHLO name; empty: this machine's fully qualified name
 
 
@@ -245,12 +246,12 @@ class TelegramSettings(_Section):
     file_url: str = "https://api.telegram.org/file/bot"
     token: SecretStr | None = None  # from TRACKER_TELEGRAM__TOKEN only
     bot_username: str = ""  # for invite links; empty: asked from getMe
-    invite_ttl_days: int = Field(7, ge=1)
+    invite_ttl_days: Count = Field(7, ge=1)
     allowed_groups: list[int] = []  # group chats the bot answers in; others are ignored
     rate_per_second: float = Field(30, gt=0, le=1000)
     per_chat_interval: float = Field(1.0, ge=0, le=60)
-    group_per_minute: int = Field(20, ge=1, le=60)
-    poll_timeout: int = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
+    group_per_minute: Count = Field(20, ge=1, le=60)
+    poll_timeout: Count = Field(10, ge=0, le=50)  # Telegram holds a poll at most 50 s
 
     @field_validator("bot_username")
     @classmethod
@@ -272,18 +273,18 @@ class WebSettings(_Section):
     TRACKER_WEB__SECRET, else generated once and kept beside the database (0600)."""
 
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
+    port: Count = Field(8080, ge=1, le=65535)
     # Public address used in links in emails and Telegram messages; empty: no links.
     base_url: str = ""
     secret: SecretStr | None = None  # from TRACKER_WEB__SECRET only
-    action_ttl_days: int = Field(14, ge=1)  # «Отметить выполненным» links in messages
-    sign_in_ttl_minutes: int = Field(30, ge=1)
-    session_days: int = Field(14, ge=1)
+    action_ttl_days: Count = Field(14, ge=1)  # «Отметить выполненным» links in messages
+    sign_in_ttl_minutes: Count = Field(30, ge=1)
+    session_days: Count = Field(14, ge=1)
     max_upload_mb: float = Field(10, gt=0)
     upload_types: list[str] = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg",
                                "jpeg", "png", "txt", "zip"]
     evidence_dir: str = "evidence"  # beside the database
-    sign_in_per_hour: int = Field(5, ge=1)  # sign-in links asked per address and per client
+    sign_in_per_hour: Count = Field(5, ge=1)  # sign-in links asked per address and per client
 
     @field_validator("base_url")
     @classmethod
@@ -295,15 +296,10 @@ class WebSettings(_Section):
         return value
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """The whole configuration. Build it with `load_settings`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TRACKER_",
-        env_nested_delimiter="__",
-        extra="forbid",
-        validate_default=True,
-    )
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     database_url: str = ""  # empty: sqlite:///<config dir>/tracker.db
     timezone: str = "Europe/Moscow"
@@ -342,21 +338,6 @@ class Settings(BaseSettings):
             raise ValueError(_("unknown time zone {value!r}").format(value=value)) from None
         return value
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = _current_toml.get("path")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
-        return tuple(sources)
-
     @property
     def base_dir(self) -> Path:
         return self.config_path.parent if self.config_path else Path.cwd()
@@ -376,9 +357,6 @@ class Settings(BaseSettings):
         path = Path(relative)
         return path if path.is_absolute() else self.base_dir / path
 
-
-# pydantic-settings has no per-instance toml path; pass it through this slot.
-_current_toml: dict[str, Any] = {}
 
 _SECRET_KEYS = {("smtp", "password"), ("telegram", "token"), ("web", "secret")}
 
@@ -400,31 +378,26 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
 
 
 def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Settings:
-    """Load and validate the configuration.
+    """Load and validate the configuration: `overrides` over the `TRACKER_*` variables
+    over the file, merged section by section.
 
     :raises ConfigError: one line naming the file and the offending key.
     """
-    from pydantic_settings import SettingsError
-
     path = find_config(explicit)
-    if path is not None:
-        _check_no_secrets(path)
+    data = _read_file(path) if path is not None else {}
     variables = _check_environment(os.environ)
     overrides = _import_section(os.environ, variables, overrides)
-    _current_toml["path"] = path
+    values = _merge(data, _environment_values(os.environ), overrides)
     try:
-        settings = Settings(**overrides)
+        settings = Settings(**values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, variables)) from None
-    except SettingsError as exc:  # a shape `_check_environment` did not foresee
-        raise ConfigError(_("environment: {reason}").format(reason=exc)) from None
-    finally:
-        _current_toml.pop("path", None)
     settings.config_path = path
     return settings
 
 
-def _check_no_secrets(path: Path) -> None:
+def _read_file(path: Path) -> dict[str, Any]:
+    """The file's settings; one holding a secret is refused."""
     import tomllib
 
     try:
@@ -437,6 +410,93 @@ def _check_no_secrets(path: Path) -> None:
             env = f"TRACKER_{section.upper()}__{key.upper()}"
             raise ConfigError(_("{path}: {setting} must not be in the file; set {env}").format(
                 path=path, setting=f"{section}.{key}", env=env))
+    return data
+
+
+def _merge(base: dict[str, Any], *updates: dict[str, Any]) -> dict[str, Any]:
+    """`base` updated by each of `updates` in turn, sections (dicts) merged key by key."""
+    merged = dict(base)
+    for update in updates:
+        for key, value in update.items():
+            if isinstance(merged.get(key), dict) and isinstance(value, dict):
+                merged[key] = _merge(merged[key], value)
+            else:
+                merged[key] = value
+    return merged
+
+
+def _environment_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment gives, read as pydantic-settings reads them (with
+    `env_prefix="TRACKER_"`, `env_nested_delimiter="__"`): names in any case,
+    `TRACKER_<KEY>` for a top-level key, a section or list as JSON, and
+    `TRACKER_<SECTION>__<KEY>` for one key of a section (over the section's JSON). The
+    `import` section, a field with an alias, comes in through `_import_section`.
+
+    :raises ConfigError: a variable meant as JSON that is not (`_check_environment`
+        names the variable for the usual names; this catches the rest).
+    """
+    variables = {name.lower(): value for name, value in environ.items()}
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        if field.alias is not None:
+            continue
+        env = f"tracker_{name}"
+        value = variables.get(env)
+        if _shape(field.annotation) is None:
+            if value is not None:
+                values[name] = value
+            continue
+        if value is not None:
+            value = _json(name, value)
+        nested = _nested_values(variables, f"{env}__", name, field)
+        if isinstance(value, dict):
+            values[name] = _merge(value, nested)
+        elif value is not None:
+            values[name] = value
+        elif nested:
+            values[name] = nested
+    return values
+
+
+def _nested_values(variables: Mapping[str, str], prefix: str, name: str,
+                   field: Any) -> dict[str, Any]:
+    """The `<prefix><KEY>[__<KEY>...]` variables as a nested dict under the keys of
+    `field` (the setting `name`); a value for a list or a section is JSON."""
+    values: dict[str, Any] = {}
+    for variable, value in variables.items():
+        if not variable.startswith(prefix):
+            continue
+        *keys, last = variable[len(prefix):].split("__")
+        target, into = field, values
+        for key in keys:
+            target = _subfield(target, key)
+            if isinstance(into, dict):
+                into = into.setdefault(key, {})
+        target = _subfield(target, last)
+        if target is not None and value and _shape(target.annotation) is not None:
+            value = _json(name, value)
+        if isinstance(into, dict):
+            into[last] = value
+    return values
+
+
+def _subfield(field: Any, key: str):
+    """The field `key` of the section `field` holds; None if it is not a section or has
+    no such key."""
+    annotation = getattr(field, "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _field(annotation, key)
+    return None
+
+
+def _json(name: str, value: str) -> Any:
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        reason = f'error parsing value for field "{name}" from source "EnvSettingsSource"'
+        raise ConfigError(_("environment: {reason}").format(reason=reason)) from None
 
 
 def _example(field: Any, shape: type) -> str:

@@ -18,6 +18,7 @@ between threads (`check_same_thread=False`). `Database.dispose()` closes them.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -105,19 +106,29 @@ class Database:
 
     On SQLite the writing engine takes the write lock at BEGIN; the reading engine does
     not, so long reports never hold up the scheduler or the bot. On other databases both
-    are the same engine.
+    are the same engine. SQLite's writing engine is made on first use: a command that
+    only reads (`tracker tasks list`) opens one engine and one connection.
     """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
-            self.engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
-            self.read_engine = self.engine
+            self._engine = self.read_engine = create_engine(url, pool_pre_ping=True)
+
+    @property
+    def engine(self) -> Engine:
+        """The writing engine, made on first use (once, whichever thread asks first)."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = _sqlite_engine(self.url, immediate=True)
+        return self._engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -138,8 +149,10 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        self.engine.dispose()
-        if self.read_engine is not self.engine:
+        written = self._engine  # None: never made
+        if written is not None:
+            written.dispose()
+        if self.read_engine is not written:
             self.read_engine.dispose()
 
 
@@ -189,9 +202,10 @@ def head_revision() -> str | None:
 
 
 def _stored_revision(db: Database) -> str | None:
-    """`alembic_version` read with plain SQL; None when there is none (a new database)."""
+    """`alembic_version` read with plain SQL; None when there is none (a new database).
+    Read through the reading engine: a command that writes nothing opens no other."""
     try:
-        with db.engine.connect() as connection:
+        with db.read_engine.connect() as connection:
             rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
     except exc.DBAPIError:  # no such table: never migrated
         return None

@@ -16,7 +16,6 @@ from typing import NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from notifications import outbox
 from tracker.core.enums import AssignmentStatus, EventKind, Level, Via, translated
 from tracker.core.errors import Conflict, InvalidInput, NotFound
 from tracker.core.i18n import _
@@ -262,6 +261,8 @@ def cancel_pending_notifications(*, session: Session, assignment_id: int) -> int
     """Cancel what is still pending for an assignment; messages left empty are cancelled
     (`notifications.outbox.cancel_for`). Returns the number of items cancelled.
     """
+    from notifications import outbox  # here: listing and adding tasks never load the outbox
+
     return outbox.cancel_for(session, assignment_id)
 
 
