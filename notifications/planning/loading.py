@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import String, select, tuple_, type_coerce
 from sqlmodel import Session
 
 from notifications.planning.directory import AssignmentInfo
-from tracker.core.db import moment_reader
+from tracker.core.db import aware
+from tracker.core.driver import Reader
 from tracker.core.enums import AssignmentStatus
 from tracker.core.models import Assignment, live_assignments
 
 __all__ = ["due_batches"]
+
+_STATUS = {status.value: status for status in AssignmentStatus}
 
 
 def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[AssignmentInfo]]:
@@ -29,10 +32,25 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
     rows re-planned meanwhile are never read twice in one pass.
     """
     a = Assignment.__table__.c
-    wrap, read = moment_reader(session)
+    dialect = session.connection().dialect
+    if dialect.name == "sqlite":
+        # Read dates and datetimes as the stored text, converted once per distinct
+        # value: a batch shares a few of each (Core would convert every row's).
+        def wrap(column):
+            return type_coerce(column, String()).label(column.name)
+
+        day, moment = Reader(a.due_date.type, dialect), Reader(a.next_check_at.type, dialect)
+    else:
+        def wrap(column):
+            return column
+
+        def day(value):
+            return value
+
+        moment = aware
     after: tuple[datetime, int] | None = None
     while True:
-        query = (select(a.id, a.status, a.due_date, a.organisation_id, a.person_id,
+        query = (select(a.id, a.status, wrap(a.due_date), a.organisation_id, a.person_id,
                         wrap(a.created_at), wrap(a.next_check_at))
                  .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
                         live_assignments())
@@ -43,11 +61,10 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
         rows = session.execute(query).all()
         if not rows:
             return
-        batch = [AssignmentInfo(id=r.id, status=AssignmentStatus(r.status), due_date=r.due_date,
-                                organisation_id=r.organisation_id, person_id=r.person_id,
-                                created_at=read(r.created_at),
-                                last_checked=read(r.next_check_at))
-                 for r in rows]
+        batch = [AssignmentInfo(id_, _STATUS.get(status) or AssignmentStatus(status), day(due),
+                                organisation_id, person_id, moment(created),
+                                moment(next_check))
+                 for id_, status, due, organisation_id, person_id, created, next_check in rows]
         yield batch
         if len(rows) < size:
             return

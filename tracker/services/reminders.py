@@ -24,9 +24,9 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import String, bindparam, insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session
 
 from notifications import outbox
@@ -41,6 +41,7 @@ from notifications.planning.loading import due_batches
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
 from tracker.core.directory_rows import load_directory
+from tracker.core.driver import Many
 from tracker.core.enums import EventKind, Via
 from tracker.core.models import Assignment, Event, utcnow
 from tracker.services import people
@@ -146,40 +147,16 @@ def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
                        ", ".join(map(str, people_told)), why)
 
 
+_NEXT_CHECKS = Many(update(Assignment.__table__)
+                    .where(Assignment.__table__.c.id == bindparam("b_id"))
+                    .values(next_check_at=bindparam("b_next")))
+
+
 def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None]) -> None:
-    connection = session.connection()
-    value, next_param = (lambda at: at), bindparam("b_next")
-    if connection.dialect.name == "sqlite":
-        # Thousands of rows share a few dozen moments: format each once, as the column
-        # type would store it, instead of running its type decorator per row.
-        value, next_param = _sqlite_datetime_text(), bindparam("b_next", type_=String())
-    rows = [{"b_id": id_, "b_next": value(at)} for id_, at in next_check.items()]
-    if not rows:
-        return
-    statement = (update(Assignment.__table__)
-                 .where(Assignment.__table__.c.id == bindparam("b_id"))
-                 .values(next_check_at=next_param))
-    connection.execute(statement, rows)
-
-
-def _sqlite_datetime_text():
-    """A memoised formatter: an aware datetime as SQLAlchemy's SQLite `DateTime` stores it
-    after `UTCDateTime` converts it to UTC ('2021-08-13 06:00:00.000000'); None stays."""
-    cache: dict[datetime, str] = {}
-
-    def text(at: datetime | None) -> str | None:
-        if at is None:
-            return None
-        found = cache.get(at)
-        if found is None:
-            if at.utcoffset() is None:
-                raise ValueError("next check times must be aware datetimes")
-            u = at.astimezone(UTC)
-            found = cache[at] = (f"{u.year:04d}-{u.month:02d}-{u.day:02d} {u.hour:02d}:"
-                                 f"{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}")
-        return found
-
-    return text
+    """One executemany UPDATE; thousands of rows share a few dozen moments, each
+    converted to its stored form once (`tracker.core.driver.Many`)."""
+    _NEXT_CHECKS.execute(session.connection(),
+                         [{"b_id": id_, "b_next": at} for id_, at in next_check.items()])
 
 
 _INSERT_EVENTS = insert(Event.__table__)

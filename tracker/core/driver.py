@@ -1,0 +1,128 @@
+"""Statements run over many rows with the values converted once, for the tick's writes.
+
+SQLAlchemy's executemany does work per row: it builds and checks a parameter set for
+each row against the compiled statement and runs each column's bind processor on each
+value (the `UTCDateTime` decorator costs ~10 µs a datetime). The rows a tick writes
+share few distinct values in those columns (one `now`, a few due dates and send slots).
+
+`Many` compiles its statement once per dialect and set of row keys and, on SQLite,
+converts each distinct value once through the very bind processor Core would run, then
+hands the driver one `executemany` of tuples: the SQL and the stored values are Core's.
+On any other database (PostgreSQL) it is Core's own executemany, unchanged.
+
+`sqlite_rows_in` reads rows by a list of keys on SQLite with plain `?` marks, one query
+per chunk, without Core's expansion of an `IN` list per execution; `Reader` converts read
+values (dates, datetimes stored as text) once per distinct value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.types import TypeEngine
+
+from tracker.core.db import IN_LIST_SIZE
+
+__all__ = ["Many", "Reader", "sqlite_rows_in"]
+
+_CACHE_SIZE = 4096  # distinct values kept per column
+
+
+def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert` with its results kept per distinct (hashable) value; None stays None."""
+    cache: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return cache[value]
+        except KeyError:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            result = cache[value] = convert(value)
+            return result
+        except TypeError:  # unhashable: converted each time
+            return convert(value)
+
+    return converted
+
+
+class Many:
+    """A Core INSERT or UPDATE (no RETURNING) executed over many rows of the same keys.
+
+    Build it once (at import); `execute` it with rows of Python values, as for
+    `connection.execute(statement, rows)`, which it equals in effect.
+    """
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[str, list]] = {}
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        if connection.dialect.name != "sqlite":
+            connection.execute(self.statement, list(rows))
+            return
+        sql, columns = self._compile(connection.dialect, tuple(rows[0]))
+        values = []
+        for name, fixed, convert in columns:
+            if name is None:  # a value the statement sets itself
+                values.append([fixed] * len(rows))
+            elif convert is None:
+                values.append([row[name] for row in rows])
+            else:
+                values.append([convert(row[name]) for row in rows])
+        connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+    def _compile(self, dialect: Dialect, keys: tuple[str, ...]) -> tuple[str, list]:
+        found = self._compiled.get((id(dialect), keys))
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
+            if compiled.positiontup is None:
+                raise ValueError("Many needs a dialect with positional parameters")
+            fixed = compiled.params
+            # Column defaults Core would compute per row: the rows must give those.
+            computed = {c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)}
+            columns = []
+            for name in compiled.positiontup:
+                bind = compiled.binds[name]
+                processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                if name in keys:
+                    columns.append((name, None, processor and _memoised(processor)))
+                elif name in computed or bind.required:
+                    raise ValueError(f"the rows give no value for {name!r}")
+                else:  # a value in the statement itself
+                    value = fixed[name]
+                    columns.append((None, processor(value) if processor and value is not None
+                                    else value, None))
+            found = self._compiled[(id(dialect), keys)] = (compiled.string, columns)
+        return found
+
+
+class Reader:
+    """A column type's result conversion on `dialect`, once per distinct stored value
+    (read such a column raw, or coerced to text, and pass each value through this)."""
+
+    def __init__(self, type_: TypeEngine, dialect: Dialect) -> None:
+        processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+        self._read = _memoised(processor) if processor is not None else None
+
+    def __call__(self, value: Any) -> Any:
+        return value if self._read is None else self._read(value)
+
+
+def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,
+                   params: Sequence = (), *, size: int = IN_LIST_SIZE) -> Iterator[tuple]:
+    """SQLite: the rows of `sql`, whose one `{}` is filled with `?` marks for each chunk of
+    `values` (`... WHERE key IN ({})`); `params` bind the marks after the list."""
+    sqls: dict[int, str] = {}
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        text = sqls.get(len(chunk))
+        if text is None:
+            text = sqls[len(chunk)] = sql.format(",".join("?" * len(chunk)))
+        yield from connection.exec_driver_sql(text, (*chunk, *params))
