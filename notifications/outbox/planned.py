@@ -170,7 +170,7 @@ def _rows_in(session: Session, query, values: Sequence) -> list[tuple]:
     connection = session.connection()
     core, sql = query
     if connection.dialect.name == "sqlite":
-        return list(sqlite_rows_in(connection, sql, values))
+        return sqlite_rows_in(connection, sql, values)
     return [tuple(row) for chunk in chunks(values) for row in connection.execute(core(chunk))]
 
 

@@ -17,7 +17,7 @@ values (dates, datetimes stored as text) once per distinct value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -116,13 +116,24 @@ class Reader:
 
 
 def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,
-                   params: Sequence = (), *, size: int = IN_LIST_SIZE) -> Iterator[tuple]:
+                   params: Sequence = (), *, size: int = IN_LIST_SIZE) -> list[tuple]:
     """SQLite: the rows of `sql`, whose one `{}` is filled with `?` marks for each chunk of
     `values` (`... WHERE key IN ({})`); `params` bind the marks after the list."""
+    if not values:
+        return []
     sqls: dict[int, str] = {}
-    for start in range(0, len(values), size):
-        chunk = values[start:start + size]
-        text = sqls.get(len(chunk))
-        if text is None:
-            text = sqls[len(chunk)] = sql.format(",".join("?" * len(chunk)))
-        yield from connection.exec_driver_sql(text, (*chunk, *params))
+    rows: list[tuple] = []
+    # The driver's cursor on this Connection's own DBAPI connection (so in its
+    # transaction): its fetchall, not a Core result fetched row by row.
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(values), size):
+            chunk = values[start:start + size]
+            text = sqls.get(len(chunk))
+            if text is None:
+                text = sqls[len(chunk)] = sql.format(",".join("?" * len(chunk)))
+            cursor.execute(text, (*chunk, *params))
+            rows += cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
