@@ -21,7 +21,7 @@ from sqlmodel import Session
 from notifications import keys
 from notifications.message import ChannelKind, MessageKind, Rule
 from tracker.core.db import aware, chunks
-from tracker.core.driver import Many, Reader, sqlite_rows_in
+from tracker.core.driver import Many, reader, sqlite_rows_in
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import Assignment, OutboxItem, OutboxMessage
 
@@ -146,7 +146,7 @@ def record(
 
 # Reads by a list of keys: Core for any database, and the same query as plain SQL with
 # `?` marks for SQLite (`sqlite_rows_in`), which skips Core's per-execution expansion of
-# the IN list and its result processing (the values are converted once, by `Reader`).
+# the IN list and its result processing (the values are converted once, by `reader`).
 _a, _i, _m = Assignment.__table__.c, OutboxItem.__table__.c, OutboxMessage.__table__.c
 _ASSIGNMENTS = (lambda ids: select(_a.id, _a.status, _a.due_date, _a.next_check_at)
                 .where(_a.id.in_(ids)),
@@ -159,10 +159,13 @@ _PENDING_RULES = (lambda ids: select(_i.message_id, _i.rule)
                   .where(_i.message_id.in_(ids), _i.status == OutboxStatus.PENDING),
                   "SELECT message_id, rule FROM outboxitem"
                   f" WHERE message_id IN ({{}}) AND status = '{OutboxStatus.PENDING.value}'")
-_INSERT_MESSAGES = Many(insert(OutboxMessage.__table__))
-_INSERT_ITEMS = Many(insert(OutboxItem.__table__))
+_MESSAGE_COLUMNS = ("key", "person_id", "channel", "kind", "subject", "status", "payload",
+                    "attempts", "next_attempt_at", "created_at")
+_INSERT_MESSAGES = Many(insert(OutboxMessage.__table__), _MESSAGE_COLUMNS)
+_INSERT_ITEMS = Many(insert(OutboxItem.__table__),
+                     ("key", "message_id", "assignment_id", "rule", "step", "due_date", "status"))
 _SET_KINDS = Many(update(OutboxMessage.__table__).where(_m.id == bindparam("b_id"))
-                  .values(kind=bindparam("b_kind")))
+                  .values(kind=bindparam("b_kind")), ("b_id", "b_kind"))
 
 
 def _rows_in(session: Session, query, values: Sequence) -> list[tuple]:
@@ -178,7 +181,7 @@ def _changed(session: Session, seen: Mapping[int, AssignmentInfo]) -> set[int]:
     """Ids among `seen` whose status, due date or next check differ from what was seen."""
     ids = list(seen)
     dialect = session.connection().dialect
-    day, moment = (Reader(_a.due_date.type, dialect), Reader(_a.next_check_at.type, dialect))
+    day, moment = (reader(_a.due_date.type, dialect), reader(_a.next_check_at.type, dialect))
     if dialect.name != "sqlite":  # Core converted them already
         day, moment = (lambda value: value), aware
     changed: set[int] = set()
@@ -218,42 +221,33 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
             continue
         key = _free_key(session, base) if base in taken else base
         key_of_base[base] = key
-        new_rows.append({
-            "key": key, "person_id": draft.person_id, "channel": str(draft.channel),
-            "kind": str(draft.kind), "subject": None, "status": status,
-            "payload": json.dumps(_payload(draft), ensure_ascii=False),
-            "attempts": 0, "next_attempt_at": draft.slot, "created_at": now,
-        })
+        new_rows.append((key, draft.person_id, str(draft.channel), str(draft.kind), None,
+                         status, json.dumps(_payload(draft), ensure_ascii=False), 0,
+                         draft.slot, now))  # _MESSAGE_COLUMNS
     if new_rows:
         by_key = _insert_messages(session, new_rows)
         for base, key in key_of_base.items():
             targets[base] = by_key[key]
         report.messages_created += len(new_rows)
-    items = []
-    for base, draft in keyed.items():
-        message_id = targets[base]
-        for p in draft.items:
-            items.append({
-                "key": key_of[id(p)], "message_id": message_id,
-                "assignment_id": p.assignment_id, "rule": str(p.rule), "step": p.step,
-                "due_date": p.due_date, "status": status,
-            })
+    items = [(key_of[id(p)], targets[base], p.assignment_id, str(p.rule), p.step, p.due_date,
+              status) for base, draft in keyed.items() for p in draft.items]
     _INSERT_ITEMS.execute(session.connection(), items)
     extended = [targets[b] for b in keyed if b not in key_of_base]
     report.messages_extended += len(extended)
     _refresh_kinds(session, extended)
 
 
-def _insert_messages(session: Session, rows: list[dict]) -> dict[str, int]:
-    """Insert the messages; their ids by key. On SQLite one driver executemany and a
-    read of the ids by key; elsewhere one INSERT ... RETURNING."""
+def _insert_messages(session: Session, rows: list[tuple]) -> dict[str, int]:
+    """Insert the messages (rows of `_MESSAGE_COLUMNS`); their ids by key. On SQLite one
+    driver executemany and a read of the ids by key; elsewhere one INSERT ... RETURNING."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         _INSERT_MESSAGES.execute(connection, rows)
-        return {key: id_ for id_, key, _ in _rows_in(session, _MESSAGES, [r["key"] for r in rows])}
+        return {key: id_ for id_, key, _ in _rows_in(session, _MESSAGES, [r[0] for r in rows])}
     table = OutboxMessage.__table__
     inserted = connection.execute(  # Core, not the ORM's bulk insert: no per-row bookkeeping
-        insert(table).returning(table.c.id, table.c.key, sort_by_parameter_order=True), rows)
+        insert(table).returning(table.c.id, table.c.key, sort_by_parameter_order=True),
+        [dict(zip(_MESSAGE_COLUMNS, row, strict=True)) for row in rows])
     return {key: id_ for id_, key in inserted}
 
 
@@ -284,5 +278,5 @@ def _refresh_kinds(session: Session, message_ids: Sequence[int]) -> None:
     rules: dict[int, list[str]] = {}
     for message_id, rule in _rows_in(session, _PENDING_RULES, list(message_ids)):
         rules.setdefault(message_id, []).append(rule)
-    rows = [{"b_id": id_, "b_kind": str(message_kind(found))} for id_, found in rules.items()]
+    rows = [(id_, str(message_kind(found))) for id_, found in rules.items()]
     _SET_KINDS.execute(session.connection(), rows)

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from notifications.planning.directory import AssignmentInfo
 from tracker.core.db import aware
-from tracker.core.driver import Reader
+from tracker.core.driver import reader
 from tracker.core.enums import AssignmentStatus
 from tracker.core.models import Assignment, live_assignments
 
-__all__ = ["due_batches"]
+__all__ = ["due_batch", "due_batches", "resume_after"]
 
 _STATUS = {status.value: status for status in AssignmentStatus}
 
@@ -31,6 +31,25 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
     Keyset pagination: each batch starts after the last row of the previous one, so
     rows re-planned meanwhile are never read twice in one pass.
     """
+    after: tuple[datetime, int] | None = None
+    while True:
+        batch = due_batch(session, now=now, size=size, after=after)
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        after = resume_after(batch)
+
+
+def resume_after(batch: list[AssignmentInfo]) -> tuple[datetime, int]:
+    """Where the batch after `batch` starts (`due_batch`'s `after`)."""
+    return batch[-1].last_checked, batch[-1].id
+
+
+def due_batch(session: Session, *, now: datetime, size: int,
+              after: tuple[datetime, int] | None = None) -> list[AssignmentInfo]:
+    """Up to `size` open assignments with `next_check_at <= now`, the first in (next check,
+    id) order after `after` (`resume_after` of the batch before), or from the start."""
     a = Assignment.__table__.c
     dialect = session.connection().dialect
     if dialect.name == "sqlite":
@@ -39,7 +58,7 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
         def wrap(column):
             return type_coerce(column, String()).label(column.name)
 
-        day, moment = Reader(a.due_date.type, dialect), Reader(a.next_check_at.type, dialect)
+        day, moment = reader(a.due_date.type, dialect), reader(a.next_check_at.type, dialect)
     else:
         def wrap(column):
             return column
@@ -48,24 +67,15 @@ def due_batches(session: Session, *, now: datetime, size: int) -> Iterator[list[
             return value
 
         moment = aware
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = (select(a.id, a.status, wrap(a.due_date), a.organisation_id, a.person_id,
-                        wrap(a.created_at), wrap(a.next_check_at))
-                 .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
-                        live_assignments())
-                 .order_by(a.next_check_at, a.id)
-                 .limit(size))
-        if after is not None:
-            query = query.where(tuple_(a.next_check_at, a.id) > tuple_(*after))
-        rows = session.execute(query).all()
-        if not rows:
-            return
-        batch = [AssignmentInfo(id_, _STATUS.get(status) or AssignmentStatus(status), day(due),
-                                organisation_id, person_id, moment(created),
-                                moment(next_check))
-                 for id_, status, due, organisation_id, person_id, created, next_check in rows]
-        yield batch
-        if len(rows) < size:
-            return
-        after = (batch[-1].last_checked, rows[-1].id)
+    query = (select(a.id, a.status, wrap(a.due_date), a.organisation_id, a.person_id,
+                    wrap(a.created_at), wrap(a.next_check_at))
+             .where(a.status == AssignmentStatus.OPEN, a.next_check_at <= now,
+                    live_assignments())
+             .order_by(a.next_check_at, a.id)
+             .limit(size))
+    if after is not None:
+        query = query.where(tuple_(a.next_check_at, a.id) > tuple_(*after))
+    return [AssignmentInfo(id_, _STATUS.get(status) or AssignmentStatus(status), day(due),
+                           organisation_id, person_id, moment(created), moment(next_check))
+            for id_, status, due, organisation_id, person_id, created, next_check
+            in session.execute(query)]

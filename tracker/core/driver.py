@@ -11,13 +11,13 @@ hands the driver one `executemany` of tuples: the SQL and the stored values are 
 On any other database (PostgreSQL) it is Core's own executemany, unchanged.
 
 `sqlite_rows_in` reads rows by a list of keys on SQLite with plain `?` marks, one query
-per chunk, without Core's expansion of an `IN` list per execution; `Reader` converts read
+per chunk, without Core's expansion of an `IN` list per execution; `reader` converts read
 values (dates, datetimes stored as text) once per distinct value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -25,7 +25,7 @@ from sqlalchemy.types import TypeEngine
 
 from tracker.core.db import IN_LIST_SIZE
 
-__all__ = ["Many", "Reader", "sqlite_rows_in"]
+__all__ = ["Many", "reader", "sqlite_rows_in"]
 
 _CACHE_SIZE = 4096  # distinct values kept per column
 
@@ -53,34 +53,39 @@ def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 class Many:
     """A Core INSERT or UPDATE (no RETURNING) executed over many rows of the same keys.
 
-    Build it once (at import); `execute` it with rows of Python values, as for
-    `connection.execute(statement, rows)`, which it equals in effect.
+    Build it once (at import) with the `keys` its rows give, in order; `execute` it with
+    rows of Python values as tuples in that order: the effect is
+    `connection.execute(statement, [dict(zip(keys, row)) for row in rows])`.
     """
 
-    def __init__(self, statement) -> None:
+    def __init__(self, statement, keys: Sequence[str]) -> None:
         self.statement = statement
-        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[str, list]] = {}
+        self.keys = tuple(keys)
+        self._compiled: dict[int, tuple[str, list]] = {}
 
-    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         if connection.dialect.name != "sqlite":
-            connection.execute(self.statement, list(rows))
+            keys = self.keys
+            connection.execute(self.statement, [dict(zip(keys, row, strict=True))
+                                                for row in rows])
             return
-        sql, columns = self._compile(connection.dialect, tuple(rows[0]))
+        sql, columns = self._compile(connection.dialect)
         values = []
-        for name, fixed, convert in columns:
-            if name is None:  # a value the statement sets itself
+        for index, fixed, convert in columns:
+            if index is None:  # a value the statement sets itself
                 values.append([fixed] * len(rows))
             elif convert is None:
-                values.append([row[name] for row in rows])
+                values.append([row[index] for row in rows])
             else:
-                values.append([convert(row[name]) for row in rows])
+                values.append([convert(row[index]) for row in rows])
         connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
-    def _compile(self, dialect: Dialect, keys: tuple[str, ...]) -> tuple[str, list]:
-        found = self._compiled.get((id(dialect), keys))
+    def _compile(self, dialect: Dialect) -> tuple[str, list]:
+        found = self._compiled.get(id(dialect))
         if found is None:
+            keys = self.keys
             compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
             if compiled.positiontup is None:
                 raise ValueError("Many needs a dialect with positional parameters")
@@ -92,27 +97,26 @@ class Many:
                 bind = compiled.binds[name]
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if name in keys:
-                    columns.append((name, None, processor and _memoised(processor)))
+                    columns.append((keys.index(name), None, processor and _memoised(processor)))
                 elif name in computed or bind.required:
                     raise ValueError(f"the rows give no value for {name!r}")
                 else:  # a value in the statement itself
                     value = fixed[name]
                     columns.append((None, processor(value) if processor and value is not None
                                     else value, None))
-            found = self._compiled[(id(dialect), keys)] = (compiled.string, columns)
+            found = self._compiled[id(dialect)] = (compiled.string, columns)
         return found
 
 
-class Reader:
+def reader(type_: TypeEngine, dialect: Dialect) -> Callable[[Any], Any]:
     """A column type's result conversion on `dialect`, once per distinct stored value
     (read such a column raw, or coerced to text, and pass each value through this)."""
+    processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+    return _memoised(processor) if processor is not None else _same
 
-    def __init__(self, type_: TypeEngine, dialect: Dialect) -> None:
-        processor = type_.dialect_impl(dialect).result_processor(dialect, None)
-        self._read = _memoised(processor) if processor is not None else None
 
-    def __call__(self, value: Any) -> Any:
-        return value if self._read is None else self._read(value)
+def _same(value: Any) -> Any:
+    return value
 
 
 def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,

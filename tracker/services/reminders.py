@@ -5,9 +5,9 @@ A pass (`tick`) at `now`:
 1. creates the occurrences of recurring tasks that fall within the horizon
    (`tracker.services.occurrences.create_occurrences`);
 2. reads the open assignments whose next check has come, in batches, plans them
-   (`notifications.planning.planner.plan`, pure) and records each batch in one
-   transaction (`record_plan`: the outbox rows through `notifications.outbox.record`,
-   the assignments' next checks here);
+   (`notifications.planning.planner.plan`, pure) and records them, each batch read,
+   planned and recorded in one writing transaction (`record_plan`: the outbox rows
+   through `notifications.outbox.record`, the assignments' next checks here);
 3. delivers (`notifications.delivery.tick.deliver`) with this module's outcome hooks
    (`OUTCOMES`): a sent message becomes one REMINDED or ESCALATED event per item, a
    Telegram chat that is gone or moved is recorded on the person
@@ -37,7 +37,7 @@ from notifications.delivery.hooks import Outcomes
 from notifications.delivery.tick import LinkMaker, TickReport
 from notifications.message import ChannelKind, MessageKind, Rule
 from notifications.planning.directory import AssignmentInfo, Directory
-from notifications.planning.loading import due_batches
+from notifications.planning.loading import due_batch, due_batches, resume_after
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
 from tracker.core.directory_rows import load_directory
@@ -98,30 +98,55 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
 
 
 def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool = False) -> None:
-    """Steps 1 and 2 of a pass (synchronous; run it in a thread)."""
+    """Steps 1 and 2 of a pass (synchronous; run it in a thread).
+
+    Each batch is read, planned and recorded in one writing transaction. On SQLite
+    (`BEGIN IMMEDIATE`) nobody else writes from the read to the commit, so what was read
+    is what is recorded against; elsewhere `record` checks that the batch's assignments
+    did not change meanwhile (`seen`). A pass with nothing due takes no write lock.
+    """
     if not dry_run:
         report.occurrences = create_occurrences(db, settings, now=now)
     policy = Policy.from_settings(settings)
-    directory = None
-    would: list[Planned] = []
-    with db.reading() as session:
-        batches = due_batches(session, now=now, size=PLAN_BATCH)
-        for batch in batches:
-            if directory is None:
-                directory = load_directory(session, into=Directory)
-            report.assignments_checked += len(batch)
-            result = plan(batch, directory, policy, now)
-            report.planned += len(result.due)
-            report.skipped += len(result.skipped)
-            _log_fallbacks(result.due, dry_run)
-            if dry_run:
-                would.extend(result.due)
-                continue
-            with db.transaction() as writer:
-                recorded = record_plan(writer, result, now=now, seen={a.id: a for a in batch})
-            report.messages_recorded += recorded.messages_created
     if dry_run:
+        would: list[Planned] = []
+        with db.reading() as session:
+            directory = None
+            for batch in due_batches(session, now=now, size=PLAN_BATCH):
+                directory = directory or load_directory(session, into=Directory)
+                result = _plan(batch, directory, policy, now, report, dry_run=True)
+                would.extend(result.due)
         report.drafts = [outgoing_of_draft(d) for d in outbox.group(would)]
+        return
+    with db.reading() as session:
+        if not due_batch(session, now=now, size=1):
+            return
+    directory = None
+    after = None
+    while True:
+        with db.transaction() as writer:
+            batch = due_batch(writer, now=now, size=PLAN_BATCH, after=after)
+            if not batch:
+                return
+            directory = directory or load_directory(writer, into=Directory)
+            result = _plan(batch, directory, policy, now, report, dry_run=False)
+            locked = writer.connection().dialect.name == "sqlite"
+            recorded = record_plan(writer, result, now=now,
+                                   seen=None if locked else {a.id: a for a in batch})
+        report.messages_recorded += recorded.messages_created
+        if len(batch) < PLAN_BATCH:
+            return
+        after = resume_after(batch)
+
+
+def _plan(batch: list[AssignmentInfo], directory: Directory, policy: Policy, now: datetime,
+          report: TickReport, *, dry_run: bool) -> PlanResult:
+    report.assignments_checked += len(batch)
+    result = plan(batch, directory, policy, now)
+    report.planned += len(result.due)
+    report.skipped += len(result.skipped)
+    _log_fallbacks(result.due, dry_run)
+    return result
 
 
 def record_plan(session: Session, result: PlanResult, *, now: datetime,
@@ -149,14 +174,13 @@ def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
 
 _NEXT_CHECKS = Many(update(Assignment.__table__)
                     .where(Assignment.__table__.c.id == bindparam("b_id"))
-                    .values(next_check_at=bindparam("b_next")))
+                    .values(next_check_at=bindparam("b_next")), ("b_id", "b_next"))
 
 
 def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None]) -> None:
     """One executemany UPDATE; thousands of rows share a few dozen moments, each
     converted to its stored form once (`tracker.core.driver.Many`)."""
-    _NEXT_CHECKS.execute(session.connection(),
-                         [{"b_id": id_, "b_next": at} for id_, at in next_check.items()])
+    _NEXT_CHECKS.execute(session.connection(), list(next_check.items()))
 
 
 _INSERT_EVENTS = insert(Event.__table__)
