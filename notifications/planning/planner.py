@@ -248,26 +248,70 @@ def plan(
     if now.tzinfo is None:
         raise ValueError("plan() needs an aware `now`")
     now = now.astimezone(UTC)
-    schedule = _Schedule(policy)
-    channels: dict[int, tuple[ChannelKind, ...]] = {}
+    decide = _Decisions(directory, policy, now)
     result = PlanResult(due=[], skipped=[], next_check={})
-    high = now.date() + _DAY  # no local day after this has begun anywhere
-
+    due_list, skipped_list, next_check = result.due, result.skipped, result.next_check
     for a in assignments:
-        due = a.due_date
-        if a.status != AssignmentStatus.OPEN or due is None:
-            result.next_check[a.id] = None
+        if a.status != AssignmentStatus.OPEN or a.due_date is None:
+            next_check[a.id] = None
             continue
+        due, skipped, next_at = decide(a)
+        id_ = a.id
+        for fields in skipped:
+            skipped_list.append(Planned(id_, *fields))
+        for fields in due:
+            due_list.append(Planned(id_, *fields))
+        next_check[id_] = next_at
+    return result
+
+
+# What an assignment gets, but for its id: the fields of each `Planned` after the first.
+_Fields = tuple[int, ChannelKind, MessageKind, Rule, int, date, datetime, str | None]
+
+
+class _Decisions:
+    """The notices of open, dated assignments at `now`, memoised for one `plan()` call.
+
+    What an assignment gets depends only on its due date, its window (where it opens,
+    and whether it is the first pass), and its organisation and person (who its owners
+    and escalation recipients are), not on its id; the assignments of one document
+    share those by the hundred, so each such case is decided once.
+    """
+
+    def __init__(self, directory: Directory, policy: Policy, now: datetime):
+        self.directory = directory
+        self.policy = policy
+        self.now = now
+        self.high = now.date() + _DAY  # no local day after this has begun anywhere
+        self.schedule = _Schedule(policy)
+        self.channels: dict[int, tuple[ChannelKind, ...]] = {}
+        self.found: dict[tuple, tuple[tuple[_Fields, ...], tuple[_Fields, ...],
+                                      datetime | None]] = {}
+
+    def __call__(self, a: AssignmentInfo
+                 ) -> tuple[tuple[_Fields, ...], tuple[_Fields, ...], datetime | None]:
+        """(due, skipped, next check) of `a`: the fields of its due and its superseded
+        notices, in order, and the next moment something falls due (None: never)."""
         first_pass = a.last_checked is None or a.last_checked <= a.created_at
         start = a.created_at if first_pass else a.last_checked
-        low = start.astimezone(UTC).date() - _DAY  # every local day before this had ended
+        key = (a.due_date, start, first_pass, a.organisation_id, a.person_id)
+        found = self.found.get(key)
+        if found is None:
+            found = self.found[key] = self._decide(a, start, first_pass)
+        return found
 
+    def _decide(self, a: AssignmentInfo, start: datetime, first_pass: bool
+                ) -> tuple[tuple[_Fields, ...], tuple[_Fields, ...], datetime | None]:
+        schedule, directory, channels, now = self.schedule, self.directory, self.channels, self.now
+        due = a.due_date
+        low = start.astimezone(UTC).date() - _DAY  # every local day before this had ended
+        skipped: list[_Fields] = []
         # Per (person, channel, escalation?): the latest due slot and whether it lies in
         # the window (a carried-in one does not, and is never recorded as skipped).
-        latest: dict[tuple[int, ChannelKind, bool], tuple[Planned, bool]] = {}
+        latest: dict[tuple[int, ChannelKind, bool], tuple[_Fields, bool]] = {}
         next_at: datetime | None = None
         horizon: date | None = None  # no notice after this day can come first
-        for notice in schedule.notices(due, low, high, first_pass):
+        for notice in schedule.notices(due, low, self.high, first_pass):
             if horizon is not None and notice.day > horizon:
                 break
             reached = False
@@ -296,22 +340,19 @@ def plan(
                     in_window = False
                 else:
                     continue
-                escalation = notice.escalation
                 for channel in kinds:
-                    planned = Planned(a.id, person.id, channel, notice.kind, notice.rule,
-                                      notice.step, due, send_at, fallback)
-                    slot = (person.id, channel, escalation)
+                    fields = (person.id, channel, notice.kind, notice.rule, notice.step, due,
+                              send_at, fallback)
+                    slot = (person.id, channel, notice.escalation)
                     earlier = latest.get(slot)
                     # Notices come in day order, so this one supersedes the earlier.
                     if earlier is not None and earlier[1]:
-                        result.skipped.append(earlier[0])
-                    latest[slot] = (planned, in_window)
+                        skipped.append(earlier[0])
+                    latest[slot] = (fields, in_window)
             if not reached:
                 # Nobody to tell yet; come back at the slot in case someone appears.
-                send_at = schedule.instant(notice.day, policy.zone)
+                send_at = schedule.instant(notice.day, self.policy.zone)
                 if send_at > now and (next_at is None or send_at < next_at):
                     next_at = send_at
                     horizon = next_at.date() + _LOOKAHEAD
-        result.due.extend(planned for planned, _ in latest.values())
-        result.next_check[a.id] = next_at
-    return result
+        return tuple(fields for fields, _ in latest.values()), tuple(skipped), next_at
