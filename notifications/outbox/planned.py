@@ -159,6 +159,7 @@ _PENDING_RULES = (lambda ids: select(_i.message_id, _i.rule)
                   .where(_i.message_id.in_(ids), _i.status == OutboxStatus.PENDING),
                   "SELECT message_id, rule FROM outboxitem"
                   f" WHERE message_id IN ({{}}) AND status = '{OutboxStatus.PENDING.value}'")
+_RULE_TEXT = {rule: str(rule) for rule in Rule}
 _MESSAGE_COLUMNS = ("key", "person_id", "channel", "kind", "subject", "status", "payload",
                     "attempts", "next_attempt_at", "created_at")
 _INSERT_MESSAGES = Many(insert(OutboxMessage.__table__), _MESSAGE_COLUMNS)
@@ -229,9 +230,12 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
         for base, key in key_of_base.items():
             targets[base] = by_key[key]
         report.messages_created += len(new_rows)
-    items = [(key_of[id(p)], targets[base], p.assignment_id, str(p.rule), p.step, p.due_date,
-              status) for base, draft in keyed.items() for p in draft.items]
-    _INSERT_ITEMS.execute(session.connection(), items)
+    items = [p for draft in keyed.values() for p in draft.items]
+    columns = ([key_of[id(p)] for p in items],
+               [targets[base] for base, draft in keyed.items() for _ in draft.items],
+               [p.assignment_id for p in items], [_RULE_TEXT[p.rule] for p in items],
+               [p.step for p in items], [p.due_date for p in items], [status] * len(items))
+    _INSERT_ITEMS.execute(session.connection(), columns)
     extended = [targets[b] for b in keyed if b not in key_of_base]
     report.messages_extended += len(extended)
     _refresh_kinds(session, extended)
@@ -242,7 +246,7 @@ def _insert_messages(session: Session, rows: list[tuple]) -> dict[str, int]:
     driver executemany and a read of the ids by key; elsewhere one INSERT ... RETURNING."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        _INSERT_MESSAGES.execute(connection, rows)
+        _INSERT_MESSAGES.execute(connection, list(zip(*rows, strict=True)))
         return {key: id_ for id_, key, _ in _rows_in(session, _MESSAGES, [r[0] for r in rows])}
     table = OutboxMessage.__table__
     inserted = connection.execute(  # Core, not the ORM's bulk insert: no per-row bookkeeping
@@ -278,5 +282,5 @@ def _refresh_kinds(session: Session, message_ids: Sequence[int]) -> None:
     rules: dict[int, list[str]] = {}
     for message_id, rule in _rows_in(session, _PENDING_RULES, list(message_ids)):
         rules.setdefault(message_id, []).append(rule)
-    rows = [(id_, str(message_kind(found))) for id_, found in rules.items()]
-    _SET_KINDS.execute(session.connection(), rows)
+    _SET_KINDS.execute(session.connection(), (list(rules), [str(message_kind(found))
+                                                            for found in rules.values()]))

@@ -78,4 +78,4 @@ def due_batch(session: Session, *, now: datetime, size: int,
     return [AssignmentInfo(id_, _STATUS.get(status) or AssignmentStatus(status), day(due),
                            organisation_id, person_id, moment(created), moment(next_check))
             for id_, status, due, organisation_id, person_id, created, next_check
-            in session.execute(query)]
+            in session.execute(query).all()]

@@ -17,9 +17,12 @@ values (dates, datetimes stored as text) once per distinct value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
+from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import TypeEngine
 
@@ -53,9 +56,10 @@ def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 class Many:
     """A Core INSERT or UPDATE (no RETURNING) executed over many rows of the same keys.
 
-    Build it once (at import) with the `keys` its rows give, in order; `execute` it with
-    rows of Python values as tuples in that order: the effect is
-    `connection.execute(statement, [dict(zip(keys, row)) for row in rows])`.
+    Build it once (at import) with the `keys` its rows give; `execute` it with one
+    sequence of Python values per key (columns, not rows: no tuple per row is built,
+    the driver gets each row as it binds it). The effect is
+    `connection.execute(statement, [dict(zip(keys, row)) for row in zip(*columns)])`.
     """
 
     def __init__(self, statement, keys: Sequence[str]) -> None:
@@ -63,24 +67,30 @@ class Many:
         self.keys = tuple(keys)
         self._compiled: dict[int, tuple[str, list]] = {}
 
-    def execute(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
+    def execute(self, connection: Connection, columns: Sequence[Sequence[Any]]) -> None:
+        if len(columns) != len(self.keys):
+            raise ValueError(f"{len(self.keys)} columns expected, {len(columns)} given")
+        count = len(columns[0])
+        if any(len(values) != count for values in columns):
+            raise ValueError("the columns differ in length")
+        if not count:
             return
         if connection.dialect.name != "sqlite":
             keys = self.keys
             connection.execute(self.statement, [dict(zip(keys, row, strict=True))
-                                                for row in rows])
+                                                for row in zip(*columns, strict=True)])
             return
-        sql, columns = self._compile(connection.dialect)
+        sql, spec = self._compile(connection.dialect)
         values = []
-        for index, fixed, convert in columns:
+        for index, fixed, convert in spec:
             if index is None:  # a value the statement sets itself
-                values.append([fixed] * len(rows))
+                values.append(repeat(fixed, count))
             elif convert is None:
-                values.append([row[index] for row in rows])
+                values.append(columns[index])
             else:
-                values.append([convert(row[index]) for row in rows])
-        connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+                values.append(map(convert, columns[index]))
+        with _cursor(connection, sql) as cursor:
+            cursor.executemany(sql, zip(*values, strict=False))  # lazily, row by row
 
     def _compile(self, dialect: Dialect) -> tuple[str, list]:
         found = self._compiled.get(id(dialect))
@@ -127,10 +137,7 @@ def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,
         return []
     sqls: dict[int, str] = {}
     rows: list[tuple] = []
-    # The driver's cursor on this Connection's own DBAPI connection (so in its
-    # transaction): its fetchall, not a Core result fetched row by row.
-    cursor = connection.connection.cursor()
-    try:
+    with _cursor(connection, sql) as cursor:
         for start in range(0, len(values), size):
             chunk = values[start:start + size]
             text = sqls.get(len(chunk))
@@ -138,6 +145,19 @@ def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,
                 text = sqls[len(chunk)] = sql.format(",".join("?" * len(chunk)))
             cursor.execute(text, (*chunk, *params))
             rows += cursor.fetchall()
+    return rows
+
+
+@contextmanager
+def _cursor(connection: Connection, sql: str) -> Iterator:
+    """A driver cursor on `connection`'s own DBAPI connection, so in its transaction
+    (its `fetchall` and `executemany` as they are, not through a Core result); driver
+    errors come out as SQLAlchemy's (`IntegrityError`, ...), as from `execute`."""
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    except dbapi.Error as error:
+        raise exc.DBAPIError.instance(sql, None, error, dbapi.Error) from error
     finally:
         cursor.close()
-    return rows

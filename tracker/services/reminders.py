@@ -180,7 +180,7 @@ _NEXT_CHECKS = Many(update(Assignment.__table__)
 def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None]) -> None:
     """One executemany UPDATE; thousands of rows share a few dozen moments, each
     converted to its stored form once (`tracker.core.driver.Many`)."""
-    _NEXT_CHECKS.execute(session.connection(), list(next_check.items()))
+    _NEXT_CHECKS.execute(session.connection(), (list(next_check), list(next_check.values())))
 
 
 _INSERT_EVENTS = insert(Event.__table__)
