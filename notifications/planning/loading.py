@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from notifications.planning.directory import AssignmentInfo
 from tracker.core.db import aware
-from tracker.core.driver import reader
+from tracker.core.driver import reader, sqlite_rows
 from tracker.core.enums import AssignmentStatus
 from tracker.core.models import Assignment, live_assignments
 
@@ -75,7 +75,9 @@ def due_batch(session: Session, *, now: datetime, size: int,
              .limit(size))
     if after is not None:
         query = query.where(tuple_(a.next_check_at, a.id) > tuple_(*after))
+    connection = session.connection()
+    rows = (sqlite_rows(connection, query) if dialect.name == "sqlite"
+            else connection.execute(query).all())
     return [AssignmentInfo(id_, _STATUS.get(status) or AssignmentStatus(status), day(due),
                            organisation_id, person_id, moment(created), moment(next_check))
-            for id_, status, due, organisation_id, person_id, created, next_check
-            in session.execute(query).all()]
+            for id_, status, due, organisation_id, person_id, created, next_check in rows]

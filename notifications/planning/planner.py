@@ -88,8 +88,9 @@ class Planned:
     @property
     def key(self) -> str:
         """The idempotency key of the outbox item; the due date in it lets an extension replan."""
-        return keys.planned_item(self.assignment_id, self.rule, self.step, self.due_date,
-                                 self.person_id, self.channel)
+        # str(): the enums' text without their __format__ (10,000 keys a tick)
+        return keys.planned_item(self.assignment_id, str(self.rule), self.step, self.due_date,
+                                 self.person_id, str(self.channel))
 
 
 @dataclass

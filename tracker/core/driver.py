@@ -11,8 +11,9 @@ hands the driver one `executemany` of tuples: the SQL and the stored values are 
 On any other database (PostgreSQL) it is Core's own executemany, unchanged.
 
 `sqlite_rows_in` reads rows by a list of keys on SQLite with plain `?` marks, one query
-per chunk, without Core's expansion of an `IN` list per execution; `reader` converts read
-values (dates, datetimes stored as text) once per distinct value.
+per chunk, without Core's expansion of an `IN` list per execution, and `sqlite_rows` the
+rows of a Core select as the driver returns them; `reader` converts read values (dates,
+datetimes stored as text) once per distinct value.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy.types import TypeEngine
 
 from tracker.core.db import IN_LIST_SIZE
 
-__all__ = ["Many", "reader", "sqlite_rows_in"]
+__all__ = ["Many", "reader", "sqlite_rows", "sqlite_rows_in"]
 
 _CACHE_SIZE = 4096  # distinct values kept per column
 
@@ -146,6 +147,27 @@ def sqlite_rows_in(connection: Connection, sql: str, values: Sequence,
             cursor.execute(text, (*chunk, *params))
             rows += cursor.fetchall()
     return rows
+
+
+def sqlite_rows(connection: Connection, query) -> list[tuple]:
+    """SQLite: the rows of the Core `query` as the driver gives them, its parameters
+    converted as Core would: no result processing (select dates and datetimes coerced
+    to text and convert them with `reader`) and no `Row` per row."""
+    compiled = query.compile(dialect=connection.dialect)
+    if compiled.positiontup is None or compiled.literal_execute_params or \
+            compiled.post_compile_params:
+        return [tuple(row) for row in connection.execute(query).all()]
+    params = compiled.construct_params()
+    dialect = connection.dialect
+    values = []
+    for name in compiled.positiontup:
+        value = params[name]
+        processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        values.append(processor(value) if processor is not None and value is not None
+                      else value)
+    with _cursor(connection, compiled.string) as cursor:
+        cursor.execute(compiled.string, values)
+        return cursor.fetchall()
 
 
 @contextmanager

@@ -49,7 +49,7 @@ from tracker.services.occurrences import create_occurrences
 
 logger = logging.getLogger("tracker.delivery")
 
-PLAN_BATCH = 5000
+PLAN_BATCH = 10_000  # assignments read, planned and recorded per writing transaction
 
 __all__ = ["OUTCOMES", "PLAN_BATCH", "TickReport", "deliver", "mark_sent", "plan_pass",
            "record_plan", "record_sent", "tick"]
