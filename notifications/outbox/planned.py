@@ -4,7 +4,10 @@ items), so an officer with five deadlines gets one email at 09:00, not five.
 
 `record` writes outbox rows only; the assignments' next checks it decides are in its
 report (`next_checks`), for the service to store in the same transaction
-(`tracker.services.reminders.record_plan`).
+(`tracker.services.reminders.record_plan`). A batch is thousands of rows: on SQLite they
+are written by one driver executemany per table and read back by key lists with plain
+`?` marks (`tracker.core.driver`), the values converted once each; on PostgreSQL by
+Core's executemany and `IN` lists, to the same rows.
 """
 
 from __future__ import annotations

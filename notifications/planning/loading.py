@@ -1,9 +1,11 @@
 """The due batch of a pass, from the database (the directory: `tracker.core.directory_rows`).
 
 Only the assignments whose next check has come are read (`ix_assignment_status_next_check`
-makes that a range scan), in keyset-paginated batches, so the cost of a pass grows with
-what is due and not with the number of assignments. People and organisations are read
-whole: a region has thousands of them, not millions.
+makes that a range scan), in keyset-paginated batches (`due_batch` reads one, from where
+the one before ended: `resume_after`), so the cost of a pass grows with what is due and
+not with the number of assignments. People and organisations are read whole: a region
+has thousands of them, not millions. On SQLite the rows come through the driver with
+their dates and datetimes as stored text, converted once per distinct value.
 """
 
 from __future__ import annotations
