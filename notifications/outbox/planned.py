@@ -125,14 +125,16 @@ def record(
     """
     report = RecordReport()
     changed = _changed(session, seen) if seen is not None else set()
-    due = [p for p in result.due if p.assignment_id not in changed]
-    skipped = [p for p in result.skipped if p.assignment_id not in changed]
+    due = [p for p in result.due if p.assignment_id not in changed] if changed else result.due
+    skipped = ([p for p in result.skipped if p.assignment_id not in changed] if changed
+               else result.skipped)
     report.items_ignored += len(result.due) + len(result.skipped) - len(due) - len(skipped)
 
     key_of = {id(p): p.key for p in (*due, *skipped)}  # each item's key, computed once
     existing = _existing_keys(session, list(key_of.values()))
-    fresh_due = [p for p in due if key_of[id(p)] not in existing]
-    fresh_skipped = [p for p in skipped if key_of[id(p)] not in existing]
+    fresh_due = [p for p in due if key_of[id(p)] not in existing] if existing else due
+    fresh_skipped = ([p for p in skipped if key_of[id(p)] not in existing] if existing
+                     else skipped)
     report.items_ignored += len(due) + len(skipped) - len(fresh_due) - len(fresh_skipped)
 
     for drafts, status in ((group(fresh_due), OutboxStatus.PENDING),
@@ -142,8 +144,8 @@ def record(
     report.items_recorded = len(fresh_due)
     report.items_skipped = len(fresh_skipped)
 
-    report.next_checks = {id_: at for id_, at in result.next_check.items()
-                          if id_ not in changed}
+    report.next_checks = ({id_: at for id_, at in result.next_check.items()
+                           if id_ not in changed} if changed else dict(result.next_check))
     return report
 
 
