@@ -222,13 +222,14 @@ def _store(session: Session, drafts: list[Draft], status: OutboxStatus, *, now: 
             taken.add(key)
     new_rows = []
     key_of_base: dict[str, str] = {}
+    payloads: dict[tuple, str] = {}  # a payload with no fallbacks depends on the slot only
     for base, draft in keyed.items():
         if base in targets:
             continue
         key = _free_key(session, base) if base in taken else base
         key_of_base[base] = key
         new_rows.append((key, draft.person_id, str(draft.channel), str(draft.kind), None,
-                         status, json.dumps(_payload(draft), ensure_ascii=False), 0,
+                         status, _payload_text(draft, payloads), 0,
                          draft.slot, now))  # _MESSAGE_COLUMNS
     if new_rows:
         by_key = _insert_messages(session, new_rows)
@@ -258,6 +259,18 @@ def _insert_messages(session: Session, rows: list[tuple]) -> dict[str, int]:
         insert(table).returning(table.c.id, table.c.key, sort_by_parameter_order=True),
         [dict(zip(_MESSAGE_COLUMNS, row, strict=True)) for row in rows])
     return {key: id_ for id_, key in inserted}
+
+
+def _payload_text(draft: Draft, plain: dict[tuple, str]) -> str:
+    """`_payload` of `draft` as stored (JSON); `plain` keeps those with no fallbacks, by
+    slot and its UTC offset (which its text shows)."""
+    if any(p.fallback for p in draft.items):
+        return json.dumps(_payload(draft), ensure_ascii=False)
+    key = (draft.slot, draft.slot.utcoffset())
+    text = plain.get(key)
+    if text is None:
+        text = plain[key] = json.dumps(_payload(draft), ensure_ascii=False)
+    return text
 
 
 def _payload(draft: Draft) -> dict:
