@@ -116,3 +116,26 @@ def test_every_day_calendar():
     assert EVERY_DAY.previous_working_day(date(2021, 8, 22)) == date(2021, 8, 22)
     assert EVERY_DAY.add_working_days(date(2021, 8, 20), 3) == date(2021, 8, 23)
     assert EVERY_DAY.working_days_between(date(2021, 8, 20), date(2021, 8, 23)) == 3
+
+
+def test_the_russia_module_loaded_alone_agrees_with_holidays_ru():
+    """`_russia` loads holidays' module of Russia without importing every country's; the
+    holidays and transferred working days are `holidays.RU`'s for every year asked."""
+    import subprocess
+    import sys
+
+    import holidays
+
+    from tracker.core.workdays import _russia
+
+    russia = _russia()
+    for year in range(1991, 2036):
+        alone, library = russia(years=year), holidays.RU(years=year)
+        assert dict(alone) == dict(library), year
+        assert alone.weekend_workdays == library.weekend_workdays, year
+    # In a fresh process the first calendar question imports no other country.
+    code = ("import sys; from datetime import date; from tracker.core.workdays import RUSSIA;"
+            "RUSSIA.is_working_day(date(2021, 11, 5));"
+            "print('holidays.countries' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

@@ -20,7 +20,7 @@ from tracker.core.orgtree import nearest_up
 __all__ = ["AssignmentInfo", "Directory", "OrgInfo", "PersonInfo", "channels_of"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssignmentInfo:
     """What the planner needs of an assignment.
 

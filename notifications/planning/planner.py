@@ -88,8 +88,9 @@ class Planned:
     @property
     def key(self) -> str:
         """The idempotency key of the outbox item; the due date in it lets an extension replan."""
-        return keys.planned_item(self.assignment_id, self.rule, self.step, self.due_date,
-                                 self.person_id, self.channel)
+        # str(): the enums' text without their __format__ (10,000 keys a tick)
+        return keys.planned_item(self.assignment_id, str(self.rule), self.step, self.due_date,
+                                 self.person_id, str(self.channel))
 
 
 @dataclass
@@ -109,6 +110,19 @@ class _Notice:
     step: int
     day: date  # local calendar day, the same for every recipient
     audience: Audience
+    kind: MessageKind = MessageKind.REMINDER  # set from `rule` (below)
+    escalation: bool = False  # rule == ESCALATION
+    owner: bool = True  # audience == OWNER
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", _KIND[self.rule])
+        object.__setattr__(self, "escalation", self.rule == Rule.ESCALATION)
+        object.__setattr__(self, "owner", self.audience == Audience.OWNER)
+
+
+def _order(notice: _Notice) -> tuple[date, int, int]:
+    """Notices sort by day, then reminder, overdue, escalation, then step."""
+    return notice.day, _RANK[notice.rule], notice.step
 
 
 class _Schedule:
@@ -121,6 +135,35 @@ class _Schedule:
         self._overdue_day: dict[tuple[date, int], date] = {}
         self._instants: dict[tuple[date, ZoneInfo], datetime] = {}
         self._zones: dict[str | None, ZoneInfo] = {None: policy.zone}
+        self._send_at: dict[tuple[date, str | None], datetime] = {}
+        self._notices: dict[tuple[date, date, bool], tuple[_Notice, ...]] = {}
+        self._last_repeat = policy.last_overdue_repeat
+
+    def notices(self, due: date, low: date, high: date, first_pass: bool
+                ) -> tuple[_Notice, ...]:
+        """The notices an assignment due on `due` may get in a pass whose window opens on
+        local day `low` (`high`: the last local day begun anywhere; the same for one
+        `plan()` call), in the order slots fall: the fixed ones from `low` on (on a first
+        pass every escalation rung too, to carry the latest in), and the overdue repeats
+        (`overdue`). Memoised: a batch shares a few due dates and windows."""
+        key = (due, low, first_pass)
+        found = self._notices.get(key)
+        if found is None:
+            notices = [n for n in self.fixed(due)
+                       if n.day >= low or (first_pass and n.escalation)]
+            notices += self.overdue(due, low, high, first_pass)
+            notices.sort(key=_order)
+            found = self._notices[key] = tuple(notices)
+        return found
+
+    def send_at(self, day: date, zone_name: str | None) -> datetime:
+        """The send time on local `day` in the zone called `zone_name` (`zone`), as
+        aware UTC."""
+        key = (day, zone_name)
+        moment = self._send_at.get(key)
+        if moment is None:
+            moment = self._send_at[key] = self.instant(day, self.zone(zone_name))
+        return moment
 
     def fixed(self, due: date) -> tuple[_Notice, ...]:
         """Reminders and escalation rungs for `due`, in day order."""
@@ -144,7 +187,7 @@ class _Schedule:
             else:  # on the due date itself: the day of the due-day reminder
                 day = calendar.previous_working_day(due)
             notices.append(_Notice(Rule.ESCALATION, index, day, rung.notify))
-        notices.sort(key=lambda n: (n.day, _RANK[n.rule], n.step))
+        notices.sort(key=_order)
         return tuple(notices)
 
     def overdue(self, due: date, low: date, high: date, carry: bool) -> list[_Notice]:
@@ -157,7 +200,7 @@ class _Schedule:
             return policy.overdue_repeats_by(calendar.working_days_between(due, day))
 
         first = last_by(low - _DAY) + (0 if carry else 1)
-        stop = policy.last_overdue_repeat
+        stop = self._last_repeat
         end = last_by(high) + 1 if stop is None else min(last_by(high) + 1, stop)
         notices = []
         for number in range(max(1, first), end + 1):
@@ -189,15 +232,6 @@ class _Schedule:
         return moment
 
 
-def _recipients(notice: _Notice, a: AssignmentInfo, directory: Directory
-                ) -> tuple[list[PersonInfo], str | None]:
-    """The notice's recipients, and for an escalation without its audience, why others
-    get it (`Directory.escalation_recipients`: nearest coordinator, lead, admins)."""
-    if notice.audience == Audience.OWNER:
-        return directory.owners(a), None
-    return directory.escalation_recipients(str(notice.audience), a.organisation_id)
-
-
 def plan(
     assignments: Iterable[AssignmentInfo],
     directory: Directory,
@@ -215,34 +249,79 @@ def plan(
     if now.tzinfo is None:
         raise ValueError("plan() needs an aware `now`")
     now = now.astimezone(UTC)
-    schedule = _Schedule(policy)
-    channels: dict[int, tuple[ChannelKind, ...]] = {}
+    decide = _Decisions(directory, policy, now)
     result = PlanResult(due=[], skipped=[], next_check={})
-    high = now.date() + _DAY  # no local day after this has begun anywhere
-
+    due_list, skipped_list, next_check = result.due, result.skipped, result.next_check
     for a in assignments:
-        due = a.due_date
-        if a.status != AssignmentStatus.OPEN or due is None:
-            result.next_check[a.id] = None
+        if a.status != AssignmentStatus.OPEN or a.due_date is None:
+            next_check[a.id] = None
             continue
+        due, skipped, next_at = decide(a)
+        id_ = a.id
+        for fields in skipped:
+            skipped_list.append(Planned(id_, *fields))
+        for fields in due:
+            due_list.append(Planned(id_, *fields))
+        next_check[id_] = next_at
+    return result
+
+
+# What an assignment gets, but for its id: the fields of each `Planned` after the first.
+_Fields = tuple[int, ChannelKind, MessageKind, Rule, int, date, datetime, str | None]
+
+
+class _Decisions:
+    """The notices of open, dated assignments at `now`, memoised for one `plan()` call.
+
+    What an assignment gets depends only on its due date, its window (where it opens,
+    and whether it is the first pass), and its organisation and person (who its owners
+    and escalation recipients are), not on its id; the assignments of one document
+    share those by the hundred, so each such case is decided once.
+    """
+
+    def __init__(self, directory: Directory, policy: Policy, now: datetime):
+        self.directory = directory
+        self.policy = policy
+        self.now = now
+        self.high = now.date() + _DAY  # no local day after this has begun anywhere
+        self.schedule = _Schedule(policy)
+        self.channels: dict[int, tuple[ChannelKind, ...]] = {}
+        self.found: dict[tuple, tuple[tuple[_Fields, ...], tuple[_Fields, ...],
+                                      datetime | None]] = {}
+
+    def __call__(self, a: AssignmentInfo
+                 ) -> tuple[tuple[_Fields, ...], tuple[_Fields, ...], datetime | None]:
+        """(due, skipped, next check) of `a`: the fields of its due and its superseded
+        notices, in order, and the next moment something falls due (None: never)."""
         first_pass = a.last_checked is None or a.last_checked <= a.created_at
         start = a.created_at if first_pass else a.last_checked
+        key = (a.due_date, start, first_pass, a.organisation_id, a.person_id)
+        found = self.found.get(key)
+        if found is None:
+            found = self.found[key] = self._decide(a, start, first_pass)
+        return found
+
+    def _decide(self, a: AssignmentInfo, start: datetime, first_pass: bool
+                ) -> tuple[tuple[_Fields, ...], tuple[_Fields, ...], datetime | None]:
+        schedule, directory, channels, now = self.schedule, self.directory, self.channels, self.now
+        due = a.due_date
         low = start.astimezone(UTC).date() - _DAY  # every local day before this had ended
-
-        notices = [n for n in schedule.fixed(due)
-                   if n.day >= low or (first_pass and n.rule == Rule.ESCALATION)]
-        notices += schedule.overdue(due, low, high, first_pass)
-        notices.sort(key=lambda n: (n.day, _RANK[n.rule], n.step))
-
+        skipped: list[_Fields] = []
         # Per (person, channel, escalation?): the latest due slot and whether it lies in
         # the window (a carried-in one does not, and is never recorded as skipped).
-        latest: dict[tuple[int, ChannelKind, bool], tuple[Planned, bool]] = {}
+        latest: dict[tuple[int, ChannelKind, bool], tuple[_Fields, bool]] = {}
         next_at: datetime | None = None
-        for notice in notices:
-            if next_at is not None and notice.day > next_at.date() + _LOOKAHEAD:
+        horizon: date | None = None  # no notice after this day can come first
+        for notice in schedule.notices(due, low, self.high, first_pass):
+            if horizon is not None and notice.day > horizon:
                 break
             reached = False
-            recipients, fallback = _recipients(notice, a, directory)
+            if notice.owner:
+                recipients, fallback = directory.owners(a), None
+            else:  # whom, and why others when its audience is missing (nearest
+                # coordinator, lead, admins: `Directory.escalation_recipients`)
+                recipients, fallback = directory.escalation_recipients(
+                    str(notice.audience), a.organisation_id)
             for person in recipients:
                 kinds = channels.get(person.id)
                 if kinds is None:
@@ -250,10 +329,11 @@ def plan(
                 if not kinds:
                     continue
                 reached = True
-                send_at = schedule.instant(notice.day, schedule.zone(person.timezone))
+                send_at = schedule.send_at(notice.day, person.timezone)
                 if send_at > now:
                     if next_at is None or send_at < next_at:
                         next_at = send_at
+                        horizon = next_at.date() + _LOOKAHEAD
                     continue
                 if send_at >= start:
                     in_window = True
@@ -261,21 +341,19 @@ def plan(
                     in_window = False
                 else:
                     continue
-                escalation = notice.rule == Rule.ESCALATION
                 for channel in kinds:
-                    planned = Planned(a.id, person.id, channel, _KIND[notice.rule], notice.rule,
-                                      notice.step, due, send_at, fallback)
-                    slot = (person.id, channel, escalation)
+                    fields = (person.id, channel, notice.kind, notice.rule, notice.step, due,
+                              send_at, fallback)
+                    slot = (person.id, channel, notice.escalation)
                     earlier = latest.get(slot)
                     # Notices come in day order, so this one supersedes the earlier.
                     if earlier is not None and earlier[1]:
-                        result.skipped.append(earlier[0])
-                    latest[slot] = (planned, in_window)
+                        skipped.append(earlier[0])
+                    latest[slot] = (fields, in_window)
             if not reached:
                 # Nobody to tell yet; come back at the slot in case someone appears.
-                send_at = schedule.instant(notice.day, policy.zone)
+                send_at = schedule.instant(notice.day, self.policy.zone)
                 if send_at > now and (next_at is None or send_at < next_at):
                     next_at = send_at
-        result.due.extend(planned for planned, _ in latest.values())
-        result.next_check[a.id] = next_at
-    return result
+                    horizon = next_at.date() + _LOOKAHEAD
+        return tuple(fields for fields, _ in latest.values()), tuple(skipped), next_at

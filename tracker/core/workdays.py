@@ -15,9 +15,12 @@ question is a binary search within a year or two. The planner and the deadline g
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Protocol
 
 import holidays
@@ -35,6 +38,36 @@ class Calendar(Protocol):
     def working_days_between(self, start: date, end: date) -> int: ...
 
 
+_RUSSIA_CLASS: list[type] = []
+
+
+def _russia() -> type:
+    """The `holidays` class of Russia (`holidays.RU`).
+
+    `holidays.RU` imports `holidays.countries`, whose `__init__` imports the modules of
+    every country the library knows (~280; 0.3-0.7 s, the most of a process's first
+    plan). This loads the one module, `holidays/countries/russia.py`, by itself, under a
+    name of its own (not registered in `sys.modules`: a later `import holidays.countries`
+    gets the library's own copy); if the library is laid out otherwise, or the package
+    is imported already, it is `holidays.RU` (tests/test_workdays.py checks both agree).
+    """
+    if _RUSSIA_CLASS:
+        return _RUSSIA_CLASS[0]
+    found: type = holidays.RU
+    if "holidays.countries" not in sys.modules:
+        try:
+            package = importlib.util.find_spec("holidays.countries")
+            path = Path(next(iter(package.submodule_search_locations))) / "russia.py"
+            spec = importlib.util.spec_from_file_location("tracker_holidays_russia", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            found = module.Russia
+        except (ImportError, AttributeError, OSError, StopIteration, TypeError):
+            found = holidays.RU
+    _RUSSIA_CLASS.append(found)
+    return found
+
+
 class RussianCalendar:
     """The Russian production calendar (weekends, public holidays and transfers)."""
 
@@ -44,7 +77,7 @@ class RussianCalendar:
 
     @staticmethod
     def _year_days(year: int) -> list[int]:
-        calendar = holidays.RU(years=year)
+        calendar = _russia()(years=year)
         off = set(calendar)  # populated for `year` only, as asked
         workdays = calendar.weekend_workdays
         result = []
