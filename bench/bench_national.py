@@ -27,10 +27,11 @@ Start a PostgreSQL 15 cluster first (see .ci/start-postgres); the database is em
 from __future__ import annotations
 
 import argparse
-import asyncio
-import multiprocessing as mp
+import os
 import time
 from datetime import UTC, date, datetime, timedelta
+
+from national_delivery import delivery, delivery_floor
 
 REGIONS, MUNICIPALITIES = 85, 60
 AS_OF = date(2021, 8, 13)
@@ -200,114 +201,65 @@ def make_due(url: str, due: int) -> None:
                   (DUE_SOON, NOW - timedelta(minutes=1), due))
 
 
-def plan_time(url: str) -> tuple[float, int, int]:
-    from notifications.delivery.tick import TickReport, plan_pass
+def plan_time(url: str) -> tuple[float, float, int, int]:
+    """One planning pass as `tracker run` makes it: (seconds, CPU seconds, checked,
+    messages recorded)."""
     from tracker.core.db import open_database
+    from tracker.services.reminders import TickReport, plan_pass
 
     db = open_database(url, migrate=False)
     report = TickReport()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan_pass(db, settings_for(url), now=NOW, report=report)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     db.dispose()
-    return seconds, report.assignments_checked, report.messages_recorded
+    return seconds, cpu, report.assignments_checked, report.messages_recorded
+
+
+def directory_time(url: str) -> tuple[float, int, int]:
+    """The part of a pass that does not depend on what is due: reading the directory
+    (every person and organisation) into the planner's `Directory`."""
+    from notifications.planning.directory import Directory
+    from tracker.core.db import open_database
+    from tracker.core.directory_rows import load_directory
+
+    db = open_database(url, migrate=False)
+    with db.reading() as session:
+        started = time.perf_counter()
+        directory = load_directory(session, into=Directory)
+        seconds = time.perf_counter() - started
+    db.dispose()
+    return seconds, len(directory.people), len(directory.orgs)
 
 
 def plan_floor(url: str) -> float:
-    """Run right after `make_due`: the same rows are due."""
+    """Run right after `plan_time`: the rows that pass wrote are read, the due state is
+    made again, and then, timed, one transaction does a SELECT of the due assignments
+    with their task, organisation and officer, executemany INSERTs of exactly the outbox
+    messages and items the pass wrote, and an executemany UPDATE of `next_check_at`."""
+    with raw(url) as c:
+        messages = c.execute("SELECT * FROM outboxmessage ORDER BY id").fetchall()
+        items = c.execute("SELECT * FROM outboxitem ORDER BY id").fetchall()
+        checks = c.execute("SELECT id, next_check_at FROM assignment WHERE id IN"
+                           " (SELECT assignment_id FROM outboxitem)").fetchall()
+    make_due(url, len(checks))
     with raw(url) as c:
         started = time.perf_counter()
-        rows = c.execute(
+        c.execute(
             "SELECT a.id, a.task_id, a.organisation_id, a.person_id, a.due_date, a.status,"
             " a.next_check_at, t.text, t.label, o.name, p.id, p.email FROM assignment a"
             " JOIN task t ON t.id = a.task_id JOIN organisation o ON o.id = a.organisation_id"
             " LEFT JOIN person p ON p.organisation_id = a.organisation_id AND p.role = 'officer'"
             " WHERE a.status = 'open' AND a.next_check_at <= %s", (NOW,)).fetchall()
         with c.cursor() as cur:
+            if messages:
+                marks = ",".join(["%s"] * len(messages[0]))
+                cur.executemany(f"INSERT INTO outboxmessage VALUES ({marks})", messages)
+                marks = ",".join(["%s"] * len(items[0]))
+                cur.executemany(f"INSERT INTO outboxitem VALUES ({marks})", items)
             cur.executemany("UPDATE assignment SET next_check_at = %s WHERE id = %s",
-                            [(NOW + timedelta(days=30), r[0]) for r in rows])
+                            [(at, id_) for id_, at in checks])
         c.commit()
-        return time.perf_counter() - started
-
-
-def reset_sent(url: str) -> int:
-    with raw(url) as c:
-        c.execute("UPDATE outboxmessage SET status = 'pending', claimed_by = NULL,"
-                  " claimed_at = NULL, sent_at = NULL, attempts = 0")
-        c.execute("UPDATE outboxitem SET status = 'pending'")
-        c.execute("DELETE FROM event WHERE kind IN ('reminded', 'escalated')")
-        return c.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
-
-
-class NullChannel:
-    def __init__(self, kind):
-        self.kind = kind
-
-    async def notify(self, message) -> str:
-        return "ok"
-
-    async def aclose(self) -> None:
-        return None
-
-
-def _worker(url: str, name: str, go, out) -> None:
-    from notifications.delivery.tick import TickReport, deliver
-    from notifications.message import ChannelKind
-    from tracker.core.db import open_database
-
-    db = open_database(url, migrate=False)
-    settings = settings_for(url)
-    channels = {kind: NullChannel(kind) for kind in ChannelKind}
-    report = TickReport()
-    go.wait()
-    asyncio.run(deliver(db, settings, channels, now=NOW, worker=name, report=report,
-                        clock=lambda: NOW + timedelta(seconds=1)))
-    out.put([d.message_id for d in report.deliveries if d.outcome == "sent"])
-    db.dispose()
-
-
-def delivery(url: str, workers: int) -> tuple[float, int, int, int]:
-    """(seconds, delivered, duplicates delivered, rows marked sent) with `workers`
-    processes; the clock starts when they are all ready."""
-    total = reset_sent(url)
-    context = mp.get_context("spawn")
-    go, out = context.Event(), context.Queue()
-    procs = [context.Process(target=_worker, args=(url, f"bench-{i}", go, out))
-             for i in range(workers)]
-    for p in procs:
-        p.start()
-    time.sleep(4 + workers)  # imports and connections, outside the clock
-    started = time.perf_counter()
-    go.set()
-    ids: list[int] = []
-    for _ in procs:
-        ids.extend(out.get())
-    seconds = time.perf_counter() - started
-    for p in procs:
-        p.join()
-    with raw(url) as c:
-        sent = c.execute("SELECT count(*) FROM outboxmessage WHERE status = 'sent'").fetchone()[0]
-        events = c.execute("SELECT count(*) - count(DISTINCT details) FROM event"
-                           " WHERE kind IN ('reminded', 'escalated')").fetchone()[0]
-    duplicates = len(ids) - len(set(ids)) + max(events, 0)
-    assert sent == total, (sent, total)
-    return seconds, len(ids), duplicates, sent
-
-
-def delivery_floor(url: str) -> float:
-    reset_sent(url)
-    with raw(url) as c:
-        started = time.perf_counter()
-        ids = [r[0] for r in c.execute(
-            "UPDATE outboxmessage SET status = 'claimed', claimed_by = 'floor'"
-            " WHERE status = 'pending' RETURNING id").fetchall()]
-        c.commit()
-        for message_id in ids:
-            c.execute("UPDATE outboxmessage SET status = 'sent', sent_at = %s WHERE id = %s",
-                      (NOW, message_id))
-            c.execute("UPDATE outboxitem SET status = 'sent' WHERE message_id = %s",
-                      (message_id,))
-            c.commit()
         return time.perf_counter() - started
 
 
@@ -320,7 +272,8 @@ def existing(url: str) -> int:
 
 
 def run(url: str, size: int, schools: int, dues: list[int], workers: list[int], *,
-        reuse: bool = False, report_runs: int = 2) -> None:
+        reuse: bool = False, report_runs: int = 2, latencies: tuple[float, ...] = (0,),
+        limit: int = 4) -> None:
     if reuse and existing(url) == size:
         print(f"== {size:,} assignments (reused, not rebuilt)", flush=True)
     else:
@@ -333,27 +286,43 @@ def run(url: str, size: int, schools: int, dues: list[int], workers: list[int], 
         seconds, length = report_time(url, report_runs)
         print(f"report, whole (all views, JSON {length:,} B): {seconds:6.2f} s; floor (full"
               f" scan) {floor:5.2f} s; ratio {seconds / floor:5.1f}x", flush=True)
-    for due in [0, *dues]:
-        make_due(url, due)
-        seconds, checked, recorded = plan_time(url)
-        make_due(url, due)
-        base = plan_floor(url)
-        print(f"tick plan+record, {due:>7,} due: {seconds:6.2f} s ({checked:,} checked,"
-              f" {recorded:,} messages); floor {base:5.2f} s; ratio {seconds / base:5.1f}x",
-              flush=True)
+    tick(url, dues)
     # The last plan's messages stay pending: deliver them.
     make_due(url, dues[-1])
     plan_time(url)
-    base = delivery_floor(url)
-    total = reset_sent(url)
-    print(f"delivery floor (one raw connection, a transaction per message): {total:,} in"
-          f" {base:5.2f} s = {total / base:7.0f} msg/s", flush=True)
-    for n in workers:
-        seconds, delivered, duplicates, sent = delivery(url, n)
-        print(f"delivery, {n} worker(s): {delivered:,} in {seconds:6.2f} s ="
-              f" {delivered / seconds:7.0f} msg/s; {sent:,} marked sent; duplicates"
-              f" {duplicates}; ratio to floor {delivered / seconds / (total / base):4.2f}",
-              flush=True)
+    base, total = delivery_floor(url)
+    print(f"delivery floor (one raw connection: claim all, then a transaction per message"
+          f" with its events): {total:,} in {base:5.2f} s = {total / base:6.0f} msg/s",
+          flush=True)
+    for latency in latencies:
+        for n in workers:
+            d = delivery(url, n, latency_ms=latency, limit=limit)
+            channel = (f"{latency:g} ms a send, {limit} at once" if latency else "null channel")
+            rate = d["delivered"] / d["seconds"]
+            print(f"delivery, {n} worker(s), {channel}: {d['delivered']:,} in"
+                  f" {d['seconds']:6.2f} s = {rate:6.0f} msg/s (CPU {d['cpu']:5.1f} s);"
+                  f" {d['sent']:,} of {d['total']:,} marked sent, {d['events']:,} events;"
+                  f" duplicates {d['duplicates']}; ratio to floor {rate / (total / base):4.2f};"
+                  f" load {load()}", flush=True)
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def tick(url: str, dues: list[int]) -> None:
+    make_due(url, 1)  # warm up: the imports and caches a running service has already
+    plan_time(url)
+    seconds, people, orgs = directory_time(url)
+    print(f"tick, directory load alone ({people:,} people, {orgs:,} organisations):"
+          f" {seconds:5.2f} s", flush=True)
+    for due in [0, *dues]:
+        make_due(url, due)
+        seconds, cpu, checked, recorded = plan_time(url)
+        base = plan_floor(url)
+        print(f"tick plan+record, {due:>7,} due: {seconds:6.2f} s (CPU {cpu:5.2f} s;"
+              f" {checked:,} checked, {recorded:,} messages); floor {base:5.2f} s;"
+              f" ratio {seconds / base:5.1f}x; load {load()}", flush=True)
 
 
 def main() -> None:
@@ -367,6 +336,10 @@ def main() -> None:
                         help="keep the data when it already has the size (no rebuild)")
     parser.add_argument("--report-runs", type=int, default=2, help="0: skip the report")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--latency-ms", default="0",
+                        help="the stand-in channel's time a send, one run each (0: null)")
+    parser.add_argument("--channel-limit", type=int, default=4,
+                        help="sends in flight at once across workers (with a latency)")
     args = parser.parse_args()
     for size in (int(s) for s in args.sizes.split(",")):
         if args.build_only:
@@ -375,7 +348,9 @@ def main() -> None:
             continue
         run(args.url, size, args.schools, [int(d) for d in args.due.split(",")],
             [int(w) for w in args.workers.split(",")], reuse=args.reuse,
-            report_runs=args.report_runs)
+            report_runs=args.report_runs,
+            latencies=tuple(float(x) for x in args.latency_ms.split(",")),
+            limit=args.channel_limit)
 
 
 if __name__ == "__main__":
