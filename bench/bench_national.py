@@ -273,7 +273,8 @@ def existing(url: str) -> int:
 
 def run(url: str, size: int, schools: int, dues: list[int], workers: list[int], *,
         reuse: bool = False, report_runs: int = 2, latencies: tuple[float, ...] = (0,),
-        limit: int = 4) -> None:
+        limit: int = 4, latency_messages: int = 2000,
+        parts: tuple[str, ...] = ("report", "tick", "delivery")) -> None:
     if reuse and existing(url) == size:
         print(f"== {size:,} assignments (reused, not rebuilt)", flush=True)
     else:
@@ -281,12 +282,15 @@ def run(url: str, size: int, schools: int, dues: list[int], workers: list[int], 
         parts = ", ".join(f"{k} {v:.0f} s" for k, v in steps.items())
         print(f"== {size:,} assignments, {n_schools:,} schools (built in"
               f" {sum(steps.values()):.0f} s: {parts})", flush=True)
-    if report_runs:
+    if report_runs and "report" in parts:
         floor = scan_floor(url)
         seconds, length = report_time(url, report_runs)
         print(f"report, whole (all views, JSON {length:,} B): {seconds:6.2f} s; floor (full"
               f" scan) {floor:5.2f} s; ratio {seconds / floor:5.1f}x", flush=True)
-    tick(url, dues)
+    if "tick" in parts:
+        tick(url, dues)
+    if "delivery" not in parts:
+        return
     # The last plan's messages stay pending: deliver them.
     make_due(url, dues[-1])
     plan_time(url)
@@ -296,7 +300,8 @@ def run(url: str, size: int, schools: int, dues: list[int], workers: list[int], 
           flush=True)
     for latency in latencies:
         for n in workers:
-            d = delivery(url, n, latency_ms=latency, limit=limit)
+            d = delivery(url, n, latency_ms=latency, limit=limit,
+                         messages=latency_messages if latency else None)
             channel = (f"{latency:g} ms a send, {limit} at once" if latency else "null channel")
             rate = d["delivered"] / d["seconds"]
             print(f"delivery, {n} worker(s), {channel}: {d['delivered']:,} in"
@@ -336,10 +341,13 @@ def main() -> None:
                         help="keep the data when it already has the size (no rebuild)")
     parser.add_argument("--report-runs", type=int, default=2, help="0: skip the report")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--parts", default="report,tick,delivery")
     parser.add_argument("--latency-ms", default="0",
                         help="the stand-in channel's time a send, one run each (0: null)")
     parser.add_argument("--channel-limit", type=int, default=4,
                         help="sends in flight at once across workers (with a latency)")
+    parser.add_argument("--latency-messages", type=int, default=2000,
+                        help="messages delivered in the runs with a latency")
     args = parser.parse_args()
     for size in (int(s) for s in args.sizes.split(",")):
         if args.build_only:
@@ -350,7 +358,8 @@ def main() -> None:
             [int(w) for w in args.workers.split(",")], reuse=args.reuse,
             report_runs=args.report_runs,
             latencies=tuple(float(x) for x in args.latency_ms.split(",")),
-            limit=args.channel_limit)
+            limit=args.channel_limit, latency_messages=args.latency_messages,
+            parts=tuple(args.parts.split(",")))
 
 
 if __name__ == "__main__":

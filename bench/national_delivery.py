@@ -34,15 +34,20 @@ def raw(url: str):
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
 
 
-def reset_sent(url: str) -> int:
-    """Every recorded message pending again, no events of sending: the same work for
-    each run. Returns the number of messages."""
+def reset_sent(url: str, messages: int | None = None) -> int:
+    """Every recorded message pending again (only the first `messages`, the rest
+    cancelled, when given), no events of sending: the same work for each run. Returns
+    the number of messages pending."""
     with raw(url) as c:
         c.execute("UPDATE outboxmessage SET status = 'pending', claimed_by = NULL,"
                   " claimed_at = NULL, sent_at = NULL, attempts = 0, last_error = NULL")
         c.execute("UPDATE outboxitem SET status = 'pending'")
+        if messages is not None:
+            c.execute("UPDATE outboxmessage SET status = 'cancelled' WHERE id NOT IN"
+                      " (SELECT id FROM outboxmessage ORDER BY id LIMIT %s)", (messages,))
         c.execute("DELETE FROM event WHERE kind IN ('reminded', 'escalated')")
-        return c.execute("SELECT count(*) FROM outboxmessage").fetchone()[0]
+        return c.execute("SELECT count(*) FROM outboxmessage WHERE status = 'pending'"
+                         ).fetchone()[0]
 
 
 class StandInChannel:
@@ -85,10 +90,11 @@ def _worker(url: str, name: str, latency: float, gate, ready, go, out) -> None:
     db.dispose()
 
 
-def delivery(url: str, workers: int, *, latency_ms: float = 0, limit: int = 4) -> dict:
-    """Deliver every pending message with `workers` processes; the clock starts when they
-    are all connected and ready."""
-    total = reset_sent(url)
+def delivery(url: str, workers: int, *, latency_ms: float = 0, limit: int = 4,
+             messages: int | None = None) -> dict:
+    """Deliver every pending message (the first `messages` when given) with `workers`
+    processes; the clock starts when they are all connected and ready."""
+    total = reset_sent(url, messages)
     context = mp.get_context("spawn")
     gate, ready, go, out = (context.BoundedSemaphore(limit), context.Queue(), context.Event(),
                             context.Queue())
