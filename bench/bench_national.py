@@ -86,6 +86,8 @@ CPU), 2 -> 4 flat to +50% with the null channel (the two busy cores are the limi
 with a 20 ms channel 1.9x at 2 and 3.9x at 4 workers until the in-flight limit caps it
 (2 in flight: 75 -> 86 msg/s against 100). The workers are the service's delivery step
 in separate processes, not whole `tracker run` services (those would also plan).
+Each worker claims `outbox.batch_size` (200) messages at a time, so a run needs many more
+messages than 200 a worker for the workers to share them (10,000 here).
 
     report, all views + JSON (45-46 MB), one run each, load 9-14: 1M 30.4 s (floor 0.17 s,
     176x), 3M 53.2 s (0.56 s, 95x), 10M 47.2 s (1.08 s, 44x; max RSS 649 MiB, client CPU
