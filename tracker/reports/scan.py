@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, case, func, literal, literal_column, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind
@@ -32,6 +32,7 @@ from tracker.core.models import Assignment, Event, Organisation, Task
 from tracker.core.orgtree import subtree_select
 from tracker.reports.sqlfuncs import (
     day_number,
+    digits,
     id_list,
     local_date,
     local_day_number,
@@ -44,10 +45,6 @@ _O = Organisation.__table__
 _E = Event.__table__
 
 ON_TIME, LATE, OPEN, OVERDUE, OVERDUE_7, OVERDUE_30 = 1, 2, 3, 4, 5, 6
-# Groups are by the output column's name: repeating the CASE in GROUP BY would evaluate
-# it twice per row (its bound parameters differ, so SQLite cannot tell they are the same).
-DONE_CODES = frozenset({ON_TIME, LATE})
-OVERDUE_CODES = frozenset({OVERDUE, OVERDUE_7, OVERDUE_30})
 
 
 @dataclass
@@ -66,25 +63,23 @@ class Tally:
     late_items: int = 0
     oldest_due: date | None = None
 
-    def add(self, code: int, n: int, days: int | None, oldest: date | None) -> None:
-        self.assigned += n
-        if code == ON_TIME:
-            self.done_on_time += n
-        elif code == OPEN:
-            self.open += n
-        else:
-            self.late_items += n
-            self.days_late_total += int(days or 0)
-            if code == LATE:
-                self.done_late += n
-                return
-            self.overdue += n
-            if code != OVERDUE:
-                self.overdue_7 += n
-            if code == OVERDUE_30:
-                self.overdue_30 += n
-            if oldest is not None and (self.oldest_due is None or oldest < self.oldest_due):
-                self.oldest_due = oldest
+    def add(self, codes: str, days: int | None, oldest: date | None) -> None:
+        """Add one group of a scan: `codes` holds one outcome digit per assignment (in
+        any order), `days` the days late summed over its late items, `oldest` the
+        earliest due date among its overdue items."""
+        on_time, late, still_open, overdue, over_7, over_30 = (
+            codes.count(digit) for digit in _DIGITS)
+        self.assigned += len(codes)
+        self.done_on_time += on_time
+        self.done_late += late
+        self.open += still_open
+        self.overdue += overdue + over_7 + over_30
+        self.overdue_7 += over_7 + over_30
+        self.overdue_30 += over_30
+        self.late_items += late + overdue + over_7 + over_30
+        self.days_late_total += int(days or 0)
+        if oldest is not None and (self.oldest_due is None or oldest < self.oldest_due):
+            self.oldest_due = oldest
 
     def merge(self, other: Tally) -> None:
         for name in ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
@@ -95,23 +90,30 @@ class Tally:
             self.oldest_due = other.oldest_due
 
 
+_DIGITS = tuple(str(code) for code in (ON_TIME, LATE, OPEN, OVERDUE, OVERDUE_7, OVERDUE_30))
+
+
 def _outcome(w):
-    """(outcome code, days late) of each counted row, as SQL expressions. The days are
-    NULL (not 0) on rows that are not late, so only late rows pay for date arithmetic,
-    and that arithmetic is on day numbers (see `sqlfuncs.day_number`)."""
+    """(outcome code, days late, overdue due date, done) of each counted row, as SQL
+    expressions. The days are NULL (not 0) on rows that are not late and the due date
+    NULL on rows that are not overdue, so only those rows pay for date arithmetic, and
+    that arithmetic is on day numbers (see `sqlfuncs.day_number`). Rows due on or after
+    the date (or never) leave every CASE at its first test."""
     a = _A.c
     day = literal(w.as_of)
-    done = ((a.status == AssignmentStatus.DONE) & a.completed_at.is_not(None)
-            & (a.completed_at < w.cutoff))
+    # completed_at < cutoff is NULL (false) when completed_at is NULL.
+    done = (a.status == AssignmentStatus.DONE) & (a.completed_at < w.cutoff)
     if 0 < w.offset_seconds < 86400:
         on_time = on_or_before_local(a.completed_at, a.due_date, literal(w.zone_name),
                                      literal(_clock(86400 - w.offset_seconds)))
     else:
         on_time = local_date(a.completed_at, literal(w.zone_name),
                              literal(w.offset_seconds)) <= a.due_date
+    not_yet_due = a.due_date.is_(None) | (a.due_date >= day)
     code = case(
-        (done, case((a.due_date.is_(None) | on_time, ON_TIME), else_=LATE)),
-        (a.due_date.is_(None) | (a.due_date >= day), OPEN),
+        # Done by the end of the date and due on it or later (or never): on time.
+        (not_yet_due, case((done, ON_TIME), else_=OPEN)),
+        (done, case((on_time, ON_TIME), else_=LATE)),
         (a.due_date >= literal(w.as_of - timedelta(days=7)), OVERDUE),
         (a.due_date >= literal(w.as_of - timedelta(days=30)), OVERDUE_7),
         else_=OVERDUE_30,
@@ -119,13 +121,13 @@ def _outcome(w):
     due_day = day_number(a.due_date)
     completed_day = local_day_number(a.completed_at, literal(w.zone_name),
                                      literal(f"{w.offset_seconds:+d} seconds"))
-    # Nothing due on or after the date was late (done or not): most rows stop here.
     days = case(
-        (a.due_date.is_(None) | (a.due_date >= day), None),
+        (not_yet_due, None),
         (done, case((on_time, None), else_=completed_day - due_day)),
         else_=literal(_day_number(w.as_of)) - due_day,
     )
-    return code, days, done
+    overdue_due = case((a.due_date >= day, None), (done, None), else_=a.due_date)
+    return code, days, overdue_due, done
 
 
 def _day_number(day: date) -> int:
@@ -178,29 +180,25 @@ class Holders:
     total: Tally = field(default_factory=Tally)
 
 
-# Group keys are single integers: SQLite has no hash aggregation, so GROUP BY sorts
-# every row, and sorting one integer per row is cheaper than comparing three columns.
-# (organisation, person, outcome) -> ((organisation * _SPAN) + person + 1) * 8 + outcome.
-_SPAN = 2**31
+def _figures(w) -> list:
+    """A group's columns every scan selects: its outcome digits (one per assignment,
+    see `Tally.add`), the days late summed, the earliest overdue due date. The outcome
+    is evaluated once per row (a SUM per outcome would evaluate it six times)."""
+    code, days, overdue_due, _done = _outcome(w)
+    return [digits(code), func.sum(days), func.min(overdue_due)]
 
 
 def by_holder(session: Session, w, root_org_id: int | None,
               only: dict | None = None) -> Holders:
-    code, days, _done = _outcome(w)
     a = _A.c
-    key = ((a.organisation_id * literal(_SPAN, BigInteger()) + func.coalesce(a.person_id, -1)
-            + 1) * 8 + code).label("holder")
-    query = (select(key, func.count(), func.sum(days), func.min(a.due_date))
+    query = (select(a.organisation_id, a.person_id, *_figures(w))
              .where(*counted(session, w, root_org_id, only))
-             .group_by(literal_column("holder")))
+             .group_by(a.organisation_id, a.person_id))
     out = Holders()
     connection = session.connection()
-    for k, n, d, oldest in connection.execute(query):
-        holder, c = divmod(k, 8)
-        org, person = divmod(holder, _SPAN)
-        for tally in (_get(out.orgs, org), _get(out.people, person - 1 if person else None),
-                      out.total):
-            tally.add(c, n, d, oldest)
+    for org, person, codes, days, oldest in connection.execute(query):
+        for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
+            tally.add(codes, days, oldest)
     ext = _extension_query(session, w, root_org_id, [a.organisation_id, a.person_id], only)
     for org, person, n in connection.execute(ext):
         for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
@@ -221,25 +219,21 @@ class TaskRow:
 
 def by_task(session: Session, w, root_org_id: int | None,
             only: dict | None = None) -> dict[int, TaskRow]:
-    code, days, done = _outcome(w)
+    _code, _days, _overdue_due, done = _outcome(w)
     a = _A.c
-    key = (a.task_id * 8 + code).label("task_outcome")
     not_done_org = case((done, None), else_=a.organisation_id)
-    # `+ 0`: SQLite must scan `assignment` and look each organisation up, never the
-    # other way round (through the organisation index: random table order).
-    query = (select(key, func.count(), func.sum(days), func.min(a.due_date),
-                    id_list(not_done_org), func.min(_O.c.kind), func.max(_O.c.kind))
+    # `+ 0`: SQLite must read `assignment` in task order and look each organisation up,
+    # never the other way round (organisations first, then their assignments: a sort).
+    query = (select(a.task_id, *_figures(w), id_list(not_done_org),
+                    func.min(_O.c.kind), func.max(_O.c.kind))
              .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
              .where(*counted(session, w, root_org_id, only))
-             .group_by(literal_column("task_outcome")))
+             .group_by(a.task_id))
     out: dict[int, TaskRow] = {}
     connection = session.connection()
-    for k, n, d, oldest, ids, least, greatest in connection.execute(query):
-        task, c = divmod(k, 8)
-        row = out.get(task)
-        if row is None:
-            row = out[task] = TaskRow()
-        row.tally.add(c, n, d, oldest)
+    for task, codes, days, oldest, ids, least, greatest in connection.execute(query):
+        row = out[task] = TaskRow()
+        row.tally.add(codes, days, oldest)
         row.kinds.update((least, greatest))
         if ids:
             row.pending.extend(map(int, ids.split(",")))

@@ -173,3 +173,25 @@ def _local_day_number_sqlite(element, compiler, **kw):
         f"CAST(julianday({compiler.process(column, **kw)}, {compiler.process(modifier, **kw)})"
         f" + 0.5 AS INTEGER)"
     )
+
+
+class digits(FunctionElement):
+    """A group's small integers (0-9) as one text of digits, in no particular order:
+    `digits(column)`. Counting a digit in Python (`str.count`) is the group's count of
+    that value, so one expression per row yields several counts."""
+
+    type = String()
+    inherit_cache = True
+    name = "digits"
+
+
+@compiles(digits)
+def _digits_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"string_agg(CAST({compiler.process(column, **kw)} AS TEXT), '')"
+
+
+@compiles(digits, "sqlite")
+def _digits_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"group_concat({compiler.process(column, **kw)}, '')"
