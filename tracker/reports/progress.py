@@ -152,7 +152,8 @@ def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
     orgs = {oid: (key, name, kind) for oid, key, name, kind in session.connection().execute(
         select(_O.c.id, _O.c.name_key, _O.c.name, _O.c.kind))}
-    rank = {o: i for i, o in enumerate(sorted(orgs, key=lambda o: (orgs[o][0], o)))}
+    # Keyed by the id as text, as `scan.TaskRow.pending` holds it (no int() per item).
+    rank = {str(o): i for i, o in enumerate(sorted(orgs, key=lambda o: (orgs[o][0], o)))}
     out = []
     for task_id, r in rows.items():
         task = tasks[task_id]
@@ -169,7 +170,7 @@ def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
             total=t.assigned, done=done, done_on_time=t.done_on_time, overdue=t.overdue,
             org_kind=next(iter(kinds)) if len(kinds) == 1 else None,
             pending_count=t.assigned - done,
-            pending=[orgs[o][1] for o in pending],
+            pending=[orgs[int(o)][1] for o in pending],
         ))
     out.sort(key=lambda d: (d.due_date is None, d.due_date or date.max, d.document or "",
                             _label_key(d.label), d.task_id))

@@ -109,7 +109,7 @@ def _outcome(w):
     else:
         on_time = local_date(a.completed_at, literal(w.zone_name),
                              literal(w.offset_seconds)) <= a.due_date
-    not_yet_due = a.due_date.is_(None) | (a.due_date >= day)
+    not_yet_due = (a.due_date >= day) | a.due_date.is_(None)
     code = case(
         # Done by the end of the date and due on it or later (or never): on time.
         (not_yet_due, case((done, ON_TIME), else_=OPEN)),
@@ -136,7 +136,9 @@ def _day_number(day: date) -> int:
 
 
 def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    """' 21:00:00' for 75,600 seconds: the time part of a stored timestamp, with the
+    space that separates it from the date."""
+    return f" {seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 _INLINE_IDS = 500
@@ -210,11 +212,11 @@ def by_holder(session: Session, w, root_org_id: int | None,
 class TaskRow:
     """One task's tally, the least and the greatest kind of its organisations (one
     element: they all share it), and the organisations that have not done it by the
-    date (ids, an organisation once per assignment)."""
+    date (their ids as decimal text, an organisation once per assignment)."""
 
     tally: Tally = field(default_factory=Tally)
     kinds: set[str] = field(default_factory=set)
-    pending: list[int] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
 
 def by_task(session: Session, w, root_org_id: int | None,
@@ -236,7 +238,7 @@ def by_task(session: Session, w, root_org_id: int | None,
         row.tally.add(codes, days, oldest)
         row.kinds.update((least, greatest))
         if ids:
-            row.pending.extend(map(int, ids.split(",")))
+            row.pending = ids.split(",")
     for task, n in connection.execute(_extension_query(session, w, root_org_id, [a.task_id], only)):
         out[task].tally.extensions += n
     return out

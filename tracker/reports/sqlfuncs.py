@@ -70,10 +70,10 @@ def _days_between_sqlite(element, compiler, **kw):
 
 class on_or_before_local(FunctionElement):
     """Whether a UTC timestamp falls on or before a date in the report's zone:
-    `on_or_before_local(column, day, zone_name, clock)`, where `clock` ('21:00:00' for
-    UTC+3) is the UTC time of the local midnight that ends `day`. SQLite compares the
-    stored text with `day || ' ' || clock` (no date function per row), so it only
-    serves zones east of UTC; PostgreSQL converts with the zone."""
+    `on_or_before_local(column, day, zone_name, clock)`, where `clock` (' 21:00:00' for
+    UTC+3, with its leading space) is the UTC time of the local midnight that ends
+    `day`. SQLite compares the stored text with `day || clock` (no date function per
+    row), so it only serves zones east of UTC; PostgreSQL converts with the zone."""
 
     type = Boolean()
     inherit_cache = True
@@ -103,7 +103,7 @@ def _on_or_before_sqlite(element, compiler, **kw):
     # '2021-08-10 20:59:59.000000' < '2021-08-10' || ' 21:00:00': on 10.08 in Moscow
     return (
         f"({compiler.process(column, **kw)} < "
-        f"({compiler.process(day, **kw)} || ' ' || {compiler.process(clock, **kw)}))"
+        f"({compiler.process(day, **kw)} || {compiler.process(clock, **kw)}))"
     )
 
 
