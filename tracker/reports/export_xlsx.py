@@ -15,10 +15,8 @@ on every page.
 
 from __future__ import annotations
 
-import gc
 import io
 import math
-from contextlib import contextmanager
 from copy import copy
 from datetime import date
 
@@ -30,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.core.i18n import N_, NP_
+from tracker.reports.collector import collector_paused
 from tracker.reports.report import (
     COLUMNS,
     OVERDUE_ITEM_COLUMNS,
@@ -79,24 +78,10 @@ DECISION_SHEET_COLUMNS: tuple[Column, ...] = (
 
 def xlsx_bytes(report: Report) -> bytes:
     buffer = io.BytesIO()
-    with _collector_paused():
+    with collector_paused():  # see tracker.reports.collector
         build_workbook(report).save(buffer)
     return buffer.getvalue()
 
-
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while a workbook is built and written: every cell
-    (tens of thousands) lives until the file is written, so the collector's passes find
-    nothing to free and cost about a third of the export. It runs again afterwards (the
-    workbook's own cycles are freed then)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_workbook(report: Report) -> Workbook:
