@@ -1,21 +1,24 @@
 """The report's figures from as few scans of `assignment` as the views need.
 
 Each counted assignment's outcome as of the date (see `tracker.reports.figures` for
-the definitions) is computed once per row, as one small code, and the database
-groups by it:
+the definitions) is computed once per row, as one digit; a group's digits come back as
+one text, and Python counts each digit in it (`Tally.add`). Two scans:
 
-- `by_holder`: one scan grouped by (organisation, person, outcome): the totals, the
-  organisation view (rolled up the hierarchy in Python; there are a few thousand
-  organisations, not millions) and the person view;
-- `by_task`: one scan grouped by (task, outcome), with the list of organisation ids
-  of each group: the document and level views and per-decision progress (who has not
-  done it, and the kind of organisations a decision was given to);
+- `by_holder`: grouped by (organisation, person): the totals, the organisation view
+  (rolled up the hierarchy in Python; there are a few thousand organisations, not
+  millions) and the person view;
+- `by_task`: grouped by task, with the ids of the organisations that have not done it:
+  the document and level views and per-decision progress (who has not done it, and the
+  kind of organisations a decision was given to);
 - the extensions: EXTENDED events (a few per cent of the rows) joined to their
   assignments, grouped the same ways.
 
-Both scans read the table in storage order; no index is walked (grouping by
-organisation through its index reads the table in random order, several times slower).
-The outcome code and the days late are plain comparisons of the stored values; only
+SQLite has no hash aggregation: a GROUP BY sorts every row unless an index gives that
+order. Each scan reads a covering index in the order of its GROUP BY
+(`ix_assignment_holder_scan`, `ix_assignment_task_scan`; see `tracker.core.models`):
+one sequential pass, no sort, no access to the table. Grouping by the outcome as well
+would bring the sort back, and a SUM per outcome would evaluate it six times per row.
+The outcome and the days late are plain comparisons of the stored values; only
 done-late and overdue rows (the minority) pay for date arithmetic.
 """
 
@@ -164,13 +167,23 @@ def counted(session: Session, w, root_org_id: int | None, only: dict | None = No
         conditions.append(a.task_id.not_in(statements))
     if recurring:  # see `tracker.core.models.live_assignments`
         conditions.append(a.period.is_not(None) | a.task_id.not_in(recurring))
-    if root_org_id is not None:
+    if root_org_id is not None and not _is_everything(session, root_org_id):
         conditions.append(a.organisation_id.in_(subtree_select(root_org_id)))
     narrowing = [_T.c[column] == value for column, value in (only or {}).items()
                  if value is not None]
     if narrowing:
         conditions.append(a.task_id.in_(select(_T.c.id).where(*narrowing)))
     return conditions
+
+
+def _is_everything(session: Session, org_id: int) -> bool:
+    """Whether the organisation is the only top-level one (the region): its subtree is
+    every organisation, and no condition is needed. (With the condition, SQLite would
+    read the task scan's rows by organisation and sort them all.) A smaller scope reads
+    its organisations' rows through the holder index; sorting those is cheap."""
+    tops = session.connection().execute(
+        select(_O.c.id).where(_O.c.parent_id.is_(None)).limit(2)).scalars().all()
+    return tops == [org_id]
 
 
 @dataclass
@@ -190,15 +203,22 @@ def _figures(w) -> list:
     return [digits(code), func.sum(days), func.min(overdue_due)]
 
 
+def holder_query(session: Session, w, root_org_id: int | None, only: dict | None = None):
+    """(organisation, person, outcome digits, days late, oldest overdue due) of each
+    holder of counted assignments in scope."""
+    a = _A.c
+    return (select(a.organisation_id, a.person_id, *_figures(w))
+            .where(*counted(session, w, root_org_id, only))
+            .group_by(a.organisation_id, a.person_id))
+
+
 def by_holder(session: Session, w, root_org_id: int | None,
               only: dict | None = None) -> Holders:
     a = _A.c
-    query = (select(a.organisation_id, a.person_id, *_figures(w))
-             .where(*counted(session, w, root_org_id, only))
-             .group_by(a.organisation_id, a.person_id))
     out = Holders()
     connection = session.connection()
-    for org, person, codes, days, oldest in connection.execute(query):
+    for org, person, codes, days, oldest in connection.execute(
+            holder_query(session, w, root_org_id, only)):
         for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
             tally.add(codes, days, oldest)
     ext = _extension_query(session, w, root_org_id, [a.organisation_id, a.person_id], only)
@@ -219,21 +239,29 @@ class TaskRow:
     pending: list[str] = field(default_factory=list)
 
 
-def by_task(session: Session, w, root_org_id: int | None,
-            only: dict | None = None) -> dict[int, TaskRow]:
+def task_query(session: Session, w, root_org_id: int | None, only: dict | None = None):
+    """(task, outcome digits, days late, oldest overdue due, the ids of the organisations
+    that have not done it, the least and the greatest kind of its organisations) of each
+    task with counted assignments in scope."""
     _code, _days, _overdue_due, done = _outcome(w)
     a = _A.c
     not_done_org = case((done, None), else_=a.organisation_id)
     # `+ 0`: SQLite must read `assignment` in task order and look each organisation up,
     # never the other way round (organisations first, then their assignments: a sort).
-    query = (select(a.task_id, *_figures(w), id_list(not_done_org),
-                    func.min(_O.c.kind), func.max(_O.c.kind))
-             .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
-             .where(*counted(session, w, root_org_id, only))
-             .group_by(a.task_id))
+    return (select(a.task_id, *_figures(w), id_list(not_done_org),
+                   func.min(_O.c.kind), func.max(_O.c.kind))
+            .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
+            .where(*counted(session, w, root_org_id, only))
+            .group_by(a.task_id))
+
+
+def by_task(session: Session, w, root_org_id: int | None,
+            only: dict | None = None) -> dict[int, TaskRow]:
+    a = _A.c
     out: dict[int, TaskRow] = {}
     connection = session.connection()
-    for task, codes, days, oldest, ids, least, greatest in connection.execute(query):
+    for task, codes, days, oldest, ids, least, greatest in connection.execute(
+            task_query(session, w, root_org_id, only)):
         row = out[task] = TaskRow()
         row.tally.add(codes, days, oldest)
         row.kinds.update((least, greatest))
