@@ -180,27 +180,29 @@ def conditions(w: Window):
     }
 
 
-def extension_counts(w: Window):
-    """EXTENDED events up to the end of the as-of date, per assignment."""
-    return (
-        select(_E.c.assignment_id, func.count().label("n"))
-        .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.is_not(None),
-               _E.c.at < w.cutoff)
-        .group_by(_E.c.assignment_id)
-        .subquery("ext")
-    )
+def extension_counts(session: Session, w: Window, assignment_ids: list[int]) -> dict[int, int]:
+    """EXTENDED events up to the end of the as-of date of each of these assignments
+    (those with none left out)."""
+    out: dict[int, int] = {}
+    for start in range(0, len(assignment_ids), 5000):  # bounded IN lists
+        chunk = assignment_ids[start:start + 5000]
+        out.update((assignment_id, n) for assignment_id, n in session.connection().execute(
+            select(_E.c.assignment_id, func.count())
+            .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.in_(chunk),
+                   _E.c.at < w.cutoff)
+            .group_by(_E.c.assignment_id)))
+    return out
 
 
 _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
              "overdue_30", "extensions", "days_late_total", "late_items")
 
 
-def scope_query(w: Window, ext, root_org_id: int | None, columns: list):
-    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
+def scope_query(w: Window, root_org_id: int | None, columns: list):
+    """SELECT `columns` FROM the counted assignments in scope (joined to task)."""
     query = (
         select(*columns)
-        .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
-                     .outerjoin(ext, ext.c.assignment_id == _A.c.id))
+        .select_from(_A.join(_T, _T.c.id == _A.c.task_id))
         .where(_A.c.status != AssignmentStatus.CANCELLED, _A.c.created_at < w.cutoff,
                _T.c.actionable.is_(True), live_assignments())
     )

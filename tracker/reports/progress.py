@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.core.enums import OrgKind
@@ -202,15 +202,14 @@ def oldest_overdue(
     check_root(session, root_org_id)
     w = Window.of(as_of, zone)
     c = conditions(w)
-    ext = extension_counts(w)
     org = _O.alias("org")
     person = Person.__table__.alias("owner")
     doc = Document.__table__.alias("doc")
     query = (
-        scope_query(w, ext, root_org_id, [
+        scope_query(w, root_org_id, [
             _A.c.id, _A.c.task_id, _T.c.label, _T.c.text, org.c.name.label("org_name"),
             person.c.name.label("owner"), doc.c.kind, doc.c.number, doc.c.date,
-            doc.c.id.label("doc_id"), _A.c.due_date, func.coalesce(ext.c.n, 0).label("ext"),
+            doc.c.id.label("doc_id"), _A.c.due_date,
         ])
         .join(org, org.c.id == _A.c.organisation_id)
         .outerjoin(person, person.c.id == _A.c.person_id)
@@ -226,14 +225,18 @@ def oldest_overdue(
         if narrowed is not None:
             ids, bound = narrowed
             query = query.where(_A.c.task_id.in_(ids), _A.c.due_date <= bound)
+    rows = list(session.connection().execute(query).mappings())
+    # Counted for the items found only (joining every extended assignment's count
+    # would group all EXTENDED events first).
+    extensions = extension_counts(session, w, [r["id"] for r in rows])
     out = []
-    for r in session.connection().execute(query).mappings():
+    for r in rows:
         title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None
         out.append(OverdueItem(
             assignment_id=r["id"], task_id=r["task_id"], label=r["label"], text=r["text"],
             organisation=r["org_name"], owner=r["owner"], document=title,
             due_date=r["due_date"], days_overdue=(w.as_of - r["due_date"]).days,
-            extensions=int(r["ext"]),
+            extensions=extensions.get(r["id"], 0),
         ))
     return out
 
