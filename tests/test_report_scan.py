@@ -94,3 +94,26 @@ def test_a_tally_counts_each_outcome_digit():
     assert (tally.assigned, tally.done_on_time, tally.done_late, tally.open, tally.overdue,
             tally.overdue_7, tally.overdue_30, tally.late_items, tally.days_late_total,
             tally.oldest_due) == (11, 2, 1, 2, 6, 5, 4, 7, 40, date(2021, 6, 1))
+
+
+def test_the_collector_runs_again_after_a_report_even_one_that_fails(db, data, settings):
+    import gc
+
+    from tracker.core.errors import NotFound
+    from tracker.reports.collector import collector_paused
+    from tracker.reports.report import build_report
+
+    assert gc.isenabled()
+    with db.reading() as session:
+        build_report(session=session, kind="overdue", as_of=AUG13, all_views=True)
+        assert gc.isenabled()
+        with pytest.raises(NotFound):
+            build_report(session=session, kind="overdue", as_of=AUG13, root_org_id=10**6)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a pause inside a pause leaves it to the outer one
+    finally:
+        gc.enable()

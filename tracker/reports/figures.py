@@ -1,9 +1,10 @@
 """Executive-discipline figures («исполнительская дисциплина»), computed in SQL.
 
 Every figure is an aggregate over assignments computed by the database: each row's
-outcome once, grouped by (organisation, person, outcome) or (task, outcome) in one scan
-each (`tracker.reports.scan`); nothing loads the assignment rows into Python, so a
-report over a million assignments costs two scans, not a million objects. Organisation
+outcome once, grouped by (organisation, person) or by task in one scan each, each a
+covering index read in its GROUP BY's order (`tracker.reports.scan`); nothing loads the
+assignment rows into Python, so a report over a million assignments costs two index
+scans, not a million objects. Organisation
 figures are rolled up the hierarchy in Python (a municipality includes its schools).
 The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
 
