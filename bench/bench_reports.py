@@ -13,16 +13,21 @@ time, the traced peak of Python memory (tracemalloc) and the process's max RSS.
     python bench/bench_reports.py --size 100000
     python bench/bench_reports.py --size 1000000 --keep /tmp/bench-1m
 
-It first times its floor, a full scan of `assignment` with raw sqlite3, and prints each
-figure's ratio to it. Measured at 1,000,000 on a shared 2-core machine (load 0.6):
-floor 0.215 s; totals and each view 1.3-1.7 s (6-8x); decision progress 2.0 s (9x);
-whole report 2.9-3.8 s in every format (13-18x), max RSS 228 MiB. Under load 5-8 the
-floor was 0.37-0.67 s and the whole report 4.5-12 s (11-18x). Before the one-scan
-rewrite (main at 293388a) the whole report took 13.7 s, about 115-150x its floor.
+It first times its floor, a full scan of `assignment` with raw sqlite3 (wall and CPU
+time), prints how SQLite reads the report's two scans (each should be "SCAN assignment
+USING COVERING INDEX ...", with no "USE TEMP B-TREE FOR GROUP BY"), then each figure's
+wall and CPU time and their ratios to the floor's. On a loaded machine compare CPU time.
 
-Issue 16.3 (branch perf, load 6-10, CPU times of old and new code run alternately):
-floor 0.28-0.33 s; whole report + JSON 4.16-4.22 s -> 3.54-3.75 s, + XLSX 5.65-6.55 s ->
-4.51-4.74 s. The goal of 2 s wall could not be measured on a quiet machine.
+Measured at 1,000,000 on a shared 2-core machine (load 0.6): floor 0.215 s; totals and
+each view 1.3-1.7 s (6-8x); decision progress 2.0 s (9x); whole report 2.9-3.8 s in
+every format (13-18x), max RSS 228 MiB. Before the one-scan rewrite (main at 293388a)
+the whole report took 13.7 s, about 115-150x its floor.
+
+Issue 16.3 (branch report, 2 December 2026, load 13-16: wall times were 3-5x the CPU
+times): the two scans read covering indexes in GROUP BY order (no sort; migration
+0003), the outcome is evaluated once per row (a digit string per group); whole report
+CPU 1.40-1.77 s in every format (main's code, same minutes, old schema: 2.04-2.46 s);
+max RSS 129 MiB (201 MiB with the tracemalloc runs). See bench/README.md.
 """
 
 from __future__ import annotations
