@@ -60,6 +60,25 @@ def test_each_scan_reads_its_covering_index_in_group_order(db, data, settings, s
         assert not any("TEMP B-TREE" in line for line in plan), plan
 
 
+def test_statements_and_recurring_templates_keep_the_scans_covering(db, data, settings):
+    """Their exclusion tests task_id and period, which both indexes hold."""
+    from tracker.core.enums import Level, Recurrence
+    from tracker.core.models import Task
+
+    with db.transaction() as session:
+        session.add(Task(text="Принять к сведению.", level=Level.SCHOOL, actionable=False))
+        session.add(Task(text="Ежемесячно представлять отчёт.", level=Level.SCHOOL,
+                         recurrence=Recurrence.MONTHLY))
+    w = Window.of(AUG13, settings.zone)
+    holder = _scan_plan(_plans(db, lambda s: scan.by_holder(s, w, None)),
+                        "ix_assignment_holder_scan")
+    task = _scan_plan(_plans(db, lambda s: scan.by_task(s, w, None)),
+                      "ix_assignment_task_scan")
+    for plan in (holder, task):
+        assert any("SCAN assignment USING COVERING INDEX" in line for line in plan), plan
+        assert not any("TEMP B-TREE" in line for line in plan), plan
+
+
 def test_a_municipality_reads_only_its_organisations_rows(db, data, settings):
     w = Window.of(AUG13, settings.zone)
     root = data["orgs"]["azov"]
