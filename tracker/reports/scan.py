@@ -36,6 +36,7 @@ from tracker.core.orgtree import subtree_select
 from tracker.reports.sqlfuncs import (
     day_number,
     digits,
+    distinct_list,
     id_list,
     local_date,
     local_day_number,
@@ -230,9 +231,9 @@ def by_holder(session: Session, w, root_org_id: int | None,
 
 @dataclass
 class TaskRow:
-    """One task's tally, the least and the greatest kind of its organisations (one
-    element: they all share it), and the organisations that have not done it by the
-    date (their ids as decimal text, an organisation once per assignment)."""
+    """One task's tally, the kinds of its organisations (one element: they all share
+    it), and the organisations that have not done it by the date (their ids as decimal
+    text, an organisation once per assignment)."""
 
     tally: Tally = field(default_factory=Tally)
     kinds: set[str] = field(default_factory=set)
@@ -241,15 +242,14 @@ class TaskRow:
 
 def task_query(session: Session, w, root_org_id: int | None, only: dict | None = None):
     """(task, outcome digits, days late, oldest overdue due, the ids of the organisations
-    that have not done it, the least and the greatest kind of its organisations) of each
-    task with counted assignments in scope."""
+    that have not done it, the kinds of its organisations) of each task with counted
+    assignments in scope."""
     _code, _days, _overdue_due, done = _outcome(w)
     a = _A.c
     not_done_org = case((done, None), else_=a.organisation_id)
     # `+ 0`: SQLite must read `assignment` in task order and look each organisation up,
     # never the other way round (organisations first, then their assignments: a sort).
-    return (select(a.task_id, *_figures(w), id_list(not_done_org),
-                   func.min(_O.c.kind), func.max(_O.c.kind))
+    return (select(a.task_id, *_figures(w), id_list(not_done_org), distinct_list(_O.c.kind))
             .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
             .where(*counted(session, w, root_org_id, only))
             .group_by(a.task_id))
@@ -260,11 +260,11 @@ def by_task(session: Session, w, root_org_id: int | None,
     a = _A.c
     out: dict[int, TaskRow] = {}
     connection = session.connection()
-    for task, codes, days, oldest, ids, least, greatest in connection.execute(
+    for task, codes, days, oldest, ids, kinds in connection.execute(
             task_query(session, w, root_org_id, only)):
         row = out[task] = TaskRow()
         row.tally.add(codes, days, oldest)
-        row.kinds.update((least, greatest))
+        row.kinds.update(kinds.split(","))
         if ids:
             row.pending = ids.split(",")
     for task, n in connection.execute(_extension_query(session, w, root_org_id, [a.task_id], only)):

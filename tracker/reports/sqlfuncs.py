@@ -195,3 +195,25 @@ def _digits_default(element, compiler, **kw):
 def _digits_sqlite(element, compiler, **kw):
     (column,) = list(element.clauses)
     return f"group_concat({compiler.process(column, **kw)}, '')"
+
+
+class distinct_list(FunctionElement):
+    """A group's distinct values (texts without commas) as one comma-separated text, in
+    no particular order: `distinct_list(column)`."""
+
+    type = String()
+    inherit_cache = True
+    name = "distinct_list"
+
+
+@compiles(distinct_list)
+def _distinct_list_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"string_agg(DISTINCT CAST({compiler.process(column, **kw)} AS TEXT), ',')"
+
+
+@compiles(distinct_list, "sqlite")
+def _distinct_list_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    # SQLite takes no separator with DISTINCT: ',' is its default.
+    return f"group_concat(DISTINCT {compiler.process(column, **kw)})"
