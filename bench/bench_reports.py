@@ -23,11 +23,12 @@ each view 1.3-1.7 s (6-8x); decision progress 2.0 s (9x); whole report 2.9-3.8 s
 every format (13-18x), max RSS 228 MiB. Before the one-scan rewrite (main at 293388a)
 the whole report took 13.7 s, about 115-150x its floor.
 
-Issue 16.3 (branch report, 2 December 2026, load 13-16: wall times were 3-5x the CPU
-times): the two scans read covering indexes in GROUP BY order (no sort; migration
-0003), the outcome is evaluated once per row (a digit string per group); whole report
-CPU 1.40-1.77 s in every format (main's code, same minutes, old schema: 2.04-2.46 s);
-max RSS 129 MiB (201 MiB with the tracemalloc runs). See bench/README.md.
+Issue 16.3 (branch report, 2 December 2026): the two scans read covering indexes in
+GROUP BY order (no sort; migration 0003), the outcome is evaluated once per row (a
+digit string per group). At load 3-5: floor 0.145 s; whole report 1.33-1.65 s wall
+(= CPU) in every format, 9.2-11.4x (main's code, same minutes, main's schema: 2.08-2.53
+s); max RSS 129 MiB (198 MiB with the tracemalloc runs). At load 13-16 wall was 3-5x
+CPU (CPU 1.34-1.77 s; main 2.01-2.46 s). See bench/README.md.
 """
 
 from __future__ import annotations
