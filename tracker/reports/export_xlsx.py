@@ -21,12 +21,14 @@ from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.core.i18n import N_, NP_
+from tracker.reports.collector import collector_paused
 from tracker.reports.report import (
     COLUMNS,
     OVERDUE_ITEM_COLUMNS,
@@ -76,8 +78,10 @@ DECISION_SHEET_COLUMNS: tuple[Column, ...] = (
 
 def xlsx_bytes(report: Report) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(report).save(buffer)
+    with collector_paused():  # see tracker.reports.collector
+        build_workbook(report).save(buffer)
     return buffer.getvalue()
+
 
 
 def build_workbook(report: Report) -> Workbook:
@@ -150,7 +154,8 @@ def _summary_sheet(ws: Worksheet, report: Report) -> None:
 
 def _table(ws: Worksheet, columns: tuple[Column, ...], rows: list[dict], totals: dict,
            locale: str, highlight: frozenset[str], title_columns: str = "A:A") -> None:
-    widths = _widths(columns, rows, locale)
+    matrix = [[cell(row, c) for c in columns] for row in rows]
+    widths = _widths(columns, matrix, locale)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append([c.label(locale) for c in columns])
@@ -159,22 +164,25 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], rows: list[dict], totals:
     ws.row_dimensions[1].height = _height(
         [c.label(locale) for c in columns], widths, bold=True)
     # A cell's style is looked up in the workbook's style lists on every assignment;
-    # each (column, highlighted) style is made once and copied to the other rows.
+    # each (column, highlighted) style is made once and copied to the other cells, which
+    # are made with it and appended whole (no lookup of each cell after appending).
     styles: dict[tuple[int, bool], StyleArray] = {}
-    for r, row in enumerate(rows, start=2):  # the header is row 1
-        values = [cell(row, c) for c in columns]
-        ws.append(values)
-        for index, column in enumerate(columns, start=1):
-            target = ws.cell(row=r, column=index)
-            hot = column.key in highlight and _positive(target.value, row)
+    hot_columns = [column.key in highlight for column in columns]
+    for r, (row, values) in enumerate(zip(rows, matrix, strict=True), start=2):
+        cells = []
+        for index, column in enumerate(columns):
+            target = Cell(ws, value=values[index])
+            hot = hot_columns[index] and _positive(target.value, row)
             style = styles.get((index, hot))
-            if style is not None:
+            if style is None:
+                _format(target, column)
+                if hot:
+                    target.fill, target.font = OVERDUE_FILL, OVERDUE_FONT
+                styles[(index, hot)] = copy(target._style)
+            else:
                 target._style = copy(style)
-                continue
-            _format(target, column)
-            if hot:
-                target.fill, target.font = OVERDUE_FILL, OVERDUE_FONT
-            styles[(index, hot)] = copy(target._style)
+            cells.append(target)
+        ws.append(cells)
         ws.row_dimensions[r].height = _height(values, widths)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{ws.max_row}"  # the data rows, not the «Итого» row
@@ -212,18 +220,18 @@ def _print_setup(ws: Worksheet, *, title_rows: str | None, title_columns: str | 
     ws.oddHeader.left.font = FONT_NAME
 
 
-def _widths(columns: tuple[Column, ...], rows: list[dict], locale: str) -> list[float]:
+def _widths(columns: tuple[Column, ...], matrix: list[list], locale: str) -> list[float]:
     """Text columns as wide as their longest text up to MAX_WIDTH; figure columns as wide
-    as their value or the longest word of their (wrapping) header."""
+    as their value or the longest word of their (wrapping) header. `matrix`: the cells'
+    values, a list per row."""
     widths = []
-    for column in columns:
+    for index, column in enumerate(columns):
         longest_word = max(len(w) for w in column.label(locale).split())
+        longest = max((_width(values[index]) for values in matrix), default=0)
         if column.kind == "text":
-            longest = max((_width(cell(r, column)) for r in rows), default=0)
             width = max(longest_word + 2, min(longest, MAX_WIDTH),
                         len(column.label(locale)) // 2 + 2)
         else:
-            longest = max((_width(cell(r, column)) for r in rows), default=0)
             width = max(longest_word + 2, longest, 8 if column.kind != "date" else 12)
             width = max(width, min(len(column.label(locale)) // 2 + 2, NUMBER_WIDTH))
         widths.append(min(width, MAX_WIDTH + 2))
@@ -251,7 +259,9 @@ def _lines(value, width: float, bold: bool = False) -> int:
 
 
 def _height(values: list, widths: list[float], bold: bool = False) -> float:
-    lines = max((_lines(v, w, bold) for v, w in zip(values, widths, strict=True)), default=1)
+    # Anything but text takes one line.
+    lines = max((_lines(v, w, bold) for v, w in zip(values, widths, strict=True)
+                 if isinstance(v, str)), default=1)
     return round(lines * LINE_HEIGHT + 3, 2)
 
 

@@ -1,9 +1,10 @@
 """Executive-discipline figures («исполнительская дисциплина»), computed in SQL.
 
 Every figure is an aggregate over assignments computed by the database: each row's
-outcome once, grouped by (organisation, person, outcome) or (task, outcome) in one scan
-each (`tracker.reports.scan`); nothing loads the assignment rows into Python, so a
-report over a million assignments costs two scans, not a million objects. Organisation
+outcome once, grouped by (organisation, person) or by task in one scan each, each a
+covering index read in its GROUP BY's order (`tracker.reports.scan`); nothing loads the
+assignment rows into Python, so a report over a million assignments costs two index
+scans, not a million objects. Organisation
 figures are rolled up the hierarchy in Python (a municipality includes its schools).
 The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
 
@@ -180,27 +181,29 @@ def conditions(w: Window):
     }
 
 
-def extension_counts(w: Window):
-    """EXTENDED events up to the end of the as-of date, per assignment."""
-    return (
-        select(_E.c.assignment_id, func.count().label("n"))
-        .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.is_not(None),
-               _E.c.at < w.cutoff)
-        .group_by(_E.c.assignment_id)
-        .subquery("ext")
-    )
+def extension_counts(session: Session, w: Window, assignment_ids: list[int]) -> dict[int, int]:
+    """EXTENDED events up to the end of the as-of date of each of these assignments
+    (those with none left out)."""
+    out: dict[int, int] = {}
+    for start in range(0, len(assignment_ids), 5000):  # bounded IN lists
+        chunk = assignment_ids[start:start + 5000]
+        out.update((assignment_id, n) for assignment_id, n in session.connection().execute(
+            select(_E.c.assignment_id, func.count())
+            .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.in_(chunk),
+                   _E.c.at < w.cutoff)
+            .group_by(_E.c.assignment_id)))
+    return out
 
 
 _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
              "overdue_30", "extensions", "days_late_total", "late_items")
 
 
-def scope_query(w: Window, ext, root_org_id: int | None, columns: list):
-    """SELECT `columns` FROM the counted assignments in scope (joined to task, ext)."""
+def scope_query(w: Window, root_org_id: int | None, columns: list):
+    """SELECT `columns` FROM the counted assignments in scope (joined to task)."""
     query = (
         select(*columns)
-        .select_from(_A.join(_T, _T.c.id == _A.c.task_id)
-                     .outerjoin(ext, ext.c.assignment_id == _A.c.id))
+        .select_from(_A.join(_T, _T.c.id == _A.c.task_id))
         .where(_A.c.status != AssignmentStatus.CANCELLED, _A.c.created_at < w.cutoff,
                _T.c.actionable.is_(True), live_assignments())
     )
@@ -236,8 +239,25 @@ def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
     return make_figures(root_org_id, root.name if root else "", holders.total, as_of)
 
 
+@dataclass(frozen=True)
+class OrgRow:
+    """An organisation as the organisation view reads it (one Core select of four
+    columns: a country has a hundred thousand organisations, too many for the ORM)."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    kind: str
+
+
+def org_rows(session: Session) -> list[OrgRow]:
+    """Every organisation, in id order."""
+    return [OrgRow(*row) for row in session.connection().execute(
+        select(_O.c.id, _O.c.parent_id, _O.c.name, _O.c.kind).order_by(_O.c.id))]
+
+
 def row_organisations(*, session: Session, root_org_id: int | None,
-                      depth: int | None = 1) -> list[Organisation]:
+                      depth: int | None = 1) -> list[OrgRow]:
     """The organisations an organisation view has a rolled-up row for.
 
     `depth` levels below the root (1: its direct subordinates; None: every descendant).
@@ -245,22 +265,25 @@ def row_organisations(*, session: Session, root_org_id: int | None,
     several top-level organisations they are the rows at depth 1. An organisation with
     nothing under it is its own row.
     """
-    return _rows_and_root(session, root_org_id, depth)[0]
+    return _rows_and_root(_by_parent(org_rows(session)), root_org_id, depth)[0]
 
 
-def _rows_and_root(session: Session, root_org_id: int | None,
-                   depth: int | None) -> tuple[list[Organisation], Organisation | None]:
-    orgs = list(session.scalars(select(Organisation)))
-    by_parent: dict[int | None, list[Organisation]] = {}
+def _by_parent(orgs: list[OrgRow]) -> dict[int | None, list[OrgRow]]:
+    by_parent: dict[int | None, list[OrgRow]] = {}
     for org in orgs:
         by_parent.setdefault(org.parent_id, []).append(org)
+    return by_parent
+
+
+def _rows_and_root(by_parent: dict[int | None, list[OrgRow]], root_org_id: int | None,
+                   depth: int | None) -> tuple[list[OrgRow], OrgRow | None]:
     remaining = depth - 1 if depth else None
     if root_org_id is None:
         tops = by_parent.get(None, [])
         if len(tops) != 1:
             return _descend(by_parent, tops, remaining, []), None
         root_org_id = tops[0].id
-    root = next(o for o in orgs if o.id == root_org_id)
+    root = next(o for level in by_parent.values() for o in level if o.id == root_org_id)
     rows = _descend(by_parent, by_parent.get(root_org_id, []), remaining, [])
     return (rows, root) if rows else ([root], None)
 
@@ -376,12 +399,10 @@ def _by_organisation(session: Session, w: Window, root: Organisation | None,
                      depth: int | None, leaves: dict[int, scan.Tally]) -> list[Figures]:
     """Rolled-up rows, plus a row for the root's own assignments (those given to the
     root itself, not to anything under it) when it has any, so rows add up to totals."""
-    orgs, own = _rows_and_root(session, root.id if root else None, depth)
+    by_parent = _by_parent(org_rows(session))
+    orgs, own = _rows_and_root(by_parent, root.id if root else None, depth)
     if not orgs:
         return []
-    children: dict[int | None, list[int]] = {}
-    for org_id, parent_id in session.connection().execute(select(_O.c.id, _O.c.parent_id)):
-        children.setdefault(parent_id, []).append(org_id)
 
     def rolled_up(org_id: int) -> scan.Tally:
         tally, stack = scan.Tally(), [org_id]
@@ -389,7 +410,7 @@ def _by_organisation(session: Session, w: Window, root: Organisation | None,
             current = stack.pop()
             if current in leaves:
                 tally.merge(leaves[current])
-            stack.extend(children.get(current, ()))
+            stack.extend(child.id for child in by_parent.get(current, ()))
         return tally
 
     out = []

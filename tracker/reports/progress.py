@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.core.enums import OrgKind
@@ -152,7 +152,8 @@ def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))}
     orgs = {oid: (key, name, kind) for oid, key, name, kind in session.connection().execute(
         select(_O.c.id, _O.c.name_key, _O.c.name, _O.c.kind))}
-    rank = {o: i for i, o in enumerate(sorted(orgs, key=lambda o: (orgs[o][0], o)))}
+    # Keyed by the id as text, as `scan.TaskRow.pending` holds it (no int() per item).
+    rank = {str(o): i for i, o in enumerate(sorted(orgs, key=lambda o: (orgs[o][0], o)))}
     out = []
     for task_id, r in rows.items():
         task = tasks[task_id]
@@ -169,7 +170,7 @@ def decisions_of_tasks(session: Session, rows: dict[int, scan.TaskRow],
             total=t.assigned, done=done, done_on_time=t.done_on_time, overdue=t.overdue,
             org_kind=next(iter(kinds)) if len(kinds) == 1 else None,
             pending_count=t.assigned - done,
-            pending=[orgs[o][1] for o in pending],
+            pending=[orgs[int(o)][1] for o in pending],
         ))
     out.sort(key=lambda d: (d.due_date is None, d.due_date or date.max, d.document or "",
                             _label_key(d.label), d.task_id))
@@ -201,15 +202,14 @@ def oldest_overdue(
     check_root(session, root_org_id)
     w = Window.of(as_of, zone)
     c = conditions(w)
-    ext = extension_counts(w)
     org = _O.alias("org")
     person = Person.__table__.alias("owner")
     doc = Document.__table__.alias("doc")
     query = (
-        scope_query(w, ext, root_org_id, [
+        scope_query(w, root_org_id, [
             _A.c.id, _A.c.task_id, _T.c.label, _T.c.text, org.c.name.label("org_name"),
             person.c.name.label("owner"), doc.c.kind, doc.c.number, doc.c.date,
-            doc.c.id.label("doc_id"), _A.c.due_date, func.coalesce(ext.c.n, 0).label("ext"),
+            doc.c.id.label("doc_id"), _A.c.due_date,
         ])
         .join(org, org.c.id == _A.c.organisation_id)
         .outerjoin(person, person.c.id == _A.c.person_id)
@@ -225,14 +225,18 @@ def oldest_overdue(
         if narrowed is not None:
             ids, bound = narrowed
             query = query.where(_A.c.task_id.in_(ids), _A.c.due_date <= bound)
+    rows = list(session.connection().execute(query).mappings())
+    # Counted for the items found only (joining every extended assignment's count
+    # would group all EXTENDED events first).
+    extensions = extension_counts(session, w, [r["id"] for r in rows])
     out = []
-    for r in session.connection().execute(query).mappings():
+    for r in rows:
         title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None
         out.append(OverdueItem(
             assignment_id=r["id"], task_id=r["task_id"], label=r["label"], text=r["text"],
             organisation=r["org_name"], owner=r["owner"], document=title,
             due_date=r["due_date"], days_overdue=(w.as_of - r["due_date"]).days,
-            extensions=int(r["ext"]),
+            extensions=extensions.get(r["id"], 0),
         ))
     return out
 

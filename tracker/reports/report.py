@@ -16,6 +16,7 @@ from sqlmodel import Session
 from tracker.core.i18n import N_, NP_, _, translate
 from tracker.reports import figures as fg
 from tracker.reports import progress, scan
+from tracker.reports.collector import collector_paused
 from tracker.reports.figures import Figures, GroupBy
 from tracker.reports.progress import DecisionProgress, OverdueItem
 
@@ -184,6 +185,15 @@ def build_report(
             "invalid report {kind!r}: expected overdue or discipline")
             .format(kind=kind)) from None
     by = _group(by)
+    with collector_paused():  # see tracker.reports.collector
+        return _build(session, kind, as_of, root_org_id, by, zone, all_views, oldest_limit,
+                      pending_limit, locale, generated_at, depth)
+
+
+def _build(session: Session, kind: ReportKind, as_of: date, root_org_id: int | None,
+           by: GroupBy, zone: ZoneInfo | None, all_views: bool, oldest_limit: int | None,
+           pending_limit: int | None, locale: str, generated_at: datetime | None,
+           depth: int | None) -> Report:
     root = fg.check_root(session, root_org_id)
     w = fg.Window.of(as_of, zone)
     order = [by, *[g for g in GroupBy if g != by]] if all_views else [by]

@@ -1,21 +1,24 @@
 """The report's figures from as few scans of `assignment` as the views need.
 
 Each counted assignment's outcome as of the date (see `tracker.reports.figures` for
-the definitions) is computed once per row, as one small code, and the database
-groups by it:
+the definitions) is computed once per row, as one digit; a group's digits come back as
+one text, and Python counts each digit in it (`Tally.add`). Two scans:
 
-- `by_holder`: one scan grouped by (organisation, person, outcome): the totals, the
-  organisation view (rolled up the hierarchy in Python; there are a few thousand
-  organisations, not millions) and the person view;
-- `by_task`: one scan grouped by (task, outcome), with the list of organisation ids
-  of each group: the document and level views and per-decision progress (who has not
-  done it, and the kind of organisations a decision was given to);
+- `by_holder`: grouped by (organisation, person): the totals, the organisation view
+  (rolled up the hierarchy in Python; there are a few thousand organisations, not
+  millions) and the person view;
+- `by_task`: grouped by task, with the ids of the organisations that have not done it:
+  the document and level views and per-decision progress (who has not done it, and the
+  kind of organisations a decision was given to);
 - the extensions: EXTENDED events (a few per cent of the rows) joined to their
   assignments, grouped the same ways.
 
-Both scans read the table in storage order; no index is walked (grouping by
-organisation through its index reads the table in random order, several times slower).
-The outcome code and the days late are plain comparisons of the stored values; only
+SQLite has no hash aggregation: a GROUP BY sorts every row unless an index gives that
+order. Each scan reads a covering index in the order of its GROUP BY
+(`ix_assignment_holder_scan`, `ix_assignment_task_scan`; see `tracker.core.models`):
+one sequential pass, no sort, no access to the table. Grouping by the outcome as well
+would bring the sort back, and a SUM per outcome would evaluate it six times per row.
+The outcome and the days late are plain comparisons of the stored values; only
 done-late and overdue rows (the minority) pay for date arithmetic.
 """
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, case, func, literal, literal_column, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from tracker.core.enums import AssignmentStatus, EventKind
@@ -32,6 +35,8 @@ from tracker.core.models import Assignment, Event, Organisation, Task
 from tracker.core.orgtree import subtree_select
 from tracker.reports.sqlfuncs import (
     day_number,
+    digits,
+    distinct_list,
     id_list,
     local_date,
     local_day_number,
@@ -44,10 +49,6 @@ _O = Organisation.__table__
 _E = Event.__table__
 
 ON_TIME, LATE, OPEN, OVERDUE, OVERDUE_7, OVERDUE_30 = 1, 2, 3, 4, 5, 6
-# Groups are by the output column's name: repeating the CASE in GROUP BY would evaluate
-# it twice per row (its bound parameters differ, so SQLite cannot tell they are the same).
-DONE_CODES = frozenset({ON_TIME, LATE})
-OVERDUE_CODES = frozenset({OVERDUE, OVERDUE_7, OVERDUE_30})
 
 
 @dataclass
@@ -66,25 +67,23 @@ class Tally:
     late_items: int = 0
     oldest_due: date | None = None
 
-    def add(self, code: int, n: int, days: int | None, oldest: date | None) -> None:
-        self.assigned += n
-        if code == ON_TIME:
-            self.done_on_time += n
-        elif code == OPEN:
-            self.open += n
-        else:
-            self.late_items += n
-            self.days_late_total += int(days or 0)
-            if code == LATE:
-                self.done_late += n
-                return
-            self.overdue += n
-            if code != OVERDUE:
-                self.overdue_7 += n
-            if code == OVERDUE_30:
-                self.overdue_30 += n
-            if oldest is not None and (self.oldest_due is None or oldest < self.oldest_due):
-                self.oldest_due = oldest
+    def add(self, codes: str, days: int | None, oldest: date | None) -> None:
+        """Add one group of a scan: `codes` holds one outcome digit per assignment (in
+        any order), `days` the days late summed over its late items, `oldest` the
+        earliest due date among its overdue items."""
+        on_time, late, still_open, overdue, over_7, over_30 = (
+            codes.count(digit) for digit in _DIGITS)
+        self.assigned += len(codes)
+        self.done_on_time += on_time
+        self.done_late += late
+        self.open += still_open
+        self.overdue += overdue + over_7 + over_30
+        self.overdue_7 += over_7 + over_30
+        self.overdue_30 += over_30
+        self.late_items += late + overdue + over_7 + over_30
+        self.days_late_total += int(days or 0)
+        if oldest is not None and (self.oldest_due is None or oldest < self.oldest_due):
+            self.oldest_due = oldest
 
     def merge(self, other: Tally) -> None:
         for name in ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
@@ -95,23 +94,30 @@ class Tally:
             self.oldest_due = other.oldest_due
 
 
+_DIGITS = tuple(str(code) for code in (ON_TIME, LATE, OPEN, OVERDUE, OVERDUE_7, OVERDUE_30))
+
+
 def _outcome(w):
-    """(outcome code, days late) of each counted row, as SQL expressions. The days are
-    NULL (not 0) on rows that are not late, so only late rows pay for date arithmetic,
-    and that arithmetic is on day numbers (see `sqlfuncs.day_number`)."""
+    """(outcome code, days late, overdue due date, done) of each counted row, as SQL
+    expressions. The days are NULL (not 0) on rows that are not late and the due date
+    NULL on rows that are not overdue, so only those rows pay for date arithmetic, and
+    that arithmetic is on day numbers (see `sqlfuncs.day_number`). Rows due on or after
+    the date (or never) leave every CASE at its first test."""
     a = _A.c
     day = literal(w.as_of)
-    done = ((a.status == AssignmentStatus.DONE) & a.completed_at.is_not(None)
-            & (a.completed_at < w.cutoff))
+    # completed_at < cutoff is NULL (false) when completed_at is NULL.
+    done = (a.status == AssignmentStatus.DONE) & (a.completed_at < w.cutoff)
     if 0 < w.offset_seconds < 86400:
         on_time = on_or_before_local(a.completed_at, a.due_date, literal(w.zone_name),
                                      literal(_clock(86400 - w.offset_seconds)))
     else:
         on_time = local_date(a.completed_at, literal(w.zone_name),
                              literal(w.offset_seconds)) <= a.due_date
+    not_yet_due = (a.due_date >= day) | a.due_date.is_(None)
     code = case(
-        (done, case((a.due_date.is_(None) | on_time, ON_TIME), else_=LATE)),
-        (a.due_date.is_(None) | (a.due_date >= day), OPEN),
+        # Done by the end of the date and due on it or later (or never): on time.
+        (not_yet_due, case((done, ON_TIME), else_=OPEN)),
+        (done, case((on_time, ON_TIME), else_=LATE)),
         (a.due_date >= literal(w.as_of - timedelta(days=7)), OVERDUE),
         (a.due_date >= literal(w.as_of - timedelta(days=30)), OVERDUE_7),
         else_=OVERDUE_30,
@@ -119,13 +125,13 @@ def _outcome(w):
     due_day = day_number(a.due_date)
     completed_day = local_day_number(a.completed_at, literal(w.zone_name),
                                      literal(f"{w.offset_seconds:+d} seconds"))
-    # Nothing due on or after the date was late (done or not): most rows stop here.
     days = case(
-        (a.due_date.is_(None) | (a.due_date >= day), None),
+        (not_yet_due, None),
         (done, case((on_time, None), else_=completed_day - due_day)),
         else_=literal(_day_number(w.as_of)) - due_day,
     )
-    return code, days, done
+    overdue_due = case((a.due_date >= day, None), (done, None), else_=a.due_date)
+    return code, days, overdue_due, done
 
 
 def _day_number(day: date) -> int:
@@ -134,7 +140,9 @@ def _day_number(day: date) -> int:
 
 
 def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    """' 21:00:00' for 75,600 seconds: the time part of a stored timestamp, with the
+    space that separates it from the date."""
+    return f" {seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 _INLINE_IDS = 500
@@ -160,13 +168,23 @@ def counted(session: Session, w, root_org_id: int | None, only: dict | None = No
         conditions.append(a.task_id.not_in(statements))
     if recurring:  # see `tracker.core.models.live_assignments`
         conditions.append(a.period.is_not(None) | a.task_id.not_in(recurring))
-    if root_org_id is not None:
+    if root_org_id is not None and not _is_everything(session, root_org_id):
         conditions.append(a.organisation_id.in_(subtree_select(root_org_id)))
     narrowing = [_T.c[column] == value for column, value in (only or {}).items()
                  if value is not None]
     if narrowing:
         conditions.append(a.task_id.in_(select(_T.c.id).where(*narrowing)))
     return conditions
+
+
+def _is_everything(session: Session, org_id: int) -> bool:
+    """Whether the organisation is the only top-level one (the region): its subtree is
+    every organisation, and no condition is needed. (With the condition, SQLite would
+    read the task scan's rows by organisation and sort them all.) A smaller scope reads
+    its organisations' rows through the holder index; sorting those is cheap."""
+    tops = session.connection().execute(
+        select(_O.c.id).where(_O.c.parent_id.is_(None)).limit(2)).scalars().all()
+    return tops == [org_id]
 
 
 @dataclass
@@ -178,29 +196,32 @@ class Holders:
     total: Tally = field(default_factory=Tally)
 
 
-# Group keys are single integers: SQLite has no hash aggregation, so GROUP BY sorts
-# every row, and sorting one integer per row is cheaper than comparing three columns.
-# (organisation, person, outcome) -> ((organisation * _SPAN) + person + 1) * 8 + outcome.
-_SPAN = 2**31
+def _figures(w) -> list:
+    """A group's columns every scan selects: its outcome digits (one per assignment,
+    see `Tally.add`), the days late summed, the earliest overdue due date. The outcome
+    is evaluated once per row (a SUM per outcome would evaluate it six times)."""
+    code, days, overdue_due, _done = _outcome(w)
+    return [digits(code), func.sum(days), func.min(overdue_due)]
+
+
+def holder_query(session: Session, w, root_org_id: int | None, only: dict | None = None):
+    """(organisation, person, outcome digits, days late, oldest overdue due) of each
+    holder of counted assignments in scope."""
+    a = _A.c
+    return (select(a.organisation_id, a.person_id, *_figures(w))
+            .where(*counted(session, w, root_org_id, only))
+            .group_by(a.organisation_id, a.person_id))
 
 
 def by_holder(session: Session, w, root_org_id: int | None,
               only: dict | None = None) -> Holders:
-    code, days, _done = _outcome(w)
     a = _A.c
-    key = ((a.organisation_id * literal(_SPAN, BigInteger()) + func.coalesce(a.person_id, -1)
-            + 1) * 8 + code).label("holder")
-    query = (select(key, func.count(), func.sum(days), func.min(a.due_date))
-             .where(*counted(session, w, root_org_id, only))
-             .group_by(literal_column("holder")))
     out = Holders()
     connection = session.connection()
-    for k, n, d, oldest in connection.execute(query):
-        holder, c = divmod(k, 8)
-        org, person = divmod(holder, _SPAN)
-        for tally in (_get(out.orgs, org), _get(out.people, person - 1 if person else None),
-                      out.total):
-            tally.add(c, n, d, oldest)
+    for org, person, codes, days, oldest in connection.execute(
+            holder_query(session, w, root_org_id, only)):
+        for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
+            tally.add(codes, days, oldest)
     ext = _extension_query(session, w, root_org_id, [a.organisation_id, a.person_id], only)
     for org, person, n in connection.execute(ext):
         for tally in (_get(out.orgs, org), _get(out.people, person), out.total):
@@ -210,39 +231,42 @@ def by_holder(session: Session, w, root_org_id: int | None,
 
 @dataclass
 class TaskRow:
-    """One task's tally, the least and the greatest kind of its organisations (one
-    element: they all share it), and the organisations that have not done it by the
-    date (ids, an organisation once per assignment)."""
+    """One task's tally, the kinds of its organisations (one element: they all share
+    it), and the organisations that have not done it by the date (their ids as decimal
+    text, an organisation once per assignment)."""
 
     tally: Tally = field(default_factory=Tally)
     kinds: set[str] = field(default_factory=set)
-    pending: list[int] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
+def task_query(session: Session, w, root_org_id: int | None, only: dict | None = None):
+    """(task, outcome digits, days late, oldest overdue due, the ids of the organisations
+    that have not done it, the kinds of its organisations) of each task with counted
+    assignments in scope."""
+    _code, _days, _overdue_due, done = _outcome(w)
+    a = _A.c
+    not_done_org = case((done, None), else_=a.organisation_id)
+    # `+ 0`: SQLite must read `assignment` in task order and look each organisation up,
+    # never the other way round (organisations first, then their assignments: a sort).
+    return (select(a.task_id, *_figures(w), id_list(not_done_org), distinct_list(_O.c.kind))
+            .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
+            .where(*counted(session, w, root_org_id, only))
+            .group_by(a.task_id))
 
 
 def by_task(session: Session, w, root_org_id: int | None,
             only: dict | None = None) -> dict[int, TaskRow]:
-    code, days, done = _outcome(w)
     a = _A.c
-    key = (a.task_id * 8 + code).label("task_outcome")
-    not_done_org = case((done, None), else_=a.organisation_id)
-    # `+ 0`: SQLite must scan `assignment` and look each organisation up, never the
-    # other way round (through the organisation index: random table order).
-    query = (select(key, func.count(), func.sum(days), func.min(a.due_date),
-                    id_list(not_done_org), func.min(_O.c.kind), func.max(_O.c.kind))
-             .select_from(_A.join(_O, _O.c.id == a.organisation_id + 0))
-             .where(*counted(session, w, root_org_id, only))
-             .group_by(literal_column("task_outcome")))
     out: dict[int, TaskRow] = {}
     connection = session.connection()
-    for k, n, d, oldest, ids, least, greatest in connection.execute(query):
-        task, c = divmod(k, 8)
-        row = out.get(task)
-        if row is None:
-            row = out[task] = TaskRow()
-        row.tally.add(c, n, d, oldest)
-        row.kinds.update((least, greatest))
+    for task, codes, days, oldest, ids, kinds in connection.execute(
+            task_query(session, w, root_org_id, only)):
+        row = out[task] = TaskRow()
+        row.tally.add(codes, days, oldest)
+        row.kinds.update(kinds.split(","))
         if ids:
-            row.pending.extend(map(int, ids.split(",")))
+            row.pending = ids.split(",")
     for task, n in connection.execute(_extension_query(session, w, root_org_id, [a.task_id], only)):
         out[task].tally.extensions += n
     return out

@@ -70,10 +70,10 @@ def _days_between_sqlite(element, compiler, **kw):
 
 class on_or_before_local(FunctionElement):
     """Whether a UTC timestamp falls on or before a date in the report's zone:
-    `on_or_before_local(column, day, zone_name, clock)`, where `clock` ('21:00:00' for
-    UTC+3) is the UTC time of the local midnight that ends `day`. SQLite compares the
-    stored text with `day || ' ' || clock` (no date function per row), so it only
-    serves zones east of UTC; PostgreSQL converts with the zone."""
+    `on_or_before_local(column, day, zone_name, clock)`, where `clock` (' 21:00:00' for
+    UTC+3, with its leading space) is the UTC time of the local midnight that ends
+    `day`. SQLite compares the stored text with `day || clock` (no date function per
+    row), so it only serves zones east of UTC; PostgreSQL converts with the zone."""
 
     type = Boolean()
     inherit_cache = True
@@ -103,7 +103,7 @@ def _on_or_before_sqlite(element, compiler, **kw):
     # '2021-08-10 20:59:59.000000' < '2021-08-10' || ' 21:00:00': on 10.08 in Moscow
     return (
         f"({compiler.process(column, **kw)} < "
-        f"({compiler.process(day, **kw)} || ' ' || {compiler.process(clock, **kw)}))"
+        f"({compiler.process(day, **kw)} || {compiler.process(clock, **kw)}))"
     )
 
 
@@ -173,3 +173,47 @@ def _local_day_number_sqlite(element, compiler, **kw):
         f"CAST(julianday({compiler.process(column, **kw)}, {compiler.process(modifier, **kw)})"
         f" + 0.5 AS INTEGER)"
     )
+
+
+class digits(FunctionElement):
+    """A group's small integers (0-9) as one text of digits, in no particular order:
+    `digits(column)`. Counting a digit in Python (`str.count`) is the group's count of
+    that value, so one expression per row yields several counts."""
+
+    type = String()
+    inherit_cache = True
+    name = "digits"
+
+
+@compiles(digits)
+def _digits_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"string_agg(CAST({compiler.process(column, **kw)} AS TEXT), '')"
+
+
+@compiles(digits, "sqlite")
+def _digits_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"group_concat({compiler.process(column, **kw)}, '')"
+
+
+class distinct_list(FunctionElement):
+    """A group's distinct values (texts without commas) as one comma-separated text, in
+    no particular order: `distinct_list(column)`."""
+
+    type = String()
+    inherit_cache = True
+    name = "distinct_list"
+
+
+@compiles(distinct_list)
+def _distinct_list_default(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"string_agg(DISTINCT CAST({compiler.process(column, **kw)} AS TEXT), ',')"
+
+
+@compiles(distinct_list, "sqlite")
+def _distinct_list_sqlite(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    # SQLite takes no separator with DISTINCT: ',' is its default.
+    return f"group_concat(DISTINCT {compiler.process(column, **kw)})"
