@@ -40,7 +40,7 @@ from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
 from tracker.core.enums import OutboxStatus
-from tracker.core.models import OutboxMessage, utcnow
+from tracker.core.models import utcnow
 
 logger = logging.getLogger("tracker.delivery")
 
@@ -233,12 +233,8 @@ _SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DI
 
 def _compose_claimed(db, settings, ids: list[int], now: datetime,
                      links: LinkMaker | None = None):
-    from sqlmodel import select
-
     with db.reading() as session:
-        rows = {row.id: row for row in session.exec(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
-        outgoing = outgoing_of_rows(session, [rows[i] for i in ids])
+        outgoing = outgoing_of_rows(session, outbox.messages_of(session, ids))
         messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
                            escalation_roles=[s.notify for s in settings.reminders.escalation])
     if links is not None:
@@ -318,6 +314,8 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
 
 
 def _log(d: Delivery) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
     shown = ",".join(str(a) for a in d.assignments[:10])
     more = f",+{len(d.assignments) - 10}" if len(d.assignments) > 10 else ""
     items = (f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"

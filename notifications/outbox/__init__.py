@@ -12,7 +12,7 @@ items. The API, by concept:
 - claims (`claim`, `renew`, `release`, `take_over`, `release_stale`);
 - outcomes (`mark_sent`, `mark_sent_many`, `Sent`, `reschedule`, `fail`, `retry_failed`,
   `cancel_empty`, `cancel_for`);
-- reading (`pending_items`, `pending_items_of`, `open_ids`).
+- reading (`messages_of`, `pending_items`, `pending_items_of`, `open_ids`).
 
 All functions take the caller's session and the times they use; none reads the clock.
 """
@@ -45,12 +45,12 @@ from notifications.outbox.planned import (
     message_kind,
     record,
 )
-from notifications.outbox.queries import open_ids, pending_items, pending_items_of
+from notifications.outbox.queries import messages_of, open_ids, pending_items, pending_items_of
 
 __all__ = [
     "Draft", "Notice", "NoticeItem", "RecordReport", "Sent", "cancel_empty",
     "cancel_for", "claim", "enqueue", "enqueue_many", "existing", "fail",
     "fallback_copy", "group", "keys", "mark_sent", "mark_sent_many", "message_key",
-    "message_kind", "open_ids", "pending_items", "pending_items_of", "record", "release",
-    "release_stale", "renew", "reschedule", "retry_failed", "take_over",
+    "message_kind", "messages_of", "open_ids", "pending_items", "pending_items_of", "record",
+    "release", "release_stale", "renew", "reschedule", "retry_failed", "take_over",
 ]

@@ -65,19 +65,21 @@ _SENT_MESSAGE, _SENT_ITEMS = _sent_statements()
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "",
-              on_sent: Callable[[Session, Sent], None] | None = None) -> bool:
+              on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> bool:
     """Record a delivery: the message and its pending items are sent, and `on_sent` is
-    told in the same transaction (the service records one event per item). False if
+    told in the same transaction (a list of one `Sent`; the service records one event
+    per item). False if
     the message was no longer ours to mark (cancelled or already sent by another worker
     after a stale claim). `mark_sent_many` of one."""
     return bool(mark_sent_many(session, [(message_id, now, reply)], on_sent=on_sent))
 
 
 def mark_sent_many(session: Session, sent: Sequence[tuple[int, datetime, str]], *,
-                   on_sent: Callable[[Session, Sent], None] | None = None) -> set[int]:
+                   on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> set[int]:
     """`mark_sent` of several deliveries, each (message id, sent at, reply), in the
     caller's one transaction (the delivery loop's group commit); the ids it marked (the
-    others were no longer ours to mark). `on_sent` is told of each, in the order given.
+    others were no longer ours to mark). `on_sent` is told of them all at once, in the
+    order given (a list of `Sent`).
 
     Per message one UPDATE ... RETURNING of the message (still sending or pending), then
     one UPDATE ... RETURNING of all their pending items: Core statements built once, no
@@ -96,9 +98,10 @@ def mark_sent_many(session: Session, sent: Sequence[tuple[int, datetime, str]], 
         for message_id, *item in connection.execute(_SENT_ITEMS, {"b_messages": list(chunk)}):
             items.setdefault(message_id, []).append(tuple(item))
     if on_sent is not None:
-        for message_id, (kind, person_id, channel, payload, now, reply) in marked.items():
-            on_sent(session, Sent(message_id, kind, person_id, channel, payload,
-                                  sorted(items.get(message_id, ())), now, reply))
+        on_sent(session, [Sent(message_id, kind, person_id, channel, payload,
+                               sorted(items.get(message_id, ())), now, reply)
+                          for message_id, (kind, person_id, channel, payload, now, reply)
+                          in marked.items()])
     return set(marked)
 
 
