@@ -166,16 +166,25 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
         done[position] = delivery
         return delivery.outcome == OutboxStatus.SENT
 
-    async def channel_pass(kind: ChannelKind, queue: deque[int]) -> None:
-        if await lanes.run_lanes(queue, lanes.concurrency(channels[kind]), send,
-                                 proven=kind in proven,
-                                 go_on=lambda: not _stopping(stop) and kind not in broken):
-            proven.add(kind)
+    failed: list[BaseException] = []  # a lane raised: every lane stops after its message
 
-    try:
-        await asyncio.gather(*(channel_pass(kind, queue) for kind, queue in work.items()))
+    async def channel_pass(kind: ChannelKind, queue: deque[int]) -> None:
+        try:
+            if await lanes.run_lanes(
+                    queue, lanes.concurrency(channels[kind]), send, proven=kind in proven,
+                    go_on=lambda: not (_stopping(stop) or kind in broken or failed)):
+                proven.add(kind)
+        except BaseException as exc:
+            failed.append(exc)
+            raise
+
+    try:  # the other channels' messages in flight finish before an error goes up
+        await asyncio.gather(*(channel_pass(kind, queue) for kind, queue in work.items()),
+                             return_exceptions=True)
     finally:
         report.deliveries.extend(done[p] for p in sorted(done))
+    if failed:
+        raise failed[0]
     give_back = []
     for kind, queue in work.items():  # untried: stopped, or the channel is misconfigured
         if kind in broken and not _stopping(stop):
