@@ -33,12 +33,16 @@ from tracker.core.models import OutboxMessage
 from tracker.core.workers import worker_name
 
 SENDER = "tracker@example.ru"
-# How soon after a restart the dead process's claims must be taken over, and everything
-# delivered after the last one: half the default lease (`outbox.stale_claim_seconds`,
-# 120 s), so a take-over this soon came from the restarted service's start-up, not from
-# the lease running out, with room for a Python start-up at a load average of 15-20
-# (5-14 s at 11-13 on two cores).
+# How soon after a restart the dead process's claims must be taken over: half the default
+# lease (`outbox.stale_claim_seconds`, 120 s), so a take-over this soon came from the
+# restarted service's start-up, not from the lease running out, with room for a Python
+# start-up at a load average of 15-20 (5-18 s at 11-14 on two cores).
 WITHIN = 60.0
+# How soon after the last restart every message must be sent: still short of the lease
+# (a message left behind by a dead process would wait for it), with room for a single
+# service to build and send the ~300 messages left at the last kill with a sixth of a
+# core (20-35 s at a load average of 14).
+DELIVER_WITHIN = 100.0
 
 
 @dataclass
@@ -104,7 +108,7 @@ def _unsent(db: Database) -> int:
 def run_campaign(tmp_path: Path, db_url: str, *, kills: int, services: int = 1,
                  municipalities: int = 10, officers: int = 40, seed: int = 4,
                  smtp_delay: float = 0.005, resume_within: float = WITHIN,
-                 deliver_within: float = WITHIN) -> Campaign:
+                 deliver_within: float = DELIVER_WITHIN) -> Campaign:
     handler = RecordingHandler(delay=smtp_delay)
     smtp = start_smtp(handler)
     result = Campaign()
