@@ -11,8 +11,8 @@ belongs to a process that died or lost the database. Claim and lease times are r
 time, also when a pass acts as if at another time. A taken-over message is sent again:
 that is the one duplicate the design allows, a crash after the server accepted a message
 and before it was marked sent: at most one message per connection per crash (a worker
-keeps at most one message in flight per connection of a channel, and marks it sent
-before that connection sends another; `notifications.delivery.lanes`).
+runs one lane per connection of a channel, each with one message in flight, and a lane
+marks its message sent before it sends another; `notifications.delivery.lanes`).
 """
 
 from __future__ import annotations
