@@ -206,6 +206,11 @@ class EmailChannel:
         self.connections_opened = 0  # since creation; tests and the benchmark read it
 
     @property
+    def concurrency(self) -> int:
+        """How many `notify()` calls the delivery loop may have in flight: one a connection."""
+        return self.settings.pool_size
+
+    @property
     def server(self) -> str:
         return f"{self.settings.host}:{self.settings.port}"
 

@@ -4,7 +4,7 @@ the outbox in. `notifications` never writes those tables itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -14,12 +14,13 @@ from notifications.outbox import Sent
 
 @dataclass(frozen=True)
 class Outcomes:
-    """`sent(session, sent)`: a message was delivered (the service records its events).
+    """`sent(session, sent)`: messages were delivered, `sent` a list of `Sent` marked in
+    this one transaction (the service records their events).
     `chat_gone(session, person_id)`: the person's Telegram chat cannot be reached.
     `chat_moved(session, person_id, new_chat_id)`: the person's chat has a new id.
     A hook left None is not called."""
 
-    sent: Callable[[Session, Sent], None] | None = None
+    sent: Callable[[Session, Sequence[Sent]], None] | None = None
     chat_gone: Callable[[Session, int], None] | None = None
     chat_moved: Callable[[Session, int, int], None] | None = None
 

@@ -2,14 +2,16 @@
 
 A pass (`tracker.services.reminders.tick`) at `now` creates the occurrences of recurring
 tasks, plans and records the due assignments, then calls `deliver` here, which claims
-pending messages in batches and hands each to its channel, marking it sent or failed in
-a short transaction of its own right after the channel answered. What delivery learns
-that is not the outbox's (a message sent, a chat gone or moved) it reports to the
-caller's `hooks.Outcomes`, in the same transaction.
+pending messages in batches and hands each to its channel, over as many lanes as the
+channel carries at once (`lanes`: the email channel's SMTP pool size, else one), marking
+it sent or failed right after the channel answered and before its lane sends again (the
+sent marks of lanes that finish together share one short transaction, `lanes.Marks`).
+What delivery learns that is not the outbox's (a message sent, a chat gone or moved) it
+reports to the caller's `hooks.Outcomes`, in the same transaction.
 
 Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
-open while a channel talks to a server. Between two messages the loop checks `stop`,
-so a shutdown finishes the message in flight and gives the rest of the claim back.
+open while a channel talks to a server. Between two messages each lane checks `stop`,
+so a shutdown finishes the messages in flight and gives the rest of the claim back.
 
 Two times are in play. `now` is the time the pass acts at (the real time in the service,
 a chosen one under `tracker remind --at`); planning uses it and nothing else. The
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,11 +36,11 @@ from datetime import datetime
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
 from notifications.content.compose import Outgoing, compose, outgoing_of_rows
-from notifications.delivery import failures
+from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
 from tracker.core.enums import OutboxStatus
-from tracker.core.models import OutboxMessage, utcnow
+from tracker.core.models import utcnow
 
 logger = logging.getLogger("tracker.delivery")
 
@@ -110,6 +114,8 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     if take_over:
         await asyncio.to_thread(take_over_claims, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
+    marks = lanes.Marks(functools.partial(_mark_sent, db, (outcomes or NOTHING).sent))
+    proven: set[ChannelKind] = set()  # channels that delivered in this pass: all lanes open
     try:
         while not _stopping(stop):
             usable = [kind for kind in channels if kind not in broken]
@@ -122,20 +128,9 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                 break
             batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, send_time(),
                                             links)
-            for position, (message_id, row, message) in enumerate(batch):
-                if _stopping(stop):
-                    await asyncio.to_thread(_release_all, db, [m for m, _, _ in batch[position:]])
-                    return
-                if row.channel in broken:
-                    await asyncio.to_thread(_release_all, db, [message_id])
-                    report.held_back += 1
-                    continue
-                delivery = await _deliver_one(db, settings, channels, message_id, row, message,
-                                              now=now, broken=broken, send_time=send_time,
-                                              outcomes=outcomes)
-                if keep_messages:
-                    delivery.message = message
-                report.deliveries.append(delivery)
+            await _deliver_batch(db, settings, channels, batch, now=now, report=report,
+                                 stop=stop, keep_messages=keep_messages, send_time=send_time,
+                                 outcomes=outcomes, marks=marks, proven=proven)
     finally:
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -145,6 +140,58 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
                 logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+
+
+async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], batch, *,
+                         now: datetime, report: TickReport, stop: asyncio.Event | None,
+                         keep_messages: bool, send_time: Callable[[], datetime],
+                         outcomes: Outcomes | None, marks: lanes.Marks,
+                         proven: set[ChannelKind]) -> None:
+    """Deliver one claimed batch, each channel over its own lanes (`lanes.run_lanes`),
+    each channel's messages in claim order. On `stop` the messages in flight finish and
+    the rest are given back; so are those of a channel found misconfigured."""
+    broken = report.misconfigured
+    work: dict[ChannelKind, deque[int]] = {}
+    for position, (_, row, _) in enumerate(batch):
+        work.setdefault(row.channel, deque()).append(position)
+    done: dict[int, Delivery] = {}
+
+    async def send(position: int) -> bool:
+        message_id, row, message = batch[position]
+        delivery = await _deliver_one(db, settings, channels, message_id, row, message,
+                                      now=now, broken=broken, send_time=send_time,
+                                      outcomes=outcomes, marks=marks)
+        if keep_messages:
+            delivery.message = message
+        done[position] = delivery
+        return delivery.outcome == OutboxStatus.SENT
+
+    failed: list[BaseException] = []  # a lane raised: every lane stops after its message
+
+    async def channel_pass(kind: ChannelKind, queue: deque[int]) -> None:
+        try:
+            if await lanes.run_lanes(
+                    queue, lanes.concurrency(channels[kind]), send, proven=kind in proven,
+                    go_on=lambda: not (_stopping(stop) or kind in broken or failed)):
+                proven.add(kind)
+        except BaseException as exc:
+            failed.append(exc)
+            raise
+
+    try:  # the other channels' messages in flight finish before an error goes up
+        await asyncio.gather(*(channel_pass(kind, queue) for kind, queue in work.items()),
+                             return_exceptions=True)
+    finally:
+        report.deliveries.extend(done[p] for p in sorted(done))
+    if failed:
+        raise failed[0]
+    give_back = []
+    for kind, queue in work.items():  # untried: stopped, or the channel is misconfigured
+        if kind in broken and not _stopping(stop):
+            report.held_back += len(queue)
+        give_back += [batch[p][0] for p in queue]
+    if give_back:
+        await asyncio.to_thread(_release_all, db, give_back)
 
 
 def take_over_claims(db, settings, worker: str, now: datetime) -> int:
@@ -177,6 +224,12 @@ def _in_transaction(db, function, *args, **kwargs):
         return function(session, *args, **kwargs)
 
 
+def _mark_sent(db, on_sent, sent) -> set[int]:
+    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it)."""
+    with db.transaction() as session:
+        return outbox.mark_sent_many(session, sent, on_sent=on_sent)
+
+
 def _release_all(db, ids: list[int]) -> None:
     with db.transaction() as session:
         for message_id in ids:
@@ -189,12 +242,8 @@ _SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DI
 
 def _compose_claimed(db, settings, ids: list[int], now: datetime,
                      links: LinkMaker | None = None):
-    from sqlmodel import select
-
     with db.reading() as session:
-        rows = {row.id: row for row in session.exec(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
-        outgoing = outgoing_of_rows(session, [rows[i] for i in ids])
+        outgoing = outgoing_of_rows(session, outbox.messages_of(session, ids))
         messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
                            escalation_roles=[s.notify for s in settings.reminders.escalation])
     if links is not None:
@@ -206,8 +255,8 @@ def _compose_claimed(db, settings, ids: list[int], now: datetime,
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
                        message: Message | None, *, now: datetime,
                        broken: set[ChannelKind],
-                       send_time: Callable[[], datetime] | None = None,
-                       outcomes: Outcomes | None = None) -> Delivery:
+                       send_time: Callable[[], datetime], outcomes: Outcomes | None,
+                       marks: lanes.Marks) -> Delivery:
     assignments = [a for a, *_ in row.items]
     delivery = Delivery(message_id, row.person_id, row.channel, str(row.kind), assignments,
                         OutboxStatus.CANCELLED, "", 0.0)
@@ -217,8 +266,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         _log(delivery)
         return delivery
     channel = channels[row.channel]
-    if send_time is not None:  # the Date header: this message's own moment, not its batch's
-        message.context["sent_at"] = send_time().astimezone(settings.zone)
+    # The Date header: this message's own moment, not its batch's.
+    message.context["sent_at"] = send_time().astimezone(settings.zone)
     started = time.perf_counter()
     try:
         delivery.reply = await channel.notify(message)
@@ -240,10 +289,8 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
         delivery.outcome = failure.status
     else:
         delivery.seconds = time.perf_counter() - started
-        sent_at = send_time() if send_time is not None else now
-        await asyncio.to_thread(_in_transaction, db, outbox.mark_sent, message_id, now=sent_at,
-                                reply=delivery.reply or "",
-                                on_sent=(outcomes or NOTHING).sent)
+        # Committed before this lane sends again, with the marks of lanes done meanwhile.
+        await marks.sent(message_id, send_time(), delivery.reply or "")
         delivery.outcome = OutboxStatus.SENT
     _log(delivery)
     return delivery
@@ -276,6 +323,8 @@ def _record_failure(db, settings, message_id: int, row: Outgoing, exc: ChannelEr
 
 
 def _log(d: Delivery) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
     shown = ",".join(str(a) for a in d.assignments[:10])
     more = f",+{len(d.assignments) - 10}" if len(d.assignments) > 10 else ""
     items = (f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"

@@ -10,9 +10,9 @@ items. The API, by concept:
 - other notices (`Notice`, `NoticeItem`, `enqueue`, `enqueue_many`, `existing`,
   `fallback_copy`): digests, extension notices, failure notices, the email fallback;
 - claims (`claim`, `renew`, `release`, `take_over`, `release_stale`);
-- outcomes (`mark_sent`, `Sent`, `reschedule`, `fail`, `retry_failed`, `cancel_empty`,
-  `cancel_for`);
-- reading (`pending_items`, `pending_items_of`, `open_ids`).
+- outcomes (`mark_sent`, `mark_sent_many`, `Sent`, `reschedule`, `fail`, `retry_failed`,
+  `cancel_empty`, `cancel_for`);
+- reading (`messages_of`, `pending_items`, `pending_items_of`, `open_ids`).
 
 All functions take the caller's session and the times they use; none reads the clock.
 """
@@ -33,6 +33,7 @@ from notifications.outbox.outcomes import (
     cancel_for,
     fail,
     mark_sent,
+    mark_sent_many,
     reschedule,
     retry_failed,
 )
@@ -44,12 +45,12 @@ from notifications.outbox.planned import (
     message_kind,
     record,
 )
-from notifications.outbox.queries import open_ids, pending_items, pending_items_of
+from notifications.outbox.queries import messages_of, open_ids, pending_items, pending_items_of
 
 __all__ = [
     "Draft", "Notice", "NoticeItem", "RecordReport", "Sent", "cancel_empty",
     "cancel_for", "claim", "enqueue", "enqueue_many", "existing", "fail",
-    "fallback_copy", "group", "keys", "mark_sent", "message_key", "message_kind",
-    "open_ids", "pending_items", "pending_items_of", "record", "release",
-    "release_stale", "renew", "reschedule", "retry_failed", "take_over",
+    "fallback_copy", "group", "keys", "mark_sent", "mark_sent_many", "message_key",
+    "message_kind", "messages_of", "open_ids", "pending_items", "pending_items_of", "record",
+    "release", "release_stale", "renew", "reschedule", "retry_failed", "take_over",
 ]

@@ -10,8 +10,9 @@ heartbeat) while it delivers, so a claim whose `claimed_at` is older than the le
 belongs to a process that died or lost the database. Claim and lease times are real
 time, also when a pass acts as if at another time. A taken-over message is sent again:
 that is the one duplicate the design allows, a crash after the server accepted a message
-and before it was marked sent, at most one message per crash (a worker sends one
-message at a time).
+and before it was marked sent: at most one message per connection per crash (a worker
+runs one lane per connection of a channel, each with one message in flight, and a lane
+marks its message sent before it sends another; `notifications.delivery.lanes`).
 """
 
 from __future__ import annotations

@@ -16,13 +16,14 @@ the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
+from tracker.core.db import chunks
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage
 
@@ -31,7 +32,8 @@ _LIVE = (OutboxStatus.SENDING, OutboxStatus.PENDING)
 
 @dataclass(frozen=True)
 class Sent:
-    """A message `mark_sent` recorded, for the caller's hook (which records events)."""
+    """A message `mark_sent` (or `mark_sent_many`) recorded, for the caller's hook
+    (which records events)."""
 
     message_id: int
     kind: str
@@ -44,16 +46,18 @@ class Sent:
 
 
 def _sent_statements():
-    """mark_sent's statements, built once (a delivery pass runs them per message)."""
+    """The statements marking messages sent, built once (a delivery pass runs them for
+    every message it delivers)."""
     m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
     message = (update(OutboxMessage.__table__)
                .where(m.id == bindparam("b_message"), m.status.in_(_LIVE))
                .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
                .returning(m.kind, m.person_id, m.channel, m.payload))
     items = (update(OutboxItem.__table__)
-             .where(i.message_id == bindparam("b_message"), i.status == OutboxStatus.PENDING)
+             .where(i.message_id.in_(bindparam("b_messages", expanding=True)),
+                    i.status == OutboxStatus.PENDING)
              .values(status=OutboxStatus.SENT)
-             .returning(i.id, i.assignment_id, i.rule, i.step))
+             .returning(i.message_id, i.id, i.assignment_id, i.rule, i.step))
     return message, items
 
 
@@ -61,25 +65,44 @@ _SENT_MESSAGE, _SENT_ITEMS = _sent_statements()
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "",
-              on_sent: Callable[[Session, Sent], None] | None = None) -> bool:
+              on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> bool:
     """Record a delivery: the message and its pending items are sent, and `on_sent` is
-    told in the same transaction (the service records one event per item). False if
+    told in the same transaction (a list of one `Sent`; the service records one event
+    per item). False if
     the message was no longer ours to mark (cancelled or already sent by another worker
-    after a stale claim).
+    after a stale claim). `mark_sent_many` of one."""
+    return bool(mark_sent_many(session, [(message_id, now, reply)], on_sent=on_sent))
 
-    Two statements, built once: the message's UPDATE ... RETURNING and the items'
-    UPDATE ... RETURNING (Core, no ORM bookkeeping: this runs once per delivered message).
+
+def mark_sent_many(session: Session, sent: Sequence[tuple[int, datetime, str]], *,
+                   on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> set[int]:
+    """`mark_sent` of several deliveries, each (message id, sent at, reply), in the
+    caller's one transaction (the delivery loop's group commit); the ids it marked (the
+    others were no longer ours to mark). `on_sent` is told of them all at once, in the
+    order given (a list of `Sent`).
+
+    Per message one UPDATE ... RETURNING of the message (still sending or pending), then
+    one UPDATE ... RETURNING of all their pending items: Core statements built once, no
+    ORM bookkeeping.
     """
     connection = session.connection()
-    marked = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
-    if marked is None:
-        return False
-    kind, person_id, channel, payload = marked
-    items = connection.execute(_SENT_ITEMS, {"b_message": message_id}).all()
+    marked: dict[int, tuple] = {}
+    for message_id, now, reply in sent:
+        row = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
+        if row is not None and message_id not in marked:
+            marked[message_id] = (*row, now, reply)
+    if not marked:
+        return set()
+    items: dict[int, list[tuple[int, int, str, int]]] = {}
+    for chunk in chunks(list(marked)):
+        for message_id, *item in connection.execute(_SENT_ITEMS, {"b_messages": list(chunk)}):
+            items.setdefault(message_id, []).append(tuple(item))
     if on_sent is not None:
-        on_sent(session, Sent(message_id, kind, person_id, channel, payload,
-                              sorted(tuple(row) for row in items), now, reply))
-    return True
+        on_sent(session, [Sent(message_id, kind, person_id, channel, payload,
+                               sorted(items.get(message_id, ())), now, reply)
+                          for message_id, (kind, person_id, channel, payload, now, reply)
+                          in marked.items()])
+    return set(marked)
 
 
 def cancel_empty(session: Session, message_id: int) -> None:

@@ -25,11 +25,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import String, bindparam, insert, update
 from sqlmodel import Session
 
 from notifications import outbox
@@ -222,32 +222,52 @@ def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None]
     _NEXT_CHECKS.execute(session.connection(), (list(next_check), list(next_check.values())))
 
 
-_INSERT_EVENTS = insert(Event.__table__)
+def _event_statements():
+    """The INSERT of reminder events, per dialect: on SQLite `at` is bound as the text
+    the column stores (formatted once per message, not once per row by the type)."""
+    table = Event.__table__
+    sqlite = insert(table).values(kind=bindparam("kind"), assignment_id=bindparam("assignment_id"),
+                                  task_id=None, person_id=None, via=bindparam("via"),
+                                  at=bindparam("at", type_=String()),
+                                  details=bindparam("details"))
+    return {"sqlite": sqlite, "other": insert(table)}
 
 
-def record_sent(session: Session, sent: outbox.Sent) -> None:
-    """One REMINDED or ESCALATED event per item of a delivered reminder (one executemany
-    INSERT; notices about an item, failure and extension notices, record none). An
-    escalation that went to someone other than its step's audience says whom and why
-    (`fallback`, from the message's payload)."""
-    if sent.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
-        return
-    payload = sent.payload
-    fallbacks = (json.loads(payload).get("fallbacks", {})
-                 if payload and '"fallbacks"' in payload else {})
+_INSERT_EVENTS = _event_statements()
+
+
+def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
+    """One REMINDED or ESCALATED event per item of each delivered reminder (one
+    executemany INSERT for all; notices about an item, failure and extension notices,
+    record none). An escalation that went to someone other than its step's audience says
+    whom and why (`fallback`, from the message's payload)."""
+    sqlite = session.connection().dialect.name == "sqlite"
     events = []
-    for _, assignment_id, rule, step in sent.items:  # item order
-        kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
-        details = {"recipient_id": sent.person_id, "channel": sent.channel, "rule": rule,
-                   "step": step, "message_id": sent.message_id, "reply": sent.reply[:200]}
-        if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
-            details["fallback"] = why  # whom it went to instead of the step's audience, why
-        events.append({
-            "kind": kind, "assignment_id": assignment_id, "task_id": None, "person_id": None,
-            "via": Via.SCHEDULER, "at": sent.at, "details": json.dumps(details, ensure_ascii=False),
-        })
+    for message in sent:
+        if message.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
+            continue
+        payload = message.payload
+        fallbacks = (json.loads(payload).get("fallbacks", {})
+                     if payload and '"fallbacks"' in payload else {})
+        at = message.at
+        if at.utcoffset() is None:
+            raise ValueError("sent times must be aware datetimes")
+        if sqlite:  # as SQLite stores it: UTC, '2021-08-13 06:00:00.000000'
+            at = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        for _, assignment_id, rule, step in message.items:  # item order
+            kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
+            details = {"recipient_id": message.person_id, "channel": message.channel,
+                       "rule": rule, "step": step, "message_id": message.message_id,
+                       "reply": message.reply[:200]}
+            if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
+                details["fallback"] = why  # whom it went to instead of the step's audience
+            events.append({
+                "kind": str(kind), "assignment_id": assignment_id, "task_id": None,
+                "person_id": None, "via": str(Via.SCHEDULER), "at": at,
+                "details": json.dumps(details, ensure_ascii=False),
+            })
     if events:
-        session.connection().execute(_INSERT_EVENTS, events)
+        session.connection().execute(_INSERT_EVENTS["sqlite" if sqlite else "other"], events)
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "") -> bool:
