@@ -68,7 +68,7 @@ def test_cli_flow_on_postgres(pg_url, config_path, cli):
     assert cli("tasks", "extend", "1", "--to", "2021-09-01", "--reason", "x").exit_code == 0
     assert cli("tasks", "done", "1").exit_code == 0
     again = cli("tasks", "done", "1")
-    assert again.exit_code == 1 and again.output.startswith("Ошибка: assignment 1 is already done")
+    assert again.exit_code == 1 and again.output.startswith("Ошибка: поручение 1 уже исполнено")
     assert [o["id"] for o in json.loads(
         cli("tasks", "list", "--status", "overdue", "--json").output)] == [2]
 
