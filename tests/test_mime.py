@@ -189,3 +189,38 @@ def test_a_line_break_in_a_header_is_refused():
     with pytest.raises(ValueError, match="line break in the Subject header"):
         mime.write_email([("Subject", "a\r\nBcc: x@y.z")], "t", "<p>t</p>", [],
                          trailing=[], seed="k")
+
+
+ADDRESSES = ["officer1@edu.example.ru", "M.Petrova+reminders@Edu.Example.RU", "o'brien@x.org",
+             "a!#$%&'*+/=?^_`{|}~-b@x-y.z", "robot@localhost", "  padded@x.ru ",
+             '"quoted local"@x.ru', '"a\\"b"@x.ru', "user@[192.0.2.1]", "a.b.c@d.e.f"]
+BAD_ADDRESSES = ["", "no-at-sign", "a@", "@b.ru", "a..b@x.ru", "a b@x.ru", "a@b@c.ru",
+                 "a@x.ru\r\nBcc: e@vil.ru", "почта@пример.рф", ".a@x.ru", "a.@x.ru"]
+
+
+def stdlib_address(name, addr):
+    """`_address` as it was: every address through the stdlib parser."""
+    from email import errors
+
+    from notifications.content import mime
+
+    display = " ".join((name or "").split())
+    try:
+        checked = Address(display_name=display, addr_spec=addr.strip())
+        return mime.address(display, checked.addr_spec)
+    except (ValueError, IndexError, errors.HeaderParseError) as exc:
+        raise ValueError(f"invalid email address {addr!r}: {exc}") from None
+
+
+@pytest.mark.parametrize("name", ["", "Мария Петрова", 'Отдел "контроля", г. Азов', "Maria"])
+def test_the_address_fast_path_gives_what_the_stdlib_parser_gave(name):
+    from notifications.channels.email import _address
+
+    for addr in ADDRESSES:
+        assert _address(name, addr) == stdlib_address(name, addr), addr
+    for addr in BAD_ADDRESSES:
+        with pytest.raises(ValueError) as old:
+            stdlib_address(name, addr)
+        with pytest.raises(ValueError) as new:
+            _address(name, addr)
+        assert str(new.value) == str(old.value), addr

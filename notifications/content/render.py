@@ -166,12 +166,18 @@ def _first(items: list[ItemView]) -> ItemView | None:
 
 
 def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]) -> str:
-    return environment(locale).get_template(f"email/{kind.value}.{part}").render(variables)
+    return _template(locale, f"email/{kind.value}.{part}").render(variables)
 
 
 def _render_plain_html(locale: str, text: str) -> str:
-    env = environment(locale)
-    return env.get_template("email/_plain.html").render(text=text)
+    return _template(locale, "email/_plain.html").render(text=text)
+
+
+@cache
+def _template(locale: str, name: str):
+    # Loaded once per process: templates are package data and never change while it
+    # runs, so the loader's up-to-date check (a stat per render) is not needed.
+    return environment(locale).get_template(name)
 
 
 def _tidy_text(text: str) -> str:
@@ -193,6 +199,7 @@ def environment(locale: str):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # package data: no stat of the template file per render
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # the words
