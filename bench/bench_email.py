@@ -150,17 +150,29 @@ def messages(count: int) -> list[Message]:
 
 
 class Prebuilt:
-    """Replaces `build_email` in the channel module with a lookup of ready messages."""
+    """Replaces the channel's `EmailBuild` with a lookup of messages built beforehand."""
 
     def __init__(self, batch: list[Message], settings: EmailSettings) -> None:
         self.built = {m.key: build_email(m, settings) for m in batch}
 
     def __enter__(self) -> None:
-        self.original = email_module.build_email
-        email_module.build_email = lambda message, settings: self.built[message.key]
+        built = self.built
+
+        class Ready:
+            def __init__(self, message: Message, settings: EmailSettings) -> None:
+                self.message, self.email = message, built[message.key]
+
+            def render(self) -> None:
+                pass
+
+            def finish(self):
+                return self.email
+
+        self.original = email_module.EmailBuild
+        email_module.EmailBuild = Ready
 
     def __exit__(self, *exc) -> None:
-        email_module.build_email = self.original
+        email_module.EmailBuild = self.original
 
 
 async def run_setup(settings: EmailSettings, batch: list[Message]) -> tuple[float, int]:

@@ -15,6 +15,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notifications.channels.email import (
     CALENDAR_KINDS,
@@ -224,3 +226,78 @@ def test_the_address_fast_path_gives_what_the_stdlib_parser_gave(name):
         with pytest.raises(ValueError) as new:
             _address(name, addr)
         assert str(new.value) == str(old.value), addr
+
+
+def old_encoded_words(text: str, first: int = 0) -> str:
+    """`mime._encoded_words` as it was: character by character."""
+    import binascii
+
+    from notifications.content import mime
+
+    words, chunk, size = [], [], 0
+    limit = max(3, (mime.MAX_LINE - first - 12) // 4 * 3)
+    for char in text:
+        n = len(char.encode("utf-8"))
+        if size + n > limit:
+            words.append("".join(chunk))
+            chunk, size, limit = [], 0, mime._WORD_BYTES
+        chunk.append(char)
+        size += n
+    if chunk:
+        words.append("".join(chunk))
+    return " ".join(f"=?utf-8?b?{binascii.b2a_base64(w.encode(), newline=False).decode()}?="
+                    for w in words)
+
+
+def old_encode_text(text: str) -> tuple[str, str]:
+    """`mime._encode_text` as it was: the quoted-printable sniff always encoded."""
+    import binascii
+    from email import quoprimime
+
+    from notifications.content import mime
+
+    lines = text.encode("utf-8").splitlines()
+    if max((len(x) for x in lines), default=0) <= mime.MAX_LINE:
+        try:
+            return "7bit", b"\r\n".join(lines).decode("ascii") + "\r\n"
+        except UnicodeDecodeError:
+            pass
+    sniff = b"\r\n".join(lines[:10]) + b"\r\n"
+    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), mime.MAX_LINE)
+    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+        return "base64", mime._base64(b"\r\n".join(lines) + b"\r\n")
+    data = b"\r\n".join(lines) + b"\r\n"
+    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
+    return "quoted-printable", encoded.decode("ascii")
+
+
+def test_the_quoted_printable_literal_bytes_are_the_stdlibs():
+    from email import quoprimime
+
+    from notifications.content import mime
+
+    literal = bytes(c for c in range(256) if quoprimime._QUOPRI_BODY_ENCODE_MAP[c] == chr(c))
+    assert sorted(mime._QP_LITERAL) == sorted(literal)
+
+
+MIXED = st.lists(st.sampled_from(list("ab =\t.Жж№€📅\r\n") + ["x" * 80, "Ё" * 40, " \n"]),
+                 max_size=120).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=MIXED, first=st.integers(0, 80))
+def test_encoded_words_and_body_encodings_are_as_before(text, first):
+    from notifications.content import mime
+
+    assert mime._encoded_words(text, first) == old_encoded_words(text, first)
+    assert mime._encode_text(text) == old_encode_text(text)
+
+
+def test_body_encodings_of_every_email_are_as_before():
+    from notifications.content import mime
+
+    for _label, message in cases():
+        rendered = render_email(message)
+        for text in (rendered.text, rendered.html, rendered.subject):
+            assert mime._encode_text(text) == old_encode_text(text)
+            assert mime._encoded_words(text, 9) == old_encoded_words(text, 9)
