@@ -301,3 +301,23 @@ def test_body_encodings_of_every_email_are_as_before():
         for text in (rendered.text, rendered.html, rendered.subject):
             assert mime._encode_text(text) == old_encode_text(text)
             assert mime._encoded_words(text, 9) == old_encoded_words(text, 9)
+
+
+def test_the_direct_gettext_renders_what_jinjas_own_gettext_rendered(monkeypatch):
+    """Every email of `cases()` rendered with jinja2's newstyle gettext callables (as
+    installed before `render._direct_gettext`) and with the direct ones."""
+    from jinja2.ext import _gettext_alias
+
+    from notifications.content import render
+    from tracker.core.i18n import translations
+
+    direct = [render_email(message) for _label, message in cases()]
+    reference = {}
+    for locale in ("ru", "en"):
+        env = render.environment.__wrapped__(locale)
+        env.install_gettext_translations(translations(locale), newstyle=True)
+        env.globals["_"] = _gettext_alias
+        reference[locale] = env
+    monkeypatch.setattr(render, "_template",
+                        lambda locale, name: reference[locale].get_template(name))
+    assert [render_email(message) for _label, message in cases()] == direct
