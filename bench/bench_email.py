@@ -233,11 +233,14 @@ def main() -> None:
 
     batch = messages(args.count)
     base = EmailSettings(sender="tracker@edu.example.ru", local_hostname="bench.local")
-    started = time.perf_counter()
+    build_email(batch[0], base)  # templates compiled, catalogues loaded
+    started, cpu = time.perf_counter(), time.process_time()
     for m in batch[:200]:
         build_email(m, base).as_bytes()  # notifications.content.mime: bytes from the start
     per_build = (time.perf_counter() - started) / 200
-    print(f"building one email (render + MIME + .ics + flatten): {per_build * 1000:.2f} ms")
+    per_cpu = (time.process_time() - cpu) / 200
+    print(f"building one email (render + .ics + MIME bytes): {per_build * 1000:.2f} ms "
+          f"({per_cpu * 1000:.2f} ms CPU)")
 
     with tempfile.TemporaryDirectory() as folder:
         cert, key = make_certificate(Path(folder), args.rsa_bits)

@@ -174,17 +174,27 @@ def _encode_text(text: str) -> tuple[str, str]:
             pass
     sniff = b"\r\n".join(lines[:10]) + b"\r\n"
     sniff_base64 = len(binascii.b2a_base64(sniff))
-    # Quoted-printable writes each byte it escapes as three characters and every other
-    # byte but line breaks as itself (soft breaks only add): a lower bound of its length
-    # that already exceeds base64's (Cyrillic text) decides without encoding.
-    escaped = len(sniff.translate(None, _QP_LITERAL))
-    breaks = sniff.count(b"\r") + sniff.count(b"\n")
-    if len(sniff) - breaks + 2 * escaped > sniff_base64 or \
-            len(quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)) > sniff_base64:
+    if _qp_longer(sniff, sniff_base64):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
     data = b"\r\n".join(lines) + b"\r\n"
     encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
     return "quoted-printable", encoded.decode("ascii")
+
+
+def _qp_longer(sniff: bytes, limit: int) -> bool:
+    """Whether the stdlib's quoted-printable body encoding of `sniff` (CRLF lines) is
+    longer than `limit`, mostly without encoding it: it writes each byte it escapes as
+    three characters and every other byte but the line breaks as itself (`quoted`);
+    soft breaks add at most two characters per 75, a line's end at most five. Only
+    between the two bounds is the text encoded."""
+    escaped = len(sniff.translate(None, _QP_LITERAL))
+    lines = sniff.count(b"\n") + 1
+    quoted = len(sniff) - 2 * (lines - 1) + 2 * escaped
+    if quoted > limit:
+        return True
+    if quoted + 2 * (quoted // 75) + 7 * lines + 1 < limit:
+        return False
+    return len(quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)) > limit
 
 
 def _base64(data: bytes) -> str:
