@@ -254,9 +254,14 @@ class EmailChannel:
             raise self._config_error
         if not self.settings.host:
             raise self._fail_config("no SMTP server configured: set smtp.host")
+        idle = self._pool()
         try:
-            # Only the address checks now; the rest is built while the server answers.
+            # The address checks now; the rest is built while the server answers MAIL
+            # FROM and RCPT TO, or, when every connection is busy with other messages,
+            # now, while those wait for their server.
             build = EmailBuild(message, self.settings)
+            if idle.empty():
+                build.finish()
         except ValueError as exc:
             raise self._unbuildable(message, exc) from None
         loop = asyncio.get_running_loop()
@@ -264,7 +269,6 @@ class EmailChannel:
             self._deadline = loop.time() + self.settings.batch_timeout
         try:
             async with asyncio.timeout_at(self._deadline):
-                idle = self._pool()
                 connection = await idle.get()
                 try:
                     return await self._send(connection, build, message.recipient.email)
@@ -343,8 +347,10 @@ class EmailChannel:
         from aiosmtplib import SMTPResponseException
 
         try:
-            await _while_answered(client.mail(self.settings.sender), build.render)
-            await _while_answered(client.rcpt(to), build.finish)
+            built = build.email is not None  # a resend, or built while waiting for a connection
+            await _while_answered(client.mail(self.settings.sender),
+                                  None if built else build.render)
+            await _while_answered(client.rcpt(to), None if built else build.finish)
             response = await client.data(build.finish().as_bytes())
         except SMTPResponseException:
             with contextlib.suppress(ConnectionError, SMTPResponseException):
@@ -506,10 +512,13 @@ class _BuildFailed(Exception):
     """A build step failed while a command was out; the step's error is the cause."""
 
 
-async def _while_answered(command: Coroutine[Any, Any, Any], step: Callable[[], Any]) -> Any:
+async def _while_answered(command: Coroutine[Any, Any, Any],
+                          step: Callable[[], Any] | None) -> Any:
     """Send an SMTP `command` and run `step` (CPU work) while the server answers it; the
     command's result. `step` runs after the command is written: its first step writes
     it, and waits for the reply, in the one loop iteration `sleep(0)` gives it."""
+    if step is None:
+        return await command
     pending = asyncio.ensure_future(command)
     try:
         await asyncio.sleep(0)
