@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import pytest
 
-from notifications.channels import email as email_channel
 from notifications.channels.base import ChannelError
 from notifications.channels.email import EmailChannel, build_email, message_id
+from notifications.content import email_build
 from notifications.message import Attachment
 from tests.test_email_smtp import Recorder, deliver, message, settings, smtp_server
 
@@ -43,7 +43,7 @@ async def test_the_server_receives_exactly_build_emails_bytes(pool, concurrent):
 
 
 async def test_a_build_failure_with_a_command_out_spoils_nothing(monkeypatch):
-    render = email_channel.render_email
+    render = email_build.render_email
 
     def failing(m):
         if m.key.endswith(":2"):
@@ -52,7 +52,7 @@ async def test_a_build_failure_with_a_command_out_spoils_nothing(monkeypatch):
             raise RuntimeError("template missing")
         return render(m)
 
-    monkeypatch.setattr(email_channel, "render_email", failing)
+    monkeypatch.setattr(email_build, "render_email", failing)
     recorder = Recorder()
     async with smtp_server(recorder) as port:
         channel = EmailChannel(settings(port, pool_size=1))

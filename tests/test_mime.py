@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifications.channels.email import (
+from notifications.content.email_build import (
     CALENDAR_KINDS,
     _local_time,
     _planned_at,
@@ -216,7 +216,7 @@ def stdlib_address(name, addr):
 
 @pytest.mark.parametrize("name", ["", "Мария Петрова", 'Отдел "контроля", г. Азов', "Maria"])
 def test_the_address_fast_path_gives_what_the_stdlib_parser_gave(name):
-    from notifications.channels.email import _address
+    from notifications.content.email_build import _address
 
     for addr in ADDRESSES:
         assert _address(name, addr) == stdlib_address(name, addr), addr

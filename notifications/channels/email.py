@@ -1,8 +1,18 @@
 """The email channel: builds one MIME message per `Message` and sends it by SMTP.
 
-`build_email()` is pure (no I/O, no aiosmtplib), so the file channel writes `.eml`
-files with exactly what SMTP would carry. `EmailChannel` sends with aiosmtplib over a
-small pool of reused connections; aiosmtplib is imported only when a connection opens.
+`build_email()` (notifications.content.email_build) is pure (no I/O, no aiosmtplib),
+so the file channel writes `.eml` files with exactly what SMTP would carry.
+`EmailChannel` sends with aiosmtplib over a small pool of reused connections;
+aiosmtplib is imported only when a connection opens.
+
+A message is built (`EmailBuild`) while the server answers: the addresses are checked
+before anything is sent, the texts are rendered while MAIL FROM is answered and the
+calendar and MIME bytes written while RCPT TO is (when every connection is busy, the
+whole message is built before waiting for one, while they wait for their server).
+`notify()` still returns only once the server has answered the end of DATA, so what
+the outbox records is unchanged. MAIL FROM carries no SIZE parameter (the size is not
+known yet): a server's size limit refuses the message at the end of DATA (552, a
+permanent refusal of that message) instead of at MAIL FROM as a refused sender.
 
 Errors become `ChannelError`s the outbox acts on:
 
@@ -26,173 +36,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import re
 import socket
 import ssl
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
-from email import errors as email_errors
-from email.headerregistry import Address
-from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notifications.channels.base import ChannelError
-from notifications.content import mime
-from notifications.content.ics import build_calendar
-from notifications.content.render import RenderedEmail, render_email
-from notifications.message import ChannelKind, Message, MessageKind
-from tracker.core import text as i18n
+from notifications.content.email_build import (
+    CALENDAR_KINDS,
+    EmailBuild,
+    build_email,
+    message_domain,
+    message_id,
+)
+from notifications.message import ChannelKind, Message
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP
 
     from tracker.core.config import EmailSettings
 
+# The message itself is built in notifications.content.email_build; these names stay
+# importable from here, where the file channel and the tests have always found them.
+__all__ = ["CALENDAR_KINDS", "EmailBuild", "EmailChannel", "build_email", "default_local_hostname",
+           "message_domain", "message_id"]
+
 logger = logging.getLogger(__name__)
-
-# Kinds whose items get a calendar attachment: the officer's own deadlines.
-CALENDAR_KINDS = frozenset({MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.DIGEST})
-FALLBACK_DOMAIN = "tracker.local"
-
-
-def message_domain(sender: str) -> str:
-    """The domain for Message-IDs and calendar UIDs: the sender's, if it looks real."""
-    domain = sender.rpartition("@")[2].strip().lower()
-    return domain if "." in domain else FALLBACK_DOMAIN
-
-
-def message_id(key: str, domain: str) -> str:
-    """A Message-ID derived from the outbox key: a re-send carries the same one."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{domain}>"
-
-
-def build_email(message: Message, settings: EmailSettings, *,
-                now: datetime | None = None) -> mime.BuiltEmail:
-    """The complete email for `message` as bytes (`.as_bytes()`), without I/O.
-
-    `now` is the `Date` header and the calendar's DTSTAMP; by default the time of
-    sending the delivery step put in `message.context["sent_at"]` (in the configured
-    zone, so Moscow shows +0300), else the planned time `context["planned_at"]` (an
-    aware datetime), and only without either the current time.
-
-    :raises ValueError: if the recipient has no usable email address.
-    """
-    build = EmailBuild(message, settings, now=now)
-    build.render()
-    return build.finish()
-
-
-class EmailBuild:
-    """`build_email` in three steps, so the channel can run the last two while the SMTP
-    server answers MAIL FROM and RCPT TO: creating it checks the addresses (and raises
-    `ValueError` before anything is sent), `render()` renders the texts, `finish()`
-    writes the calendar and the MIME bytes. Each step runs once; a later call of it
-    (or of `finish()` before `render()`) does what is still missing."""
-
-    def __init__(self, message: Message, settings: EmailSettings, *,
-                 now: datetime | None = None) -> None:
-        recipient = message.recipient
-        if not recipient.email:
-            raise ValueError(f"{recipient.name or 'the recipient'} has no email address")
-        self.message = message
-        self.stamp = _planned_at(message, now)
-        self.domain = getattr(settings, "message_domain", "") or message_domain(settings.sender)
-        self.addresses = [
-            ("From", _address(settings.sender_name, settings.sender)),
-            ("To", _address(recipient.name, recipient.email)),
-            # Always a Reply-To (a client otherwise guesses); the footer asks not to reply.
-            ("Reply-To", _address("", settings.reply_to or settings.sender)),
-        ]
-        self.rendered: RenderedEmail | None = None
-        self.email: mime.BuiltEmail | None = None
-
-    def render(self) -> None:
-        if self.rendered is None:
-            self.rendered = render_email(self.message)
-
-    def finish(self) -> mime.BuiltEmail:
-        if self.email is None:
-            self.render()
-            self.email = self._write()
-        return self.email
-
-    def _write(self) -> mime.BuiltEmail:
-        message, stamp, domain, rendered = self.message, self.stamp, self.domain, self.rendered
-        recipient = message.recipient
-        headers = [("Subject", rendered.subject), *self.addresses,
-                   ("Date", format_datetime(stamp)),
-                   ("Message-ID", message_id(message.key, domain)),
-                   # RFC 3834: automatic replies (vacation notices) must not answer this.
-                   ("Auto-Submitted", "auto-generated"),
-                   # Exchange/Outlook: no out-of-office or read receipts back to the robot.
-                   ("X-Auto-Response-Suppress", "All"),
-                   ("X-Tracker-Kind", message.kind.value)]
-        attachments = []
-        if message.kind in CALENDAR_KINDS:
-            ics = build_calendar(message.items, dtstamp=stamp, domain=domain,
-                                 locale=recipient.locale,
-                                 alarm_time=_local_time(stamp, recipient.timezone))
-            if ics is not None:
-                ids = [i.assignment_id for i in message.items if i.due_date]
-                name = f"assignment-{ids[0]}.ics" if len(ids) == 1 else "deadlines.ics"
-                attachments.append(mime.Part(
-                    "text/calendar", ics, filename=name,
-                    params=(("method", "PUBLISH"), ("charset", "utf-8"))))
-        for attachment in message.attachments:
-            maintype, _, subtype = \
-                attachment.content_type.partition(";")[0].strip().partition("/")
-            attachments.append(mime.Part(
-                f"{maintype or 'application'}/{subtype or 'octet-stream'}",
-                attachment.data, filename=attachment.filename))
-        # Written once, as bytes (notifications.content.mime); the boundaries come from the
-        # outbox key, so a re-send of the same key is byte-for-byte the same message.
-        return mime.write_email(
-            headers, rendered.text, rendered.html, attachments,
-            trailing=[("Content-Language", i18n.normalize_locale(recipient.locale))],
-            seed=message.key,
-        )
-
-
-def _local_time(stamp: datetime, zone_name: str | None):
-    """The wall-clock time of `stamp` where the recipient lives: the send time of the
-    planned message, which the calendar alarm repeats the day before the deadline."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        zone = ZoneInfo(zone_name or "Europe/Moscow")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Europe/Moscow")
-    return stamp.astimezone(zone).time().replace(second=0, microsecond=0)
-
-
-def _planned_at(message: Message, now: datetime | None) -> datetime:
-    # The time of sending (set by the delivery step) if known, else the planned time.
-    stamp = now or message.context.get("sent_at") or message.context.get("planned_at")
-    if not isinstance(stamp, datetime):
-        stamp = datetime.now(UTC)  # the only clock read: a message without a plan
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-# RFC 5322 dot-atom@dot-atom: what nearly every address is. For these the stdlib parser
-# (tens of microseconds) would return the address unchanged, so it only sees the rest
-# (quoted local parts, domain literals, mistakes).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_SIMPLE_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_ATEXT}(?:\.{_ATEXT})*")
-
-
-def _address(name: str, addr: str) -> str:
-    display = " ".join((name or "").split())
-    spec = addr.strip()
-    try:
-        if _SIMPLE_ADDRESS.fullmatch(spec) is None:
-            spec = Address(display_name=display, addr_spec=spec).addr_spec
-        return mime.address(display, spec)
-    except (ValueError, IndexError, email_errors.HeaderParseError) as exc:
-        raise ValueError(f"invalid email address {addr!r}: {exc}") from None
 
 
 class _Connection:
