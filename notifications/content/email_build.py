@@ -3,8 +3,8 @@
 written as MIME (notifications.content.mime).
 
 `build_email()` does it in one go (the file channel's `.eml` files); `EmailBuild` in
-three steps, so the email channel can run the last two while the SMTP server answers
-its commands. The same `Message` always gives the same bytes: the boundaries and the
+steps, so the email channel can check the addresses before it sends anything and
+build the rest while the SMTP server answers MAIL FROM. The same `Message` always gives the same bytes: the boundaries and the
 Message-ID follow the outbox key, and the Date the planned or sending time.
 """
 
@@ -61,11 +61,10 @@ def build_email(message: Message, settings: EmailSettings, *,
 
 
 class EmailBuild:
-    """`build_email` in three steps, so the channel can run the last two while the SMTP
-    server answers MAIL FROM and RCPT TO: creating it checks the addresses (and raises
+    """`build_email` in steps: creating it checks the addresses (and raises
     `ValueError` before anything is sent), `render()` renders the texts, `finish()`
-    writes the calendar and the MIME bytes. Each step runs once; a later call of it
-    (or of `finish()` before `render()`) does what is still missing."""
+    writes the calendar and the MIME bytes (rendering first if that is still to do)
+    and returns the email. Each step runs once; calling it again returns its result."""
 
     def __init__(self, message: Message, settings: EmailSettings, *,
                  now: datetime | None = None) -> None:
