@@ -211,10 +211,11 @@ class EmailChannel:
         """MAIL FROM, RCPT TO and DATA, as aiosmtplib's `sendmail()` sends them, with the
         message built while the server answers MAIL FROM (on a fast server building
         would otherwise add half to the time a message takes; one window, as each costs
-        a task and a loop iteration). The DATA reply's text; a refusal resets the envelope (RSET), as
-        `sendmail()` does. No SIZE parameter: the size is not known at MAIL FROM; a
-        server's size limit then refuses the message at the end of DATA (552, permanent
-        for this message) rather than at MAIL FROM, where it read as a refused sender."""
+        a task and a loop iteration). The DATA reply's text; a refusal resets the
+        envelope (RSET), as `sendmail()` does. No SIZE parameter: the size is not known
+        at MAIL FROM; a server's size limit then refuses the message at the end of DATA
+        (552, permanent for this message) rather than at MAIL FROM, where it read as a
+        refused sender."""
         from aiosmtplib import SMTPResponseException
 
         try:
