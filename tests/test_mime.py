@@ -265,10 +265,25 @@ def old_encode_text(text: str) -> tuple[str, str]:
     sniff = b"\r\n".join(lines[:10]) + b"\r\n"
     sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), mime.MAX_LINE)
     if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
-        return "base64", mime._base64(b"\r\n".join(lines) + b"\r\n")
+        return "base64", old_base64(b"\r\n".join(lines) + b"\r\n")
     data = b"\r\n".join(lines) + b"\r\n"
     encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
     return "quoted-printable", encoded.decode("ascii")
+
+
+def old_base64(data: bytes) -> str:
+    import binascii
+
+    encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
+    return "".join(encoded[i:i + 76] + "\r\n" for i in range(0, len(encoded), 76))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=1000))
+def test_base64_lines_are_as_before(data):
+    from notifications.content import mime
+
+    assert mime._base64(data) == old_base64(data)
 
 
 def test_the_quoted_printable_literal_bytes_are_the_stdlibs():

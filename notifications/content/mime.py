@@ -167,7 +167,7 @@ def _encode_text(text: str) -> tuple[str, str]:
     7bit for short ASCII lines; else quoted-printable unless base64 is shorter on the
     first ten lines."""
     lines = text.encode("utf-8").splitlines()
-    if max((len(x) for x in lines), default=0) <= MAX_LINE:
+    if max(map(len, lines), default=0) <= MAX_LINE:
         try:
             return "7bit", b"\r\n".join(lines).decode("ascii") + CRLF
         except UnicodeDecodeError:
@@ -199,7 +199,9 @@ def _qp_longer(sniff: bytes, limit: int) -> bool:
 
 def _base64(data: bytes) -> str:
     encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
-    return "".join(encoded[i:i + 76] + CRLF for i in range(0, len(encoded), 76))
+    if not encoded:
+        return ""
+    return CRLF.join([encoded[i:i + 76] for i in range(0, len(encoded), 76)]) + CRLF
 
 
 def _leaf(part: Part, *, extra: tuple[tuple[str, str], ...]) -> str:
