@@ -1,28 +1,27 @@
 """Email channel throughput against a local aiosmtpd server in another process.
 
 Usage:
-    python bench/bench_email.py [--count 1000] [--rsa-bits 2048]
+    python bench/bench_email.py [--count 1000] [--rounds 3] [--all] [--rsa-bits 2048]
 
 Sends `--count` messages through `EmailChannel.notify()` (rendering, MIME building
 and SMTP, as in production) for each setup: one reused connection, a pool of 2 and of
 4 connections, and a new connection per message, in plain text and under STARTTLS
 with a self-signed certificate. Prints messages per second. The server is an
 aiosmtpd sink in a child process, so client and server do not share one event loop.
-Building a message (Jinja2, the stdlib `email` package, the `.ics`) costs a few
-milliseconds of CPU and caps the end-to-end rate, so a second table repeats every setup
-with the messages built beforehand ("pre-built": `build_email` is swapped for a lookup),
-which shows what the connections themselves cost. Nothing leaves 127.0.0.1.
+Building a message (Jinja2, the `.ics` and MIME writers) costs a few tenths of a
+millisecond of CPU, which the channel spends while the server answers MAIL FROM; a
+second table repeats every setup with the messages built beforehand ("pre-built":
+`EmailBuild` is swapped for a lookup), which shows what the connections themselves
+cost. Nothing leaves 127.0.0.1.
 
 The goal table first: on one connection, raw aiosmtplib `send_message` of stdlib-built
 messages and raw `sendmail` of pre-flattened bytes (the floors) alternate with the
-channel's end-to-end `notify()`, best of three rounds each. Measured (load 0.6):
+channel's end-to-end `notify()`, best of `--rounds` rounds each. Under each row, the
+CPU time per message of client and server together (the least of the rounds; /proc of
+the server process) and its ratios: on a loaded machine, where the server cannot run
+while the client builds, the rates follow these.
 
-    python bench/bench_email.py --count 400
-    plain     send_message 307  sendmail 1098  notify 452  -> 1.47x / 0.41x
-    starttls  send_message 297  sendmail  882  notify 394  -> 1.33x / 0.45x
-
-(under load 8-10: 1.21-1.88x / 0.45-0.56x). Before notifications.content.mime: 0.29-0.34x of
-send_message, 0.08-0.10x of sendmail. `--all` adds every pool setup.
+FIGURES
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import socket
 import sys
 import tempfile
@@ -186,11 +186,12 @@ async def run_setup(settings: EmailSettings, batch: list[Message]) -> tuple[floa
         while not queue.empty():
             await channel.notify(queue.get_nowait())
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         await asyncio.gather(*(worker() for _ in range(settings.pool_size)))
     finally:
         await channel.aclose()
+    LAST_CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started, channel.connections_opened
 
 
@@ -211,7 +212,7 @@ async def raw_floor(settings: EmailSettings, batch: list[Message], *, flattened:
         context = ssl.create_default_context(cafile=settings.ca_file)
     client = SMTP(hostname=settings.host, port=settings.port, start_tls=settings.tls == "starttls",
                   tls_context=context, local_hostname=settings.local_hostname)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await client.connect()
     for m, message, raw in zip(batch, built, data, strict=True):
         if flattened:
@@ -220,7 +221,17 @@ async def raw_floor(settings: EmailSettings, batch: list[Message], *, flattened:
             await client.send_message(message, sender=settings.sender,
                                       recipients=[m.recipient.email])
     await client.quit()
+    LAST_CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started
+
+
+LAST_CPU = [0.0]  # this process's CPU seconds in the last timed run
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -268,19 +279,26 @@ def main() -> None:
                     recycle_after=args.count + 1, batch_timeout=3600,
                     tls="starttls" if mode == "starttls" else "none"))
                 best = {"send_message": 0.0, "sendmail": 0.0, "notify": 0.0}
+                cpu = {what: float("inf") for what in best}
                 for _ in range(args.rounds):
                     for what in best:
+                        before = process_cpu(server.pid)
                         if what == "notify":
                             seconds = asyncio.run(run_setup(settings, batch))[0]
                         else:
                             seconds = asyncio.run(raw_floor(settings, batch,
                                                             flattened=what == "sendmail"))
+                        both = LAST_CPU[0] + process_cpu(server.pid) - before
                         best[what] = max(best[what], args.count / seconds)
+                        cpu[what] = min(cpu[what], both / args.count * 1e6)
                 floors[mode, "send_message"] = best["send_message"]
                 floors[mode, "sendmail bytes"] = best["sendmail"]
                 print(f"{mode:<9} {best['send_message']:>13.0f} {best['sendmail']:>9.0f} "
                       f"{best['notify']:>7.0f} {best['notify'] / best['send_message']:>15.2f} "
                       f"{best['notify'] / best['sendmail']:>11.2f}")
+                print(f"{'  cpu µs':<9} {cpu['send_message']:>13.0f} {cpu['sendmail']:>9.0f} "
+                      f"{cpu['notify']:>7.0f} {cpu['send_message'] / cpu['notify']:>15.2f} "
+                      f"{cpu['sendmail'] / cpu['notify']:>11.2f}")
             if not args.all:
                 return
             for title, prebuilt in (("end to end (notify)", False), ("pre-built", True)):
