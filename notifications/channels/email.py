@@ -128,8 +128,8 @@ class EmailChannel:
         idle = self._pool()
         try:
             # The address checks now; the rest is built while the server answers MAIL
-            # FROM and RCPT TO, or, when every connection is busy with other messages,
-            # now, while those wait for their server.
+            # FROM, or, when every connection is busy with other messages, now, while
+            # those wait for their server.
             build = EmailBuild(message, self.settings)
             if idle.empty():
                 build.finish()
