@@ -4,7 +4,7 @@ written as MIME (notifications.content.mime).
 
 `build_email()` does it in one go (the file channel's `.eml` files); `EmailBuild` in
 steps, so the email channel can check the addresses before it sends anything and
-build the rest while the SMTP server answers MAIL FROM. The same `Message` always
+build the rest while the SMTP server answers MAIL FROM and RCPT TO. The same `Message` always
 gives the same bytes: the boundaries and the Message-ID follow the outbox key, and the
 Date the planned or sending time.
 """
