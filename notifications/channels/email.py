@@ -213,11 +213,11 @@ class EmailChannel:
         texts rendered while the server answers MAIL FROM and the calendar and MIME
         bytes written while it answers RCPT TO (on a fast server building would
         otherwise add half to the time a message takes; two windows measured faster
-        than one, in rate and CPU, though each costs a task). The DATA reply's text; a refusal resets the
-        envelope (RSET), as `sendmail()` does. No SIZE parameter: the size is not known
-        at MAIL FROM; a server's size limit then refuses the message at the end of DATA
-        (552, permanent for this message) rather than at MAIL FROM, where it read as a
-        refused sender."""
+        than one, in rate and CPU, though each costs a task). The DATA reply's text; a
+        refusal resets the envelope (RSET), as `sendmail()` does. No SIZE parameter:
+        the size is not known at MAIL FROM; a server's size limit then refuses the
+        message at the end of DATA (552, permanent for this message) rather than at
+        MAIL FROM, where it read as a refused sender."""
         from aiosmtplib import SMTPResponseException
 
         try:
