@@ -21,24 +21,26 @@ CPU time per message of client and server together (the least of the rounds; /pr
 the server process) and its ratios: on a loaded machine, where the server cannot run
 while the client builds, the rates follow these.
 
-Measured on branch `email` (issue 16.1), 2 December 2026, at load average 10-17 (other
-helpers' work on the two cores), five runs alternating with main's code in the same minutes:
+Measured on branch `email` (issue 16.1), 2 December 2026, quiet (load average
+0.05-0.9), three runs of the final code and one of main's between them:
 
-    python bench/bench_email.py --count 400 --rounds 2   (one run --rounds 3)
+    python bench/bench_email.py --count 400 --rounds 3
     mode      send_message  sendmail  notify  x send_message  x sendmail
-    plain         52-152    231-462  101-196     1.20-2.64     0.36-0.66
-      cpu µs    2731-3913   851-1104 1712-2597   1.31-2.03     0.38-0.57
-    starttls      57-115    187-440   91-349     0.96-3.30     0.49-0.79
-      cpu µs    3063-4029  1030-1272 1835-2465   1.36-1.79     0.51-0.62
+    plain        255-316    667-808  496-689     1.81-2.29     0.74-0.85
+      cpu µs   3197-3905  1232-1505 1692-2351    1.54-1.97     0.61-0.73
+    starttls     264-312    643-738  559-583     1.79-2.21     0.76-0.87
+      cpu µs   3241-3812  1356-1623 2057-2207    1.47-1.85     0.63-0.74
+    main, same minutes: plain 1.15x / 0.55x (cpu 1.16 / 0.54), starttls 1.10x / 0.50x
 
-main in the same minutes: x send_message 0.56-4.99 (wall), 1.04-1.29 (cpu); x sendmail
-0.25-0.93 (wall), 0.31-0.43 (cpu). The wall rates at this load are bursts (best of two
-rounds of about a second); the CPU rows are the steadier figure. Building one email:
-main 1.18-1.31 ms CPU, now 0.41-0.44 ms (same minutes, load 16; 0.36-0.40 ms in the
-runs above). At this load the server cannot answer while the client builds, and a
-build in the event loop costs two to three times its CPU in a tight loop (cold
-caches), so notify() stays near half of raw `sendmail`: 0.9× would need building to
-cost a few tens of microseconds, i.e. no template rendering per message. Before
+Building one email: main 1.18-1.31 ms CPU, now 0.34-0.44 ms. Under load 10-17 (other
+helpers' work on the two cores; earlier states of this branch, alternating with main):
+x send_message 0.96-3.30 (cpu 1.31-2.03), x sendmail 0.36-0.79 (cpu 0.38-0.62); main
+0.25-0.93 (cpu 0.31-0.43), the wall figures being bursts at that load. Still short of
+0.9x of raw `sendmail`: building is hidden only behind the server's answers to MAIL
+FROM and RCPT TO (~0.1-0.15 ms each), and a build in the event loop costs more than in
+a tight loop (cold caches: ~0.5 ms of client CPU a message over the raw floor's). The
+rest would need building to cost a few tens of microseconds, or a third window in
+DATA (aiosmtplib sends DATA and the content in one call). Before
 notifications.content.mime: 0.29-0.34x of send_message, 0.08-0.10x of sendmail.
 `--all` adds every pool setup.
 """
