@@ -15,8 +15,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from notifications.channels.email import (
+from notifications.content.email_build import (
     CALENDAR_KINDS,
     _local_time,
     _planned_at,
@@ -189,3 +191,148 @@ def test_a_line_break_in_a_header_is_refused():
     with pytest.raises(ValueError, match="line break in the Subject header"):
         mime.write_email([("Subject", "a\r\nBcc: x@y.z")], "t", "<p>t</p>", [],
                          trailing=[], seed="k")
+
+
+ADDRESSES = ["officer1@edu.example.ru", "M.Petrova+reminders@Edu.Example.RU", "o'brien@x.org",
+             "a!#$%&'*+/=?^_`{|}~-b@x-y.z", "robot@localhost", "  padded@x.ru ",
+             '"quoted local"@x.ru', '"a\\"b"@x.ru', "user@[192.0.2.1]", "a.b.c@d.e.f"]
+BAD_ADDRESSES = ["", "no-at-sign", "a@", "@b.ru", "a..b@x.ru", "a b@x.ru", "a@b@c.ru",
+                 "a@x.ru\r\nBcc: e@vil.ru", "почта@пример.рф", ".a@x.ru", "a.@x.ru"]
+
+
+def stdlib_address(name, addr):
+    """`_address` as it was: every address through the stdlib parser."""
+    from email import errors
+
+    from notifications.content import mime
+
+    display = " ".join((name or "").split())
+    try:
+        checked = Address(display_name=display, addr_spec=addr.strip())
+        return mime.address(display, checked.addr_spec)
+    except (ValueError, IndexError, errors.HeaderParseError) as exc:
+        raise ValueError(f"invalid email address {addr!r}: {exc}") from None
+
+
+@pytest.mark.parametrize("name", ["", "Мария Петрова", 'Отдел "контроля", г. Азов', "Maria"])
+def test_the_address_fast_path_gives_what_the_stdlib_parser_gave(name):
+    from notifications.content.email_build import _address
+
+    for addr in ADDRESSES:
+        assert _address(name, addr) == stdlib_address(name, addr), addr
+    for addr in BAD_ADDRESSES:
+        with pytest.raises(ValueError) as old:
+            stdlib_address(name, addr)
+        with pytest.raises(ValueError) as new:
+            _address(name, addr)
+        assert str(new.value) == str(old.value), addr
+
+
+def old_encoded_words(text: str, first: int = 0) -> str:
+    """`mime._encoded_words` as it was: character by character."""
+    import binascii
+
+    from notifications.content import mime
+
+    words, chunk, size = [], [], 0
+    limit = max(3, (mime.MAX_LINE - first - 12) // 4 * 3)
+    for char in text:
+        n = len(char.encode("utf-8"))
+        if size + n > limit:
+            words.append("".join(chunk))
+            chunk, size, limit = [], 0, mime._WORD_BYTES
+        chunk.append(char)
+        size += n
+    if chunk:
+        words.append("".join(chunk))
+    return " ".join(f"=?utf-8?b?{binascii.b2a_base64(w.encode(), newline=False).decode()}?="
+                    for w in words)
+
+
+def old_encode_text(text: str) -> tuple[str, str]:
+    """`mime._encode_text` as it was: the quoted-printable sniff always encoded."""
+    import binascii
+    from email import quoprimime
+
+    from notifications.content import mime
+
+    lines = text.encode("utf-8").splitlines()
+    if max((len(x) for x in lines), default=0) <= mime.MAX_LINE:
+        try:
+            return "7bit", b"\r\n".join(lines).decode("ascii") + "\r\n"
+        except UnicodeDecodeError:
+            pass
+    sniff = b"\r\n".join(lines[:10]) + b"\r\n"
+    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), mime.MAX_LINE)
+    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+        return "base64", old_base64(b"\r\n".join(lines) + b"\r\n")
+    data = b"\r\n".join(lines) + b"\r\n"
+    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
+    return "quoted-printable", encoded.decode("ascii")
+
+
+def old_base64(data: bytes) -> str:
+    import binascii
+
+    encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
+    return "".join(encoded[i:i + 76] + "\r\n" for i in range(0, len(encoded), 76))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=1000))
+def test_base64_lines_are_as_before(data):
+    from notifications.content import mime
+
+    assert mime._base64(data) == old_base64(data)
+
+
+def test_the_quoted_printable_literal_bytes_are_the_stdlibs():
+    from email import quoprimime
+
+    from notifications.content import mime
+
+    literal = bytes(c for c in range(256) if quoprimime._QUOPRI_BODY_ENCODE_MAP[c] == chr(c))
+    assert sorted(mime._QP_LITERAL) == sorted(literal)
+
+
+MIXED = st.lists(st.sampled_from(list("ab =\t.Жж№€📅\r\n") + ["x" * 80, "Ё" * 40, " \n"]),
+                 max_size=120).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=MIXED, first=st.integers(0, 80))
+def test_encoded_words_and_body_encodings_are_as_before(text, first):
+    from notifications.content import mime
+
+    assert mime._encoded_words(text, first) == old_encoded_words(text, first)
+    assert mime._encode_text(text) == old_encode_text(text)
+
+
+def test_body_encodings_of_every_email_are_as_before():
+    from notifications.content import mime
+
+    for _label, message in cases():
+        rendered = render_email(message)
+        for text in (rendered.text, rendered.html, rendered.subject):
+            assert mime._encode_text(text) == old_encode_text(text)
+            assert mime._encoded_words(text, 9) == old_encoded_words(text, 9)
+
+
+def test_the_direct_gettext_renders_what_jinjas_own_gettext_rendered(monkeypatch):
+    """Every email of `cases()` rendered with jinja2's newstyle gettext callables (as
+    installed before `render._direct_gettext`) and with the direct ones."""
+    from jinja2.ext import _gettext_alias
+
+    from notifications.content import render
+    from tracker.core.i18n import translations
+
+    direct = [render_email(message) for _label, message in cases()]
+    reference = {}
+    for locale in ("ru", "en"):
+        env = render.environment.__wrapped__(locale)
+        env.install_gettext_translations(translations(locale), newstyle=True)
+        env.globals["_"] = _gettext_alias
+        reference[locale] = env
+    monkeypatch.setattr(render, "_template",
+                        lambda locale, name: reference[locale].get_template(name))
+    assert [render_email(message) for _label, message in cases()] == direct

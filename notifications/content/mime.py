@@ -30,6 +30,9 @@ CRLF = "\r\n"
 _SPECIALS = frozenset('()<>@,;:\\".[]')
 # One encoded word is at most 75 characters (RFC 2047): '=?utf-8?b?' + base64 + '?='
 _WORD_BYTES = 45  # UTF-8 bytes per encoded word: 60 base64 characters, 72 in all
+# The bytes the stdlib's quoted-printable body encoding keeps as they are: printable
+# ASCII but "=", tab, and the line breaks.
+_QP_LITERAL = bytes([9, 10, 13, *(c for c in range(32, 127) if c != 61)])
 
 
 @dataclass(frozen=True)
@@ -133,22 +136,22 @@ def _fold_ascii(line: str) -> str:
 
 def _encoded_words(text: str, first: int = 0) -> str:
     """`text` as UTF-8 base64 encoded words, each short enough for a line of its own,
-    split on character boundaries (a decoder joins adjacent words without the space)."""
-    words, chunk, size = [], [], 0
+    split on character boundaries (a decoder joins adjacent words without the space):
+    each word takes the most whole characters that fit."""
+    data = text.encode("utf-8")
+    words, start = [], 0
     # The first word shares its line with the header name: '=?utf-8?b?' '?=' are 12.
     limit = max(3, (MAX_LINE - first - 12) // 4 * 3)
-    for char in text:
-        n = len(char.encode("utf-8"))
-        if size + n > limit:
-            words.append("".join(chunk))
-            chunk, size, limit = [], 0, _WORD_BYTES
-        chunk.append(char)
-        size += n
-    if chunk:
-        words.append("".join(chunk))
-    encoded = [f"=?utf-8?b?{binascii.b2a_base64(w.encode(), newline=False).decode()}?="
-               for w in words]
-    return " ".join(encoded)
+    while len(data) - start > limit:
+        end = start + limit
+        while 0x80 <= data[end] < 0xC0:  # a UTF-8 continuation byte: not a boundary
+            end -= 1
+        words.append(data[start:end])
+        start, limit = end, _WORD_BYTES
+    if data:
+        words.append(data[start:])
+    return " ".join(f"=?utf-8?b?{binascii.b2a_base64(w, newline=False).decode()}?="
+                    for w in words)
 
 
 def _content_type(ctype: str, params: tuple[tuple[str, str], ...]) -> str:
@@ -167,23 +170,41 @@ def _encode_text(text: str) -> tuple[str, str]:
     7bit for short ASCII lines; else quoted-printable unless base64 is shorter on the
     first ten lines."""
     lines = text.encode("utf-8").splitlines()
-    if max((len(x) for x in lines), default=0) <= MAX_LINE:
+    if max(map(len, lines), default=0) <= MAX_LINE:
         try:
             return "7bit", b"\r\n".join(lines).decode("ascii") + CRLF
         except UnicodeDecodeError:
             pass
     sniff = b"\r\n".join(lines[:10]) + b"\r\n"
-    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)
-    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+    sniff_base64 = len(binascii.b2a_base64(sniff))
+    if _qp_longer(sniff, sniff_base64):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
     data = b"\r\n".join(lines) + b"\r\n"
     encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
     return "quoted-printable", encoded.decode("ascii")
 
 
+def _qp_longer(sniff: bytes, limit: int) -> bool:
+    """Whether the stdlib's quoted-printable body encoding of `sniff` (CRLF lines) is
+    longer than `limit`, mostly without encoding it: it writes each byte it escapes as
+    three characters and every other byte but the line breaks as itself (`quoted`);
+    soft breaks add at most two characters per 75, a line's end at most five. Only
+    between the two bounds is the text encoded."""
+    escaped = len(sniff.translate(None, _QP_LITERAL))
+    lines = sniff.count(b"\n") + 1
+    quoted = len(sniff) - 2 * (lines - 1) + 2 * escaped
+    if quoted > limit:
+        return True
+    if quoted + 2 * (quoted // 75) + 7 * lines + 1 < limit:
+        return False
+    return len(quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)) > limit
+
+
 def _base64(data: bytes) -> str:
     encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
-    return "".join(encoded[i:i + 76] + CRLF for i in range(0, len(encoded), 76))
+    if not encoded:
+        return ""
+    return CRLF.join([encoded[i:i + 76] for i in range(0, len(encoded), 76)]) + CRLF
 
 
 def _leaf(part: Part, *, extra: tuple[tuple[str, str], ...]) -> str:

@@ -166,12 +166,18 @@ def _first(items: list[ItemView]) -> ItemView | None:
 
 
 def _render(locale: str, kind: MessageKind, part: str, variables: dict[str, Any]) -> str:
-    return environment(locale).get_template(f"email/{kind.value}.{part}").render(variables)
+    return _template(locale, f"email/{kind.value}.{part}").render(variables)
 
 
 def _render_plain_html(locale: str, text: str) -> str:
-    env = environment(locale)
-    return env.get_template("email/_plain.html").render(text=text)
+    return _template(locale, "email/_plain.html").render(text=text)
+
+
+@cache
+def _template(locale: str, name: str):
+    # Loaded once per process: templates are package data and never change while it
+    # runs, so the loader's up-to-date check (a stat per render) is not needed.
+    return environment(locale).get_template(name)
 
 
 def _tidy_text(text: str) -> str:
@@ -193,9 +199,12 @@ def environment(locale: str):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # package data: no stat of the template file per render
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # the words
+    catalogue = translations(locale)
+    env.install_gettext_translations(catalogue, newstyle=True)  # the words
+    env.globals.update(_direct_gettext(catalogue))
     env.globals.update(
         fmt_date=lambda d: i18n.format_date(_as_date(d), locale),
         fmt_short=lambda d: i18n.format_date_short(d) if (d := _as_date(d)) else "",
@@ -206,6 +215,32 @@ def environment(locale: str):
     )
     env.filters["sentence"] = _sentence
     return env
+
+
+def _direct_gettext(catalogue) -> dict[str, Any]:
+    """`_`, `gettext` and `pgettext` for the templates, doing what jinja2's newstyle
+    gettext does (translate, mark safe under autoescaping, always %-format with the
+    keyword arguments) in one call: jinja2's own `_` reaches the catalogue through
+    three `Context.call`s, a third of the time an email takes to render."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    @pass_context
+    def gettext(context, string: str, /, **variables: Any) -> str:
+        text = catalogue.gettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def pgettext(context, string_ctx: str, string: str, /, **variables: Any) -> str:
+        variables.setdefault("context", string_ctx)
+        text = catalogue.pgettext(string_ctx, string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"_": gettext, "gettext": gettext, "pgettext": pgettext}
 
 
 def _sentence(value: Any) -> Any:
