@@ -47,7 +47,7 @@ async def test_a_build_failure_with_a_command_out_spoils_nothing(monkeypatch):
 
     def failing(m):
         if m.key.endswith(":2"):
-            raise ValueError("line break in the Subject header")
+            raise ValueError("перевод строки в заголовке Subject")
         if m.key.endswith(":3"):
             raise RuntimeError("template missing")
         return render(m)
@@ -64,7 +64,8 @@ async def test_a_build_failure_with_a_command_out_spoils_nothing(monkeypatch):
     ok, refused, last = results
     assert ok == last == "250 OK queued as 1"
     assert isinstance(refused, ChannelError) and refused.permanent
-    assert "cannot email Мария Петрова: line break" in str(refused)
+    assert ("не удаётся отправить письмо получателю Мария Петрова: перевод строки"
+            in str(refused))
     assert recorder.message_ids() == [message_id(message(n).key, "edu.example.ru")
                                       for n in (1, 4)]
 

@@ -114,7 +114,7 @@ def _multipart(boundary: str, parts: list[str]) -> str:
 def _header(name: str, value: str) -> str:
     """One header, folded; non-ASCII values as encoded words."""
     if "\r" in value or "\n" in value:
-        raise ValueError(f"line break in the {name} header")
+        raise ValueError(_("line break in the {name} header").format(name=name))
     if value.isascii():
         line = f"{name}: {value}"
         return line if len(line) <= MAX_LINE else _fold_ascii(line)
