@@ -475,5 +475,5 @@ async def test_a_real_bug_is_still_logged_with_its_traceback_and_apologised_for(
     world.fake.say(OFFICER, "/tasks")
     assert await world.replies(OFFICER, 0) == ["Произошла ошибка, попробуйте ещё раз позже."]
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert record.getMessage() == "bot update failed: RuntimeError: a bug"
+    assert record.getMessage() == "сбой обработки сообщения бота: RuntimeError: a bug"
     assert record.exc_info is not None

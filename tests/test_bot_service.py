@@ -111,7 +111,7 @@ def test_tracker_run_sends_a_reminder_and_a_press_completes_it(tmp_path):
                 code = process.wait(timeout=30)
     output = log.read_text(encoding="utf-8")
     assert code == 0, output
-    assert "bot @roadmap_test_bot polling" in output
+    assert "бот @roadmap_test_bot принимает сообщения" in output
     assert fake.token not in output
     assert fake.token.split(":")[1] not in output
 

@@ -103,9 +103,9 @@ async def test_one_log_line_per_delivery_without_secrets(db, settings, caplog):
     with caplog.at_level(logging.INFO, logger="tracker.delivery"):
         await tick(db, settings, channels, now=at(13), worker="t")
     [line] = [r.getMessage() for r in caplog.records]
-    assert line.startswith("delivered message 1 (reminder, 1 item: assignment 1) to person "
-                           f"{world.officer_id} via email in ")
-    assert line.endswith("s: 250 OK queued")
+    assert line.startswith("отправлено: сообщение 1 (reminder, 1 пункт: поручение 1) лицу "
+                           f"{world.officer_id} через email за ")
+    assert line.endswith(" с: 250 OK queued")
 
 
 @pytest.mark.asyncio

@@ -155,8 +155,8 @@ async def test_a_digest_runs_once_per_period_across_restarts(db, settings, data,
         await service().run_digest("lead")
         await service().run_digest("lead")  # restarted within the same minute
     assert [r.getMessage() for r in caplog.records] == [
-        "digest lead for 2021-08-13T09:00 recorded",
-        "digest lead for 2021-08-13T09:00 already ran; skipped"]
+        "сводка lead за 2021-08-13T09:00 записана",
+        "сводка lead за 2021-08-13T09:00 уже сделана; пропущена"]
     with db.reading() as session:
         [run] = session.scalars(select(ScheduledRun)).all()
     assert (run.kind, run.period) == ("lead", "2021-08-13T09:00")

@@ -80,11 +80,11 @@ async def test_the_coordinator_step_goes_to_whoever_is_there(db, settings, caplo
     word = {"coordinator": "координатору", "lead": "руководителю", "admin": "администратору"}
     assert f"направлено вам как {word[to]}" in render_email(sent).text
     assert event.get("fallback") == why
-    lines = [r.getMessage() for r in caplog.records if "escalation step" in r.getMessage()]
+    lines = [r.getMessage() for r in caplog.records if "шаг эскалации" in r.getMessage()]
     if why is None:
         assert lines == []
     else:
-        assert lines == [f"escalation step 1 of assignment 1 goes to person {ids[to]}: {why}"]
+        assert lines == [f"шаг эскалации 1 поручения 1 направлен лицу {ids[to]}: {why}"]
 
 
 @pytest.mark.asyncio

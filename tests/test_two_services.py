@@ -54,7 +54,7 @@ def test_two_services_never_send_a_message_twice(tmp_path):
         db = Database(db_url)
         try:
             names = [worker_name(p.pid) for p in services]
-            _wait_for(lambda: all(f"service started as {n}" in log.read_text("utf-8")
+            _wait_for(lambda: all(f"служба запущена как {n}" in log.read_text("utf-8")
                                   for n in names) or any(p.poll() is not None for p in services),
                       120, "both services to start")
             assert all(p.poll() is None for p in services), f"a service exited; see {log}"

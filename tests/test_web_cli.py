@@ -79,4 +79,4 @@ def test_run_with_web_serves_pages_beside_the_scheduler(tmp_path, config_path):
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "service stopped" in err
+    assert "служба остановлена" in err

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from tracker.core.i18n import _
 from tracker.core.models import ScheduledRun
 
 logger = logging.getLogger("tracker.runner")
@@ -102,12 +103,12 @@ class Service:
             try:
                 report = await self.pass_once()
             except Exception:
-                logger.exception("tick failed; the next one will try again")
+                logger.exception(_("tick failed; the next one will try again"))
                 return
             self.ticks += 1
             if report.planned or report.deliveries:
-                logger.info("tick: %d checked, %d planned, %d skipped, %d sent, %d failed, "
-                            "%d left pending (plan %.2fs, delivery %.2fs)",
+                logger.info(_("tick: %d checked, %d planned, %d skipped, %d sent, %d failed, "
+                              "%d left pending (plan %.2fs, delivery %.2fs)"),
                             report.assignments_checked, report.planned, report.skipped,
                             report.sent, report.failed, report.pending,
                             report.plan_seconds, report.deliver_seconds)
@@ -136,7 +137,7 @@ class Service:
         now = self.clock()
         period = now.astimezone(self.settings.zone).strftime("%Y-%m-%dT%H:%M")
         if not await asyncio.to_thread(claim_run, self.db, kind, period, now):
-            logger.info("digest %s for %s already ran; skipped", kind, period)
+            logger.info(_("digest %s for %s already ran; skipped"), kind, period)
             return
         from tracker.reports.digests import run_digests
 
@@ -144,10 +145,10 @@ class Service:
             try:
                 await run_digests(self.db, self.settings, kind, now)
             except Exception:
-                logger.exception("digest %s for %s failed", kind, period)
+                logger.exception(_("digest %s for %s failed"), kind, period)
                 return
         await asyncio.to_thread(finish_run, self.db, kind, period, self.clock())
-        logger.info("digest %s for %s recorded", kind, period)
+        logger.info(_("digest %s for %s recorded"), kind, period)
 
     async def serve(self, *, once: bool = False) -> None:
         """Run until stopped (or one tick with `once`)."""
@@ -174,7 +175,7 @@ class Service:
         scheduler.start()
         self._scheduler = scheduler
         bot = asyncio.create_task(self._keep_bot()) if self._wants_bot() else None
-        logger.info("service started as %s: tick every %gs", self.worker, self.tick_seconds)
+        logger.info(_("service started as %s: tick every %gs"), self.worker, self.tick_seconds)
         try:
             await self.stop.wait()
         finally:
@@ -183,7 +184,7 @@ class Service:
                 pass
             if bot is not None:
                 await bot  # it sees the stop flag and shuts the bot down
-            logger.info("service stopped")
+            logger.info(_("service stopped"))
 
     def wake(self) -> None:
         """Run the tick now instead of at its next interval (the bot recorded a notice)."""
@@ -223,7 +224,7 @@ class Service:
                 loop.add_signal_handler(signum, self._on_signal, signum)
 
     def _on_signal(self, signum: int) -> None:
-        logger.info("received %s; stopping after the message in flight",
+        logger.info(_("received %s; stopping after the message in flight"),
                     signal.Signals(signum).name)
         self.stop.set()
 
@@ -242,7 +243,7 @@ class Service:
             try:
                 stop_bot = await start_bot(self.runtime, kick=self.wake)
             except (TelegramError, OSError) as exc:
-                logger.warning("bot not started (%s: %s); next try in %gs",
+                logger.warning(_("bot not started (%s: %s); next try in %gs"),
                                type(exc).__name__, exc, self.bot_retry_seconds)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), self.bot_retry_seconds)

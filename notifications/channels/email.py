@@ -201,7 +201,8 @@ class EmailChannel:
                 # the copy carries the same Message-ID, so mail clients fold the two.
                 connection.drop()
                 if attempt == 1:
-                    logger.info("SMTP %s dropped the connection (%s); resending", self.server, exc)
+                    logger.info(_("SMTP %s dropped the connection (%s); resending"),
+                                self.server, exc)
                     continue
                 raise self._classify(exc, to) from None
             except asyncio.CancelledError:
@@ -306,8 +307,8 @@ class EmailChannel:
         if self._config_error is None:
             self._config_error = ChannelError(text, config_error=True, setting=setting,
                                               reply=reply)
-            fix = f"; check {setting}" if setting else ""
-            logger.error("email channel stopped for this pass, messages stay pending: %s%s",
+            fix = _("; check {setting}").format(setting=setting) if setting else ""
+            logger.error(_("email channel stopped for this pass, messages stay pending: %s%s"),
                          text, fix)
         return self._config_error
 

@@ -174,7 +174,7 @@ class TelegramChannel:
                     write_timeout=self.document_timeout)
             except TelegramError as exc:
                 error = self._classify(exc, chat_id)
-                logger.warning("Telegram chat %s: attachment %s not sent: %s", chat_id,
+                logger.warning(_("Telegram chat %s: attachment %s not sent: %s"), chat_id,
                                attachment.filename, error)
                 reply += "; " + _("attachment {name} not sent: {error}").format(
                     name=attachment.filename, error=error)
@@ -222,8 +222,8 @@ class TelegramChannel:
         """Latch a configuration error for the rest of the pass and log it once."""
         if self._config_error is None:
             self._config_error = ChannelError(text, configuration=True, setting=setting)
-            fix = f"; check {setting}" if setting else ""
-            logger.error("Telegram channel stopped for this pass: %s%s", text, fix)
+            fix = _("; check {setting}").format(setting=setting) if setting else ""
+            logger.error(_("Telegram channel stopped for this pass: %s%s"), text, fix)
         return self._config_error
 
     def _classify(self, exc: Exception, chat_id: int) -> ChannelError:

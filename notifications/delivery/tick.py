@@ -39,7 +39,8 @@ from notifications.content.compose import Outgoing, compose, outgoing_of_rows
 from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
-from tracker.core.enums import OutboxStatus
+from tracker.core.enums import OutboxStatus, translated
+from tracker.core.i18n import _, ngettext
 from tracker.core.models import utcnow
 
 logger = logging.getLogger("tracker.delivery")
@@ -139,7 +140,7 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
             try:
                 await channel.aclose()
             except Exception:  # closing must not hide the pass's outcome
-                logger.exception("closing channel %s failed", getattr(channel, "kind", "?"))
+                logger.exception(_("closing channel %s failed"), getattr(channel, "kind", "?"))
 
 
 async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], batch, *,
@@ -152,7 +153,7 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
     the rest are given back; so are those of a channel found misconfigured."""
     broken = report.misconfigured
     work: dict[ChannelKind, deque[int]] = {}
-    for position, (_, row, _) in enumerate(batch):
+    for position, (_first, row, _last) in enumerate(batch):
         work.setdefault(row.channel, deque()).append(position)
     done: dict[int, Delivery] = {}
 
@@ -199,7 +200,7 @@ def take_over_claims(db, settings, worker: str, now: datetime) -> int:
     taken = _in_transaction(db, outbox.take_over, worker=worker, now=now,
                             lease_seconds=settings.outbox.stale_claim_seconds)
     if taken:
-        logger.info("took over %d message(s) claimed by workers that are gone", taken)
+        logger.info(_("took over %d message(s) claimed by workers that are gone"), taken)
     return taken
 
 
@@ -212,7 +213,7 @@ async def _heartbeat(db, worker: str, clock: Callable[[], datetime], every: floa
             await asyncio.to_thread(_in_transaction, db, outbox.renew, worker=worker,
                                     now=clock())
         except Exception:  # a busy database: the next beat tries again, well within the lease
-            logger.warning("renewing the claims of %s failed", worker, exc_info=True)
+            logger.warning(_("renewing the claims of %s failed"), worker, exc_info=True)
 
 
 def _stopping(stop: asyncio.Event | None) -> bool:
@@ -282,7 +283,7 @@ async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,
     except Exception as exc:  # a bug in a channel: retry later rather than lose the message
         delivery.seconds = time.perf_counter() - started
         delivery.reply = f"{type(exc).__name__}: {exc}"
-        logger.exception("channel %s raised unexpectedly", row.channel)
+        logger.exception(_("channel %s raised unexpectedly"), row.channel)
         failure = await asyncio.to_thread(
             _record_failure, db, settings, message_id, row, ChannelError(delivery.reply), now,
             outcomes or NOTHING)
@@ -327,12 +328,12 @@ def _log(d: Delivery) -> None:
         return
     shown = ",".join(str(a) for a in d.assignments[:10])
     more = f",+{len(d.assignments) - 10}" if len(d.assignments) > 10 else ""
-    items = (f"{len(d.assignments)} item{'s' if len(d.assignments) != 1 else ''}"
-             + (f": assignment {shown}{more}" if d.assignments else ""))
-    verb = {OutboxStatus.SENT: "delivered", OutboxStatus.PENDING: "will retry",
-            OutboxStatus.FAILED: "failed", OutboxStatus.CANCELLED: "cancelled"}[d.outcome]
-    logger.info("%s message %d (%s, %s) to person %s via %s in %.2fs: %s", verb, d.message_id,
-                d.kind, items, d.person_id, d.channel, d.seconds, _one_line(d.reply))
+    items = (ngettext("%d item", "%d items", len(d.assignments)) % len(d.assignments)
+             + ((_(": assignment %s") % f"{shown}{more}") if d.assignments else ""))
+    logger.info(_("%s: message %d (%s, %s) to person %s via %s in %.2fs: %s"),
+                translated(OutboxStatus(d.outcome)),
+                d.message_id, d.kind, items, d.person_id, d.channel,
+                d.seconds, _one_line(d.reply))
 
 
 def _one_line(text: str) -> str:

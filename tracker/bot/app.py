@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from tracker.core.i18n import _
+
 logger = logging.getLogger("tracker.bot")
 
 
@@ -99,12 +101,12 @@ async def start_bot(runtime, *, kick: Callable[[], None] | None = None
             await application.stop()
         await application.shutdown()  # a no-op if it never initialised
         raise
-    logger.info("bot @%s polling", application.bot.username)
+    logger.info(_("bot @%s polling"), application.bot.username)
 
     async def stop() -> None:
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
-        logger.info("bot stopped")
+        logger.info(_("bot stopped"))
 
     return stop

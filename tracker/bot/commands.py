@@ -28,6 +28,7 @@ from tracker.bot.texts import esc, t
 from tracker.core import text as i18n
 from tracker.core.enums import ChannelPref
 from tracker.core.errors import NotFound
+from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
 from tracker.services.invites import InviteExpired, InviteUsed
 
@@ -51,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
             key = "code_expired" if isinstance(exc, InviteExpired) else "code_used"
             await update.effective_message.reply_html(t(locale, key))
             return
-        logger.info("Telegram linked for person %s", who.id)
+        logger.info(_("Telegram linked for person %s"), who.id)
     else:
         who = await who_of(update, context)
         if who is None:

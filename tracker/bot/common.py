@@ -23,6 +23,7 @@ from tracker.bot.texts import esc, t
 from tracker.core import text as i18n
 from tracker.core.dates import format_local
 from tracker.core.errors import Conflict, NotFound, PermissionDenied, TrackerError
+from tracker.core.i18n import _
 
 logger = logging.getLogger("tracker.bot")
 Context = ContextTypes.DEFAULT_TYPE
@@ -149,7 +150,7 @@ def refusal(error: TrackerError, locale: str, assignment_id: int | None) -> str:
         return t(locale, "denied", id=assignment_id)
     if isinstance(error, Conflict):
         return t(locale, "not_open", id=assignment_id)
-    logger.info("refused for assignment %s: %s", assignment_id, error)
+    logger.info(_("refused for assignment %s: %s"), assignment_id, error)
     return t(locale, "invalid")
 
 
@@ -186,6 +187,6 @@ async def edit_origin(context: Context, origin: dict, assignment_id: int, stamp:
             chat_id=origin["chat_id"], message_id=origin["message_id"],
             text=f"{origin['html']}\n\n{stamp}", parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified", or too old to edit
-        logger.info("could not edit message %s: %s", origin["message_id"], exc)
+        logger.info(_("could not edit message %s: %s"), origin["message_id"], exc)
 
 

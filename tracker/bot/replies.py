@@ -31,6 +31,7 @@ from tracker.bot.common import (
 from tracker.bot.texts import t
 from tracker.core.dates import parse_date
 from tracker.core.errors import Conflict, InvalidInput, TrackerError
+from tracker.core.i18n import _
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
 
 logger = logging.getLogger("tracker.bot")
@@ -190,7 +191,7 @@ def _replied_assignment(replied, context: Context) -> int | None:
 
 async def on_error(update: object, context: Context) -> None:
     """Log the error (never the token: see `install_log_scrubber`) and apologise once."""
-    logger.error("bot update failed: %s: %s", type(context.error).__name__, context.error,
+    logger.error(_("bot update failed: %s: %s"), type(context.error).__name__, context.error,
                  exc_info=not isinstance(context.error, TelegramError))
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from notifications import keys as outbox_keys
 from notifications import outbox
 from tracker.core.enums import Role
+from tracker.core.i18n import _
 from tracker.core.models import Person
 
 logger = logging.getLogger("tracker.reports.digests")
@@ -104,7 +105,7 @@ def record_digests(db, settings, kind: str, now: datetime) -> int:
     ]
     with db.transaction() as session:  # a key recorded meanwhile is not recorded again
         rows = len(outbox.enqueue_many(session, notices, now=now))
-    logger.info("digest %s as of %s: %d messages recorded for %d recipients", kind, as_of,
+    logger.info(_("digest %s as of %s: %d messages recorded for %d recipients"), kind, as_of,
                 rows, len(todo))
     return rows
 
@@ -166,7 +167,7 @@ def _payload(session, settings, kind: str, as_of: date, root_org_id: int | None,
     try:
         context["attachment"] = _write_attachment(settings, kind, report)
     except OSError as exc:  # a full disk costs the attachment, not the digest
-        logger.warning("digest %s: report file not written: %s", kind, exc)
+        logger.warning(_("digest %s: report file not written: %s"), kind, exc)
     return context
 
 

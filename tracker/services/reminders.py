@@ -46,6 +46,7 @@ from notifications.planning.policy import Policy
 from tracker.core.directory_rows import load_directory
 from tracker.core.driver import Many
 from tracker.core.enums import EventKind, Via
+from tracker.core.i18n import _
 from tracker.core.models import Assignment, Event, utcnow
 from tracker.services import people
 from tracker.services.occurrences import create_occurrences
@@ -206,9 +207,10 @@ def _log_fallbacks(due: list[Planned], dry_run: bool) -> None:
             if p.person_id not in people_told:
                 people_told.append(p.person_id)
     for (assignment_id, step, why), people_told in told.items():
-        logger.warning("escalation step %d of assignment %d %s to person %s: %s", step + 1,
-                       assignment_id, "would go" if dry_run else "goes",
-                       ", ".join(map(str, people_told)), why)
+        logger.warning(_("escalation step %d of assignment %d would go to person %s: %s")
+                       if dry_run else
+                       _("escalation step %d of assignment %d goes to person %s: %s"),
+                       step + 1, assignment_id, ", ".join(map(str, people_told)), why)
 
 
 _NEXT_CHECKS = Many(update(Assignment.__table__)
@@ -254,7 +256,7 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
             raise ValueError("sent times must be aware datetimes")
         if sqlite:  # as SQLite stores it: UTC, '2021-08-13 06:00:00.000000'
             at = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        for _, assignment_id, rule, step in message.items:  # item order
+        for _item, assignment_id, rule, step in message.items:  # item order
             kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
             details = {"recipient_id": message.person_id, "channel": message.channel,
                        "rule": rule, "step": step, "message_id": message.message_id,

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
+from tracker.core.i18n import _
 from tracker.services.extensions import NobodyToDecide, RequestWaiting
 from tracker.services.web_tokens import TokenExpired, TokenMalformed, TokenUsed
 from tracker.web.common import WebError, error_page
@@ -52,5 +53,5 @@ async def on_http_error(request: Request, exc: HTTPException):
 
 
 async def on_crash(request: Request, exc: Exception):
-    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    logger.exception(_("unexpected error on %s %s"), request.method, request.url.path)
     return error_page(request, 500, "err_internal")

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from tracker.core.i18n import _
 from tracker.core.models import Person
 from tracker.core.text import fold
 from tracker.services.web_links import sign_in_url
@@ -61,7 +62,7 @@ async def sign_in_post(request: Request):
         try:
             await web.mailer(person, sign_in_url(base_url(request), token))
         except Exception as exc:  # the page says the same either way; the log says why
-            logger.warning("sign-in link to person %s not sent: %s", person.id, exc)
+            logger.warning(_("sign-in link to person %s not sent: %s"), person.id, exc)
     # The same answer whether or not the address is known: no probing the directory.
     return page(request, "signin_sent.html",
                 minutes=web.settings.web.sign_in_ttl_minutes)
@@ -93,7 +94,7 @@ async def sign_in_redeem(request: Request):
             row = find_live(session=session, token=token)
             if row is not None and row.action != "sign_in":
                 raise WebError(404, "err_token_unknown")
-            _, sid = redeem_sign_in(session=session, token=token, now=web.now(),
+            _person, sid = redeem_sign_in(session=session, token=token, now=web.now(),
                                     days=web.settings.web.session_days)
             return sid
 
