@@ -61,7 +61,7 @@ async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkey
             async with asyncio.timeout(10):
                 while service.ticks < 1 or not caplog.records:
                     await asyncio.sleep(0.02)
-            assert caplog.records[0].getMessage().startswith("bot not started (NetworkError")
+            assert caplog.records[0].getMessage().startswith("бот не запущен (NetworkError")
             fake.start()  # Telegram comes back: the next try starts the bot
             await asyncio.to_thread(fake.wait_for, "setMyCommands", count=2, timeout=10)
             await asyncio.to_thread(fake.wait_for, "getUpdates", timeout=10)

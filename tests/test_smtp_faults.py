@@ -139,8 +139,8 @@ async def test_a_configuration_fault_stops_the_pass_and_blames_nobody(
         assert messages[0].next_attempt_at > at(13)  # backoff, not a hot loop
         assert not [m for m in messages if m.kind == MessageKind.FAILURE]  # nobody told
         errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-        assert len(errors) == 1 and errors[0].endswith(f"check {setting}"), errors
-        assert "stay pending" in errors[0]
+        assert len(errors) == 1 and errors[0].endswith(f"проверьте {setting}"), errors
+        assert "сообщения ждут" in errors[0]
         if fault == "connect":
             return
         # Fixed configuration: the next pass, after the backoff, delivers all three.
@@ -256,7 +256,7 @@ def test_remind_exits_1_when_a_setting_left_messages_pending(cli, db, config_pat
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines()[0].endswith(
         "; отправлено 1 сообщение, ожидают повтора: 3"), result.stdout
-    named = [r.getMessage() for r in caplog.records if f"check {setting}" in r.getMessage()]
+    named = [r.getMessage() for r in caplog.records if f"проверьте {setting}" in r.getMessage()]
     assert len(named) == 1, caplog.text
     assert handler.messages == []
 
