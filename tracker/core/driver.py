@@ -34,7 +34,7 @@ __all__ = ["Many", "reader", "sqlite_rows", "sqlite_rows_in"]
 _CACHE_SIZE = 4096  # distinct values kept per column
 
 
-def _memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def memoised(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`convert` with its results kept per distinct (hashable) value; None stays None."""
     cache: dict[Any, Any] = {}
 
@@ -108,7 +108,7 @@ class Many:
                 bind = compiled.binds[name]
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if name in keys:
-                    columns.append((keys.index(name), None, processor and _memoised(processor)))
+                    columns.append((keys.index(name), None, processor and memoised(processor)))
                 elif name in computed or bind.required:
                     raise ValueError(f"the rows give no value for {name!r}")
                 else:  # a value in the statement itself
@@ -123,7 +123,7 @@ def reader(type_: TypeEngine, dialect: Dialect) -> Callable[[Any], Any]:
     """A column type's result conversion on `dialect`, once per distinct stored value
     (read such a column raw, or coerced to text, and pass each value through this)."""
     processor = type_.dialect_impl(dialect).result_processor(dialect, None)
-    return _memoised(processor) if processor is not None else _same
+    return memoised(processor) if processor is not None else _same
 
 
 def _same(value: Any) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import UserDefinedType
 
-_CACHE_SIZE = 4096  # distinct values kept per column
+from tracker.core.driver import memoised
 
 
 class _Converted(UserDefinedType):
@@ -49,29 +49,17 @@ class BulkInsert:
         self.returning = tuple(returning)
         self.ordered = ordered
         self._processors = {
-            column.name: processor for column in table.columns
+            column.name: memoised(processor) for column in table.columns
             if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
             is not None
         }
-        self._caches: dict[str, dict[Any, Any]] = {name: {} for name in self._processors}
         self._statements: dict[tuple[str, ...], Any] = {}
         self._sql: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
 
     def value(self, column: str, value: Any) -> Any:
         """`value` of `column` as the driver gets it (converted once per distinct value)."""
         processor = self._processors.get(column)
-        if processor is None or value is None:
-            return value
-        cache = self._caches[column]
-        try:
-            return cache[value]
-        except KeyError:
-            if len(cache) >= _CACHE_SIZE:
-                cache.clear()
-            converted = cache[value] = processor(value)
-            return converted
-        except TypeError:  # unhashable: converted each time
-            return processor(value)
+        return value if processor is None else processor(value)
 
     def prepare(self, row: dict[str, Any]) -> dict[str, Any]:
         """`row` with every value converted (`value`)."""
