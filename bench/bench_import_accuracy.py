@@ -107,6 +107,8 @@ _DATE_FLOOR = re.compile(
     r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл"
     r"|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
 _PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+# The gathering rounds by id, as tests/test_corpus_manifest.py splits them.
+ROUNDS = ((1, 86), (87, 93), (94, 999))
 
 
 def corpus_dir() -> Path | None:
@@ -346,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list per-document misses")
     parser.add_argument("--details", action="store_true",
                         help="per document: keyed vs found, and the item behind each extra date")
+    parser.add_argument("--round", type=int, choices=range(1, len(ROUNDS) + 1),
+                        help="only the documents of one gathering round (see ROUNDS)")
     args = parser.parse_args(argv)
     folder = corpus_dir()
     if folder is None:
@@ -353,9 +357,15 @@ def main(argv: list[str] | None = None) -> int:
               "or /work/corpus/files (see bench/corpus/README.md)")
         return 2
     entries = load_manifest()
-    outcomes = [evaluate(entry, folder) for entry in entries]
     splits = ["train", "test"] if args.split == "both" else [args.split]
-    print(f"corpus: {folder} ({len(entries)} documents in the manifest)")
+    chosen = [entry for entry in entries if entry["split"] in splits]
+    if args.round:
+        low, high = ROUNDS[args.round - 1]
+        chosen = [entry for entry in chosen if low <= int(entry["id"]) <= high]
+    # Only the chosen split's files are read: a train run never opens a test file.
+    outcomes = [evaluate(entry, folder) for entry in chosen]
+    scope = f", round {args.round}" if args.round else ""
+    print(f"corpus: {folder} ({len(entries)} documents in the manifest{scope})")
     for split in splits:
         print("\n".join(report(outcomes, split, verbose=args.verbose,
                                 show_details=args.details)))
