@@ -12,6 +12,11 @@ _WORD = re.compile(r"[А-Яа-яЁё]+")
 # states a rule; the days in it say when the rule applies, not when work is due.
 _RULE = re.compile(r"\s*(?:установить|определить|считать|указать)\s*,?\s*что\b",
                    re.IGNORECASE)
+# "Ввести их в действие с 01 сентября 2018 года", "Настоящий приказ вступает в силу с ...":
+# the day a decision takes effect, not a day by which work is due.
+_TAKES_EFFECT = re.compile(r"(?:\bввести\s+(?:[а-яё]+\s+){0,4}в\s+действие"
+                           r"|\bвв[оe]д[яи]тся\s+в\s+действие|\bвступа[а-яё]*\s+в\s+силу)"
+                           r"\s+с\b", re.IGNORECASE)
 
 
 def is_infinitive(word: str) -> bool:
@@ -28,5 +33,6 @@ def has_action(text: str) -> bool:
 
 
 def states_a_rule(text: str) -> bool:
-    """Whether `text` begins "Установить, что" (or "Определить, что"): a statement."""
-    return _RULE.match(text) is not None
+    """Whether `text` begins "Установить, что" (or "Определить, что"), or says from which
+    day something takes effect ("Ввести ... в действие с <date>"): a statement."""
+    return _RULE.match(text) is not None or _TAKES_EFFECT.search(text) is not None

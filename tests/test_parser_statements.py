@@ -63,6 +63,24 @@ NEWS_POST = """\
 организации «Фонд поддержки талантливых детей и молодежи «Золотое сечение».
 """
 
+# A school order of 31.08.2015 N 3/У (corpus 112, a PDF): fees and the day they take effect.
+TAKES_EFFECT = """\
+П Р И К А З № 3/У от 31.08.2015 г
+«Об утверждении стоимости и введение в действие локальных нормативных актов
+В рамках подготовки к новому учебному году
+ПРИКАЗЫВАЮ:
+1. Утвердить следующие размеры вступительного взноса и ежемесячной платы:
+   - Вступительный взнос - 95.000 руб
+2. Ввести их в действие с 01 сентября 2018 года.
+3. Контроль за выполнением данного приказа оставляю за собой.
+"""
+
+
+def test_the_day_a_decision_takes_effect_is_no_deadline():
+    doc = parse_text(TAKES_EFFECT, source="order.pdf")
+    assert [i.due for i in doc.items] == [None] * len(doc.items)
+    assert any("в действие" in i.text for i in doc.items)
+
 
 def test_a_specialty_code_is_no_date_and_does_not_fail_the_import():
     doc = parse_text(FGOS_ORDER, source="fgos.html")
