@@ -10,6 +10,9 @@ Lists of instructions, letters, regulations and many orders carry deadlines with
   "Муниципальный этап проводится с 15 ноября по 20 декабря 2022 г.");
 * schedule lines under an intro ending with ":" ("по следующему графику:" then
   "15.03.2022 – математика;"), whose bare dates count (`bare_dates` is set on them);
+* a calendar: three or more lines that each begin with their date ("26 АПРЕЛЯ Установочный
+  вебинар", "ДО 21 МАЯ Региональный этап", "29 МАЯ — 15 ИЮНЯ Работа жюри"): the leading
+  date is the line's "Срок" cell, as in a two-column table;
 * in a list of instructions, a "Доклад – до 1 июля 2022 г., далее – ежегодно" or "Срок –"
   line after lettered sub-items belongs to the point above them, not to the last sub-item.
 
@@ -54,6 +57,14 @@ _ENDS_WITH_DATE = re.compile(r"[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}(?:\s?
                              r"|\s+[а-яё]+(?:\s+[0-9]{4})?)(?:\s*г(?:ода|\.)?)?\s*[;.,]?\s*$",
                              re.IGNORECASE)
 _SENTENCE_END = (".", ";", ":", "!", "?")
+_MONTH_WORD = (r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр"
+               r"|декабр)[а-яё]*")
+_DAY = rf"[0-9]{{1,2}}(?:\s+{_MONTH_WORD}|\s?\.\s?[0-9]{{1,2}}(?:\s?\.\s?[0-9]{{2,4}})?)"
+# "26 АПРЕЛЯ", "ДО 21 МАЯ", "22 — 28 МАЯ", "29 МАЯ — 15 ИЮНЯ", "15.03.2022", then the event
+_CALENDAR_LEAD = re.compile(
+    rf"^\s*(?:до\s+)?(?:[0-9]{{1,2}}\s*[-–—]\s*)?{_DAY}(?:\s*[-–—]\s*{_DAY})?"
+    rf"(?:\s+[0-9]{{4}}(?:\s*г(?:ода|\.)?)?)?(?=\s+[А-ЯЁA-Z])", re.IGNORECASE)
+_CALENDAR_MIN = 3  # lines beginning with a date that make a calendar
 # "15.03.2022 – математика;" / "9 классы – 25 мая 2022 г.;": a line of a schedule
 _SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?\s*[-–—]"
                             r"|[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}|\s+[а-яё]{3,})")
@@ -75,7 +86,12 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
     items in order and how the document was read.
     """
-    paragraphs = _paragraphs(lines, skip, start)
+    paragraphs = list(_paragraphs(lines, skip, start))
+    # The original line: "22 — 28 МАЯ ..." would otherwise read as point 22.
+    leads = {lineno: m.group().strip() for lineno, label, bullet, text in paragraphs
+             if not bullet and (m := _CALENDAR_LEAD.match(lines[lineno - 1]))}
+    if len(leads) < _CALENDAR_MIN:
+        leads = {}
     raws: list[RawItem] = []
     numbered = dated = 0
     intro: RawItem | None = None  # the last kept point ending with ":"
@@ -83,6 +99,9 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     for lineno, label, bullet, text in paragraphs:
         if lineno - 1 == title_at:
             continue  # the kind line and the title that continues it
+        if lineno in leads and label is not None:
+            first = lines[lineno - 1].strip()
+            text, label = first + text[len(split_label(first)[1]):], None
         is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
@@ -98,7 +117,9 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             parent = parent_of(label, raws, 0)
         elif (bullet or is_schedule) and intro is not None:
             parent = intro
-        has_deadline = _dated(text, reference, bool(is_schedule) or has_schedule(text))
+        lead = leads.get(lineno)
+        has_deadline = lead is not None or _dated(text, reference,
+                                                  bool(is_schedule) or has_schedule(text))
         keep = has_deadline or ((label is not None or bullet) and (
             has_action(text) or parent is not None and _orders(parent.text)))
         if not keep:
@@ -106,7 +127,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
                 schedule = False
             continue
         raw = RawItem(label=label, text=text, line=lineno, parent=parent,
-                      bare_dates=bool(is_schedule))
+                      bare_dates=bool(is_schedule), due_cells=[lead] if lead else [])
         if parent is not None:
             parent.children += 1
         raws.append(raw)

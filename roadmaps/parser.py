@@ -148,6 +148,8 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         starts = [s.start - 1 for s in sections] + [t.first for t in found_tables]
         meta = read_metadata(lines, min(starts), source=source)
     period = _document_period(meta.title)
+    if period is None and meta.date is None:
+        period = _heading_period(lines, in_table)
 
     for index, section in enumerate(sections):
         stop = sections[index + 1].start - 1 if index + 1 < len(sections) else len(lines)
@@ -174,7 +176,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         warnings.append(Note(N_("no document date found: dates without a year resolve from "
                                 "{anchor:%d.%m.%Y}, half a year before the earliest dated "
                                 "deadline"), anchor=anchor))
-    elif meta.date is None:
+    elif meta.date is None and period is None:
         warnings.append(Note(N_("no document date found: dates without a year are not "
                                 "resolved")))
     kind = meta.kind or _kind_from_body(sections, found_tables, text)
@@ -218,12 +220,33 @@ def _anchor(raws: list[RawItem]):
     return earliest - timedelta(days=183) if earliest else None
 
 
+# A heading line that names nothing but a period: "АПРЕЛЬ – НОЯБРЬ 2023 ГОДА", "на 2023 год".
+_PERIOD_LINE = re.compile(
+    r"(?:(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*"
+    r"|[0-9]{4}|год[аы]?|гг?\.?|учебн[а-яё]*|на|в|с|по|[\s\-–—/.,])+", re.IGNORECASE)
+
+
+def _heading_period(lines: list[str], skip: set[int]):
+    """The period an undated document names in a heading line of its own (a contest's
+    calendar under "АПРЕЛЬ – НОЯБРЬ 2023 ГОДА"): yearless dates below resolve within it."""
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if index in skip or not text or len(text) > 60 or not re.search(r"[0-9]{4}", text):
+            continue
+        if _PERIOD_LINE.fullmatch(text):
+            found = _document_period(text)
+            if found is not None:
+                return found
+    return None
+
+
 def _has_deadline(raw: RawItem, reference) -> bool:
     """Whether `raw` holds a deadline phrase at all (a yearless one counts without a
     document date too: the parse may still place it, or says why not)."""
     try:
-        return bool(find_deadlines(raw.text, reference=reference or date(2000, 1, 1),
-                                   bare=raw.bare_dates or has_action(raw.text)))
+        return bool(raw.due_cells) or bool(find_deadlines(
+            raw.text, reference=reference or date(2000, 1, 1),
+            bare=raw.bare_dates or has_action(raw.text)))
     except DeadlineError:
         return True  # the parse proper reports the impossible date with its line
 

@@ -152,3 +152,40 @@ def test_a_rules_time_frame_is_no_running_duty():
     doc = parse_text(ASSESSMENT_RULE, source="polozhenie.rtf")
     assert [(i.label, str(i.recurrence) if i.recurrence else None) for i in doc.items
             if i.actionable] == [("1", None), ("2", "continuous")]
+
+
+# The calendar of the all-Russian essay contest 2023 (corpus 107): no date, no marker, no
+# table; the year only in the heading line; each line begins with its date.
+CONTEST_CALENDAR = """\
+Календарь
+
+АПРЕЛЬ – НОЯБРЬ 2023 ГОДА
+
+ДО 14 АПРЕЛЯ Формирование списка региональных координаторов Конкурса
+
+26 АПРЕЛЯ Установочный вебинар с региональными координаторами по вопросам организации и \
+проведения Конкурса
+
+22 — 28 МАЯ Прием работ на федеральный этап Конкурса, проверка работ на соответствие \
+требованиям к конкурсной документации
+
+29 МАЯ — 15 ИЮНЯ Работа жюри федерального этапа
+
+2 НОЯБРЯ Торжественная церемония награждения победителей
+"""
+
+
+def test_a_calendar_of_lines_beginning_with_their_date_under_a_period_heading():
+    doc = parse_text(CONTEST_CALENDAR, source="calendar.txt")
+    assert doc.date is None
+    assert [(i.due, i.start) for i in doc.items] == [
+        (date(2023, 4, 14), None), (date(2023, 4, 26), None),
+        (date(2023, 5, 28), date(2023, 5, 22)), (date(2023, 6, 15), date(2023, 5, 29)),
+        (date(2023, 11, 2), None)]
+    assert doc.items[2].text.startswith("22 — 28 МАЯ Прием работ")  # not "point 22"
+
+
+def test_two_lines_beginning_with_a_date_are_no_calendar():
+    two = CONTEST_CALENDAR.split("22 — 28 МАЯ")[0]  # "ДО 14 АПРЕЛЯ" keeps its keyword
+    doc = parse_text(two, source="calendar.txt")
+    assert [i.due for i in doc.items] == [date(2023, 4, 14)]
