@@ -186,6 +186,8 @@ def test_a_calendar_of_lines_beginning_with_their_date_under_a_period_heading():
 
 
 def test_two_lines_beginning_with_a_date_are_no_calendar():
-    two = CONTEST_CALENDAR.split("22 — 28 МАЯ")[0]  # "ДО 14 АПРЕЛЯ" keeps its keyword
+    # only "ДО 14 АПРЕЛЯ 2023 ГОДА" has its keyword; a bare event date is no deadline
+    two = ("ДО 14 АПРЕЛЯ 2023 ГОДА Формирование списка региональных координаторов\n\n"
+           "26 АПРЕЛЯ 2023 ГОДА Установочный вебинар с региональными координаторами\n")
     doc = parse_text(two, source="calendar.txt")
     assert [i.due for i in doc.items] == [date(2023, 4, 14)]
