@@ -328,6 +328,7 @@ _WORDY = re.compile(r"янв|фев|мар|апр|ма[йяею]|июн|июл|�
                     r"квартал|полугод|месяц|месяч|недел|период|сут|кв|дн|ден|срок|раз|дважд|ii|iv|перв|втор"
                     r"|трет|четв",
                     re.IGNORECASE)
+_LIST_GAP = re.compile(r"(?:[\s,;]|\bи\b)*")
 _MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo",
                                                                    default=None)
 
@@ -367,6 +368,7 @@ def _find(
     scan = C.mask_times(text)
     hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
+    listed_to = -1  # the end of the last date read under "Срок:" / "сроки", or of its list
     for m in F.MASTER.finditer(scan):
         s, e = m.span()
         if m.group("kw") is None and m.group("srok") is None and _after_event_word(
@@ -376,6 +378,11 @@ def _find(
         last_is_word = bool(hits) and hits[-1][3] and not merged_last
         joins = bool(hits) and F.JOINABLE_GAP.match(scan, hits[-1][1], s) is not None
         reading = _read_safely(m, ctx, cell, bare)
+        in_list = (listed_to >= 0 and kind == "A_date" and m.group("kw") is None
+                   and _LIST_GAP.fullmatch(scan, listed_to, s) is not None)
+        if reading is None and in_list:
+            # "Дополнительные сроки 15 марта 2023 года 15 мая 2023 года": a list after "сроки"
+            reading = _read_safely(m, ctx, True)
         follows_word = joins and last_is_word
         if reading is None and follows_word and kind not in _REC_KINDS:
             reading = _read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
@@ -402,6 +409,10 @@ def _find(
             continue
         hits.append((s, e, reading, is_word))
         merged_last = False
+        if kind == "A_date" and (m.group("srok") is not None or in_list):
+            listed_to = e
+        else:
+            listed_to = -1
     if len(hits) > 1 and all(h[2].recurrence and h[2].due == hits[0][2].due for h in hits):
         hits = [_one_recurrence(hits)]
     return [

@@ -373,6 +373,15 @@ def _period(raw: RawItem, ctx: Context) -> tuple[Period, str] | None:
     return period, text[begin:end].rstrip(" :;,.")
 
 
+_LIST_GAP = re.compile(r"(?:[\s,;]|\bи\b)*")
+
+
+def _listed(source: str, deadlines: list[Deadline]) -> bool:
+    """Whether the deadlines stand one right after another in `source`, a list of dates."""
+    return all(_LIST_GAP.fullmatch(source, a.span[1], b.span[0]) is not None
+               for a, b in zip(deadlines, deadlines[1:]))
+
+
 def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inherited | None,
           ctx: Context) -> list[ParsedItem]:
     text = " ".join(raw.text.split())
@@ -386,7 +395,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     owners, level = list(raw.owners), raw.level
     parts = None
     if actionable and len(deadlines) > 1:
-        if how == "cell":  # several "Срок" columns (one per stage): one task each
+        if how == "cell" or _listed(raw.text, deadlines):
+            # several "Срок" columns (one per stage), or dates listed one after another
+            # ("Дополнительные сроки 15 марта 2023 года 15 мая 2023 года"): one task each
             parts = [text] * len(deadlines)
         else:
             parts = schedule_parts(text, deadlines) or _split(text, deadlines)

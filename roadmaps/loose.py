@@ -124,7 +124,11 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             has_action(text) or parent is not None and _orders(parent.text)))
         if not keep:
             if label is None and not bullet:
-                schedule = False
+                # "Основной срок:" alone, then "8 февраля 2023 года.": a schedule's intro
+                # that holds no date itself
+                schedule = text.rstrip().endswith(":") and bool(_SCHEDULE_INTRO.search(text))
+                if schedule:
+                    intro = None
             continue
         raw = RawItem(label=label, text=text, line=lineno, parent=parent,
                       bare_dates=bool(is_schedule), due_cells=[lead] if lead else [])

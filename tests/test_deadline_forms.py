@@ -17,6 +17,16 @@ W, M, Q, H, Y = (Recurrence.WEEKLY, Recurrence.MONTHLY, Recurrence.QUARTERLY,
 AY16 = Period(D(2016, 9, 1), D(2017, 8, 31))
 
 CASES = [
+    # dates listed after "сроки" (a school's final interview page, corpus 108): each counts
+    ("Дополнительные сроки 15 марта 2023 года 15 мая 2023 года", D(2022, 12, 1), {},
+     [("сроки 15 марта 2023 года", D(2023, 3, 15), None, None),
+      ("15 мая 2023 года", D(2023, 5, 15), None, None)]),
+    ("Сроки: 15.03.2022, 20.04.2022 и 15.05.2022", R22, {},
+     [("Сроки: 15.03.2022", D(2022, 3, 15), None, None), ("20.04.2022", D(2022, 4, 20), None,
+                                                          None),
+      ("15.05.2022", D(2022, 5, 15), None, None)]),
+    ("Срок: 15.03.2022. Провести совещание 20.03.2022", R22, {},
+     [("Срок: 15.03.2022", D(2022, 3, 15), None, None)]),
     # a time of day before or after the date is never a date (nor an impossible one)
     ("Представить отчёт в срок до 12.00 14.03.2022.", R22, {},
      [("в срок до 12.00 14.03.2022", D(2022, 3, 14), None, None)]),

@@ -191,3 +191,23 @@ def test_two_lines_beginning_with_a_date_are_no_calendar():
            "26 АПРЕЛЯ 2023 ГОДА Установочный вебинар с региональными координаторами\n")
     doc = parse_text(two, source="calendar.txt")
     assert [i.due for i in doc.items] == [date(2023, 4, 14)]
+
+
+# A school's page on the final interview (corpus 108): "Основной срок:" alone on its line,
+# then the date; the additional dates listed on one line are a task each.
+INTERVIEW_DATES = """\
+Расписание проведения итогового собеседования по русскому языку в 2022/23 уч году
+
+Основной срок:
+8 февраля 2023 года.
+Время начала собеседования 9:00
+
+Дополнительные сроки
+15 марта 2023 года 15 мая 2023 года
+"""
+
+
+def test_a_schedule_intro_without_a_date_and_dates_listed_on_one_line():
+    doc = parse_text(INTERVIEW_DATES, source="page.txt")
+    assert [i.due for i in doc.items] == [date(2023, 2, 8), date(2023, 3, 15),
+                                          date(2023, 5, 15)]
