@@ -409,10 +409,8 @@ def _find(
             continue
         hits.append((s, e, reading, is_word))
         merged_last = False
-        if kind == "A_date" and (m.group("srok") is not None or in_list):
-            listed_to = e
-        else:
-            listed_to = -1
+        listed = kind == "A_date" and (m.group("srok") is not None or in_list)
+        listed_to = e if listed else -1
     if len(hits) > 1 and all(h[2].recurrence and h[2].due == hits[0][2].due for h in hits):
         hits = [_one_recurrence(hits)]
     return [

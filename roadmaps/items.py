@@ -379,7 +379,7 @@ _LIST_GAP = re.compile(r"(?:[\s,;]|\bи\b)*")
 def _listed(source: str, deadlines: list[Deadline]) -> bool:
     """Whether the deadlines stand one right after another in `source`, a list of dates."""
     return all(_LIST_GAP.fullmatch(source, a.span[1], b.span[0]) is not None
-               for a, b in zip(deadlines, deadlines[1:]))
+               for a, b in zip(deadlines, deadlines[1:], strict=False))
 
 
 def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inherited | None,
