@@ -119,7 +119,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
-    if "|" in text or "  " in text:
+    if "|" in text or "  " in text or "│" in text or "¦" in text:
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
             lines, origin = rebuilt

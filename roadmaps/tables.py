@@ -65,6 +65,10 @@ _FACT_HEADER = re.compile(
 _DONE_HEADER = re.compile(r"^дат[аы]\s+(?:исполнени|выполнени)")
 
 
+# "начало" / "окончание" of a two-row "Сроки" header, "Плановое окончание" of a network plan
+_PLANNED_BOUND = re.compile(r"^(?:планов\w*\s+)?(?:начало|окончание)")
+
+
 def role(cell: str) -> str | None:
     """The column a header cell names: "num", "due", "start", "owner", "result", "level",
     "action", "fact" (what happened: never a deadline), "done" ("Дата исполнения": a
@@ -76,7 +80,7 @@ def role(cell: str) -> str | None:
         return "fact"
     if _DONE_HEADER.match(c):
         return "done"
-    if "срок" in c or "дата" in c or "период" in c or re.match(r"^(?:начало|окончание)", c):
+    if "срок" in c or "дата" in c or "период" in c or _PLANNED_BOUND.match(c):
         return "start" if "начал" in c else "due"
     if "ответствен" in c or "исполнител" in c:
         return "owner"

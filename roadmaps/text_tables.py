@@ -12,7 +12,11 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
   columns ("Срок реализации" over "начало" / "завершение", "... по годам" over "2015 год",
   ...), then the row numbering the columns 1..N, which confirms the N columns;
 * columns aligned with spaces (pasted from Word or Excel): cut at the header's columns, a
-  line whose first column is empty continues the row above.
+  line whose first column is empty continues the row above;
+* a pseudo-graphic table drawn with "|", "│" or "¦" and rules of "-", "─", "+", "┼" (legal
+  portals print old acts so): each drawn line holds every column, a row's cells wrap over
+  the lines until the next rule or the next line with a number in its first column; the
+  row numbering the columns (1 | 2 | ... | N) is dropped.
 
 The header is recognised by its words (an action column and a deadline or responsible one),
 its width gives the number of cells of each row; a row whose first cell is a bare number
@@ -49,7 +53,8 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
     origin: list[int] = []
     index, changed = 0, False
     while index < len(lines):
-        found = (_cell_table(lines, index, is_header, role)
+        found = (_framed_table(lines, index, is_header)
+                 or _cell_table(lines, index, is_header, role)
                  or _spaced_table(lines, index, is_header))
         if found is None:
             out.append(lines[index])
@@ -62,6 +67,79 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
             origin.append(at)
         index, changed = end, True
     return (out, origin) if changed else None
+
+
+_BARS = "|│¦"
+_FRAMED = re.compile(r"^\s*[|│¦].*[|│¦]\s*$")
+_RULE = re.compile(r"^\s*[|│¦+/\\┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬]?[-─═+┼┬┴|│¦ ]*[-─═]{3,}[-─═+┼┬┴┤┐┘|│¦/\\ ]*$")
+_SPLIT_BARS = re.compile(r"[|│¦]")
+
+
+def _framed_cells(line: str) -> list[str]:
+    inner = line.strip()[1:-1]
+    return [" ".join(c.split()) for c in _SPLIT_BARS.split(inner)]
+
+
+def _framed_table(lines: list[str], start: int, is_header):
+    """A pseudo-graphic table from a rule or a drawn line at `start` (see the module doc)."""
+    if not (_RULE.match(lines[start]) or _FRAMED.match(lines[start])):
+        return None
+    index = start
+    while index < len(lines) and _RULE.match(lines[index]):
+        index += 1
+    header: list[list[str]] = []  # the header's drawn lines, merged column by column
+    while index < len(lines) and _FRAMED.match(lines[index]) and not _RULE.match(lines[index]):
+        header.append(_framed_cells(lines[index]))
+        index += 1
+    if not header or len({len(h) for h in header}) != 1 or len(header[0]) < 2:
+        return None
+    top = [_merge(column) for column in zip(*header, strict=True)]
+    if not is_header(top):
+        return None
+    width = len(top)
+    rows: list[tuple[int, list[str]]] = [(start, top)]
+    current: list[list[str]] | None = None
+    current_at = index
+    end = index
+
+    def flush():
+        if current:
+            merged = [_merge(column) for column in zip(*current, strict=True)]
+            if not all(_NUMBER_CELL.match(c or "x") for c in merged):  # "1 | 2 | ... | N"
+                rows.append((current_at, merged))
+
+    while index < len(lines):
+        line = lines[index]
+        if _RULE.match(line):
+            flush()
+            current = None
+        elif line.strip() and line.strip()[0] in _BARS:  # drawn, or cut before its last bar
+            text = line.rstrip()
+            cells = _framed_cells(text if text[-1] in _BARS else text + "|")
+            if len(cells) != width:  # a section row spanning the table
+                flush()
+                current = None
+                rows.append((index, [c for c in cells if c]))
+            elif current is None or cells[0] and _NUMBER_CELL.match(cells[0]):
+                flush()
+                current, current_at = [cells], index
+            else:
+                current.append(cells)
+        elif line.strip():
+            break
+        index += 1
+        end = index
+    flush()
+    return (rows, end) if len(rows) > 1 else None
+
+
+def _merge(column) -> str:
+    """A cell wrapped over drawn lines: "вза-" / "имодействии" is one word."""
+    buffer: list[str] = []
+    for piece in column:
+        if piece:
+            buffer = _join(buffer, piece)
+    return " ".join(buffer)
 
 
 def _piped(line: str) -> bool:
