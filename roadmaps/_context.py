@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "from_event", "in_quotes", "is_code",
-           "is_past", "mask_times", "stated_after", "validity", "yearly_tail"]
+           "horizon", "is_past", "mask_times", "stated_after", "validity", "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -98,6 +98,16 @@ def is_past(text: str, start: int) -> bool:
 # году": a year after a place names the scope of a programme or an event, not a deadline.
 _PLACE = re.compile(r"(?:област[иь]|кра[яе]|округ[ае]?|район[ае]?|федерации|республик[иеа]"
                     r"|город[ае]|ГИА(?:-\d+)?|ЕГЭ|ОГЭ)[,»\"]?", re.IGNORECASE)
+
+
+# "на среднесрочный период до 2013 года", "Стратегия ... на период до 2030 года": the horizon
+# a programme covers; its kw "до" sits right after "период".
+_HORIZON = re.compile(r"\bпериод\w*\s*\Z", re.IGNORECASE)
+
+
+def horizon(text: str, start: int) -> bool:
+    """Whether "период" stands right before `start` (the keyword's start): a horizon."""
+    return _HORIZON.search(text, max(0, start - 30), start) is not None
 
 
 def after_place(text: str, start: int) -> bool:

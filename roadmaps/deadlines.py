@@ -194,6 +194,8 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
     if kind not in _REC_KINDS and (C.stated_after(m.string, m.end())
                                    or kwc in ("by", "nlt") and C.validity(m.string, m.start())):
         return None  # "к 2016 году предусмотрено ...": a target; "сроком действия до": validity
+    if kind in ("A_year", "A_years") and kwc == "by" and C.horizon(m.string, m.start()):
+        return None  # "на среднесрочный период до 2013 года": what a programme covers
     if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") and (
             C.is_past(m.string, m.start()) or not strong and C.in_quotes(m.string, m.start())):
         # "установленных в 2019 году", "по итогам 2022 года": what was done; «ЕГЭ в 2015

@@ -389,7 +389,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     # "Утвердить прилагаемый Комплекс мер ... в 2012 году": the year names the plan.
     approval = _APPROVAL.match(text) and not (raw.owners or any(
         not _YEAR_ONLY.match(d.text) for d in deadlines))
-    member = raw.parent is not None and _MEMBER.match(text) and not deadlines
+    member = raw.parent is not None and not deadlines and (
+        _MEMBER.match(text) or _APPROVAL.match(raw.parent.text)
+        and raw.parent.text.rstrip().endswith(":"))  # "1. Утвердить:" / "1.1. Состав ..."
     actionable = not (raw.is_intro or is_statement(text) or results_parent or approval
                       or _RESULTS_INTRO.search(text) or member)
     owners, level = list(raw.owners), raw.level

@@ -64,6 +64,9 @@ _DAY = rf"[0-9]{{1,2}}(?:\s+{_MONTH_WORD}|\s?\.\s?[0-9]{{1,2}}(?:\s?\.\s?[0-9]{{
 _CALENDAR_LEAD = re.compile(
     rf"^\s*(?:до\s+)?(?:[0-9]{{1,2}}\s*[-–—]\s*)?{_DAY}(?:\s*[-–—]\s*{_DAY})?"
     rf"(?:\s+[0-9]{{4}}(?:\s*г(?:ода|\.)?)?)?(?=\s+[А-ЯЁA-Z])", re.IGNORECASE)
+# A line of a pseudo-graphic table: a rule ("┌────┬───", "|-----+----") or a row drawn
+# between bars ("│ N │ Пошаговые │ ... │").
+_DRAWN = re.compile(r"^\s*(?:[┌├└╔╠╚+|│¦/\\][-─═┬┼┴+]{3}|[|│¦](?:[^|│¦]*[|│¦]){2,}\s*$)")
 _CALENDAR_MIN = 3  # lines beginning with a date that make a calendar
 # "15.03.2022 – математика;" / "9 классы – 25 мая 2022 г.;": a line of a schedule
 _SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?\s*[-–—]"
@@ -99,6 +102,8 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     for lineno, label, bullet, text in paragraphs:
         if lineno - 1 == title_at:
             continue  # the kind line and the title that continues it
+        if _DRAWN.match(lines[lineno - 1]):
+            continue  # a drawn table that could not be rebuilt: its cells make no sentence
         if lineno in leads and label is not None:
             first = lines[lineno - 1].strip()
             text, label = first + text[len(split_label(first)[1]):], None

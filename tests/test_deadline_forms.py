@@ -17,6 +17,12 @@ W, M, Q, H, Y = (Recurrence.WEEKLY, Recurrence.MONTHLY, Recurrence.QUARTERLY,
 AY16 = Period(D(2016, 9, 1), D(2017, 8, 31))
 
 CASES = [
+    # the horizon a programme covers is no deadline (corpus 099, a plan-schedule's title)
+    ("Сетевой план-график программы на 2011 год и на среднесрочный период до 2013 года",
+     D(2012, 12, 17), {}, []),
+    ("Стратегия развития образования на период до 2030 года", R22, {}, []),
+    ("Разработать программу до 2023 года", R22, {},
+     [("до 2023 года", D(2022, 12, 31), None, None)]),
     # dates listed after "сроки" (a school's final interview page, corpus 108): each counts
     ("Дополнительные сроки 15 марта 2023 года 15 мая 2023 года", D(2022, 12, 1), {},
      [("сроки 15 марта 2023 года", D(2023, 3, 15), None, None),

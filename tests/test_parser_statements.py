@@ -211,3 +211,45 @@ def test_a_schedule_intro_without_a_date_and_dates_listed_on_one_line():
     doc = parse_text(INTERVIEW_DATES, source="page.txt")
     assert [i.due for i in doc.items] == [date(2023, 2, 8), date(2023, 3, 15),
                                           date(2023, 5, 15)]
+
+
+# A city resolution (corpus 102, Magadan, 16.04.2009 N 938): what "1. Утвердить:" lists is
+# approved, not ordered; the title's year is no deadline of these lines.
+APPROVED_LIST = """\
+МЭРИЯ ГОРОДА МАГАДАНА
+ПОСТАНОВЛЕНИЕ
+от 16 апреля 2009 г. № 938
+ОБ ОРГАНИЗАЦИИ ОТДЫХА, ОЗДОРОВЛЕНИЯ,
+ЗАНЯТОСТИ ДЕТЕЙ И ПОДРОСТКОВ В 2009 ГОДУ
+В целях своевременной подготовки к началу летней оздоровительной кампании 2009 года мэрия \
+города Магадана постановляет:
+1. Утвердить:
+1.1. Состав городского координационного совета по организации отдыха, оздоровления, \
+занятости детей и подростков в летний период 2009 года.
+1.2. План мероприятий по организации отдыха детей.
+2. Управлению образования представить отчет до 1 октября 2009 года.
+"""
+
+
+def test_what_an_approval_intro_lists_is_no_task():
+    doc = parse_text(APPROVED_LIST, source="resolution.txt")
+    assert [(i.label, i.due) for i in doc.items if i.actionable] == [("2", date(2009, 10, 1))]
+
+
+# A plan-schedule appendix (corpus 099, Ozersk) whose drawn header could not be rebuilt as a
+# table: its drawn lines are never read as sentences.
+DRAWN_HEADER = """\
+Приложение к Постановлению от 17.12.2012 г № 4007
+┌────┬────────────────────┬───────────────────────────────────────────┐
+│ N  │     Пошаговые      │Сроки выполнения Программы: 2011 - 2013 гг.│
+│п/п │    мероприятия     ├──────────┬──────────┬──────────┬──────────┤
+│    │                    │I квартал │II квартал│   III    │IV квартал│
+
+Отделу образования представить отчет до 1 марта 2013 года.
+"""
+
+
+def test_the_lines_of_a_drawn_table_are_no_items():
+    doc = parse_text(DRAWN_HEADER, source="plan.txt")
+    assert doc.reading == "deadline_lines"
+    assert [i.due for i in doc.items] == [date(2013, 3, 1)]
