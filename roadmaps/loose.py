@@ -89,6 +89,8 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
     items in order and how the document was read.
     """
+    # The lines of a drawn table that could not be rebuilt: its cells make no sentence.
+    skip = skip | {index for index, line in enumerate(lines) if _DRAWN.match(line)}
     paragraphs = list(_paragraphs(lines, skip, start))
     # The original line: "22 — 28 МАЯ ..." would otherwise read as point 22.
     leads = {lineno: m.group().strip() for lineno, label, bullet, text in paragraphs
@@ -102,8 +104,6 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     for lineno, label, bullet, text in paragraphs:
         if lineno - 1 == title_at:
             continue  # the kind line and the title that continues it
-        if _DRAWN.match(lines[lineno - 1]):
-            continue  # a drawn table that could not be rebuilt: its cells make no sentence
         if lineno in leads and label is not None:
             first = lines[lineno - 1].strip()
             text, label = first + text[len(split_label(first)[1]):], None
