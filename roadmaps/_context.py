@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 
 __all__ = ["RANGE_GAP", "THEN_GAP", "after_place", "from_event", "in_quotes", "is_code",
-           "horizon", "is_past", "mask_times", "stated_after", "validity", "yearly_tail"]
+           "horizon", "is_past", "mask_times", "stated_after", "this_year_tail", "validity",
+           "yearly_tail"]
 
 # HH.MM or HH:MM, optionally "ч."/"час." after; a time when the minutes cannot be a month
 # (00, 13..59), when "ч"/"час" follows, when "в"/"до" + time is followed by a date, or when a
@@ -164,6 +165,16 @@ def in_quotes(text: str, start: int) -> bool:
     """Whether `start` is inside «...» (a title: «Единый государственный экзамен в 2015 году»)."""
     return (text.count("«", 0, start) > text.count("»", 0, start)
             or text.count('"', 0, start) % 2 == 1)
+
+
+_THIS_YEAR = re.compile(r"\s*(?:текущего|соответствующего|каждого)\s+(?:календарного\s+)?года\b",
+                        re.IGNORECASE)
+
+
+def this_year_tail(text: str, end: int) -> int | None:
+    """The end of "текущего года" / "соответствующего года" right after `end`, or None."""
+    m = _THIS_YEAR.match(text, end)
+    return m.end() if m else None
 
 
 def yearly_tail(text: str, end: int) -> int | None:

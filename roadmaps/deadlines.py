@@ -246,6 +246,8 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | 
                 # a clause); only a deadline written as one ("до 32.01.2022") is an error.
                 return None
             raise
+        if due is None and C.this_year_tail(m.string, m.end()) is not None:
+            return _Reading(None, recurrence=Recurrence.YEARLY)  # no reference: still yearly
         return _Reading(due) if due else None
     if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
             "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
@@ -330,6 +332,7 @@ _WORDY = re.compile(r"янв|фев|мар|апр|ма[йяею]|июн|июл|�
                     r"квартал|полугод|месяц|месяч|недел|период|сут|кв|дн|ден|срок|раз|дважд|ii|iv|перв|втор"
                     r"|трет|четв",
                     re.IGNORECASE)
+_HAS_YEAR = re.compile(r"[0-9]{4}|[./][0-9]{2}\b")
 _LIST_GAP = re.compile(r"(?:[\s,;]|\bи\b)*")
 _MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo",
                                                                    default=None)
@@ -393,6 +396,11 @@ def _find(
         is_word = kind in _REC_KINDS
         if kind == "A_date" and (tail := C.yearly_tail(scan, e)) is not None:
             e, reading = tail, replace(reading, recurrence=Recurrence.YEARLY)
+        elif kind == "A_date" and not _HAS_YEAR.search(m.group()) and (
+                tail := C.this_year_tail(scan, e)) is not None:
+            # "не позднее 1 сентября текущего года", "до 10 октября соответствующего года":
+            # a yearly duty of a regulation, with no first year of its own
+            e, reading = tail, _Reading(None, recurrence=Recurrence.YEARLY)
         if not follows_word and last_is_word and kind in _RANGE_KINDS \
                 and C.RANGE_GAP.match(scan, hits[-1][1], s) is not None:
             follows_word = True  # "еженедельно по вторникам с 10.01 по 28.02": the range bounds it
