@@ -16,7 +16,11 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
 * a pseudo-graphic table drawn with "|", "│" or "¦" and rules of "-", "─", "+", "┼" (legal
   portals print old acts so): each drawn line holds every column, a row's cells wrap over
   the lines until the next rule or the next line with a number in its first column; the
-  row numbering the columns (1 | 2 | ... | N) is dropped.
+  row numbering the columns (1 | 2 | ... | N) is dropped;
+* a header written as one row ("Наименование мероприятий | Сроки проведения | Ответственный
+  | |") over rows broken into pieces ("| 1. |", then the action ending in " |", then "С 5 по
+  25 марта 2011г. | Отдел образования | |"): the cells are read across the lines, empty
+  ones dropped, and each numbered cell starts a row.
 
 The header is recognised by its words (an action column and a deadline or responsible one),
 its width gives the number of cells of each row; a row whose first cell is a bare number
@@ -54,6 +58,7 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
     index, changed = 0, False
     while index < len(lines):
         found = (_framed_table(lines, index, is_header)
+                 or _piece_table(lines, index, is_header)
                  or _cell_table(lines, index, is_header, role)
                  or _spaced_table(lines, index, is_header))
         if found is None:
@@ -130,6 +135,55 @@ def _framed_table(lines: list[str], start: int, is_header):
         index += 1
         end = index
     flush()
+    return (rows, end) if len(rows) > 1 else None
+
+
+_ROW_START = re.compile(r"^\|\s*\d{1,3}(?:\.\d{1,3})*\.?\s*\|")
+
+
+def _piece_table(lines: list[str], start: int, is_header):
+    """A one-line header over rows broken into pieces (see the module doc)."""
+    text = lines[start].strip()
+    if text.count("|") < 2 or text.startswith("|"):
+        return None
+    header = [c.strip() for c in text.split("|") if c.strip()]
+    if len(header) < 2 or not is_header(header):
+        return None
+    following = next((line.strip() for line in lines[start + 1:] if line.strip()), "")
+    if not _ROW_START.match(following):
+        return None
+    rows: list[tuple[int, list[str]]] = [(start, header)]
+    row: list[str] = []
+    row_at, buffer, end = start + 1, [], start + 1
+    for index in range(start + 1, len(lines)):
+        line = lines[index].strip()
+        if not line:
+            if buffer or row:
+                break  # a blank line ends the table
+            continue
+        pieces = line.split("|")
+        for number, piece in enumerate(pieces):
+            piece = piece.strip()
+            last = number == len(pieces) - 1
+            if piece:
+                buffer = _join(buffer, piece)
+            if last and not line.endswith("|"):
+                break  # the cell goes on in the next line
+            if number == 0 and line.startswith("|") or not buffer:
+                continue
+            cell = " ".join(buffer)
+            buffer = []
+            if _NUMBER_CELL.match(cell):
+                if row:
+                    rows.append((row_at, row))
+                row, row_at = [cell], index
+            elif row:
+                row.append(cell)
+        end = index + 1
+    if buffer:
+        row.append(" ".join(buffer))  # the text ends inside a cell (a copy cut short)
+    if row:
+        rows.append((row_at, row))
     return (rows, end) if len(rows) > 1 else None
 
 
