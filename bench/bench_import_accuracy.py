@@ -77,8 +77,24 @@ Branch reader (main at ba245c7 + the grammar fixes of the false positives found 
     Left on train: 004 (a typo "с 29 марта но 4 апреля" gives two dates), 021 (a row cut
     after "август" by the excerpt gives a yearless "август" of the next year).
 
+Corpus round 3 (2026-12-02, branch corpus3: ids 094-114, 21 documents, 17 train), train split
+only, per gathering round (`--round`), main at dcf0d5b + the manifest, then after the grammar
+fixes of branch corpus3 (effective dates, calendars, a period heading, "Основной срок:",
+dates listed after "сроки", pseudo-graphic tables, a one-line header over broken rows,
+"период до <year>", what "Утвердить:" lists, "<day month> текущего года" yearly):
+
+    TRACKER_CORPUS_DIR=/work/corpus/files python bench/bench_import_accuracy.py \
+        --split train --rounds 1 --round N          (load average 1.9-3.5)
+        round 1 (42 docs, 38 keyed): 1.00 (38/38) / 0.95 (38/40) -> unchanged
+        round 2 (6 docs, 68 keyed):  1.00 (68/68) / 1.00 (68/68) -> unchanged
+        round 3 (17 docs, 26 keyed): 0.35 (9/26) / 0.64 (9/14), 3 refused (3 with keyed
+            deadlines) -> 0.96 (25/26) / 1.00 (25/25), 2 refused (1 with a keyed deadline:
+            096, a '¦' table cut before its header)
+        recurrences: round 2 1/3 -> 2/3 found, round 3 1/6 -> 4/6 (6 found)
+
 Usage:
     python bench/bench_import_accuracy.py                 # both splits
+    python bench/bench_import_accuracy.py --split train --round 3   # one gathering round
     python bench/bench_import_accuracy.py --split train   # while working
     python bench/bench_import_accuracy.py --verbose       # per-document misses
     python bench/bench_import_accuracy.py --split train --details  # found vs keyed, and
