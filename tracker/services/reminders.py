@@ -45,7 +45,7 @@ from notifications.planning.loading import due_batch, due_batches, resume_after
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
 from tracker.core.directory_rows import load_directory
-from tracker.core.driver import Many
+from tracker.core.driver import Many, memoised
 from tracker.core.enums import EventKind, Via
 from tracker.core.i18n import _
 from tracker.core.models import Assignment, Event, utcnow
@@ -240,8 +240,10 @@ def _event_statements():
 
 _INSERT_EVENTS = _event_statements()
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
-_KIND_OF = {rule: str(EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED)
+_REMINDED = str(EventKind.REMINDED)
+_KIND_OF = {rule: str(EventKind.ESCALATED) if rule == Rule.ESCALATION else _REMINDED
             for rule in Rule}
+_json_of = memoised(_dumps)  # channels, rules, steps (never None): few distinct values
 
 
 def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
@@ -253,7 +255,8 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
     `details` is the text `json.dumps` gives of {recipient_id, channel, rule, step,
     message_id, reply[, fallback]}, built from the message's parts encoded once per
     message rather than a dict encoded per item."""
-    sqlite = session.connection().dialect.name == "sqlite"
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
     kinds, assignments, ats, details = [], [], [], []
     for message in sent:
         if message.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
@@ -267,14 +270,14 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
         if sqlite:  # as SQLite stores it: UTC, '2021-08-13 06:00:00.000000'
             at = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
         head = (f'{{"recipient_id": {_dumps(message.person_id)}, '
-                f'"channel": {_dumps(message.channel)}, "rule": ')
+                f'"channel": {_json_of(message.channel)}, "rule": ')
         tail = (f', "message_id": {_dumps(message.message_id)}, '
                 f'"reply": {_dumps(message.reply[:200])}')
         for _item, assignment_id, rule, step in message.items:  # item order
-            text = f"{head}{_dumps(rule)}, \"step\": {_dumps(step)}{tail}"
+            text = f'{head}{_json_of(rule)}, "step": {_json_of(step)}{tail}'
             if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
                 text += f', "fallback": {_dumps(why)}'  # whom it went to instead
-            kinds.append(_KIND_OF.get(rule) or str(EventKind.REMINDED))
+            kinds.append(_KIND_OF.get(rule) or _REMINDED)
             assignments.append(assignment_id)
             ats.append(at)
             details.append(text + "}")
@@ -282,10 +285,9 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
         return
     via = [str(Via.SCHEDULER)] * len(kinds)
     if sqlite:
-        _INSERT_EVENTS["sqlite"].execute(session.connection(),
-                                         (kinds, assignments, via, ats, details))
+        _INSERT_EVENTS["sqlite"].execute(connection, (kinds, assignments, via, ats, details))
         return
-    session.connection().execute(_INSERT_EVENTS["other"], [
+    connection.execute(_INSERT_EVENTS["other"], [
         {"kind": k, "assignment_id": a, "task_id": None, "person_id": None, "via": v,
          "at": t, "details": d}
         for k, a, v, t, d in zip(kinds, assignments, via, ats, details, strict=True)])
