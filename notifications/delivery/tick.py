@@ -226,9 +226,10 @@ def _in_transaction(db, function, *args, **kwargs):
 
 
 def _mark_sent(db, on_sent, sent) -> set[int]:
-    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it)."""
-    with db.transaction() as session:
-        return outbox.mark_sent_many(session, sent, on_sent=on_sent)
+    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it), on a
+    bare connection (`BEGIN IMMEDIATE` on SQLite, as a session's): the hook is given it."""
+    with db.engine.begin() as connection:
+        return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
 
 
 def _release_all(db, ids: list[int]) -> None:

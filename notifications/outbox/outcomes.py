@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from tracker.core.db import chunks
@@ -81,18 +82,21 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
     return bool(mark_sent_many(session, [(message_id, now, reply)], on_sent=on_sent))
 
 
-def mark_sent_many(session: Session, sent: Sequence[tuple[int, datetime, str]], *,
-                   on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> set[int]:
+def mark_sent_many(session: Session | Connection, sent: Sequence[tuple[int, datetime, str]],
+                   *, on_sent: Callable[[Session | Connection, Sequence[Sent]], None] | None
+                   = None) -> set[int]:
     """`mark_sent` of several deliveries, each (message id, sent at, reply), in the
     caller's one transaction (the delivery loop's group commit); the ids it marked (the
     others were no longer ours to mark). `on_sent` is told of them all at once, in the
-    order given (a list of `Sent`).
+    order given (a list of `Sent`), with the session or connection given here (the
+    delivery loop passes a bare connection in a transaction: a session's bookkeeping
+    costs a message more than its statements).
 
     Per message one UPDATE ... RETURNING of the message (still sending or pending), then
     one UPDATE ... RETURNING of all their pending items: statements built once, no ORM
     bookkeeping, and on SQLite run on the driver's cursor (`tracker.core.driver`).
     """
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     marked: dict[int, tuple] = {}
     for (message_id, now, reply), rows in zip(
             sent, _SENT_MESSAGE.each(connection, [(m, now) for m, now, _ in sent]),

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import String, bindparam, insert, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from notifications import outbox
@@ -246,7 +247,7 @@ _KIND_OF = {rule: str(EventKind.ESCALATED) if rule == Rule.ESCALATION else _REMI
 _json_of = memoised(_dumps)  # channels, rules, steps (never None): few distinct values
 
 
-def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
+def record_sent(session: Session | Connection, sent: Sequence[outbox.Sent]) -> None:
     """One REMINDED or ESCALATED event per item of each delivered reminder (one
     executemany INSERT for all; notices about an item, failure and extension notices,
     record none). An escalation that went to someone other than its step's audience says
@@ -255,7 +256,7 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
     `details` is the text `json.dumps` gives of {recipient_id, channel, rule, step,
     message_id, reply[, fallback]}, built from the message's parts encoded once per
     message rather than a dict encoded per item."""
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     sqlite = connection.dialect.name == "sqlite"
     kinds, assignments, ats, details = [], [], [], []
     for message in sent:
