@@ -33,12 +33,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
+
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
 from notifications.content.compose import Outgoing, compose, outgoing_of_rows
 from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
+from tracker.core.db import BUSY_TIMEOUT_MS
 from tracker.core.enums import OutboxStatus, translated
 from tracker.core.i18n import _, ngettext
 from tracker.core.models import utcnow
@@ -115,7 +119,10 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     if take_over:
         await asyncio.to_thread(take_over_claims, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
-    marks = lanes.Marks(functools.partial(_mark_sent, db, (outcomes or NOTHING).sent))
+    on_sent = (outcomes or NOTHING).sent
+    marks = lanes.Marks(functools.partial(_mark_sent, db, on_sent),
+                        functools.partial(_mark_sent_at_once, db, on_sent)
+                        if _marks_at_once(db) else None)
     proven: set[ChannelKind] = set()  # channels that delivered in this pass: all lanes open
     try:
         while not _stopping(stop):
@@ -230,6 +237,31 @@ def _mark_sent(db, on_sent, sent) -> set[int]:
     bare connection (`BEGIN IMMEDIATE` on SQLite, as a session's): the hook is given it."""
     with db.engine.begin() as connection:
         return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
+
+
+def _marks_at_once(db) -> bool:
+    """Whether sent marks may be tried on the event loop's thread: a SQLite file, whose
+    connections any thread may use (`QueuePool`; an in-memory database's are per thread)."""
+    return db.is_sqlite and isinstance(db.engine.pool, QueuePool)
+
+
+def _mark_sent_at_once(db, on_sent, sent) -> set[int] | None:
+    """`_mark_sent` if SQLite's write lock is free at once, else None (nothing written):
+    `BEGIN IMMEDIATE` with a busy timeout of 0 returns at once, the lock taken or
+    refused, and a transaction holding it never waits (WAL: readers do not block it)."""
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            transaction = connection.begin()
+        except OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            return None
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        with transaction:
+            return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
 
 
 def _release_all(db, ids: list[int]) -> None:
