@@ -9,8 +9,11 @@ sent marks of lanes that finish together share one short transaction, `lanes.Mar
 What delivery learns that is not the outbox's (a message sent, a chat gone or moved) it
 reports to the caller's `hooks.Outcomes`, in the same transaction.
 
-Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
-open while a channel talks to a server. Between two messages each lane checks `stop`,
+Database work runs in worker threads (`asyncio.to_thread`), except the sent marks on a
+SQLite file, tried first on the event loop's thread when the write lock is free at once
+(`_mark_sent_at_once`: such a transaction never waits, and a thread hop per message
+would cost it as much CPU again); no transaction is ever open while a channel talks to
+a server. Between two messages each lane checks `stop`,
 so a shutdown finishes the messages in flight and gives the rest of the claim back.
 
 Two times are in play. `now` is the time the pass acts at (the real time in the service,
