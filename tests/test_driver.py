@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from tracker.core.driver import Many, reader, sqlite_rows, sqlite_rows_in
+from tracker.core.driver import Many, Returning, reader, sqlite_rows, sqlite_rows_in
 
 METADATA = MetaData()
 THING = Table(
@@ -121,3 +121,33 @@ def test_reads_by_key_lists_and_raw_selects_match_core(tmp_path):
         assert len(raw) == len([n for n in range(23) if n % 11 and n % 3])
         assert raw[0][2] == "2021-08-13 06:01:00.000000"
         assert moment(raw[0][2]).tzinfo is not None
+
+
+def test_returning_writes_and_returns_what_core_does(tmp_path):
+    rows = _rows(20)
+    core, driver = _engine(tmp_path, "core.db"), _engine(tmp_path, "driver.db")
+    for engine in (core, driver):
+        with engine.begin() as c:
+            c.execute(insert(THING), [dict(zip(KEYS, row, strict=True)) for row in rows])
+    statement = (update(THING).where(THING.c.id == bindparam("b_id"), THING.c.count < 15)
+                 .values(at=bindparam("b_at"), flag=True)
+                 .returning(THING.c.key, THING.c.count))
+    sets = [(n, datetime(2021, 9, 1, 12, n % 2, tzinfo=MSK)) for n in (1, 5, 18, 40, 5)]
+    with core.begin() as c:
+        expected = [[tuple(r) for r in c.execute(statement, {"b_id": i, "b_at": at})]
+                    for i, at in sets]
+    returning = Returning(statement, ("b_id", "b_at"))
+    with driver.begin() as c:
+        found = returning.each(c, sets)
+    assert found == expected
+    assert found[2] == [] and found[3] == []  # count 17 is not < 15; no row 40
+    assert _stored(driver) == _stored(core)
+    assert _stored(driver)[0][3] == "2021-09-01 09:01:00.000000"  # UTC text, as Core
+
+
+def test_returning_refuses_an_expanding_in_list(tmp_path):
+    engine = _engine(tmp_path, "t.db")
+    statement = (update(THING).where(THING.c.id.in_(bindparam("b_ids", expanding=True)))
+                 .values(flag=True).returning(THING.c.id))
+    with engine.begin() as c, pytest.raises(ValueError, match="expanding"):
+        Returning(statement, ("b_ids",)).each(c, [([1, 2],)])

@@ -246,3 +246,54 @@ async def test_telegram_keeps_one_lane_and_its_limits_while_email_runs_four(db, 
     window = telegram.limiter.window  # 1 s and the slack
     assert all(later - booked[n] >= window for n, later in enumerate(booked[4:]))
     assert telegram.limiter.waited > 0
+
+
+class LockingOnce(Instant):
+    """`Instant`, whose first message takes SQLite's write lock in another connection
+    (as another process writing) and gives it back `hold` seconds later."""
+
+    def __init__(self, kind: ChannelKind, path: str, hold: float) -> None:
+        super().__init__(kind, 1)
+        self.path, self.hold, self.held = path, hold, None
+
+    async def notify(self, message) -> str:
+        if self.held is None:
+            import sqlite3
+
+            other = sqlite3.connect(self.path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            self.held = asyncio.get_running_loop().time()
+            asyncio.get_running_loop().call_later(self.hold, other.close)
+        return await super().notify(message)
+
+
+@pytest.mark.asyncio
+async def test_a_sent_mark_that_would_wait_for_the_write_lock_waits_off_the_event_loop(
+        db, settings):
+    """Sent marks on SQLite run on the event loop's thread only when the write lock is
+    free at once: with the lock held elsewhere the mark waits in a worker thread, the
+    loop keeps running, and the message is marked once the lock is free."""
+    overdue_officers(db, 3)
+    channel = LockingOnce(ChannelKind.EMAIL, db.engine.url.database, hold=0.4)
+    channels = {ChannelKind.EMAIL: channel, ChannelKind.TELEGRAM: Instant(ChannelKind.TELEGRAM, 1)}
+    turns: list[float] = []
+
+    async def ticking() -> None:
+        while True:
+            turns.append(asyncio.get_running_loop().time())
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(ticking())
+    try:
+        report = await tick(db, settings, channels, now=at(13), worker="t")
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+    assert report.sent == 1 + 3 + 1 + 1 and report.pending == 0
+    assert channel.held is not None
+    during = [t for t in turns if channel.held < t < channel.held + 0.35]
+    assert len(during) >= 10  # the loop turned while the mark waited for the lock
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.SENT)) == report.sent

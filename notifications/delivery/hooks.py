@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from notifications.outbox import Sent
@@ -14,13 +15,14 @@ from notifications.outbox import Sent
 
 @dataclass(frozen=True)
 class Outcomes:
-    """`sent(session, sent)`: messages were delivered, `sent` a list of `Sent` marked in
-    this one transaction (the service records their events).
+    """`sent(connection, sent)`: messages were delivered, `sent` a list of `Sent` marked
+    in this one transaction, `connection` a Core connection in it (or the session, when
+    `outbox.mark_sent` is called with one): the service records their events.
     `chat_gone(session, person_id)`: the person's Telegram chat cannot be reached.
     `chat_moved(session, person_id, new_chat_id)`: the person's chat has a new id.
     A hook left None is not called."""
 
-    sent: Callable[[Session, Sequence[Sent]], None] | None = None
+    sent: Callable[[Session | Connection, Sequence[Sent]], None] | None = None
     chat_gone: Callable[[Session, int], None] | None = None
     chat_moved: Callable[[Session, int, int], None] | None = None
 

@@ -9,8 +9,11 @@ sent marks of lanes that finish together share one short transaction, `lanes.Mar
 What delivery learns that is not the outbox's (a message sent, a chat gone or moved) it
 reports to the caller's `hooks.Outcomes`, in the same transaction.
 
-Database work runs in worker threads (`asyncio.to_thread`) and no transaction is ever
-open while a channel talks to a server. Between two messages each lane checks `stop`,
+Database work runs in worker threads (`asyncio.to_thread`), except the sent marks on a
+SQLite file, tried first on the event loop's thread when the write lock is free at once
+(`_mark_sent_at_once`: such a transaction never waits, and a thread hop per message
+would cost it as much CPU again); no transaction is ever open while a channel talks to
+a server. Between two messages each lane checks `stop`,
 so a shutdown finishes the messages in flight and gives the rest of the claim back.
 
 Two times are in play. `now` is the time the pass acts at (the real time in the service,
@@ -33,12 +36,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
+
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
 from notifications.content.compose import Outgoing, compose, outgoing_of_rows
 from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.message import ChannelKind, Message, MessageKind
+from tracker.core.db import BUSY_TIMEOUT_MS
 from tracker.core.enums import OutboxStatus, translated
 from tracker.core.i18n import _, ngettext
 from tracker.core.models import utcnow
@@ -115,7 +122,10 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     if take_over:
         await asyncio.to_thread(take_over_claims, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
-    marks = lanes.Marks(functools.partial(_mark_sent, db, (outcomes or NOTHING).sent))
+    on_sent = (outcomes or NOTHING).sent
+    marks = lanes.Marks(functools.partial(_mark_sent, db, on_sent),
+                        functools.partial(_mark_sent_at_once, db, on_sent)
+                        if _marks_at_once(db) else None)
     proven: set[ChannelKind] = set()  # channels that delivered in this pass: all lanes open
     try:
         while not _stopping(stop):
@@ -226,9 +236,35 @@ def _in_transaction(db, function, *args, **kwargs):
 
 
 def _mark_sent(db, on_sent, sent) -> set[int]:
-    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it)."""
-    with db.transaction() as session:
-        return outbox.mark_sent_many(session, sent, on_sent=on_sent)
+    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it), on a
+    bare connection (`BEGIN IMMEDIATE` on SQLite, as a session's): the hook is given it."""
+    with db.engine.begin() as connection:
+        return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
+
+
+def _marks_at_once(db) -> bool:
+    """Whether sent marks may be tried on the event loop's thread: a SQLite file, whose
+    connections any thread may use (`QueuePool`; an in-memory database's are per thread)."""
+    return db.is_sqlite and isinstance(db.engine.pool, QueuePool)
+
+
+def _mark_sent_at_once(db, on_sent, sent) -> set[int] | None:
+    """`_mark_sent` if SQLite's write lock is free at once, else None (nothing written):
+    `BEGIN IMMEDIATE` with a busy timeout of 0 returns at once, the lock taken or
+    refused, and a transaction holding it never waits (WAL: readers do not block it)."""
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            transaction = connection.begin()
+        except OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            return None
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        with transaction:
+            return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
 
 
 def _release_all(db, ids: list[int]) -> None:

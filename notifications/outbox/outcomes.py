@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from tracker.core.db import chunks
+from tracker.core.driver import Returning, sqlite_rows_in
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxItem, OutboxMessage
 
@@ -47,10 +49,13 @@ class Sent:
 
 def _sent_statements():
     """The statements marking messages sent, built once (a delivery pass runs them for
-    every message it delivers)."""
+    every message it delivers): the message's UPDATE ... RETURNING, run through the
+    driver on SQLite (`Returning`: no IN list, so it compiles once), and the items' one
+    per chunk of messages (on SQLite as text with plain `?` marks, `sqlite_rows_in`)."""
     m, i = OutboxMessage.__table__.c, OutboxItem.__table__.c
     message = (update(OutboxMessage.__table__)
-               .where(m.id == bindparam("b_message"), m.status.in_(_LIVE))
+               .where(m.id == bindparam("b_message"),
+                      or_(*(m.status == status for status in _LIVE)))
                .values(status=OutboxStatus.SENT, sent_at=bindparam("b_now"), last_error=None)
                .returning(m.kind, m.person_id, m.channel, m.payload))
     items = (update(OutboxItem.__table__)
@@ -58,10 +63,13 @@ def _sent_statements():
                     i.status == OutboxStatus.PENDING)
              .values(status=OutboxStatus.SENT)
              .returning(i.message_id, i.id, i.assignment_id, i.rule, i.step))
-    return message, items
+    sqlite_items = (f"UPDATE {OutboxItem.__tablename__} SET status = '{OutboxStatus.SENT}' "
+                    "WHERE message_id IN ({}) AND status = ? "
+                    "RETURNING message_id, id, assignment_id, rule, step")
+    return Returning(message, ("b_message", "b_now")), items, sqlite_items
 
 
-_SENT_MESSAGE, _SENT_ITEMS = _sent_statements()
+_SENT_MESSAGE, _SENT_ITEMS, _SQLITE_SENT_ITEMS = _sent_statements()
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "",
@@ -74,29 +82,38 @@ def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = 
     return bool(mark_sent_many(session, [(message_id, now, reply)], on_sent=on_sent))
 
 
-def mark_sent_many(session: Session, sent: Sequence[tuple[int, datetime, str]], *,
-                   on_sent: Callable[[Session, Sequence[Sent]], None] | None = None) -> set[int]:
+def mark_sent_many(session: Session | Connection, sent: Sequence[tuple[int, datetime, str]],
+                   *, on_sent: Callable[[Session | Connection, Sequence[Sent]], None] | None
+                   = None) -> set[int]:
     """`mark_sent` of several deliveries, each (message id, sent at, reply), in the
     caller's one transaction (the delivery loop's group commit); the ids it marked (the
     others were no longer ours to mark). `on_sent` is told of them all at once, in the
-    order given (a list of `Sent`).
+    order given (a list of `Sent`), with the session or connection given here (the
+    delivery loop passes a bare connection in a transaction: a session's bookkeeping
+    costs a message more than its statements).
 
     Per message one UPDATE ... RETURNING of the message (still sending or pending), then
-    one UPDATE ... RETURNING of all their pending items: Core statements built once, no
-    ORM bookkeeping.
+    one UPDATE ... RETURNING of all their pending items: statements built once, no ORM
+    bookkeeping, and on SQLite run on the driver's cursor (`tracker.core.driver`).
     """
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     marked: dict[int, tuple] = {}
-    for message_id, now, reply in sent:
-        row = connection.execute(_SENT_MESSAGE, {"b_message": message_id, "b_now": now}).first()
-        if row is not None and message_id not in marked:
-            marked[message_id] = (*row, now, reply)
+    for (message_id, now, reply), rows in zip(
+            sent, _SENT_MESSAGE.each(connection, [(m, now) for m, now, _ in sent]),
+            strict=True):
+        if rows and message_id not in marked:
+            marked[message_id] = (*rows[0], now, reply)
     if not marked:
         return set()
     items: dict[int, list[tuple[int, int, str, int]]] = {}
-    for chunk in chunks(list(marked)):
-        for message_id, *item in connection.execute(_SENT_ITEMS, {"b_messages": list(chunk)}):
-            items.setdefault(message_id, []).append(tuple(item))
+    if connection.dialect.name == "sqlite":
+        found = sqlite_rows_in(connection, _SQLITE_SENT_ITEMS, list(marked),
+                               (str(OutboxStatus.PENDING),))
+    else:
+        found = [row for chunk in chunks(list(marked))
+                 for row in connection.execute(_SENT_ITEMS, {"b_messages": list(chunk)})]
+    for message_id, *item in found:
+        items.setdefault(message_id, []).append(tuple(item))
     if on_sent is not None:
         on_sent(session, [Sent(message_id, kind, person_id, channel, payload,
                                sorted(items.get(message_id, ())), now, reply)

@@ -29,7 +29,7 @@ from sqlalchemy.types import TypeEngine
 
 from tracker.core.db import IN_LIST_SIZE
 
-__all__ = ["Many", "reader", "sqlite_rows", "sqlite_rows_in"]
+__all__ = ["Many", "Returning", "reader", "sqlite_rows", "sqlite_rows_in"]
 
 _CACHE_SIZE = 4096  # distinct values kept per column
 
@@ -116,6 +116,62 @@ class Many:
                     columns.append((None, processor(value) if processor and value is not None
                                     else value, None))
             found = self._compiled[id(dialect)] = (compiled.string, columns)
+        return found
+
+
+class Returning:
+    """A Core statement with RETURNING (or a SELECT) run once per set of values, many
+    times in one transaction (the delivery loop's sent marks: one UPDATE ... RETURNING
+    per message).
+
+    On SQLite it is compiled once per dialect, each value converted by the very bind
+    processor Core would run (memoised per distinct value) and executed on one driver
+    cursor for all the sets: the rows come as the driver gives them (tuples, no result
+    processing: select only columns whose stored form is their Python value). Elsewhere
+    it is Core's `execute` of each set, its rows as tuples. The statement may have no
+    expanding `IN` list.
+    """
+
+    def __init__(self, statement, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = tuple(keys)
+        self._compiled: dict[int, tuple[str, list]] = {}
+
+    def each(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> list[list[tuple]]:
+        """The rows each set of values in `rows` (one value per key, in key order) returns."""
+        keys = self.keys
+        if connection.dialect.name != "sqlite":
+            return [[tuple(r) for r in connection.execute(self.statement,
+                                                          dict(zip(keys, row, strict=True)))]
+                    for row in rows]
+        sql, spec = self._compile(connection.dialect)
+        found = []
+        with _cursor(connection, sql) as cursor:
+            for row in rows:
+                cursor.execute(sql, [fixed if index is None else
+                                     (row[index] if convert is None else convert(row[index]))
+                                     for index, fixed, convert in spec])
+                found.append(cursor.fetchall())
+        return found
+
+    def _compile(self, dialect: Dialect) -> tuple[str, list]:
+        found = self._compiled.get(id(dialect))
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect, column_keys=list(self.keys))
+            if compiled.positiontup is None or compiled.post_compile_params:
+                raise ValueError("Returning needs positional parameters and no expanding IN")
+            spec = []
+            for name in compiled.positiontup:
+                bind = compiled.binds[name]
+                processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                if name in self.keys:
+                    spec.append((self.keys.index(name), None,
+                                 processor and memoised(processor)))
+                else:  # a value in the statement itself
+                    value = compiled.params[name]
+                    spec.append((None, processor(value) if processor and value is not None
+                                 else value, None))
+            found = self._compiled[id(dialect)] = (compiled.string, spec)
         return found
 
 

@@ -20,6 +20,7 @@ A pass (`tick`) at `now`:
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import json
 import logging
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import String, bindparam, insert, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from notifications import outbox
@@ -44,7 +46,7 @@ from notifications.planning.loading import due_batch, due_batches, resume_after
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
 from tracker.core.directory_rows import load_directory
-from tracker.core.driver import Many
+from tracker.core.driver import Many, memoised
 from tracker.core.enums import EventKind, Via
 from tracker.core.i18n import _
 from tracker.core.models import Assignment, Event, utcnow
@@ -226,25 +228,37 @@ def _set_next_checks(session: Session, next_check: Mapping[int, datetime | None]
 
 def _event_statements():
     """The INSERT of reminder events, per dialect: on SQLite `at` is bound as the text
-    the column stores (formatted once per message, not once per row by the type)."""
+    the column stores (formatted once per message, not once per row by the type) and the
+    rows go to the driver in one executemany (`tracker.core.driver.Many`)."""
     table = Event.__table__
     sqlite = insert(table).values(kind=bindparam("kind"), assignment_id=bindparam("assignment_id"),
                                   task_id=None, person_id=None, via=bindparam("via"),
                                   at=bindparam("at", type_=String()),
                                   details=bindparam("details"))
-    return {"sqlite": sqlite, "other": insert(table)}
+    return {"sqlite": Many(sqlite, ("kind", "assignment_id", "via", "at", "details")),
+            "other": insert(table)}
 
 
 _INSERT_EVENTS = _event_statements()
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+_REMINDED = str(EventKind.REMINDED)
+_KIND_OF = {rule: str(EventKind.ESCALATED) if rule == Rule.ESCALATION else _REMINDED
+            for rule in Rule}
+_json_of = memoised(_dumps)  # channels, rules, steps (never None): few distinct values
 
 
-def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
+def record_sent(session: Session | Connection, sent: Sequence[outbox.Sent]) -> None:
     """One REMINDED or ESCALATED event per item of each delivered reminder (one
     executemany INSERT for all; notices about an item, failure and extension notices,
     record none). An escalation that went to someone other than its step's audience says
-    whom and why (`fallback`, from the message's payload)."""
-    sqlite = session.connection().dialect.name == "sqlite"
-    events = []
+    whom and why (`fallback`, from the message's payload).
+
+    `details` is the text `json.dumps` gives of {recipient_id, channel, rule, step,
+    message_id, reply[, fallback]}, built from the message's parts encoded once per
+    message rather than a dict encoded per item."""
+    connection = session if isinstance(session, Connection) else session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    kinds, assignments, ats, details = [], [], [], []
     for message in sent:
         if message.kind in (MessageKind.FAILURE, MessageKind.EXTENSION):
             continue
@@ -256,20 +270,28 @@ def record_sent(session: Session, sent: Sequence[outbox.Sent]) -> None:
             raise ValueError("sent times must be aware datetimes")
         if sqlite:  # as SQLite stores it: UTC, '2021-08-13 06:00:00.000000'
             at = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        head = (f'{{"recipient_id": {_dumps(message.person_id)}, '
+                f'"channel": {_json_of(message.channel)}, "rule": ')
+        tail = (f', "message_id": {_dumps(message.message_id)}, '
+                f'"reply": {_dumps(message.reply[:200])}')
         for _item, assignment_id, rule, step in message.items:  # item order
-            kind = EventKind.ESCALATED if rule == Rule.ESCALATION else EventKind.REMINDED
-            details = {"recipient_id": message.person_id, "channel": message.channel,
-                       "rule": rule, "step": step, "message_id": message.message_id,
-                       "reply": message.reply[:200]}
+            text = f'{head}{_json_of(rule)}, "step": {_json_of(step)}{tail}'
             if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
-                details["fallback"] = why  # whom it went to instead of the step's audience
-            events.append({
-                "kind": str(kind), "assignment_id": assignment_id, "task_id": None,
-                "person_id": None, "via": str(Via.SCHEDULER), "at": at,
-                "details": json.dumps(details, ensure_ascii=False),
-            })
-    if events:
-        session.connection().execute(_INSERT_EVENTS["sqlite" if sqlite else "other"], events)
+                text += f', "fallback": {_dumps(why)}'  # whom it went to instead
+            kinds.append(_KIND_OF.get(rule) or _REMINDED)
+            assignments.append(assignment_id)
+            ats.append(at)
+            details.append(text + "}")
+    if not kinds:
+        return
+    via = [str(Via.SCHEDULER)] * len(kinds)
+    if sqlite:
+        _INSERT_EVENTS["sqlite"].execute(connection, (kinds, assignments, via, ats, details))
+        return
+    connection.execute(_INSERT_EVENTS["other"], [
+        {"kind": k, "assignment_id": a, "task_id": None, "person_id": None, "via": v,
+         "at": t, "details": d}
+        for k, a, v, t, d in zip(kinds, assignments, via, ats, details, strict=True)])
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "") -> bool:
