@@ -359,3 +359,21 @@ def test_an_extension_request_says_how_to_decide_it(locale, line):
     decided = render_email(make_message(MessageKind.EXTENSION, locale=locale,
                                         context={**context, "status": "approved"}))
     assert "extensions approve" not in decided.text
+
+
+def test_constant_words_are_translated_when_a_template_loads():
+    """`{{ _("…") }}` without arguments becomes template text in the locale's
+    environment; the text is what the call gives ("%%" → "%", no escaping in HTML)."""
+    from notifications.content.render import environment
+    from tracker.core.i18n import translations
+
+    env = environment("ru")
+    due = translations("ru").gettext("Due:")
+    assert due != "Due:"
+    assert "context.call" not in env.compile('{{ _("Due:") }}', raw=True)
+    assert env.from_string('{{ _("Due:") }}|{{ _("Due:")|upper }}').render() == \
+        f"{due}|{due.upper()}"
+    assert env.from_string('{{ _("100%% <b>") }}').render() == "100% <b>"
+    html = env.from_string(
+        '{% autoescape true %}{{ _("a & <b>") }}{{ "&" }}{% endautoescape %}')
+    assert html.render() == "a & <b>&amp;"

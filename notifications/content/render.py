@@ -205,6 +205,7 @@ def environment(locale: str):
     env.context_class = _context_class()
     catalogue = translations(locale)
     env.install_gettext_translations(catalogue, newstyle=True)  # the words
+    env.add_extension(_static_words(catalogue))
     env.globals.update(_direct_gettext(catalogue))
     env.globals.update(
         fmt_date=lambda d: i18n.format_date(_as_date(d), locale),
@@ -216,6 +217,40 @@ def environment(locale: str):
     )
     env.filters["sentence"] = _sentence
     return env
+
+
+def _static_words(catalogue):
+    """A jinja2 extension that translates `{{ _("constant") }}` when a template loads:
+    the environment belongs to one locale, so the words are fixed, and the call would
+    give the same text on every render (newstyle gettext formats even without
+    arguments, so "%%" still becomes "%"; under autoescaping it is Markup, written
+    unescaped, as the template's own text is). Calls with arguments, inside other
+    expressions or with filters stay calls."""
+    from jinja2.ext import Extension
+    from jinja2.lexer import Token
+
+    shape = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
+
+    class StaticWords(Extension):
+        def filter_stream(self, stream):
+            tokens = list(stream)
+            out, i = [], 0
+            while i < len(tokens):
+                window = tokens[i:i + 6]
+                if tuple(t.type for t in window) == shape and window[1].value == "_":
+                    try:
+                        text = catalogue.gettext(window[3].value) % {}
+                    except (KeyError, TypeError, ValueError):
+                        text = None
+                    if text is not None:
+                        out.append(Token(window[0].lineno, "data", text))
+                        i += 6
+                        continue
+                out.append(tokens[i])
+                i += 1
+            return out
+
+    return StaticWords
 
 
 @cache
