@@ -202,7 +202,6 @@ def environment(locale: str):
         auto_reload=False,  # package data: no stat of the template file per render
         extensions=["jinja2.ext.i18n"],
     )
-    env.context_class = _context_class()
     catalogue = translations(locale)
     env.install_gettext_translations(catalogue, newstyle=True)  # the words
     env.add_extension(_static_words(catalogue))
@@ -251,29 +250,6 @@ def _static_words(catalogue):
             return out
 
     return StaticWords
-
-
-@cache
-def _context_class():
-    """jinja2's template context with a shorter way to call a macro (a `{% call %}`
-    block's `caller` too): `Context.call` looks for pass_context markers on the macro
-    and on its `__call__` first, which a macro never has; about a fifth of the calls
-    an email makes. Everything else goes through `Context.call` unchanged."""
-    from jinja2.runtime import Context, Macro
-
-    class MacroContext(Context):
-        def call(__self, __obj, *args, **kwargs):
-            if type(__obj) is not Macro:
-                return Context.call(__self, __obj, *args, **kwargs)
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception")
-
-    return MacroContext
 
 
 def _direct_gettext(catalogue) -> dict[str, Any]:
