@@ -13,9 +13,9 @@ from collections import deque
 from datetime import date
 
 import pytest
-from aiosmtpd.smtp import SMTP as SMTPServer
 from fake_telegram import FakeBotAPI
 from reminder_world import add_tasks, at, build_world
+from smtp_serving import serving
 from sqlalchemy import event, func, select
 
 from notifications.channels.base import ChannelError
@@ -77,18 +77,6 @@ class Pacing:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.accepted.append(parsed["Message-ID"])
         return "250 OK queued"
-
-
-@contextlib.asynccontextmanager
-async def serving(handler):
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: SMTPServer(handler, hostname="mx.example.ru", loop=loop), "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 @pytest.mark.asyncio

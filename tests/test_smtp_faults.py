@@ -4,8 +4,6 @@ on 127.0.0.1 that refuses the greeting name (at EHLO, or at RCPT TO as Postfix d
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import email
 import email.policy
 import logging
@@ -13,8 +11,8 @@ import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.smtp import SMTP as SMTPServer
 from reminder_world import add_tasks, at, build_world
+from smtp_serving import serving
 from sqlmodel import select
 
 from notifications.channels.email import EmailChannel, default_local_hostname
@@ -70,18 +68,6 @@ class Strict:
         self.messages.append(email.message_from_bytes(envelope.content,
                                                       policy=email.policy.default))
         return "250 OK queued"
-
-
-@contextlib.asynccontextmanager
-async def serving(handler):
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: SMTPServer(handler, hostname="mx.example.ru", loop=loop), "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 def channels(port: int, **overrides):
