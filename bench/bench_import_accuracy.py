@@ -21,7 +21,8 @@ regular expression over the same texts.
 
 The files are not in git. They are looked for in $TRACKER_CORPUS_DIR, then ../shared/corpus
 (beside the repository), then /work/corpus/files; with none there the benchmark says so in
-one line and exits 2.
+one line and exits 2. A file on hand whose bytes do not match the entry's `sha256` (when the
+manifest has one) is a different text than the one keyed: it is scored, with a warning line.
 
 The test split is scored only at the end of the work and never tuned on: run with
 `--split train` while working.
@@ -105,6 +106,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import re
 import sys
@@ -181,6 +183,8 @@ class Outcome:
     pages: int = 0
     refused: str | None = None  # the reader's or parser's one-line error
     missing: bool = False  # the file is not in the corpus folder: left out of the scores
+    # the file on hand differs from the one keyed (manifest sha256): scored, with a warning
+    mismatch: bool = False
     found: list[date] = field(default_factory=list)
     found_recurrences: list[str] = field(default_factory=list)
     dates: Score = field(default_factory=Score)
@@ -209,6 +213,12 @@ def _read(path: Path) -> tuple[str, bytes]:
     return result, path.read_bytes()
 
 
+def sha256_mismatch(entry: dict, path: Path) -> bool:
+    """Whether the file on hand is not the one keyed (its manifest `sha256`, when given)."""
+    expected = entry.get("sha256")
+    return bool(expected) and hashlib.sha256(path.read_bytes()).hexdigest() != expected
+
+
 def evaluate(entry: dict, folder: Path) -> Outcome:
     """Read, parse and score one manifest entry."""
     from roadmaps.parsed import DocumentError
@@ -224,6 +234,7 @@ def evaluate(entry: dict, folder: Path) -> Outcome:
         outcome.missing = True
         outcome.refused = f"{entry['file']}: missing from {folder}"
     else:
+        outcome.mismatch = sha256_mismatch(entry, path)
         try:
             text, raw = _read(path)
             outcome.text = text
@@ -300,6 +311,9 @@ def report(outcomes: list[Outcome], split: str, *, verbose: bool,
         keyed = sum(len(o.entry["due_dates"]) for o in missing)
         lines.append(f"  missing files, left out of the scores: {len(missing)} "
                      f"({keyed} keyed due dates): {', '.join(o.entry['id'] for o in missing)}")
+    lines += [f"  warning: {o.entry['file']} does not match its sha256 in the manifest: "
+              "a different text than the one keyed, its scores may not hold"
+              for o in chosen if o.mismatch]
     lines += _table("due dates by kind", dict(sorted(by_kind.items())))
     lines += _table("due dates by format", dict(sorted(by_format.items())))
     lines += _table("due dates overall", {"all": total})

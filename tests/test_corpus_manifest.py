@@ -47,6 +47,8 @@ def test_every_entry_has_the_fields_and_valid_values(documents):
             assert value.split(":", 1)[0] in RECURRENCES, (doc["id"], value)
         assert all(isinstance(value, str) and value for value in doc["non_actionable"])
         assert isinstance(doc["partial"], bool)
+        if "sha256" in doc:  # optional: the hash of the file keyed, when it was on hand
+            assert re.fullmatch(r"[0-9a-f]{64}", doc["sha256"]), doc["id"]
         if doc["source"].startswith("github:"):
             assert doc.get("path") and re.fullmatch(r"[0-9a-f]{40}", doc.get("commit", ""))
         else:

@@ -10,13 +10,16 @@ that are missing are reported and the script exits with status 1.
         [--out /work/corpus/files] [--force]
 
 With an entry's `sha256` in the manifest, a written file that does not match it is
-reported too.
+reported too. `--record-sha256` writes nothing from mirrors: it sets the `sha256` field
+(the hash of the file bytes) of every manifest entry, of any format, whose file is in
+`--out`, after its `file` line, and leaves the other entries as they are.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import subprocess
 import sys
 import tomllib
@@ -73,13 +76,44 @@ def rebuild(entries: list[dict], mirrors: Path, out: Path, *, force: bool) -> li
     return problems
 
 
+_FILE_LINE = re.compile(r'^file = "([^"]+)"$')
+_SHA_LINE = re.compile(r'^sha256 = "[^"]*"$')
+
+
+def record_sha256(manifest: Path, folder: Path) -> int:
+    """Set `sha256 = "..."` after the `file` line of each entry whose file is in `folder`
+    (an entry whose file is absent keeps the hash it has); returns how many were set.
+    """
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    out, count, skip = [], 0, False
+    for line in lines:
+        if skip and _SHA_LINE.match(line.rstrip("\n")):
+            skip = False
+            continue  # the old hash of a file just hashed again
+        skip = False
+        out.append(line)
+        match = _FILE_LINE.match(line.rstrip("\n"))
+        if match and (folder / match.group(1)).is_file():
+            digest = hashlib.sha256((folder / match.group(1)).read_bytes()).hexdigest()
+            out.append(f'sha256 = "{digest}"\n')
+            count, skip = count + 1, True
+    manifest.write_text("".join(out), encoding="utf-8")
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--out", type=Path, default=Path("/work/corpus/files"))
     parser.add_argument("--force", action="store_true", help="rewrite files already there")
+    parser.add_argument("--record-sha256", action="store_true",
+                        help="only set the manifest's sha256 fields from the files in --out")
     args = parser.parse_args(argv)
+    if args.record_sha256:
+        count = record_sha256(args.manifest, args.out)
+        print(f"sha256 recorded for {count} entries in {args.manifest}")
+        return 0
     with args.manifest.open("rb") as handle:
         entries = tomllib.load(handle)["document"]
     problems = rebuild(entries, args.mirrors, args.out, force=args.force)
