@@ -29,18 +29,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
-from roadmaps.items import (
-    CitedAct,
-    Context,
-    RawItem,
-    finish_items,
-    heading_of,
-    level_of,
-    split_owners,
-    take_owner_fields,
-    text_owner,
-)
+from roadmaps.items import CitedAct, Context, RawItem, finish_items
 from roadmaps.labels import parent_of as _parent_of
 from roadmaps.labels import split_label as _split_label
 from roadmaps.loose import Reading, loose_items, unused_dates
