@@ -115,7 +115,7 @@ def _remove_own(folder: Path) -> None:
 
 
 def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.runtime import build_runtime
 
