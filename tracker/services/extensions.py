@@ -41,7 +41,8 @@ from tracker.core.models import (
 )
 from tracker.core.orgtree import coordinators_up
 from tracker.services.permissions import can_act
-from tracker.services.tasks import extend, get_assignment, record_event
+from tracker.services.task_transitions import extend
+from tracker.services.tasks import get_assignment, record_event
 
 _DECIDERS = (Role.COORDINATOR, Role.LEAD, Role.ADMIN)
 
