@@ -194,7 +194,7 @@ def scan_plans(db, zone) -> None:
     from sqlalchemy import event
 
     from tracker.reports import scan
-    from tracker.reports.figures import Window
+    from tracker.reports.window import Window
 
     w = Window.of(AS_OF, zone)
     lines: list[str] = []
