@@ -3,7 +3,7 @@
 An officer asks for a new date with a reason (`request_extension`); the coordinators
 of the assignment's organisation (or of its nearest ancestor with any; else the leads)
 get a notice through the outbox with «Согласовать» / «Отклонить». `decide_extension`
-approves (the due date moves through `tasks.extend`, the original stays on record, the
+approves (the due date moves through `task_transitions.extend`, the original stays on record, the
 planner plans afresh) or rejects; the requester is told either way. A lead or admin
 asking for an extension is their own approver: the date moves at once.
 
