@@ -190,7 +190,7 @@ def phrases(count: int, seed: int = 7) -> list[str]:
 
 
 def setup_database(folder: Path):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.enums import OrgKind
     from tracker.core.models import Organisation

@@ -54,7 +54,7 @@ CHUNK = 20_000
 
 
 def build(folder: Path, size: int, seed: int = 7):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.enums import EventKind, Via
     from tracker.core.models import Assignment, Event, Organisation, Person, Task
@@ -194,7 +194,7 @@ def scan_plans(db, zone) -> None:
     from sqlalchemy import event
 
     from tracker.reports import scan
-    from tracker.reports.figures import Window
+    from tracker.reports.window import Window
 
     w = Window.of(AS_OF, zone)
     lines: list[str] = []
@@ -228,7 +228,7 @@ def run(size: int, keep: Path | None) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="bench-reports-"))
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "tracker.db").exists():
-        from tracker.core.config import load_settings
+        from tracker.core.config_sources import load_settings
         from tracker.core.db import open_database
 
         settings = load_settings(folder / "config.toml")

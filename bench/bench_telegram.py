@@ -68,7 +68,7 @@ class NullChannel:
 
 def build(folder: Path, count: int):
     """A region with `count` schools, one Telegram-only officer and one due task each."""
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.models import Assignment, Organisation, Person, Task
 

@@ -99,7 +99,7 @@ class NullChannel:
 
 
 def build(folder: Path, size: int, due: int):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.models import Assignment, Organisation, Person, Task
 

@@ -68,7 +68,7 @@ def run(size: int, runs: int, keep: Path | None) -> dict:
     from bench_reports import build
     from sqlalchemy import insert, select
 
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.models import Assignment, Person
     from tracker.reports import figures

@@ -2,11 +2,12 @@
 
 Split by concept: the pattern is `roadmaps._dateforms`, placing its pieces on the calendar
 `roadmaps._placing`, the words around a match that change its meaning (times of day, past
-qualifiers, "далее – ежегодно") `roadmaps._context`; this module decides what a match means.
+qualifiers, "далее – ежегодно") `roadmaps._context`, what one match means
+`roadmaps._meaning`; this module joins the matches of a text into deadlines.
 
 A pure module (no I/O, no database): text in, `Deadline` values out. The grammar is a regular
-expression compiled once at import (`roadmaps._dateforms.MASTER`); this module decides what
-each match *means*.
+expression compiled once at import (`roadmaps._dateforms.MASTER`); `roadmaps._meaning`
+decides what each match *means*.
 
 What counts as a deadline
 -------------------------
@@ -51,12 +52,12 @@ import contextlib
 import contextvars
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from re import Match
+from datetime import date
 
 from roadmaps import _context as C
 from roadmaps import _dateforms as F
 from roadmaps import _placing as P
+from roadmaps._meaning import PERIOD_KINDS, RANGE_KINDS, REC_KINDS, Reading, kw_class, read_safely
 from roadmaps._placing import DeadlineError, Period
 from tracker.core.enums import Recurrence
 
@@ -79,216 +80,6 @@ class Deadline:
     start: date | None = None
     recurrence: Recurrence | None = None
     approximate: bool = False
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """What one matched atom means. `spanlike` readings may take a recurrence word after them."""
-
-    due: date | None
-    start: date | None = None
-    recurrence: Recurrence | None = None
-    approximate: bool = False
-    spanlike: bool = False
-    dayof: bool = False  # "до 5 числа месяца, следующего за отчетным": monthly unless said
-
-
-_RECURRENCE_WORDS = {
-    "ежедневно": Recurrence.DAILY,
-    "еженедельно": Recurrence.WEEKLY,
-    "ежемесячно": Recurrence.MONTHLY,
-    "ежеквартально": Recurrence.QUARTERLY,
-    "ежегодно": Recurrence.YEARLY,
-    "ежеполугодно": Recurrence.HALF_YEARLY,
-}
-_SPAN_KINDS = frozenset(
-    {"A_month", "A_mrange", "A_quarter", "A_half", "A_year", "A_years", "A_acad", "A_drange"}
-)
-_PERIOD_KINDS = _SPAN_KINDS | {"A_range"}
-_RANGE_KINDS = frozenset({"A_range", "A_drange", "A_mrange"})
-_REC_KINDS = frozenset({"A_rec", "A_dayof", "A_freq"})
-_FREQ_UNITS = {"полгода": Recurrence.HALF_YEARLY, "полугодие": Recurrence.HALF_YEARLY,
-               "полугодия": Recurrence.HALF_YEARLY, "полугодии": Recurrence.HALF_YEARLY,
-               "квартал": Recurrence.QUARTERLY, "месяц": Recurrence.MONTHLY,
-               "неделю": Recurrence.WEEKLY, "год": Recurrence.YEARLY, "день": Recurrence.DAILY,
-               "сутки": Recurrence.DAILY}
-
-
-def _kw_class(kw: str | None) -> str | None:
-    """The role of a keyword: by, nlt (не позднее), before (за), end, in, during, on, event..."""
-    if kw is None:
-        return None
-    words = " ".join(kw.lower().replace("ё", "е").split())
-    if words == "за" or words.endswith(" за"):
-        return "before"
-    if "позд" in words or "позж" in words:
-        return "nlt"
-    if words in ("до конца", "до окончания", "к концу", "к окончанию"):
-        return "end"
-    if words.startswith("в течени") or words == "в период":
-        return "during"
-    return {
-        "до": "by", "к": "by", "в срок до": "by", "в срок": "by",
-        "в": "in", "во": "in", "на": "on", "по": "through", "от": "event",
-    }.get(words, "event")
-
-
-_CUR_RELATIVE = {"квартала": (3, "месяц"), "полугодия": (6, "месяц"), "месяца": (1, "месяц"),
-                 "недели": (1, "недел")}
-
-
-def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> _Reading | None:
-    """ "года", "учебного года", "квартала"... after "в течение" or "до конца"."""
-    unit = " ".join(m.group("cur").lower().replace("уч.", "учебного ").split())
-    if kwc == "end":
-        found = P.current(unit, ctx)
-        return _Reading(found[1]) if found else None
-    if kwc != "during":
-        return None
-    if unit in _CUR_RELATIVE:  # "в течение месяца": from the document's date, loosely
-        if ctx.reference is None:
-            return None
-        n, what = _CUR_RELATIVE[unit]
-        return _Reading(P.after(ctx.reference, n, what, False), approximate=True)
-    if ctx.period:
-        span = (ctx.period.start, ctx.period.end)
-    elif unit != "года" and unit != "периода":
-        span = P.current(unit, ctx)  # "в течение учебного года": the current one
-    else:
-        span = None
-    if span is None:
-        return _Reading(None, recurrence=Recurrence.CONTINUOUS, spanlike=True)
-    return _Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
-
-
-def _recurring(m: Match, kind: str, ctx: P.Ctx) -> _Reading:
-    """A recurrence word (with its reporting day), over the inherited period if there is one."""
-    if kind == "A_rec":
-        word = " ".join(m.group("recw").lower().split())
-        recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
-    elif kind == "A_freq":
-        unit = (m.group("fu") or "полгода").lower()  # "2 раза в год", "дважды в год"
-        recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
-    else:  # "до 5 числа каждого месяца" with no recurrence word
-        whose = f"{m.group('fo') or ''} {m.group('fp') or ''}".lower()
-        recurrence = (Recurrence.QUARTERLY if "квартал" in whose else Recurrence.YEARLY
-                      if "год" in whose else Recurrence.MONTHLY)
-    dayof = kind == "A_dayof"
-    if ctx.period:
-        return _Reading(ctx.period.end, ctx.period.start, recurrence, dayof=dayof)
-    return _Reading(None, recurrence=recurrence, dayof=dayof)
-
-
-def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
-    """The meaning of one match, or None when it is not a deadline (see the module docstring).
-
-    `strong`: the text is a "Срок" cell, or follows "Срок:" or a recurrence word, so bare
-    forms count. `bare`: a full date with no keyword counts ("Открыть лагерь 1 июня").
-    """
-    kind = m.lastgroup or ""
-    kwc = _kw_class(m.group("kw"))
-    strong = strong or m.group("srok") is not None
-    phrase = m.group()
-    if kwc == "event" or (kwc == "before" and kind != "A_rel"):
-        return None
-    if kind not in _REC_KINDS and (C.stated_after(m.string, m.end())
-                                   or kwc in ("by", "nlt") and C.validity(m.string, m.start())):
-        return None  # "к 2016 году предусмотрено ...": a target; "сроком действия до": validity
-    if kind in ("A_year", "A_years") and kwc == "by" and C.horizon(m.string, m.start()):
-        return None  # "на среднесрочный период до 2013 года": what a programme covers
-    if kind in _SPAN_KINDS and kwc in (None, "in", "through", "during") and (
-            C.is_past(m.string, m.start()) or not strong and C.in_quotes(m.string, m.start())):
-        # "установленных в 2019 году", "по итогам 2022 года": what was done; «ЕГЭ в 2015
-        # году»: a title
-        return None
-    if kind in _REC_KINDS:
-        if kind == "A_dayof" and kwc not in ("by", "nlt"):
-            return None
-        return _recurring(m, kind, ctx)
-    if kind == "A_cur":
-        return _cur(m, kwc, ctx)
-    if kind in ("A_dur", "A_dur2"):
-        if ctx.reference is None or kwc != ("during" if kind == "A_dur" else "in"):
-            return None
-        if C.from_event(m.string, m.end()) or not strong and C.in_quotes(m.string, m.start()):
-            return None  # "... со дня его поступления"; «... в течение тридцати дней» quoted
-        if kind == "A_dur":
-            n, unit, working = F.count(m.group("dn")), m.group("du"), bool(m.group("dk"))
-        else:
-            words = m.group("d2w").lower()
-            n = F.count(m.group("d2n")) if m.group("d2n") else F.count(words) if words else 1
-            unit, working = m.group("d2u"), False
-        if n is None:
-            return None
-        working = working and "рабоч" in (m.group("dk") or "").lower()
-        return _Reading(P.after(ctx.reference, n, unit, working), approximate=True)
-    if kind == "A_rel":  # "не позднее чем за 10 дней до 1 сентября"
-        if kwc != "before" and not strong:
-            return None
-        target, n = P.day(m, "r", ctx, phrase), F.count(m.group("rn"))
-        if target is None or n is None:
-            return None
-        working = "рабоч" in (m.group("rk") or "").lower()
-        return _Reading(P.after(target, -n, m.group("ru"), working), approximate=working)
-    if kind == "A_date":
-        if not (kwc in ("by", "nlt") or (strong and kwc in (None, "in", "on", "through"))
-                or (bare and kwc is None)):
-            return None
-        numeric = m.group("pm") is not None
-        if numeric and kwc is None and C.is_code(m.string, m.start()):
-            return None  # "по специальности 38.05.01", "код 01.03.02": a code, not a day
-        try:
-            due = P.day(m, "p", ctx, phrase)
-        except DeadlineError:
-            year = m.group("py") or ""
-            if numeric and (len(year) == 2 or not (kwc in ("by", "nlt") or strong)):
-                # "38.05.01", a bare "45.12.2020": a dotted number that is no date (a code,
-                # a clause); only a deadline written as one ("до 32.01.2022") is an error.
-                return None
-            raise
-        if due is None and C.this_year_tail(m.string, m.end()) is not None:
-            return _Reading(None, recurrence=Recurrence.YEARLY)  # no reference: still yearly
-        return _Reading(due) if due else None
-    if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
-            "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
-        found = P.bounds(kind, m, ctx, phrase)
-        return _Reading(found[1], found[0], spanlike=True) if found else None
-    if kind not in _SPAN_KINDS:
-        return None
-    if kind == "A_year" and m.group("yrs") is None and not strong:
-        return None  # a bare 2021 in running text is a number, not a year
-    if kind == "A_years" and m.group("yss") is None and not strong:
-        return None  # "2008 - 2010" bare: years only in a "Срок" cell
-    if kwc is None and not strong:
-        return None
-    if kwc in ("on", "through") and not strong:
-        return None
-    if kwc == "in" and kind == "A_acad" and not strong:
-        return None
-    found = P.bounds(kind, m, ctx, phrase)
-    if found is None:
-        return None
-    start, end = found
-    if kwc == "in" and not strong and ctx.reference and end < ctx.reference:
-        return None  # "В 2021 году ... был проведен" in a 2022 document: the past
-    if kwc == "in" and not strong and kind in ("A_year", "A_years") and C.after_place(
-            m.string, m.start()):
-        return None  # "Комплекс мер ... Костромской области в 2012 году": the scope
-    if kwc == "end" or kwc == "nlt":
-        return _Reading(end)
-    if kwc == "by":
-        return _Reading(start - timedelta(days=1), approximate=True)
-    return _Reading(end, start, spanlike=True)
-
-
-def _read_safely(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> _Reading | None:
-    """`_read`, with calendar overflow (year 0, year 10000) reported as an impossible date."""
-    try:
-        return _read(m, ctx, strong, bare)
-    except DeadlineError:
-        raise
-    except (ValueError, OverflowError) as exc:
-        raise DeadlineError(m.group(), str(exc)) from None
 
 
 def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
@@ -371,7 +162,7 @@ def _find(
         return []  # no digit, no month, no recurrence or span word: nothing to scan for
     ctx = P.Ctx(reference, period, anchor)
     scan = C.mask_times(text)
-    hits: list[tuple[int, int, _Reading, bool]] = []  # start, end, reading, is a recurrence word
+    hits: list[tuple[int, int, Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
     listed_to = -1  # the end of the last date read under "Срок:" / "сроки", or of its list
     for m in F.MASTER.finditer(scan):
@@ -382,26 +173,26 @@ def _find(
         kind = m.lastgroup
         last_is_word = bool(hits) and hits[-1][3] and not merged_last
         joins = bool(hits) and F.JOINABLE_GAP.match(scan, hits[-1][1], s) is not None
-        reading = _read_safely(m, ctx, cell, bare)
+        reading = read_safely(m, ctx, cell, bare)
         in_list = (listed_to >= 0 and kind == "A_date" and m.group("kw") is None
                    and _LIST_GAP.fullmatch(scan, listed_to, s) is not None)
         if reading is None and in_list:
             # "Дополнительные сроки 15 марта 2023 года 15 мая 2023 года": a list after "сроки"
-            reading = _read_safely(m, ctx, True)
+            reading = read_safely(m, ctx, True)
         follows_word = joins and last_is_word
-        if reading is None and follows_word and kind not in _REC_KINDS:
-            reading = _read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
+        if reading is None and follows_word and kind not in REC_KINDS:
+            reading = read_safely(m, ctx, True)  # "ежегодно 15 сентября": the word is the keyword
         if reading is None:
             continue
-        is_word = kind in _REC_KINDS
+        is_word = kind in REC_KINDS
         if kind == "A_date" and (tail := C.yearly_tail(scan, e)) is not None:
             e, reading = tail, replace(reading, recurrence=Recurrence.YEARLY)
         elif kind == "A_date" and not _HAS_YEAR.search(m.group()) and (
                 tail := C.this_year_tail(scan, e)) is not None:
             # "не позднее 1 сентября текущего года", "до 10 октября соответствующего года":
             # a yearly duty of a regulation, with no first year of its own
-            e, reading = tail, _Reading(None, recurrence=Recurrence.YEARLY)
-        if not follows_word and last_is_word and kind in _RANGE_KINDS \
+            e, reading = tail, Reading(None, recurrence=Recurrence.YEARLY)
+        if not follows_word and last_is_word and kind in RANGE_KINDS \
                 and C.RANGE_GAP.match(scan, hits[-1][1], s) is not None:
             follows_word = True  # "еженедельно по вторникам с 10.01 по 28.02": the range bounds it
         if follows_word and not is_word:  # "ежемесячно в течение 2022 года"
@@ -466,9 +257,9 @@ def find_period(text: str, *, reference: date | None = None) -> Period | None:
     ctx = P.Ctx(reference, None)
     for m in F.MASTER.finditer(text):
         kind = m.lastgroup or ""
-        if kind not in _PERIOD_KINDS:
+        if kind not in PERIOD_KINDS:
             continue
-        if _kw_class(m.group("kw")) not in (None, "in", "during", "on"):
+        if kw_class(m.group("kw")) not in (None, "in", "during", "on"):
             continue
         if kind == "A_year" and m.group("yrs") is None or kind == "A_years" and m.group(
                 "yss") is None:

@@ -4,7 +4,8 @@ Pure: `OwnerMatcher` works over the plain in-memory directory (`tracker.core.dir
 the importer loads it once per batch and builds one matcher for all its documents), so
 matching is table-testable without a database. Only active people are matched.
 
-Matching tolerates Russian case endings and initials. Every word is reduced to a set of
+Matching tolerates Russian case endings and initials (the names' keys:
+`roadmaps.owner_names`). Every word is reduced to a set of
 candidate stems (the word itself and the word without each common ending), and two
 words are the same when their sets meet: "Пушкаревой" and "Пушкарева" share
 "пушкарев", "отделу" and "Отдел" share "отдел". Abbreviations such as "г." stand for
@@ -22,40 +23,28 @@ the municipality named. Unmatched owner names are always returned, never dropped
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from roadmaps.owner_names import (
+    FULL_NAME,
+    PERSON_AFTER,
+    PERSON_BEFORE,
+    OwnerGroup,
+    covers,
+    group_of,
+    initials_of,
+    name_key,
+    person_key,
+    stems,
+)
 from roadmaps.parsed import Note
-from tracker.core.directory import Directory, OrgInfo, PersonInfo
+from tracker.core.directory import Directory, OrgInfo
 from tracker.core.enums import Level, OrgKind
 from tracker.core.i18n import N_
 from tracker.core.text import fold, normalize_locale
 
 # Case endings of nouns, adjectives and surnames, longest first.
-_ENDINGS = (
-    "иями", "иям", "иях", "ием", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией",
-    "ой", "ей", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ым", "им",
-    "ам", "ям", "ах", "ях", "ом", "ем", "ую", "юю", "ов", "ев", "ия", "ию", "ии",
-    "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й",
-)
-_MIN_STEM = 3
-# Abbreviations written in owner names, as the word they stand for.
-_ABBREVIATIONS = {"г": "город", "гор": "город", "р-н": "район", "р-на": "район",
-                  "обл": "область", "мо": "муниципальное образование"}
-# Words that carry no identity in an organisation's name.
-_STOPWORDS = {"и", "в", "на", "по", "при", "с", "для", "к", "о", "об"}
-_WORD = re.compile(r"[0-9a-zа-я]+(?:-[0-9a-zа-я]+)*")
-_UPPER = "А-ЯЁ"
-_LOWER = "а-яё"
-_SURNAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
-_INITIALS = rf"[{_UPPER}]\.\s?(?:[{_UPPER}]\.?)?"
-# "Пушкаревой Е.А.", "Пушкарева Е. А", "Е.А. Пушкарева"
-_PERSON_AFTER = re.compile(rf"(?P<surname>{_SURNAME})\s+(?P<initials>{_INITIALS})")
-_PERSON_BEFORE = re.compile(rf"(?P<initials>{_INITIALS})\s*(?P<surname>{_SURNAME})")
-_NAME = rf"[{_UPPER}][{_LOWER}]+"
-_FULL_NAME = re.compile(rf"^\s*({_SURNAME})\s+({_NAME})(?:\s+({_NAME}))?\s*$")
 
 
 # Warnings shown in the preview (`Note`s: English ids, translated where shown).
@@ -72,63 +61,6 @@ PROBLEMS = {
     "bad_region": N_("import.region «{name}» is not a region in the directory"),
     "bad_owner": N_("import.regional_owner «{name}» is not in the directory"),
 }
-
-
-class OwnerGroup(StrEnum):
-    """An addressee naming a whole class of organisations."""
-
-    ALL_MUNICIPALITIES = "all_municipalities"
-    ALL_SCHOOLS = "all_schools"
-
-
-# Addressees naming a class of organisations, over folded text: "Руководителям
-# общеобразовательных организаций", "Муниципальным органам управления образованием",
-# "органов местного самоуправления, осуществляющих управление в сфере образования".
-# Plural forms only: "школы № 5" is one school, "школам" are all of them.
-_GROUPS: tuple[tuple[OwnerGroup, re.Pattern[str]], ...] = (
-    (OwnerGroup.ALL_SCHOOLS, re.compile(
-        r"общеобразовательн(?:ые|ых|ым|ыми) (?:организаци|учреждени)"
-        r"|образовательн(?:ые|ых|ым|ыми) (?:организаци|учреждени)(?:й|и|ям|ями) общего"
-        r"|\bшкол(?:ам|ами|ах)\b|\bвсе школы\b|\b(?:руководител|директор)\w* (?:оо|оу|школ)\b"
-    )),
-    (OwnerGroup.ALL_MUNICIPALITIES, re.compile(
-        r"муниципальн\w* орган\w*.{0,40}образовани"
-        r"|местного самоуправления.{0,80}образовани"
-        r"|муниципальн(?:ым|ых|ые|ыми) образовани(?:ям|й|ями|ях)"
-        r"|\bмоуо\b|\bмуниципалитет(?:ам|ы|ов|ами)\b"
-    )),
-)
-
-
-def stems(word: str) -> frozenset[str]:
-    """The word (folded) and each form of it without a common case ending."""
-    word = fold(word)
-    out = {word}
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
-            out.add(word[: -len(ending)])
-    return frozenset(out)
-
-
-def words(text: str) -> list[str]:
-    """The folded words of `text` with abbreviations expanded, quotes and dots dropped."""
-    out: list[str] = []
-    for word in _WORD.findall(fold(text)):
-        out.extend(_ABBREVIATIONS.get(word, word).split())
-    return out
-
-
-def _key(text: str) -> list[frozenset[str]]:
-    return [stems(w) for w in words(text) if w not in _STOPWORDS]
-
-
-def _covers(haystack: Sequence[frozenset[str]], needle: Sequence[frozenset[str]]) -> bool:
-    """Every word of `needle` has a same word in `haystack`."""
-    return bool(needle) and all(any(n & h for h in haystack) for n in needle)
-
-
-def _initials(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalpha()).upper().replace("Ё", "Е")
 
 
 @dataclass(frozen=True)
@@ -171,41 +103,15 @@ class Rules:
     problem: str | None = None  # why the region is unknown, shown when a rule needs it
 
 
-@dataclass(frozen=True)
-class _PersonKey:
-    person: PersonInfo
-    surname: frozenset[str]
-    initials: str
-
-
-def _person_key(person: PersonInfo) -> _PersonKey | None:
-    """Directory names are "Фамилия И.О.", "И.О. Фамилия" or "Фамилия Имя Отчество"."""
-    name = " ".join(person.name.split())
-    for pattern in (_PERSON_AFTER, _PERSON_BEFORE):
-        m = pattern.fullmatch(name.rstrip("."))
-        if m is None:
-            m = pattern.fullmatch(name)
-        if m:
-            return _PersonKey(person, stems(m["surname"]), _initials(m["initials"]))
-    m = _FULL_NAME.match(name)
-    if m:
-        initials = "".join(part[0] for part in m.groups()[1:] if part)
-        return _PersonKey(person, stems(m[1]), _initials(initials))
-    parts = name.split()
-    if parts:
-        return _PersonKey(person, stems(parts[0]), "")
-    return None
-
-
 class OwnerMatcher:
     """Owner names matched against a `Directory`: build one per batch of documents."""
 
     def __init__(self, directory: Directory, *, locale: str = "ru") -> None:
         self.locale = normalize_locale(locale)
         self.directory = directory
-        self._org_keys = [(o, _key(o.name)) for o in directory.orgs.values()]
+        self._org_keys = [(o, name_key(o.name)) for o in directory.orgs.values()]
         self._person_keys = [k for p in directory.people.values()
-                             if p.active and (k := _person_key(p))]
+                             if p.active and (k := person_key(p))]
         self._resolved: dict[tuple, Resolution] = {}
 
     # -- the hierarchy -------------------------------------------------------------------
@@ -254,7 +160,7 @@ class OwnerMatcher:
             person = self.directory.people[persons[0]]
             return OwnerMatch(text, person_id=person.id,
                               organisation_ids=(person.organisation_id,))
-        group = _group(text)
+        group = group_of(text)
         orgs = self._match_orgs(text)
         if group is not None and (isinstance(orgs, list) or not orgs):
             return OwnerMatch(text, group=group)
@@ -268,9 +174,9 @@ class OwnerMatcher:
 
     def _match_people(self, text: str) -> list[int]:
         found: list[int] = []
-        for pattern in (_PERSON_AFTER, _PERSON_BEFORE):
+        for pattern in (PERSON_AFTER, PERSON_BEFORE):
             for m in pattern.finditer(text):
-                surname, initials = stems(m["surname"]), _initials(m["initials"])
+                surname, initials = stems(m["surname"]), initials_of(m["initials"])
                 hits = [k.person.id for k in self._person_keys
                         if k.surname & surname
                         and (not k.initials or not initials
@@ -278,10 +184,10 @@ class OwnerMatcher:
                 found.extend(h for h in hits if h not in found)
             if found:
                 return found
-        m = _FULL_NAME.match(text)
+        m = FULL_NAME.match(text)
         if m:
             surname = stems(m[1])
-            initials = _initials("".join(p[0] for p in m.groups()[1:] if p))
+            initials = initials_of("".join(p[0] for p in m.groups()[1:] if p))
             found = [k.person.id for k in self._person_keys
                      if k.surname & surname and k.initials and k.initials == initials]
         return found
@@ -290,19 +196,19 @@ class OwnerMatcher:
         """The best organisation: the longest name fully contained in the text; failing
         that, the organisation whose name contains all the text's words (two or more).
         Several equally good candidates come back as a list (ambiguous)."""
-        key = _key(text)
+        key = name_key(text)
         if not key:
             return None
         best: list[OrgInfo] = []
         best_len = 0
         for org, org_key in self._org_keys:
-            if _covers(key, org_key):
+            if covers(key, org_key):
                 if len(org_key) > best_len:
                     best, best_len = [org], len(org_key)
                 elif len(org_key) == best_len:
                     best.append(org)
         if not best and len(key) >= 2:
-            best = [org for org, org_key in self._org_keys if _covers(org_key, key)]
+            best = [org for org, org_key in self._org_keys if covers(org_key, key)]
         if len(best) > 1:
             return best
         return best[0] if best else None
@@ -399,11 +305,3 @@ def _add(result: Resolution, target: Target) -> None:
     if target not in result._seen:
         result._seen.add(target)
         result.targets.append(target)
-
-
-def _group(text: str) -> OwnerGroup | None:
-    folded = fold(text)
-    for group, pattern in _GROUPS:
-        if pattern.search(folded):
-            return group
-    return None

@@ -10,8 +10,9 @@ Steps:
    point "1.", anything else by `roadmaps.loose` (numbered points and dated lines); only a
    document without any deadline is refused. `ParsedDocument.reading` says which it was.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
-3. Collect each section's items: numbered ("1.", "1.1.", "3.5", "1.1.Разработать", "а)"),
-   bulleted ("-", "•", "–", "—"), and, in formal sections, unnumbered paragraphs. Lines
+3. Collect each section's items (`roadmaps.sections`): numbered ("1.", "1.1.", "3.5",
+   "1.1.Разработать", "а)"), bulleted ("-", "•", "–", "—"), and, in formal sections,
+   unnumbered paragraphs. Lines
    that follow an item without a blank line, or start in lower case, continue it. Level and
    addressee headings apply to the items under them. A section ends at the next marker, at
    "СЛУШАЛИ"/"ВЫСТУПИЛИ", at an agenda question ("О ..."), at signatures or an appendix. A
@@ -25,28 +26,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
-from roadmaps.items import (
-    CitedAct,
-    Context,
-    RawItem,
-    finish_items,
-    heading_of,
-    level_of,
-    split_owners,
-    take_owner_fields,
-    text_owner,
-)
-from roadmaps.labels import parent_of as _parent_of
-from roadmaps.labels import split_label as _split_label
+from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.loose import Reading, loose_items, unused_dates
-from roadmaps.metadata import MARKER_KINDS, cited_act, despace, header_kind, read_metadata
+from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
+from roadmaps.sections import FIRST_POINT, collect_items, find_sections, implicit_section
 from roadmaps.tables import find_tables, role, table_items
 from roadmaps.text_tables import rebuild
 from roadmaps.words import has_action
@@ -55,42 +45,7 @@ from tracker.core.i18n import N_, _
 
 __all__ = ["parse_file", "parse_text"]
 
-_MARKER = re.compile(
-    r"(?:^|[\s,.])(?P<word>решили|постановили|приказываю|постановляю|постановляет|решает"
-    r"|решила|решил|обязываю|предлагаю)\s*(?::\s*(?P<rest>.*)|\.?\s*)$",
-    re.IGNORECASE,
-)
-_MARKER_START = re.compile(r"^(?P<word>решение|решения)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
-_NARRATIVE = re.compile(r"(?:управленческ\w*|следующ\w*)\s+(?:\w+\s+)?решени[яе]\s*:\s*$",
-                        re.IGNORECASE)
 _SPACED_TAIL = re.compile(r"((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(\s*:?\s*)$")
-_TERMINATOR = re.compile(
-    r"^(?:слушали|выступили|выступил[аи]?\b|докладчик|голосовали|голосование|повестка"
-    r"|приложени[ея]\b|аналитическая\s+справка|справка\b|пояснительная\s+записка"
-    r"|лист\s+согласования|с\s+(?:приказом|распоряжением|постановлением)\s+ознакомлен"
-    r"|ознакомлен[ыа]?\s*:|председател[ьи]|председательствующий|секретарь\b|министр\b"
-    r"|заместитель\s+министра|глава\b|начальник\b|руководитель\b|директор\b|исп\.\s"
-    r"|присутствовали|отсутствовали|приглашенные|подпись)",
-    re.IGNORECASE,
-)
-_ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\.?\s+(?P<body>.+)$")
-_QUESTION = re.compile(r"^(?:об?|обо)\s+[а-яё]|^по\s+(?:\w+\s+)?вопрос", re.IGNORECASE)
-_NAME_ONLY = re.compile(r"^(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?"
-                        r"[А-ЯЁ]\.?)$")
-_FIRST_POINT = re.compile(r"^1[.)]\s*[А-ЯЁа-яё]")
-_MARKERLESS_KINDS = (DocumentKind.ORDER, DocumentKind.DIRECTIVE, DocumentKind.RESOLUTION,
-                     DocumentKind.BOARD_DECISION)
-_FIELD = re.compile(r"^(?:ответственн\w*|отв\.|исполнител[ьи]|срок\w*)(?:\s+\w+)?\s*[:\-–—]",
-                    re.IGNORECASE)
-
-
-@dataclass
-class _Section:
-    start: int  # index of the first line of content
-    rest: str  # the text after the marker on its own line
-    narrative: bool
-    word: str
-    cited: CitedAct | None = None  # "приказом ... от 15.06.2021 № 556 были утверждены ..."
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
@@ -125,10 +80,10 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
             lines, origin = rebuilt
     found_tables = find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
-    sections = _sections(lines, in_table)
+    sections = find_sections(lines, in_table)
     reading = Reading("section") if sections else None
     if not sections:
-        sections = _implicit_section(lines, in_table)
+        sections = implicit_section(lines, in_table)
         reading = Reading("points") if sections else None
     raws: list[RawItem] = []
     if not sections and not found_tables:
@@ -153,7 +108,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
 
     for index, section in enumerate(sections):
         stop = sections[index + 1].start - 1 if index + 1 < len(sections) else len(lines)
-        raws.extend(_collect(lines, section, stop, in_table))
+        raws.extend(collect_items(lines, section, stop, in_table))
     for table in found_tables:
         raws.extend(table_items(lines, table))
     if found_tables:
@@ -197,7 +152,7 @@ def _loose_start(lines: list[str]) -> int:
     kind_at, _title = header_kind(lines)
     begin = (kind_at or 0) + 1 if kind_at is not None else 0
     for index in range(begin, len(lines)):
-        if _FIRST_POINT.match(lines[index].strip()):
+        if FIRST_POINT.match(lines[index].strip()):
             return index
     return begin
 
@@ -259,47 +214,6 @@ def _collapse_spaced(line: str) -> str:
     return line[: m.start()] + m.group(1).replace(" ", "") + m.group(2)
 
 
-def _sections(lines: list[str], skip: set[int]) -> list[_Section]:
-    found = []
-    for index, raw in enumerate(lines):
-        if index in skip:
-            continue
-        line = raw.strip()
-        m = _MARKER.search(line) or _MARKER_START.match(line)
-        if m:
-            word = m.group("word").lower()
-            # "решения:" alone on a line is what a PDF leaves of "... приказом ... от
-            # 15.06.2021 № 556 были утверждены следующие управленческие / решения:".
-            cited = _cited_near(lines, index) if word.startswith("решени") else None
-            found.append(_Section(index + 1, (m.group("rest") or "").strip(), False, word,
-                                  cited))
-        elif _NARRATIVE.search(line):
-            found.append(_Section(index + 1, "", True, "решения", _cited_near(lines, index)))
-    return found
-
-
-def _cited_near(lines: list[str], index: int) -> CitedAct | None:
-    """The act quoted by the narrative line at `index`: a PDF or a hard-wrapped text breaks
-    "приказом ... / от 15.06.2021 № 556 были утверждены ... / решения:" over lines, so
-    the two lines before it are read with it when the line alone names no act."""
-    found = cited_act(lines[index].strip())
-    if found is None and index:
-        found = cited_act(" ".join(raw.strip() for raw in lines[max(0, index - 2): index + 1]))
-    return found
-
-
-def _implicit_section(lines: list[str], skip: set[int]) -> list[_Section]:
-    """Orders and directives often list their points with no "ПРИКАЗЫВАЮ:" before them: for
-    a document whose header names such a kind, the section starts at its point "1."."""
-    kind_at, kind = header_kind(lines)
-    if kind not in _MARKERLESS_KINDS:
-        return []
-    for index in range(kind_at + 1, len(lines)):
-        if index not in skip and _FIRST_POINT.match(lines[index].strip()):
-            return [_Section(index, "", False, "")]
-    return []
-
-
 def _document_period(title: str | None):
     if not title:
         return None
@@ -316,72 +230,6 @@ def _kind_from_body(sections, found_tables, text: str) -> DocumentKind:
     if found_tables and not sections:
         return DocumentKind.ROADMAP if re.search(r"дорожн", text, re.I) else DocumentKind.PLAN
     return DocumentKind.PROTOCOL
-
-
-def _collect(lines: list[str], section: _Section, stop: int, skip: set[int]) -> list[RawItem]:
-    """The items of one section, lines `section.start` to `stop` (0-based, exclusive)."""
-    raws: list[RawItem] = []
-    level, owner = None, None
-    current: RawItem | None = None
-    intro: RawItem | None = None  # the item bullets hang under (ends with ":")
-    blank = False
-    numbered: list[tuple[int, str]] = [(section.start, section.rest)] if section.rest else []
-    numbered += [(i + 1, lines[i]) for i in range(section.start, stop)]
-    for lineno, raw_line in numbered:
-        line = raw_line.strip()
-        if lineno - 1 in skip or not line:
-            blank = True
-            if lineno - 1 in skip:
-                current = None
-            continue
-        label, body, bullet = _split_label(line)
-        if label is None and not bullet:
-            if line[:1].isupper() and (_TERMINATOR.match(line) or _NAME_ONLY.match(line)):
-                break  # "ГОЛОСОВАЛИ: ...", "Председатель ...", a signature under the last item
-            if current is not None and (_FIELD.match(line)
-                                        or not blank and not heading_of(line)
-                                        or line[:1].islower() and not heading_of(line)):
-                current.text += " " + line
-                blank = False
-                continue
-            if _TERMINATOR.match(line) or _NAME_ONLY.match(line) or _QUESTION.match(line):
-                break
-            head = heading_of(line) or _roman_heading(line)
-            if head is not None:
-                level, owner = head
-                current = intro = None
-                blank = False
-                continue
-            if section.narrative:
-                break
-        elif label is not None and _QUESTION.match(body):
-            break
-        elif label is not None and not label.isalpha():
-            head = heading_of(body)
-            if head is not None and head[1] is None:  # "1. На региональном уровне:"
-                level, owner = head
-                current = intro = None
-                continue
-        parent = intro if bullet or label is None else _parent_of(label, raws, 0)
-        if label is not None and parent is None:
-            intro = None
-        current = RawItem(label=label, text=body, line=lineno,
-                          level=parent.level if parent and parent.level else level,
-                          owners=[owner] if owner else [], parent=parent, cited=section.cited)
-        if parent is not None:
-            parent.children += 1
-        raws.append(current)
-        if body.rstrip().endswith(":") and not bullet:
-            intro = current
-        blank = False
-    return raws
-
-
-def _roman_heading(line: str):
-    m = _ROMAN.match(line)
-    if not m:
-        return None
-    return level_of(m.group("body")), None
 
 
 def _assign_owners(raws: list[RawItem]) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from roadmaps.items import RawItem, heading_of, level_of, split_owners
+from roadmaps.addressees import heading_of, level_of, split_owners
+from roadmaps.items import RawItem
 from roadmaps.labels import parent_of as _parent_of
 
 __all__ = ["Table", "find_tables", "role", "table_items"]

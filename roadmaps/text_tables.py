@@ -1,7 +1,8 @@
 """Tables flattened into text by web pages, PDF and Word, rebuilt as one " | " row a line.
 
 `roadmaps.parser` reads a table whose rows are lines of " | "- or tab-separated cells. Text
-copied from a browser or a PDF rarely looks like that; `rebuild` turns these shapes into it:
+copied from a browser or a PDF rarely looks like that; `rebuild` turns these shapes into it
+(the one-cell-a-line shapes, the first four, are read by `roadmaps.cell_tables`):
 
 * one cell a line, each ending in " |" ("N |" / "Направления деятельности |" / "Сроки |");
 * cells separated by lines holding a lone "|";
@@ -32,14 +33,13 @@ Pure: lines in, lines out.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 
+from roadmaps.cell_tables import NUMBER_CELL, cell_table, join_lines
+
 __all__ = ["rebuild"]
 
-_NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
-_MAX_CELL_LINES = 40  # a "cell" longer than this is prose after the table
 _SPACED = re.compile(r"\S+(?: \S+)*")
 
 
@@ -59,7 +59,7 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
     while index < len(lines):
         found = (_framed_table(lines, index, is_header)
                  or _piece_table(lines, index, is_header)
-                 or _cell_table(lines, index, is_header, role)
+                 or cell_table(lines, index, is_header, role)
                  or _spaced_table(lines, index, is_header))
         if found is None:
             out.append(lines[index])
@@ -110,7 +110,7 @@ def _framed_table(lines: list[str], start: int, is_header):
     def flush():
         if current:
             merged = [_merge(column) for column in zip(*current, strict=True)]
-            if not all(_NUMBER_CELL.match(c or "x") for c in merged):  # "1 | 2 | ... | N"
+            if not all(NUMBER_CELL.match(c or "x") for c in merged):  # "1 | 2 | ... | N"
                 rows.append((current_at, merged))
 
     while index < len(lines):
@@ -125,7 +125,7 @@ def _framed_table(lines: list[str], start: int, is_header):
                 flush()
                 current = None
                 rows.append((index, [c for c in cells if c]))
-            elif current is None or cells[0] and _NUMBER_CELL.match(cells[0]):
+            elif current is None or cells[0] and NUMBER_CELL.match(cells[0]):
                 flush()
                 current, current_at = [cells], index
             else:
@@ -166,14 +166,14 @@ def _piece_table(lines: list[str], start: int, is_header):
             piece = piece.strip()
             last = number == len(pieces) - 1
             if piece:
-                buffer = _join(buffer, piece)
+                buffer = join_lines(buffer, piece)
             if last and not line.endswith("|"):
                 break  # the cell goes on in the next line
             if number == 0 and line.startswith("|") or not buffer:
                 continue
             cell = " ".join(buffer)
             buffer = []
-            if _NUMBER_CELL.match(cell):
+            if NUMBER_CELL.match(cell):
                 if row:
                     rows.append((row_at, row))
                 row, row_at = [cell], index
@@ -192,171 +192,8 @@ def _merge(column) -> str:
     buffer: list[str] = []
     for piece in column:
         if piece:
-            buffer = _join(buffer, piece)
+            buffer = join_lines(buffer, piece)
     return " ".join(buffer)
-
-
-def _piped(line: str) -> bool:
-    text = line.strip()
-    return text == "|" or (text.endswith("|") and text.count("|") == 1)
-
-
-def _cells_from(lines: list[str], start: int):
-    """Cells ending at a "|" (`(first line, text, line after)`), from `start` on; a line with
-    two or more "|" is a whole row on its own: `(line, [cells], line after)`."""
-    buffer: list[str] = []
-    first = None
-    index = start
-    while index < len(lines):
-        text = lines[index].strip()
-        if not text:
-            index += 1
-            continue
-        if text.count("|") >= 2 and text != "|" and not buffer:
-            yield index, [c.strip() for c in text.strip("|").split("|")], index + 1
-            index += 1
-            continue
-        if first is None:
-            first = index
-        if text == "|" or text.endswith("|") and text.count("|") == 1:
-            piece = text[:-1].strip()
-            if piece:
-                buffer = _join(buffer, piece)
-            yield first, " ".join(buffer), index + 1
-            buffer, first = [], None
-        else:
-            buffer = _join(buffer, text)
-            if len(buffer) > _MAX_CELL_LINES:
-                return
-        index += 1
-    if buffer:  # the text ends inside a cell (a copy cut short): keep what there is
-        yield first, " ".join(buffer), index
-
-
-def _join(buffer: list[str], piece: str) -> list[str]:
-    """A cell's lines: "Ответствен-" + "ные" is one word."""
-    if buffer and re.search(r"[а-яё]-$", buffer[-1]) and piece[:1].islower():
-        return [*buffer[:-1], buffer[-1][:-1] + piece]
-    return [*buffer, piece]
-
-
-def _cell_table(lines: list[str], start: int, is_header, role):
-    """One cell a line (or lone "|" separators) from a header at `start`."""
-    if not _piped(lines[start]) and not (start + 1 < len(lines)
-                                         and lines[start + 1].strip() == "|"):
-        return None
-    if lines[start].strip() == "|":
-        return None
-    header: list[str] = []
-    stream = _cells_from(lines, start)
-    pending = None
-    for at, cell, after in stream:
-        if isinstance(cell, list) or (header and _NUMBER_CELL.match(cell)):
-            pending = (at, cell, after)
-            break
-        header.append(cell)
-        if len(header) > 12:
-            return None
-    if len(header) < 2 or not is_header(header) or pending is None:
-        return None
-    if isinstance(pending[1], list) and not any(pending[1]):
-        # "||||||" under the header: a second header row may follow ("начало | завершение |
-        # 2015 год | ..."), then the row numbering the columns ("1 | 2 | ... | 14").
-        taken = []
-        two = _second_level(header, stream, taken, role)
-        if two is not None:
-            header, pending = two
-        else:
-            stream = itertools.chain(taken, stream)
-    width = len(header)
-    rows: list[tuple[int, list[str]]] = [(start, header)]
-    row: list[str] = []
-    row_at = None
-    end = pending[2]
-    extra = not any(role(c) == "num" for c in header)
-
-    def cells():
-        yield pending
-        yield from stream
-
-    for at, cell, after in cells():
-        if isinstance(cell, list):  # a section row, or a whole row on one line
-            if row:
-                rows.append((row_at, row))
-                row = []
-            rows.append((at, cell))
-            end = after
-            continue
-        if row and _NUMBER_CELL.match(cell) and not _NUMBER_CELL.match(row[0]) \
-                and sum(map(bool, row)) <= 2:
-            # A numbered row starts while the cells before it do not make one (a section
-            # heading spread over cells, empty cells): they are a section row. A row that
-            # holds more (an empty "№" cell, then its values) goes on: "100" is a value.
-            heading = " ".join(c for c in row if c)
-            if heading:
-                rows.append((row_at, [heading]))
-            row = []
-        if not row:
-            row_at = at
-            size = width + 1 if extra and _NUMBER_CELL.match(cell) else width
-        row.append(cell)
-        end = after
-        if len(row) == size:
-            rows.append((row_at, row))
-            row = []
-    if row:
-        rows.append((row_at, row))
-    return (rows, end) if len(rows) > 1 else None
-
-
-_SUB_YEAR = re.compile(r"^(?:19|20)\d{2}(?:\s*(?:год|г\.?))?$", re.IGNORECASE)
-_SUB_TERM = re.compile(r"^(?:начало|окончание|завершение|срок\w*)$", re.IGNORECASE)
-
-
-def _second_level(header: list[str], stream, taken: list, role):
-    """A two-level header: the top cells, then the sub-cells of the ones that span
-    several columns, then the numbers of the columns 1..N. A "Срок" cell spans "начало" /
-    "завершение", a cell "по годам" spans "2015 год", "2016 год", ...; the result is valid
-    only when it gives exactly N columns. Returns (the header of N cells, the item after
-    the numbering row), or None (`taken` then holds what was read, to be read again)."""
-    sub: list[str] = []
-    numbers = 0
-    after = None
-    for item in stream:
-        taken.append(item)
-        cell = item[1]
-        if isinstance(cell, list):
-            if any(cell) or not numbers and not sub:
-                if numbers:
-                    after = item
-                    break
-                if any(cell):
-                    return None
-            continue
-        if cell == str(numbers + 1) and (numbers or sub):
-            numbers += 1
-            continue
-        if numbers:
-            after = item
-            break
-        if not (_SUB_YEAR.match(cell) or _SUB_TERM.match(cell)) or len(sub) > 30:
-            return None
-        sub.append(cell)
-    if after is None or numbers <= len(header) or not sub:
-        return None
-    columns, at = [], 0
-    for top in header:
-        low = top.lower()
-        kind = (_SUB_TERM if role(top) in ("due", "start") else _SUB_YEAR
-                if re.search(r"годам|\bгоды\b", low) else None)
-        spans = []
-        while kind is not None and at < len(sub) and kind.match(sub[at]):
-            spans.append(sub[at])
-            at += 1
-        columns += [f"{top} {piece}" for piece in spans] or [top]
-    if at != len(sub) or len(columns) != numbers:
-        return None
-    return columns, after
 
 
 def _spaced_table(lines: list[str], start: int, is_header):

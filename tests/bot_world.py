@@ -92,7 +92,7 @@ async def running_bot(folder, monkeypatch, *, database_url: str = "", telegram: 
     from fake_telegram import FakeBotAPI
 
     from tracker.bot.app import start_bot
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.runtime import build_runtime
 

@@ -45,7 +45,7 @@ def config_path(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(config_path):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
 
     return load_settings(config_path)
 

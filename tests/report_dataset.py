@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from tracker.core.enums import DocumentKind, Level, OrgKind, Role, Via
 from tracker.core.models import Document, Person
 from tracker.core.text import fold
-from tracker.services import tasks
+from tracker.services import task_transitions, tasks
 from tracker.services.orgs import add_organisation
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -95,10 +95,10 @@ def build(db) -> dict:
         s.flush()
         for when, a in ((msk(2021, 6, 30), a1), (msk(2021, 7, 5), a2),
                         (msk(2021, 8, 11, 0, 30), a4), (msk(2021, 8, 16), a5)):
-            tasks.complete(session=s, assignment_id=a.id, now=when, via=Via.CLI)
-        tasks.extend(session=s, assignment_id=a8.id, new_due=date(2021, 9, 1),
-                     reason="письмо министерства", now=msk(2021, 7, 15), via=Via.CLI)
-        tasks.cancel(session=s, assignment_id=a11.id, now=msk(2021, 7, 2), via=Via.CLI)
+            task_transitions.complete(session=s, assignment_id=a.id, now=when, via=Via.CLI)
+        task_transitions.extend(session=s, assignment_id=a8.id, new_due=date(2021, 9, 1),
+                                reason="письмо министерства", now=msk(2021, 7, 15), via=Via.CLI)
+        task_transitions.cancel(session=s, assignment_id=a11.id, now=msk(2021, 7, 2), via=Via.CLI)
         ids["orgs"] = {k: o.id for k, o in orgs.items()}
         ids["a"] = {k: a.id for k, a in named.items()}
         ids["people"] = {"ivanov": ivanov.id, "petrova": petrova.id}

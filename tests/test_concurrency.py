@@ -32,7 +32,7 @@ COMPLETE = textwrap.dedent(
     from tracker.core.enums import Via
     from tracker.core.errors import Conflict
     from tracker.core.models import utcnow
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     db = Database(sys.argv[1])
     won = 0

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.core.config import load_settings
+from tracker.core.config_sources import load_settings
 from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -180,7 +180,7 @@ async def test_blocked_telegram_is_disabled_for_the_person(db, settings):
 @pytest.mark.asyncio
 async def test_a_completed_assignment_is_dropped_from_a_claimed_message(db, settings):
     from tracker.core.enums import Via
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     world = build_world(db)
     [only] = add_tasks(db, world, [date(2021, 8, 20)], created=at(2))

@@ -17,7 +17,7 @@ from tracker.reports.figures import totals
 from tracker.services.importing import import_document
 from tracker.services.occurrences import create_occurrences
 from tracker.services.reminders import tick
-from tracker.services.tasks import list_assignments
+from tracker.services.task_queries import list_assignments
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "roadmaps" / "examples" / "roadmap_example.toml"
 IMPORTED = datetime(2021, 8, 25, 7, 0, tzinfo=UTC)

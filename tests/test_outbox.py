@@ -23,7 +23,7 @@ from tracker.core.directory_rows import load_directory
 from tracker.core.enums import EventKind, OutboxStatus, Via
 from tracker.core.models import Event, OutboxItem, OutboxMessage
 from tracker.services.reminders import mark_sent, record_plan
-from tracker.services.tasks import complete
+from tracker.services.task_transitions import complete
 
 
 def _plan_and_record(db, settings, now):

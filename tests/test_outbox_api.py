@@ -18,7 +18,7 @@ from notifications.message import MessageKind, Rule
 from tracker.core.enums import OutboxStatus, Via
 from tracker.core.models import OutboxItem, OutboxMessage, Person
 from tracker.services.reminders import plan_pass
-from tracker.services.tasks import cancel, complete
+from tracker.services.task_transitions import cancel, complete
 
 ROOT = Path(__file__).resolve().parents[1]
 

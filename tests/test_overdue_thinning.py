@@ -59,7 +59,7 @@ def test_a_year_overdue_item_is_repeated_ten_times_not_eighty(policy, until, exp
 
 
 def test_the_config_section_sets_the_thinning(tmp_path):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
 
     path = tmp_path / "config.toml"
     path.write_text("[reminders]\noverdue_repeat_days = 2\noverdue_dense_days = 6\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from roadmaps.owners import OwnerGroup, OwnerMatch, OwnerMatcher, Target, stems
+from roadmaps.owner_names import OwnerGroup, stems
+from roadmaps.owners import OwnerMatch, OwnerMatcher, Target
 from tracker.core.directory import Directory, OrgInfo, PersonInfo
 from tracker.core.enums import Level, OrgKind
 

@@ -21,7 +21,7 @@ A4_LANDSCAPE_CONTENT_PX = round((297 - 20) / 25.4 * 96)  # 10 mm margins each si
 
 @pytest.fixture(scope="module")
 def page_html(tmp_path_factory):
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.models import Organisation, Task
 

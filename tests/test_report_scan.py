@@ -11,7 +11,8 @@ from sqlalchemy import event
 
 from tests import report_dataset
 from tracker.reports import scan
-from tracker.reports.figures import Window, totals
+from tracker.reports.figures import totals
+from tracker.reports.window import Window
 
 AUG13 = date(2021, 8, 13)
 

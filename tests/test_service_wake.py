@@ -39,7 +39,7 @@ async def test_telegram_down_at_start_does_not_stop_the_service(tmp_path, monkey
 
     from fake_telegram import FakeBotAPI
 
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
 
     with socket.socket() as probe:  # a port nothing listens on, yet

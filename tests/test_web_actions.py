@@ -155,7 +155,7 @@ def test_wrong_method_and_security_headers(client):
 
 
 def test_link_of_a_task_done_elsewhere_says_so(world, client):
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     token = world.token("officer", TokenAction.COMPLETE)
     with world.db.transaction() as session:

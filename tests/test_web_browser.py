@@ -104,7 +104,7 @@ def _open(site, page, to: str, label: str, words: str) -> str:
 def site(tmp_path_factory):
     from aiosmtpd.controller import Controller
 
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.core.models import Organisation, Person
     from tracker.services.tasks import add_task

@@ -12,7 +12,8 @@ from web_world import build
 from tracker.core.enums import DocumentKind, Level, Via
 from tracker.core.models import Document, Organisation
 from tracker.reports import figures
-from tracker.services.tasks import add_task, complete
+from tracker.services.task_transitions import complete
+from tracker.services.tasks import add_task
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -260,7 +260,7 @@ def test_dashboard_totals_are_the_reports_totals(world, app):
         real.assigned, real.overdue, real.done_on_time, real.oldest_due) == (2, 2, 0,
                                                                             real.oldest_due)
     from tracker.core.enums import Via
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     with world.db.transaction() as session:
         complete(session=session, assignment_id=world.ids["azov"], now=world.now, via=Via.WEB)

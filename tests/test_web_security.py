@@ -2,7 +2,7 @@
 
 import stat
 
-from tracker.core.config import load_settings
+from tracker.core.config_sources import load_settings
 from tracker.web import security
 
 

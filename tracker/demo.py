@@ -21,7 +21,7 @@
    last deadline, running the real pass (`notifications.delivery.tick.tick`: planner, outbox,
    file channels) at the send time of each day; reminders, overdue notices and
    escalations all fall at that time, so nothing is due in between. At 13:00 some
-   officers mark their assignments done (`tracker.services.tasks.complete`) on a day
+   officers mark their assignments done (`tracker.services.task_transitions.complete`) on a day
    drawn for each assignment beforehand from a seeded generator: the same every run;
 6. prints the real overdue report as of the last day walked (by document), the totals
    line and where the messages are, and returns those figures (`DemoResult`).
@@ -115,7 +115,7 @@ def _remove_own(folder: Path) -> None:
 
 
 def _run(folder: Path, *, days: int | None, progress: bool) -> DemoResult:
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.runtime import build_runtime
 
@@ -312,7 +312,7 @@ def _complete(db, ids: list[int], officers, when: datetime) -> None:
 
     from tracker.core.enums import AssignmentStatus, Via
     from tracker.core.models import Assignment, Person
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     with db.transaction() as session:
         still_open = session.scalars(select(Assignment.id).where(

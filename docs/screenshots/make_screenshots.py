@@ -29,7 +29,7 @@ def main(folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from notifications.content.render import render_email
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.db import open_database
     from tracker.reports.digests import preview_digests
 

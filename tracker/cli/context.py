@@ -57,7 +57,7 @@ class AppContext:
     @property
     def settings(self):
         if self._settings is None:
-            from tracker.core.config import load_settings
+            from tracker.core.config_sources import load_settings
             from tracker.core.i18n import set_locale
 
             self._settings = load_settings(self.config_path)

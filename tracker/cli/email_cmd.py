@@ -32,7 +32,7 @@ def send_test(
     """`tracker email test` (help above)."""
     import asyncio
 
-    from tracker.core.config import load_settings
+    from tracker.core.config_sources import load_settings
     from tracker.core.errors import TrackerError
     from tracker.runtime import build_runtime
     from tracker.services.email_check import send_test_email

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tracker.core.i18n import N_, _, set_locale
 
-CONFIG_ENV = "TRACKER_CONFIG"  # as tracker.core.config (not imported here: pydantic is slow)
+CONFIG_ENV = "TRACKER_CONFIG"  # as tracker.core.config_sources (not imported: pydantic is slow)
 LOCALE_ENV = "TRACKER_LOCALE"
 
 

@@ -136,7 +136,7 @@ def list_(
     from tracker.core.dates import parse_date
     from tracker.services.orgs import find_organisation, subtree_ids
     from tracker.services.people import find_person
-    from tracker.services.tasks import list_assignments
+    from tracker.services.task_queries import list_assignments
     from tracker.terminal import MAX_WIDTH, cut, emit
 
     context = app_context(ctx)
@@ -287,7 +287,7 @@ def done(
                                 help=_("What was done.")),
 ) -> None:
     from tracker.core.enums import Via
-    from tracker.services.tasks import complete
+    from tracker.services.task_transitions import complete
 
     context = app_context(ctx)
     with context.db.transaction() as session:
@@ -307,7 +307,7 @@ def reopen(
                                help=_("Why it is reopened.")),
 ) -> None:
     from tracker.core.enums import Via
-    from tracker.services.tasks import reopen as reopen_assignment
+    from tracker.services.task_transitions import reopen as reopen_assignment
 
     context = app_context(ctx)
     with context.db.transaction() as session:
@@ -327,7 +327,7 @@ def cancel(
                                help=_("Why it is cancelled.")),
 ) -> None:
     from tracker.core.enums import Via
-    from tracker.services.tasks import cancel as cancel_assignment
+    from tracker.services.task_transitions import cancel as cancel_assignment
 
     context = app_context(ctx)
     with context.db.transaction() as session:
@@ -350,7 +350,7 @@ def extend(
 ) -> None:
     from tracker.core.dates import parse_date
     from tracker.core.enums import Via
-    from tracker.services.tasks import extend as extend_assignment
+    from tracker.services.task_transitions import extend as extend_assignment
 
     context = app_context(ctx)
     new_due = parse_date(to, what=_("--to date"))

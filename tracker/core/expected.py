@@ -1,5 +1,5 @@
 """What a value should have been, from a pydantic error: the settings' errors
-(tracker/core/config.py) and the CLI's coercion errors (tracker/cli/scaffold.py) say it
+(tracker/core/config_errors.py) and the CLI's coercion errors (tracker/cli/scaffold.py) say it
 from the catalogue instead of pydantic's English ("Input should be a valid integer")."""
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ covering index read in its GROUP BY's order (`tracker.reports.scan`); nothing lo
 assignment rows into Python, so a report over a million assignments costs two index
 scans, not a million objects. Organisation
 figures are rolled up the hierarchy in Python (a municipality includes its schools).
-The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`).
+The same SQL runs on SQLite and PostgreSQL (see `sqlfuncs`). The as-of window and its
+conditions in SQL: `tracker.reports.window`; the organisations a view has a row for:
+`tracker.reports.org_rows`.
 
 Definitions, for an as-of date D in the report's zone (default Europe/Moscow):
 
@@ -34,36 +36,23 @@ Definitions, for an as-of date D in the report's zone (default Europe/Moscow):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.core.enums import AssignmentStatus, EventKind, Level
-from tracker.core.errors import InvalidInput, NotFound
+from tracker.core.enums import Level
+from tracker.core.errors import InvalidInput
 from tracker.core.i18n import _
-from tracker.core.models import (
-    Assignment,
-    Document,
-    Event,
-    Organisation,
-    Person,
-    Task,
-    live_assignments,
-)
-from tracker.core.orgtree import subtree_select
+from tracker.core.models import Document, Organisation, Person, Task
 from tracker.reports import scan
+from tracker.reports.org_rows import org_rows, orgs_by_parent, rows_and_root
 from tracker.reports.scan import Tally
-from tracker.reports.sqlfuncs import days_between, local_date
+from tracker.reports.window import Window, check_root
 
-DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
-
-_A = Assignment.__table__
 _T = Task.__table__
-_O = Organisation.__table__
-_E = Event.__table__
 
 
 class GroupBy(StrEnum):
@@ -139,92 +128,14 @@ class Figures:
         }
 
 
-@dataclass(frozen=True)
-class Window:
-    """The as-of date turned into what the SQL compares with."""
-
-    as_of: date
-    cutoff: datetime  # the end of `as_of` in the zone, as aware UTC
-    zone_name: str
-    offset_seconds: int
-
-    @classmethod
-    def of(cls, as_of: date, zone: ZoneInfo | None) -> Window:
-        if not isinstance(as_of, date) or isinstance(as_of, datetime):
-            raise InvalidInput(_("as-of must be a date, got {as_of!r}").format(as_of=as_of))
-        zone = zone or DEFAULT_ZONE
-        end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=zone)
-        offset = datetime.combine(as_of, time(12), tzinfo=zone).utcoffset() or timedelta(0)
-        return cls(as_of, end.astimezone(UTC), zone.key, int(offset.total_seconds()))
-
-
-def conditions(w: Window):
-    a = _A.c
-    day = literal(w.as_of, Date())
-    done = and_(a.status == AssignmentStatus.DONE, a.completed_at.is_not(None),
-                a.completed_at < w.cutoff)
-    not_done = or_(a.status != AssignmentStatus.DONE, a.completed_at.is_(None),
-                   a.completed_at >= w.cutoff)
-    completed_on = local_date(a.completed_at, literal(w.zone_name), literal(w.offset_seconds))
-    late = and_(done, a.due_date.is_not(None), completed_on > a.due_date)
-    overdue = and_(not_done, a.due_date < day)
-    return {
-        "done": done,
-        "on_time": and_(done, or_(a.due_date.is_(None), completed_on <= a.due_date)),
-        "late": late,
-        "open": and_(not_done, or_(a.due_date.is_(None), a.due_date >= day)),
-        "overdue": overdue,
-        "overdue_7": and_(not_done, a.due_date < literal(w.as_of - timedelta(days=7), Date())),
-        "overdue_30": and_(not_done, a.due_date < literal(w.as_of - timedelta(days=30), Date())),
-        "late_days": case((late, days_between(completed_on, a.due_date)),
-                          (overdue, days_between(day, a.due_date)), else_=0),
-    }
-
-
-def extension_counts(session: Session, w: Window, assignment_ids: list[int]) -> dict[int, int]:
-    """EXTENDED events up to the end of the as-of date of each of these assignments
-    (those with none left out)."""
-    out: dict[int, int] = {}
-    for start in range(0, len(assignment_ids), 5000):  # bounded IN lists
-        chunk = assignment_ids[start:start + 5000]
-        out.update((assignment_id, n) for assignment_id, n in session.connection().execute(
-            select(_E.c.assignment_id, func.count())
-            .where(_E.c.kind == EventKind.EXTENDED, _E.c.assignment_id.in_(chunk),
-                   _E.c.at < w.cutoff)
-            .group_by(_E.c.assignment_id)))
-    return out
-
-
 _MEASURES = ("assigned", "done_on_time", "done_late", "open", "overdue", "overdue_7",
              "overdue_30", "extensions", "days_late_total", "late_items")
-
-
-def scope_query(w: Window, root_org_id: int | None, columns: list):
-    """SELECT `columns` FROM the counted assignments in scope (joined to task)."""
-    query = (
-        select(*columns)
-        .select_from(_A.join(_T, _T.c.id == _A.c.task_id))
-        .where(_A.c.status != AssignmentStatus.CANCELLED, _A.c.created_at < w.cutoff,
-               _T.c.actionable.is_(True), live_assignments())
-    )
-    if root_org_id is not None:
-        query = query.where(_A.c.organisation_id.in_(subtree_select(root_org_id)))
-    return query
 
 
 def make_figures(key, name, tally: Tally, as_of: date, detail: str | None = None) -> Figures:
     values = {m: getattr(tally, m) for m in _MEASURES}
     return Figures(key=key, name=name, oldest_due=tally.oldest_due, as_of=as_of,
                    detail=detail, **values)
-
-
-def check_root(session: Session, root_org_id: int | None) -> Organisation | None:
-    if root_org_id is None:
-        return None
-    org = session.get(Organisation, root_org_id)
-    if org is None:
-        raise NotFound(_("organisation {root_org_id} not found").format(root_org_id=root_org_id))
-    return org
 
 
 def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
@@ -237,68 +148,6 @@ def totals(*, session: Session, as_of: date, root_org_id: int | None = None,
     w = Window.of(as_of, zone)
     holders = scan.by_holder(session, w, root_org_id, only)
     return make_figures(root_org_id, root.name if root else "", holders.total, as_of)
-
-
-@dataclass(frozen=True)
-class OrgRow:
-    """An organisation as the organisation view reads it (one Core select of four
-    columns: a country has a hundred thousand organisations, too many for the ORM)."""
-
-    id: int
-    parent_id: int | None
-    name: str
-    kind: str
-
-
-def org_rows(session: Session) -> list[OrgRow]:
-    """Every organisation, in id order."""
-    return [OrgRow(*row) for row in session.connection().execute(
-        select(_O.c.id, _O.c.parent_id, _O.c.name, _O.c.kind).order_by(_O.c.id))]
-
-
-def row_organisations(*, session: Session, root_org_id: int | None,
-                      depth: int | None = 1) -> list[OrgRow]:
-    """The organisations an organisation view has a rolled-up row for.
-
-    `depth` levels below the root (1: its direct subordinates; None: every descendant).
-    Without a root, the root is the only top-level organisation (the region); with
-    several top-level organisations they are the rows at depth 1. An organisation with
-    nothing under it is its own row.
-    """
-    return _rows_and_root(_by_parent(org_rows(session)), root_org_id, depth)[0]
-
-
-def _by_parent(orgs: list[OrgRow]) -> dict[int | None, list[OrgRow]]:
-    by_parent: dict[int | None, list[OrgRow]] = {}
-    for org in orgs:
-        by_parent.setdefault(org.parent_id, []).append(org)
-    return by_parent
-
-
-def _rows_and_root(by_parent: dict[int | None, list[OrgRow]], root_org_id: int | None,
-                   depth: int | None) -> tuple[list[OrgRow], OrgRow | None]:
-    remaining = depth - 1 if depth else None
-    if root_org_id is None:
-        tops = by_parent.get(None, [])
-        if len(tops) != 1:
-            return _descend(by_parent, tops, remaining, []), None
-        root_org_id = tops[0].id
-    root = next(o for level in by_parent.values() for o in level if o.id == root_org_id)
-    rows = _descend(by_parent, by_parent.get(root_org_id, []), remaining, [])
-    return (rows, root) if rows else ([root], None)
-
-
-def _descend(by_parent, level: list, remaining: int | None, out: list) -> list:
-    """Organisations `remaining` levels below `level` (None: `level` and all below)."""
-    if remaining is None:
-        for org in level:
-            out.append(org)
-            _descend(by_parent, by_parent.get(org.id, []), None, out)
-        return out
-    for _step in range(remaining):
-        level = [child for org in level for child in by_parent.get(org.id, [])]
-    out.extend(level)
-    return out
 
 
 def organisation_figures(
@@ -399,8 +248,8 @@ def _by_organisation(session: Session, w: Window, root: Organisation | None,
                      depth: int | None, leaves: dict[int, scan.Tally]) -> list[Figures]:
     """Rolled-up rows, plus a row for the root's own assignments (those given to the
     root itself, not to anything under it) when it has any, so rows add up to totals."""
-    by_parent = _by_parent(org_rows(session))
-    orgs, own = _rows_and_root(by_parent, root.id if root else None, depth)
+    by_parent = orgs_by_parent(org_rows(session))
+    orgs, own = rows_and_root(by_parent, root.id if root else None, depth)
     if not orgs:
         return []
 

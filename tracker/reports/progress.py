@@ -14,7 +14,7 @@ from sqlmodel import Session
 from tracker.core.enums import OrgKind
 from tracker.core.models import Assignment, Document, Organisation, Person, Task
 from tracker.reports import scan
-from tracker.reports.figures import (
+from tracker.reports.window import (
     Window,
     check_root,
     conditions,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from tracker.core.i18n import N_, NP_, _, translate
 from tracker.reports import figures as fg
-from tracker.reports import progress, scan
+from tracker.reports import progress, scan, window
 from tracker.reports.collector import collector_paused
 from tracker.reports.figures import Figures, GroupBy
 from tracker.reports.progress import DecisionProgress, OverdueItem
@@ -194,8 +194,8 @@ def _build(session: Session, kind: ReportKind, as_of: date, root_org_id: int | N
            by: GroupBy, zone: ZoneInfo | None, all_views: bool, oldest_limit: int | None,
            pending_limit: int | None, locale: str, generated_at: datetime | None,
            depth: int | None) -> Report:
-    root = fg.check_root(session, root_org_id)
-    w = fg.Window.of(as_of, zone)
+    root = window.check_root(session, root_org_id)
+    w = window.Window.of(as_of, zone)
     order = [by, *[g for g in GroupBy if g != by]] if all_views else [by]
     # One scan per grouping the report needs, shared by its views (see reports.scan).
     holders = scan.by_holder(session, w, root_org_id)
@@ -219,7 +219,7 @@ def _build(session: Session, kind: ReportKind, as_of: date, root_org_id: int | N
         decisions=progress.decisions_of_tasks(session, tasks, pending_limit),
         oldest=progress.oldest_overdue(session=session, as_of=as_of, root_org_id=root_org_id,
                                        limit=oldest_limit, zone=zone, tasks=tasks),
-        locale=locale, generated_at=generated_at, zone=(zone or fg.DEFAULT_ZONE).key,
+        locale=locale, generated_at=generated_at, zone=(zone or window.DEFAULT_ZONE).key,
     )
 
 

@@ -178,7 +178,7 @@ def complete(*, session: Session, user_id: int, assignment_id: int, comment: str
     """Mark done with the channel `bot`; pressing twice, or after someone else, returns
     the earlier completion (`already=True`) instead of failing. `evidence` is
     (file id, file name, MIME type) of a report sent with the comment."""
-    from tracker.services.tasks import complete as complete_assignment
+    from tracker.services.task_transitions import complete as complete_assignment
 
     person, assignment = _acting(session, user_id, assignment_id)
     earlier = _state(session, assignment)

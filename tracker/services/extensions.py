@@ -3,7 +3,7 @@
 An officer asks for a new date with a reason (`request_extension`); the coordinators
 of the assignment's organisation (or of its nearest ancestor with any; else the leads)
 get a notice through the outbox with «Согласовать» / «Отклонить». `decide_extension`
-approves (the due date moves through `tasks.extend`, the original stays on record, the
+approves (the due date moves through `task_transitions.extend`, the original stays on record, the
 planner plans afresh) or rejects; the requester is told either way. A lead or admin
 asking for an extension is their own approver: the date moves at once.
 
@@ -41,7 +41,8 @@ from tracker.core.models import (
 )
 from tracker.core.orgtree import coordinators_up
 from tracker.services.permissions import can_act
-from tracker.services.tasks import extend, get_assignment, record_event
+from tracker.services.task_transitions import extend
+from tracker.services.tasks import get_assignment, record_event
 
 _DECIDERS = (Role.COORDINATOR, Role.LEAD, Role.ADMIN)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from tracker.core.models import Document, Event, Organisation, Person, Task
-from tracker.services.tasks import AssignmentView, assignment_events, get_assignment
+from tracker.services.task_queries import AssignmentView, assignment_events
+from tracker.services.tasks import get_assignment
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,24 @@
-"""Tasks and their assignments: create, complete, reopen, cancel, extend.
+"""Tasks and their assignments: add a task, assign it, set the responsible person, and the
+events every change writes.
 
-Every change writes its `Event` in the caller's transaction, so the audit log and the
-state never disagree. State changes are conditional `UPDATE ... WHERE status = ...`
-statements: when two people press «Выполнено» at once, the row count says who won.
+Every change writes its `Event` in the caller's transaction (`record_event`), so the audit
+log and the state never disagree. An assignment's state changes (complete, reopen, cancel,
+extend) are in `tracker.services.task_transitions`; the lists of assignments in
+`tracker.services.task_queries`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from tracker.core.enums import AssignmentStatus, EventKind, Level, Via, translated
-from tracker.core.errors import Conflict, InvalidInput, NotFound
+from tracker.core.enums import AssignmentStatus, EventKind, Level, Via
+from tracker.core.errors import InvalidInput, NotFound
 from tracker.core.i18n import _
 from tracker.core.ids import id_or_none
 from tracker.core.models import (
@@ -27,7 +28,6 @@ from tracker.core.models import (
     Organisation,
     Person,
     Task,
-    live_assignments,
 )
 
 
@@ -255,236 +255,3 @@ def set_responsible(*, session: Session, assignment_ids: Sequence[int], person: 
                      person=person.name)
         changed += 1
     return changed
-
-
-def cancel_pending_notifications(*, session: Session, assignment_id: int) -> int:
-    """Cancel what is still pending for an assignment; messages left empty are cancelled
-    (`notifications.outbox.cancel_for`). Returns the number of items cancelled.
-    """
-    from notifications import outbox  # here: listing and adding tasks never load the outbox
-
-    return outbox.cancel_for(session, assignment_id)
-
-
-def _transition(
-    session: Session, assignment_id: int, expected: AssignmentStatus, **values
-) -> bool:
-    result = session.exec(
-        update(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.status == expected)
-        .values(**values)
-    )
-    return result.rowcount == 1
-
-
-def complete(
-    *,
-    session: Session,
-    assignment_id: int,
-    now: datetime,
-    via: Via,
-    actor: Person | None = None,
-    comment: str | None = None,
-) -> Assignment:
-    """Mark an open assignment done and cancel its pending notifications.
-
-    :raises NotFound: unknown id. :raises Conflict: it is not open (already done by
-        someone, or cancelled); the message says by whom and when.
-    """
-    assignment = get_assignment(session=session, assignment_id=assignment_id)
-    comment = (comment or "").strip() or None
-    won = _transition(
-        session, assignment_id, AssignmentStatus.OPEN,
-        status=AssignmentStatus.DONE, completed_at=now, completed_via=via,
-        completed_by_id=actor.id if actor else None, completion_comment=comment,
-        next_check_at=None,
-    )
-    session.refresh(assignment)
-    if not won:
-        raise Conflict(_not_open(session, assignment))
-    cancel_pending_notifications(session=session, assignment_id=assignment_id)
-    record_event(session=session, kind=EventKind.COMPLETED, via=via, at=now,
-                 assignment_id=assignment_id, task_id=assignment.task_id,
-                 person_id=actor.id if actor else None, comment=comment)
-    return assignment
-
-
-def _not_open(session: Session, assignment: Assignment) -> str:
-    if assignment.status == AssignmentStatus.DONE:
-        by_id = assignment.completed_by_id
-        who = session.get(Person, by_id) if by_id else None
-        at = assignment.completed_at
-        when = at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
-        if who is not None:
-            return _("assignment {id} is already done by {name} ({when})").format(
-                id=assignment.id, name=who.name, when=when)
-        return _("assignment {id} is already done ({when})").format(id=assignment.id,
-                                                                     when=when)
-    return _("assignment {id} is {status}, not open").format(
-        id=assignment.id, status=translated(AssignmentStatus(assignment.status)))
-
-
-def reopen(
-    *, session: Session, assignment_id: int, now: datetime, via: Via, actor: Person | None = None,
-    reason: str | None = None,
-) -> Assignment:
-    """Reopen a done or cancelled assignment; planning starts afresh.
-
-    :raises NotFound: unknown id. :raises Conflict: it is already open.
-    """
-    assignment = get_assignment(session=session, assignment_id=assignment_id)
-    previous = assignment.status
-    if previous == AssignmentStatus.OPEN:
-        raise Conflict(_(
-            "assignment {assignment_id} is already open")
-            .format(assignment_id=assignment_id))
-    if not _transition(
-        session, assignment_id, previous, status=AssignmentStatus.OPEN, completed_at=None,
-        completed_by_id=None, completed_via=None, completion_comment=None, next_check_at=now,
-    ):
-        raise Conflict(_(
-            "assignment {assignment_id} changed meanwhile; try again")
-            .format(assignment_id=assignment_id))
-    session.refresh(assignment)
-    record_event(session=session, kind=EventKind.REOPENED, via=via, at=now,
-                 assignment_id=assignment_id, task_id=assignment.task_id,
-                 person_id=actor.id if actor else None, previous=str(previous), reason=reason)
-    return assignment
-
-
-def cancel(
-    *, session: Session, assignment_id: int, now: datetime, via: Via, actor: Person | None = None,
-    reason: str | None = None,
-) -> Assignment:
-    """Cancel an open assignment (withdrawn decision); nothing more is planned for it.
-
-    :raises NotFound: unknown id. :raises Conflict: it is not open.
-    """
-    assignment = get_assignment(session=session, assignment_id=assignment_id)
-    if not _transition(session, assignment_id, AssignmentStatus.OPEN,
-                       status=AssignmentStatus.CANCELLED, next_check_at=None):
-        session.refresh(assignment)
-        raise Conflict(_not_open(session, assignment))
-    session.refresh(assignment)
-    cancel_pending_notifications(session=session, assignment_id=assignment_id)
-    record_event(session=session, kind=EventKind.CANCELLED, via=via, at=now,
-                 assignment_id=assignment_id, task_id=assignment.task_id,
-                 person_id=actor.id if actor else None, reason=reason)
-    return assignment
-
-
-def extend(
-    *,
-    session: Session,
-    assignment_id: int,
-    new_due: date,
-    reason: str,
-    now: datetime,
-    via: Via,
-    actor: Person | None = None,
-) -> Assignment:
-    """Move an open assignment's due date later; the original stays on record.
-
-    Pending notifications planned for the old date are cancelled and the planner looks
-    at the assignment again at once.
-
-    :raises NotFound: unknown id. :raises InvalidInput: no reason, or the new date is
-        not after the current one. :raises Conflict: it is not open.
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("an extension needs a reason"))
-    assignment = get_assignment(session=session, assignment_id=assignment_id)
-    if assignment.status != AssignmentStatus.OPEN:
-        raise Conflict(_not_open(session, assignment))
-    old = assignment.due_date
-    if old is not None and new_due <= old:
-        raise InvalidInput(
-            _(
-                "new due date {new_due} is not after the current {old_due}")
-                .format(new_due=new_due.isoformat(), old_due=old.isoformat())
-        )
-    if not _transition(session, assignment_id, AssignmentStatus.OPEN, due_date=new_due,
-                       extensions=Assignment.extensions + 1, next_check_at=now):
-        raise Conflict(_(
-            "assignment {assignment_id} changed meanwhile; try again")
-            .format(assignment_id=assignment_id))
-    session.refresh(assignment)
-    cancel_pending_notifications(session=session, assignment_id=assignment_id)
-    record_event(session=session, kind=EventKind.EXTENDED, via=via, at=now,
-                 assignment_id=assignment_id, task_id=assignment.task_id,
-                 person_id=actor.id if actor else None,
-                 old_due=old, new_due=new_due, reason=reason)
-    return assignment
-
-
-@dataclass
-class AssignmentView:
-    """An assignment with what is shown next to it."""
-
-    assignment: Assignment
-    task: Task
-    organisation: Organisation
-    person: Person | None
-    document: Document | None
-
-    def is_overdue(self, today: date) -> bool:
-        a = self.assignment
-        return a.status == AssignmentStatus.OPEN and a.due_date is not None and a.due_date < today
-
-
-def list_assignments(
-    *,
-    session: Session,
-    today: date,
-    status: str | None = None,
-    organisation_ids: list[int] | None = None,
-    person_id: int | None = None,
-    due_before: date | None = None,
-    limit: int | None = None,
-) -> list[AssignmentView]:
-    """Assignments, soonest due first (no due date last).
-
-    `status` is open, done, cancelled or overdue (open and due before `today`).
-    :raises InvalidInput: an unknown status.
-    """
-    query = (
-        select(Assignment, Task, Organisation, Person, Document)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(Organisation, Organisation.id == Assignment.organisation_id)
-        .outerjoin(Person, Person.id == Assignment.person_id)
-        .outerjoin(Document, Document.id == Task.document_id)
-        .where(live_assignments())
-    )
-    if status == "overdue":
-        query = query.where(Assignment.status == AssignmentStatus.OPEN,
-                            Assignment.due_date < today)
-    elif status:
-        try:
-            query = query.where(Assignment.status == AssignmentStatus(status))
-        except ValueError:
-            raise InvalidInput(
-                _(
-                    "invalid status {status!r}: expected open, done, overdue or cancelled")
-                    .format(status=status)
-            ) from None
-    if organisation_ids is not None:
-        query = query.where(Assignment.organisation_id.in_(organisation_ids))
-    if person_id is not None:
-        query = query.where(Assignment.person_id == person_id)
-    if due_before is not None:
-        query = query.where(Assignment.due_date < due_before)
-    query = query.order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-    if limit:
-        query = query.limit(limit)
-    return [AssignmentView(*row) for row in session.exec(query)]
-
-
-def assignment_events(*, session: Session, assignment_id: int) -> list[tuple[Event, Person | None]]:
-    query = (
-        select(Event, Person)
-        .outerjoin(Person, Person.id == Event.person_id)
-        .where(Event.assignment_id == assignment_id)
-        .order_by(Event.at, Event.id)
-    )
-    return list(session.exec(query))

@@ -1,7 +1,7 @@
 """What a one-time action link does: the services behind `/a/<token>`.
 
 Each function looks the token up, checks it is for this action and that its person may
-still act, does the action (through `tasks` / `extensions`, `via = web`) and burns the
+still act, does the action (through `task_transitions` / `extensions`, `via = web`) and burns the
 token, all in the caller's transaction: a failed action leaves the link usable and
 nothing written.
 """
@@ -18,7 +18,7 @@ from tracker.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from tracker.core.i18n import _
 from tracker.core.models import ActionToken, Assignment, ExtensionRequest, Person
 from tracker.services import evidence as evidence_files
-from tracker.services import extensions, tasks, web_tokens
+from tracker.services import extensions, task_transitions, tasks, web_tokens
 from tracker.services.permissions import can_act
 
 MAX_COMMENT = 4000  # characters of a comment or a reason
@@ -79,8 +79,8 @@ def complete(*, session: Session, token: str, now: datetime, comment: str | None
     if upload is not None:
         evidence_files.check_upload(upload, limits)
     web_tokens.burn(session=session, row=found.token, now=now)
-    tasks.complete(session=session, assignment_id=found.assignment.id, now=now, via=Via.WEB,
-                   actor=found.person, comment=comment)
+    task_transitions.complete(session=session, assignment_id=found.assignment.id, now=now,
+                              via=Via.WEB, actor=found.person, comment=comment)
     if upload is not None:
         evidence_files.store(session=session, assignment=found.assignment, person=found.person,
                              upload=upload, limits=limits, now=now)

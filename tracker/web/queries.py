@@ -14,7 +14,7 @@ from tracker.core.models import (
     Person,
     Task,
 )
-from tracker.services.tasks import AssignmentView
+from tracker.services.task_queries import AssignmentView
 from tracker.web.common import WebError
 
 

@@ -17,7 +17,7 @@ from tracker.core.dates import parse_date
 from tracker.core.enums import ExtensionStatus, Level, Role, Via
 from tracker.core.errors import InvalidInput
 from tracker.core.models import Document, Organisation
-from tracker.reports import figures
+from tracker.reports import org_rows
 from tracker.reports.progress import decision_progress
 from tracker.services import extensions
 from tracker.services.orgs import subtree_ids
@@ -73,7 +73,7 @@ def _dashboard(request: Request):
                                                   root_org_id=root, zone=web.settings.zone,
                                                   only=only)
         documents = list(session.exec(select(Document).order_by(Document.date, Document.id)))
-        orgs = figures.row_organisations(session=session, root_org_id=scope)
+        orgs = org_rows.row_organisations(session=session, root_org_id=scope)
     return dict(person=person, rows=rows, total=total, documents=documents, orgs=orgs,
                 as_of=as_of, document_id=document_id, level=level, org_id=org_id,
                 levels=[lv.value for lv in Level], query=request.url.query)

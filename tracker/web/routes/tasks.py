@@ -14,7 +14,7 @@ from starlette.routing import Route
 from tracker.core.enums import Role, Via
 from tracker.core.models import Evidence
 from tracker.services import evidence as evidence_files
-from tracker.services import extensions, tasks, web_actions
+from tracker.services import extensions, task_queries, task_transitions, web_actions
 from tracker.services.orgs import subtree_ids
 from tracker.services.permissions import can_act
 from tracker.web import forms
@@ -33,15 +33,15 @@ def _my(request: Request):
         person = require_person(request, session)
         today = web.today()
         if person.role == Role.COORDINATOR:
-            views = tasks.list_assignments(
+            views = task_queries.list_assignments(
                 session=session, today=today, status="open", limit=MY_LIMIT,
                 organisation_ids=subtree_ids(session=session, root_id=person.organisation_id))
         else:
-            own = tasks.list_assignments(session=session, today=today, status="open",
-                                         organisation_ids=[person.organisation_id],
-                                         limit=MY_LIMIT)
-            named = tasks.list_assignments(session=session, today=today, status="open",
-                                           person_id=person.id, limit=MY_LIMIT)
+            own = task_queries.list_assignments(session=session, today=today, status="open",
+                                                organisation_ids=[person.organisation_id],
+                                                limit=MY_LIMIT)
+            named = task_queries.list_assignments(session=session, today=today, status="open",
+                                                  person_id=person.id, limit=MY_LIMIT)
             seen, views = set(), []
             for v in [*named, *own]:
                 if v.assignment.id in seen or v.assignment.person_id not in (None, person.id):
@@ -108,8 +108,8 @@ async def assignment_post(request: Request):
             person, view = _visible(request, session, assignment_id)
             now = web.now()
             if action == "done":
-                tasks.complete(session=session, assignment_id=assignment_id, now=now,
-                               via=Via.WEB, actor=person, comment=comment)
+                task_transitions.complete(session=session, assignment_id=assignment_id,
+                                          now=now, via=Via.WEB, actor=person, comment=comment)
             elif action == "extend":
                 floor = max(d for d in (view.assignment.due_date, web.today())
                             if d is not None)
