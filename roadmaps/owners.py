@@ -268,7 +268,7 @@ class OwnerMatcher:
 
     def _add_group(self, result: Resolution, group: OwnerGroup, rules: Rules) -> None:
         if rules.region_id is None:
-            result.warnings.append(self._nobody(rules))
+            result.warnings.append(self.nobody(rules))
             return
         if group == OwnerGroup.ALL_SCHOOLS:
             schools = self.descendants(rules.region_id, OrgKind.SCHOOL)
@@ -281,7 +281,8 @@ class OwnerMatcher:
         for org in self.descendants(rules.region_id, OrgKind.MUNICIPALITY):
             _add(result, Target(org.id))
 
-    def _nobody(self, rules: Rules) -> str:
+    def nobody(self, rules: Rules) -> str:
+        """The warning of an item that a rule cannot give to anyone (`Rules.problem`)."""
         problem = rules.problem or self._note(PROBLEMS["no_region"])
         return self._note(MESSAGES["nobody"], problem=problem)
 
@@ -292,7 +293,7 @@ class OwnerMatcher:
     def _add_rule(self, result: Resolution, level: Level, rules: Rules) -> None:
         if level == Level.REGIONAL:
             if rules.regional_owner_id is None:
-                result.warnings.append(self._nobody(rules))
+                result.warnings.append(self.nobody(rules))
                 return
             _add(result, Target(rules.regional_owner_id))
         elif level == Level.MUNICIPAL:

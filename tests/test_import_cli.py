@@ -152,9 +152,17 @@ def test_nobody_to_assign_is_one_error_line(cli, roadmap, tmp_path):
     result = cli("import", roadmap, "--yes")  # an empty directory: no region
     assert result.exit_code == 1
     assert result.stderr == (
-        "Ошибка: roadmap.toml: строка 12: пункт 1: исполнитель не определён (некому "
-        "поручить: в справочнике нет региона; сначала импортируйте организации)\n")
+        "Ошибка: roadmap.toml: исполнитель не определён для пунктов с поручениями (4; первый — "
+        "строка 12, пункт 1): в справочнике нет региона; сначала импортируйте организации\n")
     assert _counts(tmp_path) == (0, 0, 0, 0)
+
+
+def test_a_directory_wide_problem_is_said_once_not_on_every_item(cli, roadmap):
+    result = cli("import", roadmap, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stdout.count("сначала импортируйте организации") == 1
+    assert ("Замечания к документу: некому поручить пункты с поручениями (4): в справочнике "
+            "нет региона; сначала импортируйте организации") in result.stdout
 
 
 def test_english_locale(cli, directory, roadmap, config_path):

@@ -97,6 +97,10 @@ class Preview:
     existing_id: int | None = None
     batch: ImportBatch | None = field(default=None, repr=False, compare=False)
     locale: str = "ru"  # of the problems' words
+    # Actionable items that nobody can be given for one reason of the whole directory
+    # (no region, say): said once for the document, not on every item.
+    unassigned: list[PreviewItem] = field(default_factory=list)
+    unassigned_reason: str = ""
 
     @property
     def assignments(self) -> int:
@@ -105,14 +109,22 @@ class Preview:
     @property
     def problems(self) -> list[str]:
         """Why it cannot be imported: actionable items nobody could be given."""
-        return [
+        shared = []
+        if len(self.unassigned) > 1:
+            first = self.unassigned[0].item
+            shared.append(Note(
+                N_("{source}: nobody to assign the actionable items to ({n}; the first: "
+                   "line {line}, item {label}): {reason}"), self.locale,
+                source=self.document.source, n=len(self.unassigned), line=first.line,
+                label=first.label or "-", reason=self.unassigned_reason))
+        return shared + [
             Note(N_("{source}, line {line}: item {label}: nobody to assign it to ({reasons})"),
                  self.locale, source=self.document.source, line=p.item.line,
                  label=p.item.label or "-",
                  reasons="; ".join(localized(w, self.locale) for w in p.warnings)
                  or translate(self.locale, N_("no owner")))
             for p in self.items
-            if p.actionable and not p.targets
+            if p.actionable and not p.targets and not (shared and p in self.unassigned)
         ]
 
 
@@ -207,6 +219,8 @@ def preview(parsed: ParsedDocument, *, session: Session, settings: Settings,
     existing = session.connection().execute(
         sa_select(d.id).where(d.content_hash == digest)).scalar()
     items: list[PreviewItem] = []
+    unassigned: list[PreviewItem] = []
+    shared = matcher.nobody(batch.rules) if batch.rules.problem else None
     for item in parsed.items:
         level = Level(item.level) if item.level else settings.import_.default_level
         if item.actionable:
@@ -221,7 +235,16 @@ def preview(parsed: ParsedDocument, *, session: Session, settings: Settings,
             unmatched=resolution.unmatched,
             warnings=[*item.warnings, *resolution.warnings],
         ))
-    return Preview(parsed, digest, items, list(parsed.warnings), existing, batch, batch.locale)
+        if shared is not None and not resolution.targets and shared in resolution.warnings:
+            unassigned.append(items[-1])
+    warnings = list(parsed.warnings)
+    if len(unassigned) > 1:
+        for held in unassigned:
+            held.warnings = [w for w in held.warnings if w != shared]
+        warnings.append(Note(N_("nobody to assign the actionable items to ({n}): {reason}"),
+                             batch.locale, n=len(unassigned), reason=batch.rules.problem))
+    return Preview(parsed, digest, items, warnings, existing, batch, batch.locale,
+                   unassigned, batch.rules.problem or "")
 
 
 def import_document(
