@@ -190,6 +190,8 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> Reading | N
         if due is None and C.this_year_tail(m.string, m.end()) is not None:
             return Reading(None, recurrence=Recurrence.YEARLY)  # no reference: still yearly
         return Reading(due) if due else None
+    if kind == "A_range" and m.group("rs") is None and kwc is None and not (strong or bare):
+        return None  # "19 по 24 апреля" without its "с": a range only in a schedule line
     if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
             "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
         found = P.bounds(kind, m, ctx, phrase)
