@@ -52,6 +52,11 @@ _REPORT_LINE = re.compile(r"^(?:доклад|срок\w*|информаци\w+|�
 _SCHEDULE_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*|этап\w*|экзамен\w*"
                              r"|следующ\w+|провести|проводится|проводятся)[^:]*:\s*$",
                              re.IGNORECASE)
+# A schedule intro that names the times themselves, not only "the following ...": its
+# bullets are its dated lines ("... проводится:" then "- в основную дату - ... (06 декабря
+# 2023г.);"); the bullets under "в соответствии со следующими актами:" are not.
+_TIMED_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*)[^:]*:\s*$"
+                          r"|(?:проводится|проводятся|пров[её]дут)\s*:\s*$", re.IGNORECASE)
 _STARTS_WITH_DATE = re.compile(r"^\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}|\s+[а-яё]+)")
 _ENDS_WITH_DATE = re.compile(r"[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?"
                              r"|\s+[а-яё]+(?:\s+[0-9]{4})?)(?:\s*г(?:ода|\.)?)?\s*[;.,]?\s*$",
@@ -73,9 +78,15 @@ _SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2
                             r"|[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}|\s+[а-яё]{3,})")
 
 
+# Whether a line holds a deadline does not depend on the year: an undated page ("13
+# октября – русский язык" under "График ... в 2020 году:") gets its year from the intro's
+# period or the anchor when the items are finished.
+_ANY_YEAR = date(2000, 1, 1)
+
+
 def _dated(text: str, reference: date | None, bare: bool) -> bool:
     try:
-        return bool(find_deadlines(text, reference=reference, bare=bare))
+        return bool(find_deadlines(text, reference=reference or _ANY_YEAR, bare=bare))
     except DeadlineError:
         return True  # an impossible date in a deadline: keep the line, the parser reports it
 
@@ -101,13 +112,21 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     numbered = dated = 0
     intro: RawItem | None = None  # the last kept point ending with ":"
     schedule = False  # under a "по следующему графику:" intro
+    timed = False  # ... one that names the times ("Сроки проведения:", "проводится:")
     for lineno, label, bullet, text in paragraphs:
         if lineno - 1 == title_at:
-            continue  # the kind line and the title that continues it
+            # the kind line and the title that continues it; a title that introduces a
+            # schedule ("График проведения ... в 2020 году:") still heads its lines
+            schedule = text.rstrip().endswith(":") and bool(_SCHEDULE_INTRO.search(text))
+            timed, intro = schedule and bool(_TIMED_INTRO.search(text)), None
+            continue
         if lineno in leads and label is not None:
             first = lines[lineno - 1].strip()
             text, label = first + text[len(split_label(first)[1]):], None
-        is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
+        # Under a schedule's intro a bullet is one of its lines wherever its date stands
+        # ("- в основную дату - в первую среду декабря (06 декабря 2023г.);").
+        is_schedule = schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
+                                    or _ENDS_WITH_DATE.search(text))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
             if top is not None and top.children:
@@ -132,6 +151,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
                 # "Основной срок:" alone, then "8 февраля 2023 года.": a schedule's intro
                 # that holds no date itself
                 schedule = text.rstrip().endswith(":") and bool(_SCHEDULE_INTRO.search(text))
+                timed = schedule and bool(_TIMED_INTRO.search(text))
                 if schedule:
                     intro = None
             continue
@@ -144,6 +164,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
         dated += has_deadline
         if text.rstrip().endswith(":"):
             intro, schedule = raw, bool(_SCHEDULE_INTRO.search(text))
+            timed = schedule and bool(_TIMED_INTRO.search(text))
         elif label is not None and "." not in label and not label.isalpha() and not bullet:
             intro, schedule = (raw if text.rstrip().endswith(":") else None), False
     labels = [r.label for r in raws if r.label and "." not in r.label and not r.label.isalpha()]

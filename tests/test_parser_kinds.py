@@ -260,3 +260,40 @@ def test_prose_with_many_dates_after_a_colon_is_no_schedule():
     lines = "Утвердить следующие сроки: 1 июля 2014 г. - химия; 6 мая 2015 г. - физика."
     assert [d.due for d in schedule_deadlines(lines, [], reference=D(2014, 1, 1),
                                               period=None)] == [D(2014, 7, 1), D(2015, 5, 6)]
+
+
+# An undated news page (corpus 202): its schedule's heading is the title, gives the year and
+# introduces the dash lines ("-13 октября – русский язык"), whose dates have no year.
+UNDATED_SCHEDULE = """\
+В период с 13 октября по 22 октября текущего года в образовательных организациях \
+Сладковского муниципального района согласно графику будут проводиться диагностические работы \
+для обучающихся 10-х классов.
+График проведения диагностических работ по образовательным программам основного общего \
+образования для обучающихся 10 классов в 2020 году:
+-13 октября – русский язык
+-15 октября – математика
+"""
+
+# Bullets under an intro that names the times (corpus 203), and under one that lists acts
+# (corpus 060): only the first give their dates.
+TIMED_BULLETS = """\
+Уважаемые родители!
+Сроки проведения, продолжительность:
+- в основной срок – 13 октября 2020 г., русский язык;
+- в резервный день – 16 октября 2020 г., обществознание.
+Работы проводятся в соответствии со следующими документами:
+• Порядок проведения, зарегистрирован Минюстом 3.03.2005г.;
+• Положение о мониторинге, утвержденное приказом от 09.02.2005 № 66.
+"""
+
+
+def test_an_undated_page_reads_the_schedule_its_title_introduces():
+    doc = parse_text(UNDATED_SCHEDULE, source="202.txt")
+    assert doc.date is None
+    assert [(i.due, i.text) for i in doc.items if i.due and i.line > 2] == [
+        (D(2020, 10, 13), "13 октября – русский язык"), (D(2020, 10, 15), "15 октября – математика")]
+
+
+def test_bullets_under_a_timed_intro_are_schedule_lines():
+    doc = parse_text(TIMED_BULLETS, source="203.txt")
+    assert [i.due for i in doc.items if i.due] == [D(2020, 10, 13), D(2020, 10, 16)]
