@@ -189,13 +189,18 @@ def _top(raws: list[RawItem]) -> RawItem | None:
     return None
 
 
+_LONE_MARKER = re.compile(r"[-•–—*·▪●○■]|[0-9]{1,2}\)|[а-я]\)")
+
+
 def _paragraphs(lines: list[str], skip: set[int], start: int):
     """(1-based line, label, is a bullet, text) of each paragraph from `start` on.
 
     A paragraph is a labelled line or a line after a blank or a finished sentence, with the
     lines that continue it (no blank between, no label, the previous line unfinished or this
-    one starting in lower case)."""
+    one starting in lower case). A list marker alone on its line ("-", "1)", as web pages
+    lay out their lists) marks the line after it."""
     current: list | None = None
+    marker = ""  # a list marker alone on its line ("-", "1)"): a web page's list item
     for index in range(start, len(lines)):
         line = lines[index].strip()
         if index in skip or not line:
@@ -203,6 +208,11 @@ def _paragraphs(lines: list[str], skip: set[int], start: int):
                 yield tuple(current)
             current = None
             continue
+        if _LONE_MARKER.fullmatch(line):
+            marker = line
+            continue
+        if marker:
+            line, marker = f"{marker} {line}", ""
         label, body, bullet = split_label(line)
         continues = (current is not None and label is None and not bullet
                      and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()

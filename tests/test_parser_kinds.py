@@ -297,3 +297,24 @@ def test_an_undated_page_reads_the_schedule_its_title_introduces():
 def test_bullets_under_a_timed_intro_are_schedule_lines():
     doc = parse_text(TIMED_BULLETS, source="203.txt")
     assert [i.due for i in doc.items if i.due] == [D(2020, 10, 13), D(2020, 10, 16)]
+
+
+# A web page's list with each marker alone on its line (corpus 234, a school's notice).
+LONE_MARKERS = """\
+14.10.2023
+Итоговое
+сочинение (изложение) в 11-м классе
+проводится:
+-
+в основную дату - в первую среду декабря (06
+декабря 2023г.);
+-
+в дополнительные сроки: в первую среду февраля (7 февраля 2024 г.) и вторую среду апреля \
+(10 апреля 2024 г.)
+"""
+
+
+def test_a_list_marker_alone_on_its_line_marks_the_next_line():
+    doc = parse_text(LONE_MARKERS, source="234.txt")
+    assert [i.due for i in doc.items if i.due] == [D(2023, 12, 6), D(2024, 2, 7), D(2024, 4, 10)]
+    assert doc.items[0].text == "в основную дату - в первую среду декабря (06 декабря 2023г.);"
