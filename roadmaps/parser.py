@@ -32,6 +32,7 @@ from pathlib import Path
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import Context, RawItem, finish_items
+from roadmaps.labels import inline_points
 from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
@@ -46,6 +47,7 @@ from tracker.core.i18n import N_, _
 __all__ = ["parse_file", "parse_text"]
 
 _SPACED_TAIL = re.compile(r"((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(\s*:?\s*)$")
+_SPACED_COLON = re.compile(r"(?<!\S)((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(?=\s*:\s*1\.)")
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
@@ -74,10 +76,12 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
+    lines, origin = _split_inline_points(lines)
     if "|" in text or "  " in text or "│" in text or "¦" in text:
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
-            lines, origin = rebuilt
+            lines, at = rebuilt
+            origin = at if origin is None else [origin[i] for i in at]
     found_tables = find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
     sections = find_sections(lines, in_table)
@@ -207,11 +211,27 @@ def _has_deadline(raw: RawItem, reference) -> bool:
 
 
 def _collapse_spaced(line: str) -> str:
-    """"..., п р и к а з ы в а ю:" -> "..., приказываю:"."""
-    m = _SPACED_TAIL.search(line)
-    if not m:
+    """"..., п р и к а з ы в а ю:" -> "..., приказываю:", at the end of the line or before
+    the colon that points run on from ("... п о с т а н о в л я е т: 1. Провести ...")."""
+    if " " not in line:
         return line
-    return line[: m.start()] + m.group(1).replace(" ", "") + m.group(2)
+    m = _SPACED_TAIL.search(line)
+    if m:
+        return line[: m.start()] + m.group(1).replace(" ", "") + m.group(2)
+    return _SPACED_COLON.sub(lambda m: m.group(1).replace(" ", ""), line)
+
+
+def _split_inline_points(lines: list[str]) -> tuple[list[str], list[int] | None]:
+    """Each point of a paragraph that runs an act's points together on a line of its own
+    (`roadmaps.labels.inline_points`), with the original line of each line."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, line in enumerate(lines):
+        pieces = inline_points(line)
+        for piece in pieces or [line]:
+            out.append(piece)
+            origin.append(index)
+    return (out, origin) if len(out) != len(lines) else (lines, None)
 
 
 def _document_period(title: str | None):

@@ -318,3 +318,32 @@ def test_a_list_marker_alone_on_its_line_marks_the_next_line():
     doc = parse_text(LONE_MARKERS, source="234.txt")
     assert [i.due for i in doc.items if i.due] == [D(2023, 12, 6), D(2024, 2, 7), D(2024, 4, 10)]
     assert doc.items[0].text == "в основную дату - в первую среду декабря (06 декабря 2023г.);"
+
+
+# A district resolution whose web page runs the marker and the points into one paragraph
+# (corpus 116).
+RUN_TOGETHER = (
+    "О проведении районного конкурса патриотической песни\n\n"
+    "В соответствии с планом работы управления образования на 2011 год администрация "
+    "Аликовского района п о с т а н о в л я е т: 1. Провести 16 февраля 2011 года конкурс "
+    "патриотической песни. 2. Утвердить: - Положение о районном конкурсе патриотической песни "
+    "(приложение №1); - состав жюри (приложение №2). 3. Руководителям общеобразовательных "
+    "учреждений района организовать участие молодых исполнителей в конкурсе. 4. Контроль за "
+    "выполнением настоящего постановления возложить на заместителя главы администрации.\n")
+
+
+def test_points_run_together_in_one_paragraph_are_read_one_by_one():
+    doc = parse_text(RUN_TOGETHER, source="116.txt")
+    assert doc.reading == "section"
+    assert [(i.label, i.line, i.due, i.actionable) for i in doc.items] == [
+        ("1", 3, D(2011, 2, 16), True), ("2", 3, None, False), ("3", 3, None, True),
+        ("4", 3, None, False)]
+
+
+def test_numbers_in_running_text_are_no_points():
+    from roadmaps.labels import inline_points
+
+    assert inline_points("Согласно п. 1. Положения и п. 2. Порядка заявки принимаются до 1 "
+                         "марта 2022 года по адресу отдела образования.") is None
+    assert inline_points("Положение. 1. Общие положения. 1.1. Доступ имеют сотрудники. 2. "
+                         "Порядок. 2.1. Пароль меняется 3.10 каждого года.") is None
