@@ -188,7 +188,8 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
-        if has_action(raw.text) and not raw.children and not states_a_rule(raw.text):
+        if not raw.children and (has_action(raw.text) and not states_a_rule(raw.text)
+                                 or _ordered_by_intro(raw)):
             # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due
             # ("Установить, что ... применяются с 1 сентября 2013 г." says when a rule applies).
             found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
@@ -196,6 +197,14 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
     except DeadlineError as exc:
         raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
             source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
+
+
+def _ordered_by_intro(raw: RawItem) -> bool:
+    """A sub-item that takes its verb from its intro: "1. Провести пробный ОГЭ:" then "- 13
+    января 2024 года по информатике - в ППЭ;" (an approval's list is no order)."""
+    parent = raw.parent
+    return (parent is not None and parent.text.rstrip().endswith(":") and has_action(parent.text)
+            and not _APPROVAL.match(parent.text) and not states_a_rule(parent.text))
 
 
 _TIME_FRAME = re.compile(r"в\s+течени[еи]\s+(?:всего\s+)?(?:учебного\s+|календарного\s+)?года$",

@@ -368,3 +368,23 @@ def test_a_sub_point_about_something_that_orders_it_stays_in_the_section():
     doc = parse_text(SUBPOINT_ABOUT, source="175.txt")
     assert [(i.label, i.due) for i in doc.items] == [
         ("1", D(2006, 7, 1)), ("2", None), ("2.1", None), ("2.2", D(2006, 6, 1)), ("3", None)]
+
+
+# Dash lines that take their verb from the point above (corpus 211, a regional order).
+VERB_FROM_INTRO = """\
+ПРИКАЗ
+от 20.12.2023 № 1500-п
+
+1. Провести пробный основной государственный экзамен в пунктах проведения экзаменов \
+(далее соответственно - ОГЭ, ППЭ):
+- 13 января 2024 года по информатике - в ППЭ;
+- 20 января 2024 года по физике - в ППЭ;
+2. Утвердить:
+- состав комиссии, созданной 10 декабря 2023 года;
+"""
+
+
+def test_sub_items_of_an_intro_that_orders_are_due_on_their_dates():
+    doc = parse_text(VERB_FROM_INTRO, source="211.txt")
+    assert [(i.line, i.due) for i in doc.items if i.due] == [
+        (5, D(2024, 1, 13)), (6, D(2024, 1, 20))]
