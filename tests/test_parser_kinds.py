@@ -388,3 +388,26 @@ def test_sub_items_of_an_intro_that_orders_are_due_on_their_dates():
     doc = parse_text(VERB_FROM_INTRO, source="211.txt")
     assert [(i.line, i.due) for i in doc.items if i.due] == [
         (5, D(2024, 1, 13)), (6, D(2024, 1, 20))]
+
+
+# An order's point whose verb introduces the lines "<classes> - <date>;" (corpus 226), wrapped
+# in a narrow column.
+ORDERED_LINES = """\
+ПРИКАЗ
+от 05.05.2023 № 753
+
+1. Рекомендовать руководителям
+образовательных организаций
+завершить 2022/2023 учебный год:
+I классы - 25 мая 2023 года;
+II - X классы - 31 мая 2023 года;
+XI классы - 23 мая 2023 года.
+2. Установить единый день праздника "Последний звонок" и единое время начала праздника.
+"""
+
+
+def test_lines_dated_under_an_order_are_a_schedule():
+    doc = parse_text(ORDERED_LINES, source="226.txt")
+    assert [(i.label, i.due) for i in doc.items if i.due] == [
+        ("1", D(2023, 5, 25)), ("1", D(2023, 5, 31)), ("1", D(2023, 5, 23))]
+    assert doc.items[1].text.endswith("учебный год: II - X классы - 31 мая 2023 года")
