@@ -161,7 +161,7 @@ def _find(
     if not text or (_DIGIT.search(text) is None and _WORDY.search(text) is None):
         return []  # no digit, no month, no recurrence or span word: nothing to scan for
     ctx = P.Ctx(reference, period, anchor)
-    scan = C.mask_times(text)
+    scan = C.mask_ordinal_days(C.mask_times(text))
     hits: list[tuple[int, int, Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
     listed_to = -1  # the end of the last date read under "Срок:" / "сроки", or of its list
