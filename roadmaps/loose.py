@@ -40,7 +40,8 @@ __all__ = ["Reading", "loose_items"]
 class Reading:
     """How a document was read. `mode`: "section" (a decision marker), "points" (an order's
     points from "1."), "table", "loose_points" (numbered points, no marker),
-    "deadline_lines" (only lines with deadlines), or a mix "table+section"."""
+    "deadline_lines" (only lines with deadlines), "dated_lines" (a schedule's lines with a
+    date and no deadline word), or a mix "table+section"."""
 
     mode: str
     first_label: str | None = None
@@ -69,6 +70,9 @@ _DAY = rf"[0-9]{{1,2}}(?:\s+{_MONTH_WORD}|\s?\.\s?[0-9]{{1,2}}(?:\s?\.\s?[0-9]{{
 _CALENDAR_LEAD = re.compile(
     rf"^\s*(?:до\s+)?(?:[0-9]{{1,2}}\s*[-–—]\s*)?{_DAY}(?:\s*[-–—]\s*{_DAY})?"
     rf"(?:\s+[0-9]{{4}}(?:\s*г(?:ода|\.)?)?)?(?=\s+[А-ЯЁA-Z])", re.IGNORECASE)
+# "24 мая (среда) |", "9, 10 ноября", "15.03.2022 –": a line that begins with a day
+_DATE_START = re.compile(rf"\s*[0-9]{{1,2}}(?:\s*[-–—,]\s*[0-9]{{1,2}})?\s+{_MONTH_WORD}"
+                         r"|\s*[0-9]{1,2}\.[0-9]{2}(?:\.[0-9]{2,4})?(?![0-9])", re.IGNORECASE)
 # A line of a pseudo-graphic table: a rule ("┌────┬───", "|-----+----") or a row drawn
 # between bars ("│ N │ Пошаговые │ ... │").
 _DRAWN = re.compile(r"^\s*(?:[┌├└╔╠╚+|│¦/\\][-─═┬┼┴+]{3}|[|│¦](?:[^|│¦]*[|│¦]){2,}\s*$)")
@@ -92,17 +96,21 @@ def _dated(text: str, reference: date | None, bare: bool) -> bool:
 
 
 def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
-                start: int = 0, title_at: int | None = None) -> tuple[list[RawItem], Reading]:
+                start: int = 0, title_at: int | None = None, bare: bool = False
+                ) -> tuple[list[RawItem], Reading]:
     """The items of a document without a decision section (see the module docstring).
 
     `lines` are the whole document (0-based), `skip` the lines of tables, `start` the first
     line to read, `title_at` the line naming the document's kind: its paragraph is the
-    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
-    items in order and how the document was read.
+    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. `bare`: the
+    document names itself a schedule ("Расписание", "План-график", "Календарный план") and
+    no line holds a deadline phrase: every dated line is one of the schedule, and a line
+    that begins with a date begins a paragraph ("24 мая (среда) |" / "история, физика |").
+    Returns the items in order and how the document was read.
     """
     # The lines of a drawn table that could not be rebuilt: its cells make no sentence.
     skip = skip | {index for index, line in enumerate(lines) if _DRAWN.match(line)}
-    paragraphs = list(_paragraphs(lines, skip, start))
+    paragraphs = list(_paragraphs(lines, skip, start, dated_starts=bare))
     # The original line: "22 — 28 МАЯ ..." would otherwise read as point 22.
     leads = {lineno: m.group().strip() for lineno, label, bullet, text in paragraphs
              if not bullet and (m := _CALENDAR_LEAD.match(lines[lineno - 1]))}
@@ -125,8 +133,8 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             text, label = first + text[len(split_label(first)[1]):], None
         # Under a schedule's intro a bullet is one of its lines wherever its date stands
         # ("- в основную дату - в первую среду декабря (06 декабря 2023г.);").
-        is_schedule = schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
-                                    or _ENDS_WITH_DATE.search(text))
+        is_schedule = bare or schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
+                                            or _ENDS_WITH_DATE.search(text))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
             if top is not None and top.children:
@@ -168,6 +176,8 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
         elif label is not None and "." not in label and not label.isalpha() and not bullet:
             intro, schedule = (raw if text.rstrip().endswith(":") else None), False
     labels = [r.label for r in raws if r.label and "." not in r.label and not r.label.isalpha()]
+    if bare:
+        return raws, Reading("dated_lines")
     if numbered:
         return raws, Reading("loose_points", labels[0] if labels else None,
                              labels[-1] if labels else None)
@@ -192,13 +202,14 @@ def _top(raws: list[RawItem]) -> RawItem | None:
 _LONE_MARKER = re.compile(r"[-•–—*·▪●○■]|[0-9]{1,2}\)|[а-я]\)")
 
 
-def _paragraphs(lines: list[str], skip: set[int], start: int):
+def _paragraphs(lines: list[str], skip: set[int], start: int, dated_starts: bool = False):
     """(1-based line, label, is a bullet, text) of each paragraph from `start` on.
 
     A paragraph is a labelled line or a line after a blank or a finished sentence, with the
     lines that continue it (no blank between, no label, the previous line unfinished or this
     one starting in lower case). A list marker alone on its line ("-", "1)", as web pages
-    lay out their lists) marks the line after it."""
+    lay out their lists) marks the line after it. With `dated_starts` a line that begins
+    with a date begins a paragraph."""
     current: list | None = None
     marker = ""  # a list marker alone on its line ("-", "1)"): a web page's list item
     for index in range(start, len(lines)):
@@ -215,6 +226,7 @@ def _paragraphs(lines: list[str], skip: set[int], start: int):
             line, marker = f"{marker} {line}", ""
         label, body, bullet = split_label(line)
         continues = (current is not None and label is None and not bullet
+                     and not (dated_starts and _DATE_START.match(line))
                      and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()
                           or current[3].endswith((":", ";")) and _SCHEDULE_LINE.search(line)))
         if continues:

@@ -98,6 +98,10 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         # or appendix heading; header lines hold event dates only ("от 26.10.2012").
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
                                     title_at=header_kind(lines)[0])
+        if not any(_has_due(r, meta.date) for r in raws) and _names_a_schedule(lines):
+            # "Расписание" with "24 мая (среда) |" lines: the dates are the schedule's own
+            raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
+                                        title_at=header_kind(lines)[0], bare=True)
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
@@ -208,6 +212,27 @@ def _has_deadline(raw: RawItem, reference) -> bool:
             bare=raw.bare_dates or has_action(raw.text)))
     except DeadlineError:
         return True  # the parse proper reports the impossible date with its line
+
+
+# A document that names itself a schedule in its first lines: "Расписание", "План-график
+# проведения ...", "Календарный план ...", "Сроки проведения ...", "График проведения ...".
+_SCHEDULE_NAME = re.compile(r"^\W*(?:расписани|план-график|календарн\w*\s+план|график\s+провед"
+                            r"|сроки\s+провед|даты\s+провед)", re.IGNORECASE)
+
+
+def _names_a_schedule(lines: list[str]) -> bool:
+    return any(_SCHEDULE_NAME.match(line) for line in lines[:12]) or any(
+        _SCHEDULE_NAME.match(part) for line in lines[:3] for part in re.split(
+            r"(?<=[0-9])\s+(?=[А-ЯЁ])", line)[:4])
+
+
+def _has_due(raw: RawItem, reference) -> bool:
+    """Whether `raw` holds a deadline that dates something (not only a recurrence)."""
+    try:
+        return bool(raw.due_cells) or any(d.due or d.start for d in find_deadlines(
+            raw.text, reference=reference or date(2000, 1, 1), bare=raw.bare_dates))
+    except DeadlineError:
+        return True
 
 
 def _collapse_spaced(line: str) -> str:

@@ -411,3 +411,31 @@ def test_lines_dated_under_an_order_are_a_schedule():
     assert [(i.label, i.due) for i in doc.items if i.due] == [
         ("1", D(2023, 5, 25)), ("1", D(2023, 5, 31)), ("1", D(2023, 5, 23))]
     assert doc.items[1].text.endswith("учебный год: II - X классы - 31 мая 2023 года")
+
+
+# An exam timetable page (corpus 212): dates and subjects one cell a line, no deadline word.
+TIMETABLE = """\
+Расписание
+Утверждённое расписание ОГЭ на 2023 год.
+Приказ Министерства просвещения Российской Федерации от 16.11.2022 № 990/1144 "Об \
+утверждении единого расписания".
+Основной период
+24 мая (среда) |
+история, физика, биология |
+30 мая (вторник) |
+обществознание, информатика, география, химия |
+Резервные дни
+26 июня (понедельник) — русский язык;
+"""
+
+
+def test_a_timetable_without_deadline_words_reads_its_dated_lines():
+    doc = parse_text(TIMETABLE, source="212.txt")
+    assert doc.reading == "dated_lines"
+    assert [(i.line, i.due) for i in doc.items if i.due] == [
+        (5, D(2023, 5, 24)), (7, D(2023, 5, 30)), (10, D(2023, 6, 26))]
+
+
+def test_a_news_text_with_dates_but_no_schedule_name_is_still_refused():
+    with pytest.raises(DocumentError, match=r"и нет сроков$"):
+        parse_text("Новости\n\n24 мая (среда) в школе прошёл последний звонок.\n", source="n.txt")
