@@ -439,3 +439,23 @@ def test_a_timetable_without_deadline_words_reads_its_dated_lines():
 def test_a_news_text_with_dates_but_no_schedule_name_is_still_refused():
     with pytest.raises(DocumentError, match=r"и нет сроков$"):
         parse_text("Новости\n\n24 мая (среда) в школе прошёл последний звонок.\n", source="n.txt")
+
+
+# An undated school calendar whose heading, wrapped over two lines, names the school year
+# (corpus 215): September-December are 2023, January-August 2024.
+SCHOOL_CALENDAR = """\
+КАЛЕНДАРНЫЙ ПЛАН ВОСПИТАТЕЛЬНОЙ
+РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД
+
+Основная школа (5-9 классы)
+1 сентября
+Общешкольная линейка
+15 января
+Конкурс чтецов
+"""
+
+
+def test_an_undated_calendar_takes_the_school_year_its_heading_names():
+    doc = parse_text(SCHOOL_CALENDAR, source="215.txt")
+    assert doc.reading == "dated_lines"
+    assert [i.due for i in doc.items if i.due] == [D(2023, 9, 1), D(2024, 1, 15)]
