@@ -202,7 +202,10 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> Reading | N
         return None  # a bare 2021 in running text is a number, not a year
     if kind == "A_years" and m.group("yss") is None and not strong:
         return None  # "2008 - 2010" bare: years only in a "Срок" cell
-    if kwc is None and not strong:
+    if kwc is None and not strong and not (bare and (
+            kind == "A_drange" or kind == "A_month" and m.group("moy"))):
+        # a schedule line's "2-4 октября" or "этап Олимпиады - октябрь 2012 года" is its
+        # time, as in a "Срок" cell
         return None
     if kwc in ("on", "through") and not strong:
         return None
