@@ -234,10 +234,13 @@ def _names_a_schedule(lines: list[str]) -> bool:
 
 
 def _has_due(raw: RawItem, reference) -> bool:
-    """Whether `raw` holds a deadline that dates something (not only a recurrence)."""
+    """Whether `raw` holds a deadline that dates something: not only a recurrence, nor a
+    term counted from the document's date when it has none ("В течение месяца в школах
+    будут проходить ...")."""
     try:
         return bool(raw.due_cells) or any(d.due or d.start for d in find_deadlines(
-            raw.text, reference=reference or date(2000, 1, 1), bare=raw.bare_dates))
+            raw.text, reference=reference, anchor=None if reference else date(2000, 1, 1),
+            bare=raw.bare_dates))
     except DeadlineError:
         return True
 

@@ -459,3 +459,36 @@ def test_an_undated_calendar_takes_the_school_year_its_heading_names():
     doc = parse_text(SCHOOL_CALENDAR, source="215.txt")
     assert doc.reading == "dated_lines"
     assert [i.due for i in doc.items if i.due] == [D(2023, 9, 1), D(2024, 1, 15)]
+
+
+# A news page with an olympiad's timetable one cell a line (corpus 196): "В течение месяца"
+# in its lead counts from a document date the page does not have, so it dates nothing.
+OLYMPIAD_DAYS = """\
+В общеобразовательных организациях города начался муниципальный этап олимпиады. В течение \
+месяца в школах будут проходить интеллектуальные состязания.
+Сроки проведения муниципального этапа всероссийской олимпиады школьников в 2020/2021 учебном году
+№
+|
+Предмет
+|
+Дата проведения Олимпиады
+|
+1
+|
+Экономика
+|
+5 ноября
+|
+2
+|
+Основы безопасности жизнедеятельности
+|
+9, 10 ноября
+|
+"""
+
+
+def test_a_term_counted_from_a_missing_document_date_does_not_hide_a_timetable():
+    doc = parse_text(OLYMPIAD_DAYS, source="196.txt")
+    assert doc.reading == "dated_lines"
+    assert [i.due for i in doc.items if i.due] == [D(2020, 11, 5), D(2020, 11, 10)]
