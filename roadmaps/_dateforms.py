@@ -51,12 +51,13 @@ _QO = "[«\"„“”'‘’]"  # an opening quote around the day: «15» сен
 _QC = "[»\"“”'‘’]"
 _DASH = r"\s*[-‐‑‒–—]\s*"
 # Each month: the full word in nominative/genitive/prepositional/dative, then abbreviations.
-# The trailing (?!\w) keeps "мар" from matching inside "марка" and "сен" inside "сено".
+# The trailing lookahead keeps "мар" from matching inside "марка" and "сен" inside "сено";
+# a digit may follow: a web page that lost its spaces writes "до 15 ноября1997 года".
 MONTH = (
     r"(?:январ[ьяею]|янв\.?|феврал[ьяею]|февр?\.?|март[аеу]?|мар\.?|апрел[ьяею]|апр\.?"
     r"|ма[йяею]|июн[ьяею]|июн\.?|июл[ьяею]|июл\.?|август[аеу]?|авг\.?"
     r"|сентябр[ьяею]|сент?\.?|октябр[ьяею]|окт\.?|ноябр[ьяею]|нояб?\.?"
-    r"|декабр[ьяею]|дек\.?)(?!\w)"
+    r"|декабр[ьяею]|дек\.?)(?![^\W\d])"
 )
 # "г.", "гг.", "г.г.", "года", "году", "год" after a year; the (?!\w) stops "год" in "годах".
 YSUF = r"(?:\s*(?:г\.\s*г\.|гг\.|гг|г\.|года|году|год|г)(?!\w))?"
