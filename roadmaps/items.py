@@ -30,7 +30,7 @@ from datetime import date
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
-from roadmaps.words import has_action, states_a_rule
+from roadmaps.words import has_action, is_infinitive, states_a_rule
 from tracker.core.enums import Level
 from tracker.core.i18n import N_, _
 
@@ -276,8 +276,11 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     items = []
     # Each action of the item is a task of its own, under the item's label as written.
     for part, deadline in zip(parts, deadlines or [None], strict=False):
+        # "Финал (10 - 12 июня 1997 года) не проводить": the day of a cancelled event
+        cancelled = how == "inferred" and deadline is not None and _forbids(part)
         item = ParsedItem(
-            label=raw.label, text=part, level=level, actionable=bool(actionable), due=None,
+            label=raw.label, text=part, level=level,
+            actionable=bool(actionable) and not cancelled, due=None,
             due_text=None, start=None, recurrence=None, owners=list(owners), warnings=[],
             line=raw.line, parent_label=raw.parent.label if raw.parent else None,
         )
@@ -315,6 +318,17 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
                                           reference=ctx.reference))
         items.append(item)
     return items
+
+
+_WORDS = re.compile(r"[А-Яа-яЁё]+")
+
+
+def _forbids(text: str) -> bool:
+    """Whether every verb of `text` is negated ("... не проводить"): it cancels, orders no
+    work."""
+    words = _WORDS.findall(text.lower())
+    verbs = [i for i, w in enumerate(words) if is_infinitive(w)]
+    return bool(verbs) and all(i > 0 and words[i - 1] == "не" for i in verbs)
 
 
 _SEPARATORS = (re.compile(r"\s*;\s*"), re.compile(r",?\s+(?:а\s+также|и)\s+"),

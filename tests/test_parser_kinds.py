@@ -492,3 +492,21 @@ def test_a_term_counted_from_a_missing_document_date_does_not_hide_a_timetable()
     doc = parse_text(OLYMPIAD_DAYS, source="196.txt")
     assert doc.reading == "dated_lines"
     assert [i.due for i in doc.items if i.due] == [D(2020, 11, 5), D(2020, 11, 10)]
+
+
+# A resolution that cancels an event and orders another in its place (corpus 131).
+CANCELLED = """\
+ПОСТАНОВЛЕНИЕ
+от 14.05.1997 № 248
+
+постановляю:
+1. Областной финал Спартакиады трудящихся (10 - 12 июня 1997 года, г. Благовещенск) не \
+проводить; ограничиться проведением областной сельской Спартакиады 20 - 22 июня с. г. в с. \
+Константиновка.
+"""
+
+
+def test_the_day_of_a_cancelled_event_is_no_task():
+    doc = parse_text(CANCELLED, source="131.txt")
+    assert [(i.due, i.actionable) for i in doc.items] == [
+        (D(1997, 6, 12), False), (D(1997, 6, 22), True)]
