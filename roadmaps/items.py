@@ -331,8 +331,11 @@ def _forbids(text: str) -> bool:
     return bool(verbs) and all(i > 0 and words[i - 1] == "не" for i in verbs)
 
 
+# The last two: a sentence's end, and a line break a web page lost before a capital
+# ("... проводится с 5 ноября по 25 декабря Срок приема работ – с 12 января ...").
 _SEPARATORS = (re.compile(r"\s*;\s*"), re.compile(r",?\s+(?:а\s+также|и)\s+"),
-               re.compile(r"\s*,\s*"))
+               re.compile(r"\s*,\s*"), re.compile(r"(?<=[а-яё0-9)»])\.\s+(?=[А-ЯЁ])"),
+               re.compile(r"(?<=[а-яё0-9)».])\s+(?=[А-ЯЁ][а-яё])"))
 
 
 def _split(text: str, deadlines: list[Deadline]) -> list[str] | None:
@@ -346,13 +349,12 @@ def _split(text: str, deadlines: list[Deadline]) -> list[str] | None:
     closes = has_action(text[: deadlines[0].span[0]])
     cuts = []
     for a, b in zip(deadlines, deadlines[1:], strict=False):
-        gap = text[a.span[1]: b.span[0]]
         cut = None
-        for sep in _SEPARATORS:
-            found = list(sep.finditer(gap))
+        for sep in _SEPARATORS:  # in the gap, seeing the letter before it
+            found = list(sep.finditer(text, a.span[1], b.span[0]))
             if found:
                 m = found[0] if closes else found[-1]
-                cut = (a.span[1] + m.start(), a.span[1] + m.end())
+                cut = (m.start(), m.end())
                 break
         if cut is None:
             return None

@@ -510,3 +510,21 @@ def test_the_day_of_a_cancelled_event_is_no_task():
     doc = parse_text(CANCELLED, source="131.txt")
     assert [(i.due, i.actionable) for i in doc.items] == [
         (D(1997, 6, 12), False), (D(1997, 6, 22), True)]
+
+
+# Two stages on two lines the page ran together without a full stop (corpus 142), and two
+# sentences of one point (a full stop between them): a task each.
+STAGES = """\
+Положение о районном конкурсе
+
+Школьный этап конкурса проводится с 5 ноября по 25 декабря
+Срок приема конкурсных работ на районный этап – с 12 января по 30 января 2015 года.
+"""
+
+
+def test_deadlines_in_sentences_run_together_are_a_task_each():
+    doc = parse_text(STAGES, source="142.txt")
+    assert [i.due for i in doc.items if i.due] == [D(2014, 12, 25), D(2015, 1, 30)]
+    doc = parse_text("ПРИКАЗ\nот 01.02.2022 № 5\n\n1. Провести семинар до 1 марта 2022 г. Отчёт "
+                     "представить до 10 марта 2022 г.\n", source="p.txt")
+    assert [i.due for i in doc.items] == [D(2022, 3, 1), D(2022, 3, 10)]
