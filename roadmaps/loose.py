@@ -29,11 +29,12 @@ from datetime import date
 
 from roadmaps.deadlines import DeadlineError, find_deadlines
 from roadmaps.items import RawItem
+from roadmaps.parsed import ParsedItem
 from roadmaps.labels import parent_of, split_label
 from roadmaps.schedules import has_schedule
 from roadmaps.words import has_action, is_infinitive
 
-__all__ = ["Reading", "loose_items"]
+__all__ = ["Reading", "loose_items", "mark_summaries"]
 
 
 @dataclass(frozen=True)
@@ -266,3 +267,20 @@ def unused_dates(lines: list[str], raws: list[RawItem], *, reference: date | Non
             if len(found) >= limit:
                 break
     return found
+
+
+_FUTURE = re.compile(r"\b(?:будут|будет)\s+[а-яё]+", re.IGNORECASE)  # "будут проводиться"
+
+
+def mark_summaries(items: list[ParsedItem]) -> None:
+    """A paragraph that orders nothing and names the span the dated lines after it fall in
+    ("В период с 13 октября по 22 октября ... будут проводиться диагностические работы", then
+    "13 октября – русский язык", ...) sums them up: not a task of its own."""
+    for index, item in enumerate(items):
+        if not item.actionable or item.start is None or item.due is None or item.recurrence \
+                or has_action(_FUTURE.sub("", item.text)):
+            continue
+        inside = [other for other in items[index + 1:] if other.actionable and other.due
+                  and other.start is None and item.start <= other.due <= item.due]
+        if len(inside) >= 2:
+            item.actionable = False

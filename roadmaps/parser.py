@@ -33,7 +33,7 @@ from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_f
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.labels import inline_points
-from roadmaps.loose import Reading, loose_items, unused_dates
+from roadmaps.loose import Reading, loose_items, mark_summaries, unused_dates
 from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
@@ -131,6 +131,8 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     anchor = _anchor(raws) if meta.date is None and period is None else None
     ctx = Context(source=source, reference=meta.date, period=period, anchor=anchor)
     items: list[ParsedItem] = finish_items(raws, ctx)
+    if reading.mode in ("deadline_lines", "dated_lines"):
+        mark_summaries(items)
 
     warnings = []
     if not items:

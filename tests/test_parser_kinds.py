@@ -528,3 +528,9 @@ def test_deadlines_in_sentences_run_together_are_a_task_each():
     doc = parse_text("ПРИКАЗ\nот 01.02.2022 № 5\n\n1. Провести семинар до 1 марта 2022 г. Отчёт "
                      "представить до 10 марта 2022 г.\n", source="p.txt")
     assert [i.due for i in doc.items] == [D(2022, 3, 1), D(2022, 3, 10)]
+
+
+def test_a_span_that_sums_up_the_dated_lines_below_is_no_task():
+    doc = parse_text(UNDATED_SCHEDULE, source="202.txt")
+    assert [(i.due, i.actionable) for i in doc.items if i.due] == [
+        (D(2020, 10, 22), False), (D(2020, 10, 13), True), (D(2020, 10, 15), True)]
