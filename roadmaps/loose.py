@@ -97,8 +97,8 @@ def _dated(text: str, reference: date | None, bare: bool) -> bool:
 
 
 def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
-                start: int = 0, title_at: int | None = None, bare: bool = False
-                ) -> tuple[list[RawItem], Reading]:
+                start: int = 0, title_at: int | None = None, bare: bool = False,
+                rows: bool = False) -> tuple[list[RawItem], Reading]:
     """The items of a document without a decision section (see the module docstring).
 
     `lines` are the whole document (0-based), `skip` the lines of tables, `start` the first
@@ -107,7 +107,10 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     document names itself a schedule ("Расписание", "План-график", "Календарный план") and
     no line holds a deadline phrase: every dated line is one of the schedule, and a line
     that begins with a date begins a paragraph ("24 мая (среда) |" / "история, физика |").
-    Returns the items in order and how the document was read.
+    `rows`: the document is a plan or a roadmap, whose numbered points are its rows run
+    into lines ("3. Организация концертной программы ... 21 апреля 2012 г. Управление
+    культуры"): their bare dates are their "Срок" cells. Returns the items in order and how
+    the document was read.
     """
     # The lines of a drawn table that could not be rebuilt: its cells make no sentence.
     skip = skip | {index for index, line in enumerate(lines) if _DRAWN.match(line)}
@@ -134,8 +137,9 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
             text, label = first + text[len(split_label(first)[1]):], None
         # Under a schedule's intro a bullet is one of its lines wherever its date stands
         # ("- в основную дату - в первую среду декабря (06 декабря 2023г.);").
-        is_schedule = bare or schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
-                                            or _ENDS_WITH_DATE.search(text))
+        is_schedule = bare or rows and label is not None and not label.isalpha() or (
+            schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
+                          or _ENDS_WITH_DATE.search(text)))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
             if top is not None and top.children:

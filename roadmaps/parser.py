@@ -46,6 +46,7 @@ from tracker.core.i18n import N_, _
 
 __all__ = ["parse_file", "parse_text"]
 
+_PLAN_KINDS = (DocumentKind.PLAN, DocumentKind.ROADMAP)
 _SPACED_TAIL = re.compile(r"((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(\s*:?\s*)$")
 _SPACED_COLON = re.compile(r"(?<!\S)((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(?=\s*:\s*1\.)")
 
@@ -96,12 +97,13 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         meta = read_metadata(lines, start, source=source)
         # Read from the top: a letter or a notice puts its deadlines before any "Положение"
         # or appendix heading; header lines hold event dates only ("от 26.10.2012").
+        title_at, title_kind = header_kind(lines)
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
-                                    title_at=header_kind(lines)[0])
+                                    title_at=title_at, rows=title_kind in _PLAN_KINDS)
         if not any(_has_due(r, meta.date) for r in raws) and _names_a_schedule(lines):
             # "Расписание" with "24 мая (среда) |" lines: the dates are the schedule's own
             raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
-                                        title_at=header_kind(lines)[0], bare=True)
+                                        title_at=title_at, bare=True)
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"

@@ -534,3 +534,22 @@ def test_a_span_that_sums_up_the_dated_lines_below_is_no_task():
     doc = parse_text(UNDATED_SCHEDULE, source="202.txt")
     assert [(i.due, i.actionable) for i in doc.items if i.due] == [
         (D(2020, 10, 22), False), (D(2020, 10, 13), True), (D(2020, 10, 15), True)]
+
+
+# A plan whose table rows the page ran into numbered lines (corpus 184): a row's bare date is
+# its "Срок" cell.
+PLAN_ROWS = """\
+Приложение к распоряжению от 30.03.2012 № 1147-Р
+План мероприятий по проведению месячника по продаже сельскохозяйственной продукции
+
+1. Организация взаимодействия с Министерством сельского хозяйства до 5 апреля 2012 г. \
+Администрации районов
+2. Организация концертной программы при открытии месячника "Весна - 2012" 21 апреля 2012 г. \
+Управление культуры
+"""
+
+
+def test_a_plan_s_numbered_rows_are_due_on_their_bare_dates():
+    doc = parse_text(PLAN_ROWS, source="184.txt")
+    assert doc.kind is DocumentKind.PLAN
+    assert [i.due for i in doc.items] == [D(2012, 4, 5), D(2012, 4, 21)]
