@@ -29,8 +29,8 @@ from datetime import date
 
 from roadmaps.deadlines import DeadlineError, find_deadlines
 from roadmaps.items import RawItem
-from roadmaps.parsed import ParsedItem
 from roadmaps.labels import parent_of, split_label
+from roadmaps.parsed import ParsedItem
 from roadmaps.schedules import has_schedule
 from roadmaps.words import has_action, is_infinitive
 

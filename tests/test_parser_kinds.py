@@ -291,7 +291,8 @@ def test_an_undated_page_reads_the_schedule_its_title_introduces():
     doc = parse_text(UNDATED_SCHEDULE, source="202.txt")
     assert doc.date is None
     assert [(i.due, i.text) for i in doc.items if i.due and i.line > 2] == [
-        (D(2020, 10, 13), "13 октября – русский язык"), (D(2020, 10, 15), "15 октября – математика")]
+        (D(2020, 10, 13), "13 октября – русский язык"),
+        (D(2020, 10, 15), "15 октября – математика")]
 
 
 def test_bullets_under_a_timed_intro_are_schedule_lines():
