@@ -86,8 +86,13 @@ def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
     """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`; with
     `bare` (an item with no deadline phrase) the day something starts is its date."""
     before = text[max(0, start - 12) : start].rstrip()
-    return before.endswith("№") or not bare and (before.lower() in ("с", "c") or before[
-        -2:].lower() in (" с", " c", "(с", "(c"))
+    if before.endswith("№") or _GLUED_FROM.search(before):
+        return True  # "№ 15.09"; "к приказу № 02-04-1от 05.01.2023" (its "от" glued on)
+    return not bare and (before.lower() in ("с", "c") or before[-2:].lower() in (
+        " с", " c", "(с", "(c"))
+
+
+_GLUED_FROM = re.compile(r"[0-9]от$", re.IGNORECASE)
 
 
 # --- the API ----------------------------------------------------------------------------------
