@@ -268,6 +268,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
             parts = [text] * len(deadlines)
         else:
             parts = schedule_parts(text, deadlines) or _split(text, deadlines)
+            if parts is None and raw.bare_dates:
+                # a schedule line's dates are entries of it, none amends another
+                parts = [text] * len(deadlines)
     elif actionable and len(deadlines) == 1 and (parts := intro_actions(text, deadlines)):
         deadlines = deadlines * len(parts)
     if parts is None:

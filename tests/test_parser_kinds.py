@@ -554,3 +554,17 @@ def test_a_plan_s_numbered_rows_are_due_on_their_bare_dates():
     doc = parse_text(PLAN_ROWS, source="184.txt")
     assert doc.kind is DocumentKind.PLAN
     assert [i.due for i in doc.items] == [D(2012, 4, 5), D(2012, 4, 21)]
+
+
+# A timetable a page ran into one paragraph (corpus 208): every date of the line is an entry.
+RUN_TIMETABLE = ("МБОУ «Тальская СОШ» Тел. 34-2-22 План-график проведения внешних процедур в 2022 – 2023 учебном году Приложение к "
+                 "приказу № 02-04-1от 05.01.2023 Класс Предмет Планируемая дата 11 Русский язык "
+                 "7 Декабря 2022 9 Русский язык 9 Февраля 2023 8 Физика 26 января 2023 10 "
+                 "География 1-24 марта 2023 По решению ОО 11 История 1-24 марта 2023\n")
+
+
+def test_every_date_of_a_run_together_timetable_is_an_entry():
+    doc = parse_text(RUN_TIMETABLE, source="208.txt")
+    assert doc.reading == "dated_lines"
+    assert [i.due for i in doc.items] == [D(2022, 12, 7), D(2023, 2, 9), D(2023, 1, 26),
+                                          D(2023, 3, 24), D(2023, 3, 24)]
