@@ -183,6 +183,10 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             # "Текущий контроль ... в течение учебного года осуществляется без отметок": a
             # rule's time frame; with no order to do anything it is no running duty.
             found = [d for d in found if not _TIME_FRAME.match(d.text)]
+        if len(found) > 1 and any(_SROK_FIELD.match(d.text) for d in found):
+            # "продолжить контроль за ЕГЭ в 2016 году ..., срок исполнения — 1 сентября 2016
+            # года": the "Срок" field dates the work, the year behind "в" is its scope
+            found = [d for d in found if not (d.start is not None and _IN_SPAN.match(d.text))]
         scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
         if scheduled:
             return scheduled, "inferred"
@@ -197,6 +201,10 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
     except DeadlineError as exc:
         raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
             source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
+
+
+_SROK_FIELD = re.compile(r"срок\w*\s+(?:исполнения|выполнения)", re.IGNORECASE)
+_IN_SPAN = re.compile(r"(?:в|во)\s", re.IGNORECASE)
 
 
 def _ordered_by_intro(raw: RawItem) -> bool:

@@ -568,3 +568,12 @@ def test_every_date_of_a_run_together_timetable_is_an_entry():
     assert doc.reading == "dated_lines"
     assert [i.due for i in doc.items] == [D(2022, 12, 7), D(2023, 2, 9), D(2023, 1, 26),
                                           D(2023, 3, 24), D(2023, 3, 24)]
+
+
+def test_the_srok_field_dates_the_work_and_the_year_behind_v_is_its_scope():
+    text = ("Кроме того, Президент поручил продолжить контроль за проведением единого "
+            "государственного экзамена в 2016 году. Ответственными назначены министр "
+            "образования и высшие должностные лица субъектов РФ, срок исполнения — первое "
+            "сентября 2016 года.\n")
+    doc = parse_text(text, source="179.txt")
+    assert [i.due for i in doc.items if i.due] == [D(2016, 9, 1)]
