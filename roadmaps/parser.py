@@ -146,7 +146,8 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     elif meta.date is None and period is None:
         warnings.append(Note(N_("no document date found: dates without a year are not "
                                 "resolved")))
-    kind = meta.kind or _kind_from_body(sections, found_tables, text)
+    kind = meta.kind or (DocumentKind.SCHEDULE if reading.mode == "dated_lines" else
+                         _kind_from_body(sections, found_tables, text))
     points = [r.label for r in raws if r.label and r.label.isdigit()]
     return ParsedDocument(
         source=source, kind=kind, number=meta.number, date=meta.date, title=meta.title,
