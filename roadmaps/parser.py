@@ -100,10 +100,14 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         title_at, title_kind = header_kind(lines)
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
                                     title_at=title_at, rows=title_kind in _PLAN_KINDS)
-        if not any(_has_due(r, meta.date) for r in raws) and _names_a_schedule(lines):
-            # "Расписание" with "24 мая (среда) |" lines: the dates are the schedule's own
-            raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
-                                        title_at=title_at, bare=True)
+        if _names_a_schedule(lines):
+            # "Расписание" with "24 мая (среда) |" lines: the dates are the schedule's own.
+            # Read so when that finds at least twice the dates the phrases found.
+            dated = sum(_dues(r, meta.date) for r in raws)
+            bare_raws, bare_reading = loose_items(lines, reference=meta.date, skip=in_table,
+                                                  start=0, title_at=title_at, bare=True)
+            if sum(_dues(r, meta.date) for r in bare_raws) >= max(2, 2 * dated):
+                raws, reading = bare_raws, bare_reading
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
@@ -238,16 +242,15 @@ def _names_a_schedule(lines: list[str]) -> bool:
             r"(?<=[0-9])\s+(?=[А-ЯЁ])", line)[:4])
 
 
-def _has_due(raw: RawItem, reference) -> bool:
-    """Whether `raw` holds a deadline that dates something: not only a recurrence, nor a
-    term counted from the document's date when it has none ("В течение месяца в школах
-    будут проходить ...")."""
+def _dues(raw: RawItem, reference) -> int:
+    """How many deadlines of `raw` date something: not a recurrence alone, nor a term counted
+    from the document's date when it has none ("В течение месяца в школах будут ...")."""
     try:
-        return bool(raw.due_cells) or any(d.due or d.start for d in find_deadlines(
+        return len(raw.due_cells) or sum(bool(d.due or d.start) for d in find_deadlines(
             raw.text, reference=reference, anchor=None if reference else date(2000, 1, 1),
             bare=raw.bare_dates))
     except DeadlineError:
-        return True
+        return 1
 
 
 def _collapse_spaced(line: str) -> str:

@@ -577,3 +577,11 @@ def test_the_srok_field_dates_the_work_and_the_year_behind_v_is_its_scope():
             "сентября 2016 года.\n")
     doc = parse_text(text, source="179.txt")
     assert [i.due for i in doc.items if i.due] == [D(2016, 9, 1)]
+
+
+def test_a_calendar_with_one_deadline_phrase_is_still_read_by_its_dated_lines():
+    doc = parse_text(SCHOOL_CALENDAR + "3 сентября\nАкция «Голубь мира»\nОтчёт о проведении "
+                     "сдать до 25 мая\n", source="215.txt")
+    assert doc.reading == "dated_lines"
+    assert [i.due for i in doc.items if i.due] == [
+        D(2023, 9, 1), D(2024, 1, 15), D(2023, 9, 3), D(2024, 5, 25)]
