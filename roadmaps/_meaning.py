@@ -93,7 +93,7 @@ def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> Reading | None:
         return Reading(P.after(ctx.reference, n, what, False), approximate=True)
     if ctx.period:
         span = (ctx.period.start, ctx.period.end)
-    elif unit != "года" and unit != "периода":
+    elif unit not in ("года", "периода", "месячника", "декады"):
         span = P.current(unit, ctx)  # "в течение учебного года": the current one
     else:
         span = None
@@ -102,11 +102,22 @@ def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> Reading | None:
     return Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
 
 
+_EVERY = {"месяц": Recurrence.MONTHLY, "квартал": Recurrence.QUARTERLY, "год": Recurrence.YEARLY,
+          "день": Recurrence.DAILY}
+
+
+def _every(word: str) -> Recurrence | None:
+    """ "каждый понедельник" (weekly), "каждый месяц" (monthly)..."""
+    if not word.startswith("кажд"):
+        return None
+    return _EVERY.get(word.split()[-1], Recurrence.WEEKLY)
+
+
 def _recurring(m: Match, kind: str, ctx: P.Ctx) -> Reading:
     """A recurrence word (with its reporting day), over the inherited period if there is one."""
     if kind == "A_rec":
         word = " ".join(m.group("recw").lower().split())
-        recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
+        recurrence = _RECURRENCE_WORDS.get(word) or _every(word) or Recurrence.CONTINUOUS
     elif kind == "A_freq":
         unit = (m.group("fu") or "полгода").lower()  # "2 раза в год", "дважды в год"
         recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
