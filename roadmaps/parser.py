@@ -198,10 +198,10 @@ _PERIOD_LINE = re.compile(
     r"|[0-9]{4}|год[аы]?|гг?\.?|учебн[а-яё]*|на|в|с|по|[\s\-–—/.,])+", re.IGNORECASE)
 
 
-# A heading's last words naming the school year it plans: "РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД"
-# (the heading wrapped over lines).
+# A heading line naming the school year it plans: "РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД" (the
+# heading wrapped over lines), "на 2023-2024 учебный год на уровень основного общего ...".
 _ACADEMIC_TAIL = re.compile(r"\bна\s+[0-9]{4}\s*[-–—/]\s*[0-9]{2,4}\s*(?:уч\.|учебн\w+)\s*"
-                            r"(?:г\.|год|года)?\s*$", re.IGNORECASE)
+                            r"(?:г\.|год|года)?(?!\w)", re.IGNORECASE)
 
 
 def _heading_period(lines: list[str], skip: set[int]):
@@ -210,9 +210,10 @@ def _heading_period(lines: list[str], skip: set[int]):
     yearless dates below resolve within it."""
     for index, line in enumerate(lines):
         text = line.strip()
-        if index in skip or not text or len(text) > 60 or not re.search(r"[0-9]{4}", text):
+        if index in skip or not text or len(text) > 90 or not re.search(r"[0-9]{4}", text):
             continue
-        if _PERIOD_LINE.fullmatch(text) or index < 12 and _ACADEMIC_TAIL.search(text):
+        if len(text) <= 60 and _PERIOD_LINE.fullmatch(text) or index < 12 and \
+                _ACADEMIC_TAIL.search(text):
             found = _document_period(text)
             if found is not None:
                 return found

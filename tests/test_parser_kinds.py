@@ -585,3 +585,24 @@ def test_a_calendar_with_one_deadline_phrase_is_still_read_by_its_dated_lines():
     assert doc.reading == "dated_lines"
     assert [i.due for i in doc.items if i.due] == [
         D(2023, 9, 1), D(2024, 1, 15), D(2023, 9, 3), D(2024, 5, 25)]
+
+
+# An undated calendar plan whose school year stands mid-line in its heading (corpus 214).
+CALENDAR_PLAN = """\
+Календарный план воспитательной работы ФОП 5-9 классы 2023-2024
+
+Календарный план воспитательной работы МБОУ «Специализированная школа №2»
+на 2023-2024 учебный год на уровень основного общего образования
+
+Всероссийский открытый урок «ОБЖ»
+5-9
+01.09
+Международный день распространения грамотности
+5-9
+08.09
+"""
+
+
+def test_a_calendar_plan_takes_the_school_year_named_mid_line():
+    doc = parse_text(CALENDAR_PLAN, source="214.txt")
+    assert [i.due for i in doc.items if i.due] == [D(2023, 9, 1), D(2023, 9, 8)]
