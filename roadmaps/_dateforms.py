@@ -65,6 +65,12 @@ _Y4 = r"[0-9]{4}(?![0-9])"
 _NUM = r"[0-9]{1,3}(?![0-9])|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 
+# A day takes its month in the genitive ("9 сентября"): "5-9 / сентябрь" is a class range
+# beside a month cell, no date.
+_NOT_NOMINATIVE = (r"(?!(?:январь|февраль|март|апрель|июнь|июль|август|сентябрь|октябрь|ноябрь"
+                   r"|декабрь)(?!\w))")
+
+
 def _date(t: str, *, partial: bool = False) -> str:
     """A day with its month (numeric `15.09.2021`/`15.09`, or `15 сентября [2021]`).
 
@@ -76,7 +82,7 @@ def _date(t: str, *, partial: bool = False) -> str:
         rf"\s?\.\s?(?P<{t}m>[0-9]{{1,2}})(?:\s?\.\s?(?P<{t}y>[0-9]{{4}}|[0-9]{{2}}))?"
         r"(?![0-9]|[.,][0-9])"
     )
-    worded = rf"(?:-?(?:го|е))?\s*(?P<{t}w>{MONTH})(?:\s*(?P<{t}Y>{_Y4}))?"
+    worded = rf"(?:-?(?:го|е))?\s*{_NOT_NOMINATIVE}(?P<{t}w>{MONTH})(?:\s*(?P<{t}Y>{_Y4}))?"
     tail = f"(?:{numeric}|{worded})"
     return (
         rf"(?:{_QO}\s*)?(?<![0-9.,])(?P<{t}d>[0-9]{{1,2}})(?![0-9])(?:\s*{_QC})?"

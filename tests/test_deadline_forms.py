@@ -189,6 +189,12 @@ CASES = [
     ("Посещение музеев в течение месячника", D(2023, 1, 20), {},
      [("в течение месячника", None, None, Recurrence.CONTINUOUS)]),
     ("Провести урок в каждом классе", D(2023, 1, 20), {}, []),
+    # a day takes its month in the genitive: "5-9 / сентябрь" is a class range and a month cell
+    # run together (corpus 214)
+    ("Оформление стендов 5-9 сентябрь, в течение года", D(2023, 9, 1), {"bare": True},
+     [("в течение года", None, None, Recurrence.CONTINUOUS)]),
+    ("Оформление стендов до 9 сентября", D(2023, 9, 1), {},
+     [("до 9 сентября", D(2023, 9, 9), None, None)]),
     # a day written as an ordinal word (corpus 179, presidential instructions retold)
     ("срок исполнения — первое января 2016 года.", D(2015, 7, 1), {},
      [("срок исполнения — первое января 2016 года", D(2016, 1, 1), None, None)]),
