@@ -9,15 +9,26 @@ Lists of instructions, letters, regulations and many orders carry deadlines with
 * any other paragraph that holds a deadline ("необходимо представить в срок до ...",
   "Муниципальный этап проводится с 15 ноября по 20 декабря 2022 г.");
 * schedule lines under an intro ending with ":" ("по следующему графику:" then
-  "15.03.2022 – математика;"), whose bare dates count (`bare_dates` is set on them);
+  "15.03.2022 – математика;"; a title "График проведения ... в 2020 году:" too), whose
+  bare dates count (`bare_dates` is set on them); under an intro that names the times
+  ("Сроки проведения:", "... проводится:") every bullet is such a line;
 * a calendar: three or more lines that each begin with their date ("26 АПРЕЛЯ Установочный
   вебинар", "ДО 21 МАЯ Региональный этап", "29 МАЯ — 15 ИЮНЯ Работа жюри"): the leading
   date is the line's "Срок" cell, as in a two-column table;
 * in a list of instructions, a "Доклад – до 1 июля 2022 г., далее – ежегодно" or "Срок –"
-  line after lettered sub-items belongs to the point above them, not to the last sub-item.
+  line after lettered sub-items belongs to the point above them, not to the last sub-item;
+* in a plan or a roadmap (`rows`), numbered points are table rows run into lines: their
+  bare dates are their "Срок" cells;
+* a list marker alone on its line ("-", "1)", as web pages lay out lists) marks the next line.
+
+A document that names itself a schedule ("Расписание", "План-график", "Календарный план")
+may hold no deadline word at all: `bare=True` reads every dated line as one of it
+("24 мая (среда) |" / "история, физика |"), a line beginning with a date beginning a
+paragraph. `mark_summaries` then takes back a paragraph that only sums the span of the
+dated lines below it ("В период с 13 по 22 октября ... будут проводиться ...").
 
 `Reading` says which of these the document gave, for the preview ("приказ, пункты с 1 по
-7"; "письмо: строки со сроками").
+7"; "письмо: строки со сроками"; "график: строки расписания с датами").
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ Steps:
    naming an action column and a deadline or responsible column) and the decision markers
    ("РЕШИЛИ:", "ПОСТАНОВИЛИ:", "ПРИКАЗЫВАЮ:", "коллегия РЕШАЕТ:", "постановляю:", "...
    следующие управленческие решения:"). With neither, an order-like document is read from its
-   point "1.", anything else by `roadmaps.loose` (numbered points and dated lines); only a
+   point "1.", anything else by `roadmaps.loose` (numbered points and dated lines; a document
+   that names itself a schedule by its dated lines when they give more dates); only a
    document without any deadline is refused. `ParsedDocument.reading` says which it was.
+   Before all this, an act's points run together in one paragraph ("п о с т а н о в л я е т:
+   1. Провести ... 2. Утвердить ...") are split into one line a point.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
 3. Collect each section's items (`roadmaps.sections`): numbered ("1.", "1.1.", "3.5",
    "1.1.Разработать", "а)"), bulleted ("-", "•", "–", "—"), and, in formal sections,
