@@ -89,6 +89,36 @@ def mask_times(text: str) -> str:
     return text if out is None else "".join(out)
 
 
+_ORDINAL_DAYS = {
+    "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4, "пят": 5, "шест": 6,
+    "седьм": 7, "восьм": 8, "девят": 9, "десят": 10, "одиннадцат": 11, "двенадцат": 12,
+    "тринадцат": 13, "четырнадцат": 14, "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17,
+    "восемнадцат": 18, "девятнадцат": 19, "двадцат": 20, "тридцат": 30,
+}
+# "срок исполнения — первое января 2016 года", "до тридцать первого декабря": a day written
+# as an ordinal word, before a month word.
+_ORDINAL_DAY = re.compile(
+    r"(?<!\w)(?:(?P<tens>двадцать|тридцать)\s+)?(?P<stem>"
+    + "|".join(sorted(_ORDINAL_DAYS, key=len, reverse=True))
+    + r")(?:ое|ье|ого|его|ьего)\s+(?=(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август"
+    r"|сентябр|октябр|ноябр|декабр)\w*)", re.IGNORECASE)
+_ORDINAL_HINT = re.compile(r"(?:ое|ье|ого|его)\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл"
+                           r"|август|сентябр|октябр|ноябр|декабр)", re.IGNORECASE)
+
+
+def mask_ordinal_days(text: str) -> str:
+    """`text` with each day written as an ordinal word before a month replaced by its number,
+    padded with spaces to the same length ("первое января" -> "1      января"), or `text`."""
+    if _ORDINAL_HINT.search(text) is None:
+        return text
+    def number(m: re.Match) -> str:
+        day = _ORDINAL_DAYS[m.group("stem").lower()]
+        if m.group("tens") and day < 10:  # "двадцать пятое", "тридцать первое"
+            day += 20 if m.group("tens").lower() == "двадцать" else 30
+        return str(day).ljust(len(m.group())) if day <= 31 else m.group()
+    return _ORDINAL_DAY.sub(number, text)
+
+
 def is_past(text: str, start: int) -> bool:
     """Whether the words right before `start` (the match's keyword) date a past fact."""
     before = text[max(0, start - 40):start].split()

@@ -93,7 +93,7 @@ def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> Reading | None:
         return Reading(P.after(ctx.reference, n, what, False), approximate=True)
     if ctx.period:
         span = (ctx.period.start, ctx.period.end)
-    elif unit != "года" and unit != "периода":
+    elif unit not in ("года", "периода", "месячника", "декады"):
         span = P.current(unit, ctx)  # "в течение учебного года": the current one
     else:
         span = None
@@ -102,11 +102,22 @@ def _cur(m: Match, kwc: str | None, ctx: P.Ctx) -> Reading | None:
     return Reading(span[1], span[0], Recurrence.CONTINUOUS, spanlike=True)
 
 
+_EVERY = {"месяц": Recurrence.MONTHLY, "квартал": Recurrence.QUARTERLY, "год": Recurrence.YEARLY,
+          "день": Recurrence.DAILY}
+
+
+def _every(word: str) -> Recurrence | None:
+    """ "каждый понедельник" (weekly), "каждый месяц" (monthly)..."""
+    if not word.startswith("кажд"):
+        return None
+    return _EVERY.get(word.split()[-1], Recurrence.WEEKLY)
+
+
 def _recurring(m: Match, kind: str, ctx: P.Ctx) -> Reading:
     """A recurrence word (with its reporting day), over the inherited period if there is one."""
     if kind == "A_rec":
         word = " ".join(m.group("recw").lower().split())
-        recurrence = _RECURRENCE_WORDS.get(word, Recurrence.CONTINUOUS)
+        recurrence = _RECURRENCE_WORDS.get(word) or _every(word) or Recurrence.CONTINUOUS
     elif kind == "A_freq":
         unit = (m.group("fu") or "полгода").lower()  # "2 раза в год", "дважды в год"
         recurrence = _FREQ_UNITS.get(unit, Recurrence.HALF_YEARLY)
@@ -190,6 +201,8 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> Reading | N
         if due is None and C.this_year_tail(m.string, m.end()) is not None:
             return Reading(None, recurrence=Recurrence.YEARLY)  # no reference: still yearly
         return Reading(due) if due else None
+    if kind == "A_range" and m.group("rs") is None and kwc is None and not (strong or bare):
+        return None  # "19 по 24 апреля" without its "с": a range only in a schedule line
     if kind == "A_range" or kind == "A_mrange" and kwc is None and m.group(kind)[:2].lower() in (
             "с ", "c "):  # "с ... по ...", "с октября по ноябрь 2012 г.": its own keyword
         found = P.bounds(kind, m, ctx, phrase)
@@ -200,7 +213,10 @@ def _read(m: Match, ctx: P.Ctx, strong: bool, bare: bool = False) -> Reading | N
         return None  # a bare 2021 in running text is a number, not a year
     if kind == "A_years" and m.group("yss") is None and not strong:
         return None  # "2008 - 2010" bare: years only in a "Срок" cell
-    if kwc is None and not strong:
+    if kwc is None and not strong and not (bare and (
+            kind == "A_drange" or kind == "A_month" and m.group("moy"))):
+        # a schedule line's "2-4 октября" or "этап Олимпиады - октябрь 2012 года" is its
+        # time, as in a "Срок" cell
         return None
     if kwc in ("on", "through") and not strong:
         return None

@@ -86,8 +86,13 @@ def _after_event_word(text: str, start: int, bare: bool = False) -> bool:
     """ "№ 15.09" or a lone "с 01.09.2021" (when something starts) right before `start`; with
     `bare` (an item with no deadline phrase) the day something starts is its date."""
     before = text[max(0, start - 12) : start].rstrip()
-    return before.endswith("№") or not bare and (before.lower() in ("с", "c") or before[
-        -2:].lower() in (" с", " c", "(с", "(c"))
+    if before.endswith("№") or _GLUED_FROM.search(before):
+        return True  # "№ 15.09"; "к приказу № 02-04-1от 05.01.2023" (its "от" glued on)
+    return not bare and (before.lower() in ("с", "c") or before[-2:].lower() in (
+        " с", " c", "(с", "(c"))
+
+
+_GLUED_FROM = re.compile(r"[0-9]от$", re.IGNORECASE)
 
 
 # --- the API ----------------------------------------------------------------------------------
@@ -121,6 +126,7 @@ def find_deadlines(
 _DIGIT = re.compile(r"[0-9]")
 _WORDY = re.compile(r"янв|фев|мар|апр|ма[йяею]|июн|июл|авг|сен|окт|ноя|дек|еже|постоян|год|"
                     r"квартал|полугод|месяц|месяч|недел|период|сут|кв|дн|ден|срок|раз|дважд|ii|iv|перв|втор"
+                    r"|кажд|декад"
                     r"|трет|четв",
                     re.IGNORECASE)
 _HAS_YEAR = re.compile(r"[0-9]{4}|[./][0-9]{2}\b")
@@ -161,7 +167,7 @@ def _find(
     if not text or (_DIGIT.search(text) is None and _WORDY.search(text) is None):
         return []  # no digit, no month, no recurrence or span word: nothing to scan for
     ctx = P.Ctx(reference, period, anchor)
-    scan = C.mask_times(text)
+    scan = C.mask_ordinal_days(C.mask_times(text))
     hits: list[tuple[int, int, Reading, bool]] = []  # start, end, reading, is a recurrence word
     merged_last = False
     listed_to = -1  # the end of the last date read under "Срок:" / "сроки", or of its list

@@ -30,7 +30,7 @@ from datetime import date
 from roadmaps.deadlines import Deadline, DeadlineError, Period, find_deadlines, find_period
 from roadmaps.parsed import DocumentError, Note, ParsedItem
 from roadmaps.schedules import intro_actions, schedule_deadlines, schedule_parts
-from roadmaps.words import has_action, states_a_rule
+from roadmaps.words import has_action, is_infinitive, states_a_rule
 from tracker.core.enums import Level
 from tracker.core.i18n import N_, _
 
@@ -183,12 +183,17 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
             # "Текущий контроль ... в течение учебного года осуществляется без отметок": a
             # rule's time frame; with no order to do anything it is no running duty.
             found = [d for d in found if not _TIME_FRAME.match(d.text)]
+        if len(found) > 1 and any(_SROK_FIELD.match(d.text) for d in found):
+            # "продолжить контроль за ЕГЭ в 2016 году ..., срок исполнения — 1 сентября 2016
+            # года": the "Срок" field dates the work, the year behind "в" is its scope
+            found = [d for d in found if not (d.start is not None and _IN_SPAN.match(d.text))]
         scheduled = schedule_deadlines(raw.text, found, **ctx.refs, period=period)
         if scheduled:
             return scheduled, "inferred"
         if found:
             return found, "inferred" if raw.bare_dates else "phrase"
-        if has_action(raw.text) and not raw.children and not states_a_rule(raw.text):
+        if not raw.children and (has_action(raw.text) and not states_a_rule(raw.text)
+                                 or _ordered_by_intro(raw)):
             # "Открыть лагерь 1 июня 2022 г.": the day of the event is when it is due
             # ("Установить, что ... применяются с 1 сентября 2013 г." says when a rule applies).
             found = find_deadlines(raw.text, **ctx.refs, period=period, bare=True)
@@ -196,6 +201,18 @@ def _deadlines(raw: RawItem, ctx: Context, period: Period | None) -> tuple[list[
     except DeadlineError as exc:
         raise DocumentError(_("{source}, line {line}: impossible date «{phrase}»").format(
             source=ctx.source, line=raw.line, phrase=exc.phrase)) from None
+
+
+_SROK_FIELD = re.compile(r"срок\w*\s+(?:исполнения|выполнения)", re.IGNORECASE)
+_IN_SPAN = re.compile(r"(?:в|во)\s", re.IGNORECASE)
+
+
+def _ordered_by_intro(raw: RawItem) -> bool:
+    """A sub-item that takes its verb from its intro: "1. Провести пробный ОГЭ:" then "- 13
+    января 2024 года по информатике - в ППЭ;" (an approval's list is no order)."""
+    parent = raw.parent
+    return (parent is not None and parent.text.rstrip().endswith(":") and has_action(parent.text)
+            and not _APPROVAL.match(parent.text) and not states_a_rule(parent.text))
 
 
 _TIME_FRAME = re.compile(r"в\s+течени[еи]\s+(?:всего\s+)?(?:учебного\s+|календарного\s+)?года$",
@@ -259,6 +276,9 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
             parts = [text] * len(deadlines)
         else:
             parts = schedule_parts(text, deadlines) or _split(text, deadlines)
+            if parts is None and raw.bare_dates:
+                # a schedule line's dates are entries of it, none amends another
+                parts = [text] * len(deadlines)
     elif actionable and len(deadlines) == 1 and (parts := intro_actions(text, deadlines)):
         deadlines = deadlines * len(parts)
     if parts is None:
@@ -267,8 +287,11 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     items = []
     # Each action of the item is a task of its own, under the item's label as written.
     for part, deadline in zip(parts, deadlines or [None], strict=False):
+        # "Финал (10 - 12 июня 1997 года) не проводить": the day of a cancelled event
+        cancelled = how == "inferred" and deadline is not None and _forbids(part)
         item = ParsedItem(
-            label=raw.label, text=part, level=level, actionable=bool(actionable), due=None,
+            label=raw.label, text=part, level=level,
+            actionable=bool(actionable) and not cancelled, due=None,
             due_text=None, start=None, recurrence=None, owners=list(owners), warnings=[],
             line=raw.line, parent_label=raw.parent.label if raw.parent else None,
         )
@@ -308,8 +331,22 @@ def _make(raw: RawItem, deadlines: list[Deadline], how: str, from_parent: _Inher
     return items
 
 
+_WORDS = re.compile(r"[А-Яа-яЁё]+")
+
+
+def _forbids(text: str) -> bool:
+    """Whether every verb of `text` is negated ("... не проводить"): it cancels, orders no
+    work."""
+    words = _WORDS.findall(text.lower())
+    verbs = [i for i, w in enumerate(words) if is_infinitive(w)]
+    return bool(verbs) and all(i > 0 and words[i - 1] == "не" for i in verbs)
+
+
+# The last two: a sentence's end, and a line break a web page lost before a capital
+# ("... проводится с 5 ноября по 25 декабря Срок приема работ – с 12 января ...").
 _SEPARATORS = (re.compile(r"\s*;\s*"), re.compile(r",?\s+(?:а\s+также|и)\s+"),
-               re.compile(r"\s*,\s*"))
+               re.compile(r"\s*,\s*"), re.compile(r"(?<=[а-яё0-9)»])\.\s+(?=[А-ЯЁ])"),
+               re.compile(r"(?<=[а-яё0-9)».])\s+(?=[А-ЯЁ][а-яё])"))
 
 
 def _split(text: str, deadlines: list[Deadline]) -> list[str] | None:
@@ -323,13 +360,12 @@ def _split(text: str, deadlines: list[Deadline]) -> list[str] | None:
     closes = has_action(text[: deadlines[0].span[0]])
     cuts = []
     for a, b in zip(deadlines, deadlines[1:], strict=False):
-        gap = text[a.span[1]: b.span[0]]
         cut = None
-        for sep in _SEPARATORS:
-            found = list(sep.finditer(gap))
+        for sep in _SEPARATORS:  # in the gap, seeing the letter before it
+            found = list(sep.finditer(text, a.span[1], b.span[0]))
             if found:
                 m = found[0] if closes else found[-1]
-                cut = (a.span[1] + m.start(), a.span[1] + m.end())
+                cut = (m.start(), m.end())
                 break
         if cut is None:
             return None

@@ -9,15 +9,26 @@ Lists of instructions, letters, regulations and many orders carry deadlines with
 * any other paragraph that holds a deadline ("необходимо представить в срок до ...",
   "Муниципальный этап проводится с 15 ноября по 20 декабря 2022 г.");
 * schedule lines under an intro ending with ":" ("по следующему графику:" then
-  "15.03.2022 – математика;"), whose bare dates count (`bare_dates` is set on them);
+  "15.03.2022 – математика;"; a title "График проведения ... в 2020 году:" too), whose
+  bare dates count (`bare_dates` is set on them); under an intro that names the times
+  ("Сроки проведения:", "... проводится:") every bullet is such a line;
 * a calendar: three or more lines that each begin with their date ("26 АПРЕЛЯ Установочный
   вебинар", "ДО 21 МАЯ Региональный этап", "29 МАЯ — 15 ИЮНЯ Работа жюри"): the leading
   date is the line's "Срок" cell, as in a two-column table;
 * in a list of instructions, a "Доклад – до 1 июля 2022 г., далее – ежегодно" or "Срок –"
-  line after lettered sub-items belongs to the point above them, not to the last sub-item.
+  line after lettered sub-items belongs to the point above them, not to the last sub-item;
+* in a plan or a roadmap (`rows`), numbered points are table rows run into lines: their
+  bare dates are their "Срок" cells;
+* a list marker alone on its line ("-", "1)", as web pages lay out lists) marks the next line.
+
+A document that names itself a schedule ("Расписание", "План-график", "Календарный план")
+may hold no deadline word at all: `bare=True` reads every dated line as one of it
+("24 мая (среда) |" / "история, физика |"), a line beginning with a date beginning a
+paragraph. `mark_summaries` then takes back a paragraph that only sums the span of the
+dated lines below it ("В период с 13 по 22 октября ... будут проводиться ...").
 
 `Reading` says which of these the document gave, for the preview ("приказ, пункты с 1 по
-7"; "письмо: строки со сроками").
+7"; "письмо: строки со сроками"; "график: строки расписания с датами").
 """
 
 from __future__ import annotations
@@ -30,17 +41,19 @@ from datetime import date
 from roadmaps.deadlines import DeadlineError, find_deadlines
 from roadmaps.items import RawItem
 from roadmaps.labels import parent_of, split_label
+from roadmaps.parsed import ParsedItem
 from roadmaps.schedules import has_schedule
 from roadmaps.words import has_action, is_infinitive
 
-__all__ = ["Reading", "loose_items"]
+__all__ = ["Reading", "loose_items", "mark_summaries"]
 
 
 @dataclass(frozen=True)
 class Reading:
     """How a document was read. `mode`: "section" (a decision marker), "points" (an order's
     points from "1."), "table", "loose_points" (numbered points, no marker),
-    "deadline_lines" (only lines with deadlines), or a mix "table+section"."""
+    "deadline_lines" (only lines with deadlines), "dated_lines" (a schedule's lines with a
+    date and no deadline word), or a mix "table+section"."""
 
     mode: str
     first_label: str | None = None
@@ -52,6 +65,11 @@ _REPORT_LINE = re.compile(r"^(?:доклад|срок\w*|информаци\w+|�
 _SCHEDULE_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*|этап\w*|экзамен\w*"
                              r"|следующ\w+|провести|проводится|проводятся)[^:]*:\s*$",
                              re.IGNORECASE)
+# A schedule intro that names the times themselves, not only "the following ...": its
+# bullets are its dated lines ("... проводится:" then "- в основную дату - ... (06 декабря
+# 2023г.);"); the bullets under "в соответствии со следующими актами:" are not.
+_TIMED_INTRO = re.compile(r"(?:график\w*|срок\w*|даты|расписани\w*)[^:]*:\s*$"
+                          r"|(?:проводится|проводятся|пров[её]дут)\s*:\s*$", re.IGNORECASE)
 _STARTS_WITH_DATE = re.compile(r"^\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}\s?\.\s?[0-9]{2,4}|\s+[а-яё]+)")
 _ENDS_WITH_DATE = re.compile(r"[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2,4})?"
                              r"|\s+[а-яё]+(?:\s+[0-9]{4})?)(?:\s*г(?:ода|\.)?)?\s*[;.,]?\s*$",
@@ -64,6 +82,9 @@ _DAY = rf"[0-9]{{1,2}}(?:\s+{_MONTH_WORD}|\s?\.\s?[0-9]{{1,2}}(?:\s?\.\s?[0-9]{{
 _CALENDAR_LEAD = re.compile(
     rf"^\s*(?:до\s+)?(?:[0-9]{{1,2}}\s*[-–—]\s*)?{_DAY}(?:\s*[-–—]\s*{_DAY})?"
     rf"(?:\s+[0-9]{{4}}(?:\s*г(?:ода|\.)?)?)?(?=\s+[А-ЯЁA-Z])", re.IGNORECASE)
+# "24 мая (среда) |", "9, 10 ноября", "15.03.2022 –": a line that begins with a day
+_DATE_START = re.compile(rf"\s*[0-9]{{1,2}}(?:\s*[-–—,]\s*[0-9]{{1,2}})?\s+{_MONTH_WORD}"
+                         r"|\s*[0-9]{1,2}\.[0-9]{2}(?:\.[0-9]{2,4})?(?![0-9])", re.IGNORECASE)
 # A line of a pseudo-graphic table: a rule ("┌────┬───", "|-----+----") or a row drawn
 # between bars ("│ N │ Пошаговые │ ... │").
 _DRAWN = re.compile(r"^\s*(?:[┌├└╔╠╚+|│¦/\\][-─═┬┼┴+]{3}|[|│¦](?:[^|│¦]*[|│¦]){2,}\s*$)")
@@ -73,25 +94,38 @@ _SCHEDULE_LINE = re.compile(r"^\s*[0-9]{1,2}\s?\.\s?[0-9]{1,2}(?:\s?\.\s?[0-9]{2
                             r"|[-–—]\s*[0-9]{1,2}(?:\s?\.\s?[0-9]{1,2}|\s+[а-яё]{3,})")
 
 
+# Whether a line holds a deadline does not depend on the year: an undated page ("13
+# октября – русский язык" under "График ... в 2020 году:") gets its year from the intro's
+# period or the anchor when the items are finished.
+_ANY_YEAR = date(2000, 1, 1)
+
+
 def _dated(text: str, reference: date | None, bare: bool) -> bool:
     try:
-        return bool(find_deadlines(text, reference=reference, bare=bare))
+        return bool(find_deadlines(text, reference=reference or _ANY_YEAR, bare=bare))
     except DeadlineError:
         return True  # an impossible date in a deadline: keep the line, the parser reports it
 
 
 def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
-                start: int = 0, title_at: int | None = None) -> tuple[list[RawItem], Reading]:
+                start: int = 0, title_at: int | None = None, bare: bool = False,
+                rows: bool = False) -> tuple[list[RawItem], Reading]:
     """The items of a document without a decision section (see the module docstring).
 
     `lines` are the whole document (0-based), `skip` the lines of tables, `start` the first
     line to read, `title_at` the line naming the document's kind: its paragraph is the
-    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. Returns the
-    items in order and how the document was read.
+    title ("План мероприятий ... к 2011/2012 учебному году"), never an item. `bare`: the
+    document names itself a schedule ("Расписание", "План-график", "Календарный план") and
+    no line holds a deadline phrase: every dated line is one of the schedule, and a line
+    that begins with a date begins a paragraph ("24 мая (среда) |" / "история, физика |").
+    `rows`: the document is a plan or a roadmap, whose numbered points are its rows run
+    into lines ("3. Организация концертной программы ... 21 апреля 2012 г. Управление
+    культуры"): their bare dates are their "Срок" cells. Returns the items in order and how
+    the document was read.
     """
     # The lines of a drawn table that could not be rebuilt: its cells make no sentence.
     skip = skip | {index for index, line in enumerate(lines) if _DRAWN.match(line)}
-    paragraphs = list(_paragraphs(lines, skip, start))
+    paragraphs = list(_paragraphs(lines, skip, start, dated_starts=bare))
     # The original line: "22 — 28 МАЯ ..." would otherwise read as point 22.
     leads = {lineno: m.group().strip() for lineno, label, bullet, text in paragraphs
              if not bullet and (m := _CALENDAR_LEAD.match(lines[lineno - 1]))}
@@ -101,13 +135,22 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
     numbered = dated = 0
     intro: RawItem | None = None  # the last kept point ending with ":"
     schedule = False  # under a "по следующему графику:" intro
+    timed = False  # ... one that names the times ("Сроки проведения:", "проводится:")
     for lineno, label, bullet, text in paragraphs:
         if lineno - 1 == title_at:
-            continue  # the kind line and the title that continues it
+            # the kind line and the title that continues it; a title that introduces a
+            # schedule ("График проведения ... в 2020 году:") still heads its lines
+            schedule = text.rstrip().endswith(":") and bool(_SCHEDULE_INTRO.search(text))
+            timed, intro = schedule and bool(_TIMED_INTRO.search(text)), None
+            continue
         if lineno in leads and label is not None:
             first = lines[lineno - 1].strip()
             text, label = first + text[len(split_label(first)[1]):], None
-        is_schedule = schedule and (_STARTS_WITH_DATE.match(text) or _ENDS_WITH_DATE.search(text))
+        # Under a schedule's intro a bullet is one of its lines wherever its date stands
+        # ("- в основную дату - в первую среду декабря (06 декабря 2023г.);").
+        is_schedule = bare or rows and label is not None and not label.isalpha() or (
+            schedule and (bullet and timed or _STARTS_WITH_DATE.match(text)
+                          or _ENDS_WITH_DATE.search(text)))
         if label is None and not bullet and not is_schedule and raws and _REPORT_LINE.match(text):
             top = _top(raws)
             if top is not None and top.children:
@@ -132,6 +175,7 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
                 # "Основной срок:" alone, then "8 февраля 2023 года.": a schedule's intro
                 # that holds no date itself
                 schedule = text.rstrip().endswith(":") and bool(_SCHEDULE_INTRO.search(text))
+                timed = schedule and bool(_TIMED_INTRO.search(text))
                 if schedule:
                     intro = None
             continue
@@ -144,9 +188,12 @@ def loose_items(lines: list[str], *, reference: date | None, skip: set[int],
         dated += has_deadline
         if text.rstrip().endswith(":"):
             intro, schedule = raw, bool(_SCHEDULE_INTRO.search(text))
+            timed = schedule and bool(_TIMED_INTRO.search(text))
         elif label is not None and "." not in label and not label.isalpha() and not bullet:
             intro, schedule = (raw if text.rstrip().endswith(":") else None), False
     labels = [r.label for r in raws if r.label and "." not in r.label and not r.label.isalpha()]
+    if bare:
+        return raws, Reading("dated_lines")
     if numbered:
         return raws, Reading("loose_points", labels[0] if labels else None,
                              labels[-1] if labels else None)
@@ -168,13 +215,19 @@ def _top(raws: list[RawItem]) -> RawItem | None:
     return None
 
 
-def _paragraphs(lines: list[str], skip: set[int], start: int):
+_LONE_MARKER = re.compile(r"[-•–—*·▪●○■]|[0-9]{1,2}\)|[а-я]\)")
+
+
+def _paragraphs(lines: list[str], skip: set[int], start: int, dated_starts: bool = False):
     """(1-based line, label, is a bullet, text) of each paragraph from `start` on.
 
     A paragraph is a labelled line or a line after a blank or a finished sentence, with the
     lines that continue it (no blank between, no label, the previous line unfinished or this
-    one starting in lower case)."""
+    one starting in lower case). A list marker alone on its line ("-", "1)", as web pages
+    lay out their lists) marks the line after it. With `dated_starts` a line that begins
+    with a date begins a paragraph."""
     current: list | None = None
+    marker = ""  # a list marker alone on its line ("-", "1)"): a web page's list item
     for index in range(start, len(lines)):
         line = lines[index].strip()
         if index in skip or not line:
@@ -182,8 +235,14 @@ def _paragraphs(lines: list[str], skip: set[int], start: int):
                 yield tuple(current)
             current = None
             continue
+        if _LONE_MARKER.fullmatch(line):
+            marker = line
+            continue
+        if marker:
+            line, marker = f"{marker} {line}", ""
         label, body, bullet = split_label(line)
         continues = (current is not None and label is None and not bullet
+                     and not (dated_starts and _DATE_START.match(line))
                      and (not current[3].endswith(_SENTENCE_END) or line[:1].islower()
                           or current[3].endswith((":", ";")) and _SCHEDULE_LINE.search(line)))
         if continues:
@@ -223,3 +282,20 @@ def unused_dates(lines: list[str], raws: list[RawItem], *, reference: date | Non
             if len(found) >= limit:
                 break
     return found
+
+
+_FUTURE = re.compile(r"\b(?:будут|будет)\s+[а-яё]+", re.IGNORECASE)  # "будут проводиться"
+
+
+def mark_summaries(items: list[ParsedItem]) -> None:
+    """A paragraph that orders nothing and names the span the dated lines after it fall in
+    ("В период с 13 октября по 22 октября ... будут проводиться диагностические работы", then
+    "13 октября – русский язык", ...) sums them up: not a task of its own."""
+    for index, item in enumerate(items):
+        if not item.actionable or item.start is None or item.due is None or item.recurrence \
+                or has_action(_FUTURE.sub("", item.text)):
+            continue
+        inside = [other for other in items[index + 1:] if other.actionable and other.due
+                  and other.start is None and item.start <= other.due <= item.due]
+        if len(inside) >= 2:
+            item.actionable = False

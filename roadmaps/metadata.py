@@ -268,8 +268,12 @@ _CARD_DATE = re.compile(r"^(?:г\.\s*[А-ЯЁ][а-яё-]+\s*,?\s*)?(?:от\s+)?�
                         r"(?:(?:№|N)\s*\S+)?$", re.IGNORECASE)
 
 
-_LONE_DATE = re.compile(r"^«?\d{1,2}»?\s+" + _MONTH_WORD + r",?\s+\d{4}\s*(?:г\.|года)?$",
-                        re.IGNORECASE)
+# "25 Марта, 2022", "5 августа 2025, 13:23" (the time a news post went up)
+_LONE_DATE = re.compile(r"^«?\d{1,2}»?\s+" + _MONTH_WORD + r",?\s+\d{4}\s*(?:г\.|года)?"
+                        r"(?:,?\s+(?:в\s+)?[0-2]?\d:[0-5]\d)?$", re.IGNORECASE)
+
+
+_CLOCK = re.compile(r",?\s+(?:в\s+)?[0-2]?\d:[0-5]\d$")
 
 
 def _late_date(lines: list[str], source: str):
@@ -299,7 +303,8 @@ def _late_date(lines: list[str], source: str):
         # A news post: its date alone on a line under the headline ("25 Марта, 2022").
         line = raw.strip()
         if _LONE_DATE.match(line):
-            when = find_date(line.replace(",", ""), source=source, line=index + 1)
+            when = find_date(_CLOCK.sub("", line).replace(",", ""), source=source,
+                             line=index + 1)
             if when:
                 return None, when
     return None, None

@@ -7,8 +7,11 @@ Steps:
    naming an action column and a deadline or responsible column) and the decision markers
    ("РЕШИЛИ:", "ПОСТАНОВИЛИ:", "ПРИКАЗЫВАЮ:", "коллегия РЕШАЕТ:", "постановляю:", "...
    следующие управленческие решения:"). With neither, an order-like document is read from its
-   point "1.", anything else by `roadmaps.loose` (numbered points and dated lines); only a
+   point "1.", anything else by `roadmaps.loose` (numbered points and dated lines; a document
+   that names itself a schedule by its dated lines when they give more dates); only a
    document without any deadline is refused. `ParsedDocument.reading` says which it was.
+   Before all this, an act's points run together in one paragraph ("п о с т а н о в л я е т:
+   1. Провести ... 2. Утвердить ...") are split into one line a point.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
 3. Collect each section's items (`roadmaps.sections`): numbered ("1.", "1.1.", "3.5",
    "1.1.Разработать", "а)"), bulleted ("-", "•", "–", "—"), and, in formal sections,
@@ -32,7 +35,8 @@ from pathlib import Path
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import Context, RawItem, finish_items
-from roadmaps.loose import Reading, loose_items, unused_dates
+from roadmaps.labels import inline_points
+from roadmaps.loose import Reading, loose_items, mark_summaries, unused_dates
 from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
 from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
@@ -45,7 +49,9 @@ from tracker.core.i18n import N_, _
 
 __all__ = ["parse_file", "parse_text"]
 
+_PLAN_KINDS = (DocumentKind.PLAN, DocumentKind.ROADMAP)
 _SPACED_TAIL = re.compile(r"((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(\s*:?\s*)$")
+_SPACED_COLON = re.compile(r"(?<!\S)((?:[А-ЯЁа-яё] ){4,}[А-ЯЁа-яё])(?=\s*:\s*1\.)")
 
 
 def parse_file(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
@@ -74,10 +80,12 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
+    lines, origin = _split_inline_points(lines)
     if "|" in text or "  " in text or "│" in text or "¦" in text:
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
-            lines, origin = rebuilt
+            lines, at = rebuilt
+            origin = at if origin is None else [origin[i] for i in at]
     found_tables = find_tables(lines)
     in_table = {i for t in found_tables for i in range(t.first, t.last + 1)}
     sections = find_sections(lines, in_table)
@@ -92,8 +100,17 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         meta = read_metadata(lines, start, source=source)
         # Read from the top: a letter or a notice puts its deadlines before any "Положение"
         # or appendix heading; header lines hold event dates only ("от 26.10.2012").
+        title_at, title_kind = header_kind(lines)
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
-                                    title_at=header_kind(lines)[0])
+                                    title_at=title_at, rows=title_kind in _PLAN_KINDS)
+        if _names_a_schedule(lines):
+            # "Расписание" with "24 мая (среда) |" lines: the dates are the schedule's own.
+            # Read so when that finds at least twice the dates the phrases found.
+            dated = sum(_dues(r, meta.date) for r in raws)
+            bare_raws, bare_reading = loose_items(lines, reference=meta.date, skip=in_table,
+                                                  start=0, title_at=title_at, bare=True)
+            if sum(_dues(r, meta.date) for r in bare_raws) >= max(2, 2 * dated):
+                raws, reading = bare_raws, bare_reading
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
@@ -123,6 +140,8 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     anchor = _anchor(raws) if meta.date is None and period is None else None
     ctx = Context(source=source, reference=meta.date, period=period, anchor=anchor)
     items: list[ParsedItem] = finish_items(raws, ctx)
+    if reading.mode in ("deadline_lines", "dated_lines"):
+        mark_summaries(items)
 
     warnings = []
     if not items:
@@ -134,7 +153,8 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     elif meta.date is None and period is None:
         warnings.append(Note(N_("no document date found: dates without a year are not "
                                 "resolved")))
-    kind = meta.kind or _kind_from_body(sections, found_tables, text)
+    kind = meta.kind or (DocumentKind.SCHEDULE if reading.mode == "dated_lines" else
+                         _kind_from_body(sections, found_tables, text))
     points = [r.label for r in raws if r.label and r.label.isdigit()]
     return ParsedDocument(
         source=source, kind=kind, number=meta.number, date=meta.date, title=meta.title,
@@ -181,14 +201,22 @@ _PERIOD_LINE = re.compile(
     r"|[0-9]{4}|год[аы]?|гг?\.?|учебн[а-яё]*|на|в|с|по|[\s\-–—/.,])+", re.IGNORECASE)
 
 
+# A heading line naming the school year it plans: "РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД" (the
+# heading wrapped over lines), "на 2023-2024 учебный год на уровень основного общего ...".
+_ACADEMIC_TAIL = re.compile(r"\bна\s+[0-9]{4}\s*[-–—/]\s*[0-9]{2,4}\s*(?:уч\.|учебн\w+)\s*"
+                            r"(?:г\.|год|года)?(?!\w)", re.IGNORECASE)
+
+
 def _heading_period(lines: list[str], skip: set[int]):
     """The period an undated document names in a heading line of its own (a contest's
-    calendar under "АПРЕЛЬ – НОЯБРЬ 2023 ГОДА"): yearless dates below resolve within it."""
+    calendar under "АПРЕЛЬ – НОЯБРЬ 2023 ГОДА", a plan's "... НА 2023-2024 УЧЕБНЫЙ ГОД"):
+    yearless dates below resolve within it."""
     for index, line in enumerate(lines):
         text = line.strip()
-        if index in skip or not text or len(text) > 60 or not re.search(r"[0-9]{4}", text):
+        if index in skip or not text or len(text) > 90 or not re.search(r"[0-9]{4}", text):
             continue
-        if _PERIOD_LINE.fullmatch(text):
+        if len(text) <= 60 and _PERIOD_LINE.fullmatch(text) or index < 12 and \
+                _ACADEMIC_TAIL.search(text):
             found = _document_period(text)
             if found is not None:
                 return found
@@ -206,12 +234,51 @@ def _has_deadline(raw: RawItem, reference) -> bool:
         return True  # the parse proper reports the impossible date with its line
 
 
+# A document that names itself a schedule in its first lines: "Расписание", "План-график
+# проведения ...", "Календарный план ...", "Сроки проведения ...", "График проведения ...".
+_SCHEDULE_NAME = re.compile(r"^\W*(?:расписани|план-график|календарн\w*\s+план|график\s+провед"
+                            r"|сроки\s+провед|даты\s+провед)", re.IGNORECASE)
+
+
+def _names_a_schedule(lines: list[str]) -> bool:
+    return any(_SCHEDULE_NAME.match(line) for line in lines[:12]) or any(
+        _SCHEDULE_NAME.match(part) for line in lines[:3] for part in re.split(
+            r"(?<=[0-9])\s+(?=[А-ЯЁ])", line)[:4])
+
+
+def _dues(raw: RawItem, reference) -> int:
+    """How many deadlines of `raw` date something: not a recurrence alone, nor a term counted
+    from the document's date when it has none ("В течение месяца в школах будут ...")."""
+    try:
+        return len(raw.due_cells) or sum(bool(d.due or d.start) for d in find_deadlines(
+            raw.text, reference=reference, anchor=None if reference else date(2000, 1, 1),
+            bare=raw.bare_dates))
+    except DeadlineError:
+        return 1
+
+
 def _collapse_spaced(line: str) -> str:
-    """"..., п р и к а з ы в а ю:" -> "..., приказываю:"."""
-    m = _SPACED_TAIL.search(line)
-    if not m:
+    """"..., п р и к а з ы в а ю:" -> "..., приказываю:", at the end of the line or before
+    the colon that points run on from ("... п о с т а н о в л я е т: 1. Провести ...")."""
+    if " " not in line:
         return line
-    return line[: m.start()] + m.group(1).replace(" ", "") + m.group(2)
+    m = _SPACED_TAIL.search(line)
+    if m:
+        return line[: m.start()] + m.group(1).replace(" ", "") + m.group(2)
+    return _SPACED_COLON.sub(lambda m: m.group(1).replace(" ", ""), line)
+
+
+def _split_inline_points(lines: list[str]) -> tuple[list[str], list[int] | None]:
+    """Each point of a paragraph that runs an act's points together on a line of its own
+    (`roadmaps.labels.inline_points`), with the original line of each line."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, line in enumerate(lines):
+        pieces = inline_points(line)
+        for piece in pieces or [line]:
+            out.append(piece)
+            origin.append(index)
+    return (out, origin) if len(out) != len(lines) else (lines, None)
 
 
 def _document_period(title: str | None):

@@ -32,14 +32,27 @@ _INTRO = re.compile(
 _LINE = 240  # the longest schedule line: "9 классы – 25 мая 2022 г. (русский язык, ...)"
 
 
+# "... завершить 2022/2023 учебный год: I классы - 25 мая 2023 года; II - X классы - ...":
+# the verb of the clause before the colon orders what each line dates.
+_CLAUSE_START = re.compile(r".*(?:[.;!?]\s|^)", re.DOTALL)
+_ORDERED_LINE = re.compile(r"[^;:]{1,80}?\s[-–—]\s*[0-9]{1,2}[\s.]")
+
+
 def _intro_end(text: str) -> int | None:
     """The end of the first schedule intro (its ":"), or None. Looked for only before each
-    colon: most items have none, and a scan of the whole text for the words is slow."""
+    colon: most items have none, and a scan of the whole text for the words is slow. A colon
+    after an order ("завершить ... учебный год:") whose next line reads "<who> - <date>"
+    introduces a schedule too."""
     colon = text.find(":")
     while colon >= 0:
         m = _INTRO.search(text, max(0, colon - 200), colon + 1)
         if m is not None:
             return m.end()
+        if _ORDERED_LINE.match(text, colon + 1):
+            clause = text[max(0, colon - 200):colon]
+            clause = clause[_CLAUSE_START.match(clause).end():]
+            if has_action(clause):
+                return colon + 1
         colon = text.find(":", colon + 1)
     return None
 

@@ -21,6 +21,7 @@ from roadmaps.addressees import heading_of, level_of
 from roadmaps.items import CitedAct, RawItem
 from roadmaps.labels import parent_of, split_label
 from roadmaps.metadata import cited_act, header_kind
+from roadmaps.words import has_action
 from tracker.core.enums import DocumentKind
 
 __all__ = ["FIRST_POINT", "Section", "collect_items", "find_sections", "implicit_section"]
@@ -142,7 +143,10 @@ def collect_items(lines: list[str], section: Section, stop: int, skip: set[int])
                 continue
             if section.narrative:
                 break
-        elif label is not None and _QUESTION.match(body):
+        elif label is not None and _QUESTION.match(body) and not (
+                "." in label and has_action(body)):
+            # "2. О подготовке к ЕГЭ" is the next question of a protocol; "2.2.О принятом
+            # решении сообщить в орган ... до 01.06.2006." a sub-point that orders something
             break
         elif label is not None and not label.isalpha():
             head = heading_of(body)

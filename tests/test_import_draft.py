@@ -124,3 +124,13 @@ def test_preview_says_how_it_read_and_how_sure_each_deadline_is(cli, directory, 
     assert data["document"]["read_as"] == "points"
     assert data["unused_dates"] == [
         {"line": 12, "text": "Справку об итогах направить до 15.03.2022 по адресу отдела."}]
+
+
+def test_preview_says_a_timetable_was_read_by_its_dated_lines(cli, directory, tmp_path):
+    Path("timetable.txt").write_text(
+        "Расписание\nУтверждённое расписание ОГЭ на 2023 год.\nОсновной период\n"
+        "24 мая (среда) |\nистория, физика, биология |\n30 мая (вторник) |\nматематика |\n",
+        encoding="utf-8")
+    result = cli("import", "timetable.txt", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Прочитано как: график: строки расписания с датами" in result.stdout

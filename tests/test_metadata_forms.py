@@ -73,6 +73,24 @@ def test_publication_date_line():
     assert [(i.due, i.due_source) for i in doc.items] == [(date(2022, 9, 30), "phrase")]
 
 
+# A regional news post (corpus 204): its date and the time it went up, alone under the
+# headline.
+NEWS_POST = """\
+Владимир Владимиров: Пришло время проверить готовность наших школ к приему учеников
+
+5 августа 2025, 13:23
+
+Поручил краевому Минобразования вместе с главами территорий организовать эту работу. Все \
+образовательные учреждения должны пройти процедуру приемки до 15 августа.
+"""
+
+
+def test_news_post_date_with_its_time_of_day():
+    doc = parse_text(NEWS_POST, source="n.txt")
+    assert doc.date == date(2025, 8, 5)
+    assert [i.due for i in doc.items if i.due] == [date(2025, 8, 15)]
+
+
 def test_quoted_decisions_cite_their_act_and_warn_about_past_deadlines():
     doc = parse_file(WORKING_GROUP)
     assert doc.date == date(2022, 4, 11)

@@ -27,6 +27,7 @@ _READINGS = {
     "points": N_("{kind}, points{points}"),
     "loose_points": N_("{kind}, points{points} (no decision marker)"),
     "deadline_lines": N_("{kind}: lines with deadlines"),
+    "dated_lines": N_("{kind}: dated lines of a schedule"),
     "table": N_("{kind} (table)"),
     "table+section": N_("{kind}: table and decision section"),
     "table+points": N_("{kind}: table and points{points}"),
