@@ -232,3 +232,25 @@ def test_a_one_line_header_over_rows_broken_into_pieces():
     assert [(i.label, i.due) for i in doc.items] == [
         ("1", D(2011, 3, 25)), ("2", D(2011, 3, 28)), ("3", None), ("4", D(2011, 3, 31))]
     assert doc.items[0].owners == ["Отдел образования Администрации Обливского района"]
+
+
+# A school's work plan (corpus 145, МОБУ СОШ с. Целинный, 2015/2016), the May table as the
+# Word reader renders it: the parts of the month are numbered "1", "II", "III"; the first
+# part's agenda names a past school year ("Итоги 2013-2014 учебного года").
+SCHOOL_MAY = """\
+ПЛАН РАБОТЫ
+на 2015/2016 учебный год
+ПЛАН  РАБОТЫ МОБУ СОШ с.АМАНГИЛЬДИНО
+НА  МАЙ  МЕСЯЦ    20015/2016 УЧЕБНЫЙ ГОД
+№ | Содержание работы | Дата | Ответственные
+1 | Педсовет: 1.Об окончании учебного года обучающихся 1,2-8,10классов. 2.Итоги 2013-2014 \
+учебного года. | 30. 05 | Директор, ЗУВР
+II | Внутришкольный контроль 1. Проверка анализов работы ШМО | 25.05-28.05 | ЗУВР
+III | Диагностика ЗУН 1. Проверка ЗУН уч-ся 1 класса | 10.05-14.05 | Рук. ШМО,ЗУВР
+"""
+
+
+def test_a_row_numbered_in_roman_is_no_sub_row_of_the_row_above():
+    doc = parse_text(SCHOOL_MAY, source="145.docx")
+    assert [(i.label, i.parent_label, i.due) for i in doc.items] == [
+        ("1", None, D(2016, 5, 30)), ("II", None, D(2016, 5, 28)), ("III", None, D(2016, 5, 14))]
