@@ -254,3 +254,20 @@ def test_a_row_numbered_in_roman_is_no_sub_row_of_the_row_above():
     doc = parse_text(SCHOOL_MAY, source="145.docx")
     assert [(i.label, i.parent_label, i.due) for i in doc.items] == [
         ("1", None, D(2016, 5, 30)), ("II", None, D(2016, 5, 28)), ("III", None, D(2016, 5, 14))]
+
+
+# The September table of the same plan: the pedagogical council meets on 30 August, the last
+# days of the summer before the school year "2015/2016" starts.
+SCHOOL_SEPTEMBER = """\
+ПЛАН РАБОТЫ
+на 2015/2016 учебный год
+№ пп | Содержание работы | дата | Ответственные Лица
+I | Педсовет.”Анализ работы школы за прошлый год и задачи на новый уч.год” 1. Подготовка \
+документации по тарификации 2. Составление отчета школы по форме ОШ-1. | 30.08 Август- \
+сентябрь | Директор ЗУВР
+"""
+
+
+def test_august_is_the_first_year_of_a_school_year_also_for_a_day():
+    doc = parse_text(SCHOOL_SEPTEMBER, source="145.docx")
+    assert [i.due for i in doc.items] == [D(2015, 8, 30), D(2015, 9, 30)]
