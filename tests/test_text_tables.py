@@ -271,3 +271,21 @@ I | Педсовет.”Анализ работы школы за прошлый
 def test_august_is_the_first_year_of_a_school_year_also_for_a_day():
     doc = parse_text(SCHOOL_SEPTEMBER, source="145.docx")
     assert [i.due for i in doc.items] == [D(2015, 8, 30), D(2015, 9, 30)]
+
+
+# The March table of the same plan: one date cell per numbered check, each a range whose
+# first day ends in a dot ("02.03.-05.03"); the range's end is the deadline.
+SCHOOL_MARCH = """\
+ПЛАН РАБОТЫ
+на 2015/2016 учебный год
+№ пп | Содержание работы | дата | Ответственные лица
+III | Внутришкольный контроль 1. Проверка выполнения планов воспитательной работы кл. рук. \
+2. Занятость учащихся 1-11 классов в работе кружков, спортивных секций. | 02.03.-05.03 \
+07.03 -12.03 | ЗВР ЗУВР
+"""
+
+
+def test_a_range_whose_first_day_ends_in_a_dot_is_one_deadline():
+    doc = parse_text(SCHOOL_MARCH, source="145.docx")
+    assert [(i.start, i.due) for i in doc.items] == [(D(2016, 3, 2), D(2016, 3, 5)),
+                                                     (D(2016, 3, 7), D(2016, 3, 12))]
