@@ -8,7 +8,8 @@ Steps:
    ("РЕШИЛИ:", "ПОСТАНОВИЛИ:", "ПРИКАЗЫВАЮ:", "коллегия РЕШАЕТ:", "постановляю:", "...
    следующие управленческие решения:"). With neither, an order-like document is read from its
    point "1.", anything else by `roadmaps.loose` (numbered points and dated lines); only a
-   document without any deadline is refused. `ParsedDocument.reading` says which it was.
+   document without any deadline is refused (an agenda's questions, `roadmaps.agendas`, hold
+   none). `ParsedDocument.reading` says which it was.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
 3. Collect each section's items (`roadmaps.sections`): numbered ("1.", "1.1.", "3.5",
    "1.1.Разработать", "а)"), bulleted ("-", "•", "–", "—"), and, in formal sections,
@@ -30,6 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
+from roadmaps.agendas import drop_agenda_questions
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.loose import Reading, loose_items, unused_dates
@@ -94,6 +96,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
         # or appendix heading; header lines hold event dates only ("от 26.10.2012").
         raws, reading = loose_items(lines, reference=meta.date, skip=in_table, start=0,
                                     title_at=header_kind(lines)[0])
+        raws = drop_agenda_questions(lines, raws)  # an agenda orders nothing
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
