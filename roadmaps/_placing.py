@@ -97,6 +97,8 @@ def day(m: Match, t: str, ctx: Ctx, phrase: str, borrow: date | None = None) -> 
         return None
     year = F.year_of(year_text, ctx.reference.year if ctx.reference else None) \
         if year_text else None
+    if year is not None and not 1900 <= year <= 2199:
+        return None  # "СанПиН 2.4.7/1.1.1286-03": a code, not 1 January 1286
     check_day(phrase, day, month, year)
     if year is None and borrow is not None:
         year = borrow.year if month <= borrow.month else borrow.year - 1
