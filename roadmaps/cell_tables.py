@@ -4,7 +4,9 @@ Each cell ends in " |" ("N |" / "Направления деятельности
 separated by lines holding a lone "|"; a cell may wrap over several lines and a header word
 may be hyphenated over two ("Ответствен-" / "ные |"). A two-level header (the top cells,
 "||||||", the sub-cells of the ones spanning several columns, then the row numbering the
-columns 1..N) is read into N columns.
+columns 1..N) is read into N columns. A section heading cell ("I. Организационные
+мероприятия") is neither a header cell nor a cell of the row before it: it ends the header,
+and a row short of a cell (lost in the copy) ends at it.
 
 Pure: lines in, rows out.
 """
@@ -18,6 +20,8 @@ __all__ = ["NUMBER_CELL", "cell_table", "join_lines"]
 
 
 NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+# A section heading spanning the table: "I. Нормативно-правовое и методическое сопровождение"
+_SECTION_CELL = re.compile(r"^[IVXLC]{1,6}\.\s*[А-ЯЁ«\"]")
 _MAX_CELL_LINES = 40  # a "cell" longer than this is prose after the table
 
 
@@ -76,8 +80,9 @@ def cell_table(lines: list[str], start: int, is_header, role):
     stream = _cells_from(lines, start)
     pending = None
     for at, cell, after in stream:
-        if isinstance(cell, list) or (header and NUMBER_CELL.match(cell)):
-            pending = (at, cell, after)
+        if isinstance(cell, list) or (header and NUMBER_CELL.match(cell)) or (
+                _SECTION_CELL.match(cell) and is_header(header)):
+            pending = (at, cell, after)  # the first row, or a section heading under the header
             break
         header.append(cell)
         if len(header) > 12:
@@ -112,6 +117,9 @@ def cell_table(lines: list[str], start: int, is_header, role):
             rows.append((at, cell))
             end = after
             continue
+        if len(row) >= 2 and _SECTION_CELL.match(cell):
+            rows.append((row_at, row))  # a short row (a cell lost in the copy) ends at a heading
+            row = []
         if row and NUMBER_CELL.match(cell) and not NUMBER_CELL.match(row[0]) \
                 and sum(map(bool, row)) <= 2:
             # A numbered row starts while the cells before it do not make one (a section

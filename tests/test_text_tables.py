@@ -289,3 +289,87 @@ def test_a_range_whose_first_day_ends_in_a_dot_is_one_deadline():
     doc = parse_text(SCHOOL_MARCH, source="145.docx")
     assert [(i.start, i.due) for i in doc.items] == [(D(2016, 3, 2), D(2016, 3, 5)),
                                                      (D(2016, 3, 7), D(2016, 3, 12))]
+
+
+# A regional plan for the 2014 state final exams (corpus 182, a garant appendix page): cells
+# between lone "|" lines, a section heading "I. ..." right under the header.
+SECTION_UNDER_HEADER = """\
+N п/п
+|
+Направления деятельности
+|
+Сроки
+|
+Ответственные лица
+|
+I. Нормативно-правовое и методическое сопровождение ГИА
+|
+1
+|
+Приведение региональной базы нормативно-правовых документов в соответствие с требованиями
+|
+в течение всего периода
+|
+Б.С. Муртазов
+|
+2
+|
+Подготовка материалов по проведению информационно-разъяснительной работы с участниками ГИА-11
+|
+январь-февраль 2014
+|
+Б.С. Муртазов
+|
+II. Организационное сопровождение ГИА-11
+|
+1
+|
+Подготовка распорядительных документов по подготовке и проведению ГИА-11
+|
+январь-май 2014
+|
+Б.С. Муртазов
+|
+"""
+
+# A school's plan of a patriotic month (corpus 223): one cell a line ending in " |", section
+# rows followed by "|||"; row 1 lost its date cell in the copy (its action has a list in it).
+SHORT_ROW_BEFORE_A_SECTION = """\
+Приложение 1
+к приказу от 24.02.2023 г №21
+№ п/п |
+Мероприятие |
+Дата проведения |
+Ответственный |
+I. Организационные мероприятия |
+|||
+1 |
+Подготовка и размещение в средствах массовой информации информационных материалов: - о \
+земляках, проявивших мужество и героизм в годы Великой Отечественной войны,
+в ходе проведения месячника |
+Черкасов М.Н. ст. вожатый |
+II. Выставки, конкурсы, акции |
+|||
+2 |
+Книжные выставки и обзор книг в школьных библиотеках по теме «России верные сыны» |
+23.01-23.02.2023 |
+Педагог-библиотекарь |
+3 |
+Фотовыставка «Мой папа в армии служил» |
+15.02.2023-23.02.2023 г |
+Старший вожатый |
+"""
+
+
+def test_a_section_heading_under_the_header_is_no_header_cell():
+    doc = parse_text(SECTION_UNDER_HEADER, source="182.txt")
+    assert [(i.label, i.due) for i in doc.items] == [
+        ("1", None), ("2", D(2014, 2, 28)), ("1", D(2014, 5, 31))]
+    assert doc.items[1].owners == ["Б.С. Муртазов"]
+
+
+def test_a_short_row_ends_at_the_next_section_heading():
+    doc = parse_text(SHORT_ROW_BEFORE_A_SECTION, source="223.txt")
+    assert [(i.label, i.due) for i in doc.items] == [
+        ("1", None), ("2", D(2023, 2, 23)), ("3", D(2023, 2, 23))]
+    assert doc.items[2].text == "Фотовыставка «Мой папа в армии служил»"
