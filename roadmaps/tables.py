@@ -34,8 +34,9 @@ _NUM_HEADER = re.compile(r"^(?:№|n|no\.?|номер)(?:\s*п\s*/\s*п)?\.?$|^�
 _COLUMN_NUMBERS = re.compile(r"^\d{1,2}\.?$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+# Words of an action column, best first; "Предмет" heads an exam or olympiad schedule.
 _ACTION_RANK = ("мероприят", "наименование", "содержание", "действи", "задач", "решени",
-                "направлени")
+                "направлени", "предмет")
 
 
 def _cells(line: str) -> list[str] | None:

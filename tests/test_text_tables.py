@@ -373,3 +373,36 @@ def test_a_short_row_ends_at_the_next_section_heading():
     assert [(i.label, i.due) for i in doc.items] == [
         ("1", None), ("2", D(2023, 2, 23)), ("3", D(2023, 2, 23))]
     assert doc.items[2].text == "Фотовыставка «Мой папа в армии служил»"
+
+
+# A city's schedule of the municipal olympiad stage (corpus 196, a news page): a subject
+# column, not an action one, beside the date column; cells between lone "|" lines.
+SUBJECT_SCHEDULE = """\
+Сроки проведения муниципального этапа всероссийской олимпиады школьников в \
+общеобразовательных учреждениях, подведомственных УпрО, в 2020/2021 учебном году
+№
+|
+Предмет
+|
+Дата проведения Олимпиады
+|
+1
+|
+Экономика
+|
+5 ноября
+|
+3
+|
+Основы безопасности жизнедеятельности
+|
+9, 10 ноября
+|
+"""
+
+
+def test_a_subject_column_beside_a_date_column_is_a_schedule():
+    doc = parse_text(SUBJECT_SCHEDULE, source="196.txt")
+    assert [(i.label, i.text, i.due) for i in doc.items] == [
+        ("1", "Экономика", D(2020, 11, 5)),
+        ("3", "Основы безопасности жизнедеятельности", D(2020, 11, 10))]
