@@ -16,7 +16,9 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = ["NUMBER_CELL", "cell_table", "join_lines"]
+from roadmaps._dateforms import MONTH
+
+__all__ = ["NUMBER_CELL", "cell_table", "dated_pairs", "join_lines"]
 
 
 NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
@@ -190,3 +192,33 @@ def _second_level(header: list[str], stream, taken: list, role):
     if at != len(sub) or len(columns) != numbers:
         return None
     return columns, after
+
+
+# A cell that is nothing but a day: "24 мая (среда)", "9, 10 ноября", "16.11.2022 г.".
+_DAY_CELL = re.compile(
+    rf"^(?:[0-9]{{1,2}}\s*(?:,|и)\s*)*[0-9]{{1,2}}(?:\s+{MONTH}(?:\s+[0-9]{{4}})?"
+    r"|\.[0-9]{2}(?:\.[0-9]{2,4})?)\s*(?:г\.|года)?\s*(?:\([а-яё]+\)|[а-яё]+)?$", re.IGNORECASE)
+_MIN_PAIRS = 3
+
+
+def dated_pairs(lines: list[str], start: int):
+    """A table with no header whose rows are a day and what happens on it, one cell a line
+    ("24 мая (среда) |" / "история, физика, биология |"; an exam timetable copied from a
+    web page): rows under the header "Дата | Мероприятие", or None (fewer than 3 rows)."""
+    if not _piped(lines[start]) or not _DAY_CELL.match(lines[start].strip()[:-1].strip()):
+        return None
+    rows: list[tuple[int, list[str]]] = []
+    end = start
+    row: list[str] = []
+    for at, cell, after in _cells_from(lines, start):
+        if isinstance(cell, list) or bool(_DAY_CELL.match(cell)) != (not row):
+            break  # a whole row on one line, a day where the subject belongs, or the reverse
+        if not row:
+            row_at = at
+        row.append(cell)
+        if len(row) == 2:
+            rows.append((row_at, row))
+            row, end = [], after
+    if len(rows) < _MIN_PAIRS:
+        return None
+    return [(start, ["Дата", "Мероприятие"]), *rows], end

@@ -12,6 +12,9 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
 * a two-level header: the top cells, "||||||", the cells under the ones that span several
   columns ("Срок реализации" over "начало" / "завершение", "... по годам" over "2015 год",
   ...), then the row numbering the columns 1..N, which confirms the N columns;
+* a table with no header whose rows are a day and what happens on it, one cell a line
+  ("24 мая (среда) |" / "история, физика, биология |": an exam timetable), read under the
+  header "Дата | Мероприятие" (`roadmaps.cell_tables.dated_pairs`; three rows at least);
 * columns aligned with spaces (pasted from Word or Excel): cut at the header's columns, a
   line whose first column is empty continues the row above;
 * a pseudo-graphic table drawn with "|", "│" or "¦" and rules of "-", "─", "+", "┼" (legal
@@ -36,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from roadmaps.cell_tables import NUMBER_CELL, cell_table, join_lines
+from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
 
 __all__ = ["rebuild"]
 
@@ -60,6 +63,7 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
         found = (_framed_table(lines, index, is_header)
                  or _piece_table(lines, index, is_header)
                  or cell_table(lines, index, is_header, role)
+                 or dated_pairs(lines, index)
                  or _spaced_table(lines, index, is_header))
         if found is None:
             out.append(lines[index])

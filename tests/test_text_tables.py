@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from roadmaps.parser import parse_text
+from roadmaps.tables import role
+from roadmaps.text_tables import rebuild
 
 D = date
 HEAD = "ДОРОЖНАЯ КАРТА\nот 13.11.2015 № 5976\n\n"
@@ -406,3 +408,37 @@ def test_a_subject_column_beside_a_date_column_is_a_schedule():
     assert [(i.label, i.text, i.due) for i in doc.items] == [
         ("1", "Экономика", D(2020, 11, 5)),
         ("3", "Основы безопасности жизнедеятельности", D(2020, 11, 10))]
+
+
+# A school page reproducing the 2023 ОГЭ timetable (corpus 212): no header, each row a day
+# and the subjects examined on it, one cell a line ending in " |".
+DAYS_AND_SUBJECTS = """\
+Утверждённое расписание ОГЭ на 2023 год.
+Приказ Министерства просвещения Российской Федерации, Федеральной службы по надзору в \
+сфере образования и науки от 16.11.2022 № 990/1144
+Основной период
+24 мая (среда) |
+история, физика, биология |
+30 мая (вторник) |
+обществознание, информатика и информационно- коммуникационные технологии (ИКТ), \
+география, химия |
+2 июня (пятница) |
+иностранные языки (английский, французский, немецкий, испанский) |
+6 июня (вторник) |
+русский язык |
+"""
+
+
+def test_a_headerless_table_of_days_and_what_happens_on_them():
+    doc = parse_text(DAYS_AND_SUBJECTS, source="212.txt")
+    assert [(i.text, i.due, i.line) for i in doc.items] == [
+        ("история, физика, биология", D(2023, 5, 24), 4),
+        ("обществознание, информатика и информационно- коммуникационные технологии (ИКТ), "
+         "география, химия", D(2023, 5, 30), 6),
+        ("иностранные языки (английский, французский, немецкий, испанский)", D(2023, 6, 2), 8),
+        ("русский язык", D(2023, 6, 6), 10)]
+
+
+def test_two_days_and_their_subjects_are_no_table():
+    lines = DAYS_AND_SUBJECTS.rsplit("2 июня", 1)[0].split("\n")
+    assert rebuild(lines, role) is None
