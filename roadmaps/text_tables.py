@@ -12,6 +12,8 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
 * a two-level header: the top cells, "||||||", the cells under the ones that span several
   columns ("Срок реализации" over "начало" / "завершение", "... по годам" over "2015 год",
   ...), then the row numbering the columns 1..N, which confirms the N columns;
+* a web table whose rows each open with a bar at the margin, each cell closed by a line
+  " |" (`roadmaps.row_tables`);
 * a table with no header whose rows are a day and what happens on it, one cell a line
   ("24 мая (среда) |" / "история, физика, биология |": an exam timetable), read under the
   header "Дата | Мероприятие" (`roadmaps.cell_tables.dated_pairs`; three rows at least);
@@ -40,6 +42,7 @@ import re
 from collections.abc import Callable
 
 from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
+from roadmaps.row_tables import row_table
 
 __all__ = ["rebuild"]
 
@@ -62,6 +65,7 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
     while index < len(lines):
         found = (_framed_table(lines, index, is_header)
                  or _piece_table(lines, index, is_header)
+                 or row_table(lines, index, is_header)
                  or cell_table(lines, index, is_header, role)
                  or dated_pairs(lines, index)
                  or _spaced_table(lines, index, is_header))
