@@ -33,6 +33,7 @@ from pathlib import Path
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.agendas import drop_agenda_questions
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
+from roadmaps.flat_tables import may_hold
 from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
@@ -76,7 +77,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
-    if "|" in text or "  " in text or "│" in text or "¦" in text:
+    if "|" in text or "  " in text or "│" in text or "¦" in text or may_hold(text):
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
             lines, origin = rebuilt

@@ -28,6 +28,10 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
   25 марта 2011г. | Отдел образования | |"): the cells are read across the lines, empty
   ones dropped, and each numbered cell starts a row.
 
+* a table whose grid was lost, its header's column heads run together on a line ("N п/п
+  Мероприятия Сроки исполнения Ответственные") over one line a row, or the whole table on
+  the header's line: each row is cut at its dated phrase (`roadmaps.flat_tables`).
+
 The header is recognised by its words (an action column and a deadline or responsible one),
 its width gives the number of cells of each row; a row whose first cell is a bare number
 under a header without a "№" column gets one cell more. The rebuilt text comes with the
@@ -42,6 +46,7 @@ import re
 from collections.abc import Callable
 
 from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
+from roadmaps.flat_tables import flat_table
 from roadmaps.row_tables import row_table
 
 __all__ = ["rebuild"]
@@ -68,7 +73,8 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
                  or row_table(lines, index, is_header)
                  or cell_table(lines, index, is_header, role)
                  or dated_pairs(lines, index)
-                 or _spaced_table(lines, index, is_header))
+                 or _spaced_table(lines, index, is_header)
+                 or flat_table(lines, index))
         if found is None:
             out.append(lines[index])
             origin.append(index)
