@@ -33,7 +33,6 @@ from pathlib import Path
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
 from roadmaps.agendas import drop_agenda_questions
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
-from roadmaps.flat_tables import may_hold
 from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.loose import Reading, loose_items, unused_dates
 from roadmaps.metadata import MARKER_KINDS, despace, header_kind, read_metadata
@@ -41,7 +40,7 @@ from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
 from roadmaps.sections import FIRST_POINT, collect_items, find_sections, implicit_section
 from roadmaps.tables import find_tables, role, table_items
-from roadmaps.text_tables import rebuild
+from roadmaps.text_tables import may_hold, rebuild
 from roadmaps.words import has_action
 from tracker.core.enums import DocumentKind
 from tracker.core.i18n import N_, _
@@ -77,7 +76,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
     lines = [_collapse_spaced(despace(line)) for line in text.replace("\r\n", "\n")
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
-    if "|" in text or "  " in text or "│" in text or "¦" in text or may_hold(text):
+    if may_hold(text):
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
             lines, origin = rebuilt
@@ -196,7 +195,19 @@ def _heading_period(lines: list[str], skip: set[int]):
             found = _document_period(text)
             if found is not None:
                 return found
+    for index, line in enumerate(lines[:_TITLE_LINES]):
+        # "КАЛЕНДАРНЫЙ ПЛАН ... РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД" in the title of a plan
+        m = _PLAN_SCHOOL_YEAR.search(line)
+        if m and index not in skip and len(line) <= 160:
+            found = _document_period(m.group())
+            if found is not None:
+                return found
     return None
+
+
+_TITLE_LINES = 30
+_PLAN_SCHOOL_YEAR = re.compile(r"\bна\s+[0-9]{4}\s*[-–/]\s*[0-9]{2,4}\s+учебн\w*\s+год\w*",
+                               re.IGNORECASE)
 
 
 def _has_deadline(raw: RawItem, reference) -> bool:

@@ -47,11 +47,17 @@ from collections.abc import Callable
 
 from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
 from roadmaps.flat_tables import flat_table
+from roadmaps.flat_tables import may_hold as flat_may_hold
 from roadmaps.row_tables import row_table
 
-__all__ = ["rebuild"]
+__all__ = ["may_hold", "rebuild"]
 
 _SPACED = re.compile(r"\S+(?: \S+)*")
+
+
+def may_hold(text: str) -> bool:
+    """Whether `text` may hold a flattened table at all (a cheap test before `rebuild`)."""
+    return ("|" in text or "  " in text or "│" in text or "¦" in text or flat_may_hold(text))
 
 
 def rebuild(lines: list[str], role: Callable[[str], str | None]

@@ -595,3 +595,16 @@ def test_an_order_naming_measures_and_terms_is_no_flattened_table():
             "1. Открытие месячника 1 февраля 2023 г.\n2. Конкурс чтецов 10 февраля 2023 г.\n"
             "3. Смотр строя и песни 20 февраля 2023 г.\n")
     assert rebuild(text.split("\n"), role) is None
+
+
+# The title of a school's calendar plan (corpus 214, Feodosia): no date, no number; the
+# school year in the title places the plan's yearless dates.
+def test_the_school_year_in_a_plans_title_places_its_yearless_dates():
+    text = ("Календарный план воспитательной работы\n"
+            "МБОУ «Специализированная школа №2 им.Д.И.Ульянова с углубленным\n"
+            "на 2023-2024 учебный год на уровень основного общего образования\n"
+            "Мероприятие | Классы | Дата\n"
+            "Всероссийский открытый урок «ОБЖ» | 5-9 | 01.09\n"
+            "Открытые уроки по математике | 5-9 | 15.02\n")
+    doc = parse_text(text, source="214.txt")
+    assert [i.due for i in doc.items] == [D(2023, 9, 1), D(2024, 2, 15)]
