@@ -28,6 +28,8 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
   25 марта 2011г. | Отдел образования | |"): the cells are read across the lines, empty
   ones dropped, and each numbered cell starts a row.
 
+* a school's calendar plan copied one cell a line under a head "Классы": a line of classes
+  ("5-9") and a date line after it close a row (`roadmaps.class_rows`);
 * a table whose grid was lost, its header's column heads run together on a line ("N п/п
   Мероприятия Сроки исполнения Ответственные") over one line a row, or the whole table on
   the header's line: each row is cut at its dated phrase (`roadmaps.flat_tables`).
@@ -46,6 +48,7 @@ import re
 from collections.abc import Callable
 
 from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
+from roadmaps.class_rows import CLASS_HEAD, class_rows
 from roadmaps.flat_tables import flat_table
 from roadmaps.flat_tables import may_hold as flat_may_hold
 from roadmaps.row_tables import row_table
@@ -57,7 +60,8 @@ _SPACED = re.compile(r"\S+(?: \S+)*")
 
 def may_hold(text: str) -> bool:
     """Whether `text` may hold a flattened table at all (a cheap test before `rebuild`)."""
-    return ("|" in text or "  " in text or "│" in text or "¦" in text or flat_may_hold(text))
+    return ("|" in text or "  " in text or "│" in text or "¦" in text or flat_may_hold(text)
+            or CLASS_HEAD.search(text) is not None)
 
 
 def rebuild(lines: list[str], role: Callable[[str], str | None]
@@ -80,7 +84,8 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
                  or cell_table(lines, index, is_header, role)
                  or dated_pairs(lines, index)
                  or _spaced_table(lines, index, is_header)
-                 or flat_table(lines, index))
+                 or flat_table(lines, index)
+                 or class_rows(lines, index))
         if found is None:
             out.append(lines[index])
             origin.append(index)
