@@ -60,8 +60,8 @@ def _cells_from(lines: list[str], start: int):
             if len(buffer) > _MAX_CELL_LINES:
                 return
         index += 1
-    if buffer:  # the text ends inside a cell (a copy cut short): keep what there is
-        yield first, " ".join(buffer), index
+    # A cell the copy cuts off (never closed by its "|") is not read: its text, a term above
+    # all ("август" of "август - сентябрь 2015"), may be only the start of what it says.
 
 
 def join_lines(buffer: list[str], piece: str) -> list[str]:

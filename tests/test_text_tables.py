@@ -662,3 +662,26 @@ def test_a_calendar_plan_copied_one_cell_a_line_pairs_classes_and_dates():
     dated = [(i.due, i.text) for i in doc.items if i.actionable and i.recurrence is None]
     assert [due for due, _text in dated] == [D(2023, 9, 1), D(2023, 9, 8), D(2023, 10, 4)]
     assert dated[0][1].startswith("Всероссийский открытый урок «ОБЖ»")
+
+
+# The end of a regional roadmap copied from a legal portal (corpus 021, Krasnodar 2015): the
+# copy stops inside row 3's term cell, after "август" of what may be "август - сентябрь".
+CUT_IN_A_CELL = """\
+от 13 ноября 2015 г. N 5976
+N |
+Направления деятельности |
+Сроки |
+Ответственные лица |
+2. |
+Подготовка аналитических отчетов предметных комиссий по форме, предоставляемой ФИПИ |
+июль - август 2015 |
+Р.А. Гардымова И.А. Никитина |
+3. |
+Подготовка и издание информационного сборника "Единый государственный экзамен в \
+Краснодарском крае в 2015 году" |
+август"""
+
+
+def test_a_cell_the_copy_cuts_off_is_not_read():
+    doc = parse_text(CUT_IN_A_CELL, source="021.txt")
+    assert [(i.label, i.due) for i in doc.items] == [("2", D(2015, 8, 31)), ("3", None)]
