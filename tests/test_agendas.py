@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from roadmaps.agendas import is_agenda
+from roadmaps.deadlines import find_deadlines
 from roadmaps.parsed import DocumentError
 from roadmaps.parser import parse_text
 
@@ -66,3 +67,17 @@ def test_an_order_beside_a_programme_keeps_its_deadline():
 ])
 def test_time_slots_make_an_agenda(lines, expected):
     assert is_agenda(lines) is expected
+
+
+@pytest.mark.parametrize("slot", [
+    "|10.55 – 11.05|Законопроекты,  рассматриваемые",  # corpus 160: 11.05 is no 11 May
+    '|11.10 – 11.25|Блок "Ратификация международных договоров Российской Федерации"',  # 161
+    "Проведение совещания 10.05-10.30",
+])
+def test_both_ends_of_a_time_slot_are_times_when_one_is(slot):
+    assert find_deadlines(slot, reference=date(2016, 4, 1), cell=True) == []
+
+
+def test_a_slot_whose_ends_both_could_be_days_stays_a_range():
+    found = find_deadlines("11.05 – 11.10", reference=date(2016, 4, 1), cell=True)
+    assert [(d.start, d.due) for d in found] == [(date(2016, 5, 11), date(2016, 10, 11))]
