@@ -16,7 +16,8 @@ its text (over one line or several) closed by a line " |" set off by a space:
 The first row is the header (recognised by its words); a row may carry its first cell on its
 opening line ("|  1 |"). A row shorter than the header (cells merged down from the row above
 are left out of the copy, and the sub-rows of such a cell hold only a few) keeps its cells
-from the left; `roadmaps.tables` then skips a row without an action.
+in order under the columns whose cells in the row above they are most like (the columns
+left over, the merged ones, stay empty); `roadmaps.tables` skips a row without an action.
 
 Pure: lines in, rows out.
 """
@@ -76,12 +77,59 @@ def row_table(lines: list[str], start: int, is_header):
     found = list(_rows(lines, start))
     if len(found) < 2 or not is_header(found[0][1]):
         return None
-    rows = []
-    for at, cells, _after in found:
+    width = len(found[0][1])
+    rows = [(found[0][0], found[0][1])]
+    template = None  # the last row as wide as the header
+    for at, cells, _after in found[1:]:
         filled = [c for c in cells if c]
         if not filled or len(filled) == 1 and NUMBER_CELL.match(filled[0]):
             continue  # the sub-row of a merged cell that holds only its number ("10 |")
+        if len(cells) == width:
+            template = cells
+        elif template is not None and len(cells) < width and NUMBER_CELL.match(cells[0]):
+            cells = _align(cells, template)  # a numbered row missing its merged cells
         while not cells[-1]:
             cells = cells[:-1]
         rows.append((at, cells))
     return rows, found[-1][2]
+
+
+_DATED = re.compile(r"[0-9]{1,2}\.[0-9]{2}|[0-9]\s+[а-яё]{3,}")
+
+
+def _kind(cell: str) -> str:
+    if not cell:
+        return "empty"
+    if _DATED.search(cell):
+        return "date"
+    return "number" if re.fullmatch(r"[0-9\s./-]+", cell) else "text"
+
+
+def _likeness(cell: str, above: str) -> int:
+    if cell and cell == above:
+        return 3
+    kind = _kind(cell)
+    return 2 if kind == "empty" == _kind(above) else int(kind == _kind(above))
+
+
+def _align(cells: list[str], template: list[str]) -> list[str]:
+    """`cells` placed in order under the columns of `template` (the row above) they are most
+    like; the columns left over (the cells merged down from above) stay empty."""
+    n, width = len(cells), len(template)
+    # best[i][j]: the best score of the first i cells placed within the first j columns
+    worst = -1
+    best = [[0] * (width + 1)] + [[worst] * (width + 1) for _ in range(n)]
+    for i in range(1, n + 1):
+        for j in range(i, width + 1):
+            take = best[i - 1][j - 1] + _likeness(cells[i - 1], template[j - 1])
+            skip = best[i][j - 1] if j > i else worst
+            best[i][j] = max(take, skip)
+    out = [""] * width
+    i, j = n, width
+    while i > 0:
+        if j > i and best[i][j] == best[i][j - 1]:
+            j -= 1
+            continue
+        out[j - 1] = cells[i - 1]
+        i, j = i - 1, j - 1
+    return out
