@@ -15,8 +15,9 @@ its own, and an event's name wraps around its other cells:
 
 Under a header line "Классы" (or "Класс"), a line of classes ("5-9", "10-11", "1") followed
 by a date line ("01.09", "1 сентября", "2-4 октября") is a row: the date line is its term,
-the lines before it since the last row are its event. Three rows at least. A module heading
-("Модуль «Основные школьные дела»") is a section row.
+the lines before it since the last row are its event. Three rows at least, and two thirds
+of the date lines closing a row (a plan scrambled further is read by its dated lines). A
+module heading ("Модуль «Основные школьные дела»") is a section row.
 
 Pure: lines in, rows out.
 """
@@ -84,6 +85,14 @@ def class_rows(lines: list[str], start: int):
             event.append(text)
         gap += 1
         index += 1
-    if sum(1 for _, cells in rows if len(cells) == 3) - 1 < _MIN_ROWS:
+    paired = sum(1 for _, cells in rows if len(cells) == 3) - 1
+    if paired < _MIN_ROWS:
+        return None
+    # Scrambled beyond this shape (dates torn from their classes: "10-13" / "октября"): most
+    # date lines below the head must close a row, or the plan is better read by its dated
+    # lines.
+    dated = sum(1 for line in lines[start:] if _TERM.match(line.strip())
+                and not line.strip().lower().startswith("в течение"))
+    if paired < 2 * (dated - paired):
         return None
     return rows[:last], end

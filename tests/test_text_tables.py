@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from roadmaps.class_rows import class_rows
 from roadmaps.parser import parse_text
 from roadmaps.tables import role
 from roadmaps.text_tables import rebuild
@@ -757,3 +758,85 @@ def test_a_row_missing_its_merged_cells_keeps_its_cells_under_their_columns():
     assert [(i.label, i.text, i.due) for i in doc.items] == [
         ("3", "ОБЖ", D(2022, 11, 18)), ("3", "ОБЖ", D(2022, 11, 23)),
         ("4", "Китайский язык", D(2022, 11, 23))]
+
+
+
+# The calendar plan of a Podolsk school (corpus 215), its PDF copy scrambled further: after
+# four rows the dates come torn from their classes ("10-13" / "октября", "12-15" /
+# "декабря"). Rows of classes and dates would keep only four of its eleven dates: it is no
+# such table (its dated lines read it).
+SCRAMBLED_PLAN = [
+    'КАЛЕНДАРНЫЙ ПЛАН ВОСПИТАТЕЛЬНОЙ',
+    'РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД',
+    'Дела',
+    'Классы',
+    'Дата',
+    'Общешкольная линейка, посвященная',
+    '5-9',
+    '1 сентября',
+    '«Первому звонку – 2023 года»',
+    '5-9',
+    '1 сентября',
+    'Классный час «Россия,',
+    'устремленная в будущее»',
+    'Подъем Флага РФ и исполнение',
+    'Каждый',
+    '5-9',
+    'Гимна РФ',
+    'понедельн',
+    'ик',
+    '5-8',
+    '3 сентября',
+    'Акция, посвященная',
+    'окончанию 2 мировой войны',
+    '«Голубь мира»',
+    'Сентябр',
+    'Школьный этап сдачи норм ГТО',
+    '5-9',
+    'ьдекабр',
+    'ь',
+    'Школьные соревнования по футболу',
+    '5-9',
+    '2-4 октября',
+    '5-9',
+    '',
+    '10-13',
+    'октября',
+    'Каждый',
+    'понедельник',
+    '5 октября',
+    '',
+    'Акция, посвященная «Всемирному',
+    'дню ребенка»',
+    'Предновогодний турнир по пионерболу',
+    '',
+    '5-9',
+    '',
+    '13-20 ноября',
+    '',
+    'Соц. педагог',
+    '',
+    '5-6',
+    '',
+    'Предновогодний турнир по волейболу',
+    '',
+    '7-8',
+    '',
+    'Новогодние Ёлки',
+    '',
+    '5-9',
+    '',
+    '12-15',
+    'декабря',
+    '19-22',
+    'декабря',
+    '27-29',
+    'декабря',
+    '',
+    'Конкурс чтецо',
+]
+
+
+def test_a_plan_whose_dates_are_torn_from_their_classes_is_no_class_table():
+    assert class_rows(SCRAMBLED_PLAN, SCRAMBLED_PLAN.index("Классы")) is None
+    assert class_rows(CLASS_ROWS.split("\n"), CLASS_ROWS.split("\n").index("Классы"))
