@@ -195,9 +195,13 @@ def _second_level(header: list[str], stream, taken: list, role):
 
 
 # A cell that is nothing but a day: "24 мая (среда)", "9, 10 ноября", "16.11.2022 г.".
-_DAY_CELL = re.compile(
-    rf"^(?:[0-9]{{1,2}}\s*(?:,|и)\s*)*[0-9]{{1,2}}(?:\s+{MONTH}(?:\s+[0-9]{{4}})?"
-    r"|\.[0-9]{2}(?:\.[0-9]{2,4})?)\s*(?:г\.|года)?\s*(?:\([а-яё]+\)|[а-яё]+)?$", re.IGNORECASE)
+_DAY = (rf"(?:[0-9]{{1,2}}\s*(?:,|и)\s*)*[0-9]{{1,2}}(?:\s+{MONTH}(?:\s+[0-9]{{4}})?"
+        r"|\.[0-9]{2}(?:\.[0-9]{2,4})?)\s*(?:г\.|года)?")
+_DAY_CELL = re.compile(rf"^{_DAY}\s*(?:\([а-яё]+\)|[а-яё]+)?$", re.IGNORECASE)
+# The same schedule's lines below it: "26 июня (понедельник) — русский язык;"
+_DAY_LINE = re.compile(rf"^(?P<day>{_DAY}\s*(?:\([а-яё]+\))?)\s*[—–-]\s*(?P<what>\S.*?)[;.]?$",
+                       re.IGNORECASE)
+_HEADING = 40  # "Резервные дни": a short line heading the schedule lines below it
 _MIN_PAIRS = 3
 
 
@@ -221,4 +225,27 @@ def dated_pairs(lines: list[str], start: int):
             row, end = [], after
     if len(rows) < _MIN_PAIRS:
         return None
+    rows, end = _day_lines(lines, end, rows)
     return [(start, ["Дата", "Мероприятие"]), *rows], end
+
+
+def _day_lines(lines: list[str], index: int, rows: list):
+    """The schedule goes on in lines "<day> — <what>" ("Резервные дни" / "26 июня
+    (понедельник) — русский язык;"); a short heading over them is a section row."""
+    end = index
+    while index < len(lines):
+        text = lines[index].strip()
+        m = _DAY_LINE.match(text)
+        if m:
+            rows.append((index, [m.group("day").strip(), m.group("what").strip()]))
+            end = index + 1
+        elif text and ("|" in text or len(text) > _HEADING or re.search(r"[0-9]", text)
+                       or not _DAY_LINE.match(next((n.strip() for n in lines[index + 1:]
+                                                    if n.strip()), ""))):
+            break
+        elif text:
+            rows.append((index, [text]))
+        index += 1
+    while rows and len(rows[-1][1]) == 1:
+        rows.pop()  # a heading with no line below it
+    return rows, end

@@ -428,6 +428,10 @@ DAYS_AND_SUBJECTS = """\
 6 июня (вторник) |
 русский язык |
 """
+RESERVE_DAYS = """\
+Резервные дни
+26 июня (понедельник) — русский язык;
+27 июня (вторник) — по все"""
 
 
 def test_a_headerless_table_of_days_and_what_happens_on_them():
@@ -840,3 +844,9 @@ SCRAMBLED_PLAN = [
 def test_a_plan_whose_dates_are_torn_from_their_classes_is_no_class_table():
     assert class_rows(SCRAMBLED_PLAN, SCRAMBLED_PLAN.index("Классы")) is None
     assert class_rows(CLASS_ROWS.split("\n"), CLASS_ROWS.split("\n").index("Классы"))
+
+
+def test_the_days_schedule_goes_on_in_lines_of_a_day_and_what_happens_on_it():
+    doc = parse_text(DAYS_AND_SUBJECTS + RESERVE_DAYS, source="212.txt")
+    assert [(i.text, i.due) for i in doc.items][-2:] == [
+        ("русский язык", D(2023, 6, 26)), ("по все", D(2023, 6, 27))]
