@@ -58,6 +58,7 @@ RANGE_GAP = re.compile(r"[^.;:\n0-9]{0,160}\Z")
 
 # Where a time can be: a separator and two digits of minutes that are not a date's month
 # followed by its year. Starting with a character set, it is scanned fast.
+_SLOT_GAP = re.compile(r"\s*(?:[-–—]|до)\s*")
 _SEP = re.compile(r"[.:]\s?[0-5][0-9](?![0-9]|[.,]\s?[0-9])")
 _HOUR = re.compile(r"(?:[01]?[0-9]|2[0-3])\s?\Z")
 
@@ -73,14 +74,21 @@ def _times(text: str):
 
 
 def mask_times(text: str) -> str:
-    """`text` with each time of day replaced by spaces (same length), or `text` itself."""
+    """`text` with each time of day replaced by spaces (same length), or `text` itself. Both
+    ends of a slot are times when one is ("10.05 – 10.30": no month 30, so no 10 May)."""
     out = None
+    found = []
     for m in _times(text):
         minutes = int(m.group("m"))
-        is_time = (m.group("unit") is not None or minutes == 0 or minutes > 12
-                   or _DATE_AFTER.match(text, m.end()) is not None
-                   or _DATE_BEFORE.search(text, 0, m.start()) is not None
-                   and text[m.end():m.end() + 1] in ("", " ", ",", ";", ")", "."))
+        found.append((m, m.group("unit") is not None or minutes == 0 or minutes > 12
+                      or _DATE_AFTER.match(text, m.end()) is not None
+                      or _DATE_BEFORE.search(text, 0, m.start()) is not None
+                      and text[m.end():m.end() + 1] in ("", " ", ",", ";", ")", ".")))
+    for at in range(len(found) - 1):
+        (first, a), (second, b) = found[at], found[at + 1]
+        if a != b and _SLOT_GAP.fullmatch(text, first.end(), second.start()):
+            found[at], found[at + 1] = (first, True), (second, True)
+    for m, is_time in found:
         if ":" in m.group() or is_time:
             if ":" in m.group() and not is_time and m.group("unit") is None:
                 continue  # "10:30" alone is harmless: the grammar reads dates with dots only

@@ -164,8 +164,8 @@ _ATOMS = [
     # 2021-2022 гг., 2021 – 2024 годы
     rf"(?P<A_years>(?P<ys1>{_Y4}){_DASH}(?P<ys2>{_Y4})(?P<yss>\s*"
     r"(?:гг\.?|г\.\s*г\.|годы|годах|годов|года|год|г\.|г)(?!\w))?)",
-    # 10.01.2022 - 21.01.2022; 10-21 января 2022
-    rf"(?P<A_drange>{_date('c', partial=True)}{_DASH}{_date('e')})",
+    # 10.01.2022 - 21.01.2022; 10-21 января 2022; "14.09.-19.09" (a dot after the first day)
+    rf"(?P<A_drange>{_date('c', partial=True)}\.?{_DASH}{_date('e')})",
     rf"(?P<A_date>{_date('p')})",
     rf"(?P<A_quarter>{_QUARTER})",
     rf"(?P<A_half>{_HALF})",

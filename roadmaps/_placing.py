@@ -97,11 +97,19 @@ def day(m: Match, t: str, ctx: Ctx, phrase: str, borrow: date | None = None) -> 
         return None
     year = F.year_of(year_text, ctx.reference.year if ctx.reference else None) \
         if year_text else None
+    if year is not None and not 1900 <= year <= 2199:
+        return None  # "СанПиН 2.4.7/1.1.1286-03": a code, not 1 January 1286
     check_day(phrase, day, month, year)
     if year is None and borrow is not None:
         year = borrow.year if month <= borrow.month else borrow.year - 1
     if year is not None:
         return date(year, month, day)
+    if ctx.period and academic(ctx.period):
+        # "30.08" in a plan "на 2015/2016 учебный год": August-December are its first year,
+        # January-July its second (as for a month, below).
+        year = ctx.period.start.year + (month < 8)
+        if month != 2 or day != 29 or F.calendar.isleap(year):
+            return date(year, month, day)
     return roll(phrase, day, month, ctx.anchor) if ctx.anchor else None
 
 

@@ -4,7 +4,9 @@ Each cell ends in " |" ("N |" / "Направления деятельности
 separated by lines holding a lone "|"; a cell may wrap over several lines and a header word
 may be hyphenated over two ("Ответствен-" / "ные |"). A two-level header (the top cells,
 "||||||", the sub-cells of the ones spanning several columns, then the row numbering the
-columns 1..N) is read into N columns.
+columns 1..N) is read into N columns. A section heading cell ("I. Организационные
+мероприятия") is neither a header cell nor a cell of the row before it: it ends the header,
+and a row short of a cell (lost in the copy) ends at it.
 
 Pure: lines in, rows out.
 """
@@ -14,10 +16,14 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = ["NUMBER_CELL", "cell_table", "join_lines"]
+from roadmaps._dateforms import MONTH
+
+__all__ = ["NUMBER_CELL", "cell_table", "dated_pairs", "join_lines"]
 
 
 NUMBER_CELL = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+# A section heading spanning the table: "I. Нормативно-правовое и методическое сопровождение"
+_SECTION_CELL = re.compile(r"^[IVXLC]{1,6}\.\s*[А-ЯЁ«\"]")
 _MAX_CELL_LINES = 40  # a "cell" longer than this is prose after the table
 
 
@@ -54,8 +60,8 @@ def _cells_from(lines: list[str], start: int):
             if len(buffer) > _MAX_CELL_LINES:
                 return
         index += 1
-    if buffer:  # the text ends inside a cell (a copy cut short): keep what there is
-        yield first, " ".join(buffer), index
+    # A cell the copy cuts off (never closed by its "|") is not read: its text, a term above
+    # all ("август" of "август - сентябрь 2015"), may be only the start of what it says.
 
 
 def join_lines(buffer: list[str], piece: str) -> list[str]:
@@ -76,8 +82,9 @@ def cell_table(lines: list[str], start: int, is_header, role):
     stream = _cells_from(lines, start)
     pending = None
     for at, cell, after in stream:
-        if isinstance(cell, list) or (header and NUMBER_CELL.match(cell)):
-            pending = (at, cell, after)
+        if isinstance(cell, list) or (header and NUMBER_CELL.match(cell)) or (
+                _SECTION_CELL.match(cell) and is_header(header)):
+            pending = (at, cell, after)  # the first row, or a section heading under the header
             break
         header.append(cell)
         if len(header) > 12:
@@ -112,6 +119,9 @@ def cell_table(lines: list[str], start: int, is_header, role):
             rows.append((at, cell))
             end = after
             continue
+        if len(row) >= 2 and _SECTION_CELL.match(cell):
+            rows.append((row_at, row))  # a short row (a cell lost in the copy) ends at a heading
+            row = []
         if row and NUMBER_CELL.match(cell) and not NUMBER_CELL.match(row[0]) \
                 and sum(map(bool, row)) <= 2:
             # A numbered row starts while the cells before it do not make one (a section
@@ -182,3 +192,60 @@ def _second_level(header: list[str], stream, taken: list, role):
     if at != len(sub) or len(columns) != numbers:
         return None
     return columns, after
+
+
+# A cell that is nothing but a day: "24 мая (среда)", "9, 10 ноября", "16.11.2022 г.".
+_DAY = (rf"(?:[0-9]{{1,2}}\s*(?:,|и)\s*)*[0-9]{{1,2}}(?:\s+{MONTH}(?:\s+[0-9]{{4}})?"
+        r"|\.[0-9]{2}(?:\.[0-9]{2,4})?)\s*(?:г\.|года)?")
+_DAY_CELL = re.compile(rf"^{_DAY}\s*(?:\([а-яё]+\)|[а-яё]+)?$", re.IGNORECASE)
+# The same schedule's lines below it: "26 июня (понедельник) — русский язык;"
+_DAY_LINE = re.compile(rf"^(?P<day>{_DAY}\s*(?:\([а-яё]+\))?)\s*[—–-]\s*(?P<what>\S.*?)[;.]?$",
+                       re.IGNORECASE)
+_HEADING = 40  # "Резервные дни": a short line heading the schedule lines below it
+_MIN_PAIRS = 3
+
+
+def dated_pairs(lines: list[str], start: int):
+    """A table with no header whose rows are a day and what happens on it, one cell a line
+    ("24 мая (среда) |" / "история, физика, биология |"; an exam timetable copied from a
+    web page): rows under the header "Дата | Мероприятие", or None (fewer than 3 rows)."""
+    if not _piped(lines[start]) or not _DAY_CELL.match(lines[start].strip()[:-1].strip()):
+        return None
+    rows: list[tuple[int, list[str]]] = []
+    end = start
+    row: list[str] = []
+    for at, cell, after in _cells_from(lines, start):
+        if isinstance(cell, list) or bool(_DAY_CELL.match(cell)) != (not row):
+            break  # a whole row on one line, a day where the subject belongs, or the reverse
+        if not row:
+            row_at = at
+        row.append(cell)
+        if len(row) == 2:
+            rows.append((row_at, row))
+            row, end = [], after
+    if len(rows) < _MIN_PAIRS:
+        return None
+    rows, end = _day_lines(lines, end, rows)
+    return [(start, ["Дата", "Мероприятие"]), *rows], end
+
+
+def _day_lines(lines: list[str], index: int, rows: list):
+    """The schedule goes on in lines "<day> — <what>" ("Резервные дни" / "26 июня
+    (понедельник) — русский язык;"); a short heading over them is a section row."""
+    end = index
+    while index < len(lines):
+        text = lines[index].strip()
+        m = _DAY_LINE.match(text)
+        if m:
+            rows.append((index, [m.group("day").strip(), m.group("what").strip()]))
+            end = index + 1
+        elif text and ("|" in text or len(text) > _HEADING or re.search(r"[0-9]", text)
+                       or not _DAY_LINE.match(next((n.strip() for n in lines[index + 1:]
+                                                    if n.strip()), ""))):
+            break
+        elif text:
+            rows.append((index, [text]))
+        index += 1
+    while rows and len(rows[-1][1]) == 1:
+        rows.pop()  # a heading with no line below it
+    return rows, end

@@ -9,7 +9,8 @@ Steps:
    следующие управленческие решения:"). With neither, an order-like document is read from its
    point "1.", anything else by `roadmaps.loose` (numbered points and dated lines; a document
    that names itself a schedule by its dated lines when they give more dates); only a
-   document without any deadline is refused. `ParsedDocument.reading` says which it was.
+   document without any deadline is refused (an agenda's questions, `roadmaps.agendas`, hold
+   none). `ParsedDocument.reading` says which it was.
    Before all this, an act's points run together in one paragraph ("п о с т а н о в л я е т:
    1. Провести ... 2. Утвердить ...") are split into one line a point.
 2. Read the metadata from the lines before the first of them (`roadmaps.metadata`).
@@ -33,6 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from roadmaps.addressees import heading_of, level_of, split_owners, take_owner_fields, text_owner
+from roadmaps.agendas import drop_agenda_questions
 from roadmaps.deadlines import DeadlineError, find_deadlines, find_period, memo
 from roadmaps.items import Context, RawItem, finish_items
 from roadmaps.labels import inline_points
@@ -42,7 +44,7 @@ from roadmaps.parsed import DocumentError, Note, ParsedDocument, ParsedItem
 from roadmaps.readers import MAX_BYTES, read_text
 from roadmaps.sections import FIRST_POINT, collect_items, find_sections, implicit_section
 from roadmaps.tables import find_tables, role, table_items
-from roadmaps.text_tables import rebuild
+from roadmaps.text_tables import may_hold, rebuild
 from roadmaps.words import has_action
 from tracker.core.enums import DocumentKind
 from tracker.core.i18n import N_, _
@@ -81,7 +83,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
              .replace("\r", "\n").lstrip("\ufeff").split("\n")]
     origin: list[int] | None = None  # the original line of each line of a rebuilt table
     lines, origin = _split_inline_points(lines)
-    if "|" in text or "  " in text or "│" in text or "¦" in text:
+    if may_hold(text):
         rebuilt = rebuild(lines, role)
         if rebuilt is not None:
             lines, at = rebuilt
@@ -111,6 +113,7 @@ def _parse(text: str, source: str, content_hash: str) -> ParsedDocument:
                                                   start=0, title_at=title_at, bare=True)
             if sum(_dues(r, meta.date) for r in bare_raws) >= max(2, 2 * dated):
                 raws, reading = bare_raws, bare_reading
+        raws = drop_agenda_questions(lines, raws)  # an agenda orders nothing
         if not any(_has_deadline(r, meta.date) for r in raws):
             raise DocumentError(
                 _("{source}: no decision section found (РЕШИЛИ/ПОСТАНОВИЛИ/ПРИКАЗЫВАЮ/"
@@ -220,7 +223,19 @@ def _heading_period(lines: list[str], skip: set[int]):
             found = _document_period(text)
             if found is not None:
                 return found
+    for index, line in enumerate(lines[:_TITLE_LINES]):
+        # "КАЛЕНДАРНЫЙ ПЛАН ... РАБОТЫ НА 2023-2024 УЧЕБНЫЙ ГОД" in the title of a plan
+        m = _PLAN_SCHOOL_YEAR.search(line)
+        if m and index not in skip and len(line) <= 160:
+            found = _document_period(m.group())
+            if found is not None:
+                return found
     return None
+
+
+_TITLE_LINES = 30
+_PLAN_SCHOOL_YEAR = re.compile(r"\bна\s+[0-9]{4}\s*[-–/]\s*[0-9]{2,4}\s+учебн\w*\s+год\w*",
+                               re.IGNORECASE)
 
 
 def _has_deadline(raw: RawItem, reference) -> bool:

@@ -33,8 +33,10 @@ class Table:
 _NUM_HEADER = re.compile(r"^(?:№|n|no\.?|номер)(?:\s*п\s*/\s*п)?\.?$|^п\s*/\s*п$", re.I)
 _COLUMN_NUMBERS = re.compile(r"^\d{1,2}\.?$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+# Words of an action column, best first; "Предмет" heads an exam or olympiad schedule.
 _ACTION_RANK = ("мероприят", "наименование", "содержание", "действи", "задач", "решени",
-                "направлени")
+                "направлени", "предмет")
 
 
 def _cells(line: str) -> list[str] | None:
@@ -176,7 +178,9 @@ def table_items(lines: list[str], table: Table) -> list[RawItem]:
         label = (number or cell(cells, "num")).rstrip(".)") or None
         named = split_owners(cell(cells, "owner"))
         row_level = level_of(cell(cells, "level")) if "level" in cols else None
-        parent = _parent_of(label, raws, 0) if label else None
+        # A row numbered "II" heads a part of its own, never a sub-row of the row "1" above
+        # it (a school plan numbers a month's parts "1", "II", "III" ...).
+        parent = _parent_of(label, raws, 0) if label and not _ROMAN.match(label) else None
         raw = RawItem(label=label, text=text, line=index + 1, level=row_level or level,
                       owners=named or ([owner] if owner else []), parent=parent,
                       due_cells=[cells[i] for i in cols.get("due", []) if i < len(cells)],

@@ -12,6 +12,11 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
 * a two-level header: the top cells, "||||||", the cells under the ones that span several
   columns ("Срок реализации" over "начало" / "завершение", "... по годам" over "2015 год",
   ...), then the row numbering the columns 1..N, which confirms the N columns;
+* a web table whose rows each open with a bar at the margin, each cell closed by a line
+  " |" (`roadmaps.row_tables`);
+* a table with no header whose rows are a day and what happens on it, one cell a line
+  ("24 мая (среда) |" / "история, физика, биология |": an exam timetable), read under the
+  header "Дата | Мероприятие" (`roadmaps.cell_tables.dated_pairs`; three rows at least);
 * columns aligned with spaces (pasted from Word or Excel): cut at the header's columns, a
   line whose first column is empty continues the row above;
 * a pseudo-graphic table drawn with "|", "│" or "¦" and rules of "-", "─", "+", "┼" (legal
@@ -22,6 +27,12 @@ copied from a browser or a PDF rarely looks like that; `rebuild` turns these sha
   | |") over rows broken into pieces ("| 1. |", then the action ending in " |", then "С 5 по
   25 марта 2011г. | Отдел образования | |"): the cells are read across the lines, empty
   ones dropped, and each numbered cell starts a row.
+
+* a school's calendar plan copied one cell a line under a head "Классы": a line of classes
+  ("5-9") and a date line after it close a row (`roadmaps.class_rows`);
+* a table whose grid was lost, its header's column heads run together on a line ("N п/п
+  Мероприятия Сроки исполнения Ответственные") over one line a row, or the whole table on
+  the header's line: each row is cut at its dated phrase (`roadmaps.flat_tables`).
 
 The header is recognised by its words (an action column and a deadline or responsible one),
 its width gives the number of cells of each row; a row whose first cell is a bare number
@@ -36,11 +47,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from roadmaps.cell_tables import NUMBER_CELL, cell_table, join_lines
+from roadmaps.cell_tables import NUMBER_CELL, cell_table, dated_pairs, join_lines
+from roadmaps.class_rows import CLASS_HEAD, class_rows
+from roadmaps.flat_tables import flat_table
+from roadmaps.flat_tables import may_hold as flat_may_hold
+from roadmaps.row_tables import row_table
 
-__all__ = ["rebuild"]
+__all__ = ["may_hold", "rebuild"]
 
 _SPACED = re.compile(r"\S+(?: \S+)*")
+
+
+def may_hold(text: str) -> bool:
+    """Whether `text` may hold a flattened table at all (a cheap test before `rebuild`)."""
+    return ("|" in text or "  " in text or "│" in text or "¦" in text or flat_may_hold(text)
+            or CLASS_HEAD.search(text) is not None)
 
 
 def rebuild(lines: list[str], role: Callable[[str], str | None]
@@ -59,8 +80,12 @@ def rebuild(lines: list[str], role: Callable[[str], str | None]
     while index < len(lines):
         found = (_framed_table(lines, index, is_header)
                  or _piece_table(lines, index, is_header)
+                 or row_table(lines, index, is_header)
                  or cell_table(lines, index, is_header, role)
-                 or _spaced_table(lines, index, is_header))
+                 or dated_pairs(lines, index)
+                 or _spaced_table(lines, index, is_header)
+                 or flat_table(lines, index)
+                 or class_rows(lines, index))
         if found is None:
             out.append(lines[index])
             origin.append(index)
