@@ -20,8 +20,9 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from notifications.content import mime
+from notifications.content.email_render import render_email
 from notifications.content.ics import build_calendar
-from notifications.content.render import RenderedEmail, render_email
+from notifications.content.render import RenderedEmail
 from notifications.message import Message, MessageKind
 from tracker.core import text as i18n
 from tracker.core.i18n import _
