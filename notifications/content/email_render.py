@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import functools
+import operator
 import re
 import threading
 from datetime import date
@@ -103,7 +104,7 @@ def render_email(message: Message) -> RenderedEmail:
             _SHAPES[key] = shape
     if shape is None:
         return render.render_email(message)
-    return _finish(*(_fill(part, variables) for part in shape))
+    return _fill(shape, variables)
 
 
 _MISSING = object()
@@ -112,9 +113,19 @@ _LOCK = threading.Lock()
 
 
 def _finish(subject: str, text: str, html: str) -> RenderedEmail:
-    # The same tidying as render.render_email.
-    return RenderedEmail(subject=" ".join(subject.split()), text=render._tidy_text(text),
-                         html=html)
+    # The same tidying as render.render_email (`_tidy` is its `_tidy_text`).
+    return RenderedEmail(subject=" ".join(subject.split()), text=_tidy(text), html=html)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy(text: str) -> str:
+    """`render._tidy_text`, the expression only where a count says it changes something."""
+    joined = "\n".join([line.rstrip() for line in text.strip().splitlines()])
+    if "\n\n\n" in joined:
+        joined = _BLANK_LINES.sub("\n\n", joined)
+    return joined + "\n"
 
 
 def _shape(kind: str, locale: str, v: dict[str, Any]) -> tuple:
@@ -131,21 +142,16 @@ def _flag(value: Any) -> Any:
 
 
 def _item_shape(it: render.ItemView) -> tuple:
-    out = []
-    for field in _FIELDS:
-        value = getattr(it, field)
-        if field in _STRING_FIELDS:
-            out.append(_flag(value))
-        elif field == "links":
-            out.append(tuple(sorted((k, _flag(u)) for k, u in value.items())))
-        elif field == "due_date":
-            out.append(value is not None)
-        elif field != "assignment_id":
-            out.append(value)
-    return tuple(out)
+    return (*[True if type(x) is str and x else x for x in _PLAIN(it)],
+            it.due_date is not None,
+            tuple(sorted([(k, _flag(u)) for k, u in it.links.items()])))
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(render.ItemView))
+# The fields the shape takes as they are (or as `_flag` for strings); the due date only
+# as present or not, the links as their keys and flags, the assignment id not at all.
+_PLAIN = operator.attrgetter(*(
+    f.name for f in dataclasses.fields(render.ItemView)
+    if f.name not in ("links", "due_date", "assignment_id")))
 
 
 def _index(items: list, chosen: Any) -> int | None:
@@ -199,30 +205,37 @@ def _make_shape(message: Message, locale: str, v: dict[str, Any]) -> tuple | Non
     if any(ord(c) - _FIRST >= len(trace.sources) for output in outputs
            for c in _SENTINEL.findall(output)):
         return None  # such a character in a template's own text: not a slot
-    shape = tuple(_compile(output, trace.sources, part == "html")
-                  for part, output in zip(PARTS, outputs, strict=True))
+    shape = _compile(outputs, trace.sources)
     # Checked once against Jinja2 itself on this message.
-    if _finish(*(_fill(part, v) for part in shape)) != render.render_email(message):
+    if _fill(shape, v) != render.render_email(message):
         return None
     return shape
 
 
-def _compile(output: str, sources: list[tuple], escape: bool) -> tuple:
-    pieces = _SENTINEL.split(output)
-    slots = tuple(sources[ord(c) - _FIRST] for c in _SENTINEL.findall(output))
-    return tuple(pieces), slots, escape
+def _compile(outputs: list[str], sources: list[tuple]) -> tuple:
+    """The parts' outputs as `str.format` templates over the shape's slots: ((subject,
+    text, html templates), the slots' sources, which slots the HTML escapes)."""
+    used: dict[int, int] = {}  # sentinel number -> position among the slots kept
+
+    def template(output: str) -> str:
+        pieces = _SENTINEL.split(output)
+        out = [pieces[0].replace("{", "{{").replace("}", "}}")]
+        for c, piece in zip(_SENTINEL.findall(output), pieces[1:], strict=True):
+            out.append(f"{{{used.setdefault(ord(c) - _FIRST, len(used))}}}")
+            out.append(piece.replace("{", "{{").replace("}", "}}"))
+        return "".join(out)
+
+    templates = tuple(template(output) for output in outputs)
+    kept = tuple(sources[n] for n in sorted(used, key=used.get))
+    return templates, kept
 
 
-def _fill(part: tuple, v: dict[str, Any]) -> str:
-    pieces, slots, escape = part
-    if not slots:
-        return pieces[0]
-    out = [pieces[0]]
-    for source, piece in zip(slots, pieces[1:], strict=True):
-        value = _value(source, v)
-        out.append(_escape(value) if escape else str(value))
-        out.append(piece)
-    return "".join(out)
+def _fill(shape: tuple, v: dict[str, Any]) -> RenderedEmail:
+    (subject, text, html), sources = shape
+    values = [_value(source, v) for source in sources]
+    escape = _escaper()
+    return _finish(subject.format(*values), text.format(*values),
+                   html.format(*[escape(x) for x in values]))
 
 
 def _value(source: tuple, v: dict[str, Any]) -> Any:
@@ -238,10 +251,11 @@ def _value(source: tuple, v: dict[str, Any]) -> Any:
     return function(_value(first, v), *args, **kwargs)
 
 
-def _escape(value: Any) -> str:
-    from markupsafe import escape
+@functools.cache
+def _escaper():
+    from markupsafe import escape  # as jinja2 escapes under autoescaping
 
-    return escape(value)
+    return escape
 
 
 @functools.cache
