@@ -11,6 +11,7 @@ Date the planned or sending time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime
@@ -177,6 +178,7 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _SIMPLE_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_ATEXT}(?:\.{_ATEXT})*")
 
 
+@functools.lru_cache(maxsize=1024)
 def _address(name: str, addr: str) -> str:
     display = " ".join((name or "").split())
     spec = addr.strip()

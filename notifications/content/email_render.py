@@ -225,17 +225,20 @@ def _compile(outputs: list[str], sources: list[tuple]) -> tuple:
             out.append(piece.replace("{", "{{").replace("}", "}}"))
         return "".join(out)
 
-    templates = tuple(template(output) for output in outputs)
+    subject, text, html = (template(output) for output in outputs)
+    in_html = {used[ord(c) - _FIRST] for c in _SENTINEL.findall(outputs[2])}
     kept = tuple(sources[n] for n in sorted(used, key=used.get))
-    return templates, kept
+    return (subject, text, html), kept, tuple(sorted(in_html))
 
 
 def _fill(shape: tuple, v: dict[str, Any]) -> RenderedEmail:
-    (subject, text, html), sources = shape
+    (subject, text, html), sources, in_html = shape
     values = [_value(source, v) for source in sources]
+    escaped = list(values)
     escape = _escaper()
-    return _finish(subject.format(*values), text.format(*values),
-                   html.format(*[escape(x) for x in values]))
+    for n in in_html:  # escaped only where the HTML prints them
+        escaped[n] = escape(values[n])
+    return _finish(subject.format(*values), text.format(*values), html.format(*escaped))
 
 
 def _value(source: tuple, v: dict[str, Any]) -> Any:
