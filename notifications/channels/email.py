@@ -237,9 +237,16 @@ class EmailChannel(SmtpErrors):
         connection.client = client
         self.connections_opened += 1
         await client.connect()
-        if s.user:
-            if client.is_ehlo_or_helo_needed:
+        if client.is_ehlo_or_helo_needed:  # as aiosmtplib's commands do before MAIL FROM
+            from aiosmtplib import SMTPHeloError
+
+            try:
                 await client.ehlo()
+            except SMTPHeloError:
+                if not client.is_connected:
+                    raise
+                await client.helo()
+        if s.user:
             if not client.supports_extension("auth"):
                 raise self._fail_config(
                     (_("SMTP server {server} does not offer AUTH for user {user} without "

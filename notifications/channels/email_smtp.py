@@ -1,20 +1,22 @@
 """The SMTP conversation of one message on an open aiosmtplib connection: MAIL FROM,
 RCPT TO and DATA, with the message built while the server answers.
 
-DATA is sent here rather than through aiosmtplib's `SMTP.data()`, which needs the
-message before it sends the command: the DATA command goes through
-`SMTP.execute_command()` and the content through the connection's protocol
-(`write()`, `read_response()`), with the same bytes, timeouts, errors and closing of
-the connection as `SMTP.data()`.
+The commands are written to the connection's protocol (`SMTPProtocol.write()`) and
+their replies read with `read_response()`, as `SMTP.mail()`, `rcpt()` and `data()`
+do, with the same bytes, replies, errors and closing of the connection (on a dropped
+connection, a timeout, a 421). Between the write and the read the channel runs one
+step of the build: no task and no turn of the event loop per command, and DATA's
+content is written while the server answers the DATA command. The EHLO is sent when
+the connection opens (notifications.channels.email), not before MAIL FROM.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import functools
 import re
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 async def transaction(client: SMTP, build: EmailBuild, sender: str, to: str) -> str:
     """MAIL FROM, RCPT TO and DATA, as aiosmtplib's `sendmail()` sends them, with the
-    message built in three steps while the server answers each command: the texts
+    message built in three steps, each while the server answers a command: the texts
     while it answers MAIL FROM, the calendar and the encoded parts while it answers
     RCPT TO, the headers and the bytes to send while it answers DATA (on a fast
     server building would otherwise add half to the time a message takes). The DATA
@@ -33,45 +35,84 @@ async def transaction(client: SMTP, build: EmailBuild, sender: str, to: str) -> 
     parameter: the size is not known at MAIL FROM; a server's size limit then refuses
     the message at the end of DATA (552, permanent for this message) rather than at
     MAIL FROM, where it read as a refused sender."""
-    from aiosmtplib import SMTPResponseException
+    from aiosmtplib import (
+        SMTPDataError,
+        SMTPRecipientRefused,
+        SMTPResponseException,
+        SMTPSenderRefused,
+    )
 
     built = build.email is not None  # a resend, or built while waiting for a connection
+    content: list[bytes] = []
     try:
-        await while_answered(client.mail(sender), None if built else build.render)
-        await while_answered(client.rcpt(to), None if built else build.prepare)
-        response = await data(client, lambda: wire(build.finish().as_bytes()))
+        reply = await command(client, b"MAIL FROM:" + _quoted(sender) + b"\r\n",
+                              None if built else build.render)
+        if reply.code != 250:
+            raise SMTPSenderRefused(reply.code, reply.message, sender)
+        reply = await command(client, b"RCPT TO:" + _quoted(to) + b"\r\n",
+                              None if built else build.prepare)
+        if reply.code not in (250, 251):
+            raise SMTPRecipientRefused(reply.code, reply.message, to)
+        reply = await command(client, b"DATA\r\n",
+                              lambda: content.append(wire(build.finish().as_bytes())))
+        if reply.code != 354:
+            raise SMTPDataError(reply.code, reply.message)
+        reply = await command(client, content[0], None)
+        if reply.code != 250:
+            raise SMTPDataError(reply.code, reply.message)
     except SMTPResponseException:
         with contextlib.suppress(ConnectionError, SMTPResponseException):
             await client.rset()
         raise
-    return response.message
+    return reply.message
 
 
-async def data(client: SMTP, content: Callable[[], bytes]) -> Any:
-    """DATA as aiosmtplib's `SMTP.data()` sends it, with `content()` (the message as
-    `wire` bytes) made while the server answers the DATA command; the final reply.
-    `data()` itself takes the content before it sends DATA."""
-    from aiosmtplib import SMTPDataError, SMTPServerDisconnected, SMTPTimeoutError
+async def command(client: SMTP, line: bytes, step: Callable[[], Any] | None) -> Any:
+    """Write `line` (a command, or DATA's content) and read the server's reply, running
+    `step` (CPU work) in between, as `SMTP.execute_command()` sends a command: a
+    dropped connection or a timeout closes the client, and so does a 421 reply. A
+    step that fails raises `BuildFailed` with its error as the cause, the reply
+    unread (the session is then out of step: the caller drops the connection)."""
+    from aiosmtplib import SMTPServerDisconnected, SMTPTimeoutError
 
-    payload: list[bytes] = []
-    start = await while_answered(client.execute_command(b"DATA"),
-                                 lambda: payload.append(content()))
-    if start.code != 354:
-        raise SMTPDataError(start.code, start.message)
     protocol = client.protocol
+    if protocol is None:
+        raise SMTPServerDisconnected("Server not connected")
     try:
-        if protocol is None:
-            raise SMTPServerDisconnected("Connection lost")
-        # No await between the write and read_response(), which marks the reply as
-        # expected before the loop can hand the protocol any data.
-        protocol.write(payload[0])
-        response = await protocol.read_response(timeout=client.timeout)
+        # No await between the write and read_response(), which marks a reply as
+        # expected before the event loop can hand the protocol any data.
+        protocol.write(line)
+        if step is not None:
+            try:
+                step()
+            except Exception as exc:
+                raise BuildFailed() from exc
+        reply = await protocol.read_response(timeout=client.timeout)
     except (SMTPServerDisconnected, SMTPTimeoutError):
-        client.close()  # as SMTP.data(): the session is out of step
+        client.close()
         raise
-    if response.code != 250:
-        raise SMTPDataError(response.code, response.message)
-    return response
+    if reply.code == 421:  # the server is closing the session
+        client.close()
+    return reply
+
+
+class BuildFailed(Exception):
+    """A build step failed while a command was out; the step's error is the cause."""
+
+
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(address: str) -> bytes:
+    """The address as MAIL FROM and RCPT TO carry it (`aiosmtplib.email.quote_address`,
+    ASCII), refused with aiosmtplib's error if it holds a control character."""
+    from aiosmtplib.email import quote_address
+
+    quoted = quote_address(address).encode("ascii")
+    if _CONTROL.search(quoted):
+        raise ValueError("Command arg contains a prohibited control character")
+    return quoted
 
 
 _LINE_ENDINGS = re.compile(rb"(?:\r\n|\n|\r(?!\n))")
@@ -92,32 +133,6 @@ def wire(message: bytes) -> bytes:
     if message.startswith(b".") or b"\n." in message:
         message = _PERIOD.sub(b"..", message)
     return message + b".\r\n"
-
-
-class BuildFailed(Exception):
-    """A build step failed while a command was out; the step's error is the cause."""
-
-
-async def while_answered(command: Coroutine[Any, Any, Any],
-                         step: Callable[[], Any] | None) -> Any:
-    """Send an SMTP `command` and run `step` (CPU work) while the server answers it; the
-    command's result. `step` runs after the command is written: its first step writes
-    it, and waits for the reply, in the one loop iteration `sleep(0)` gives it."""
-    if step is None:
-        return await command
-    pending = asyncio.ensure_future(command)
-    try:
-        await asyncio.sleep(0)
-        try:
-            step()
-        except Exception as exc:
-            raise BuildFailed() from exc
-    except BaseException:
-        pending.cancel()
-        with contextlib.suppress(BaseException):
-            await pending  # retrieved, so a dropped connection's error is not logged
-        raise
-    return await pending
 
 
 _FQDN: list[str] = []
