@@ -93,7 +93,11 @@ def render_email(message: Message) -> RenderedEmail:
     if not _traceable_kind(locale, message.kind.value):
         return render.render_email(message)
     variables = render.template_context(message, locale)
-    key = _shape(message.kind.value, locale, variables)
+    try:
+        key = _shape(message.kind.value, locale, variables)
+        hash(key)
+    except TypeError:  # a value the shape cannot hold (unhashable)
+        return render.render_email(message)
     with _LOCK:
         shape = _SHAPES.get(key, _MISSING)
     if shape is _MISSING:
