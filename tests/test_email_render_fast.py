@@ -179,3 +179,11 @@ def test_given_texts_and_untraceable_uses_go_to_jinja(monkeypatch):
             watched(trace.slot(("name",)))
         finally:
             email_render._TRACE.reset(token)
+
+
+def test_tidy_is_renders_tidy_text():
+    rng = random.Random(3)
+    pieces = ["a", " ", "\n", "\n\n", "\n\n\n", "\t", "б ", "\r\n", "\u2028", "x \n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert email_render._tidy(text) == render._tidy_text(text), repr(text)

@@ -121,14 +121,12 @@ def _finish(subject: str, text: str, html: str) -> RenderedEmail:
     return RenderedEmail(subject=" ".join(subject.split()), text=_tidy(text), html=html)
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
 def _tidy(text: str) -> str:
-    """`render._tidy_text`, the expression only where a count says it changes something."""
+    """`render._tidy_text` without its regular expression: a run of three or more line
+    breaks becomes two either way."""
     joined = "\n".join([line.rstrip() for line in text.strip().splitlines()])
-    if "\n\n\n" in joined:
-        joined = _BLANK_LINES.sub("\n\n", joined)
+    while "\n\n\n" in joined:
+        joined = joined.replace("\n\n\n", "\n\n")
     return joined + "\n"
 
 
