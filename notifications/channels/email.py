@@ -9,10 +9,10 @@ the reading of failures notifications.channels.email_errors, and the message its
 notifications.content.email_build.
 
 A message is built (`EmailBuild`) while the server answers: the addresses are checked
-before anything is sent, the texts are rendered while the server answers MAIL FROM
-and the calendar and MIME bytes written while it answers RCPT TO (when every
-connection is busy, the whole message is built before waiting for one, while they
-wait for their server).
+before anything is sent, the texts are rendered while the server answers MAIL FROM,
+the calendar and the encoded parts written while it answers RCPT TO, and the headers
+and the bytes to send while it answers DATA (when every connection is busy, the whole
+message is built before waiting for one, while they wait for their server).
 `notify()` still returns only once the server has answered the end of DATA, so what
 the outbox records is unchanged. MAIL FROM carries no SIZE parameter (the size is not
 known yet): a server's size limit refuses the message at the end of DATA (552, a
