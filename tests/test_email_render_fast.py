@@ -187,3 +187,15 @@ def test_tidy_is_renders_tidy_text():
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert email_render._tidy(text) == render._tidy_text(text), repr(text)
+
+
+def test_the_escaper_is_markupsafes():
+    from markupsafe import Markup, escape
+
+    rng = random.Random(4)
+    pieces = ["a", "&", "<", ">", "'", '"', "&amp;", "ж", " ", "\n", "%"]
+    escaper = email_render._escaper()
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert escaper(text) == str(escape(text))
+    assert escaper(Markup("<b>")) == "<b>"

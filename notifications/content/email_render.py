@@ -258,9 +258,18 @@ def _value(source: tuple, v: dict[str, Any]) -> Any:
 
 @functools.cache
 def _escaper():
-    from markupsafe import escape  # as jinja2 escapes under autoescaping
+    """markupsafe's `escape`, as jinja2 escapes under autoescaping; a plain `str` by
+    markupsafe's own replacements (its pure-Python `_escape_inner`), without making a
+    `Markup` of it."""
+    from markupsafe import escape
 
-    return escape
+    def escaper(value: Any) -> str:
+        if type(value) is str:
+            return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                    .replace("'", "&#39;").replace('"', "&#34;"))
+        return escape(value)
+
+    return escaper
 
 
 @functools.cache

@@ -187,9 +187,17 @@ def _encode_text(text: str) -> tuple[str, str]:
     sniff_base64 = len(binascii.b2a_base64(sniff))
     if _qp_longer(sniff, sniff_base64):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
-    data = b"\r\n".join(lines) + b"\r\n"
-    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
+    # Line by line: quoted-printable encodes each line on its own (soft breaks, trailing
+    # white space), so the joined lines are the encoding of the whole text, and the
+    # layout's lines, the same in every email of a kind, are encoded once.
+    encoded = b"".join([_qp_line(line) for line in lines])
     return "quoted-printable", encoded.decode("ascii")
+
+
+@functools.lru_cache(maxsize=8192)
+def _qp_line(line: bytes) -> bytes:
+    """One line (no line break in it) and its CRLF, quoted-printable."""
+    return binascii.b2a_qp(line + b"\r\n", quotetabs=False, istext=True, header=False)
 
 
 @functools.lru_cache(maxsize=256)
