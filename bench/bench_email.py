@@ -186,6 +186,9 @@ class Prebuilt:
             def render(self) -> None:
                 pass
 
+            def prepare(self) -> None:
+                pass
+
             def finish(self):
                 return self.email
 

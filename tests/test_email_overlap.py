@@ -1,5 +1,5 @@
-"""The email channel builds a message while the server answers MAIL FROM and RCPT TO
-(or, when every connection is busy, while those wait): what reaches the server is
+"""The email channel builds a message while the server answers MAIL FROM, RCPT TO and
+DATA (or, when every connection is busy, while those wait): what reaches the server is
 exactly `build_email()`'s bytes, sequential or concurrent; a build that fails with a
 command out leaves the next message unharmed; without a SIZE parameter a server's
 size limit refuses one message at the end of DATA, not the sender."""

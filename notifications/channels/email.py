@@ -3,13 +3,16 @@
 `build_email()` (notifications.content.email_build) is pure (no I/O, no aiosmtplib),
 so the file channel writes `.eml` files with exactly what SMTP would carry.
 `EmailChannel` sends with aiosmtplib over a small pool of reused connections;
-aiosmtplib is imported only when a connection opens.
+aiosmtplib is imported only when a connection opens. This module is the pool and the
+connections; the SMTP conversation of one message is notifications.channels.email_smtp,
+the reading of failures notifications.channels.email_errors, and the message itself
+notifications.content.email_build.
 
 A message is built (`EmailBuild`) while the server answers: the addresses are checked
-before anything is sent, the texts are rendered while the server answers MAIL FROM
-and the calendar and MIME bytes written while it answers RCPT TO (when every
-connection is busy, the whole message is built before waiting for one, while they
-wait for their server).
+before anything is sent, the texts are rendered while the server answers MAIL FROM,
+the calendar and the encoded parts written while it answers RCPT TO, and the headers
+and the bytes to send while it answers DATA (when every connection is busy, the whole
+message is built before waiting for one, while they wait for their server).
 `notify()` still returns only once the server has answered the end of DATA, so what
 the outbox records is unchanged. MAIL FROM carries no SIZE parameter (the size is not
 known yet): a server's size limit refuses the message at the end of DATA (552, a
@@ -38,14 +41,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-import socket
 import ssl
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from notifications.channels.base import ChannelError
+from notifications.channels.email_errors import SmtpErrors, session_survives
+from notifications.channels.email_smtp import BuildFailed, default_local_hostname, transaction
 from notifications.content.email_build import (
     CALENDAR_KINDS,
     EmailBuild,
@@ -96,7 +98,7 @@ class _Connection:
         self.drop()
 
 
-class EmailChannel:
+class EmailChannel(SmtpErrors):
     """Sends `Message`s by SMTP over up to `settings.pool_size` reused connections.
 
     `notify()` returns the server's reply to the message ("250 OK ..."), or raises
@@ -123,10 +125,6 @@ class EmailChannel:
     def concurrency(self) -> int:
         """How many `notify()` calls the delivery loop may have in flight: one a connection."""
         return self.settings.pool_size
-
-    @property
-    def server(self) -> str:
-        return f"{self.settings.host}:{self.settings.port}"
 
     async def notify(self, message: Message) -> str:
         """Send `message` to its recipient; the server's reply, or `ChannelError`."""
@@ -188,8 +186,8 @@ class EmailChannel:
             try:
                 if not connection.is_open:
                     await self._connect(connection)
-                reply = await self._transaction(connection.client, build, to)
-            except _BuildFailed as failed:
+                reply = await transaction(connection.client, build, self.settings.sender, to)
+            except BuildFailed as failed:
                 connection.drop()  # an envelope is open: start the next message afresh
                 error = failed.__cause__
                 if isinstance(error, ValueError):
@@ -209,7 +207,7 @@ class EmailChannel:
                 connection.drop()  # the batch deadline hit mid-command: session unusable
                 raise
             except Exception as exc:
-                if not _session_survives(exc):
+                if not session_survives(exc):
                     connection.drop()
                 raise self._classify(exc, to) from None
             connection.sent += 1
@@ -217,30 +215,6 @@ class EmailChannel:
                 await connection.quit()  # providers cap messages per session
             return f"250 {reply}"
         raise AssertionError("unreachable")
-
-    async def _transaction(self, client: SMTP, build: EmailBuild, to: str) -> str:
-        """MAIL FROM, RCPT TO and DATA, as aiosmtplib's `sendmail()` sends them, with the
-        texts rendered while the server answers MAIL FROM and the calendar and MIME
-        bytes written while it answers RCPT TO (on a fast server building would
-        otherwise add half to the time a message takes; two windows measured faster
-        than one, in rate and CPU, though each costs a task). The DATA reply's text; a
-        refusal resets the envelope (RSET), as `sendmail()` does. No SIZE parameter:
-        the size is not known at MAIL FROM; a server's size limit then refuses the
-        message at the end of DATA (552, permanent for this message) rather than at
-        MAIL FROM, where it read as a refused sender."""
-        from aiosmtplib import SMTPResponseException
-
-        try:
-            built = build.email is not None  # a resend, or built while waiting for a connection
-            await _while_answered(client.mail(self.settings.sender),
-                                  None if built else build.render)
-            await _while_answered(client.rcpt(to), None if built else build.finish)
-            response = await client.data(build.finish().as_bytes())
-        except SMTPResponseException:
-            with contextlib.suppress(ConnectionError, SMTPResponseException):
-                await client.rset()
-            raise
-        return response.message
 
     async def _connect(self, connection: _Connection) -> None:
         from aiosmtplib import SMTP
@@ -263,9 +237,16 @@ class EmailChannel:
         connection.client = client
         self.connections_opened += 1
         await client.connect()
-        if s.user:
-            if client.is_ehlo_or_helo_needed:
+        if client.is_ehlo_or_helo_needed:  # as aiosmtplib's commands do before MAIL FROM
+            from aiosmtplib import SMTPHeloError
+
+            try:
                 await client.ehlo()
+            except SMTPHeloError:
+                if not client.is_connected:
+                    raise
+                await client.helo()
+        if s.user:
             if not client.supports_extension("auth"):
                 raise self._fail_config(
                     (_("SMTP server {server} does not offer AUTH for user {user} without "
@@ -295,203 +276,3 @@ class EmailChannel:
                 context.verify_mode = ssl.CERT_NONE
             self._tls = context
         return self._tls
-
-    def _unbuildable(self, message: Message, exc: ValueError) -> ChannelError:
-        return ChannelError(_("cannot email {name}: {reason}").format(
-            name=message.recipient.name, reason=exc), permanent=True)
-
-    def _fail_config(self, text: str, setting: str | None = None,
-                     reply: str | None = None) -> ChannelError:
-        """Latch a configuration error for the rest of the pass and log it once, with the
-        setting to fix."""
-        if self._config_error is None:
-            self._config_error = ChannelError(text, config_error=True, setting=setting,
-                                              reply=reply)
-            fix = _("; check {setting}").format(setting=setting) if setting else ""
-            logger.error(_("email channel stopped for this pass, messages stay pending: %s%s"),
-                         text, fix)
-        return self._config_error
-
-    def _classify(self, exc: BaseException, to: str) -> ChannelError:
-        """Map an aiosmtplib (or socket) exception to a `ChannelError`."""
-        import aiosmtplib as smtp
-
-        s, where = self.settings, self.server
-        if isinstance(exc, ChannelError):
-            return exc
-        if isinstance(exc, smtp.SMTPAuthenticationError):
-            return self._fail_config(
-                _("SMTP authentication failed for user {user} at {server}: {reply}").format(
-                    user=s.user, server=where, reply=_reply(exc)),
-                "smtp.user and TRACKER_SMTP__PASSWORD", _reply(exc))
-        if isinstance(exc, smtp.SMTPHeloError):
-            return self._helo_refused(_reply(exc))
-        if isinstance(exc, smtp.SMTPSenderRefused) and exc.code >= 500:
-            return self._fail_config(
-                _("SMTP server {server} refused sender {sender}: {reply}").format(
-                    server=where, sender=s.sender, reply=_reply(exc)),
-                "smtp.sender", _reply(exc))
-        if isinstance(exc, smtp.SMTPRecipientsRefused) and exc.recipients:
-            exc = exc.recipients[0]
-        if isinstance(exc, smtp.SMTPRecipientRefused):
-            if (delayed := self._delayed_refusal(_reply(exc))) is not None:
-                return delayed
-            if exc.code >= 500:
-                return ChannelError(
-                    _("{server} refused recipient {to}: {reply}").format(
-                        server=where, to=to, reply=_reply(exc)), permanent=True,
-                    reply=_reply(exc),
-                )
-            return ChannelError(_("{server} deferred recipient {to}: {reply}").format(
-                server=where, to=to, reply=_reply(exc)))
-        if isinstance(exc, smtp.SMTPNotSupported) or (
-                type(exc) is smtp.SMTPException and "STARTTLS" in str(exc)):
-            setting = "smtp.tls" if "TLS" in str(exc) else "smtp.user and smtp.tls"
-            return self._fail_config(_("SMTP server {server} does not support what the settings "
-                                       "ask: {reply}").format(server=where, reply=exc), setting)
-        if (cert := _in_chain(exc, ssl.SSLCertVerificationError)) is not None:
-            return self._fail_config(
-                _("TLS certificate of {server} not trusted ({reason}); check smtp.host, or set "
-                  "smtp.ca_file for a private CA").format(server=where,
-                                                          reason=cert.verify_message),
-                "smtp.ca_file"
-            )
-        if _in_chain(exc, ssl.SSLError) is not None:
-            return self._fail_config(
-                _("TLS with SMTP server {server} failed (smtp.tls = {tls!r}): {reason}").format(
-                    server=where, tls=s.tls, reason=exc), "smtp.tls")
-        if isinstance(exc, smtp.SMTPConnectError | ConnectionRefusedError | socket.gaierror):
-            return self._fail_config(_("cannot connect to SMTP server {server}: {reason}").format(
-                server=where, reason=_network_reason(exc)),
-                                     "smtp.host and smtp.port")
-        if isinstance(exc, smtp.SMTPResponseException):
-            if 400 <= exc.code < 500:
-                return ChannelError(_("{server} deferred the message to {to}: {reply}").format(
-                    server=where, to=to, reply=_reply(exc)))
-            if isinstance(exc, smtp.SMTPDataError):
-                return ChannelError(
-                    _("{server} rejected the message to {to}: {reply}").format(
-                        server=where, to=to, reply=_reply(exc)), permanent=True
-                )
-            return self._fail_config(_("SMTP server {server} refused the session: {reply}")
-                                     .format(server=where, reply=_reply(exc)))
-        if isinstance(exc, smtp.SMTPTimeoutError | TimeoutError):
-            return ChannelError(_("SMTP server {server} timed out: {reason}").format(
-                server=where, reason=_network_reason(exc)))
-        if isinstance(exc, smtp.SMTPException | OSError):
-            return ChannelError(_("cannot reach SMTP server {server}: {reason}").format(
-                server=where, reason=_network_reason(exc)))
-        if isinstance(exc, ValueError):  # aiosmtplib refuses CR/LF in addresses
-            return ChannelError(_("cannot email {name}: {reason}").format(name=to, reason=exc),
-                                permanent=True)
-        return ChannelError(_("unexpected error sending via {server}: {reason}").format(
-            server=where, reason=repr(exc)))
-
-    def _helo_refused(self, reply: str) -> ChannelError:
-        name = self.settings.local_hostname or default_local_hostname()
-        return self._fail_config(
-            _("SMTP server {server} refused the greeting name {name!r} (it wants this "
-              "machine's fully qualified domain name): {reply}").format(
-                server=self.server, name=name, reply=reply),
-            "smtp.local_hostname", reply)
-
-    def _delayed_refusal(self, reply: str) -> ChannelError | None:
-        """A refusal at RCPT TO that is about this client, not the recipient (Postfix
-        checks HELO, sender and relay restrictions at RCPT TO), else None."""
-        text = reply.lower()
-        if "helo command rejected" in text:
-            return self._helo_refused(reply)
-        if "sender address rejected" in text:
-            return self._fail_config(
-                _("SMTP server {server} refused sender {sender}: {reply}").format(
-                    server=self.server, sender=self.settings.sender, reply=reply),
-                "smtp.sender", reply)
-        if "relay access denied" in text or "authentication required" in text:
-            return self._fail_config(
-                _("SMTP server {server} does not relay for this client: {reply}").format(
-                    server=self.server, reply=reply),
-                "smtp.user and TRACKER_SMTP__PASSWORD", reply)
-        if "client host rejected" in text:
-            return self._fail_config(
-                _("SMTP server {server} refused this client: {reply}").format(
-                    server=self.server, reply=reply),
-                "smtp.host", reply)
-        return None
-
-
-class _BuildFailed(Exception):
-    """A build step failed while a command was out; the step's error is the cause."""
-
-
-async def _while_answered(command: Coroutine[Any, Any, Any],
-                          step: Callable[[], Any] | None) -> Any:
-    """Send an SMTP `command` and run `step` (CPU work) while the server answers it; the
-    command's result. `step` runs after the command is written: its first step writes
-    it, and waits for the reply, in the one loop iteration `sleep(0)` gives it."""
-    if step is None:
-        return await command
-    pending = asyncio.ensure_future(command)
-    try:
-        await asyncio.sleep(0)
-        try:
-            step()
-        except Exception as exc:
-            raise _BuildFailed() from exc
-    except BaseException:
-        pending.cancel()
-        with contextlib.suppress(BaseException):
-            await pending  # retrieved, so a dropped connection's error is not logged
-        raise
-    return await pending
-
-
-_FQDN: list[str] = []
-
-
-def default_local_hostname() -> str:
-    """The name this machine greets SMTP servers with when `smtp.local_hostname` is empty:
-    its fully qualified name (`socket.getfqdn()`, looked up once per process)."""
-    if not _FQDN:
-        _FQDN.append(socket.getfqdn() or "localhost")
-    return _FQDN[0]
-
-
-def _in_chain(exc: BaseException, kind: type[BaseException]) -> Any:
-    """The first exception of `kind` in `exc` and its causes and contexts, or None."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _session_survives(exc: BaseException) -> bool:
-    """Whether the connection is still usable after `exc`: a refused recipient or message
-    leaves a clean session (aiosmtplib sends RSET), anything else leaves it unknown."""
-    from aiosmtplib import SMTPDataError, SMTPRecipientRefused, SMTPRecipientsRefused
-
-    return isinstance(exc, SMTPRecipientsRefused | SMTPRecipientRefused | SMTPDataError)
-
-
-def _network_reason(exc: BaseException) -> str:
-    """Why a connection failed, in the reader's words where the errno says it (aiosmtplib
-    wraps the socket's error; an unknown host name is a `socket.gaierror`)."""
-    if (unknown := _in_chain(exc, socket.gaierror)) is not None:
-        return _("unknown host name ({reason})").format(reason=unknown.strerror or unknown)
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, OSError) and isinstance(current.errno, int):
-            return os_reason(current)
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    if found := re.search(r"\[Errno (\d+)\]", str(exc)):  # aiosmtplib keeps only the text
-        return os_reason(OSError(int(found.group(1)), ""))
-    return str(exc) or type(exc).__name__
-
-
-def _reply(exc: Any) -> str:
-    return f"{exc.code} {exc.message}".strip()

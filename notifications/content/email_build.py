@@ -11,6 +11,7 @@ Date the planned or sending time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime
@@ -20,8 +21,9 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from notifications.content import mime
+from notifications.content.email_render import render_email
 from notifications.content.ics import build_calendar
-from notifications.content.render import RenderedEmail, render_email
+from notifications.content.render import RenderedEmail
 from notifications.message import Message, MessageKind
 from tracker.core import text as i18n
 from tracker.core.i18n import _
@@ -64,9 +66,12 @@ def build_email(message: Message, settings: EmailSettings, *,
 
 class EmailBuild:
     """`build_email` in steps: creating it checks the addresses (and raises
-    `ValueError` before anything is sent), `render()` renders the texts, `finish()`
-    writes the calendar and the MIME bytes (rendering first if that is still to do)
-    and returns the email. Each step runs once; calling it again returns its result."""
+    `ValueError` before anything is sent), `render()` renders the texts, `prepare()`
+    writes the calendar and the encoded text and HTML parts, `finish()` the headers and
+    the MIME bytes, and returns the email. Each step does the ones before it that are
+    still to do, and runs once; calling it again returns its result. The steps exist
+    so the email channel can spread the work over the server's answers to MAIL FROM,
+    RCPT TO and DATA."""
 
     def __init__(self, message: Message, settings: EmailSettings, *,
                  now: datetime | None = None) -> None:
@@ -84,29 +89,28 @@ class EmailBuild:
             ("Reply-To", _address("", settings.reply_to or settings.sender)),
         ]
         self.rendered: RenderedEmail | None = None
+        self.parts: tuple[str, list[mime.Part]] | None = None
         self.email: mime.BuiltEmail | None = None
 
     def render(self) -> None:
         if self.rendered is None:
             self.rendered = render_email(self.message)
 
+    def prepare(self) -> None:
+        if self.parts is None:
+            self.render()
+            self.parts = self._parts()
+
     def finish(self) -> mime.BuiltEmail:
         if self.email is None:
-            self.render()
+            self.prepare()
             self.email = self._write()
         return self.email
 
-    def _write(self) -> mime.BuiltEmail:
+    def _parts(self) -> tuple[str, list[mime.Part]]:
+        """The encoded multipart/alternative of the texts, and the attachments."""
         message, stamp, domain, rendered = self.message, self.stamp, self.domain, self.rendered
         recipient = message.recipient
-        headers = [("Subject", rendered.subject), *self.addresses,
-                   ("Date", format_datetime(stamp)),
-                   ("Message-ID", message_id(message.key, domain)),
-                   # RFC 3834: automatic replies (vacation notices) must not answer this.
-                   ("Auto-Submitted", "auto-generated"),
-                   # Exchange/Outlook: no out-of-office or read receipts back to the robot.
-                   ("X-Auto-Response-Suppress", "All"),
-                   ("X-Tracker-Kind", message.kind.value)]
         attachments = []
         if message.kind in CALENDAR_KINDS:
             ics = build_calendar(message.items, dtstamp=stamp, domain=domain,
@@ -124,12 +128,26 @@ class EmailBuild:
             attachments.append(mime.Part(
                 f"{maintype or 'application'}/{subtype or 'octet-stream'}",
                 attachment.data, filename=attachment.filename))
+        return (mime.write_alternative(rendered.text, rendered.html, seed=message.key),
+                attachments)
+
+    def _write(self) -> mime.BuiltEmail:
+        message, stamp, rendered = self.message, self.stamp, self.rendered
+        alternative, attachments = self.parts
+        headers = [("Subject", rendered.subject), *self.addresses,
+                   ("Date", format_datetime(stamp)),
+                   ("Message-ID", message_id(message.key, self.domain)),
+                   # RFC 3834: automatic replies (vacation notices) must not answer this.
+                   ("Auto-Submitted", "auto-generated"),
+                   # Exchange/Outlook: no out-of-office or read receipts back to the robot.
+                   ("X-Auto-Response-Suppress", "All"),
+                   ("X-Tracker-Kind", message.kind.value)]
         # Written once, as bytes (notifications.content.mime); the boundaries come from the
         # outbox key, so a re-send of the same key is byte-for-byte the same message.
         return mime.write_email(
             headers, rendered.text, rendered.html, attachments,
-            trailing=[("Content-Language", i18n.normalize_locale(recipient.locale))],
-            seed=message.key,
+            trailing=[("Content-Language", i18n.normalize_locale(message.recipient.locale))],
+            seed=message.key, alternative=alternative,
         )
 
 
@@ -160,6 +178,7 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _SIMPLE_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_ATEXT}(?:\.{_ATEXT})*")
 
 
+@functools.lru_cache(maxsize=1024)
 def _address(name: str, addr: str) -> str:
     display = " ".join((name or "").split())
     spec = addr.strip()

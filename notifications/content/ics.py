@@ -68,9 +68,8 @@ def build_calendar(
         if alarm_time else timedelta(0)
     trigger = _duration(timedelta(days=-alarm_days) + offset)
     dtstamp_line = f"DTSTAMP:{_datetime_utc(stamp)}"
-    categories_line = _fold("CATEGORIES:" + _escape(
-        "Deadline" if locale == "en" else "Срок исполнения"))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", _fold(f"PRODID:{_escape(PRODID)}"),
+    categories_line = _CATEGORIES_EN if locale == "en" else _CATEGORIES_RU
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", _PRODID_LINE,
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     count = 0
     for item in items:
@@ -131,6 +130,11 @@ def _fold(line: str) -> str:
         start = end
     pieces.append(data[start:])
     return b"\r\n ".join(pieces).decode("utf-8")
+
+
+_PRODID_LINE = _fold(f"PRODID:{_escape(PRODID)}")
+_CATEGORIES_EN = _fold("CATEGORIES:" + _escape("Deadline"))
+_CATEGORIES_RU = _fold("CATEGORIES:" + _escape("Срок исполнения"))
 
 
 def _date(day: date) -> str:

@@ -18,6 +18,7 @@ in CRLF.
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 from dataclasses import dataclass
 from email import quoprimime
@@ -58,19 +59,17 @@ class BuiltEmail:
 
 def write_email(headers: list[tuple[str, str]], text: str, html: str,
                 attachments: list[Part], *, trailing: list[tuple[str, str]],
-                seed: str) -> BuiltEmail:
+                seed: str, alternative: str | None = None) -> BuiltEmail:
     """The message: `headers` (name, unencoded value; address headers already
     formatted by `address`), a multipart/alternative of `text` and `html`, inside a
     multipart/mixed with `attachments` if there are any, then `trailing` headers of
     the top level (after the Content-Type, as the stdlib places headers set last).
-    `seed` makes the boundaries."""
+    `seed` makes the boundaries. `alternative`: that multipart's body as
+    `write_alternative` wrote it beforehand (`text` and `html` are then not read)."""
     out: list[str] = [_header(name, value) for name, value in headers]
     alternative_boundary = _boundary(seed, "alternative")
-    body = [
-        _leaf(Part("text/plain", text), extra=()),
-        _leaf(Part("text/html", html), extra=(("MIME-Version", "1.0"),)),
-    ]
-    alternative = _multipart(alternative_boundary, body)
+    if alternative is None:
+        alternative = write_alternative(text, html, seed=seed)
     out.append("MIME-Version: 1.0")
     if not attachments:
         out.append(_content_type("multipart/alternative", (("boundary", alternative_boundary),)))
@@ -84,6 +83,15 @@ def write_email(headers: list[tuple[str, str]], text: str, html: str,
     out.extend(_header(name, value) for name, value in trailing)
     return BuiltEmail((CRLF.join(out) + CRLF + CRLF
                        + _multipart(mixed_boundary, parts)).encode("ascii"))
+
+
+def write_alternative(text: str, html: str, *, seed: str) -> str:
+    """The body of the multipart/alternative of `text` and `html`, encoded: the larger
+    part of `write_email`'s work, which can be done first."""
+    return _multipart(_boundary(seed, "alternative"), [
+        _leaf(Part("text/plain", text), extra=()),
+        _leaf(Part("text/html", html), extra=(("MIME-Version", "1.0"),)),
+    ])
 
 
 def address(name: str, addr: str) -> str:
@@ -179,17 +187,27 @@ def _encode_text(text: str) -> tuple[str, str]:
     sniff_base64 = len(binascii.b2a_base64(sniff))
     if _qp_longer(sniff, sniff_base64):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
-    data = b"\r\n".join(lines) + b"\r\n"
-    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
+    # Line by line: quoted-printable encodes each line on its own (soft breaks, trailing
+    # white space), so the joined lines are the encoding of the whole text, and the
+    # layout's lines, the same in every email of a kind, are encoded once.
+    encoded = b"".join([_qp_line(line) for line in lines])
     return "quoted-printable", encoded.decode("ascii")
 
 
+@functools.lru_cache(maxsize=8192)
+def _qp_line(line: bytes) -> bytes:
+    """One line (no line break in it) and its CRLF, quoted-printable."""
+    return binascii.b2a_qp(line + b"\r\n", quotetabs=False, istext=True, header=False)
+
+
+@functools.lru_cache(maxsize=256)
 def _qp_longer(sniff: bytes, limit: int) -> bool:
     """Whether the stdlib's quoted-printable body encoding of `sniff` (CRLF lines) is
     longer than `limit`, mostly without encoding it: it writes each byte it escapes as
     three characters and every other byte but the line breaks as itself (`quoted`);
     soft breaks add at most two characters per 75, a line's end at most five. Only
-    between the two bounds is the text encoded."""
+    between the two bounds is the text encoded. Remembered: the first ten lines of a
+    kind's HTML are the same in each of its emails (the layout's head and title)."""
     escaped = len(sniff.translate(None, _QP_LITERAL))
     lines = sniff.count(b"\n") + 1
     quoted = len(sniff) - 2 * (lines - 1) + 2 * escaped
