@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from notifications.message import (
 from notifications.outbox.planned import Draft, message_kind
 from notifications.outbox.queries import pending_items_of
 from tracker.core.db import chunks
+from tracker.core.driver import reader, sqlite_rows_in
 from tracker.core.models import Assignment, Document, Organisation, OutboxMessage, Person, Task
 from tracker.core.titles import document_title
 
@@ -85,6 +87,9 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
 
     `escalation_roles[i]` names the audience of ladder step i ("coordinator", "lead");
     escalation messages carry it as `context["role"]`.
+
+    What a batch shares is worked out once for it: each recipient zone's local date,
+    the time of sending, each slot parsed, each rule's `Rule`.
     """
     people = _people(session, {o.person_id for o in outgoing})
     details = _details(session, {a for o in outgoing for a, *_ in o.items})
@@ -92,6 +97,10 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
     # reach them and their coordinator (the officer's own reminders need not).
     who = contacts.responsible(session, {a for o in outgoing if o.kind in _WITH_CONTACTS
                                          for a, *_ in o.items})
+    # The time of sending in the configured zone: the email's Date header (+0300).
+    sent_at = now.astimezone(_zone(default_zone, "UTC"))
+    days: dict[str, date] = {}  # each recipient zone's local date at `now`
+    slots: dict[str, datetime] = {}  # each planned slot, parsed
     messages: list[Message | None] = []
     for out in outgoing:
         person = people.get(out.person_id)
@@ -99,31 +108,42 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
             messages.append(None)
             continue
         zone_name = person.timezone or default_zone
-        today = now.astimezone(_zone(zone_name, default_zone)).date()
+        today = days.get(zone_name)
+        if today is None:
+            today = days[zone_name] = now.astimezone(_zone(zone_name, default_zone)).date()
+        locale = person.locale or "ru"
         recipient = Recipient(person.id, person.name, person.email, person.telegram_chat_id,
-                              person.locale or "ru", zone_name)
+                              locale, zone_name)
         items = []
+        with_contacts = out.kind in _WITH_CONTACTS
         for assignment_id, rule, step, due in out.items:
             d = details.get(assignment_id)
             if d is None:
                 continue
             text, label, organisation, owner, document = d
-            answer = who.get(assignment_id) if out.kind in _WITH_CONTACTS else None
-            if answer is not None and owner is None and answer.owners:
-                owner = ", ".join(c.name for c in answer.owners)  # the ones reminded
+            owner_contact = coordinator = None
+            if with_contacts:
+                answer = who.get(assignment_id)
+                if answer is not None:
+                    if owner is None and answer.owners:
+                        owner = ", ".join(c.name for c in answer.owners)  # the ones reminded
+                    owner_contact = contacts.owner_line(answer, locale)
+                    coordinator = contacts.coordinator_line(answer, locale)
             items.append(Item(
                 assignment_id=assignment_id, text=text, due_date=due,
-                days_left=(due - today).days if due else None, rule=Rule(rule),
-                organisation=organisation, label=label, document=document,
-                owner=owner, step=step,
-                owner_contact=contacts.owner_line(answer, recipient.locale),
-                coordinator=contacts.coordinator_line(answer, recipient.locale),
+                days_left=(due - today).days if due else None,
+                rule=_RULES.get(rule) or Rule(rule), organisation=organisation, label=label,
+                document=document, owner=owner, step=step, owner_contact=owner_contact,
+                coordinator=coordinator,
             ))
         context = dict(out.payload)
         if "planned_at" in context:
-            context["planned_at"] = datetime.fromisoformat(context["planned_at"])
-        # The time of sending in the configured zone: the email's Date header (+0300).
-        context["sent_at"] = now.astimezone(_zone(default_zone, "UTC"))
+            planned = context["planned_at"]
+            slot = slots.get(planned)
+            if slot is None:
+                slot = slots[planned] = datetime.fromisoformat(planned)
+            context["planned_at"] = slot
+        context["sent_at"] = sent_at
         steps = [step for _, rule, step, _ in out.items if rule == Rule.ESCALATION]
         if steps:
             top = max(steps)
@@ -136,6 +156,9 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
                                 recipient=recipient, items=tuple(items), context=context,
                                 today=today, attachments=_attachments(context)))
     return messages
+
+
+_RULES = {str(rule): rule for rule in Rule}
 
 
 def _attachments(context: dict) -> tuple[Attachment, ...]:
@@ -162,38 +185,80 @@ def _zone(name: str, default: str) -> ZoneInfo:
         return ZoneInfo(default)
 
 
-def _people(session: Session, ids: set[int]) -> dict[int, Person]:
-    found: dict[int, Person] = {}
-    for chunk in chunks(sorted(ids)):
-        for person in session.scalars(select(Person).where(Person.id.in_(chunk))):
-            found[person.id] = person
-    return found
+class _Person(NamedTuple):
+    """The columns of a recipient that composing reads."""
+
+    id: int
+    name: str
+    email: str | None
+    telegram_chat_id: int | None
+    locale: str | None
+    timezone: str | None
+    role: str
+
+
+_P, _A, _T, _O, _D = (Person.__tablename__, Assignment.__tablename__, Task.__tablename__,
+                      Organisation.__tablename__, Document.__tablename__)
+_SQLITE_PEOPLE = (f"SELECT id, name, email, telegram_chat_id, locale, timezone, role FROM {_P} "
+                  "WHERE id IN ({})")
+_SQLITE_DETAILS = (f"SELECT a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date "
+                   f"FROM {_A} a JOIN {_T} t ON t.id = a.task_id "
+                   f"JOIN {_O} o ON o.id = a.organisation_id "
+                   f"LEFT OUTER JOIN {_P} p ON p.id = a.person_id "
+                   f"LEFT OUTER JOIN {_D} d ON d.id = t.document_id WHERE a.id IN ({{}})")
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, _Person]:
+    connection = session.connection()
+    ordered = sorted(ids)
+    if connection.dialect.name == "sqlite":  # the driver's rows: no Core result per row
+        rows = sqlite_rows_in(connection, _SQLITE_PEOPLE, ordered)
+    else:
+        p = Person.__table__.c
+        rows = [tuple(row) for chunk in chunks(ordered) for row in connection.execute(
+            select(p.id, p.name, p.email, p.telegram_chat_id, p.locale, p.timezone, p.role)
+            .where(p.id.in_(chunk)))]
+    make = _Person._make
+    return {row[0]: make(row) for row in rows}
 
 
 def _details(session: Session, ids: set[int]) -> dict[int, tuple]:
     """Per assignment: (task text, task label, organisation name, owner name, document
     title); plain columns, not ORM entities (a batch of messages has thousands)."""
-    a, t, o, p, d = (Assignment.__table__.c, Task.__table__.c, Organisation.__table__.c,
-                     Person.__table__.c, Document.__table__.c)
+    connection = session.connection()
+    ordered = sorted(ids)
+    if connection.dialect.name == "sqlite":  # the driver's rows, dates read once each
+        rows = sqlite_rows_in(connection, _SQLITE_DETAILS, ordered)
+        day = reader(Document.__table__.c.date.type, connection.dialect)
+    else:
+        a, t, o, p, d = (Assignment.__table__.c, Task.__table__.c, Organisation.__table__.c,
+                         Person.__table__.c, Document.__table__.c)
+        rows = []
+        for chunk in chunks(ordered):
+            rows += connection.execute(
+                select(a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date)
+                .select_from(Assignment.__table__)
+                .join(Task.__table__, t.id == a.task_id)
+                .join(Organisation.__table__, o.id == a.organisation_id)
+                .outerjoin(Person.__table__, p.id == a.person_id)
+                .outerjoin(Document.__table__, d.id == t.document_id)
+                .where(a.id.in_(chunk)))
+        day = _same
     found: dict[int, tuple] = {}
     titles: dict[int, str] = {}
-    for chunk in chunks(sorted(ids)):
-        query = (select(a.id, t.text, t.label, o.name, p.name, d.id, d.kind, d.number, d.date)
-                 .select_from(Assignment.__table__)
-                 .join(Task.__table__, t.id == a.task_id)
-                 .join(Organisation.__table__, o.id == a.organisation_id)
-                 .outerjoin(Person.__table__, p.id == a.person_id)
-                 .outerjoin(Document.__table__, d.id == t.document_id)
-                 .where(a.id.in_(chunk)))
-        for id_, text, label, org, owner, doc_id, kind, number, day in session.execute(query):
-            title = None
-            if doc_id is not None:
-                title = titles.get(doc_id)
-                if title is None:
-                    title = titles[doc_id] = document_title(
-                        _DocumentRef(kind, number, day))
-            found[id_] = (text, label, org, owner, title)
+    for id_, text, label, org, owner, doc_id, kind, number, stored in rows:
+        title = None
+        if doc_id is not None:
+            title = titles.get(doc_id)
+            if title is None:
+                title = titles[doc_id] = document_title(
+                    _DocumentRef(kind, number, day(stored)))
+        found[id_] = (text, label, org, owner, title)
     return found
+
+
+def _same(value):
+    return value
 
 
 @dataclass(frozen=True)

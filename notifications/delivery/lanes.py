@@ -18,6 +18,9 @@ channel has lanes of its own: a slow or rate-limited channel (Telegram waits for
 mark that arrived while the previous write ran, and those of lanes that finished in the
 same turn of the event loop, in one transaction. N lanes finishing together cost one
 transaction instead of N, and no lane sends again before its own mark is committed.
+A mark made while no other message is in flight (one lane, the usual case of a
+channel without a pool) has nobody to wait for: it is written there and then, with no
+task, future or turn of the loop.
 """
 
 from __future__ import annotations
@@ -98,8 +101,20 @@ class Marks:
         self._flushing: asyncio.Task | None = None
         self.transactions = 0  # writes made (tests and the benchmark read them)
         self.marked = 0  # messages those writes marked
+        # Messages between the start of their sending and their mark, every lane's
+        # (the caller counts them): with none but the one being marked, nobody could
+        # join its write.
+        self.in_flight = 0
 
     async def sent(self, message_id: int, at: datetime, reply: str) -> bool:
+        if (self._at_once is not None and self.in_flight <= 1 and self._flushing is None
+                and not self._queue):
+            marked = self._at_once([(message_id, at, reply)])
+            if marked is not None:
+                self.transactions += 1
+                self.marked += len(marked)
+                return message_id in marked
+            # The write lock is taken elsewhere: wait for it off the loop, as a group.
         future = asyncio.get_running_loop().create_future()
         self._queue.append((message_id, at, reply, future))
         if self._flushing is None:
