@@ -8,8 +8,9 @@ ways:
   transaction of its own, waiting for the write lock as long as the busy timeout lets it;
 * `at_once` (a SQLite file, on the event loop's thread): on the pass's own connection,
   held from its first mark to its end, with the transaction begun and committed on the
-  driver (`BEGIN IMMEDIATE` with a busy timeout of 0, so it returns at once, the lock
-  taken or refused: None then, nothing written, and the caller uses `write`). A
+  driver (`BEGIN IMMEDIATE` with a busy timeout of 0 on that connection, so it returns
+  at once, the lock taken or refused: None then, nothing written, and the caller uses
+  `write`). A
   transaction holding SQLite's write lock never waits (WAL: readers do not block it),
   so it holds up the loop less than a thread hop would cost it; and taking a pooled
   connection and beginning through Core cost a message about as much CPU again as its
@@ -61,24 +62,23 @@ class SentWriter:
         if self._connection is None:
             self._connection = self._db.engine.connect()
             self._driver = self._connection.connection.driver_connection
+            # Kept while the pass holds it (restored by `close`): a transaction that has
+            # the write lock (WAL) needs no other lock, so only BEGIN could wait.
+            self._driver.execute("PRAGMA busy_timeout = 0")
         driver = self._driver
         dbapi = self._connection.dialect.loaded_dbapi
         try:
-            driver.execute("PRAGMA busy_timeout = 0")
-            try:
-                driver.execute("BEGIN IMMEDIATE")
-            finally:
-                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            driver.execute("BEGIN IMMEDIATE")
         except dbapi.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 return None
             raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, dbapi.Error) from error
         try:
             marked = outbox.mark_sent_many(self._connection, sent, on_sent=self._on_sent)
-            driver.commit()
+            driver.execute("COMMIT")
         except BaseException as error:
             if driver.in_transaction:
-                driver.rollback()
+                driver.execute("ROLLBACK")
             if isinstance(error, dbapi.Error):
                 raise exc.DBAPIError.instance("COMMIT", None, error, dbapi.Error) from error
             raise
@@ -86,6 +86,10 @@ class SentWriter:
 
     def close(self) -> None:
         """Give the pass's connection back to the pool (at the end of the pass)."""
-        connection, self._connection, self._driver = self._connection, None, None
+        connection, driver = self._connection, self._driver
+        self._connection = self._driver = None
         if connection is not None:
-            connection.close()
+            try:
+                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            finally:
+                connection.close()

@@ -37,11 +37,12 @@ from datetime import datetime
 
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
-from notifications.content.compose import Outgoing, compose, outgoing_of_rows
+from notifications.content.compose import Outgoing, compose_claimed
 from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
 from notifications.delivery.marking import SentWriter
 from notifications.message import ChannelKind, Message, MessageKind
+from tracker.core import collector
 from tracker.core.enums import OutboxStatus, translated
 from tracker.core.i18n import _, ngettext
 from tracker.core.models import utcnow
@@ -131,11 +132,14 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                                           claimed_at=clock())
             if not ids:
                 break
-            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, send_time(),
-                                            links)
-            await _deliver_batch(db, settings, channels, batch, now=now, report=report,
-                                 stop=stop, keep_messages=keep_messages, send_time=send_time,
-                                 outcomes=outcomes, marks=marks, proven=proven)
+            with collector.paused() as pause:  # until the batch is done, or for a while
+                batch = await asyncio.to_thread(_compose_claimed, db, settings, ids,
+                                                send_time(), links)
+                await _deliver_batch(db, settings, channels, batch, now=now, report=report,
+                                     stop=stop, keep_messages=keep_messages,
+                                     send_time=send_time, outcomes=outcomes, marks=marks,
+                                     proven=proven, pause=pause)
+                del batch  # freed by reference counting, before the collector resumes
     finally:
         writer.close()
         heartbeat.cancel()
@@ -152,10 +156,11 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
                          now: datetime, report: TickReport, stop: asyncio.Event | None,
                          keep_messages: bool, send_time: Callable[[], datetime],
                          outcomes: Outcomes | None, marks: lanes.Marks,
-                         proven: set[ChannelKind]) -> None:
+                         proven: set[ChannelKind], pause: collector.Hold | None = None) -> None:
     """Deliver one claimed batch, each channel over its own lanes (`lanes.run_lanes`),
     each channel's messages in claim order. On `stop` the messages in flight finish and
-    the rest are given back; so are those of a channel found misconfigured."""
+    the rest are given back; so are those of a channel found misconfigured. `pause`, the
+    collector's, ends once the batch has taken `PAUSE_SECONDS`."""
     broken = report.misconfigured
     work: dict[ChannelKind, deque[int]] = {}
     for position, (_first, row, _last) in enumerate(batch):
@@ -163,6 +168,8 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
     done: dict[int, Delivery] = {}
 
     async def send(position: int) -> bool:
+        if pause is not None and pause.held and time.monotonic() - pause.since > PAUSE_SECONDS:
+            pause.release()  # a slow channel: the process's cycles are collected meanwhile
         message_id, row, message = batch[position]
         marks.in_flight += 1
         try:
@@ -202,6 +209,11 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
         give_back += [batch[p][0] for p in queue]
     if give_back:
         await asyncio.to_thread(_release_all, db, give_back)
+
+
+# How long the cyclic collector may stay paused while a batch is delivered
+# (`tracker.core.collector`): a batch to a fast channel takes well under a second.
+PAUSE_SECONDS = 2.0
 
 
 def take_over_claims(db, settings, worker: str, now: datetime) -> int:
@@ -247,13 +259,14 @@ _SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DI
 def _compose_claimed(db, settings, ids: list[int], now: datetime,
                      links: LinkMaker | None = None):
     with db.reading() as session:
-        outgoing = outgoing_of_rows(session, outbox.messages_of(session, ids))
-        messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
-                           escalation_roles=[s.notify for s in settings.reminders.escalation])
+        composed = compose_claimed(
+            session, ids, now=now, default_zone=settings.timezone,
+            escalation_roles=[s.notify for s in settings.reminders.escalation])
     if links is not None:
         with db.transaction() as session:
-            messages = [links(session, m, now) if m is not None else None for m in messages]
-    return [(i, o, m) for i, o, m in zip(ids, outgoing, messages, strict=True)]
+            composed = [(o, links(session, m, now) if m is not None else None)
+                        for o, m in composed]
+    return [(i, o, m) for i, (o, m) in zip(ids, composed, strict=True)]
 
 
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,

@@ -41,13 +41,18 @@ _SQLITE_PENDING = (f"SELECT message_id, assignment_id, rule, step, due_date FROM
                    "ORDER BY message_id, due_date, assignment_id, id")
 
 
+def on_driver(connection) -> bool:
+    """Whether this module reads through the driver (SQLite) rather than Core."""
+    return connection.dialect.name == "sqlite"
+
+
 def messages_of(session: Session, ids: Sequence[int]) -> list[MessageRow]:
     """The rows (id, key, kind, person_id, channel, payload) of the messages `ids`, in
     that order, what `notifications.content.compose.outgoing_of_rows` reads (no ORM
     objects for a batch delivery is about to send)."""
     connection = session.connection()
     ids = list(ids)
-    if connection.dialect.name == "sqlite":
+    if on_driver(connection):
         found = sqlite_rows_in(connection, _SQLITE_MESSAGES, ids)
     else:
         m = OutboxMessage.__table__.c
@@ -71,7 +76,7 @@ def pending_items_of(session: Session, message_ids: Iterable[int]
     connection = session.connection()
     ids = list(message_ids)
     found: dict[int, list[tuple[int, str, int, date | None]]] = {}
-    if connection.dialect.name == "sqlite":
+    if on_driver(connection):
         day = reader(OutboxItem.__table__.c.due_date.type, connection.dialect)
         rows = sqlite_rows_in(connection, _SQLITE_PENDING, ids, (str(OutboxStatus.PENDING),))
         for message_id, assignment_id, rule, step, due in rows:
