@@ -123,7 +123,7 @@ def claimed_items(session: Session, message_ids: list[int]
     if not on_driver(connection):
         return None
     dialect = connection.dialect
-    due_day = reader(OutboxItem.__table__.c.due_date.type, dialect)
+    due_day = reader(OutboxItem.due_date.type, dialect)
     titles = _Titles(reader(Document.__table__.c.date.type, dialect))
     items_of: dict[int, list[tuple[int, str, int, date | None]]] = {}
     found: dict[int, Details] = {}
