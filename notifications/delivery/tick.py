@@ -189,7 +189,8 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
         try:
             if await lanes.run_lanes(
                     queue, lanes.concurrency(channels[kind]), send, proven=kind in proven,
-                    go_on=lambda: not (_stopping(stop) or kind in broken or failed)):
+                    go_on=lambda: not (_stopping(stop) or kind in broken or failed),
+                    marks=marks):
                 proven.add(kind)
         except BaseException as exc:
             failed.append(exc)
