@@ -135,3 +135,21 @@ def test_items_made_at_once_are_the_dataclass_s_own():
         made.text = "другое"
     with pytest.raises(TypeError):
         composing._new_item(*list(values.values())[:-1])  # every field, no defaults
+
+
+def test_every_maker_builds_its_dataclass_s_own_object():
+    from notifications.message import Attachment, ChannelKind, Message, Recipient
+
+    recipient = (5, "Иванов Иван", "ivanov@example.ru", None, "ru", "Europe/Moscow")
+    item = Item(3, "Сдать отчёт", date(2021, 8, 16), 3, Rule.BEFORE, "Город Азов")
+    message = ("k:1", MessageKind.REMINDER, ChannelKind.EMAIL, Recipient(*recipient), (item,),
+               "", "", "", (Attachment("a.xlsx", "application/octet-stream", b"PK"),),
+               {"planned_at": datetime(2021, 8, 13, 6, tzinfo=UTC)}, date(2021, 8, 13))
+    outgoing = ("k:1", 5, ChannelKind.EMAIL, MessageKind.REMINDER,
+                ((3, "before", 3, date(2021, 8, 16)),), {"planned_at": "x"}, 7)
+    for make, cls, values in ((composing._new_recipient, Recipient, recipient),
+                              (composing._new_message, Message, message),
+                              (composing._new_outgoing, composing.Outgoing, outgoing)):
+        made, own = make(*values), cls(*values)
+        assert made == own and repr(made) == repr(own)
+        assert list(vars(made).items()) == list(vars(own).items())

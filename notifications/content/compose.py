@@ -8,8 +8,9 @@ recipient's local date at `now`, so a message retried the next morning says "ч�
 дня", not "через 3 дня".
 
 A batch's shared work is done once for it (each zone's local date, each slot parsed,
-each document's title), and its thousands of `Item`s are made by `_new_item`, which
-fills a frozen instance at once rather than field by field.
+each document's title), and its thousands of `Item`s (and its messages, recipients and
+`Outgoing`s) are made by `_maker`'s constructors, which fill a frozen instance at once
+rather than field by field.
 """
 
 from __future__ import annotations
@@ -70,8 +71,8 @@ def _outgoing(row: OutboxMessage, items: tuple) -> Outgoing:
     if items and kind in (MessageKind.REMINDER, MessageKind.OVERDUE, MessageKind.ESCALATION,
                           MessageKind.DIGEST):
         kind = message_kind(rule for _, rule, _, _ in items)  # some may have been cancelled
-    return Outgoing(row.key, row.person_id, ChannelKind(row.channel), kind, items,
-                    json.loads(row.payload or "{}"), row.id)
+    return _new_outgoing(row.key, row.person_id, ChannelKind(row.channel), kind, items,
+                         json.loads(row.payload or "{}"), row.id)
 
 
 def outgoing_of_draft(draft: Draft) -> Outgoing:
@@ -116,8 +117,8 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
         if today is None:
             today = days[zone_name] = now.astimezone(_zone(zone_name, default_zone)).date()
         locale = person.locale or "ru"
-        recipient = Recipient(person.id, person.name, person.email, person.telegram_chat_id,
-                              locale, zone_name)
+        recipient = _new_recipient(person.id, person.name, person.email,
+                                   person.telegram_chat_id, locale, zone_name)
         items = []
         with_contacts = out.kind in _WITH_CONTACTS
         for assignment_id, rule, step, due in out.items:
@@ -153,9 +154,8 @@ def compose(session: Session, outgoing: Sequence[Outgoing], *, now: datetime,
                 context.setdefault("role", str(person.role))
             elif top < len(escalation_roles):
                 context.setdefault("role", escalation_roles[top])
-        messages.append(Message(key=out.key, kind=out.kind, channel=out.channel,
-                                recipient=recipient, items=tuple(items), context=context,
-                                today=today, attachments=_attachments(context)))
+        messages.append(_new_message(out.key, out.kind, out.channel, recipient, tuple(items),
+                                     "", "", "", _attachments(context), context, today))
     return messages
 
 
@@ -183,6 +183,9 @@ def _maker(cls):
 
 
 _new_item = _maker(Item)
+_new_recipient = _maker(Recipient)
+_new_message = _maker(Message)  # subject, text and html left to the channel's templates
+_new_outgoing = _maker(Outgoing)
 
 
 def compose_claimed(session: Session, ids: list[int], *, now: datetime, default_zone: str,
