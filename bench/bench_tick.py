@@ -38,6 +38,9 @@ on the same rows (`delivery_floor`), wall and CPU time. 100,000 assignments, 10,
 plan+record 0.58-0.60 s vs floor 0.15 s (3.9-4.1x); deliver 1.17-1.21 s vs 0.17 s
 (6.9-7.2x). Under load 5-8: plan+record 3.5-4.7x. Before the Core inserts and the
 datetime text handling in record/loading, plan+record was 12.9x the same floor.
+Branch `deliver3`, 10,000 assignments, load 1.5-3.3, `--rounds 2 --lanes 1,2,4,16`:
+delivery CPU 1 lane 1.91-2.50x the floor, 2 lanes 1.71-2.12x, 4 lanes 1.67-1.77x, 16
+lanes 1.27-1.65x (main's code in the same minutes: 3.41-3.65x and 1.96-2.35x).
 
 Plan + record is also timed warm (`warm_plans`): the same due tick planned and recorded
 again `WARM_RUNS` times, as a long-running service's every tick after its first, each

@@ -18,6 +18,9 @@ channel has lanes of its own: a slow or rate-limited channel (Telegram waits for
 mark that arrived while the previous write ran, and those of lanes that finished in the
 same turn of the event loop, in one transaction. N lanes finishing together cost one
 transaction instead of N, and no lane sends again before its own mark is committed.
+A mark made while the pass runs one lane (one channel without a pool, the usual case)
+has nobody to wait for: it is written there and then, with no task, future or turn of
+the loop.
 """
 
 from __future__ import annotations
@@ -37,22 +40,26 @@ def concurrency(channel) -> int:
 
 
 async def run_lanes(work: deque, width: int, send: Callable[[object], Awaitable[bool]], *,
-                    proven: bool, go_on: Callable[[], bool]) -> bool:
+                    proven: bool, go_on: Callable[[], bool],
+                    marks: Marks | None = None) -> bool:
     """Send what is in `work` (taken from the left) over up to `width` lanes; returns
     whether the channel has delivered (`proven`, as given or learnt here).
 
     `send(item)` delivers one item and says whether it was delivered. A lane takes the
     next item only while `go_on()` holds; what is left in `work` is the caller's to give
-    back. Until the channel has delivered once (`proven`), one lane sends alone.
+    back. Until the channel has delivered once (`proven`), one lane sends alone. The
+    lanes are counted in `marks.lanes` (from their making to their end), if given.
     """
     state = {"proven": proven, "failed": False}
     extra: list[asyncio.Task] = []
 
     def widen() -> None:
         while len(extra) < width - 1 and len(work) > len(extra):
-            extra.append(asyncio.create_task(lane()))
+            if marks is not None:
+                marks.lanes += 1
+            extra.append(asyncio.create_task(lane(counted=True)))
 
-    async def lane() -> None:
+    async def lane(counted: bool = False) -> None:
         try:
             while work and go_on() and not state["failed"]:
                 if await send(work.popleft()) and not state["proven"]:
@@ -61,10 +68,15 @@ async def run_lanes(work: deque, width: int, send: Callable[[object], Awaitable[
         except BaseException:
             state["failed"] = True  # the other lanes finish their message and stop
             raise
+        finally:
+            if counted and marks is not None:
+                marks.lanes -= 1
 
-    if state["proven"]:
-        widen()
+    if marks is not None:
+        marks.lanes += 1
     try:
+        if state["proven"]:
+            widen()
         await lane()
         if extra:
             await asyncio.gather(*extra)
@@ -73,6 +85,9 @@ async def run_lanes(work: deque, width: int, send: Callable[[object], Awaitable[
             task.cancel()
         await asyncio.gather(*extra, return_exceptions=True)
         raise
+    finally:
+        if marks is not None:
+            marks.lanes -= 1
     return state["proven"]
 
 
@@ -98,8 +113,21 @@ class Marks:
         self._flushing: asyncio.Task | None = None
         self.transactions = 0  # writes made (tests and the benchmark read them)
         self.marked = 0  # messages those writes marked
+        # The lanes of the pass, every channel's (`run_lanes` counts them), and the
+        # messages between the start of their sending and their mark (the caller counts
+        # them): with one lane and no other message, nobody could join a write.
+        self.lanes = 0
+        self.in_flight = 0
 
     async def sent(self, message_id: int, at: datetime, reply: str) -> bool:
+        if (self._at_once is not None and self.lanes <= 1 and self.in_flight <= 1
+                and self._flushing is None and not self._queue):
+            marked = self._at_once([(message_id, at, reply)])
+            if marked is not None:
+                self.transactions += 1
+                self.marked += len(marked)
+                return message_id in marked
+            # The write lock is taken elsewhere: wait for it off the loop, as a group.
         future = asyncio.get_running_loop().create_future()
         self._queue.append((message_id, at, reply, future))
         if self._flushing is None:

@@ -11,9 +11,9 @@ reports to the caller's `hooks.Outcomes`, in the same transaction.
 
 Database work runs in worker threads (`asyncio.to_thread`), except the sent marks on a
 SQLite file, tried first on the event loop's thread when the write lock is free at once
-(`_mark_sent_at_once`: such a transaction never waits, and a thread hop per message
-would cost it as much CPU again); no transaction is ever open while a channel talks to
-a server. Between two messages each lane checks `stop`,
+on the pass's own connection (`marking.SentWriter`: such a transaction never waits, and
+a thread hop per message would cost it as much CPU again); no transaction is ever
+open while a channel talks to a server. Between two messages each lane checks `stop`,
 so a shutdown finishes the messages in flight and gives the rest of the claim back.
 
 Two times are in play. `now` is the time the pass acts at (the real time in the service,
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections import deque
@@ -36,16 +35,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import QueuePool
-
 from notifications import outbox
 from notifications.channels.base import Channel, ChannelError, ChatGone, ChatMoved
-from notifications.content.compose import Outgoing, compose, outgoing_of_rows
+from notifications.content.compose import Outgoing, compose_claimed
 from notifications.delivery import failures, lanes
 from notifications.delivery.hooks import NOTHING, Outcomes
+from notifications.delivery.marking import SentWriter
 from notifications.message import ChannelKind, Message, MessageKind
-from tracker.core.db import BUSY_TIMEOUT_MS
+from tracker.core import collector
 from tracker.core.enums import OutboxStatus, translated
 from tracker.core.i18n import _, ngettext
 from tracker.core.models import utcnow
@@ -122,10 +119,8 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
     if take_over:
         await asyncio.to_thread(take_over_claims, db, settings, worker, began)
     heartbeat = asyncio.create_task(_heartbeat(db, worker, clock, cfg.stale_claim_seconds / 4))
-    on_sent = (outcomes or NOTHING).sent
-    marks = lanes.Marks(functools.partial(_mark_sent, db, on_sent),
-                        functools.partial(_mark_sent_at_once, db, on_sent)
-                        if _marks_at_once(db) else None)
+    writer = SentWriter(db, (outcomes or NOTHING).sent)
+    marks = lanes.Marks(writer.write, writer.at_once if writer.can_write_at_once else None)
     proven: set[ChannelKind] = set()  # channels that delivered in this pass: all lanes open
     try:
         while not _stopping(stop):
@@ -137,12 +132,16 @@ async def deliver(db, settings, channels: Mapping[ChannelKind, Channel], *, now:
                                           claimed_at=clock())
             if not ids:
                 break
-            batch = await asyncio.to_thread(_compose_claimed, db, settings, ids, send_time(),
-                                            links)
-            await _deliver_batch(db, settings, channels, batch, now=now, report=report,
-                                 stop=stop, keep_messages=keep_messages, send_time=send_time,
-                                 outcomes=outcomes, marks=marks, proven=proven)
+            with collector.paused() as pause:  # until the batch is done, or for a while
+                batch = await asyncio.to_thread(_compose_claimed, db, settings, ids,
+                                                send_time(), links)
+                await _deliver_batch(db, settings, channels, batch, now=now, report=report,
+                                     stop=stop, keep_messages=keep_messages,
+                                     send_time=send_time, outcomes=outcomes, marks=marks,
+                                     proven=proven, pause=pause)
+                del batch  # freed by reference counting, before the collector resumes
     finally:
+        writer.close()
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await heartbeat
@@ -157,10 +156,11 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
                          now: datetime, report: TickReport, stop: asyncio.Event | None,
                          keep_messages: bool, send_time: Callable[[], datetime],
                          outcomes: Outcomes | None, marks: lanes.Marks,
-                         proven: set[ChannelKind]) -> None:
+                         proven: set[ChannelKind], pause: collector.Hold | None = None) -> None:
     """Deliver one claimed batch, each channel over its own lanes (`lanes.run_lanes`),
     each channel's messages in claim order. On `stop` the messages in flight finish and
-    the rest are given back; so are those of a channel found misconfigured."""
+    the rest are given back; so are those of a channel found misconfigured. `pause`, the
+    collector's, ends once the batch has taken `PAUSE_SECONDS`."""
     broken = report.misconfigured
     work: dict[ChannelKind, deque[int]] = {}
     for position, (_first, row, _last) in enumerate(batch):
@@ -168,10 +168,16 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
     done: dict[int, Delivery] = {}
 
     async def send(position: int) -> bool:
+        if pause is not None and pause.held and time.monotonic() - pause.since > PAUSE_SECONDS:
+            pause.release()  # a slow channel: the process's cycles are collected meanwhile
         message_id, row, message = batch[position]
-        delivery = await _deliver_one(db, settings, channels, message_id, row, message,
-                                      now=now, broken=broken, send_time=send_time,
-                                      outcomes=outcomes, marks=marks)
+        marks.in_flight += 1
+        try:
+            delivery = await _deliver_one(db, settings, channels, message_id, row, message,
+                                          now=now, broken=broken, send_time=send_time,
+                                          outcomes=outcomes, marks=marks)
+        finally:
+            marks.in_flight -= 1
         if keep_messages:
             delivery.message = message
         done[position] = delivery
@@ -183,7 +189,8 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
         try:
             if await lanes.run_lanes(
                     queue, lanes.concurrency(channels[kind]), send, proven=kind in proven,
-                    go_on=lambda: not (_stopping(stop) or kind in broken or failed)):
+                    go_on=lambda: not (_stopping(stop) or kind in broken or failed),
+                    marks=marks):
                 proven.add(kind)
         except BaseException as exc:
             failed.append(exc)
@@ -203,6 +210,11 @@ async def _deliver_batch(db, settings, channels: Mapping[ChannelKind, Channel], 
         give_back += [batch[p][0] for p in queue]
     if give_back:
         await asyncio.to_thread(_release_all, db, give_back)
+
+
+# How long the cyclic collector may stay paused while a batch is delivered
+# (`tracker.core.collector`): a batch to a fast channel takes well under a second.
+PAUSE_SECONDS = 2.0
 
 
 def take_over_claims(db, settings, worker: str, now: datetime) -> int:
@@ -235,38 +247,6 @@ def _in_transaction(db, function, *args, **kwargs):
         return function(session, *args, **kwargs)
 
 
-def _mark_sent(db, on_sent, sent) -> set[int]:
-    """Mark a group of deliveries sent in one transaction (`lanes.Marks` calls it), on a
-    bare connection (`BEGIN IMMEDIATE` on SQLite, as a session's): the hook is given it."""
-    with db.engine.begin() as connection:
-        return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
-
-
-def _marks_at_once(db) -> bool:
-    """Whether sent marks may be tried on the event loop's thread: a SQLite file, whose
-    connections any thread may use (`QueuePool`; an in-memory database's are per thread)."""
-    return db.is_sqlite and isinstance(db.engine.pool, QueuePool)
-
-
-def _mark_sent_at_once(db, on_sent, sent) -> set[int] | None:
-    """`_mark_sent` if SQLite's write lock is free at once, else None (nothing written):
-    `BEGIN IMMEDIATE` with a busy timeout of 0 returns at once, the lock taken or
-    refused, and a transaction holding it never waits (WAL: readers do not block it)."""
-    with db.engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        driver.execute("PRAGMA busy_timeout = 0")
-        try:
-            transaction = connection.begin()
-        except OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-            return None
-        finally:
-            driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        with transaction:
-            return outbox.mark_sent_many(connection, sent, on_sent=on_sent)
-
-
 def _release_all(db, ids: list[int]) -> None:
     with db.transaction() as session:
         for message_id in ids:
@@ -280,13 +260,14 @@ _SUMMARY_KINDS = frozenset({MessageKind.LEAD_SUMMARY, MessageKind.COORDINATOR_DI
 def _compose_claimed(db, settings, ids: list[int], now: datetime,
                      links: LinkMaker | None = None):
     with db.reading() as session:
-        outgoing = outgoing_of_rows(session, outbox.messages_of(session, ids))
-        messages = compose(session, outgoing, now=now, default_zone=settings.timezone,
-                           escalation_roles=[s.notify for s in settings.reminders.escalation])
+        composed = compose_claimed(
+            session, ids, now=now, default_zone=settings.timezone,
+            escalation_roles=[s.notify for s in settings.reminders.escalation])
     if links is not None:
         with db.transaction() as session:
-            messages = [links(session, m, now) if m is not None else None for m in messages]
-    return [(i, o, m) for i, o, m in zip(ids, outgoing, messages, strict=True)]
+            composed = [(o, links(session, m, now) if m is not None else None)
+                        for o, m in composed]
+    return [(i, o, m) for i, (o, m) in zip(ids, composed, strict=True)]
 
 
 async def _deliver_one(db, settings, channels, message_id: int, row: Outgoing,

@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, or_, select, type_coerce, update
 from sqlmodel import Session
 
 from tracker.core.db import chunks
+from tracker.core.driver import Returning
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import OutboxMessage
 
@@ -91,6 +92,12 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
     `claimed_at` (default `now`) is the real time the lease starts: `now` may be a
     simulated time (`tracker remind --at`), a lease never is.
     """
+    exclude = list(exclude)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not exclude:
+        return _sqlite_claim(connection, worker=worker, now=now, limit=limit,
+                             channels=None if channels is None else [str(c) for c in channels],
+                             claimed_at=now if claimed_at is None else claimed_at)
     query = (select(OutboxMessage.id)
              .where(OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= now)
@@ -98,7 +105,6 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
              .limit(limit))
     if channels is not None:
         query = query.where(OutboxMessage.channel.in_([str(c) for c in channels]))
-    exclude = list(exclude)
     if exclude:
         query = query.where(OutboxMessage.id.not_in(exclude))
     if session.get_bind().dialect.name == "postgresql":
@@ -115,6 +121,46 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int,
         .returning(OutboxMessage.id)
     ).all()
     return sorted(won, key=ids.index)
+
+
+def _claim_statement(channels: int | None) -> Returning:
+    """SQLite: the claim as one UPDATE ... RETURNING of the oldest pending rows (a
+    subquery), for `channels` channel names (None: any channel), built once each."""
+    m = OutboxMessage.__table__.c
+    oldest = (select(m.id)
+              .where(m.status == OutboxStatus.PENDING, m.next_attempt_at <= bindparam("b_now"))
+              .order_by(m.next_attempt_at, m.id)
+              .limit(bindparam("b_limit")))
+    if channels is not None:
+        oldest = oldest.where(or_(*(m.channel == bindparam(f"b_channel{n}")
+                                    for n in range(channels))))
+    statement = (update(OutboxMessage.__table__)
+                 .where(m.id.in_(oldest.scalar_subquery()), m.status == OutboxStatus.PENDING)
+                 .values(status=OutboxStatus.SENDING, claimed_by=bindparam("b_worker"),
+                         claimed_at=bindparam("b_at"), attempts=m.attempts + 1)
+                 .returning(m.id, type_coerce(m.next_attempt_at, String())))
+    names = ["b_now", "b_limit", "b_worker", "b_at"]
+    return Returning(statement, names + [f"b_channel{n}" for n in range(channels or 0)])
+
+
+_CLAIMS: dict[int | None, Returning] = {}
+
+
+def _sqlite_claim(connection, *, worker: str, now: datetime, limit: int,
+                  channels: list[str] | None, claimed_at: datetime) -> list[int]:
+    """`claim` on SQLite, in one statement on the driver's cursor (`Returning`): the
+    caller's transaction holds the write lock (`BEGIN IMMEDIATE`), so every row the
+    subquery picks is still pending when it is updated, as the two statements of the
+    general case would find; the ids come back in the subquery's order (the stored
+    `next_attempt_at` text sorts as the moments do, then the id)."""
+    if channels is not None and not channels:
+        return []
+    count = None if channels is None else len(channels)
+    statement = _CLAIMS.get(count)
+    if statement is None:
+        statement = _CLAIMS[count] = _claim_statement(count)
+    [rows] = statement.each(connection, [(now, limit, worker, claimed_at, *(channels or ()))])
+    return [message_id for message_id, _ in sorted(rows, key=lambda row: (row[1], row[0]))]
 
 
 def release(session: Session, message_id: int) -> None:

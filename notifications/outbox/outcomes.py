@@ -70,6 +70,7 @@ def _sent_statements():
 
 
 _SENT_MESSAGE, _SENT_ITEMS, _SQLITE_SENT_ITEMS = _sent_statements()
+_PENDING = (str(OutboxStatus.PENDING),)
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime, reply: str = "",
@@ -107,13 +108,16 @@ def mark_sent_many(session: Session | Connection, sent: Sequence[tuple[int, date
         return set()
     items: dict[int, list[tuple[int, int, str, int]]] = {}
     if connection.dialect.name == "sqlite":
-        found = sqlite_rows_in(connection, _SQLITE_SENT_ITEMS, list(marked),
-                               (str(OutboxStatus.PENDING),))
+        found = sqlite_rows_in(connection, _SQLITE_SENT_ITEMS, list(marked), _PENDING)
     else:
         found = [row for chunk in chunks(list(marked))
                  for row in connection.execute(_SENT_ITEMS, {"b_messages": list(chunk)})]
     for message_id, *item in found:
-        items.setdefault(message_id, []).append(tuple(item))
+        listed = items.get(message_id)
+        if listed is None:
+            items[message_id] = [tuple(item)]
+        else:
+            listed.append(tuple(item))
     if on_sent is not None:
         on_sent(session, [Sent(message_id, kind, person_id, channel, payload,
                                sorted(items.get(message_id, ())), now, reply)

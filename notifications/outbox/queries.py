@@ -1,30 +1,67 @@
 """Reading the outbox: claimed messages as delivery composes them, the pending items of
-messages, which assignments are open."""
+messages, which assignments are open.
+
+On SQLite the reads a delivery makes per batch (`messages_of`, `pending_items_of`) go to
+the driver with plain `?` marks (`tracker.core.driver.sqlite_rows_in`): no Core
+expansion of an `IN` list per execution and no result processing per row (the due date
+converted once per distinct stored value, by the column type's own processor).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.core.db import chunks
+from tracker.core.driver import reader, sqlite_rows_in
 from tracker.core.enums import AssignmentStatus, OutboxStatus
 from tracker.core.models import Assignment, OutboxItem, OutboxMessage
 
 
-def messages_of(session: Session, ids: Sequence[int]) -> list:
+class MessageRow(NamedTuple):
+    """The columns of an outbox message that composing it reads."""
+
+    id: int
+    key: str
+    kind: str
+    person_id: int | None
+    channel: str
+    payload: str | None
+
+
+_M, _I = OutboxMessage.__tablename__, OutboxItem.__tablename__
+_SQLITE_MESSAGES = (f"SELECT id, key, kind, person_id, channel, payload FROM {_M} "
+                    "WHERE id IN ({})")
+_SQLITE_PENDING = (f"SELECT message_id, assignment_id, rule, step, due_date FROM {_I} "
+                   "WHERE message_id IN ({}) AND status = ? "
+                   "ORDER BY message_id, due_date, assignment_id, id")
+
+
+def on_driver(connection) -> bool:
+    """Whether this module reads through the driver (SQLite) rather than Core."""
+    return connection.dialect.name == "sqlite"
+
+
+def messages_of(session: Session, ids: Sequence[int]) -> list[MessageRow]:
     """The rows (id, key, kind, person_id, channel, payload) of the messages `ids`, in
-    that order: Core rows, what `notifications.content.compose.outgoing_of_rows` reads
-    (no ORM objects for a batch delivery is about to send)."""
-    m = OutboxMessage.__table__.c
-    rows = {}
-    for chunk in chunks(list(ids)):
-        rows.update((row.id, row) for row in session.connection().execute(
+    that order, what `notifications.content.compose.outgoing_of_rows` reads (no ORM
+    objects for a batch delivery is about to send)."""
+    connection = session.connection()
+    ids = list(ids)
+    if on_driver(connection):
+        found = sqlite_rows_in(connection, _SQLITE_MESSAGES, ids)
+    else:
+        m = OutboxMessage.__table__.c
+        found = [tuple(row) for chunk in chunks(ids) for row in connection.execute(
             select(m.id, m.key, m.kind, m.person_id, m.channel, m.payload)
-            .where(m.id.in_(chunk))))
-    return [rows[i] for i in ids]
+            .where(m.id.in_(chunk)))]
+    rows = {row[0]: row for row in found}
+    make = MessageRow._make
+    return [make(rows[i]) for i in ids]
 
 
 def pending_items(session: Session, message_id: int) -> list[tuple[int, str, int, date | None]]:
@@ -36,36 +73,29 @@ def pending_items_of(session: Session, message_ids: Iterable[int]
                      ) -> dict[int, list[tuple[int, str, int, date | None]]]:
     """`pending_items` of many messages at once (one query per chunk of ids); a message
     with no pending item is absent."""
-    i = OutboxItem.__table__.c
     connection = session.connection()
-    due_date, day = i.due_date, _same
-    if connection.dialect.name == "sqlite":  # the stored text, parsed once per distinct day
-        due_date, day = type_coerce(i.due_date, String()), _day_reader()
+    ids = list(message_ids)
     found: dict[int, list[tuple[int, str, int, date | None]]] = {}
-    for chunk in chunks(list(message_ids)):
+    if on_driver(connection):
+        day = reader(OutboxItem.__table__.c.due_date.type, connection.dialect)
+        rows = sqlite_rows_in(connection, _SQLITE_PENDING, ids, (str(OutboxStatus.PENDING),))
+        for message_id, assignment_id, rule, step, due in rows:
+            item = (assignment_id, rule, step, day(due))
+            items = found.get(message_id)
+            if items is None:
+                found[message_id] = [item]
+            else:
+                items.append(item)
+        return found
+    i = OutboxItem.__table__.c
+    for chunk in chunks(ids):
         for message_id, assignment_id, rule, step, due in connection.execute(
-            select(i.message_id, i.assignment_id, i.rule, i.step, due_date)
+            select(i.message_id, i.assignment_id, i.rule, i.step, i.due_date)
             .where(i.message_id.in_(chunk), i.status == OutboxStatus.PENDING)
             .order_by(i.message_id, i.due_date, i.assignment_id, i.id)
         ):
-            found.setdefault(message_id, []).append((assignment_id, rule, step, day(due)))
+            found.setdefault(message_id, []).append((assignment_id, rule, step, due))
     return found
-
-
-def _same(value):
-    return value
-
-
-def _day_reader():
-    days: dict[str | None, date | None] = {None: None}
-
-    def day(text: str | None) -> date | None:
-        found = days.get(text, _same)
-        if found is _same:
-            found = days[text] = date.fromisoformat(text)
-        return found
-
-    return day
 
 
 def open_ids(session: Session, ids: Iterable[int]) -> set[int]:

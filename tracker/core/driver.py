@@ -18,8 +18,7 @@ datetimes stored as text) once per distinct value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -226,16 +225,24 @@ def sqlite_rows(connection: Connection, query) -> list[tuple]:
         return cursor.fetchall()
 
 
-@contextmanager
-def _cursor(connection: Connection, sql: str) -> Iterator:
+class _cursor:
     """A driver cursor on `connection`'s own DBAPI connection, so in its transaction
     (its `fetchall` and `executemany` as they are, not through a Core result); driver
-    errors come out as SQLAlchemy's (`IntegrityError`, ...), as from `execute`."""
-    dbapi = connection.dialect.loaded_dbapi
-    cursor = connection.connection.cursor()
-    try:
-        yield cursor
-    except dbapi.Error as error:
-        raise exc.DBAPIError.instance(sql, None, error, dbapi.Error) from error
-    finally:
-        cursor.close()
+    errors come out as SQLAlchemy's (`IntegrityError`, ...), as from `execute`. A class,
+    not a generator context manager: a sent mark opens three (~2 µs less each)."""
+
+    __slots__ = ("_connection", "_sql", "_cursor")
+
+    def __init__(self, connection: Connection, sql: str) -> None:
+        self._connection, self._sql = connection, sql
+
+    def __enter__(self):
+        self._cursor = self._connection.connection.cursor()
+        return self._cursor
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        self._cursor.close()
+        dbapi = self._connection.dialect.loaded_dbapi
+        if error is not None and isinstance(error, dbapi.Error):
+            raise exc.DBAPIError.instance(self._sql, None, error, dbapi.Error) from error
+        return False

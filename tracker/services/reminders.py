@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import json
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import String, bindparam, insert, update
@@ -45,6 +42,7 @@ from notifications.planning.directory import AssignmentInfo, Directory
 from notifications.planning.loading import due_batch, due_batches, resume_after
 from notifications.planning.planner import Planned, PlanResult, plan
 from notifications.planning.policy import Policy
+from tracker.core import collector
 from tracker.core.directory_rows import load_directory
 from tracker.core.driver import Many, memoised
 from tracker.core.enums import EventKind, Via
@@ -147,38 +145,9 @@ def plan_pass(db, settings, *, now: datetime, report: TickReport, dry_run: bool 
         after = last
 
 
-_COLLECTOR = threading.Lock()
-_collector_holds = 0
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a batch is read, planned and
-    recorded.
-
-    A batch makes tens of thousands of small objects (`AssignmentInfo`, `Planned`) that
-    live until it is recorded and are then freed by reference counting. With the
-    collector running, the young generations holding them are scanned again and again
-    and they are promoted, which sets off full collections of the whole process: 30-70
-    ms of a 10,000-assignment batch, a third of plan + record. A batch makes no
-    reference cycles to speak of, and whatever it leaves is collected when the
-    collector resumes. Process-wide, so counted: overlapping passes in two threads
-    resume it when the last ends, and only if it was running before the first.
-    """
-    global _collector_holds, _collector_was_enabled
-    with _COLLECTOR:
-        if _collector_holds == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _collector_holds += 1
-    try:
-        yield
-    finally:
-        with _COLLECTOR:
-            _collector_holds -= 1
-            if _collector_holds == 0 and _collector_was_enabled:
-                gc.enable()
+# Python's collector paused while a batch is read, planned and recorded (counted, shared
+# with the delivery loop's pauses: `tracker.core.collector`).
+_collector_paused = collector.paused
 
 
 def _plan(batch: list[AssignmentInfo], directory: Directory, policy: Policy, now: datetime,
@@ -245,6 +214,18 @@ _REMINDED = str(EventKind.REMINDED)
 _KIND_OF = {rule: str(EventKind.ESCALATED) if rule == Rule.ESCALATION else _REMINDED
             for rule in Rule}
 _json_of = memoised(_dumps)  # channels, rules, steps (never None): few distinct values
+_json_text = json.encoder.encode_basestring  # what `_dumps` gives of a str
+
+
+def _json_id(value) -> str:
+    """`_dumps(value)` of an id (int or None), without the encoder's machinery."""
+    return repr(value) if type(value) is int else _dumps(value)
+
+
+@functools.cache
+def _rule_and_step(rule: str, step: int) -> str:
+    """The details' middle, '"before", "step": 3', once per (rule, step)."""
+    return f'{_json_of(rule)}, "step": {_json_of(step)}'
 
 
 def record_sent(session: Session | Connection, sent: Sequence[outbox.Sent]) -> None:
@@ -270,13 +251,14 @@ def record_sent(session: Session | Connection, sent: Sequence[outbox.Sent]) -> N
             raise ValueError("sent times must be aware datetimes")
         if sqlite:  # as SQLite stores it: UTC, '2021-08-13 06:00:00.000000'
             at = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        head = (f'{{"recipient_id": {_dumps(message.person_id)}, '
+        head = (f'{{"recipient_id": {_json_id(message.person_id)}, '
                 f'"channel": {_json_of(message.channel)}, "rule": ')
-        tail = (f', "message_id": {_dumps(message.message_id)}, '
-                f'"reply": {_dumps(message.reply[:200])}')
+        tail = (f', "message_id": {_json_id(message.message_id)}, '
+                f'"reply": {_json_text(message.reply[:200])}')
         for _item, assignment_id, rule, step in message.items:  # item order
-            text = f'{head}{_json_of(rule)}, "step": {_json_of(step)}{tail}'
-            if rule == Rule.ESCALATION and (why := fallbacks.get(f"{assignment_id}:{step}")):
+            text = head + _rule_and_step(rule, step) + tail
+            if fallbacks and rule == Rule.ESCALATION and \
+                    (why := fallbacks.get(f"{assignment_id}:{step}")):
                 text += f', "fallback": {_dumps(why)}'  # whom it went to instead
             kinds.append(_KIND_OF.get(rule) or _REMINDED)
             assignments.append(assignment_id)
