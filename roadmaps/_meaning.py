@@ -106,8 +106,16 @@ _EVERY = {"месяц": Recurrence.MONTHLY, "квартал": Recurrence.QUARTER
           "день": Recurrence.DAILY}
 
 
+_ADJECTIVES = {"ежегодн": Recurrence.YEARLY, "ежемесячн": Recurrence.MONTHLY,
+               "еженедельн": Recurrence.WEEKLY, "ежеквартальн": Recurrence.QUARTERLY}
+
+
 def _every(word: str) -> Recurrence | None:
-    """ "каждый понедельник" (weekly), "каждый месяц" (monthly)..."""
+    """ "каждый понедельник" (weekly), "каждый месяц" (monthly), "(проведение)
+    ежегодного" (yearly)..."""
+    for stem, recurrence in _ADJECTIVES.items():
+        if word.startswith(stem):
+            return recurrence
     if not word.startswith("кажд"):
         return None
     return _EVERY.get(word.split()[-1], Recurrence.WEEKLY)
