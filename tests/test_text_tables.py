@@ -450,10 +450,8 @@ def test_two_days_and_their_subjects_are_no_table():
 
 
 
-# A city's olympiad schedule (corpus 195, Stavropol 2022): an HTML table flattened with a bar
-# at the margin opening each row and " |" closing each cell; a row's number stands on its
-# opening line ("|  1 | "); the class sub-rows of a merged cell hold two cells each.
-ROW_BARS = "\n".join([
+# The header of the olympiad schedule below (corpus 195), as the copy gives it.
+_ROW_BARS_HEADER = [
     '| ',
     ' № п/п ',
     ' | ',
@@ -477,6 +475,14 @@ ROW_BARS = "\n".join([
     'направления результатов на портал ',
     '(не позднее указанной даты) ',
     ' | ',
+]
+
+
+# A city's olympiad schedule (corpus 195, Stavropol 2022): an HTML table flattened with a bar
+# at the margin opening each row and " |" closing each cell; a row's number stands on its
+# opening line ("|  1 | "); the class sub-rows of a merged cell hold two cells each.
+ROW_BARS = "\n".join([
+    *_ROW_BARS_HEADER,
     '|  1 | ',
     ' 16.11.2022 г. ',
     'среда ',
@@ -696,29 +702,7 @@ def test_a_cell_the_copy_cuts_off_is_not_read():
 # Rows 3 and 4 of the same schedule: ОБЖ and Chinese are written on the same day, so row 4's
 # date and place cells are merged into row 3's and left out of the copy.
 MERGED_DOWN = "\n".join([
-    '| ',
-    ' № п/п ',
-    ' | ',
-    ' Дата проведения ',
-    ' | ',
-    ' Наименование предмета ',
-    ' | ',
-    ' Класс ',
-    ' | ',
-    ' Место проведения ',
-    ' | ',
-    ' Программа/ ',
-    'требования ',
-    ' | ',
-    ' Состав участников ',
-    ' | ',
-    ' Протоколы ',
-    'предварительные/итоговые ',
-    ' | ',
-    ' Сроки издания итогового протокола по предмету муниципального этапа олимпиады и '
-    'направления результатов на портал ',
-    '(не позднее указанной даты) ',
-    ' | ',
+    *_ROW_BARS_HEADER,
     ' | ',
     '|  3 | ',
     ' 18.11.2022 г. ',

@@ -14,7 +14,6 @@ claimed: on SQLite it reads their pending items and those items' details in one 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -25,7 +24,7 @@ from tracker.core.db import chunks
 from tracker.core.driver import reader, sqlite_rows_in
 from tracker.core.enums import OutboxStatus
 from tracker.core.models import Assignment, Document, Organisation, OutboxItem, Person, Task
-from tracker.core.titles import document_title
+from tracker.core.titles import DocumentRef, document_title
 
 # Per assignment: (task text, task label, organisation name, owner name, document title).
 Details = tuple[str, str | None, str, str | None, str | None]
@@ -155,16 +154,10 @@ class _Titles:
         title = self._titles.get(doc_id)
         if title is None:
             title = self._titles[doc_id] = document_title(
-                _DocumentRef(kind, number, self._day(stored)))
+                DocumentRef(kind, number, self._day(stored)))
         return title
 
 
 def _same(value):
     return value
 
-
-@dataclass(frozen=True)
-class _DocumentRef:
-    kind: str
-    number: str | None
-    date: date | None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import NamedTuple
+
 from tracker.core.i18n import N_, translate
 
 KINDS: dict[str, str] = {
@@ -24,6 +27,14 @@ def kind_name(kind, locale: str | None = "ru") -> str:
     """«Протокол» for "protocol"; an unknown kind as it is."""
     message = KINDS.get(str(kind))
     return translate(locale, message) if message else str(kind)
+
+
+class DocumentRef(NamedTuple):
+    """A document's kind, number and date read from a row, for `document_title`."""
+
+    kind: str
+    number: str | None
+    date: date | None
 
 
 def document_title(document, locale: str | None = "ru") -> str:

@@ -197,7 +197,7 @@ def oldest_overdue(
 
     :raises NotFound: an unknown organisation id.
     """
-    from tracker.core.titles import document_title
+    from tracker.core.titles import DocumentRef, document_title
 
     check_root(session, root_org_id)
     w = Window.of(as_of, zone)
@@ -231,7 +231,8 @@ def oldest_overdue(
     extensions = extension_counts(session, w, [r["id"] for r in rows])
     out = []
     for r in rows:
-        title = document_title(_DocRow(r["kind"], r["number"], r["date"])) if r["doc_id"] else None
+        title = (document_title(DocumentRef(r["kind"], r["number"], r["date"]))
+                 if r["doc_id"] else None)
         out.append(OverdueItem(
             assignment_id=r["id"], task_id=r["task_id"], label=r["label"], text=r["text"],
             organisation=r["org_name"], owner=r["owner"], document=title,
@@ -240,9 +241,3 @@ def oldest_overdue(
         ))
     return out
 
-
-@dataclass(frozen=True)
-class _DocRow:
-    kind: str
-    number: str | None
-    date: date | None
